@@ -1,0 +1,47 @@
+/** Stable error codes: scripts and tests match on these, never on messages. */
+export const ErrorCode = {
+  ConfigInvalid: 'CW_CONFIG_INVALID',
+  ConfigMissing: 'CW_CONFIG_MISSING',
+  SiteExists: 'CW_SITE_EXISTS',
+  SiteLocked: 'CW_SITE_LOCKED',
+  RouterNotRunning: 'CW_ROUTER_NOT_RUNNING',
+  TokenMalformed: 'CW_TOKEN_MALFORMED',
+  TokenUnknown: 'CW_TOKEN_UNKNOWN',
+  TokenExpired: 'CW_TOKEN_EXPIRED',
+  TokenUsedUp: 'CW_TOKEN_USED_UP',
+  TokenForged: 'CW_TOKEN_FORGED',
+  TokenOtherClusterset: 'CW_TOKEN_OTHER_CLUSTERSET',
+  TokenPeerMismatch: 'CW_TOKEN_PEER_MISMATCH',
+  LinkRedeemFailed: 'CW_LINK_REDEEM_FAILED',
+  LinkExists: 'CW_LINK_EXISTS',
+  LinkUnknown: 'CW_LINK_UNKNOWN',
+  FrameMalformed: 'CW_FRAME_MALFORMED',
+  FrameTooLarge: 'CW_FRAME_TOO_LARGE',
+  ProtocolVersion: 'CW_PROTOCOL_VERSION',
+  PeerIdentity: 'CW_PEER_IDENTITY',
+  ServiceUnknown: 'CW_SERVICE_UNKNOWN',
+  NoEndpoint: 'CW_NO_ENDPOINT',
+  BackendUnreachable: 'CW_BACKEND_UNREACHABLE',
+  InputInvalid: 'CW_INPUT_INVALID',
+  Timeout: 'CW_TIMEOUT',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base of every error Causeway raises on purpose; `code` is stable, `cause` is kept. */
+export class CausewayError extends Error {
+  readonly code: ErrorCode;
+  /** A one-line hint telling the user what to do about it, when there is one. */
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CausewayError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+/** True when `err` is a CausewayError with the given code. */
+export function hasCode(err: unknown, code: ErrorCode): boolean {
+  return err instanceof CausewayError && err.code === code;
+}

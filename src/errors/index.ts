@@ -1,0 +1,1 @@
+export { CausewayError, ErrorCode, hasCode } from './causeway-error.js';
