@@ -1,0 +1,71 @@
+import { request } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+import type { SitePaths } from '../config/index.js';
+import type { RuntimeInfo, StatusReport } from '../router/index.js';
+
+/** Talks to a running router through its unix socket. */
+export class ApiClient {
+  constructor(private readonly paths: SitePaths) {}
+
+  /** The runtime file of a live router, or undefined when none runs for this site. */
+  async runtime(): Promise<RuntimeInfo | undefined> {
+    const text = await readFile(this.paths.runtime, 'utf8').catch(() => undefined);
+    if (text === undefined) return undefined;
+    try {
+      const info = JSON.parse(text) as RuntimeInfo;
+      process.kill(info.pid, 0);
+      return info;
+    } catch {
+      return undefined;
+    }
+  }
+
+  status(): Promise<StatusReport> {
+    return this.call<StatusReport>('GET', '/v1/status');
+  }
+
+  async reload(): Promise<void> {
+    await this.call('POST', '/v1/reload');
+  }
+
+  metrics(): Promise<string> {
+    return this.call<string>('GET', '/metrics', true);
+  }
+
+  private call<T>(method: string, path: string, raw = false): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const req = request({ socketPath: this.paths.apiSocket, method, path, timeout: 10_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 500) >= 400) {
+            const body = safeJson(text) as { error?: string; hint?: string } | undefined;
+            reject(new CausewayError(ErrorCode.InputInvalid, `router refused ${method} ${path}: ${body?.error ?? text}`, body?.hint === undefined ? {} : { hint: body.hint }));
+            return;
+          }
+          resolve((raw ? text : safeJson(text)) as T);
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('router API timed out')));
+      req.on('error', (err) =>
+        reject(
+          new CausewayError(ErrorCode.RouterNotRunning, `the router of ${this.paths.dir} is not running (${(err as NodeJS.ErrnoException).code ?? err.message})`, {
+            cause: err,
+            hint: `start it with \`causeway site run --dir ${this.paths.dir}\``,
+          }),
+        ),
+      );
+      req.end();
+    });
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

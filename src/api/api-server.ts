@@ -1,0 +1,73 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { rm } from 'node:fs/promises';
+import type { Router } from '../router/index.js';
+import { CausewayError } from '../errors/index.js';
+
+/**
+ * The router's local management API on a unix socket in the site directory: only users who can
+ * read the site's files (and so its keys) can drive it. Routes: GET /v1/status, POST /v1/reload,
+ * GET /metrics (Prometheus text).
+ */
+export class ApiServer {
+  private readonly server: Server;
+  private tcp: Server | undefined;
+
+  constructor(private readonly router: Router) {
+    this.server = createServer((req, res) => void this.route(req, res));
+  }
+
+  async listen(socketPath: string): Promise<void> {
+    await rm(socketPath, { force: true });
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(socketPath, () => resolve());
+    });
+  }
+
+  /** Optional TCP listener for Prometheus scrapes (metrics and status only; reload stays on the socket). */
+  async listenMetrics(host: string, port: number): Promise<number> {
+    this.tcp = createServer((req, res) => {
+      if (req.method === 'POST') return send(res, 403, { error: 'read-only listener' });
+      void this.route(req, res);
+    });
+    const tcp = this.tcp;
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(port, host, () => resolve());
+    });
+    const address = tcp.address();
+    return typeof address === 'object' && address !== null ? address.port : port;
+  }
+
+  async close(): Promise<void> {
+    this.tcp?.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'GET' && path === '/v1/status') return send(res, 200, this.router.status());
+      if (req.method === 'POST' && path === '/v1/reload') {
+        await this.router.reload();
+        return send(res, 200, { ok: true });
+      }
+      if (req.method === 'GET' && path === '/metrics') {
+        const body = await this.router.metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': this.router.metrics.registry.contentType });
+        res.end(body);
+        return;
+      }
+      send(res, 404, { error: `no route ${req.method} ${path}` });
+    } catch (err) {
+      const code = err instanceof CausewayError ? err.code : 'CW_INTERNAL';
+      this.router.logger.error({ error: (err as Error).message, code }, 'api request failed');
+      send(res, 500, { error: (err as Error).message, code, hint: err instanceof CausewayError ? err.hint : undefined });
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

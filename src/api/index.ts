@@ -1,0 +1,2 @@
+export { ApiServer } from './api-server.js';
+export { ApiClient } from './api-client.js';

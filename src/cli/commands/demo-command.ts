@@ -1,0 +1,74 @@
+import { Command } from 'commander';
+import { sendDemoTraffic, startDemoNetwork } from '../../demo/index.js';
+import { emit, outputFormat, table } from '../output.js';
+import { intOption } from '../options.js';
+import { runAction } from '../run-action.js';
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('build a three-site clusterset on this machine (no root), send traffic through it and show what happened')
+    .option('--once', 'exit after the report instead of keeping the network up')
+    .option('--requests <n>', 'HTTP requests to send', intOption('--requests', 1, 100_000), 30)
+    .option('--dir <dir>', 'keep the sites in this directory (default: a temporary one, removed on exit)')
+    .option('--output <format>', 'text or json (the report)', 'text')
+    .action(
+      runAction(async (opts: { once?: boolean; requests: number; dir?: string; output: string }) => {
+        const format = outputFormat(opts.output);
+        const t0 = performance.now();
+        const say = (line: string): void => {
+          if (format === 'text') process.stdout.write(`${line}\n`);
+        };
+        let step = 0;
+        const network = await startDemoNetwork((what, detail) => say(`[${++step}] ${what}${detail === undefined ? '' : `: ${detail}`}  (${Math.round(performance.now() - t0)} ms)`), opts.dir);
+        say(`[${++step}] sending ${opts.requests} HTTP requests from ap-south to web.demo`);
+        const traffic = await sendDemoTraffic(network.importAddress, opts.requests);
+        const statuses = await Promise.all([...network.routers.values()].map((r) => r.api.status()));
+        const links = statuses.flatMap((s) => s.links.map((l) => ({ site: s.site.id, ...l })));
+        const sorted = [...traffic.latenciesMs].sort((a, b) => a - b);
+        const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
+        const report = {
+          setupMs: Math.round(performance.now() - t0),
+          importAddress: `${network.importAddress.host}:${network.importAddress.port}`,
+          answers: Object.fromEntries(traffic.bySite),
+          failed: traffic.failed,
+          p50Ms: Math.round(p50 * 100) / 100,
+          links: links.map((l) => ({ site: l.site, peer: l.peer, state: l.state, direction: l.direction, rttMs: l.rttMs })),
+          sitesDir: network.root,
+        };
+        emit(format, report, () =>
+          [
+            '',
+            'Which site answered (each request on a new connection, round-robin across exporting sites):',
+            table(
+              ['SITE', 'ANSWERS', 'SHARE'],
+              [...traffic.bySite].map(([site, n]) => [site, n, `${Math.round((n / opts.requests) * 100)}%`]).concat(traffic.failed > 0 ? [['(failed)', traffic.failed, '']] : []),
+            ),
+            `median request time ${report.p50Ms} ms (new TCP connection + HTTP through two routers)`,
+            '',
+            'Links:',
+            table(['SITE', 'PEER', 'STATE', 'DIRECTION', 'RTT'], links.map((l) => [l.site, l.peer, l.state, l.direction, l.rttMs === null ? '-' : `${l.rttMs.toFixed(2)}ms`])),
+          ].join('\n'),
+        );
+        if (opts.once === true) {
+          await network.stop();
+          if (traffic.failed > 0) process.exitCode = 1;
+          return;
+        }
+        say(
+          [
+            '',
+            `The network keeps running. Try:`,
+            `  curl http://${report.importAddress}/`,
+            `  node ${process.argv[1] ?? 'causeway'} status --dir ${network.root}/ap-south`,
+            'Press Ctrl-C to stop it.',
+          ].join('\n'),
+        );
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        say('\nstopping routers…');
+        await network.stop();
+      }),
+    );
+}

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Command } from 'commander';
+import { ApiClient, ApiServer } from '../../api/index.js';
+import { loadSiteConfig, parseHostPort, sitePaths } from '../../config/index.js';
+import { CausewayError, ErrorCode } from '../../errors/index.js';
+import { createLogger } from '../../observability/index.js';
+import { Router } from '../../router/index.js';
+import { initSite } from '../../site/index.js';
+import { emit, outputFormat } from '../output.js';
+import { DIR_HELP, siteDir } from '../options.js';
+import { runAction } from '../run-action.js';
+
+export function siteCommand(): Command {
+  const site = new Command('site').description('create and run a site (one router per cluster or host)');
+
+  site
+    .command('init')
+    .description('create a site directory: key, certificate, clusterset CA (for the first site) and site.yaml')
+    .requiredOption('--id <site-id>', 'stable site id, a DNS name such as eu-west (becomes spiffe://<trust-domain>/site/<id>)')
+    .option('--zone <zone>', 'zone of this site, e.g. eu-west-1a', 'zone-a')
+    .option('--region <region>', 'region of this site, e.g. eu-west-1', 'region-a')
+    .option('--dir <dir>', 'directory to create (default: ./<site-id>)')
+    .option('--trust-domain <name>', 'trust domain of a new clusterset (default: a random cs-XXXXXXXX.causeway)')
+    .option('--ca-dir <dir>', 'sign this site with an existing clusterset CA (ca.crt + ca.key) instead of creating one')
+    .option('--listen <host:port>', 'link port other sites dial; port 0 picks a free port', '0.0.0.0:7443')
+    .option('--advertise <host:port...>', 'addresses other sites should dial, written into tokens (default: from --listen)')
+    .option('--output <format>', 'text or json', 'text')
+    .addHelpText(
+      'after',
+      `
+The first site of a clusterset creates the clusterset CA. Later sites may be created the same way:
+when they redeem a token from the clusterset (\`causeway link create\`), they join it and retire
+their own unused CA. Key files are written with mode 0600.
+
+Example:
+  causeway site init --id eu-west --zone eu-west-1a --region eu-west-1 --dir ./eu`,
+    )
+    .action(
+      runAction(async (opts: { id: string; zone: string; region: string; dir?: string; trustDomain?: string; caDir?: string; listen: string; advertise?: string[]; output: string }) => {
+        const format = outputFormat(opts.output);
+        parseHostPort(opts.listen, '--listen', true);
+        for (const a of opts.advertise ?? []) parseHostPort(a, '--advertise');
+        const { paths, trustDomain } = await initSite({
+          id: opts.id,
+          zone: opts.zone,
+          region: opts.region,
+          dir: opts.dir ?? opts.id,
+          ...(opts.trustDomain === undefined ? {} : { trustDomain: opts.trustDomain }),
+          ...(opts.caDir === undefined ? {} : { caDir: opts.caDir }),
+          listen: opts.listen,
+          advertise: opts.advertise ?? [],
+        });
+        emit(format, { site: opts.id, dir: paths.dir, trustDomain }, () => `site ${opts.id} created in ${paths.dir} (trust domain ${trustDomain})\nnext: causeway site run --dir ${paths.dir}`);
+      }),
+    );
+
+  site
+    .command('run')
+    .description('run the site router in the foreground (JSON logs on stdout); Ctrl-C stops it')
+    .option('--dir <dir>', DIR_HELP)
+    .option('--daemon', 'start in the background; logs go to <dir>/router.log')
+    .option('--metrics-listen <host:port>', 'also serve /metrics and /v1/status over TCP for Prometheus')
+    .action(
+      runAction(async (opts: { dir?: string; daemon?: boolean; metricsListen?: string }) => {
+        const paths = sitePaths(siteDir(opts.dir));
+        const running = await new ApiClient(paths).runtime();
+        if (running !== undefined) {
+          throw new CausewayError(ErrorCode.InputInvalid, `a router for site ${running.siteId} already runs (pid ${running.pid})`, { hint: 'stop it first, or use another --dir' });
+        }
+        if (opts.daemon === true) return startDaemon(paths.dir, opts.metricsListen);
+        await runForeground(paths.dir, opts.metricsListen);
+      }),
+    );
+  return site;
+}
+
+async function runForeground(dir: string, metricsListen: string | undefined): Promise<void> {
+  const paths = sitePaths(dir);
+  const config = await loadSiteConfig(paths.config);
+  const router = await Router.start(paths, createLogger(config.site.id));
+  const api = new ApiServer(router);
+  await api.listen(paths.apiSocket);
+  if (metricsListen !== undefined) {
+    const { host, port } = parseHostPort(metricsListen, '--metrics-listen', true);
+    const bound = await api.listenMetrics(host, port);
+    router.logger.info({ metrics: `${host}:${bound}` }, 'metrics listening');
+  }
+  await router.writeRuntime(paths.apiSocket);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await api.close();
+  await router.stop();
+  process.exit(0);
+}
+
+async function startDaemon(dir: string, metricsListen: string | undefined): Promise<void> {
+  const paths = sitePaths(dir);
+  const log = openSync(join(paths.dir, 'router.log'), 'a');
+  const args = [process.argv[1] ?? '', 'site', 'run', '--dir', paths.dir, ...(metricsListen === undefined ? [] : ['--metrics-listen', metricsListen])];
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  const client = new ApiClient(paths);
+  for (let i = 0; i < 100; i++) {
+    await sleep(100);
+    const runtime = await client.runtime();
+    if (runtime !== undefined) {
+      process.stdout.write(`router started in the background (pid ${runtime.pid}); logs: ${join(paths.dir, 'router.log')}\n`);
+      return;
+    }
+    if (child.exitCode !== null) break;
+  }
+  throw new CausewayError(ErrorCode.Timeout, 'the router did not start', { hint: `read ${join(paths.dir, 'router.log')}` });
+}

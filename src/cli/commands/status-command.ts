@@ -1,0 +1,51 @@
+import { Command } from 'commander';
+import { ApiClient } from '../../api/index.js';
+import { sitePaths } from '../../config/index.js';
+import type { StatusReport } from '../../router/index.js';
+import { emit, outputFormat, table } from '../output.js';
+import { DIR_HELP, siteDir } from '../options.js';
+import { runAction } from '../run-action.js';
+
+export function statusCommand(): Command {
+  return new Command('status')
+    .description('this site, its links (state, RTT, cost, peer), exports, imports and flow counts')
+    .option('--dir <dir>', DIR_HELP)
+    .option('--output <format>', 'text or json', 'text')
+    .action(
+      runAction(async (opts: { dir?: string; output: string }) => {
+        const format = outputFormat(opts.output);
+        const report = await new ApiClient(sitePaths(siteDir(opts.dir))).status();
+        emit(format, report, () => renderStatus(report));
+      }),
+    );
+}
+
+/** The text form of `status`. */
+export function renderStatus(r: StatusReport): string {
+  const lines = [
+    `site ${r.site.id}  zone ${r.site.zone}  region ${r.site.region}  clusterset ${r.site.trustDomain}`,
+    `link port ${r.linkAddress}  pid ${r.pid}  up since ${r.startedAt}`,
+    '',
+    'LINKS',
+    r.links.length === 0
+      ? '  (none: `causeway token issue` here, or `causeway link create` with another site\'s token)'
+      : table(
+          ['PEER', 'STATE', 'DIRECTION', 'COST', 'RTT', 'CONNS', 'FLOWS', 'SINCE'],
+          r.links.map((l) => [l.peer, l.state, l.direction, l.cost, l.rttMs === null ? '-' : `${l.rttMs.toFixed(2)}ms`, l.connections, l.flows, l.since]),
+        ),
+    '',
+    'EXPORTS',
+    r.exports.length === 0
+      ? '  (none)'
+      : table(['SERVICE', 'PORT', 'BACKEND', 'ACTIVE', 'FLOWS', 'FAILED'], r.exports.map((e) => [`${e.name}.${e.namespace}`, e.port, e.to, e.flows.active, e.flows.total, e.flows.failed])),
+    '',
+    'IMPORTS',
+    r.imports.length === 0
+      ? '  (none)'
+      : table(
+          ['SERVICE', 'LISTEN', 'PORT', 'EXPORTED BY', 'ACTIVE', 'FLOWS', 'FAILED'],
+          r.imports.map((i) => [`${i.name}.${i.namespace}`, i.listen, i.port ?? '-', i.exporters.join(',') || '-', i.flows.active, i.flows.total, i.flows.failed]),
+        ),
+  ];
+  return lines.join('\n');
+}

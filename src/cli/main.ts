@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { demoCommand } from './commands/demo-command.js';
+import { linkCommand } from './commands/link-command.js';
+import { exposeCommand, importCommand, unexposeCommand, unimportCommand } from './commands/service-commands.js';
+import { siteCommand } from './commands/site-command.js';
+import { statusCommand } from './commands/status-command.js';
+import { tokenCommand } from './commands/token-command.js';
+import { ExitCode } from './output.js';
+
+const program = new Command('causeway')
+  .description('Connect clusters and hosts across regions, VPCs and clouds: mTLS links between sites, services reachable from any site.')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride((err) => {
+    // Usage errors exit 2, like other well-behaved CLIs; help and version exit 0.
+    process.exit(err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput);
+  })
+  .addHelpText(
+    'after',
+    `
+Quick start (three sites on this machine):  causeway demo
+By hand:
+  causeway site init --id eu-west --dir ./eu --listen 127.0.0.1:7443
+  causeway site run --dir ./eu &
+  causeway token issue --dir ./eu > eu.token
+  causeway site init --id us-east --dir ./us --listen 127.0.0.1:7444
+  causeway link create --dir ./us --token eu.token
+  causeway expose web --namespace shop --port 8080 --to 127.0.0.1:9000 --dir ./eu
+  causeway import web --namespace shop --listen 127.0.0.1:18080 --dir ./us
+  causeway site run --dir ./us &
+  causeway status --dir ./us`,
+  );
+
+for (const command of [siteCommand(), tokenCommand(), linkCommand(), exposeCommand(), unexposeCommand(), importCommand(), unimportCommand(), statusCommand(), demoCommand()]) {
+  program.addCommand(command);
+}
+const exitOnUsageError = (command: Command): void => {
+  command.exitOverride((err) => process.exit(err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput));
+  command.commands.forEach(exitOnUsageError);
+};
+exitOnUsageError(program);
+
+await program.parseAsync(process.argv);

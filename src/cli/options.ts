@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+
+/** `--port` and friends: an integer in range, or a message naming the flag. */
+export function intOption(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new CausewayError(ErrorCode.InputInvalid, `${flag}: "${value}" must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** Reads a token from a file path, or from stdin when the path is `-`. */
+export function readTokenArgument(path: string): string {
+  try {
+    return readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (err) {
+    throw new CausewayError(ErrorCode.InputInvalid, `--token: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      hint: 'pass the file written by `causeway token issue`, or - to read it from standard input',
+    });
+  }
+}
+
+/** Site directory: `--dir`, else $CAUSEWAY_SITE_DIR, else the current directory. */
+export const DIR_HELP = 'site directory (default: $CAUSEWAY_SITE_DIR or the current directory)';
+export function siteDir(dir: string | undefined): string {
+  return dir ?? process.env['CAUSEWAY_SITE_DIR'] ?? '.';
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** DNS-1123 subdomain: how sites, services and namespaces are named everywhere. */
+const dnsName = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/, {
+    message: 'must be lowercase letters, digits, "-" and ".", each label 1-63 chars, starting and ending alphanumeric',
+  });
+/** DNS-1123 label: namespaces and service names are single labels in Kubernetes. */
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+  message: 'must be a DNS label: lowercase letters, digits and "-", 1-63 chars, starting and ending alphanumeric',
+});
+const port = z.number().int().min(1).max(65535);
+/** `host:port` with IPv4, [IPv6] or a DNS name; port 0 means "pick one" where listening. */
+export const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
+  message: 'must be host:port, e.g. 127.0.0.1:7443 or [::1]:7443',
+});
+
+export const LinkConfig = z.strictObject({
+  /** Site id of the peer this link goes to (verified against its certificate). */
+  peer: dnsName,
+  /** Where to dial; tried in order. */
+  endpoints: z.array(hostPort).min(1),
+  cost: z.number().int().min(1).max(1_000_000).default(1),
+  /** Parallel TLS connections for this link. */
+  connections: z.number().int().min(1).max(16).default(1),
+});
+export type LinkConfig = z.infer<typeof LinkConfig>;
+
+export const ExportConfig = z.strictObject({
+  name: dnsLabel,
+  namespace: dnsLabel,
+  port,
+  /** Backend address for that port. */
+  to: hostPort,
+  protocol: z.enum(['TCP']).default('TCP'),
+});
+export type ExportConfig = z.infer<typeof ExportConfig>;
+
+export const ImportConfig = z.strictObject({
+  name: dnsLabel,
+  namespace: dnsLabel,
+  /** Local address clients connect to. */
+  listen: hostPort,
+  /** Service port this listener reaches; defaults to the service's only port. */
+  port: port.optional(),
+});
+export type ImportConfig = z.infer<typeof ImportConfig>;
+
+export const SiteConfig = z.strictObject({
+  apiVersion: z.literal('causeway.io/v1alpha1'),
+  kind: z.literal('Site'),
+  site: z.strictObject({
+    id: dnsName,
+    zone: z.string().min(1).max(63),
+    region: z.string().min(1).max(63),
+    trustDomain: dnsName,
+  }),
+  link: z
+    .strictObject({
+      /** Address the link listener binds; port 0 picks a free port (reported by `status`). */
+      listen: hostPort.default('0.0.0.0:7443'),
+      /** Addresses other sites dial, written into tokens; defaults to the listen address. */
+      advertise: z.array(hostPort).default([]),
+      pingIntervalMs: z.number().int().min(20).max(60_000).default(200),
+      deadAfterMs: z.number().int().min(100).max(600_000).default(900),
+    })
+    .prefault({}),
+  dataPlane: z
+    .strictObject({
+      connectTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
+      idleTimeoutMs: z.number().int().min(0).max(86_400_000).default(3_600_000),
+    })
+    .prefault({}),
+  links: z.array(LinkConfig).default([]),
+  exports: z.array(ExportConfig).default([]),
+  imports: z.array(ImportConfig).default([]),
+});
+export type SiteConfig = z.infer<typeof SiteConfig>;
+export type SiteConfigInput = z.input<typeof SiteConfig>;

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Every file a site keeps in its directory. */
+export interface SitePaths {
+  readonly dir: string;
+  readonly config: string;
+  readonly key: string;
+  readonly cert: string;
+  readonly caCert: string;
+  readonly caKey: string;
+  readonly tokens: string;
+  readonly runtime: string;
+  readonly lock: string;
+  readonly apiSocket: string;
+}
+
+/** Unix socket paths are limited to 108 bytes; longer site paths get a hashed name in the temp dir. */
+const MAX_SOCKET_PATH = 100;
+
+export function sitePaths(dir: string): SitePaths {
+  const abs = resolve(dir);
+  const socket = join(abs, 'router.sock');
+  return {
+    dir: abs,
+    config: join(abs, 'site.yaml'),
+    key: join(abs, 'site.key'),
+    cert: join(abs, 'site.crt'),
+    caCert: join(abs, 'ca.crt'),
+    caKey: join(abs, 'ca.key'),
+    tokens: join(abs, 'tokens.json'),
+    runtime: join(abs, 'runtime.json'),
+    lock: join(abs, '.lock'),
+    apiSocket:
+      socket.length <= MAX_SOCKET_PATH
+        ? socket
+        : join(tmpdir(), `causeway-${createHash('sha256').update(abs).digest('hex').slice(0, 16)}.sock`),
+  };
+}

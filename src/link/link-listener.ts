@@ -1,0 +1,105 @@
+import { X509Certificate } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createServer, type SecureContextOptions, type Server, type TLSSocket } from 'node:tls';
+import { siteIdentityOf } from '../pki/index.js';
+import { ALPN_LINK, ALPN_REDEEM } from './alpn.js';
+import { certificateChain, type TlsMaterial } from './tls-material.js';
+
+export interface LinkListenerEvents {
+  /** A verified peer site connected for a link. */
+  link(socket: TLSSocket, peerSite: string): void;
+  /** Someone connected to redeem a token (no client certificate needed yet). */
+  redeem(socket: TLSSocket): void;
+  /** A connection was refused; `reason` is a short stable word for metrics. */
+  rejected(reason: string, detail: Record<string, unknown>): void;
+}
+
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** The link port: TLS 1.3 only, client certificates verified against the clusterset CA. */
+export class LinkListener {
+  private readonly server: Server;
+  private material: TlsMaterial;
+
+  constructor(material: TlsMaterial, private readonly events: LinkListenerEvents) {
+    this.material = material;
+    this.server = createServer({
+      ...this.contextOptions(material),
+      // Checked by hand below, so every refusal gets a precise log line and metric.
+      requestCert: true,
+      rejectUnauthorized: false,
+      ALPNProtocols: [ALPN_LINK, ALPN_REDEEM],
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+    });
+    this.server.on('secureConnection', (socket) => this.accept(socket));
+    this.server.on('tlsClientError', (err, socket) => {
+      events.rejected('handshake', { error: err.message, code: (err as NodeJS.ErrnoException).code, remote: socket.remoteAddress });
+      socket.destroy();
+    });
+    this.server.on('error', (err) => events.rejected('listener', { error: err.message }));
+  }
+
+  /** Binds the port; resolves with the bound address (port 0 picks a free one). */
+  async listen(host: string, port: number): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  /** New certificate or CA (after joining a clusterset): applies to new connections. */
+  updateMaterial(material: TlsMaterial): void {
+    this.material = material;
+    this.server.setSecureContext(this.contextOptions(material));
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private contextOptions(material: TlsMaterial): SecureContextOptions {
+    return { key: material.keyPem, cert: certificateChain(material), ca: [material.caPem], minVersion: 'TLSv1.3' };
+  }
+
+  private accept(socket: TLSSocket): void {
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (socket.alpnProtocol === ALPN_REDEEM) {
+      this.events.redeem(socket);
+      return;
+    }
+    if (socket.alpnProtocol !== ALPN_LINK) {
+      this.refuse(socket, 'alpn', { remote, alpn: socket.alpnProtocol });
+      return;
+    }
+    if (!socket.authorized) {
+      this.refuse(socket, certificateReason(socket.authorizationError), { remote, error: String(socket.authorizationError) });
+      return;
+    }
+    const peer = socket.getPeerCertificate();
+    try {
+      const peerSite = siteIdentityOf(new X509Certificate(peer.raw), this.material.trustDomain);
+      this.events.link(socket, peerSite);
+    } catch (err) {
+      this.refuse(socket, 'identity', { remote, error: (err as Error).message });
+    }
+  }
+
+  private refuse(socket: TLSSocket, reason: string, detail: Record<string, unknown>): void {
+    this.events.rejected(reason, detail);
+    socket.destroy();
+  }
+}
+
+/** Maps OpenSSL's verification error to a short metric label. */
+function certificateReason(error: Error | string | null | undefined): string {
+  const text = String(error ?? '');
+  if (text.includes('EXPIRED')) return 'certificate-expired';
+  if (text.includes('NOT_YET_VALID')) return 'certificate-not-yet-valid';
+  if (text.includes('UNABLE_TO') || text.includes('SELF_SIGNED')) return 'certificate-untrusted';
+  if (text === '' || text.includes('null')) return 'certificate-missing';
+  return 'certificate-invalid';
+}

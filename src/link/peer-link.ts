@@ -1,0 +1,78 @@
+import type { MuxSession } from '../transport/index.js';
+
+export type LinkState = 'up' | 'connecting' | 'down';
+
+/** Everything this router has with one peer site: zero or more live sessions, either direction. */
+export class PeerLink {
+  readonly peer: string;
+  /** Set when this side dials the peer (a configured link); inbound-only links have none. */
+  cost: number;
+  dialed: boolean;
+  zone = '';
+  region = '';
+  private readonly sessions = new Set<MuxSession>();
+  private next = 0;
+  /** When the link last changed state, for `status`. */
+  since = Date.now();
+  lastError: string | undefined;
+
+  constructor(peer: string, cost: number, dialed: boolean) {
+    this.peer = peer;
+    this.cost = cost;
+    this.dialed = dialed;
+  }
+
+  get state(): LinkState {
+    if (this.sessions.size > 0) return 'up';
+    return this.dialed ? 'connecting' : 'down';
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Mean smoothed RTT over the live sessions. */
+  get rttMs(): number | undefined {
+    const samples = [...this.sessions].map((s) => s.rttMs).filter((v): v is number => v !== undefined);
+    return samples.length === 0 ? undefined : samples.reduce((a, b) => a + b, 0) / samples.length;
+  }
+
+  get flowCount(): number {
+    let n = 0;
+    for (const s of this.sessions) n += s.streamCount;
+    return n;
+  }
+
+  /** Returns true when this made the link go up. */
+  add(session: MuxSession): boolean {
+    const wasUp = this.sessions.size > 0;
+    this.sessions.add(session);
+    if (!wasUp) this.since = Date.now();
+    return !wasUp;
+  }
+
+  /** Returns true when this made the link go down. */
+  remove(session: MuxSession): boolean {
+    const removed = this.sessions.delete(session);
+    const down = removed && this.sessions.size === 0;
+    if (down) this.since = Date.now();
+    return down;
+  }
+
+  /** Picks the session with the fewest flows (ties round-robin), spreading flows over the pool. */
+  pickSession(): MuxSession | undefined {
+    let best: MuxSession | undefined;
+    const start = this.next++;
+    const all = [...this.sessions];
+    for (let k = 0; k < all.length; k++) {
+      const s = all[(start + k) % all.length] as MuxSession;
+      if (s.closed) continue;
+      if (best === undefined || s.streamCount < best.streamCount) best = s;
+    }
+    return best;
+  }
+
+  closeAll(): void {
+    for (const s of [...this.sessions]) s.close();
+  }
+}

@@ -1,0 +1,3 @@
+export { createLogger, type Logger } from './logger.js';
+export { RouterMetrics } from './router-metrics.js';
+export { FlowStats, type FlowCounts, type FlowSide } from './flow-stats.js';

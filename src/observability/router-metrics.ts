@@ -1,0 +1,30 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every metric a router exports; one registry per router so tests can run several in one process. */
+export class RouterMetrics {
+  readonly registry = new Registry();
+  readonly linkRejections = new Counter({
+    name: 'causeway_link_rejections_total',
+    help: 'Connections refused on the link port, by reason (handshake, certificate-expired, certificate-untrusted, identity, alpn, protocol-version).',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly linkUp = new Gauge({ name: 'causeway_link_up', help: '1 when at least one connection to the peer site is live.', labelNames: ['peer'], registers: [this.registry] });
+  readonly linkSessions = new Gauge({ name: 'causeway_link_connections', help: 'Live TLS connections to the peer site.', labelNames: ['peer'], registers: [this.registry] });
+  readonly linkRtt = new Gauge({ name: 'causeway_link_rtt_seconds', help: 'Smoothed round-trip time to the peer site.', labelNames: ['peer'], registers: [this.registry] });
+  readonly linkTransitions = new Counter({ name: 'causeway_link_transitions_total', help: 'Link state changes.', labelNames: ['peer', 'state'], registers: [this.registry] });
+  readonly tokenRedemptions = new Counter({ name: 'causeway_token_redemptions_total', help: 'Token redemptions at this site, by result code.', labelNames: ['result'], registers: [this.registry] });
+  readonly flows = new Counter({
+    name: 'causeway_flows_total',
+    help: 'Finished flows by service, side (ingress: from a local client; egress: to a local backend) and result.',
+    labelNames: ['service', 'namespace', 'side', 'result'],
+    registers: [this.registry],
+  });
+  readonly flowsActive = new Gauge({ name: 'causeway_flows_active', help: 'Flows in progress.', labelNames: ['service', 'namespace', 'side'], registers: [this.registry] });
+  readonly flowBytes = new Counter({ name: 'causeway_flow_bytes_total', help: 'Bytes carried, by direction (client-to-backend, backend-to-client).', labelNames: ['service', 'namespace', 'side', 'direction'], registers: [this.registry] });
+  readonly controlErrors = new Counter({ name: 'causeway_control_errors_total', help: 'Control messages refused from peers.', labelNames: ['peer', 'code'], registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'causeway_process_' });
+  }
+}

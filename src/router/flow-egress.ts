@@ -1,0 +1,70 @@
+import { connect, type Socket } from 'node:net';
+import type { SiteConfig } from '../config/index.js';
+import { parseHostPort } from '../config/index.js';
+import type { FlowStats, Logger, RouterMetrics } from '../observability/index.js';
+import { decodeOpenRequest, serviceKey, type ServiceCatalog } from '../services/index.js';
+import { ResetCode, bridgeFlow, resetCodeName, type FlowOutcome, type MuxStream } from '../transport/index.js';
+
+/** Flows arriving over links for this site's exports: connect the backend, then bridge. */
+export class FlowEgress {
+  constructor(
+    private readonly catalog: ServiceCatalog,
+    private readonly dataPlane: () => SiteConfig['dataPlane'],
+    private readonly stats: FlowStats,
+    private readonly metrics: RouterMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  accept(peer: string, stream: MuxStream, openPayload: Buffer): void {
+    let open;
+    try {
+      open = decodeOpenRequest(openPayload);
+    } catch (err) {
+      this.logger.warn({ peer, error: (err as Error).message }, 'flow refused: bad OPEN');
+      stream.reset(ResetCode.ProtocolError);
+      return;
+    }
+    const key = serviceKey(open.service, open.namespace);
+    const target = this.catalog.localExport(open.service, open.namespace, open.port);
+    if (target === undefined) {
+      this.refuse(key, open, peer, stream, ResetCode.NoRoute, 'not exported here');
+      return;
+    }
+    const { host, port } = parseHostPort(target.to, 'exports.to');
+    const { connectTimeoutMs, idleTimeoutMs } = this.dataPlane();
+    const backend: Socket = connect({ host, port, allowHalfOpen: true, noDelay: true });
+    backend.setTimeout(connectTimeoutMs);
+    const failEarly = (code: ResetCode, reason: string): void => {
+      backend.destroy();
+      this.refuse(key, open, peer, stream, code, reason);
+    };
+    backend.once('timeout', () => failEarly(ResetCode.ConnectTimeout, `backend ${target.to} did not answer in ${connectTimeoutMs} ms`));
+    backend.once('error', (err) => failEarly(ResetCode.BackendUnreachable, `backend ${target.to}: ${err.message}`));
+    backend.once('connect', () => {
+      backend.removeAllListeners('timeout');
+      backend.removeAllListeners('error');
+      backend.setTimeout(0);
+      this.stats.started('egress', key);
+      this.metrics.flowsActive.inc({ service: open.service, namespace: open.namespace, side: 'egress' });
+      bridgeFlow(backend, stream, { idleTimeoutMs, onDone: (outcome) => this.done(key, open, peer, outcome) });
+    });
+  }
+
+  private refuse(key: string, open: { service: string; namespace: string }, peer: string, stream: MuxStream, code: ResetCode, reason: string): void {
+    stream.reset(code);
+    this.stats.refused('egress', key);
+    this.metrics.flows.inc({ service: open.service, namespace: open.namespace, side: 'egress', result: resetCodeName(code) });
+    this.logger.warn({ service: key, peer, reason }, 'flow refused');
+  }
+
+  private done(key: string, open: { service: string; namespace: string }, peer: string, outcome: FlowOutcome): void {
+    this.stats.finished('egress', key, outcome);
+    const labels = { service: open.service, namespace: open.namespace, side: 'egress' } as const;
+    this.metrics.flowsActive.dec(labels);
+    this.metrics.flows.inc({ ...labels, result: outcome.kind === 'closed' ? 'closed' : resetCodeName(outcome.code) });
+    // Egress sees the backend as its socket: bytesIn flowed backend→client.
+    this.metrics.flowBytes.inc({ ...labels, direction: 'backend-to-client' }, outcome.bytesIn);
+    this.metrics.flowBytes.inc({ ...labels, direction: 'client-to-backend' }, outcome.bytesOut);
+    if (outcome.kind === 'reset') this.logger.debug({ service: key, peer, by: outcome.by, code: resetCodeName(outcome.code) }, 'flow reset');
+  }
+}

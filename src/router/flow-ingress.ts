@@ -1,0 +1,127 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { ImportConfig, SiteConfig } from '../config/index.js';
+import { parseHostPort } from '../config/index.js';
+import type { FlowStats, Logger, RouterMetrics } from '../observability/index.js';
+import { encodeOpenRequest, serviceKey, type ServiceCatalog } from '../services/index.js';
+import { bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome } from '../transport/index.js';
+import type { LinkMesh } from './link-mesh.js';
+
+interface ImportListener {
+  config: ImportConfig;
+  server: Server;
+  address: { host: string; port: number };
+}
+
+/** Import listeners: a local address per imported service whose connections become flows. */
+export class FlowIngress {
+  private readonly listeners = new Map<string, ImportListener>();
+
+  constructor(
+    private readonly catalog: ServiceCatalog,
+    private readonly mesh: LinkMesh,
+    private readonly dataPlane: () => SiteConfig['dataPlane'],
+    private readonly stats: FlowStats,
+    private readonly metrics: RouterMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens listeners for new imports and closes removed ones; a bind failure is logged, not fatal. */
+  async reconcile(imports: readonly ImportConfig[]): Promise<void> {
+    const wanted = new Map(imports.map((i) => [JSON.stringify(i), i]));
+    for (const [id, listener] of this.listeners) {
+      if (!wanted.has(id)) {
+        listener.server.close();
+        this.listeners.delete(id);
+      }
+    }
+    for (const [id, config] of wanted) {
+      if (this.listeners.has(id)) continue;
+      try {
+        this.listeners.set(id, await this.open(config));
+      } catch (err) {
+        this.logger.error({ service: serviceKey(config.name, config.namespace), listen: config.listen, error: (err as Error).message }, 'import listener failed to bind');
+      }
+    }
+  }
+
+  /** Where each import actually listens (port 0 resolved). */
+  addresses(): Array<{ config: ImportConfig; address: { host: string; port: number } }> {
+    return [...this.listeners.values()].map((l) => ({ config: l.config, address: l.address }));
+  }
+
+  close(): void {
+    for (const l of this.listeners.values()) l.server.close();
+    this.listeners.clear();
+  }
+
+  private async open(config: ImportConfig): Promise<ImportListener> {
+    const { host, port } = parseHostPort(config.listen, 'imports.listen', true);
+    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.onClient(config, socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, backlog: 4096 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.logger.error({ listen: config.listen, error: err.message }, 'import listener error'));
+    const bound = server.address();
+    const address = typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : { host, port };
+    this.logger.info({ service: serviceKey(config.name, config.namespace), listen: `${address.host}:${address.port}` }, 'import listening');
+    return { config, server, address };
+  }
+
+  private onClient(config: ImportConfig, client: Socket): void {
+    const key = serviceKey(config.name, config.namespace);
+    const port = config.port ?? this.catalog.ports(config.name, config.namespace)[0];
+    const endpoint = port === undefined ? undefined : this.catalog.pickEndpoint(config.name, config.namespace, port, (site) => this.mesh.isUp(site));
+    if (endpoint === undefined || port === undefined) {
+      this.refuse(config, client, 'no-endpoint');
+      return;
+    }
+    if (endpoint.kind === 'local') {
+      this.toLocalBackend(config, client, endpoint.target.to);
+      return;
+    }
+    const session = this.mesh.peers.get(endpoint.site)?.pickSession();
+    if (session === undefined) {
+      this.refuse(config, client, 'no-link');
+      return;
+    }
+    this.started(config);
+    // OPEN goes out now, the client's first bytes right behind it: no round trip before data.
+    const stream = session.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port }));
+    bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone: (outcome) => this.done(config, key, outcome) });
+  }
+
+  private toLocalBackend(config: ImportConfig, client: Socket, to: string): void {
+    const key = serviceKey(config.name, config.namespace);
+    const { host, port } = parseHostPort(to, 'exports.to');
+    const backend = connect({ host, port, allowHalfOpen: true, noDelay: true });
+    this.started(config);
+    backend.setTimeout(this.dataPlane().connectTimeoutMs, () => backend.destroy(new Error('connect timeout')));
+    backend.once('connect', () => backend.setTimeout(0));
+    pipeSockets(client, backend, (outcome) => this.done(config, key, outcome));
+  }
+
+  private started(config: ImportConfig): void {
+    this.stats.started('ingress', serviceKey(config.name, config.namespace));
+    this.metrics.flowsActive.inc({ service: config.name, namespace: config.namespace, side: 'ingress' });
+  }
+
+  private refuse(config: ImportConfig, client: Socket, result: string): void {
+    client.resetAndDestroy();
+    this.stats.refused('ingress', serviceKey(config.name, config.namespace));
+    this.metrics.flows.inc({ service: config.name, namespace: config.namespace, side: 'ingress', result });
+    this.logger.warn({ service: serviceKey(config.name, config.namespace), result }, 'flow refused: no reachable endpoint');
+  }
+
+  private done(config: ImportConfig, key: string, outcome: FlowOutcome): void {
+    this.stats.finished('ingress', key, outcome);
+    const labels = { service: config.name, namespace: config.namespace, side: 'ingress' } as const;
+    this.metrics.flowsActive.dec(labels);
+    this.metrics.flows.inc({ ...labels, result: outcome.kind === 'closed' ? 'closed' : resetCodeName(outcome.code) });
+    this.metrics.flowBytes.inc({ ...labels, direction: 'client-to-backend' }, outcome.bytesIn);
+    this.metrics.flowBytes.inc({ ...labels, direction: 'backend-to-client' }, outcome.bytesOut);
+  }
+}

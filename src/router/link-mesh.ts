@@ -1,0 +1,170 @@
+import type { TLSSocket } from 'node:tls';
+import type { LinkConfig, SiteConfig } from '../config/index.js';
+import { parseHostPort } from '../config/index.js';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+import { LinkDialer, LinkListener, PeerLink, decodeHello, encodeHello, type TlsMaterial } from '../link/index.js';
+import type { Logger, RouterMetrics } from '../observability/index.js';
+import { MuxSession, type MuxStream, type SessionRole } from '../transport/index.js';
+
+/** What the mesh hands up to the router. */
+export interface MeshEvents {
+  /** A peer opened a flow towards this site. */
+  stream(peer: string, stream: MuxStream, open: Buffer): void;
+  control(peer: string, payload: Buffer): void;
+  /** The first connection to a peer came up; `session` is where to send it our state. */
+  linkUp(peer: string, session: MuxSession): void;
+  /** Another connection to an already-up peer came up. */
+  sessionUp(peer: string, session: MuxSession): void;
+  linkDown(peer: string): void;
+  redeem(socket: TLSSocket): void;
+}
+
+/**
+ * All links of this site: the link listener, one dialer per configured link, and one
+ * PeerLink per peer holding its live connections in either direction.
+ */
+export class LinkMesh {
+  readonly peers = new Map<string, PeerLink>();
+  private readonly dialers = new Map<string, { dialer: LinkDialer; config: LinkConfig }>();
+  private listener: LinkListener | undefined;
+
+  constructor(
+    private readonly site: () => SiteConfig['site'],
+    private readonly timing: () => SiteConfig['link'],
+    private readonly material: () => TlsMaterial,
+    private readonly epoch: number,
+    private readonly logger: Logger,
+    private readonly metrics: RouterMetrics,
+    private readonly events: MeshEvents,
+  ) {}
+
+  /** Opens the link port; resolves with the bound address. */
+  async listen(listen: string): Promise<{ host: string; port: number }> {
+    const { host, port } = parseHostPort(listen, 'link.listen', true);
+    this.listener = new LinkListener(this.material(), {
+      link: (socket, peer) => void this.attach(socket, 'acceptor', peer),
+      redeem: (socket) => this.events.redeem(socket),
+      rejected: (reason, detail) => {
+        this.metrics.linkRejections.inc({ reason });
+        this.logger.warn({ reason, ...detail }, 'link connection refused');
+      },
+    });
+    const address = await this.listener.listen(host, port);
+    return { host: address.address, port: address.port };
+  }
+
+  /** Applies a new certificate/CA to the listener (new connections use it). */
+  refreshMaterial(): void {
+    this.listener?.updateMaterial(this.material());
+  }
+
+  /** Starts dialers for new links, stops removed ones, restarts changed ones. */
+  reconcile(links: readonly LinkConfig[]): void {
+    const wanted = new Map(links.map((l) => [l.peer, l]));
+    for (const [peer, { dialer, config }] of this.dialers) {
+      const next = wanted.get(peer);
+      if (next === undefined || JSON.stringify(next) !== JSON.stringify(config)) {
+        dialer.stop();
+        this.dialers.delete(peer);
+        this.peers.get(peer)?.closeAll();
+      }
+    }
+    for (const [peer, config] of wanted) {
+      if (this.dialers.has(peer)) continue;
+      const link = this.peerLink(peer, config.cost, true);
+      link.cost = config.cost;
+      const dialer = new LinkDialer(
+        { peer, endpoints: config.endpoints.map((e) => parseHostPort(e, `links[${peer}].endpoints`)), connections: config.connections },
+        this.material,
+        {
+          connected: (socket) => this.attach(socket, 'dialer', peer),
+          failed: (error, attempt, retryInMs) => {
+            link.lastError = error.message;
+            this.logger.warn({ peer, attempt, retryInMs, error: error.message }, 'link dial failed');
+          },
+        },
+      );
+      this.dialers.set(peer, { dialer, config });
+      dialer.start();
+    }
+  }
+
+  isUp(peer: string): boolean {
+    return this.peers.get(peer)?.state === 'up';
+  }
+
+  async close(): Promise<void> {
+    for (const { dialer } of this.dialers.values()) dialer.stop();
+    for (const link of this.peers.values()) link.closeAll();
+    await this.listener?.close();
+  }
+
+  private peerLink(peer: string, cost: number, dialed: boolean): PeerLink {
+    let link = this.peers.get(peer);
+    if (link === undefined) {
+      link = new PeerLink(peer, cost, dialed);
+      this.peers.set(peer, link);
+    }
+    if (dialed) link.dialed = true;
+    return link;
+  }
+
+  /** Runs one link connection until it closes; resolves then (the dialer re-dials after). */
+  private attach(socket: TLSSocket, role: SessionRole, peer: string): Promise<void> {
+    const timing = this.timing();
+    return new Promise((resolve) => {
+      let link: PeerLink | undefined;
+      const session = new MuxSession(socket, { role, pingIntervalMs: timing.pingIntervalMs, deadAfterMs: timing.deadAfterMs }, {
+        hello: (payload) => {
+          try {
+            const hello = decodeHello(payload);
+            if (hello.site !== peer) throw new CausewayError(ErrorCode.PeerIdentity, `HELLO says site "${hello.site}" but the certificate says "${peer}"`);
+            link = this.peerLink(peer, 1, role === 'dialer' || this.dialers.has(peer));
+            link.zone = hello.zone;
+            link.region = hello.region;
+            link.lastError = undefined;
+            this.onSessionUp(link, session);
+          } catch (err) {
+            const reason = err instanceof CausewayError && err.code === ErrorCode.ProtocolVersion ? 'protocol-version' : 'hello';
+            this.metrics.linkRejections.inc({ reason });
+            this.logger.warn({ peer, error: (err as Error).message }, 'link refused after handshake');
+            session.goAway(Buffer.from(JSON.stringify({ code: (err as CausewayError).code ?? 'error', message: (err as Error).message })), err as Error);
+          }
+        },
+        stream: (stream, open) => this.events.stream(peer, stream, open),
+        control: (payload) => this.events.control(peer, payload),
+        goAway: (payload) => this.logger.warn({ peer, reason: payload.toString('utf8').slice(0, 512) }, 'peer is closing the link'),
+        rtt: (ms) => this.metrics.linkRtt.set({ peer }, ms / 1000),
+        closed: (reason) => {
+          if (link !== undefined) this.onSessionDown(link, session, reason);
+          resolve();
+        },
+      });
+      session.sendHello(encodeHello(this.site(), this.epoch));
+    });
+  }
+
+  private onSessionUp(link: PeerLink, session: MuxSession): void {
+    const first = link.add(session);
+    this.metrics.linkSessions.set({ peer: link.peer }, link.sessionCount);
+    if (!first) {
+      this.events.sessionUp(link.peer, session);
+      return;
+    }
+    this.metrics.linkUp.set({ peer: link.peer }, 1);
+    this.metrics.linkTransitions.inc({ peer: link.peer, state: 'up' });
+    this.logger.info({ peer: link.peer, zone: link.zone, region: link.region }, 'link up');
+    this.events.linkUp(link.peer, session);
+  }
+
+  private onSessionDown(link: PeerLink, session: MuxSession, reason: Error | undefined): void {
+    const down = link.remove(session);
+    this.metrics.linkSessions.set({ peer: link.peer }, link.sessionCount);
+    if (!down) return;
+    link.lastError = reason?.message;
+    this.metrics.linkUp.set({ peer: link.peer }, 0);
+    this.metrics.linkTransitions.inc({ peer: link.peer, state: 'down' });
+    this.logger.warn({ peer: link.peer, reason: reason?.message }, 'link down');
+    this.events.linkDown(link.peer);
+  }
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+
+/** The OPEN frame's payload: which service and port a new flow wants at the far site. */
+const OpenRequestSchema = z.strictObject({
+  service: z.string().min(1).max(63),
+  namespace: z.string().min(1).max(63),
+  port: z.number().int().min(1).max(65535),
+});
+export type OpenRequest = z.infer<typeof OpenRequestSchema>;
+
+export function encodeOpenRequest(open: OpenRequest): Buffer {
+  return Buffer.from(JSON.stringify(open));
+}
+
+/** Validates a peer's OPEN payload; anything else is CW_FRAME_MALFORMED and the flow is refused. */
+export function decodeOpenRequest(payload: Buffer): OpenRequest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw new CausewayError(ErrorCode.FrameMalformed, 'OPEN payload is not JSON');
+  }
+  const parsed = OpenRequestSchema.safeParse(raw);
+  if (!parsed.success) throw new CausewayError(ErrorCode.FrameMalformed, `OPEN payload is malformed: ${parsed.error.issues[0]?.message ?? ''}`);
+  return parsed.data;
+}

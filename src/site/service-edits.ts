@@ -1,0 +1,49 @@
+import type { SitePaths } from '../config/index.js';
+import { ExportConfig, ImportConfig } from '../config/index.js';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+import { editSiteConfig } from './config-edit.js';
+
+/** Adds or replaces the export of one service port. */
+export function exposeService(paths: SitePaths, input: { name: string; namespace: string; port: number; to: string }) {
+  const entry = validated(ExportConfig, input, 'expose');
+  return editSiteConfig(paths, (config) => {
+    config.exports = config.exports.filter((e) => !(e.name === entry.name && e.namespace === entry.namespace && e.port === entry.port));
+    config.exports.push(entry);
+  });
+}
+
+/** Removes a service's exports (one port, or all of them). */
+export function unexposeService(paths: SitePaths, input: { name: string; namespace: string; port?: number }) {
+  return editSiteConfig(paths, (config) => {
+    const before = config.exports.length;
+    config.exports = config.exports.filter((e) => !(e.name === input.name && e.namespace === input.namespace && (input.port === undefined || e.port === input.port)));
+    if (config.exports.length === before) throw new CausewayError(ErrorCode.ServiceUnknown, `${input.name}.${input.namespace} is not exposed on this site`);
+  });
+}
+
+/** Adds or replaces an import listener for a service. */
+export function importService(paths: SitePaths, input: { name: string; namespace: string; listen: string; port?: number }) {
+  const entry = validated(ImportConfig, input, 'import');
+  return editSiteConfig(paths, (config) => {
+    config.imports = config.imports.filter((i) => i.listen !== entry.listen && !(i.name === entry.name && i.namespace === entry.namespace && i.port === entry.port));
+    config.imports.push(entry);
+  });
+}
+
+export function unimportService(paths: SitePaths, input: { name: string; namespace: string }) {
+  return editSiteConfig(paths, (config) => {
+    const before = config.imports.length;
+    config.imports = config.imports.filter((i) => !(i.name === input.name && i.namespace === input.namespace));
+    if (config.imports.length === before) throw new CausewayError(ErrorCode.ServiceUnknown, `${input.name}.${input.namespace} is not imported on this site`);
+  });
+}
+
+function validated<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, input: unknown, command: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? 'input';
+  throw new CausewayError(ErrorCode.InputInvalid, `${command}: ${field === 'name' ? '<name>' : `--${field}`}: ${issue?.message ?? 'invalid'}`, {
+    hint: `see \`causeway ${command} --help\``,
+  });
+}

@@ -1,0 +1,79 @@
+import type { Socket } from 'node:net';
+import type { MuxStream } from './mux-stream.js';
+import { ResetCode } from './reset-code.js';
+
+/** How a bridged flow ended, for metrics and logs. */
+export type FlowOutcome =
+  | { kind: 'closed'; bytesIn: number; bytesOut: number }
+  | { kind: 'reset'; by: 'local' | 'remote'; code: number; bytesIn: number; bytesOut: number };
+
+export interface BridgeOptions {
+  /** No bytes either way for this long resets the flow; 0 disables. */
+  idleTimeoutMs: number;
+  onDone(outcome: FlowOutcome): void;
+}
+
+/**
+ * Pipes a TCP socket and a link stream both ways with end-to-end back-pressure:
+ * the socket is paused while the stream has no send credit, and credit is returned only once the
+ * socket has flushed what it received — so neither router buffers more than one window per flow.
+ * FIN travels as FIN (half-close kept), RST as RESET, in both directions.
+ */
+export function bridgeFlow(socket: Socket, stream: MuxStream, options: BridgeOptions): void {
+  let bytesIn = 0; // socket → stream
+  let bytesOut = 0; // stream → socket
+  let socketEnded = false; // socket sent us FIN
+  let streamEnded = false; // stream delivered FIN
+  let finished = false;
+
+  const finish = (outcome: FlowOutcome): void => {
+    if (finished) return;
+    finished = true;
+    options.onDone(outcome);
+  };
+
+  stream.attach({
+    data(chunk) {
+      bytesOut += chunk.length;
+      socket.write(chunk, () => stream.consumed(chunk.length));
+    },
+    end() {
+      streamEnded = true;
+      socket.end();
+    },
+    reset(code) {
+      if (!socket.destroyed) socket.resetAndDestroy();
+      finish({ kind: 'reset', by: 'remote', code, bytesIn, bytesOut });
+    },
+    writable() {
+      socket.resume();
+    },
+  });
+
+  socket.on('data', (chunk: Buffer) => {
+    bytesIn += chunk.length;
+    if (!stream.write(chunk)) socket.pause();
+  });
+  socket.on('end', () => {
+    socketEnded = true;
+    stream.end();
+  });
+  socket.on('error', () => {
+    // The close handler below sees the error and resets the stream.
+  });
+  socket.on('close', (hadError: boolean) => {
+    if (hadError || !socketEnded || !streamEnded) {
+      stream.reset(hadError ? ResetCode.PeerReset : ResetCode.Cancelled);
+      finish({ kind: 'reset', by: 'local', code: ResetCode.PeerReset, bytesIn, bytesOut });
+      return;
+    }
+    finish({ kind: 'closed', bytesIn, bytesOut });
+  });
+  if (options.idleTimeoutMs > 0) {
+    socket.setTimeout(options.idleTimeoutMs, () => {
+      stream.reset(ResetCode.IdleTimeout);
+      socket.resetAndDestroy();
+      finish({ kind: 'reset', by: 'local', code: ResetCode.IdleTimeout, bytesIn, bytesOut });
+    });
+  }
+}

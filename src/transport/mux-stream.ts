@@ -1,0 +1,162 @@
+import { ResetCode } from './reset-code.js';
+
+/** What a stream needs from the connection that carries it. */
+export interface StreamCarrier {
+  sendData(stream: number, chunk: Buffer): void;
+  sendFin(stream: number): void;
+  sendReset(stream: number, code: ResetCode): void;
+  sendWindow(stream: number, credit: number): void;
+  forget(stream: number): void;
+}
+
+/** Callbacks of a stream's consumer; whatever arrives before `attach` is held and replayed. */
+export interface StreamHandlers {
+  data(chunk: Buffer): void;
+  end(): void;
+  reset(code: number): void;
+  /** The peer granted more send credit after the window ran out. */
+  writable(): void;
+}
+
+/** Bytes a side may send before the receiver credits them back: bounds every buffer in the path. */
+export const INITIAL_WINDOW = 512 * 1024;
+/** Credit is returned in batches so WINDOW frames stay rare on a busy flow. */
+const CREDIT_BATCH = INITIAL_WINDOW / 4;
+
+type Held = { kind: 'data'; chunk: Buffer } | { kind: 'end' } | { kind: 'reset'; code: number };
+
+/**
+ * One flow on a link connection: a credit-based, half-closable byte stream.
+ * Send credit is per stream, so one slow reader stalls only its own flow, never the link.
+ */
+export class MuxStream {
+  readonly id: number;
+  private readonly carrier: StreamCarrier;
+  private handlers: StreamHandlers | undefined;
+  private held: Held[] = [];
+  private sendCredit = INITIAL_WINDOW;
+  /** Bytes the peer may still send us before it must wait for credit. */
+  private receiveAllowance = INITIAL_WINDOW;
+  private consumedSinceCredit = 0;
+  private localEnded = false;
+  private remoteEnded = false;
+  private closed = false;
+
+  constructor(id: number, carrier: StreamCarrier) {
+    this.id = id;
+    this.carrier = carrier;
+  }
+
+  /** Starts delivery; held events are replayed in order. */
+  attach(handlers: StreamHandlers): void {
+    this.handlers = handlers;
+    const held = this.held;
+    this.held = [];
+    for (const event of held) this.deliver(event);
+  }
+
+  /** Sends bytes; returns false when the send window is used up (pause the source until `writable`). */
+  write(chunk: Buffer): boolean {
+    if (this.closed || this.localEnded) return false;
+    this.sendCredit -= chunk.length;
+    this.carrier.sendData(this.id, chunk);
+    return this.sendCredit > 0;
+  }
+
+  /** Half-closes our direction (FIN); the peer may keep sending. */
+  end(): void {
+    if (this.closed || this.localEnded) return;
+    this.localEnded = true;
+    this.carrier.sendFin(this.id);
+    this.closeIfDone();
+  }
+
+  /** Aborts both directions and tells the peer why. */
+  reset(code: ResetCode): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.carrier.sendReset(this.id, code);
+    this.carrier.forget(this.id);
+  }
+
+  /** The consumer has flushed `bytes` of received data: return credit to the peer. */
+  consumed(bytes: number): void {
+    if (this.closed || this.remoteEnded) return;
+    this.consumedSinceCredit += bytes;
+    if (this.consumedSinceCredit < CREDIT_BATCH) return;
+    this.receiveAllowance += this.consumedSinceCredit;
+    this.carrier.sendWindow(this.id, this.consumedSinceCredit);
+    this.consumedSinceCredit = 0;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  // ---- called by the session when frames arrive ----
+
+  receiveData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.receiveAllowance -= chunk.length;
+    if (this.receiveAllowance < 0 || this.remoteEnded) {
+      this.reset(ResetCode.FlowControl);
+      this.deliver({ kind: 'reset', code: ResetCode.FlowControl });
+      return;
+    }
+    this.deliver({ kind: 'data', chunk });
+  }
+
+  receiveFin(): void {
+    if (this.closed || this.remoteEnded) return;
+    this.remoteEnded = true;
+    this.deliver({ kind: 'end' });
+    this.closeIfDone();
+  }
+
+  receiveReset(code: number): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.carrier.forget(this.id);
+    this.deliver({ kind: 'reset', code });
+  }
+
+  receiveWindow(credit: number): void {
+    if (this.closed) return;
+    const wasBlocked = this.sendCredit <= 0;
+    this.sendCredit += credit;
+    if (wasBlocked && this.sendCredit > 0 && this.handlers !== undefined) this.handlers.writable();
+  }
+
+  /** The connection under the stream died. */
+  abort(code: number): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.deliver({ kind: 'reset', code });
+  }
+
+  private closeIfDone(): void {
+    if (this.localEnded && this.remoteEnded && !this.closed) {
+      this.closed = true;
+      this.carrier.forget(this.id);
+    }
+  }
+
+  private deliver(event: Held): void {
+    const h = this.handlers;
+    if (h === undefined) {
+      this.held.push(event);
+      return;
+    }
+    switch (event.kind) {
+      case 'data':
+        h.data(event.chunk);
+        return;
+      case 'end':
+        h.end();
+        return;
+      case 'reset':
+        h.reset(event.code);
+        return;
+    }
+  }
+}
