@@ -27,7 +27,14 @@ export function parseSiteConfig(text: string, file = 'site.yaml'): SiteConfig {
       hint: `fix the YAML syntax at line ${yamlError.linePos?.[0]?.line ?? '?'} of ${file}`,
     });
   }
-  const result = SiteConfig.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // Unresolvable aliases and alias bombs surface only when the document is materialized.
+    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: not valid YAML: ${(err as Error).message}`, { hint: `remove YAML aliases (*name) from ${file}` });
+  }
+  const result = SiteConfig.safeParse(data);
   if (!result.success) throw configError(file, result.error);
   return result.data;
 }

@@ -25,6 +25,7 @@ export function bridgeFlow(socket: Socket, stream: MuxStream, options: BridgeOpt
   let socketEnded = false; // socket sent us FIN
   let streamEnded = false; // stream delivered FIN
   let finished = false;
+  let owed = 0; // bytes received but not yet credited, waiting for the socket to drain
 
   const finish = (outcome: FlowOutcome): void => {
     if (finished) return;
@@ -35,7 +36,11 @@ export function bridgeFlow(socket: Socket, stream: MuxStream, options: BridgeOpt
   stream.attach({
     data(chunk) {
       bytesOut += chunk.length;
-      socket.write(chunk, () => stream.consumed(chunk.length));
+      // Credit goes back at once while the socket's buffer is below its high-water mark, and
+      // only after 'drain' once it is not: per-flow buffering stays bounded without a
+      // callback per chunk.
+      if (socket.write(chunk) && owed === 0) stream.consumed(chunk.length);
+      else owed += chunk.length;
     },
     end() {
       streamEnded = true;
@@ -50,6 +55,12 @@ export function bridgeFlow(socket: Socket, stream: MuxStream, options: BridgeOpt
     },
   });
 
+  socket.on('drain', () => {
+    if (owed === 0) return;
+    const credit = owed;
+    owed = 0;
+    stream.consumed(credit);
+  });
   socket.on('data', (chunk: Buffer) => {
     bytesIn += chunk.length;
     if (!stream.write(chunk)) socket.pause();

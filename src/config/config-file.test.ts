@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { CausewayError } from '../errors/index.js';
+import { parseSiteConfig } from './config-file.js';
+
+const valid = {
+  apiVersion: 'causeway.io/v1alpha1',
+  kind: 'Site',
+  site: { id: 'eu-west', zone: 'eu-west-1a', region: 'eu-west-1', trustDomain: 'prod.example' },
+  links: [{ peer: 'us-east', endpoints: ['127.0.0.1:7443'] }],
+  exports: [{ name: 'web', namespace: 'shop', port: 8080, to: '127.0.0.1:9000' }],
+};
+
+describe('parseSiteConfig', () => {
+  it('fills defaults for a minimal valid config', () => {
+    const config = parseSiteConfig(stringify(valid));
+    assert.equal(config.link.listen, '0.0.0.0:7443');
+    assert.equal(config.link.deadAfterMs <= 1000, true);
+    assert.equal(config.links[0]?.cost, 1);
+    assert.deepEqual(config.imports, []);
+  });
+
+  it('names the file, the field and the fix for a wrong field', () => {
+    const bad = { ...valid, links: [{ peer: 'us-east', endpoints: ['127.0.0.1:7443'], cost: 'cheap' }] };
+    assert.throws(
+      () => parseSiteConfig(stringify(bad), '/etc/causeway/site.yaml'),
+      (err: unknown) =>
+        err instanceof CausewayError && err.code === 'CW_CONFIG_INVALID' && err.message.includes('/etc/causeway/site.yaml') && err.message.includes('links[0].cost') && (err.hint ?? '').includes('links[0].cost'),
+    );
+  });
+
+  it('rejects unknown keys (typos must not be silently ignored)', () => {
+    assert.throws(() => parseSiteConfig(stringify({ ...valid, exprots: [] })), (err: unknown) => err instanceof CausewayError && err.message.includes('exprots'));
+  });
+
+  it('reports YAML syntax errors with a line', () => {
+    assert.throws(() => parseSiteConfig('site: [unclosed\n  id: x'), (err: unknown) => err instanceof CausewayError && /not valid YAML/.test(err.message) && /line/.test(err.hint ?? ''));
+  });
+
+  it('never throws anything but CW_CONFIG_INVALID on hostile text', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue().map((v) => stringify(v)), fc.anything().map((v) => stringify({ ...valid, site: v }))), (text) => {
+        try {
+          parseSiteConfig(text);
+        } catch (err) {
+          assert.ok(err instanceof CausewayError && err.code === 'CW_CONFIG_INVALID', `unexpected ${String(err)}`);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('survives YAML alias bombs', () => {
+    const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
+    assert.throws(() => parseSiteConfig(bomb), (err: unknown) => err instanceof CausewayError);
+  });
+});
