@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
-import type { FlowStats, Logger, RouterMetrics } from '../observability/index.js';
+import type { FlowRecorder, Logger } from '../observability/index.js';
 import { decodeOpenRequest, serviceKey, type ServiceCatalog } from '../services/index.js';
 import { ResetCode, bridgeFlow, resetCodeName, type FlowOutcome, type MuxStream } from '../transport/index.js';
 
@@ -10,8 +10,7 @@ export class FlowEgress {
   constructor(
     private readonly catalog: ServiceCatalog,
     private readonly dataPlane: () => SiteConfig['dataPlane'],
-    private readonly stats: FlowStats,
-    private readonly metrics: RouterMetrics,
+    private readonly recorder: FlowRecorder,
     private readonly logger: Logger,
   ) {}
 
@@ -44,27 +43,19 @@ export class FlowEgress {
       backend.removeAllListeners('timeout');
       backend.removeAllListeners('error');
       backend.setTimeout(0);
-      this.stats.started('egress', key);
-      this.metrics.flowsActive.inc({ service: open.service, namespace: open.namespace, side: 'egress' });
+      this.recorder.started(open.service, open.namespace);
       bridgeFlow(backend, stream, { idleTimeoutMs, onDone: (outcome) => this.done(key, open, peer, outcome) });
     });
   }
 
   private refuse(key: string, open: { service: string; namespace: string }, peer: string, stream: MuxStream, code: ResetCode, reason: string): void {
     stream.reset(code);
-    this.stats.refused('egress', key);
-    this.metrics.flows.inc({ service: open.service, namespace: open.namespace, side: 'egress', result: resetCodeName(code) });
+    this.recorder.refused(open.service, open.namespace, resetCodeName(code));
     this.logger.warn({ service: key, peer, reason }, 'flow refused');
   }
 
   private done(key: string, open: { service: string; namespace: string }, peer: string, outcome: FlowOutcome): void {
-    this.stats.finished('egress', key, outcome);
-    const labels = { service: open.service, namespace: open.namespace, side: 'egress' } as const;
-    this.metrics.flowsActive.dec(labels);
-    this.metrics.flows.inc({ ...labels, result: outcome.kind === 'closed' ? 'closed' : resetCodeName(outcome.code) });
-    // Egress sees the backend as its socket: bytesIn flowed backend→client.
-    this.metrics.flowBytes.inc({ ...labels, direction: 'backend-to-client' }, outcome.bytesIn);
-    this.metrics.flowBytes.inc({ ...labels, direction: 'client-to-backend' }, outcome.bytesOut);
+    this.recorder.finished(open.service, open.namespace, outcome);
     if (outcome.kind === 'reset') this.logger.debug({ service: key, peer, by: outcome.by, code: resetCodeName(outcome.code) }, 'flow reset');
   }
 }

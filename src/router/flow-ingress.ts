@@ -1,9 +1,9 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { ImportConfig, SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
-import type { FlowStats, Logger, RouterMetrics } from '../observability/index.js';
+import type { FlowRecorder, Logger } from '../observability/index.js';
 import { encodeOpenRequest, serviceKey, type ServiceCatalog } from '../services/index.js';
-import { bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome } from '../transport/index.js';
+import { bridgeFlow, pipeSockets, type FlowOutcome } from '../transport/index.js';
 import type { LinkMesh } from './link-mesh.js';
 
 interface ImportListener {
@@ -20,8 +20,7 @@ export class FlowIngress {
     private readonly catalog: ServiceCatalog,
     private readonly mesh: LinkMesh,
     private readonly dataPlane: () => SiteConfig['dataPlane'],
-    private readonly stats: FlowStats,
-    private readonly metrics: RouterMetrics,
+    private readonly recorder: FlowRecorder,
     private readonly logger: Logger,
   ) {}
 
@@ -72,7 +71,6 @@ export class FlowIngress {
   }
 
   private onClient(config: ImportConfig, client: Socket): void {
-    const key = serviceKey(config.name, config.namespace);
     const port = config.port ?? this.catalog.ports(config.name, config.namespace)[0];
     const endpoint = port === undefined ? undefined : this.catalog.pickEndpoint(config.name, config.namespace, port, (site) => this.mesh.isUp(site));
     if (endpoint === undefined || port === undefined) {
@@ -91,37 +89,29 @@ export class FlowIngress {
     this.started(config);
     // OPEN goes out now, the client's first bytes right behind it: no round trip before data.
     const stream = session.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port }));
-    bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone: (outcome) => this.done(config, key, outcome) });
+    bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone: (outcome) => this.done(config, outcome) });
   }
 
   private toLocalBackend(config: ImportConfig, client: Socket, to: string): void {
-    const key = serviceKey(config.name, config.namespace);
     const { host, port } = parseHostPort(to, 'exports.to');
     const backend = connect({ host, port, allowHalfOpen: true, noDelay: true });
     this.started(config);
     backend.setTimeout(this.dataPlane().connectTimeoutMs, () => backend.destroy(new Error('connect timeout')));
     backend.once('connect', () => backend.setTimeout(0));
-    pipeSockets(client, backend, (outcome) => this.done(config, key, outcome));
+    pipeSockets(client, backend, (outcome) => this.done(config, outcome));
   }
 
   private started(config: ImportConfig): void {
-    this.stats.started('ingress', serviceKey(config.name, config.namespace));
-    this.metrics.flowsActive.inc({ service: config.name, namespace: config.namespace, side: 'ingress' });
+    this.recorder.started(config.name, config.namespace);
   }
 
   private refuse(config: ImportConfig, client: Socket, result: string): void {
     client.resetAndDestroy();
-    this.stats.refused('ingress', serviceKey(config.name, config.namespace));
-    this.metrics.flows.inc({ service: config.name, namespace: config.namespace, side: 'ingress', result });
+    this.recorder.refused(config.name, config.namespace, result);
     this.logger.warn({ service: serviceKey(config.name, config.namespace), result }, 'flow refused: no reachable endpoint');
   }
 
-  private done(config: ImportConfig, key: string, outcome: FlowOutcome): void {
-    this.stats.finished('ingress', key, outcome);
-    const labels = { service: config.name, namespace: config.namespace, side: 'ingress' } as const;
-    this.metrics.flowsActive.dec(labels);
-    this.metrics.flows.inc({ ...labels, result: outcome.kind === 'closed' ? 'closed' : resetCodeName(outcome.code) });
-    this.metrics.flowBytes.inc({ ...labels, direction: 'client-to-backend' }, outcome.bytesIn);
-    this.metrics.flowBytes.inc({ ...labels, direction: 'backend-to-client' }, outcome.bytesOut);
+  private done(config: ImportConfig, outcome: FlowOutcome): void {
+    this.recorder.finished(config.name, config.namespace, outcome);
   }
 }

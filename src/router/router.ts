@@ -2,7 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { TLSSocket } from 'node:tls';
 import { loadSiteConfig, type SiteConfig, type SitePaths } from '../config/index.js';
 import type { TlsMaterial } from '../link/index.js';
-import { FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
+import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
 import { ServiceCatalog, decodeControlMessage, encodeExportsAdvert, isNewerAdvert, type AdvertisedService } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { FlowEgress } from './flow-egress.js';
@@ -61,8 +61,8 @@ export class Router {
       },
     );
     const dataPlane = (): SiteConfig['dataPlane'] => this.config.dataPlane;
-    this.egress = new FlowEgress(this.catalog, dataPlane, this.stats, this.metrics, logger);
-    this.ingress = new FlowIngress(this.catalog, this.mesh, dataPlane, this.stats, this.metrics, logger);
+    this.egress = new FlowEgress(this.catalog, dataPlane, new FlowRecorder('egress', this.stats, this.metrics), logger);
+    this.ingress = new FlowIngress(this.catalog, this.mesh, dataPlane, new FlowRecorder('ingress', this.stats, this.metrics), logger);
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
   }
 
