@@ -21,6 +21,7 @@ export const ErrorCode = {
   PeerIdentity: 'CW_PEER_IDENTITY',
   ServiceUnknown: 'CW_SERVICE_UNKNOWN',
   NoEndpoint: 'CW_NO_ENDPOINT',
+  VipPoolExhausted: 'CW_VIP_POOL_EXHAUSTED',
   BackendUnreachable: 'CW_BACKEND_UNREACHABLE',
   InputInvalid: 'CW_INPUT_INVALID',
   Timeout: 'CW_TIMEOUT',
