@@ -35,6 +35,8 @@ export const ExportConfig = z.strictObject({
   /** Backend address for that port. */
   to: hostPort,
   protocol: z.enum(['TCP']).default('TCP'),
+  /** When the export was created (ms since epoch): the oldest export wins MCS conflicts. */
+  exportedAt: z.number().int().min(0).optional(),
 });
 export type ExportConfig = z.infer<typeof ExportConfig>;
 
@@ -73,6 +75,14 @@ export const SiteConfig = z.strictObject({
       idleTimeoutMs: z.number().int().min(0).max(86_400_000).default(3_600_000),
     })
     .prefault({}),
+  routing: z
+    .strictObject({
+      /** An unreachable site's adverts (and so its services) are forgotten after this long. */
+      staleAfterMs: z.number().int().min(1_000).max(86_400_000).default(30_000),
+    })
+    .prefault({}),
+  /** Namespaces present at this site besides those of its exports and imports (MCS namespace sameness). */
+  namespaces: z.array(dnsLabel).default([]),
   links: z.array(LinkConfig).default([]),
   exports: z.array(ExportConfig).default([]),
   imports: z.array(ImportConfig).default([]),

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,7 +36,8 @@ export async function startRouterProcess(dir: string, extraArgs: string[] = [], 
     await sleep(25);
   }
   child.kill('SIGKILL');
-  throw new CausewayError(ErrorCode.Timeout, `router in ${paths.dir} did not start`, { hint: `read ${join(paths.dir, 'router.log')}` });
+  const tail = (await readFile(join(paths.dir, 'router.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
+  throw new CausewayError(ErrorCode.Timeout, `router in ${paths.dir} did not start${tail === '' ? '' : `; its log ends with:\n${tail}`}`, { hint: `read ${join(paths.dir, 'router.log')}` });
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within 3 s. */

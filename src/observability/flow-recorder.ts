@@ -44,7 +44,7 @@ export class FlowRecorder {
     s.active.dec();
     this.result(s, outcome.kind === 'closed' ? 'closed' : resetCodeName(outcome.code)).inc();
     // On ingress the socket is the client; on egress it is the backend.
-    const [fromClient, fromBackend] = this.side === 'ingress' ? [outcome.bytesIn, outcome.bytesOut] : [outcome.bytesOut, outcome.bytesIn];
+    const [fromClient, fromBackend] = this.side === 'egress' ? [outcome.bytesOut, outcome.bytesIn] : [outcome.bytesIn, outcome.bytesOut];
     s.toBackend.inc(fromClient);
     s.toClient.inc(fromBackend);
   }

@@ -1,6 +1,7 @@
 import type { FlowOutcome } from '../transport/index.js';
 
-export type FlowSide = 'ingress' | 'egress';
+/** ingress: from a local client; egress: to a local backend; transit: passing through. */
+export type FlowSide = 'ingress' | 'egress' | 'transit';
 
 export interface FlowCounts {
   active: number;

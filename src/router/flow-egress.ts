@@ -2,15 +2,26 @@ import { connect, type Socket } from 'node:net';
 import type { SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
 import type { FlowRecorder, Logger } from '../observability/index.js';
-import { decodeOpenRequest, serviceKey, type ServiceCatalog } from '../services/index.js';
-import { ResetCode, bridgeFlow, resetCodeName, type FlowOutcome, type MuxStream } from '../transport/index.js';
+import type { LinkStateDb } from '../routing/index.js';
+import { decodeOpenRequest, encodeOpenRequest, serviceKey, type OpenRequest, type ServiceCatalog } from '../services/index.js';
+import { ResetCode, bridgeFlow, resetCodeName, spliceStreams, type FlowOutcome, type MuxStream } from '../transport/index.js';
+import type { LinkMesh } from './link-mesh.js';
 
-/** Flows arriving over links for this site's exports: connect the backend, then bridge. */
+/** Hops a flow may take when the opener did not say; more than any sane topology needs. */
+const DEFAULT_TTL = 16;
+
+/**
+ * Flows arriving over links: for this site's exports, connect the backend and bridge; for
+ * another site, forward them one hop further along the least-cost route (transit).
+ */
 export class FlowEgress {
   constructor(
     private readonly catalog: ServiceCatalog,
+    private readonly mesh: LinkMesh,
+    private readonly lsdb: LinkStateDb,
     private readonly dataPlane: () => SiteConfig['dataPlane'],
     private readonly recorder: FlowRecorder,
+    private readonly transit: FlowRecorder,
     private readonly logger: Logger,
   ) {}
 
@@ -21,6 +32,10 @@ export class FlowEgress {
     } catch (err) {
       this.logger.warn({ peer, error: (err as Error).message }, 'flow refused: bad OPEN');
       stream.reset(ResetCode.ProtocolError);
+      return;
+    }
+    if (open.site !== undefined && open.site !== this.lsdb.self) {
+      this.forward(peer, stream, { ...open, site: open.site });
       return;
     }
     const key = serviceKey(open.service, open.namespace);
@@ -46,6 +61,22 @@ export class FlowEgress {
       this.recorder.started(open.service, open.namespace);
       bridgeFlow(backend, stream, { idleTimeoutMs, onDone: (outcome) => this.done(key, open, peer, outcome) });
     });
+  }
+
+  /** Transit: open the next hop's stream at once (still no round trip) and splice the two. */
+  private forward(peer: string, stream: MuxStream, open: OpenRequest & { site: string }): void {
+    const ttl = open.ttl ?? DEFAULT_TTL;
+    const route = this.lsdb.route(open.site);
+    const session = route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
+    if (ttl <= 0 || session === undefined) {
+      stream.reset(ResetCode.NoRoute);
+      this.transit.refused(open.service, open.namespace, ttl <= 0 ? 'ttl-expired' : 'no-route');
+      this.logger.warn({ service: serviceKey(open.service, open.namespace), peer, to: open.site, ttl }, 'transit flow refused: no route');
+      return;
+    }
+    this.transit.started(open.service, open.namespace);
+    const next = session.openStream(encodeOpenRequest({ ...open, ttl: ttl - 1 }));
+    spliceStreams(stream, next, (outcome) => this.transit.finished(open.service, open.namespace, outcome));
   }
 
   private refuse(key: string, open: { service: string; namespace: string }, peer: string, stream: MuxStream, code: ResetCode, reason: string): void {

@@ -4,6 +4,7 @@ import { parseHostPort } from '../config/index.js';
 import type { FlowRecorder, Logger } from '../observability/index.js';
 import { encodeOpenRequest, serviceKey, type ServiceCatalog } from '../services/index.js';
 import { bridgeFlow, pipeSockets, type FlowOutcome } from '../transport/index.js';
+import type { LinkStateDb } from '../routing/index.js';
 import type { LinkMesh } from './link-mesh.js';
 
 interface ImportListener {
@@ -19,6 +20,7 @@ export class FlowIngress {
   constructor(
     private readonly catalog: ServiceCatalog,
     private readonly mesh: LinkMesh,
+    private readonly lsdb: LinkStateDb,
     private readonly dataPlane: () => SiteConfig['dataPlane'],
     private readonly recorder: FlowRecorder,
     private readonly logger: Logger,
@@ -72,7 +74,7 @@ export class FlowIngress {
 
   private onClient(config: ImportConfig, client: Socket): void {
     const port = config.port ?? this.catalog.ports(config.name, config.namespace)[0];
-    const endpoint = port === undefined ? undefined : this.catalog.pickEndpoint(config.name, config.namespace, port, (site) => this.mesh.isUp(site));
+    const endpoint = port === undefined ? undefined : this.catalog.pickEndpoint(config.name, config.namespace, port, (site) => this.lsdb.isReachable(site));
     if (endpoint === undefined || port === undefined) {
       this.refuse(config, client, 'no-endpoint');
       return;
@@ -81,14 +83,15 @@ export class FlowIngress {
       this.toLocalBackend(config, client, endpoint.target.to);
       return;
     }
-    const session = this.mesh.peers.get(endpoint.site)?.pickSession();
+    const route = this.lsdb.route(endpoint.site);
+    const session = route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
     if (session === undefined) {
       this.refuse(config, client, 'no-link');
       return;
     }
     this.started(config);
     // OPEN goes out now, the client's first bytes right behind it: no round trip before data.
-    const stream = session.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port }));
+    const stream = session.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port, site: endpoint.site }));
     bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone: (outcome) => this.done(config, outcome) });
   }
 

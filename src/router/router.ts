@@ -3,7 +3,8 @@ import type { TLSSocket } from 'node:tls';
 import { loadSiteConfig, type SiteConfig, type SitePaths } from '../config/index.js';
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
-import { ServiceCatalog, decodeControlMessage, encodeExportsAdvert, isNewerAdvert, type AdvertisedService } from '../services/index.js';
+import { LinkStateDb, decodeControl, encodeSiteAdvert, type AdvertService, type SiteAdvert } from '../routing/index.js';
+import { ServiceCatalog } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { FlowEgress } from './flow-egress.js';
 import { FlowIngress } from './flow-ingress.js';
@@ -27,9 +28,10 @@ export class Router {
   readonly stats = new FlowStats();
   readonly epoch = Date.now();
   private seq = 0;
-  /** What peers were last told, so unchanged config does not bump the sequence. */
+  /** Our advert's content as last flooded, so an unchanged state does not bump the sequence. */
   private lastAdvertised = '';
-  private readonly peerAdverts = new Map<string, { epoch: number; seq: number }>();
+  readonly lsdb: LinkStateDb;
+  private expiry: NodeJS.Timeout | undefined;
   readonly catalog: ServiceCatalog;
   readonly mesh: LinkMesh;
   readonly ingress: FlowIngress;
@@ -44,6 +46,7 @@ export class Router {
     readonly logger: Logger,
   ) {
     this.catalog = new ServiceCatalog(config.site.id);
+    this.lsdb = new LinkStateDb(config.site.id);
     this.mesh = new LinkMesh(
       () => this.config.site,
       () => this.config.link,
@@ -54,15 +57,23 @@ export class Router {
       {
         stream: (peer, stream, open) => this.onStream(peer, stream, open),
         control: (peer, payload) => this.onControl(peer, payload),
-        linkUp: (_peer, session) => this.advertiseTo(session),
+        linkUp: (_peer, session) => this.onLinkUp(session),
         sessionUp: () => undefined,
-        linkDown: (peer) => this.onLinkDown(peer),
+        linkDown: () => this.publish(),
         redeem: (socket) => this.onRedeem(socket),
       },
     );
     const dataPlane = (): SiteConfig['dataPlane'] => this.config.dataPlane;
-    this.egress = new FlowEgress(this.catalog, dataPlane, new FlowRecorder('egress', this.stats, this.metrics), logger);
-    this.ingress = new FlowIngress(this.catalog, this.mesh, dataPlane, new FlowRecorder('ingress', this.stats, this.metrics), logger);
+    this.egress = new FlowEgress(
+      this.catalog,
+      this.mesh,
+      this.lsdb,
+      dataPlane,
+      new FlowRecorder('egress', this.stats, this.metrics),
+      new FlowRecorder('transit', this.stats, this.metrics),
+      logger,
+    );
+    this.ingress = new FlowIngress(this.catalog, this.mesh, this.lsdb, dataPlane, new FlowRecorder('ingress', this.stats, this.metrics), logger);
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
   }
 
@@ -73,6 +84,8 @@ export class Router {
     const router = new Router(paths, config, material, logger);
     router.linkAddress = await router.mesh.listen(config.link.listen);
     await router.apply();
+    router.expiry = setInterval(() => router.expireStale(), 1_000);
+    router.expiry.unref();
     logger.info({ link: `${router.linkAddress.host}:${router.linkAddress.port}`, trustDomain: config.site.trustDomain }, 'router started');
     return router;
   }
@@ -106,6 +119,7 @@ export class Router {
   }
 
   async stop(): Promise<void> {
+    if (this.expiry !== undefined) clearInterval(this.expiry);
     this.ingress.close();
     await this.mesh.close();
     await rm(this.paths.runtime, { force: true });
@@ -116,58 +130,103 @@ export class Router {
     this.catalog.setLocalExports(this.config.exports);
     this.mesh.reconcile(this.config.links);
     await this.ingress.reconcile(this.config.imports);
-    const advertised = JSON.stringify(this.advertisedServices());
-    if (advertised !== this.lastAdvertised) {
-      this.lastAdvertised = advertised;
-      this.advertiseAll();
-    }
+    this.publish();
   }
 
-  private advertisedServices(): AdvertisedService[] {
-    const byKey = new Map<string, AdvertisedService>();
+  /** Namespaces present here: declared ones plus those of exports and imports. */
+  private namespaces(): string[] {
+    const all = new Set([...this.config.namespaces, ...this.config.exports.map((e) => e.namespace), ...this.config.imports.map((i) => i.namespace)]);
+    return [...all].sort();
+  }
+
+  private advertisedServices(): AdvertService[] {
+    const byKey = new Map<string, AdvertService>();
     for (const e of this.config.exports) {
       const key = `${e.name}.${e.namespace}`;
-      const s = byKey.get(key) ?? { name: e.name, namespace: e.namespace, ports: [] };
+      const s = byKey.get(key) ?? {
+        name: e.name,
+        namespace: e.namespace,
+        type: 'ClusterSetIP' as const,
+        ports: [],
+        exportedAt: e.exportedAt ?? this.epoch,
+        sessionAffinity: 'None' as const,
+        endpoints: [{ addresses: [], zone: this.config.site.zone, ready: true }],
+      };
       s.ports.push({ port: e.port, protocol: e.protocol });
+      s.exportedAt = Math.min(s.exportedAt, e.exportedAt ?? this.epoch);
       byKey.set(key, s);
     }
     return [...byKey.values()];
   }
 
-  private advertiseAll(): void {
+  /** Re-announces this site when its links or exports changed; floods to every live peer. */
+  private publish(): void {
+    const content = {
+      zone: this.config.site.zone,
+      region: this.config.site.region,
+      namespaces: this.namespaces(),
+      links: [...this.mesh.peers.values()].filter((l) => l.state === 'up').map((l) => ({ peer: l.peer, cost: l.cost })).sort((a, b) => a.peer.localeCompare(b.peer)),
+      services: this.advertisedServices(),
+    };
+    const serialized = JSON.stringify(content);
+    if (serialized === this.lastAdvertised) return;
+    this.lastAdvertised = serialized;
     this.seq += 1;
+    const advert: SiteAdvert = { type: 'site', origin: this.config.site.id, epoch: this.epoch, seq: this.seq, ...content };
+    this.lsdb.setOwn(advert, Date.now());
+    this.refreshCatalog();
+    this.flood(advert, undefined);
+  }
+
+  /** Sends an advert to every live peer except the one it came from. */
+  private flood(advert: SiteAdvert, from: string | undefined): void {
+    const payload = encodeSiteAdvert(advert);
     for (const link of this.mesh.peers.values()) {
-      const session = link.pickSession();
-      if (session !== undefined) this.advertiseTo(session, false);
+      if (link.peer === from) continue;
+      link.pickSession()?.sendControl(payload);
     }
   }
 
-  private advertiseTo(session: MuxSession, bump = true): void {
-    if (bump && this.seq === 0) this.seq = 1;
-    session.sendControl(encodeExportsAdvert({ type: 'exports', origin: this.config.site.id, epoch: this.epoch, seq: this.seq, services: this.advertisedServices() }));
+  /** A new peer gets everything we know (first sync); only changes follow. */
+  private onLinkUp(session: MuxSession): void {
+    this.publish();
+    for (const advert of this.lsdb.all()) session.sendControl(encodeSiteAdvert(advert));
   }
 
   private onControl(peer: string, payload: Buffer): void {
     try {
-      const message = decodeControlMessage(payload);
+      const message = decodeControl(payload);
       if (message.type === 'unknown') {
         this.logger.debug({ peer, message: message.name }, 'ignoring unknown control message');
         return;
       }
-      if (message.origin !== peer) return; // direct neighbours only until adverts are flooded
-      if (!isNewerAdvert(this.peerAdverts.get(peer), message)) return;
-      this.peerAdverts.set(peer, { epoch: message.epoch, seq: message.seq });
-      this.catalog.setRemoteExports(peer, message.services);
-      this.logger.info({ peer, services: message.services.map((s) => `${s.name}.${s.namespace}`) }, 'peer exports updated');
+      if (this.lsdb.apply(message, Date.now()) !== 'applied') return;
+      this.flood(message, peer);
+      this.refreshCatalog();
+      this.logger.debug({ peer, origin: message.origin, seq: message.seq }, 'site advert applied');
     } catch (err) {
       this.metrics.controlErrors.inc({ peer, code: (err as { code?: string }).code ?? 'error' });
       this.logger.warn({ peer, error: (err as Error).message }, 'control message refused');
     }
   }
 
-  private onLinkDown(peer: string): void {
-    this.catalog.forgetSite(peer);
-    this.peerAdverts.delete(peer);
+  /** Feeds the service catalog from every other site's advert. */
+  private refreshCatalog(): void {
+    for (const advert of this.lsdb.all()) {
+      if (advert.origin === this.config.site.id) continue;
+      this.catalog.setRemoteExports(
+        advert.origin,
+        advert.services.map((s) => ({ name: s.name, namespace: s.namespace, ports: s.ports.filter((p) => p.protocol === 'TCP').map((p) => ({ port: p.port, protocol: 'TCP' as const })) })),
+      );
+    }
+    for (const site of this.catalog.remoteSites()) if (this.lsdb.get(site) === undefined) this.catalog.forgetSite(site);
+  }
+
+  private expireStale(): void {
+    const expired = this.lsdb.expire(Date.now(), this.config.routing.staleAfterMs);
+    if (expired.length === 0) return;
+    this.logger.info({ sites: expired }, 'forgot unreachable sites after the stale-state bound');
+    this.refreshCatalog();
   }
 
   private onStream(peer: string, stream: MuxStream, open: Buffer): void {

@@ -1,5 +1,10 @@
 import type { ExportConfig } from '../config/index.js';
-import type { AdvertisedService } from './exports-advert.js';
+/** A service as another site advertises it: name, namespace and TCP ports. */
+export interface AdvertisedService {
+  name: string;
+  namespace: string;
+  ports: Array<{ port: number; protocol: 'TCP' }>;
+}
 import { serviceKey } from './service-key.js';
 
 /** Where a flow for a service can go: this site's own backend, or a peer site that exports it. */
@@ -35,6 +40,11 @@ export class ServiceCatalog {
   /** Replaces everything a peer exports. */
   setRemoteExports(site: string, services: readonly AdvertisedService[]): void {
     this.remote.set(site, new Map(services.map((s) => [serviceKey(s.name, s.namespace), s])));
+  }
+
+  /** Sites whose exports are held. */
+  remoteSites(): string[] {
+    return [...this.remote.keys()];
   }
 
   forgetSite(site: string): void {

@@ -5,3 +5,4 @@ export { MuxSession, DEFAULT_SESSION_TIMING, type SessionEvents, type SessionOpt
 export { bridgeFlow, type FlowOutcome } from './flow-bridge.js';
 export { pipeSockets } from './pipe-sockets.js';
 export { ResetCode, resetCodeName } from './reset-code.js';
+export { spliceStreams } from './stream-splice.js';

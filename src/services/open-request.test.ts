@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CausewayError } from '../errors/index.js';
-import { decodeControlMessage, encodeExportsAdvert, isNewerAdvert } from './exports-advert.js';
 import { decodeOpenRequest, encodeOpenRequest } from './open-request.js';
 
 /** Hostile payloads: raw bytes, random JSON, and valid-looking objects with wrong field types. */
@@ -21,6 +20,9 @@ function onlyCausewayErrors(fn: () => unknown): void {
 }
 
 describe('OPEN payload', () => {
+  it('carries the destination site and hops left for transit routers', () => {
+    assert.deepEqual(decodeOpenRequest(encodeOpenRequest({ service: 'web', namespace: 'shop', port: 80, site: 'eu-west', ttl: 7 })), { service: 'web', namespace: 'shop', port: 80, site: 'eu-west', ttl: 7 });
+  });
   it('round-trips valid requests', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), fc.integer({ min: 1, max: 65535 }), (service, namespace, port) => {
@@ -30,24 +32,5 @@ describe('OPEN payload', () => {
   });
   it('turns any hostile payload into CW_FRAME_MALFORMED', () => {
     fc.assert(fc.property(hostile, (payload) => onlyCausewayErrors(() => decodeOpenRequest(payload))), { numRuns: 1000 });
-  });
-});
-
-describe('CONTROL messages', () => {
-  it('round-trips an exports advert', () => {
-    const advert = { type: 'exports' as const, origin: 'eu-west', epoch: 1, seq: 7, services: [{ name: 'web', namespace: 'shop', ports: [{ port: 80, protocol: 'TCP' as const }] }] };
-    assert.deepEqual(decodeControlMessage(encodeExportsAdvert(advert)), advert);
-  });
-  it('reports unknown message types instead of failing (newer peers may add some)', () => {
-    assert.deepEqual(decodeControlMessage(Buffer.from('{"type":"routes"}')), { type: 'unknown', name: 'routes' });
-  });
-  it('turns any hostile payload into CW_FRAME_MALFORMED or unknown', () => {
-    fc.assert(fc.property(hostile, (payload) => onlyCausewayErrors(() => decodeControlMessage(payload))), { numRuns: 1000 });
-  });
-  it('orders adverts by (epoch, seq) so a restarted origin wins over its old state', () => {
-    assert.equal(isNewerAdvert(undefined, { epoch: 1, seq: 1 }), true);
-    assert.equal(isNewerAdvert({ epoch: 1, seq: 5 }, { epoch: 1, seq: 5 }), false);
-    assert.equal(isNewerAdvert({ epoch: 1, seq: 5 }, { epoch: 1, seq: 4 }), false);
-    assert.equal(isNewerAdvert({ epoch: 1, seq: 5 }, { epoch: 2, seq: 1 }), true);
   });
 });

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { CausewayError } from '../errors/index.js';
+import { decodeControl, encodeSiteAdvert, isNewerAdvert, type SiteAdvert } from './site-advert.js';
+
+const advert: SiteAdvert = {
+  type: 'site',
+  origin: 'eu-west',
+  epoch: 1,
+  seq: 7,
+  zone: 'eu-west-1a',
+  region: 'eu-west-1',
+  namespaces: ['shop'],
+  links: [{ peer: 'us-east', cost: 1 }],
+  services: [
+    {
+      name: 'web',
+      namespace: 'shop',
+      type: 'ClusterSetIP',
+      ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
+      exportedAt: 1000,
+      sessionAffinity: 'None',
+      endpoints: [{ addresses: [], zone: 'eu-west-1a', ready: true }],
+    },
+  ],
+};
+
+describe('site advert (CONTROL payload)', () => {
+  it('round-trips', () => {
+    assert.deepEqual(decodeControl(encodeSiteAdvert(advert)), advert);
+  });
+  it('reports unknown message types instead of failing (newer peers may add some)', () => {
+    assert.deepEqual(decodeControl(Buffer.from('{"type":"routes"}')), { type: 'unknown', name: 'routes' });
+  });
+  it('turns any hostile payload into CW_FRAME_MALFORMED or unknown', () => {
+    const hostile = fc.oneof(
+      fc.uint8Array({ maxLength: 256 }).map((a) => Buffer.from(a)),
+      fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v))),
+      fc.record({ type: fc.constant('site'), origin: fc.anything(), epoch: fc.anything(), seq: fc.anything(), links: fc.anything(), services: fc.anything() }).map((v) => Buffer.from(JSON.stringify(v))),
+      fc.anything().map((v) => Buffer.from(JSON.stringify({ ...advert, services: [{ ...advert.services[0], ports: v }] }) ?? 'null')),
+    );
+    fc.assert(
+      fc.property(hostile, (payload) => {
+        try {
+          decodeControl(payload);
+        } catch (err) {
+          assert.ok(err instanceof CausewayError && err.code === 'CW_FRAME_MALFORMED', `unexpected ${String(err)}`);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+  it('orders adverts by (epoch, seq) so a restarted origin wins over its old state', () => {
+    assert.equal(isNewerAdvert(undefined, { epoch: 1, seq: 1 }), true);
+    assert.equal(isNewerAdvert({ epoch: 1, seq: 5 }, { epoch: 1, seq: 5 }), false);
+    assert.equal(isNewerAdvert({ epoch: 1, seq: 5 }, { epoch: 1, seq: 4 }), false);
+    assert.equal(isNewerAdvert({ epoch: 1, seq: 5 }, { epoch: 2, seq: 1 }), true);
+  });
+});

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+
+const name = z.string().min(1).max(253);
+
+/** A service port as advertised; names and protocols follow the Kubernetes Service port. */
+const AdvertPort = z.strictObject({
+  name: z.string().max(63).optional(),
+  port: z.number().int().min(1).max(65535),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']),
+  appProtocol: z.string().max(253).optional(),
+});
+
+const AdvertEndpoint = z.strictObject({
+  addresses: z.array(z.string().max(45)).max(16),
+  hostname: z.string().max(63).optional(),
+  zone: z.string().max(63).optional(),
+  ready: z.boolean(),
+  weight: z.number().int().min(0).max(1_000_000).optional(),
+});
+
+/** One exported service as the origin site describes it (never the backend's private address). */
+const AdvertService = z.strictObject({
+  name: z.string().min(1).max(63),
+  namespace: z.string().min(1).max(63),
+  type: z.enum(['ClusterSetIP', 'Headless']),
+  ports: z.array(AdvertPort).max(256),
+  exportedAt: z.number().int().min(0),
+  sessionAffinity: z.enum(['None', 'ClientIP']),
+  sessionAffinityTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+  internalTrafficPolicy: z.string().max(32).optional(),
+  trafficDistribution: z.string().max(64).optional(),
+  ipFamilies: z.array(z.enum(['IPv4', 'IPv6'])).max(2).optional(),
+  exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
+  exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
+  endpoints: z.array(AdvertEndpoint).max(10_000),
+});
+export type AdvertService = z.infer<typeof AdvertService>;
+
+/**
+ * Everything one site tells the clusterset about itself: where it is, its live links and its
+ * exports. Flooded over links; (epoch, seq) orders adverts from one origin, so receivers apply
+ * them idempotently and an advert from before a restart never wins.
+ */
+const SiteAdvertSchema = z.strictObject({
+  type: z.literal('site'),
+  origin: name,
+  epoch: z.number().int().min(0),
+  seq: z.number().int().min(0),
+  zone: z.string().max(63),
+  region: z.string().max(63),
+  /** Namespaces present at the origin (MCS namespace sameness: services are imported only there). */
+  namespaces: z.array(z.string().min(1).max(63)).max(10_000),
+  links: z.array(z.strictObject({ peer: name, cost: z.number().int().min(1).max(1_000_000) })).max(10_000),
+  services: z.array(AdvertService).max(100_000),
+});
+export type SiteAdvert = z.infer<typeof SiteAdvertSchema>;
+
+export function encodeSiteAdvert(advert: SiteAdvert): Buffer {
+  return Buffer.from(JSON.stringify(advert));
+}
+
+/** A CONTROL payload: a site advert, or a message type this version does not know (ignored). */
+export function decodeControl(payload: Buffer): SiteAdvert | { type: 'unknown'; name: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw new CausewayError(ErrorCode.FrameMalformed, 'CONTROL payload is not JSON');
+  }
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  if (type !== 'site') return { type: 'unknown', name: String(type).slice(0, 64) };
+  const parsed = SiteAdvertSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CausewayError(ErrorCode.FrameMalformed, `site advert is malformed at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`);
+  }
+  return parsed.data;
+}
+
+/** True when `next` is newer than `current` from the same origin. */
+export function isNewerAdvert(current: { epoch: number; seq: number } | undefined, next: { epoch: number; seq: number }): boolean {
+  if (current === undefined) return true;
+  return next.epoch > current.epoch || (next.epoch === current.epoch && next.seq > current.seq);
+}

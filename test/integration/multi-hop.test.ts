@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { connect, createServer, type Server } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { ClustersetFixture } from '../support/clusterset-fixture.js';
+
+/** A backend that answers every connection with its name and closes. */
+async function nameServer(name: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((s) => s.end(`${name}\n`));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+function ask(address: { host: string; port: number }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(address.port, address.host);
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString()));
+    socket.on('end', () => resolve(text.trim()));
+    socket.on('error', reject);
+  });
+}
+
+describe('multi-hop routing', () => {
+  let fx: ClustersetFixture;
+  const backends: Server[] = [];
+
+  before(async () => {
+    // A chain a — b — c — d, plus a spare path a — e — d that costs more.
+    fx = await ClustersetFixture.create();
+    await fx.initClusterset(['a', 'b', 'c', 'd', 'e']);
+    for (const site of ['a', 'b', 'c', 'd', 'e']) await fx.startRouter(site);
+    await fx.link('b', 'a');
+    await fx.link('c', 'b');
+    await fx.link('d', 'c');
+    await fx.link('e', 'a', ['--cost', '10']);
+    await fx.link('d', 'e', ['--cost', '10']);
+    const backend = await nameServer('served-by-d');
+    backends.push(backend.server);
+    await fx.cli(['expose', 'name', '--namespace', 'lab', '--port', '9000', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir('d')]);
+    await fx.cli(['import', 'name', '--namespace', 'lab', '--listen', '127.0.0.1:0', '--dir', fx.dir('a')]);
+  });
+
+  after(async () => {
+    await fx.close();
+    for (const b of backends) b.close();
+  });
+
+  it('reaches a site three hops away through two transit sites on the cheapest path', async () => {
+    const address = await fx.importAddress('a', 'name.lab');
+    assert.equal(await ask(address), 'served-by-d');
+    const b = await fx.status('b');
+    const c = await fx.status('c');
+    const e = await fx.status('e');
+    assert.ok(b.links.some((l) => l.peer === 'a' && l.state === 'up'));
+    // The flow went a → b → c → d, not through the expensive e.
+    const transitB = await fx.routers.get('b')?.api.metrics();
+    const transitE = await fx.routers.get('e')?.api.metrics();
+    assert.match(transitB ?? '', /causeway_flows_total\{service="name",namespace="lab",side="transit",result="closed"\} [1-9]/);
+    assert.doesNotMatch(transitE ?? '', /side="transit"/);
+    assert.ok(c.links.length >= 2 && e.links.length >= 2);
+  });
+
+  it('takes the other path without manual action when a transit site goes away', async () => {
+    await fx.stopRouter('c');
+    const address = await fx.importAddress('a', 'name.lab');
+    const deadline = Date.now() + 10_000;
+    let answer = '';
+    while (Date.now() < deadline) {
+      answer = await ask(address).catch(() => '');
+      if (answer === 'served-by-d') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(answer, 'served-by-d');
+    // Once routes have converged, flows cross e (the only path left); its transit count shows it.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await ask(address), 'served-by-d');
+    let transitE = '';
+    for (let i = 0; i < 40 && !/side="transit",result="closed"\} [1-9]/.test(transitE); i++) {
+      transitE = (await fx.routers.get('e')?.api.metrics()) ?? '';
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(transitE, /side="transit",result="closed"\} [1-9]/);
+  });
+});
