@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { ErrorCode } from '../errors/index.js';
 import { demoCommand } from './commands/demo-command.js';
 import { linkCommand } from './commands/link-command.js';
 import { exposeCommand, importCommand, unexposeCommand, unimportCommand } from './commands/service-commands.js';
@@ -35,8 +36,15 @@ By hand:
 for (const command of [siteCommand(), tokenCommand(), linkCommand(), exposeCommand(), unexposeCommand(), importCommand(), unimportCommand(), statusCommand(), demoCommand()]) {
   program.addCommand(command);
 }
+// Scripts that asked for JSON get usage errors (bad option values too) as JSON, like action errors.
+const wantsJson = process.argv.some((a, i) => a === '--output=json' || (a === '--output' && process.argv[i + 1] === 'json'));
+const usageErrorAsJson = (text: string, write: (s: string) => void): void => {
+  const message = text.replace(/^error: /, '').trim();
+  write(`${JSON.stringify({ error: { code: ErrorCode.InputInvalid, message, hint: 'run with --help for usage' } })}\n`);
+};
 const exitOnUsageError = (command: Command): void => {
   command.exitOverride((err) => process.exit(err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput));
+  if (wantsJson) command.configureOutput({ outputError: usageErrorAsJson });
   command.commands.forEach(exitOnUsageError);
 };
 exitOnUsageError(program);

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { InvalidArgumentError } from 'commander';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 
-/** `--port` and friends: an integer in range, or a message naming the flag. */
+/**
+ * `--port` and friends: an integer in range, or a message naming the flag. Commander only turns
+ * InvalidArgumentError into a usage error (exit 2); anything else thrown here escapes parsing.
+ */
 export function intOption(flag: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-      throw new CausewayError(ErrorCode.InputInvalid, `${flag}: "${value}" must be a whole number from ${min} to ${max}`);
+      throw new InvalidArgumentError(`${flag}: "${value}" must be a whole number from ${min} to ${max}`);
     }
     return n;
   };

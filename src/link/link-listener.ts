@@ -76,7 +76,9 @@ export class LinkListener {
       return;
     }
     if (!socket.authorized) {
-      this.refuse(socket, certificateReason(socket.authorizationError), { remote, error: String(socket.authorizationError) });
+      // Without a client certificate Node reports UNABLE_TO_GET_ISSUER_CERT, which would read as "untrusted".
+      const presented = Object.keys(socket.getPeerCertificate()).length > 0;
+      this.refuse(socket, presented ? certificateReason(socket.authorizationError) : 'certificate-missing', { remote, error: String(socket.authorizationError) });
       return;
     }
     const peer = socket.getPeerCertificate();
@@ -100,6 +102,5 @@ function certificateReason(error: Error | string | null | undefined): string {
   if (text.includes('EXPIRED')) return 'certificate-expired';
   if (text.includes('NOT_YET_VALID')) return 'certificate-not-yet-valid';
   if (text.includes('UNABLE_TO') || text.includes('SELF_SIGNED')) return 'certificate-untrusted';
-  if (text === '' || text.includes('null')) return 'certificate-missing';
   return 'certificate-invalid';
 }

@@ -1,5 +1,5 @@
 import type { SitePaths } from '../config/index.js';
-import { ExportConfig, ImportConfig } from '../config/index.js';
+import { ExportConfig, ImportConfig, parseHostPort } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { editSiteConfig } from './config-edit.js';
 
@@ -24,8 +24,10 @@ export function unexposeService(paths: SitePaths, input: { name: string; namespa
 /** Adds or replaces an import listener for a service. */
 export function importService(paths: SitePaths, input: { name: string; namespace: string; listen: string; port?: number }) {
   const entry = validated(ImportConfig, input, 'import');
+  // Port 0 picks a free port per listener, so two imports "on" 127.0.0.1:0 do not collide.
+  const takesAddress = parseHostPort(entry.listen, '--listen', true).port !== 0;
   return editSiteConfig(paths, (config) => {
-    config.imports = config.imports.filter((i) => i.listen !== entry.listen && !(i.name === entry.name && i.namespace === entry.namespace && i.port === entry.port));
+    config.imports = config.imports.filter((i) => !(takesAddress && i.listen === entry.listen) && !(i.name === entry.name && i.namespace === entry.namespace && i.port === entry.port));
     config.imports.push(entry);
   });
 }
