@@ -3,7 +3,7 @@ import type { SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
 import type { FlowRecorder, Logger } from '../observability/index.js';
 import type { LinkStateDb } from '../routing/index.js';
-import { decodeOpenRequest, encodeOpenRequest, serviceKey, type OpenRequest, type ServiceCatalog } from '../services/index.js';
+import { decodeOpenRequest, encodeOpenRequest, serviceKey, type OpenRequest, type ServiceDirectory } from '../services/index.js';
 import { ResetCode, bridgeFlow, resetCodeName, spliceStreams, type FlowOutcome, type MuxStream } from '../transport/index.js';
 import type { LinkMesh } from './link-mesh.js';
 
@@ -16,7 +16,7 @@ const DEFAULT_TTL = 16;
  */
 export class FlowEgress {
   constructor(
-    private readonly catalog: ServiceCatalog,
+    private readonly directory: ServiceDirectory,
     private readonly mesh: LinkMesh,
     private readonly lsdb: LinkStateDb,
     private readonly dataPlane: () => SiteConfig['dataPlane'],
@@ -39,7 +39,7 @@ export class FlowEgress {
       return;
     }
     const key = serviceKey(open.service, open.namespace);
-    const target = this.catalog.localExport(open.service, open.namespace, open.port);
+    const target = this.directory.localExport(open.service, open.namespace, open.port);
     if (target === undefined) {
       this.refuse(key, open, peer, stream, ResetCode.NoRoute, 'not exported here');
       return;

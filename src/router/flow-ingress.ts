@@ -2,7 +2,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { ImportConfig, SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
 import type { FlowRecorder, Logger } from '../observability/index.js';
-import { encodeOpenRequest, serviceKey, type ServiceCatalog } from '../services/index.js';
+import { encodeOpenRequest, serviceKey, type ServiceDirectory } from '../services/index.js';
 import { bridgeFlow, pipeSockets, type FlowOutcome } from '../transport/index.js';
 import type { LinkStateDb } from '../routing/index.js';
 import type { LinkMesh } from './link-mesh.js';
@@ -18,7 +18,7 @@ export class FlowIngress {
   private readonly listeners = new Map<string, ImportListener>();
 
   constructor(
-    private readonly catalog: ServiceCatalog,
+    private readonly directory: ServiceDirectory,
     private readonly mesh: LinkMesh,
     private readonly lsdb: LinkStateDb,
     private readonly dataPlane: () => SiteConfig['dataPlane'],
@@ -73,8 +73,8 @@ export class FlowIngress {
   }
 
   private onClient(config: ImportConfig, client: Socket): void {
-    const port = config.port ?? this.catalog.ports(config.name, config.namespace)[0];
-    const endpoint = port === undefined ? undefined : this.catalog.pickEndpoint(config.name, config.namespace, port, (site) => this.lsdb.isReachable(site));
+    const port = config.port ?? this.directory.ports(config.name, config.namespace)[0];
+    const endpoint = port === undefined ? undefined : this.directory.pickEndpoint(config.name, config.namespace, port);
     if (endpoint === undefined || port === undefined) {
       this.refuse(config, client, 'no-endpoint');
       return;

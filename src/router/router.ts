@@ -4,7 +4,7 @@ import { loadSiteConfig, type SiteConfig, type SitePaths } from '../config/index
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
 import { LinkStateDb, decodeControl, encodeSiteAdvert, type AdvertService, type SiteAdvert } from '../routing/index.js';
-import { ServiceCatalog } from '../services/index.js';
+import { ServiceDirectory } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { FlowEgress } from './flow-egress.js';
 import { FlowIngress } from './flow-ingress.js';
@@ -32,7 +32,7 @@ export class Router {
   private lastAdvertised = '';
   readonly lsdb: LinkStateDb;
   private expiry: NodeJS.Timeout | undefined;
-  readonly catalog: ServiceCatalog;
+  readonly directory: ServiceDirectory;
   readonly mesh: LinkMesh;
   readonly ingress: FlowIngress;
   private readonly egress: FlowEgress;
@@ -45,7 +45,7 @@ export class Router {
     private material: TlsMaterial,
     readonly logger: Logger,
   ) {
-    this.catalog = new ServiceCatalog(config.site.id);
+    this.directory = new ServiceDirectory(config.site.id);
     this.lsdb = new LinkStateDb(config.site.id);
     this.mesh = new LinkMesh(
       () => this.config.site,
@@ -65,7 +65,7 @@ export class Router {
     );
     const dataPlane = (): SiteConfig['dataPlane'] => this.config.dataPlane;
     this.egress = new FlowEgress(
-      this.catalog,
+      this.directory,
       this.mesh,
       this.lsdb,
       dataPlane,
@@ -73,7 +73,7 @@ export class Router {
       new FlowRecorder('transit', this.stats, this.metrics),
       logger,
     );
-    this.ingress = new FlowIngress(this.catalog, this.mesh, this.lsdb, dataPlane, new FlowRecorder('ingress', this.stats, this.metrics), logger);
+    this.ingress = new FlowIngress(this.directory, this.mesh, this.lsdb, dataPlane, new FlowRecorder('ingress', this.stats, this.metrics), logger);
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
   }
 
@@ -127,7 +127,7 @@ export class Router {
   }
 
   private async apply(): Promise<void> {
-    this.catalog.setLocalExports(this.config.exports);
+    this.directory.setLocalExports(this.config.exports);
     this.mesh.reconcile(this.config.links);
     await this.ingress.reconcile(this.config.imports);
     this.publish();
@@ -152,7 +152,8 @@ export class Router {
         sessionAffinity: 'None' as const,
         endpoints: [{ addresses: [], zone: this.config.site.zone, ready: true }],
       };
-      s.ports.push({ port: e.port, protocol: e.protocol });
+      // Named, so several ports of one service survive the MCS merge (names must be unique, empty included).
+      s.ports.push({ name: `${e.protocol.toLowerCase()}-${e.port}`, port: e.port, protocol: e.protocol });
       s.exportedAt = Math.min(s.exportedAt, e.exportedAt ?? this.epoch);
       byKey.set(key, s);
     }
@@ -210,16 +211,9 @@ export class Router {
     }
   }
 
-  /** Feeds the service catalog from every other site's advert. */
+  /** Rebuilds the clusterset's services from every reachable site's advert. */
   private refreshCatalog(): void {
-    for (const advert of this.lsdb.all()) {
-      if (advert.origin === this.config.site.id) continue;
-      this.catalog.setRemoteExports(
-        advert.origin,
-        advert.services.map((s) => ({ name: s.name, namespace: s.namespace, ports: s.ports.filter((p) => p.protocol === 'TCP').map((p) => ({ port: p.port, protocol: 'TCP' as const })) })),
-      );
-    }
-    for (const site of this.catalog.remoteSites()) if (this.lsdb.get(site) === undefined) this.catalog.forgetSite(site);
+    this.directory.sync(this.lsdb.all(), (site) => this.lsdb.isReachable(site));
   }
 
   private expireStale(): void {

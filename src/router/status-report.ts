@@ -15,7 +15,7 @@ export interface StatusReport {
 
 export function buildStatus(router: Router): StatusReport {
   const config = router.siteConfig;
-  const exporters = router.catalog.exporters();
+  const exporters = router.directory.exporters();
   return {
     site: { ...config.site },
     pid: process.pid,
@@ -41,7 +41,7 @@ export function buildStatus(router: Router): StatusReport {
       name: i.name,
       namespace: i.namespace,
       listen: `${address.host}:${address.port}`,
-      port: i.port ?? router.catalog.ports(i.name, i.namespace)[0] ?? null,
+      port: i.port ?? router.directory.ports(i.name, i.namespace)[0] ?? null,
       exporters: exporters.get(serviceKey(i.name, i.namespace)) ?? [],
       flows: router.stats.get('ingress', serviceKey(i.name, i.namespace)),
     })),

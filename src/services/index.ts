@@ -1,3 +1,3 @@
-export { ServiceCatalog, type AdvertisedService, type Endpoint } from './service-catalog.js';
+export { ServiceDirectory, type Endpoint } from './service-directory.js';
 export { decodeOpenRequest, encodeOpenRequest, type OpenRequest } from './open-request.js';
 export { serviceKey } from './service-key.js';

@@ -1,0 +1,86 @@
+import type { ExportConfig } from '../config/index.js';
+import { ClustersetModel, type ClustersetService, type SiteExport } from '../mcs/index.js';
+import type { SiteAdvert } from '../routing/index.js';
+import { serviceKey } from './service-key.js';
+
+/** Where a flow for a service can go: this site's own backend, or another site that exports it. */
+export type Endpoint = { kind: 'local'; site: string; target: ExportConfig } | { kind: 'remote'; site: string };
+
+/**
+ * The clusterset's services as this site sees them: the MCS model fed from every reachable
+ * site's advert (this site's own included), plus where this site's own backends are.
+ * Unreachable sites drop out of the model at once, so their endpoints leave rotation.
+ */
+export class ServiceDirectory {
+  readonly model = new ClustersetModel();
+  private local = new Map<string, ExportConfig[]>();
+  private readonly cursor = new Map<string, number>();
+
+  constructor(readonly self: string) {}
+
+  setLocalExports(exports: readonly ExportConfig[]): void {
+    const next = new Map<string, ExportConfig[]>();
+    for (const e of exports) {
+      const key = serviceKey(e.name, e.namespace);
+      next.set(key, [...(next.get(key) ?? []), e]);
+    }
+    this.local = next;
+  }
+
+  /** This site's backend for a service port, if it exports it. */
+  localExport(name: string, namespace: string, port: number): ExportConfig | undefined {
+    return this.local.get(serviceKey(name, namespace))?.find((e) => e.port === port);
+  }
+
+  /** Rebuilds the model from adverts; sites that are not reachable are left out. */
+  sync(adverts: readonly SiteAdvert[], reachable: (site: string) => boolean): void {
+    const present = new Set<string>();
+    for (const advert of adverts) {
+      if (!reachable(advert.origin)) continue;
+      present.add(advert.origin);
+      this.model.setSiteExports(advert.origin, advert.services.map((s): SiteExport => ({ ...s, site: advert.origin })));
+    }
+    for (const service of this.model.services()) {
+      for (const site of service.sites) if (!present.has(site)) this.model.removeSite(site);
+    }
+  }
+
+  service(name: string, namespace: string): ClustersetService | undefined {
+    return this.model.service(name, namespace);
+  }
+
+  /** TCP ports of a service, sorted. */
+  ports(name: string, namespace: string): number[] {
+    return (this.model.service(name, namespace)?.ports ?? []).filter((p) => p.protocol === 'TCP').map((p) => p.port).sort((a, b) => a - b);
+  }
+
+  /** Sites with ready endpoints for the port, this site first, then by id. */
+  endpoints(name: string, namespace: string, port: number): Endpoint[] {
+    const sites = new Set(this.model.endpointsFor(name, namespace, port).map((e) => e.site));
+    const out: Endpoint[] = [];
+    const local = this.localExport(name, namespace, port);
+    if (local !== undefined && sites.has(this.self)) out.push({ kind: 'local', site: this.self, target: local });
+    for (const site of [...sites].sort()) if (site !== this.self) out.push({ kind: 'remote', site });
+    return out;
+  }
+
+  /** Round-robin over the sites serving a port (traffic policy refines this later). */
+  pickEndpoint(name: string, namespace: string, port: number): Endpoint | undefined {
+    const all = this.endpoints(name, namespace, port);
+    if (all.length === 0) return undefined;
+    const key = `${serviceKey(name, namespace)}:${port}`;
+    const n = this.cursor.get(key) ?? 0;
+    this.cursor.set(key, n + 1);
+    return all[n % all.length];
+  }
+
+  /** The services this site imports, given the namespaces present here (MCS namespace sameness). */
+  imported(namespaces: ReadonlySet<string>): ClustersetService[] {
+    return this.model.importedAt(this.self, namespaces);
+  }
+
+  /** Exporting sites of each service, keyed `name.namespace`. */
+  exporters(): Map<string, string[]> {
+    return new Map(this.model.services().map((s) => [serviceKey(s.name, s.namespace), s.sites]));
+  }
+}
