@@ -41,7 +41,10 @@ export function parseSiteConfig(text: string, file = 'site.yaml'): SiteConfig {
 
 function configError(file: string, error: z.ZodError): CausewayError {
   const issue = error.issues[0];
-  const field = issue === undefined || issue.path.length === 0 ? '(top level)' : formatPath(issue.path);
+  // An unknown key has the path of its parent object; name the key itself, since it is the typo.
+  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const path = issue === undefined ? [] : unknownKey === undefined ? issue.path : [...issue.path, unknownKey];
+  const field = path.length === 0 ? '(top level)' : formatPath(path);
   const what = issue?.message ?? 'invalid';
   return new CausewayError(ErrorCode.ConfigInvalid, `${file}: field ${field}: ${what}`, {
     hint: `edit ${file} and correct ${field}; \`causeway site init --help\` shows the defaults`,

@@ -5,7 +5,7 @@ export class RouterMetrics {
   readonly registry = new Registry();
   readonly linkRejections = new Counter({
     name: 'causeway_link_rejections_total',
-    help: 'Connections refused on the link port, by reason (handshake, certificate-expired, certificate-untrusted, identity, alpn, protocol-version).',
+    help: 'Connections refused on the link port, by reason (handshake, certificate-missing, certificate-untrusted, certificate-expired, certificate-not-yet-valid, certificate-invalid, identity, alpn, hello, protocol-version).',
     labelNames: ['reason'],
     registers: [this.registry],
   });

@@ -1,9 +1,9 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createPublicKey } from 'node:crypto';
 import { loadSiteConfig, saveSiteConfig, withSiteLock, type SiteConfig, type SitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { redeemToken } from '../link/index.js';
-import { TokenStore, decodeToken, formatEndpoint, type LinkToken } from '../token/index.js';
+import { decodeToken, formatEndpoint, type LinkToken } from '../token/index.js';
 import { noticeRouter } from './router-notice.js';
 
 export interface LinkCreateResult {
@@ -46,8 +46,13 @@ export async function createLink(paths: SitePaths, tokenText: string, options: {
 
 /** Joining is only safe for a site nobody trusts yet: no links, no tokens handed out. */
 async function assertCanJoin(paths: SitePaths, config: SiteConfig, token: LinkToken): Promise<void> {
-  const issued = await new TokenStore(paths.tokens).list().catch(() => []);
-  if (config.links.length > 0 || issued.length > 0) {
+  // The token file is created by the first `token issue` and never removed: a site that ever
+  // handed out a token may have peers trusting its CA, even after every token has expired.
+  const everIssued = await stat(paths.tokens).then(
+    () => true,
+    () => false,
+  );
+  if (config.links.length > 0 || everIssued) {
     throw new CausewayError(
       ErrorCode.TokenOtherClusterset,
       `the token is for clusterset ${token.trustDomain}, but this site already belongs to clusterset ${config.site.trustDomain}`,

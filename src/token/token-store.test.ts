@@ -55,12 +55,15 @@ describe('TokenStore', () => {
     await assert.rejects(store.redeem(token.id, token.secret), (e) => hasCode(e, 'CW_TOKEN_USED_UP'));
   });
 
-  it('refuses an expired token and prunes it on the next write', async () => {
+  it('refuses an expired token, still as expired after later writes, and prunes it a day later', async () => {
     const store = new TokenStore(path, clock);
     const token = await store.issue({ ...grant, ttlMs: 60_000 });
     now = start + 60_000;
     await assert.rejects(store.redeem(token.id, token.secret), (e) => hasCode(e, 'CW_TOKEN_EXPIRED'));
     assert.deepEqual(await store.list(), []);
+    await store.issue(grant);
+    await assert.rejects(store.redeem(token.id, token.secret), (e) => hasCode(e, 'CW_TOKEN_EXPIRED'));
+    now = start + 60_000 + 24 * 60 * 60 * 1000;
     await store.issue(grant);
     await assert.rejects(store.redeem(token.id, token.secret), (e) => hasCode(e, 'CW_TOKEN_UNKNOWN'));
   });

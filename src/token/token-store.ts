@@ -23,6 +23,7 @@ export type IssueTokenOptions = {
 export type TokenSummary = { id: string; usesLeft: number; expiresAt: Date; createdAt: Date };
 
 const defaultTtlMs = 15 * 60 * 1000;
+const expiredTombstoneMs = 24 * 60 * 60 * 1000;
 
 /**
  * The issuing site's record of outstanding link tokens, kept in one 0600 JSON file that the CLI
@@ -113,9 +114,10 @@ export class TokenStore {
   }
 
   async #save(entries: StoredToken[], now: number): Promise<void> {
+    // Expired entries stay a day as tombstones, so a late redemption is told "expired", not "unknown".
     await writeTokenStoreFile(
       this.path,
-      entries.filter((e) => e.expiresAt > now),
+      entries.filter((e) => e.expiresAt + expiredTombstoneMs > now),
     );
   }
 
