@@ -35,6 +35,9 @@ export class MuxStream {
   private handlers: StreamHandlers | undefined;
   private held: Held[] = [];
   private sendCredit = INITIAL_WINDOW;
+  /** The part of a write that exceeded the send window: it goes out as credit arrives, never before. */
+  private unsent: Buffer[] = [];
+  private finPending = false;
   /** Bytes the peer may still send us before it must wait for credit. */
   private receiveAllowance = INITIAL_WINDOW;
   private consumedSinceCredit = 0;
@@ -55,18 +58,26 @@ export class MuxStream {
     for (const event of held) this.deliver(event);
   }
 
-  /** Sends bytes; returns false when the send window is used up (pause the source until `writable`). */
+  /**
+   * Sends bytes; returns false when the send window is used up (pause the source until `writable`).
+   * Only what the window allows goes out now: the peer resets a flow that overruns its window, so
+   * the rest of the chunk waits here for credit.
+   */
   write(chunk: Buffer): boolean {
     if (this.closed || this.localEnded) return false;
-    this.sendCredit -= chunk.length;
-    this.carrier.sendData(this.id, chunk);
-    return this.sendCredit > 0;
+    if (this.unsent.length > 0) this.unsent.push(chunk);
+    else this.sendWithinCredit(chunk);
+    return this.unsent.length === 0 && this.sendCredit > 0;
   }
 
-  /** Half-closes our direction (FIN); the peer may keep sending. */
+  /** Half-closes our direction (FIN, after any data still waiting for credit); the peer may keep sending. */
   end(): void {
     if (this.closed || this.localEnded) return;
     this.localEnded = true;
+    if (this.unsent.length > 0) {
+      this.finPending = true;
+      return;
+    }
     this.carrier.sendFin(this.id);
     this.closeIfDone();
   }
@@ -75,6 +86,7 @@ export class MuxStream {
   reset(code: ResetCode): void {
     if (this.closed) return;
     this.closed = true;
+    this.unsent = [];
     this.carrier.sendReset(this.id, code);
     this.carrier.forget(this.id);
   }
@@ -116,26 +128,53 @@ export class MuxStream {
   receiveReset(code: number): void {
     if (this.closed) return;
     this.closed = true;
+    this.unsent = [];
     this.carrier.forget(this.id);
     this.deliver({ kind: 'reset', code });
   }
 
   receiveWindow(credit: number): void {
     if (this.closed) return;
-    const wasBlocked = this.sendCredit <= 0;
+    const wasBlocked = this.sendCredit <= 0 || this.unsent.length > 0;
     this.sendCredit += credit;
-    if (wasBlocked && this.sendCredit > 0 && this.handlers !== undefined) this.handlers.writable();
+    this.flushUnsent();
+    if (this.closed || this.unsent.length > 0) return;
+    if (wasBlocked && this.sendCredit > 0 && !this.localEnded && this.handlers !== undefined) this.handlers.writable();
   }
 
   /** The connection under the stream died. */
   abort(code: number): void {
     if (this.closed) return;
     this.closed = true;
+    this.unsent = [];
     this.deliver({ kind: 'reset', code });
   }
 
+  private sendWithinCredit(chunk: Buffer): void {
+    const now = Math.min(chunk.length, Math.max(this.sendCredit, 0));
+    if (now > 0) {
+      this.sendCredit -= now;
+      this.carrier.sendData(this.id, now === chunk.length ? chunk : chunk.subarray(0, now));
+    }
+    if (now < chunk.length) this.unsent.push(now === 0 ? chunk : chunk.subarray(now));
+  }
+
+  private flushUnsent(): void {
+    const waiting = this.unsent;
+    this.unsent = [];
+    for (const chunk of waiting) {
+      if (this.unsent.length > 0) this.unsent.push(chunk);
+      else this.sendWithinCredit(chunk);
+    }
+    if (this.unsent.length === 0 && this.finPending) {
+      this.finPending = false;
+      this.carrier.sendFin(this.id);
+      this.closeIfDone();
+    }
+  }
+
   private closeIfDone(): void {
-    if (this.localEnded && this.remoteEnded && !this.closed) {
+    if (this.localEnded && this.remoteEnded && !this.finPending && !this.closed) {
       this.closed = true;
       this.carrier.forget(this.id);
     }
