@@ -47,6 +47,8 @@ export const ImportConfig = z.strictObject({
   listen: hostPort,
   /** Service port this listener reaches; defaults to the service's only port. */
   port: port.optional(),
+  /** Reach only this site's endpoints (site-targeted import); default: every exporting site. */
+  site: dnsName.optional(),
 });
 export type ImportConfig = z.infer<typeof ImportConfig>;
 
@@ -79,6 +81,24 @@ export const SiteConfig = z.strictObject({
     .strictObject({
       /** An unreachable site's adverts (and so its services) are forgotten after this long. */
       staleAfterMs: z.number().int().min(1_000).max(86_400_000).default(30_000),
+    })
+    .prefault({}),
+  services: z
+    .strictObject({
+      /** Clusterset virtual IPs for imported services are taken from here (127/8 needs no root on Linux). */
+      addressPool: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: 'must be an IPv4 CIDR such as 127.240.0.0/16' }).default('127.240.0.0/16'),
+      /** Listen on a virtual IP for every clusterset service whose namespace is present here. */
+      autoImport: z.boolean().default(true),
+    })
+    .prefault({}),
+  dns: z
+    .strictObject({
+      /** Authoritative DNS for the clusterset zone, UDP and TCP; empty string turns it off. */
+      listen: z.union([hostPort, z.literal('')]).default('127.0.0.1:0'),
+      zone: dnsName.default('clusterset.local'),
+      /** `<svc>.<ns>.svc.<site-id>.<targetedSuffix>` reaches one site's endpoints only. */
+      targetedSuffix: dnsName.default('causeway'),
+      ttl: z.number().int().min(0).max(3600).default(5),
     })
     .prefault({}),
   /** Namespaces present at this site besides those of its exports and imports (MCS namespace sameness). */

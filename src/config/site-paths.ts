@@ -11,6 +11,7 @@ export interface SitePaths {
   readonly caCert: string;
   readonly caKey: string;
   readonly tokens: string;
+  readonly vips: string;
   readonly runtime: string;
   readonly lock: string;
   readonly apiSocket: string;
@@ -30,6 +31,7 @@ export function sitePaths(dir: string): SitePaths {
     caCert: join(abs, 'ca.crt'),
     caKey: join(abs, 'ca.key'),
     tokens: join(abs, 'tokens.json'),
+    vips: join(abs, 'vips.json'),
     runtime: join(abs, 'runtime.json'),
     lock: join(abs, '.lock'),
     apiSocket:

@@ -74,7 +74,12 @@ export class FlowIngress {
 
   private onClient(config: ImportConfig, client: Socket): void {
     const port = config.port ?? this.directory.ports(config.name, config.namespace)[0];
-    const endpoint = port === undefined ? undefined : this.directory.pickEndpoint(config.name, config.namespace, port);
+    const endpoint =
+      port === undefined
+        ? undefined
+        : config.site === undefined
+          ? this.directory.pickEndpoint(config.name, config.namespace, port)
+          : this.directory.endpoints(config.name, config.namespace, port).find((e) => e.site === config.site);
     if (endpoint === undefined || port === undefined) {
       this.refuse(config, client, 'no-endpoint');
       return;

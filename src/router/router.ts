@@ -1,17 +1,20 @@
 import { rm, writeFile } from 'node:fs/promises';
 import type { TLSSocket } from 'node:tls';
-import { loadSiteConfig, type SiteConfig, type SitePaths } from '../config/index.js';
+import { loadSiteConfig, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
 import { LinkStateDb, decodeControl, encodeSiteAdvert, type AdvertService, type SiteAdvert } from '../routing/index.js';
 import { ServiceDirectory } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
+import { DnsServer } from '../dns/index.js';
+import { ClustersetDnsView } from './clusterset-dns-view.js';
 import { FlowEgress } from './flow-egress.js';
 import { FlowIngress } from './flow-ingress.js';
 import { LinkMesh } from './link-mesh.js';
 import { RedemptionDesk } from './redemption-desk.js';
 import { loadSiteMaterial } from './site-material.js';
 import { buildStatus, type StatusReport } from './status-report.js';
+import { VipImports } from './vip-imports.js';
 
 /** What the router writes beside its config while it runs, so the CLI can find it. */
 export interface RuntimeInfo {
@@ -32,6 +35,11 @@ export class Router {
   private lastAdvertised = '';
   readonly lsdb: LinkStateDb;
   private expiry: NodeJS.Timeout | undefined;
+  readonly vips: VipImports;
+  private dns: DnsServer | undefined;
+  dnsAddress: { host: string; port: number } | undefined;
+  /** Import listeners are reconciled one change at a time, in order. */
+  private importsChain: Promise<void> = Promise.resolve();
   readonly directory: ServiceDirectory;
   readonly mesh: LinkMesh;
   readonly ingress: FlowIngress;
@@ -47,6 +55,7 @@ export class Router {
   ) {
     this.directory = new ServiceDirectory(config.site.id);
     this.lsdb = new LinkStateDb(config.site.id);
+    this.vips = new VipImports(paths.vips, config.services.addressPool, logger);
     this.mesh = new LinkMesh(
       () => this.config.site,
       () => this.config.link,
@@ -83,6 +92,8 @@ export class Router {
     const material = await loadSiteMaterial(paths, config.site.id, config.site.trustDomain);
     const router = new Router(paths, config, material, logger);
     router.linkAddress = await router.mesh.listen(config.link.listen);
+    await router.vips.load();
+    await router.startDns();
     await router.apply();
     router.expiry = setInterval(() => router.expireStale(), 1_000);
     router.expiry.unref();
@@ -120,6 +131,7 @@ export class Router {
 
   async stop(): Promise<void> {
     if (this.expiry !== undefined) clearInterval(this.expiry);
+    await this.dns?.close();
     this.ingress.close();
     await this.mesh.close();
     await rm(this.paths.runtime, { force: true });
@@ -129,8 +141,37 @@ export class Router {
   private async apply(): Promise<void> {
     this.directory.setLocalExports(this.config.exports);
     this.mesh.reconcile(this.config.links);
-    await this.ingress.reconcile(this.config.imports);
     this.publish();
+    await this.syncImports();
+  }
+
+  /** Explicit imports plus, with autoImport, a virtual IP per clusterset service imported here. */
+  private syncImports(): Promise<void> {
+    this.importsChain = this.importsChain.then(async () => {
+      const auto = this.config.services.autoImport ? await this.vips.listeners(this.directory.imported(new Set(this.namespaces()))) : [];
+      await this.ingress.reconcile([...this.config.imports, ...auto]);
+    }).catch((err: unknown) => this.logger.error({ error: (err as Error).message }, 'import listeners could not be updated'));
+    return this.importsChain;
+  }
+
+  private async startDns(): Promise<void> {
+    const { listen, zone, targetedSuffix, ttl } = this.config.dns;
+    if (listen === '') return;
+    const view = new ClustersetDnsView(
+      this.directory,
+      this.vips,
+      () => new Set(this.namespaces()),
+      () => new Set(this.lsdb.all().map((a) => a.origin)),
+    );
+    this.dns = new DnsServer(view, { zone, targetedSuffix, ttl, logger: this.logger });
+    const { host, port } = parseHostPort(listen, 'dns.listen', true);
+    this.dnsAddress = await this.dns.listen(host, port);
+    this.logger.info({ dns: `${this.dnsAddress.host}:${this.dnsAddress.port}`, zone }, 'DNS listening');
+  }
+
+  /** The clusterset services this site imports (their namespace is present here). */
+  importedServices(): ReturnType<ServiceDirectory['imported']> {
+    return this.directory.imported(new Set(this.namespaces()));
   }
 
   /** Namespaces present here: declared ones plus those of exports and imports. */
@@ -213,7 +254,9 @@ export class Router {
 
   /** Rebuilds the clusterset's services from every reachable site's advert. */
   private refreshCatalog(): void {
+    const before = this.directory.model.version;
     this.directory.sync(this.lsdb.all(), (site) => this.lsdb.isReachable(site));
+    if (this.directory.model.version !== before) void this.syncImports();
   }
 
   private expireStale(): void {

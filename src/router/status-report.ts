@@ -1,3 +1,4 @@
+import type { ExportConditions, ServicePort } from '../mcs/index.js';
 import type { FlowCounts } from '../observability/index.js';
 import { serviceKey } from '../services/index.js';
 import type { Router } from './router.js';
@@ -8,19 +9,37 @@ export interface StatusReport {
   pid: number;
   startedAt: string;
   linkAddress: string;
+  dnsAddress: string | null;
   links: Array<{ peer: string; state: string; direction: 'outbound' | 'inbound'; cost: number; rttMs: number | null; connections: number; flows: number; zone: string; region: string; since: string; lastError: string | null }>;
   exports: Array<{ name: string; namespace: string; port: number; to: string; flows: FlowCounts }>;
-  imports: Array<{ name: string; namespace: string; listen: string; port: number | null; exporters: string[]; flows: FlowCounts }>;
+  imports: Array<{ name: string; namespace: string; listen: string; port: number | null; site: string | null; exporters: string[]; flows: FlowCounts }>;
+  /** The clusterset's services as merged here (MCS ServiceImport view), with this site's virtual IP. */
+  services: Array<{
+    name: string;
+    namespace: string;
+    type: string;
+    ports: ServicePort[];
+    sites: string[];
+    winnerSite: string;
+    importedHere: boolean;
+    vip: string | null;
+    dnsName: string;
+    conditions: Record<string, ExportConditions>;
+  }>;
+  /** Sites known from adverts, with whether a route reaches them and through which peer. */
+  routes: Array<{ site: string; reachable: boolean; nextHop: string | null; cost: number | null; hops: number | null }>;
 }
 
 export function buildStatus(router: Router): StatusReport {
   const config = router.siteConfig;
   const exporters = router.directory.exporters();
+  const imported = new Set(router.importedServices().map((s) => `${s.namespace}/${s.name}`));
   return {
     site: { ...config.site },
     pid: process.pid,
     startedAt: new Date(router.epoch).toISOString(),
     linkAddress: `${router.linkAddress.host}:${router.linkAddress.port}`,
+    dnsAddress: router.dnsAddress === undefined ? null : `${router.dnsAddress.host}:${router.dnsAddress.port}`,
     links: [...router.mesh.peers.values()]
       .sort((a, b) => a.peer.localeCompare(b.peer))
       .map((l) => ({
@@ -42,8 +61,29 @@ export function buildStatus(router: Router): StatusReport {
       namespace: i.namespace,
       listen: `${address.host}:${address.port}`,
       port: i.port ?? router.directory.ports(i.name, i.namespace)[0] ?? null,
+      site: i.site ?? null,
       exporters: exporters.get(serviceKey(i.name, i.namespace)) ?? [],
       flows: router.stats.get('ingress', serviceKey(i.name, i.namespace)),
     })),
+    services: router.directory.model.services().map((s) => ({
+      name: s.name,
+      namespace: s.namespace,
+      type: s.type,
+      ports: s.ports,
+      sites: s.sites,
+      winnerSite: s.winnerSite,
+      importedHere: imported.has(`${s.namespace}/${s.name}`),
+      vip: router.vips.vip(s.name, s.namespace) ?? null,
+      dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
+      conditions: s.conditions,
+    })),
+    routes: router.lsdb
+      .all()
+      .filter((a) => a.origin !== config.site.id)
+      .map((a) => {
+        const route = router.lsdb.route(a.origin);
+        return { site: a.origin, reachable: route !== undefined, nextHop: route?.nextHop ?? null, cost: route?.cost ?? null, hops: route?.hops ?? null };
+      })
+      .sort((a, b) => a.site.localeCompare(b.site)),
   };
 }

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { saveSiteConfig, sitePaths, type SiteConfigInput, type SitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { createClustersetCa, generateKeyPair, isValidSiteId, isValidTrustDomain, issueSiteCertificate, writeSecretFile } from '../pki/index.js';
@@ -16,6 +16,8 @@ export interface SiteInitOptions {
   caDir?: string;
   listen: string;
   advertise: string[];
+  /** Virtual IPs for imported services; default: a /16 in 127/8 picked from the site id. */
+  addressPool?: string;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function initSite(options: SiteInitOptions): Promise<{ paths: SiteP
     kind: 'Site',
     site: { id: options.id, zone: options.zone, region: options.region, trustDomain },
     link: { listen: options.listen, advertise: options.advertise },
+    services: { addressPool: options.addressPool ?? defaultAddressPool(options.id), autoImport: true },
     links: [],
     exports: [],
     imports: [],
@@ -76,6 +79,15 @@ async function setUpCa(paths: SitePaths, options: SiteInitOptions): Promise<stri
   await writeFile(paths.caCert, ca.certPem);
   await writeSecretFile(paths.caKey, ca.keyPem);
   return trustDomain;
+}
+
+/**
+ * A loopback /16 chosen from the site id, so several sites on one host (the demo, tests, a
+ * laptop) rarely share a pool; loopback addresses need no root and no interface changes on Linux.
+ */
+export function defaultAddressPool(siteId: string): string {
+  const hash = createHash('sha256').update(siteId).digest();
+  return `127.${64 + ((hash[0] ?? 0) % 128)}.0.0/16`;
 }
 
 async function exists(path: string): Promise<boolean> {

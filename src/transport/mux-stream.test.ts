@@ -76,4 +76,16 @@ describe('MuxStream', () => {
     assert.equal(stream.isClosed, true);
     assert.deepEqual(carrier.sent, ['fin', 'forget']);
   });
+
+  it('never sends past the window: a chunk larger than the credit left is split and the rest waits for WINDOW', () => {
+    const carrier = recordingCarrier();
+    const stream = new MuxStream(1, carrier);
+    stream.attach({ data: () => undefined, end: () => undefined, reset: () => undefined, writable: () => undefined });
+    assert.equal(stream.write(Buffer.alloc(INITIAL_WINDOW - 1000)), true);
+    assert.equal(stream.write(Buffer.alloc(5000)), false);
+    stream.end();
+    assert.deepEqual(carrier.sent, [`data:${INITIAL_WINDOW - 1000}`, 'data:1000']);
+    stream.receiveWindow(4000);
+    assert.deepEqual(carrier.sent.slice(2), ['data:4000', 'fin']);
+  });
 });

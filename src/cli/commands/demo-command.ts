@@ -24,6 +24,9 @@ export function demoCommand(): Command {
         const traffic = await sendDemoTraffic(network.importAddress, opts.requests);
         const statuses = await Promise.all([...network.routers.values()].map((r) => r.api.status()));
         const links = statuses.flatMap((s) => s.links.map((l) => ({ site: s.site.id, ...l })));
+        const apSouth = statuses.find((s) => s.site.id === 'ap-south');
+        const vip = apSouth?.services.find((s) => s.name === 'web' && s.namespace === 'demo')?.vip ?? null;
+        const dns = apSouth?.dnsAddress ?? null;
         const sorted = [...traffic.latenciesMs].sort((a, b) => a - b);
         const p50 = sorted[Math.floor(sorted.length / 2)] ?? 0;
         const report = {
@@ -34,6 +37,8 @@ export function demoCommand(): Command {
           p50Ms: Math.round(p50 * 100) / 100,
           links: links.map((l) => ({ site: l.site, peer: l.peer, state: l.state, direction: l.direction, rttMs: l.rttMs })),
           sitesDir: network.root,
+          clustersetIp: vip,
+          dns,
         };
         emit(format, report, () =>
           [
@@ -59,6 +64,9 @@ export function demoCommand(): Command {
             '',
             `The network keeps running. Try:`,
             `  curl http://${report.importAddress}/`,
+            ...(vip === null ? [] : [`  curl http://${vip}/                      # the clusterset virtual IP of web.demo in ap-south`]),
+            ...(dns === null ? [] : [`  dig @${dns.replace(/:(\d+)$/, ' -p $1')} web.demo.svc.clusterset.local`, `  dig @${dns.replace(/:(\d+)$/, ' -p $1')} web.demo.svc.eu-west.causeway   # eu-west's endpoints only`]),
+            `  node ${process.argv[1] ?? 'causeway'} services --dir ${network.root}/ap-south`,
             `  node ${process.argv[1] ?? 'causeway'} status --dir ${network.root}/ap-south`,
             'Press Ctrl-C to stop it.',
           ].join('\n'),

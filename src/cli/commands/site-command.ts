@@ -27,6 +27,7 @@ export function siteCommand(): Command {
     .option('--ca-dir <dir>', 'sign this site with an existing clusterset CA (ca.crt + ca.key) instead of creating one')
     .option('--listen <host:port>', 'link port other sites dial; port 0 picks a free port', '0.0.0.0:7443')
     .option('--advertise <host:port...>', 'addresses other sites should dial, written into tokens (default: from --listen)')
+    .option('--address-pool <cidr>', 'IPv4 CIDR for virtual IPs of imported services (default: a 127.x.0.0/16 derived from the id)')
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
       'after',
@@ -39,7 +40,7 @@ Example:
   causeway site init --id eu-west --zone eu-west-1a --region eu-west-1 --dir ./eu`,
     )
     .action(
-      runAction(async (opts: { id: string; zone: string; region: string; dir?: string; trustDomain?: string; caDir?: string; listen: string; advertise?: string[]; output: string }) => {
+      runAction(async (opts: { id: string; zone: string; region: string; dir?: string; trustDomain?: string; caDir?: string; listen: string; advertise?: string[]; addressPool?: string; output: string }) => {
         const format = outputFormat(opts.output);
         parseHostPort(opts.listen, '--listen', true);
         for (const a of opts.advertise ?? []) parseHostPort(a, '--advertise');
@@ -52,6 +53,7 @@ Example:
           ...(opts.caDir === undefined ? {} : { caDir: opts.caDir }),
           listen: opts.listen,
           advertise: opts.advertise ?? [],
+          ...(opts.addressPool === undefined ? {} : { addressPool: opts.addressPool }),
         });
         emit(format, { site: opts.id, dir: paths.dir, trustDomain }, () => `site ${opts.id} created in ${paths.dir} (trust domain ${trustDomain})\nnext: causeway site run --dir ${paths.dir}`);
       }),

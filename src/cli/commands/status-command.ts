@@ -24,7 +24,7 @@ export function statusCommand(): Command {
 export function renderStatus(r: StatusReport): string {
   const lines = [
     `site ${r.site.id}  zone ${r.site.zone}  region ${r.site.region}  clusterset ${r.site.trustDomain}`,
-    `link port ${r.linkAddress}  pid ${r.pid}  up since ${r.startedAt}`,
+    `link port ${r.linkAddress}  dns ${r.dnsAddress ?? 'off'}  pid ${r.pid}  up since ${r.startedAt}`,
     '',
     'LINKS',
     r.links.length === 0
@@ -33,6 +33,11 @@ export function renderStatus(r: StatusReport): string {
           ['PEER', 'STATE', 'DIRECTION', 'COST', 'RTT', 'CONNS', 'FLOWS', 'SINCE'],
           r.links.map((l) => [l.peer, l.state, l.direction, l.cost, l.rttMs === null ? '-' : `${l.rttMs.toFixed(2)}ms`, l.connections, l.flows, l.since]),
         ),
+    '',
+    'ROUTES',
+    r.routes.length === 0
+      ? '  (no other sites known)'
+      : table(['SITE', 'REACHABLE', 'NEXT HOP', 'COST', 'HOPS'], r.routes.map((x) => [x.site, x.reachable ? 'yes' : 'no', x.nextHop ?? '-', x.cost ?? '-', x.hops ?? '-'])),
     '',
     'EXPORTS',
     r.exports.length === 0

@@ -1,0 +1,46 @@
+import type { DnsServiceView, DnsView } from '../dns/index.js';
+import { headlessHostname } from '../mcs/index.js';
+import type { ServiceDirectory } from '../services/index.js';
+import type { VipImports } from './vip-imports.js';
+
+/** Answers DNS from the clusterset model as this site sees it, with this site's virtual IPs. */
+export class ClustersetDnsView implements DnsView {
+  constructor(
+    private readonly directory: ServiceDirectory,
+    private readonly vips: VipImports,
+    private readonly localNamespaces: () => ReadonlySet<string>,
+    private readonly knownSites: () => ReadonlySet<string>,
+  ) {}
+
+  service(name: string, namespace: string): DnsServiceView | undefined {
+    const service = this.directory.service(name, namespace);
+    // Namespace sameness: a service is visible only where its namespace exists (exporters count).
+    if (service === undefined || !(this.localNamespaces().has(namespace) || service.sites.includes(this.directory.self))) return undefined;
+    const endpoints =
+      service.type === 'Headless'
+        ? this.directory.model
+            .readyEndpoints(name, namespace)
+            .filter(({ endpoint }) => endpoint.addresses.length > 0)
+            .map(({ site, endpoint }) => ({ site, hostname: headlessHostname(endpoint), addresses: endpoint.addresses }))
+        : [];
+    const vip = this.vips.vip(name, namespace);
+    const siteIps: Record<string, string[]> = {};
+    for (const site of service.sites) {
+      const ip = this.vips.vip(name, namespace, site);
+      if (ip !== undefined) siteIps[site] = [ip];
+    }
+    return { type: service.type, ips: vip === undefined ? [] : [vip], ports: service.ports, endpoints, siteIps };
+  }
+
+  namespaceExists(namespace: string): boolean {
+    return this.localNamespaces().has(namespace);
+  }
+
+  sites(): ReadonlySet<string> {
+    return this.knownSites();
+  }
+
+  version(): number {
+    return this.directory.model.version;
+  }
+}

@@ -1,0 +1,71 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { ImportConfig } from '../config/index.js';
+import { VipAllocator, clustersetKey, type ClustersetService } from '../mcs/index.js';
+import type { Logger } from '../observability/index.js';
+
+/**
+ * Gives every imported ClusterSetIP service a stable virtual IP at this site, plus one per
+ * exporting site for site-targeted names, and turns them into import listeners. Allocations are
+ * kept in `vips.json`, so an address survives router restarts for as long as the import exists.
+ */
+export class VipImports {
+  private readonly allocator: VipAllocator;
+  private saved = '';
+
+  constructor(
+    private readonly file: string,
+    pool: string,
+    private readonly logger: Logger,
+  ) {
+    this.allocator = new VipAllocator({ ipv4Cidr: pool });
+  }
+
+  async load(): Promise<void> {
+    const text = await readFile(this.file, 'utf8').catch(() => undefined);
+    if (text === undefined) return;
+    try {
+      this.allocator.restore(JSON.parse(text));
+      this.saved = text;
+    } catch (err) {
+      this.logger.warn({ file: this.file, error: (err as Error).message }, 'ignoring unreadable VIP allocations; addresses will be reassigned');
+    }
+  }
+
+  /** Listeners for these services; addresses of services no longer imported are released. */
+  async listeners(services: readonly ClustersetService[]): Promise<ImportConfig[]> {
+    const wanted = new Set<string>();
+    const out: ImportConfig[] = [];
+    for (const service of services) {
+      if (service.type !== 'ClusterSetIP') continue;
+      const tcpPorts = service.ports.filter((p) => p.protocol === 'TCP');
+      const key = clustersetKey(service.name, service.namespace);
+      wanted.add(key);
+      const vip = this.allocator.allocate(key, 'IPv4');
+      for (const p of tcpPorts) out.push({ name: service.name, namespace: service.namespace, listen: `${vip}:${p.port}`, port: p.port });
+      for (const site of service.sites) {
+        const siteKey = `${key}@${site}`;
+        wanted.add(siteKey);
+        const siteVip = this.allocator.allocate(siteKey, 'IPv4');
+        for (const p of tcpPorts) out.push({ name: service.name, namespace: service.namespace, listen: `${siteVip}:${p.port}`, port: p.port, site });
+      }
+    }
+    for (const key of Object.keys(this.allocator.snapshot().allocations)) if (!wanted.has(key)) this.allocator.release(key);
+    await this.persist();
+    return out;
+  }
+
+  /** The service's virtual IP here, if it has one. */
+  vip(name: string, namespace: string, site?: string): string | undefined {
+    const key = clustersetKey(name, namespace);
+    return this.allocator.lookup(site === undefined ? key : `${key}@${site}`, 'IPv4');
+  }
+
+  private async persist(): Promise<void> {
+    const text = JSON.stringify(this.allocator.snapshot(), null, 1);
+    if (text === this.saved) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    await writeFile(tmp, text);
+    await rename(tmp, this.file);
+    this.saved = text;
+  }
+}
