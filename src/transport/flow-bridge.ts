@@ -59,7 +59,7 @@ export function bridgeFlow(socket: Socket, stream: MuxStream, options: BridgeOpt
     if (owed === 0) return;
     const credit = owed;
     owed = 0;
-    stream.consumed(credit);
+    stream.consumed(credit, true);
   });
   socket.on('data', (chunk: Buffer) => {
     bytesIn += chunk.length;

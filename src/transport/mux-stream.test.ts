@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { INITIAL_WINDOW, MuxStream, type StreamCarrier } from './mux-stream.js';
+import { INITIAL_WINDOW, MAX_WINDOW, MuxStream, type StreamCarrier } from './mux-stream.js';
 import { ResetCode } from './reset-code.js';
 
 /** Records what a stream asks its connection to send. */
@@ -49,9 +49,28 @@ describe('MuxStream', () => {
     const carrier = recordingCarrier();
     const stream = new MuxStream(1, carrier);
     stream.attach({ data: () => undefined, end: () => undefined, reset: () => undefined, writable: () => undefined });
-    for (let i = 0; i < 8; i++) stream.consumed(16 * 1024);
+    for (let i = 0; i < 8; i++) stream.consumed(16 * 1024, true);
     assert.equal(carrier.credit, 128 * 1024);
     assert.deepEqual(carrier.sent, ['window:131072']);
+  });
+
+  it('grows the window while the consumer keeps up, up to MAX_WINDOW, and not under back-pressure', () => {
+    const carrier = recordingCarrier();
+    const stream = new MuxStream(1, carrier);
+    stream.attach({ data: () => undefined, end: () => undefined, reset: () => undefined, writable: () => undefined });
+    let window = INITIAL_WINDOW;
+    for (let round = 0; round < 8; round++) {
+      stream.receiveData(Buffer.alloc(window / 4));
+      stream.consumed(window / 4);
+      window = Math.min(window * 2, MAX_WINDOW);
+    }
+    // Allowance now equals the largest window: a peer may send MAX_WINDOW without a reset...
+    stream.receiveData(Buffer.alloc(MAX_WINDOW - 1));
+    const before = carrier.sent.length;
+    stream.consumed(MAX_WINDOW / 4, true);
+    // ...and credit under back-pressure is exactly what was consumed.
+    assert.equal(carrier.sent.at(-1), `window:${MAX_WINDOW / 4}`);
+    assert.equal(carrier.sent.length, before + 1);
   });
 
   it('resets a peer that sends beyond its window', () => {

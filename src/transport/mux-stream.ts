@@ -20,8 +20,13 @@ export interface StreamHandlers {
 
 /** Bytes a side may send before the receiver credits them back: bounds every buffer in the path. */
 export const INITIAL_WINDOW = 512 * 1024;
+/**
+ * A flow whose consumer keeps up earns a larger window, doubling per credit batch up to this.
+ * Measured on loopback through two routers: 512 KiB gives ~1.2 Gbit/s, 4 MiB ~2.2 (on par with
+ * a plain TLS proxy pair), 8-16 MiB less again (more data parked in user space). See docs/adr/0001.
+ */
+export const MAX_WINDOW = 4 * 1024 * 1024;
 /** Credit is returned in batches so WINDOW frames stay rare on a busy flow. */
-const CREDIT_BATCH = INITIAL_WINDOW / 4;
 
 type Held = { kind: 'data'; chunk: Buffer } | { kind: 'end' } | { kind: 'reset'; code: number };
 
@@ -40,6 +45,8 @@ export class MuxStream {
   private finPending = false;
   /** Bytes the peer may still send us before it must wait for credit. */
   private receiveAllowance = INITIAL_WINDOW;
+  /** The receive window granted so far; grows while the consumer drains without back-pressure. */
+  private window = INITIAL_WINDOW;
   private consumedSinceCredit = 0;
   private localEnded = false;
   private remoteEnded = false;
@@ -92,12 +99,20 @@ export class MuxStream {
   }
 
   /** The consumer has flushed `bytes` of received data: return credit to the peer. */
-  consumed(bytes: number): void {
+  consumed(bytes: number, congested = false): void {
     if (this.closed || this.remoteEnded) return;
     this.consumedSinceCredit += bytes;
-    if (this.consumedSinceCredit < CREDIT_BATCH) return;
-    this.receiveAllowance += this.consumedSinceCredit;
-    this.carrier.sendWindow(this.id, this.consumedSinceCredit);
+    // Credit goes back in batches (a quarter window) so WINDOW frames stay rare on a busy flow.
+    if (this.consumedSinceCredit < this.window / 4) return;
+    let credit = this.consumedSinceCredit;
+    if (!congested && this.window < MAX_WINDOW) {
+      // The consumer drained this batch at once: the window, not the reader, limits the flow.
+      const growth = Math.min(this.window, MAX_WINDOW - this.window);
+      this.window += growth;
+      credit += growth;
+    }
+    this.receiveAllowance += credit;
+    this.carrier.sendWindow(this.id, credit);
     this.consumedSinceCredit = 0;
   }
 

@@ -42,7 +42,7 @@ export function spliceStreams(a: MuxStream, b: MuxStream, onDone: (outcome: Flow
       if (owed === 0) return;
       const credit = owed;
       owed = 0;
-      from.consumed(credit);
+      from.consumed(credit, true);
     };
   };
   const owedBy: Record<'ab' | 'ba', () => void> = { ab: () => undefined, ba: () => undefined };
