@@ -12,7 +12,7 @@ export interface StatusReport {
   dnsAddress: string | null;
   links: Array<{ peer: string; state: string; direction: 'outbound' | 'inbound'; cost: number; rttMs: number | null; connections: number; flows: number; zone: string; region: string; since: string; lastError: string | null }>;
   exports: Array<{ name: string; namespace: string; port: number; to: string; flows: FlowCounts }>;
-  imports: Array<{ name: string; namespace: string; listen: string; port: number | null; site: string | null; exporters: string[]; flows: FlowCounts }>;
+  imports: Array<{ name: string; namespace: string; listen: string; port: number | null; site: string | null; kind: 'configured' | 'virtual-ip'; exporters: string[]; flows: FlowCounts }>;
   /** The clusterset's services as merged here (MCS ServiceImport view), with this site's virtual IP. */
   services: Array<{
     name: string;
@@ -62,6 +62,7 @@ export function buildStatus(router: Router): StatusReport {
       listen: `${address.host}:${address.port}`,
       port: i.port ?? router.directory.ports(i.name, i.namespace)[0] ?? null,
       site: i.site ?? null,
+      kind: config.imports.some((c) => c.listen === i.listen && c.name === i.name && c.namespace === i.namespace) ? ('configured' as const) : ('virtual-ip' as const),
       exporters: exporters.get(serviceKey(i.name, i.namespace)) ?? [],
       flows: router.stats.get('ingress', serviceKey(i.name, i.namespace)),
     })),

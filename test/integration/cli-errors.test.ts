@@ -22,6 +22,7 @@ const COMMANDS = [
   ['import'],
   ['unimport'],
   ['status'],
+  ['services'],
   ['demo'],
 ];
 
@@ -84,7 +85,7 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
     }
     assert.match(cost.stderr, /field links\[0\]\.cost: /);
     assert.match(cost.stderr, /^hint: .*links\[0\]\.cost/m);
-    assert.match(unknown.stderr, /field link: .*"colour"/);
+    assert.match(unknown.stderr, /field link\.colour: .*"colour"/);
     assert.match(yaml.stderr, /not valid YAML/);
     assert.match(yaml.stderr, /^hint: .*line \d+/m);
   });

@@ -81,10 +81,11 @@ export class ClustersetFixture {
     throw new Error(`condition not met on ${site} within ${timeoutMs} ms; last status: ${JSON.stringify(last, null, 1)}`);
   }
 
-  /** Listening address of the first import on `site`. */
+  /** Listening address of the configured import of `service` on `site` (not its virtual IP). */
   async importAddress(site: string, service: string): Promise<{ host: string; port: number }> {
-    const status = await this.waitFor(site, (s) => s.imports.some((i) => `${i.name}.${i.namespace}` === service && i.exporters.length > 0));
-    const listen = status.imports.find((i) => `${i.name}.${i.namespace}` === service)?.listen ?? '';
+    const matches = (i: StatusReport['imports'][number]): boolean => `${i.name}.${i.namespace}` === service && i.kind === 'configured';
+    const status = await this.waitFor(site, (s) => s.imports.some((i) => matches(i) && i.exporters.length > 0));
+    const listen = status.imports.find(matches)?.listen ?? '';
     const cut = listen.lastIndexOf(':');
     return { host: listen.slice(0, cut), port: Number(listen.slice(cut + 1)) };
   }

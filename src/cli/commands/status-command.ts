@@ -22,6 +22,8 @@ export function statusCommand(): Command {
 
 /** The text form of `status`. */
 export function renderStatus(r: StatusReport): string {
+  const configured = r.imports.filter((i) => i.kind === 'configured');
+  const virtual = r.imports.length - configured.length;
   const lines = [
     `site ${r.site.id}  zone ${r.site.zone}  region ${r.site.region}  clusterset ${r.site.trustDomain}`,
     `link port ${r.linkAddress}  dns ${r.dnsAddress ?? 'off'}  pid ${r.pid}  up since ${r.startedAt}`,
@@ -45,12 +47,13 @@ export function renderStatus(r: StatusReport): string {
       : table(['SERVICE', 'PORT', 'BACKEND', 'ACTIVE', 'FLOWS', 'FAILED'], r.exports.map((e) => [`${e.name}.${e.namespace}`, e.port, e.to, e.flows.active, e.flows.total, e.flows.failed])),
     '',
     'IMPORTS',
-    r.imports.length === 0
-      ? '  (none)'
+    configured.length === 0
+      ? '  (none configured)'
       : table(
           ['SERVICE', 'LISTEN', 'PORT', 'EXPORTED BY', 'ACTIVE', 'FLOWS', 'FAILED'],
-          r.imports.map((i) => [`${i.name}.${i.namespace}`, i.listen, i.port ?? '-', i.exporters.join(',') || '-', i.flows.active, i.flows.total, i.flows.failed]),
+          configured.map((i) => [`${i.name}.${i.namespace}${i.site === null ? '' : `@${i.site}`}`, i.listen, i.port ?? '-', i.exporters.join(',') || '-', i.flows.active, i.flows.total, i.flows.failed]),
         ),
+    ...(virtual > 0 ? [`  plus ${virtual} virtual-IP listener(s) for clusterset services: \`causeway services\``] : []),
   ];
   return lines.join('\n');
 }
