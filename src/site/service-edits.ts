@@ -7,8 +7,12 @@ import { editSiteConfig } from './config-edit.js';
 export function exposeService(paths: SitePaths, input: { name: string; namespace: string; port: number; to: string }) {
   const entry = validated(ExportConfig, input, 'expose');
   return editSiteConfig(paths, (config) => {
+    // The service keeps the creation time of its first export: MCS conflicts go to the oldest
+    // export, so re-exposing or adding a port must not make a service younger.
+    const existing = config.exports.filter((e) => e.name === entry.name && e.namespace === entry.namespace);
+    const exportedAt = Math.min(Date.now(), ...existing.map((e) => e.exportedAt ?? Date.now()));
     config.exports = config.exports.filter((e) => !(e.name === entry.name && e.namespace === entry.namespace && e.port === entry.port));
-    config.exports.push(entry);
+    config.exports.push({ ...entry, exportedAt });
   });
 }
 
