@@ -35,6 +35,10 @@ export const ExportConfig = z.strictObject({
   /** Backend address for that port. */
   to: hostPort,
   protocol: z.enum(['TCP']).default('TCP'),
+  /** Headless service: each export entry is one endpoint, reachable on its own by `hostname`. */
+  headless: z.boolean().optional(),
+  /** Endpoint name of a headless export: `<hostname>.<site>.<svc>.<ns>.svc.clusterset.local`. */
+  hostname: dnsLabel.optional(),
   /** When the export was created (ms since epoch): the oldest export wins MCS conflicts. */
   exportedAt: z.number().int().min(0).optional(),
 });
@@ -49,6 +53,8 @@ export const ImportConfig = z.strictObject({
   port: port.optional(),
   /** Reach only this site's endpoints (site-targeted import); default: every exporting site. */
   site: dnsName.optional(),
+  /** With `site`: reach only this endpoint of a headless service. */
+  endpoint: dnsLabel.optional(),
 });
 export type ImportConfig = z.infer<typeof ImportConfig>;
 

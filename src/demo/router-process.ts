@@ -26,7 +26,7 @@ export async function startRouterProcess(dir: string, extraArgs: string[] = [], 
   const log = openSync(join(paths.dir, 'router.log'), 'a');
   const child = spawn(process.execPath, [CLI_ENTRY, 'site', 'run', '--dir', paths.dir, ...extraArgs], { stdio: ['ignore', log, log], env });
   const api = new ApiClient(paths);
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     const runtime = await api.runtime();

@@ -16,12 +16,15 @@ export class ClustersetDnsView implements DnsView {
     const service = this.directory.service(name, namespace);
     // Namespace sameness: a service is visible only where its namespace exists (exporters count).
     if (service === undefined || !(this.localNamespaces().has(namespace) || service.sites.includes(this.directory.self))) return undefined;
+    // Headless answers carry this site's address for each endpoint (remote pod addresses may
+    // overlap with local ones, or be unroutable from here); endpoints that have none yet are left out.
     const endpoints =
       service.type === 'Headless'
-        ? this.directory.model
-            .readyEndpoints(name, namespace)
-            .filter(({ endpoint }) => endpoint.addresses.length > 0)
-            .map(({ site, endpoint }) => ({ site, hostname: headlessHostname(endpoint), addresses: endpoint.addresses }))
+        ? this.directory.model.readyEndpoints(name, namespace).flatMap(({ site, endpoint }) => {
+            const hostname = endpoint.hostname ?? (endpoint.addresses.length > 0 ? headlessHostname(endpoint) : undefined);
+            const vip = hostname === undefined ? undefined : this.vips.vip(name, namespace, site, hostname);
+            return hostname === undefined || vip === undefined ? [] : [{ site, hostname, addresses: [vip] }];
+          })
         : [];
     const vip = this.vips.vip(name, namespace);
     const siteIps: Record<string, string[]> = {};

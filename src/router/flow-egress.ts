@@ -39,7 +39,7 @@ export class FlowEgress {
       return;
     }
     const key = serviceKey(open.service, open.namespace);
-    const target = this.directory.localExport(open.service, open.namespace, open.port);
+    const target = this.directory.localExport(open.service, open.namespace, open.port, open.endpoint);
     if (target === undefined) {
       this.refuse(key, open, peer, stream, ResetCode.NoRoute, 'not exported here');
       return;

@@ -85,7 +85,12 @@ export class FlowIngress {
       return;
     }
     if (endpoint.kind === 'local') {
-      this.toLocalBackend(config, client, endpoint.target.to);
+      const target = config.endpoint === undefined ? endpoint.target : this.directory.localExport(config.name, config.namespace, endpoint.target.port, config.endpoint);
+      if (target === undefined) {
+        this.refuse(config, client, 'no-endpoint');
+        return;
+      }
+      this.toLocalBackend(config, client, target.to);
       return;
     }
     const route = this.lsdb.route(endpoint.site);
@@ -96,7 +101,7 @@ export class FlowIngress {
     }
     this.started(config);
     // OPEN goes out now, the client's first bytes right behind it: no round trip before data.
-    const stream = session.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port, site: endpoint.site }));
+    const stream = session.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port, site: endpoint.site, ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }) }));
     bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone: (outcome) => this.done(config, outcome) });
   }
 

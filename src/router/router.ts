@@ -148,7 +148,8 @@ export class Router {
   /** Explicit imports plus, with autoImport, a virtual IP per clusterset service imported here. */
   private syncImports(): Promise<void> {
     this.importsChain = this.importsChain.then(async () => {
-      const auto = this.config.services.autoImport ? await this.vips.listeners(this.directory.imported(new Set(this.namespaces()))) : [];
+      const imported = this.directory.imported(new Set(this.namespaces()));
+      const auto = this.config.services.autoImport ? await this.vips.listeners(imported, (s) => this.directory.model.readyEndpoints(s.name, s.namespace)) : [];
       await this.ingress.reconcile([...this.config.imports, ...auto]);
     }).catch((err: unknown) => this.logger.error({ error: (err as Error).message }, 'import listeners could not be updated'));
     return this.importsChain;
@@ -184,17 +185,22 @@ export class Router {
     const byKey = new Map<string, AdvertService>();
     for (const e of this.config.exports) {
       const key = `${e.name}.${e.namespace}`;
-      const s = byKey.get(key) ?? {
+      const s: AdvertService = byKey.get(key) ?? {
         name: e.name,
         namespace: e.namespace,
-        type: 'ClusterSetIP' as const,
+        type: 'ClusterSetIP',
         ports: [],
         exportedAt: e.exportedAt ?? this.epoch,
-        sessionAffinity: 'None' as const,
-        endpoints: [{ addresses: [], zone: this.config.site.zone, ready: true }],
+        sessionAffinity: 'None',
+        endpoints: [],
       };
       // Named, so several ports of one service survive the MCS merge (names must be unique, empty included).
-      s.ports.push({ name: `${e.protocol.toLowerCase()}-${e.port}`, port: e.port, protocol: e.protocol });
+      if (!s.ports.some((p) => p.port === e.port)) s.ports.push({ name: `${e.protocol.toLowerCase()}-${e.port}`, port: e.port, protocol: e.protocol });
+      // Backend addresses stay private: a headless endpoint is advertised by hostname only, and each
+      // importing site gives it an address of its own.
+      if (e.headless === true) s.type = 'Headless';
+      const hostname = e.headless === true ? e.hostname : undefined;
+      if (!s.endpoints.some((x) => x.hostname === hostname)) s.endpoints.push({ addresses: [], zone: this.config.site.zone, ready: true, ...(hostname === undefined ? {} : { hostname }) });
       s.exportedAt = Math.min(s.exportedAt, e.exportedAt ?? this.epoch);
       byKey.set(key, s);
     }

@@ -24,6 +24,8 @@ export interface StatusReport {
     importedHere: boolean;
     vip: string | null;
     dnsName: string;
+    /** Headless services: each endpoint with the address it has at this site. */
+    endpoints: Array<{ site: string; hostname: string; vip: string | null }>;
     conditions: Record<string, ExportConditions>;
   }>;
   /** Sites known from adverts, with whether a route reaches them and through which peer. */
@@ -76,6 +78,12 @@ export function buildStatus(router: Router): StatusReport {
       importedHere: imported.has(`${s.namespace}/${s.name}`),
       vip: router.vips.vip(s.name, s.namespace) ?? null,
       dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
+      endpoints:
+        s.type === 'Headless'
+          ? router.directory.model.readyEndpoints(s.name, s.namespace).flatMap(({ site, endpoint }) =>
+              endpoint.hostname === undefined ? [] : [{ site, hostname: endpoint.hostname, vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null }],
+            )
+          : [],
       conditions: s.conditions,
     })),
     routes: router.lsdb

@@ -1,11 +1,12 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { ImportConfig } from '../config/index.js';
-import { VipAllocator, clustersetKey, type ClustersetService } from '../mcs/index.js';
+import { VipAllocator, clustersetKey, type ClustersetService, type SiteEndpoint } from '../mcs/index.js';
 import type { Logger } from '../observability/index.js';
 
 /**
  * Gives every imported ClusterSetIP service a stable virtual IP at this site, plus one per
- * exporting site for site-targeted names, and turns them into import listeners. Allocations are
+ * exporting site for site-targeted names, and every endpoint of a headless service one of its
+ * own (stateful systems talk pod to pod across sites), and turns them into import listeners. Allocations are
  * kept in `vips.json`, so an address survives router restarts for as long as the import exists.
  */
 export class VipImports {
@@ -32,13 +33,22 @@ export class VipImports {
   }
 
   /** Listeners for these services; addresses of services no longer imported are released. */
-  async listeners(services: readonly ClustersetService[]): Promise<ImportConfig[]> {
+  async listeners(services: readonly ClustersetService[], endpointsOf: (service: ClustersetService) => SiteEndpoint[]): Promise<ImportConfig[]> {
     const wanted = new Set<string>();
     const out: ImportConfig[] = [];
     for (const service of services) {
-      if (service.type !== 'ClusterSetIP') continue;
       const tcpPorts = service.ports.filter((p) => p.protocol === 'TCP');
       const key = clustersetKey(service.name, service.namespace);
+      if (service.type === 'Headless') {
+        for (const { site, endpoint } of endpointsOf(service)) {
+          if (endpoint.hostname === undefined) continue;
+          const endpointKey = `${key}@${site}/${endpoint.hostname}`;
+          wanted.add(endpointKey);
+          const vip = this.allocator.allocate(endpointKey, 'IPv4');
+          for (const p of tcpPorts) out.push({ name: service.name, namespace: service.namespace, listen: `${vip}:${p.port}`, port: p.port, site, endpoint: endpoint.hostname });
+        }
+        continue;
+      }
       wanted.add(key);
       const vip = this.allocator.allocate(key, 'IPv4');
       for (const p of tcpPorts) out.push({ name: service.name, namespace: service.namespace, listen: `${vip}:${p.port}`, port: p.port });
@@ -54,10 +64,11 @@ export class VipImports {
     return out;
   }
 
-  /** The service's virtual IP here, if it has one. */
-  vip(name: string, namespace: string, site?: string): string | undefined {
+  /** The virtual IP here of a service, of one site's share of it, or of one headless endpoint. */
+  vip(name: string, namespace: string, site?: string, endpoint?: string): string | undefined {
     const key = clustersetKey(name, namespace);
-    return this.allocator.lookup(site === undefined ? key : `${key}@${site}`, 'IPv4');
+    const scoped = site === undefined ? key : endpoint === undefined ? `${key}@${site}` : `${key}@${site}/${endpoint}`;
+    return this.allocator.lookup(scoped, 'IPv4');
   }
 
   private async persist(): Promise<void> {

@@ -8,6 +8,8 @@ const OpenRequestSchema = z.strictObject({
   port: z.number().int().min(1).max(65535),
   /** Destination site; a transit router forwards the flow towards it. Absent: the receiving site. */
   site: z.string().min(1).max(253).optional(),
+  /** Endpoint hostname of a headless service at the destination site. */
+  endpoint: z.string().min(1).max(63).optional(),
   /** Hops left; a transit router refuses the flow at 0, so a routing loop cannot spin forever. */
   ttl: z.number().int().min(0).max(64).optional(),
 });

@@ -27,9 +27,9 @@ export class ServiceDirectory {
     this.local = next;
   }
 
-  /** This site's backend for a service port, if it exports it. */
-  localExport(name: string, namespace: string, port: number): ExportConfig | undefined {
-    return this.local.get(serviceKey(name, namespace))?.find((e) => e.port === port);
+  /** This site's backend for a service port (and headless endpoint), if it exports it. */
+  localExport(name: string, namespace: string, port: number, endpoint?: string): ExportConfig | undefined {
+    return this.local.get(serviceKey(name, namespace))?.find((e) => e.port === port && (endpoint === undefined || e.hostname === endpoint));
   }
 
   /** Rebuilds the model from adverts; sites that are not reachable are left out. */

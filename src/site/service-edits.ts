@@ -4,14 +4,25 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import { editSiteConfig } from './config-edit.js';
 
 /** Adds or replaces the export of one service port. */
-export function exposeService(paths: SitePaths, input: { name: string; namespace: string; port: number; to: string }) {
+export function exposeService(paths: SitePaths, input: { name: string; namespace: string; port: number; to: string; headless?: boolean; hostname?: string }) {
   const entry = validated(ExportConfig, input, 'expose');
+  if (entry.headless === true && entry.hostname === undefined) {
+    throw new CausewayError(ErrorCode.InputInvalid, 'expose: --headless needs --hostname <name> for the endpoint', {
+      hint: 'expose each endpoint of a headless service with its own --hostname, e.g. cass-0, cass-1',
+    });
+  }
   return editSiteConfig(paths, (config) => {
+    const mixed = config.exports.find((e) => e.name === entry.name && e.namespace === entry.namespace && (e.headless === true) !== (entry.headless === true));
+    if (mixed !== undefined) {
+      throw new CausewayError(ErrorCode.InputInvalid, `${entry.name}.${entry.namespace} is already exposed ${mixed.headless === true ? 'headless' : 'with a virtual IP'} on this site`, {
+        hint: `unexpose it first (causeway unexpose ${entry.name} --namespace ${entry.namespace}) to change its type`,
+      });
+    }
     // The service keeps the creation time of its first export: MCS conflicts go to the oldest
     // export, so re-exposing or adding a port must not make a service younger.
     const existing = config.exports.filter((e) => e.name === entry.name && e.namespace === entry.namespace);
     const exportedAt = Math.min(Date.now(), ...existing.map((e) => e.exportedAt ?? Date.now()));
-    config.exports = config.exports.filter((e) => !(e.name === entry.name && e.namespace === entry.namespace && e.port === entry.port));
+    config.exports = config.exports.filter((e) => !(e.name === entry.name && e.namespace === entry.namespace && e.port === entry.port && e.hostname === entry.hostname));
     config.exports.push({ ...entry, exportedAt });
   });
 }

@@ -23,6 +23,9 @@ const COMMANDS = [
   ['unimport'],
   ['status'],
   ['services'],
+  ['namespace'],
+  ['namespace', 'add'],
+  ['namespace', 'remove'],
   ['demo'],
 ];
 

@@ -70,7 +70,7 @@ export class ClustersetFixture {
   }
 
   /** Polls `status` until `predicate` holds (or fails after `timeoutMs` with the last status). */
-  async waitFor(site: string, predicate: (s: StatusReport) => boolean, timeoutMs = 10_000): Promise<StatusReport> {
+  async waitFor(site: string, predicate: (s: StatusReport) => boolean, timeoutMs = 20_000): Promise<StatusReport> {
     const deadline = Date.now() + timeoutMs;
     let last: StatusReport | undefined;
     while (Date.now() < deadline) {

@@ -14,15 +14,22 @@ export function exposeCommand(): Command {
     .requiredOption('--namespace <ns>', 'namespace of the service')
     .requiredOption('--port <port>', 'service port other sites use', intOption('--port', 1, 65535))
     .requiredOption('--to <host:port>', 'backend address on this site')
+    .option('--headless', 'headless service: every endpoint is reached on its own (stateful systems)')
+    .option('--hostname <name>', 'with --headless: this endpoint\'s name, as in <name>.<site>.<svc>.<ns>.svc.clusterset.local')
     .option('--dir <dir>', DIR_HELP)
     .option('--output <format>', 'text or json', 'text')
-    .addHelpText('after', '\nExample:\n  causeway expose web --namespace shop --port 8080 --to 127.0.0.1:9000 --dir ./eu')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  causeway expose web --namespace shop --port 8080 --to 127.0.0.1:9000 --dir ./eu\n  causeway expose cass --namespace data --port 9042 --to 127.0.0.1:9042 --headless --hostname cass-0 --dir ./eu',
+    )
     .action(
-      runAction(async (name: string, opts: { namespace: string; port: number; to: string; dir?: string; output: string }) => {
+      runAction(async (name: string, opts: { namespace: string; port: number; to: string; headless?: boolean; hostname?: string; dir?: string; output: string }) => {
         const format = outputFormat(opts.output);
         const to = formatHostPort(parseHostPort(opts.to, '--to'));
-        const { live } = await exposeService(sitePaths(siteDir(opts.dir)), { name, namespace: opts.namespace, port: opts.port, to });
-        emit(format, { exported: `${name}.${opts.namespace}`, port: opts.port, to, live }, () => `exposed ${name}.${opts.namespace}:${opts.port} → ${to} (${liveNote(live)})`);
+        const headless = opts.headless === true ? { headless: true, ...(opts.hostname === undefined ? {} : { hostname: opts.hostname }) } : {};
+        const { live } = await exposeService(sitePaths(siteDir(opts.dir)), { name, namespace: opts.namespace, port: opts.port, to, ...headless });
+        const what = opts.headless === true ? ` (headless endpoint ${opts.hostname ?? ''})` : '';
+        emit(format, { exported: `${name}.${opts.namespace}`, port: opts.port, to, live, ...headless }, () => `exposed ${name}.${opts.namespace}:${opts.port} → ${to}${what} (${liveNote(live)})`);
       }),
     );
 }
