@@ -39,6 +39,18 @@ export const ExportConfig = z.strictObject({
   headless: z.boolean().optional(),
   /** Endpoint name of a headless export: `<hostname>.<site>.<svc>.<ns>.svc.clusterset.local`. */
   hostname: dnsLabel.optional(),
+  /** Active checks of the backend by this site; an unhealthy backend is advertised not ready. */
+  health: z
+    .strictObject({
+      type: z.enum(['tcp', 'http', 'none']).default('tcp'),
+      path: z.string().startsWith('/').max(2048).default('/'),
+      expectStatus: z.number().int().min(100).max(599).default(200),
+      intervalMs: z.number().int().min(50).max(600_000).default(500),
+      timeoutMs: z.number().int().min(10).max(60_000).default(400),
+      unhealthyThreshold: z.number().int().min(1).max(100).default(2),
+      healthyThreshold: z.number().int().min(1).max(100).default(2),
+    })
+    .prefault({}),
   /** When the export was created (ms since epoch): the oldest export wins MCS conflicts. */
   exportedAt: z.number().int().min(0).optional(),
 });

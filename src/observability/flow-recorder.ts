@@ -38,6 +38,11 @@ export class FlowRecorder {
     this.result(s, result).inc();
   }
 
+  /** A flow refused before its first answer byte was reopened at another site. */
+  retried(service: string, namespace: string, reason: string): void {
+    this.metrics.flowRetries.inc({ service, namespace, reason });
+  }
+
   finished(service: string, namespace: string, outcome: FlowOutcome): void {
     const s = this.seriesFor(service, namespace);
     this.stats.finished(this.side, s.key, outcome);

@@ -22,6 +22,12 @@ export class RouterMetrics {
   });
   readonly flowsActive = new Gauge({ name: 'causeway_flows_active', help: 'Flows in progress.', labelNames: ['service', 'namespace', 'side'], registers: [this.registry] });
   readonly flowBytes = new Counter({ name: 'causeway_flow_bytes_total', help: 'Bytes carried, by direction (client-to-backend, backend-to-client).', labelNames: ['service', 'namespace', 'side', 'direction'], registers: [this.registry] });
+  readonly flowRetries = new Counter({
+    name: 'causeway_flow_retries_total',
+    help: 'New flows reopened at another site because the first refused them before answering, by reason.',
+    labelNames: ['service', 'namespace', 'reason'],
+    registers: [this.registry],
+  });
   readonly controlErrors = new Counter({ name: 'causeway_control_errors_total', help: 'Control messages refused from peers.', labelNames: ['peer', 'code'], registers: [this.registry] });
 
   constructor() {

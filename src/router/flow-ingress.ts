@@ -3,9 +3,14 @@ import type { ImportConfig, SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
 import type { FlowRecorder, Logger } from '../observability/index.js';
 import { encodeOpenRequest, serviceKey, type ServiceDirectory } from '../services/index.js';
-import { bridgeFlow, pipeSockets, type FlowOutcome } from '../transport/index.js';
+import { bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome, type MuxStream } from '../transport/index.js';
 import type { LinkStateDb } from '../routing/index.js';
 import type { LinkMesh } from './link-mesh.js';
+
+/** Sites a new flow may try before the client sees a failure. */
+const MAX_ATTEMPTS = 3;
+/** Client bytes kept for replay until the first answer byte; beyond this the flow is committed. */
+const REPLAY_LIMIT = 64 * 1024;
 
 interface ImportListener {
   config: ImportConfig;
@@ -93,16 +98,30 @@ export class FlowIngress {
       this.toLocalBackend(config, client, target.to);
       return;
     }
-    const route = this.lsdb.route(endpoint.site);
-    const session = route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
-    if (session === undefined) {
+    const stream = this.openTo(config, port, endpoint.site);
+    if (stream === undefined) {
       this.refuse(config, client, 'no-link');
       return;
     }
     this.started(config);
-    // OPEN goes out now, the client's first bytes right behind it: no round trip before data.
-    const stream = session.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port, site: endpoint.site, ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }) }));
-    bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone: (outcome) => this.done(config, outcome) });
+    // A flow refused before it is answered is retried on another site, unless pinned to one.
+    const tried = new Set([endpoint.site]);
+    const reopen = (code: number): MuxStream | undefined => {
+      if (config.site !== undefined || tried.size >= MAX_ATTEMPTS) return undefined;
+      const next = this.directory.endpoints(config.name, config.namespace, port).find((e) => e.kind === 'remote' && !tried.has(e.site));
+      if (next === undefined) return undefined;
+      tried.add(next.site);
+      this.recorder.retried(config.name, config.namespace, resetCodeName(code));
+      return this.openTo(config, port, next.site);
+    };
+    bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone: (outcome) => this.done(config, outcome), retry: { reopen, replayLimit: REPLAY_LIMIT } });
+  }
+
+  /** Opens a flow towards `site` along its route; OPEN goes out at once, the client's bytes right behind it. */
+  private openTo(config: ImportConfig, port: number, site: string): MuxStream | undefined {
+    const route = this.lsdb.route(site);
+    const session = route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
+    return session?.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port, site, ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }) }));
   }
 
   private toLocalBackend(config: ImportConfig, client: Socket, to: string): void {

@@ -7,6 +7,7 @@ import { LinkStateDb, decodeControl, encodeSiteAdvert, type AdvertService, type 
 import { ServiceDirectory } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
+import { HealthChecker, type HealthCheck } from '../health/index.js';
 import { ClustersetDnsView } from './clusterset-dns-view.js';
 import { FlowEgress } from './flow-egress.js';
 import { FlowIngress } from './flow-ingress.js';
@@ -36,6 +37,7 @@ export class Router {
   readonly lsdb: LinkStateDb;
   private expiry: NodeJS.Timeout | undefined;
   readonly vips: VipImports;
+  private readonly health = new HealthChecker(() => this.publish());
   private dns: DnsServer | undefined;
   dnsAddress: { host: string; port: number } | undefined;
   /** Import listeners are reconciled one change at a time, in order. */
@@ -131,6 +133,7 @@ export class Router {
 
   async stop(): Promise<void> {
     if (this.expiry !== undefined) clearInterval(this.expiry);
+    this.health.stop();
     await this.dns?.close();
     this.ingress.close();
     await this.mesh.close();
@@ -140,6 +143,13 @@ export class Router {
 
   private async apply(): Promise<void> {
     this.directory.setLocalExports(this.config.exports);
+    this.health.reconcile(
+      this.config.exports.map((e) => {
+        const { host, port } = parseHostPort(e.to, 'exports.to');
+        const check: HealthCheck = e.health.type === 'http' ? { type: 'http', path: e.health.path, expectStatus: e.health.expectStatus } : { type: e.health.type };
+        return { id: exportId(e), host, port, check, ...e.health };
+      }),
+    );
     this.mesh.reconcile(this.config.links);
     this.publish();
     await this.syncImports();
@@ -200,7 +210,12 @@ export class Router {
       // importing site gives it an address of its own.
       if (e.headless === true) s.type = 'Headless';
       const hostname = e.headless === true ? e.hostname : undefined;
-      if (!s.endpoints.some((x) => x.hostname === hostname)) s.endpoints.push({ addresses: [], zone: this.config.site.zone, ready: true, ...(hostname === undefined ? {} : { hostname }) });
+      // An endpoint is ready while any of its ports' backends passes its checks; a flow to a
+      // dead port is retried elsewhere by the importing site.
+      const ready = this.health.isHealthy(exportId(e));
+      const existing = s.endpoints.find((x) => x.hostname === hostname);
+      if (existing === undefined) s.endpoints.push({ addresses: [], zone: this.config.site.zone, ready, ...(hostname === undefined ? {} : { hostname }) });
+      else existing.ready ||= ready;
       s.exportedAt = Math.min(s.exportedAt, e.exportedAt ?? this.epoch);
       byKey.set(key, s);
     }
@@ -279,4 +294,9 @@ export class Router {
   private onRedeem(socket: TLSSocket): void {
     void this.desk.serve(socket);
   }
+}
+
+/** Identity of one export entry for health checks: service port and, for headless, endpoint. */
+function exportId(e: { name: string; namespace: string; port: number; hostname?: string | undefined }): string {
+  return `${e.name}.${e.namespace}:${e.port}/${e.hostname ?? ''}`;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SiteAdvert } from '../routing/index.js';
+import { ExportConfig } from '../config/index.js';
 import { ServiceDirectory } from './service-directory.js';
 
 const advert = (origin: string, ports: number[], exportedAt = 1): SiteAdvert => ({
@@ -28,7 +29,7 @@ const advert = (origin: string, ports: number[], exportedAt = 1): SiteAdvert => 
 describe('ServiceDirectory', () => {
   it('merges exports of one name+namespace and round-robins evenly across sites, local first', () => {
     const dir = new ServiceDirectory('ap-south');
-    dir.setLocalExports([{ name: 'web', namespace: 'shop', port: 80, to: '127.0.0.1:9000', protocol: 'TCP' }]);
+    dir.setLocalExports([ExportConfig.parse({ name: 'web', namespace: 'shop', port: 80, to: '127.0.0.1:9000' })]);
     dir.sync([advert('ap-south', [80]), advert('us-east', [80]), advert('eu-west', [80])], () => true);
     assert.deepEqual(dir.endpoints('web', 'shop', 80).map((e) => e.site), ['ap-south', 'eu-west', 'us-east']);
     const counts = new Map<string, number>();

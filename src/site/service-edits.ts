@@ -4,7 +4,10 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import { editSiteConfig } from './config-edit.js';
 
 /** Adds or replaces the export of one service port. */
-export function exposeService(paths: SitePaths, input: { name: string; namespace: string; port: number; to: string; headless?: boolean; hostname?: string }) {
+export function exposeService(
+  paths: SitePaths,
+  input: { name: string; namespace: string; port: number; to: string; headless?: boolean; hostname?: string; health?: { type: 'tcp' | 'http' | 'none'; path?: string } },
+) {
   const entry = validated(ExportConfig, input, 'expose');
   if (entry.headless === true && entry.hostname === undefined) {
     throw new CausewayError(ErrorCode.InputInvalid, 'expose: --headless needs --hostname <name> for the endpoint', {

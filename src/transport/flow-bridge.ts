@@ -11,7 +11,17 @@ export interface BridgeOptions {
   /** No bytes either way for this long resets the flow; 0 disables. */
   idleTimeoutMs: number;
   onDone(outcome: FlowOutcome): void;
+  /**
+   * Ingress only: when the far side refuses the flow before answering (backend down, no route,
+   * link lost), open it again elsewhere and replay what the client sent, so the client never
+   * sees the failure. Retries stop once the first answer byte arrives or the client has sent
+   * more than `replayLimit` bytes.
+   */
+  retry?: { reopen(code: number): MuxStream | undefined; replayLimit: number };
 }
+
+/** Reset reasons that mean "this endpoint could not take the flow", safe to retry elsewhere. */
+const RETRYABLE: ReadonlySet<number> = new Set([ResetCode.BackendUnreachable, ResetCode.ConnectTimeout, ResetCode.NoRoute, ResetCode.LinkLost, ResetCode.Refused]);
 
 /**
  * Pipes a TCP socket and a link stream both ways with end-to-end back-pressure:
@@ -19,7 +29,10 @@ export interface BridgeOptions {
  * socket has flushed what it received — so neither router buffers more than one window per flow.
  * FIN travels as FIN (half-close kept), RST as RESET, in both directions.
  */
-export function bridgeFlow(socket: Socket, stream: MuxStream, options: BridgeOptions): void {
+export function bridgeFlow(socket: Socket, first: MuxStream, options: BridgeOptions): void {
+  let stream = first;
+  let replay: Buffer[] | undefined = options.retry === undefined ? undefined : [];
+  let replayBytes = 0;
   let bytesIn = 0; // socket → stream
   let bytesOut = 0; // stream → socket
   let socketEnded = false; // socket sent us FIN
@@ -33,8 +46,9 @@ export function bridgeFlow(socket: Socket, stream: MuxStream, options: BridgeOpt
     options.onDone(outcome);
   };
 
-  stream.attach({
+  const attach = (current: MuxStream): void => current.attach({
     data(chunk) {
+      replay = undefined; // answered: from here on the flow belongs to this endpoint
       bytesOut += chunk.length;
       // Credit goes back at once while the socket's buffer is below its high-water mark, and
       // only after 'drain' once it is not: per-flow buffering stays bounded without a
@@ -47,6 +61,7 @@ export function bridgeFlow(socket: Socket, stream: MuxStream, options: BridgeOpt
       socket.end();
     },
     reset(code) {
+      if (retryElsewhere(code)) return;
       if (!socket.destroyed) socket.resetAndDestroy();
       finish({ kind: 'reset', by: 'remote', code, bytesIn, bytesOut });
     },
@@ -54,6 +69,20 @@ export function bridgeFlow(socket: Socket, stream: MuxStream, options: BridgeOpt
       socket.resume();
     },
   });
+  attach(first);
+
+  // A declaration, not a const: a stream reset before `attach(first)` replays it synchronously.
+  function retryElsewhere(code: number): boolean {
+    if (replay === undefined || !RETRYABLE.has(code) || socket.destroyed) return false;
+    const next = options.retry?.reopen(code);
+    if (next === undefined) return false;
+    stream = next;
+    attach(next);
+    for (const chunk of replay) next.write(chunk);
+    if (socketEnded) next.end();
+    socket.resume();
+    return true;
+  }
 
   socket.on('drain', () => {
     if (owed === 0) return;
@@ -63,6 +92,11 @@ export function bridgeFlow(socket: Socket, stream: MuxStream, options: BridgeOpt
   });
   socket.on('data', (chunk: Buffer) => {
     bytesIn += chunk.length;
+    if (replay !== undefined) {
+      replayBytes += chunk.length;
+      if (replayBytes > (options.retry?.replayLimit ?? 0)) replay = undefined;
+      else replay.push(chunk);
+    }
     if (!stream.write(chunk)) socket.pause();
   });
   socket.on('end', () => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { formatHostPort, parseHostPort, sitePaths } from '../../config/index.js';
 import { exposeService, importService, unexposeService, unimportService } from '../../site/index.js';
+import { CausewayError, ErrorCode } from '../../errors/index.js';
 import { emit, outputFormat } from '../output.js';
 import { DIR_HELP, intOption, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
@@ -14,6 +15,7 @@ export function exposeCommand(): Command {
     .requiredOption('--namespace <ns>', 'namespace of the service')
     .requiredOption('--port <port>', 'service port other sites use', intOption('--port', 1, 65535))
     .requiredOption('--to <host:port>', 'backend address on this site')
+    .option('--check <kind>', 'active health check of the backend: tcp, http:<path> (expects 200) or none', 'tcp')
     .option('--headless', 'headless service: every endpoint is reached on its own (stateful systems)')
     .option('--hostname <name>', 'with --headless: this endpoint\'s name, as in <name>.<site>.<svc>.<ns>.svc.clusterset.local')
     .option('--dir <dir>', DIR_HELP)
@@ -23,15 +25,23 @@ export function exposeCommand(): Command {
       '\nExamples:\n  causeway expose web --namespace shop --port 8080 --to 127.0.0.1:9000 --dir ./eu\n  causeway expose cass --namespace data --port 9042 --to 127.0.0.1:9042 --headless --hostname cass-0 --dir ./eu',
     )
     .action(
-      runAction(async (name: string, opts: { namespace: string; port: number; to: string; headless?: boolean; hostname?: string; dir?: string; output: string }) => {
+      runAction(async (name: string, opts: { namespace: string; port: number; to: string; check: string; headless?: boolean; hostname?: string; dir?: string; output: string }) => {
         const format = outputFormat(opts.output);
         const to = formatHostPort(parseHostPort(opts.to, '--to'));
+        const health = parseCheck(opts.check);
         const headless = opts.headless === true ? { headless: true, ...(opts.hostname === undefined ? {} : { hostname: opts.hostname }) } : {};
-        const { live } = await exposeService(sitePaths(siteDir(opts.dir)), { name, namespace: opts.namespace, port: opts.port, to, ...headless });
+        const { live } = await exposeService(sitePaths(siteDir(opts.dir)), { name, namespace: opts.namespace, port: opts.port, to, health, ...headless });
         const what = opts.headless === true ? ` (headless endpoint ${opts.hostname ?? ''})` : '';
         emit(format, { exported: `${name}.${opts.namespace}`, port: opts.port, to, live, ...headless }, () => `exposed ${name}.${opts.namespace}:${opts.port} → ${to}${what} (${liveNote(live)})`);
       }),
     );
+}
+
+/** `--check tcp | none | http:/healthz` → the export's health settings. */
+function parseCheck(text: string): { type: 'tcp' | 'none' } | { type: 'http'; path: string } {
+  if (text === 'tcp' || text === 'none') return { type: text };
+  if (text.startsWith('http:/')) return { type: 'http', path: text.slice('http:'.length) };
+  throw new CausewayError(ErrorCode.InputInvalid, `--check: "${text}" is not a health check`, { hint: 'use --check tcp, --check none or --check http:/healthz' });
 }
 
 export function unexposeCommand(): Command {

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { connect, createServer, type Server } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { ClustersetFixture } from '../support/clusterset-fixture.js';
+
+async function nameServer(name: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((s) => {
+    s.once('data', () => s.end(`${name}\n`));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+/** A request/response exchange: the client speaks first, as HTTP or Redis clients do. */
+function ask(address: { host: string; port: number }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(address.port, address.host, () => socket.write('hello\n'));
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString()));
+    socket.on('end', () => resolve(text.trim()));
+    socket.on('error', reject);
+  });
+}
+
+async function deadPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
+
+describe('failover of new flows', () => {
+  let fx: ClustersetFixture;
+  const backends: Server[] = [];
+
+  before(async () => {
+    fx = await ClustersetFixture.create();
+    await fx.initClusterset(['a', 'b', 'c']);
+    for (const site of ['a', 'b', 'c']) await fx.startRouter(site);
+    await fx.link('c', 'a');
+    await fx.link('c', 'b');
+    const live = await nameServer('b');
+    backends.push(live.server);
+    // No active checks on a: only retries stand between its dead backend and the clients.
+    await fx.cli(['expose', 'svc', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${await deadPort()}`, '--check', 'none', '--dir', fx.dir('a')]);
+    await fx.cli(['expose', 'svc', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${live.port}`, '--dir', fx.dir('b')]);
+    await fx.cli(['import', 'svc', '--namespace', 'ops', '--listen', '127.0.0.1:0', '--dir', fx.dir('c')]);
+  });
+
+  after(async () => {
+    await fx.close();
+    for (const b of backends) b.close();
+  });
+
+  it('retries a flow refused by a dead backend on another site before the client sees anything', async () => {
+    await fx.waitFor('c', (s) => s.imports.some((i) => i.name === 'svc' && i.exporters.length === 2));
+    const address = await fx.importAddress('c', 'svc.ops');
+    const answers: string[] = [];
+    for (let i = 0; i < 20; i++) answers.push(await ask(address));
+    assert.deepEqual(new Set(answers), new Set(['b']));
+    const metrics = (await fx.routers.get('c')?.api.metrics()) ?? '';
+    const retries = Number(/causeway_flow_retries_total\{service="svc",namespace="ops",reason="BackendUnreachable"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+    assert.ok(retries >= 5, `only ${retries} retries for 20 flows with one dead exporter out of two`);
+    const status = await fx.status('c');
+    assert.equal(status.imports.find((i) => i.kind === 'configured')?.flows.failed, 0);
+  });
+
+  it('takes a site whose backend fails its active checks out of rotation, so later flows need no retry', async () => {
+    const live = await nameServer('b');
+    backends.push(live.server);
+    await fx.cli(['expose', 'chk', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${await deadPort()}`, '--dir', fx.dir('a')]);
+    await fx.cli(['expose', 'chk', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${live.port}`, '--dir', fx.dir('b')]);
+    await fx.cli(['import', 'chk', '--namespace', 'ops', '--listen', '127.0.0.1:0', '--dir', fx.dir('c')]);
+    const address = await fx.importAddress('c', 'chk.ops');
+    const retriesNow = async (): Promise<number> =>
+      Number(/causeway_flow_retries_total\{service="chk",namespace="ops",reason="BackendUnreachable"\} (\d+)/.exec((await fx.routers.get('c')?.api.metrics()) ?? '')?.[1] ?? 0);
+    // Checks run every 500 ms and need 2 failures: within ~1.5 s a's endpoint is advertised not ready.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const before = await retriesNow();
+    for (let i = 0; i < 10; i++) assert.equal(await ask(address), 'b');
+    assert.equal(await retriesNow(), before);
+  });
+});
