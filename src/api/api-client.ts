@@ -29,13 +29,17 @@ export class ApiClient {
     await this.call('POST', '/v1/reload');
   }
 
+  drain(timeoutMs: number): Promise<{ remaining: number; waitedMs: number }> {
+    return this.call('POST', `/v1/drain?timeoutMs=${timeoutMs}`, false, timeoutMs + 10_000);
+  }
+
   metrics(): Promise<string> {
     return this.call<string>('GET', '/metrics', true);
   }
 
-  private call<T>(method: string, path: string, raw = false): Promise<T> {
+  private call<T>(method: string, path: string, raw = false, timeoutMs = 10_000): Promise<T> {
     return new Promise((resolve, reject) => {
-      const req = request({ socketPath: this.paths.apiSocket, method, path, timeout: 10_000 }, (res) => {
+      const req = request({ socketPath: this.paths.apiSocket, method, path, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {

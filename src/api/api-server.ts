@@ -11,6 +11,8 @@ import { CausewayError } from '../errors/index.js';
 export class ApiServer {
   private readonly server: Server;
   private tcp: Server | undefined;
+  /** Called after a drain has been answered; `site run` exits there. */
+  onDrained: (() => void) | undefined;
 
   constructor(private readonly router: Router) {
     this.server = createServer((req, res) => void this.route(req, res));
@@ -51,6 +53,14 @@ export class ApiServer {
       if (req.method === 'POST' && path === '/v1/reload') {
         await this.router.reload();
         return send(res, 200, { ok: true });
+      }
+      if (req.method === 'POST' && path === '/v1/drain') {
+        const timeoutMs = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('timeoutMs') ?? 30_000);
+        const result = await this.router.drain(Number.isFinite(timeoutMs) ? timeoutMs : 30_000);
+        send(res, 200, result);
+        // The router exits once the answer is out: drained is the last thing it does.
+        res.on('finish', () => this.onDrained?.());
+        return;
       }
       if (req.method === 'GET' && path === '/metrics') {
         const body = await this.router.metrics.registry.metrics();

@@ -35,6 +35,13 @@ export class FlowStats {
     if (outcome.kind === 'reset') c.failed += 1;
   }
 
+  /** Flows in progress on one side, all services together. */
+  active(side: FlowSide): number {
+    let n = 0;
+    for (const [id, c] of this.counts) if (id.startsWith(`${side}/`)) n += c.active;
+    return n;
+  }
+
   get(side: FlowSide, key: string): FlowCounts {
     return { ...(this.counts.get(`${side}/${key}`) ?? { active: 0, total: 0, failed: 0, bytesIn: 0, bytesOut: 0 }) };
   }

@@ -40,6 +40,8 @@ export class Router {
   private readonly health = new HealthChecker(() => this.publish());
   private dns: DnsServer | undefined;
   dnsAddress: { host: string; port: number } | undefined;
+  /** Set by `drain`: every endpoint is advertised not ready, so peers stop sending new flows. */
+  private draining = false;
   /** Import listeners are reconciled one change at a time, in order. */
   private importsChain: Promise<void> = Promise.resolve();
   readonly directory: ServiceDirectory;
@@ -120,6 +122,22 @@ export class Router {
     this.mesh.refreshMaterial();
     await this.apply();
     this.logger.info('configuration reloaded');
+  }
+
+  /**
+   * Graceful drain: peers stop choosing this site at once (its endpoints are re-advertised not
+   * ready), flows in progress get up to `timeoutMs` to finish. Resolves with the flows left.
+   */
+  async drain(timeoutMs: number): Promise<{ remaining: number; waitedMs: number }> {
+    const started = Date.now();
+    this.draining = true;
+    this.logger.info({ timeoutMs }, 'draining: no new flows to this site');
+    this.publish();
+    const inFlight = (): number => this.stats.active('egress') + this.stats.active('transit');
+    while (inFlight() > 0 && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 50));
+    const remaining = inFlight();
+    this.logger.info({ remaining, waitedMs: Date.now() - started }, 'drain finished');
+    return { remaining, waitedMs: Date.now() - started };
   }
 
   status(): StatusReport {
@@ -212,7 +230,7 @@ export class Router {
       const hostname = e.headless === true ? e.hostname : undefined;
       // An endpoint is ready while any of its ports' backends passes its checks; a flow to a
       // dead port is retried elsewhere by the importing site.
-      const ready = this.health.isHealthy(exportId(e));
+      const ready = !this.draining && this.health.isHealthy(exportId(e));
       const existing = s.endpoints.find((x) => x.hostname === hostname);
       if (existing === undefined) s.endpoints.push({ addresses: [], zone: this.config.site.zone, ready, ...(hostname === undefined ? {} : { hostname }) });
       else existing.ready ||= ready;

@@ -9,6 +9,7 @@ import { CausewayError, ErrorCode } from '../../errors/index.js';
 import { createLogger } from '../../observability/index.js';
 import { Router } from '../../router/index.js';
 import { initSite } from '../../site/index.js';
+import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat } from '../output.js';
 import { DIR_HELP, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
@@ -76,6 +77,21 @@ Example:
         await runForeground(paths.dir, opts.metricsListen);
       }),
     );
+  site
+    .command('drain')
+    .description('stop new flows to this site (peers stop choosing it at once), let flows in progress finish, then stop the router')
+    .option('--dir <dir>', DIR_HELP)
+    .option('--timeout <duration>', 'longest wait for flows in progress, e.g. 30s, 2m', '30s')
+    .option('--output <format>', 'text or json', 'text')
+    .action(
+      runAction(async (opts: { dir?: string; timeout: string; output: string }) => {
+        const format = outputFormat(opts.output);
+        const result = await new ApiClient(sitePaths(siteDir(opts.dir))).drain(parseDuration(opts.timeout));
+        emit(format, result, () =>
+          result.remaining === 0 ? `drained in ${result.waitedMs} ms; the router has stopped` : `stopped after ${result.waitedMs} ms with ${result.remaining} flow(s) still open (they were reset)`,
+        );
+      }),
+    );
   return site;
 }
 
@@ -85,6 +101,9 @@ async function runForeground(dir: string, metricsListen: string | undefined): Pr
   const router = await Router.start(paths, createLogger(config.site.id));
   const api = new ApiServer(router);
   await api.listen(paths.apiSocket);
+  let drained: () => void = () => undefined;
+  const drainedSignal = new Promise<void>((resolve) => (drained = resolve));
+  api.onDrained = () => drained();
   if (metricsListen !== undefined) {
     const { host, port } = parseHostPort(metricsListen, '--metrics-listen', true);
     const bound = await api.listenMetrics(host, port);
@@ -95,6 +114,7 @@ async function runForeground(dir: string, metricsListen: string | undefined): Pr
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    void drainedSignal.then(stop);
   });
   await api.close();
   await router.stop();
