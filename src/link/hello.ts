@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CausewayError, ErrorCode } from '../errors/index.js';
+import { decodeJsonPayload } from '../transport/index.js';
 
 /** Link protocol version. A different major is refused; a newer minor is accepted (additive changes only). */
 export const PROTOCOL = { name: 'causeway-link', major: 1, minor: 0 } as const;
@@ -23,20 +24,13 @@ export function encodeHello(site: { id: string; zone: string; region: string }, 
 
 /** Validates a peer's HELLO; throws CW_PROTOCOL_VERSION for an incompatible major version. */
 export function decodeHello(payload: Buffer): Hello {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(payload.toString('utf8'));
-  } catch {
-    throw new CausewayError(ErrorCode.FrameMalformed, 'HELLO is not JSON');
-  }
-  const parsed = Hello.safeParse(raw);
-  if (!parsed.success) throw new CausewayError(ErrorCode.FrameMalformed, `HELLO is malformed: ${parsed.error.issues[0]?.message ?? ''}`);
-  if (parsed.data.major !== PROTOCOL.major) {
+  const hello = decodeJsonPayload(payload, Hello, 'HELLO');
+  if (hello.major !== PROTOCOL.major) {
     throw new CausewayError(
       ErrorCode.ProtocolVersion,
-      `peer speaks ${PROTOCOL.name} ${parsed.data.major}.${parsed.data.minor}, this router speaks ${PROTOCOL.major}.${PROTOCOL.minor}`,
+      `peer speaks ${PROTOCOL.name} ${hello.major}.${hello.minor}, this router speaks ${PROTOCOL.major}.${PROTOCOL.minor}`,
       { hint: 'run the same major version of causeway on both sites' },
     );
   }
-  return parsed.data;
+  return hello;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { FrameDecoder, FrameType, encodeFrame } from '../transport/index.js';
+import { FrameDecoder, FrameType, decodeJsonPayload, encodeFrame } from '../transport/index.js';
 import type { TLSSocket } from 'node:tls';
 
 /** What a joining site sends: the token's id and secret, who it is, and the public key to certify. */
@@ -51,7 +51,7 @@ export function readMessage<T>(socket: TLSSocket, schema: z.ZodType<T>, timeoutM
     const decoder = new FrameDecoder({
       frame: (type, _stream, payload) => {
         if (type !== FrameType.Control) return settle(new CausewayError(ErrorCode.FrameMalformed, 'expected a CONTROL frame'));
-        settle(undefined, parseMessage(payload, schema));
+        settle(undefined, decodeJsonPayload(payload, schema, 'redemption message'));
       },
       data: () => settle(new CausewayError(ErrorCode.FrameMalformed, 'unexpected DATA during redemption')),
     });
@@ -71,14 +71,4 @@ export function readMessage<T>(socket: TLSSocket, schema: z.ZodType<T>, timeoutM
   });
 }
 
-function parseMessage<T>(payload: Buffer, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(payload.toString('utf8'));
-  } catch {
-    throw new CausewayError(ErrorCode.FrameMalformed, 'redemption message is not JSON');
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new CausewayError(ErrorCode.FrameMalformed, `redemption message is malformed: ${parsed.error.issues[0]?.message ?? ''}`);
-  return parsed.data;
-}
+

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CausewayError, ErrorCode } from '../errors/index.js';
+import { decodeJsonPayload } from '../transport/index.js';
 
 /** The OPEN frame's payload: which service and port a new flow wants at the far site. */
 const OpenRequestSchema = z.strictObject({
@@ -21,13 +21,5 @@ export function encodeOpenRequest(open: OpenRequest): Buffer {
 
 /** Validates a peer's OPEN payload; anything else is CW_FRAME_MALFORMED and the flow is refused. */
 export function decodeOpenRequest(payload: Buffer): OpenRequest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(payload.toString('utf8'));
-  } catch {
-    throw new CausewayError(ErrorCode.FrameMalformed, 'OPEN payload is not JSON');
-  }
-  const parsed = OpenRequestSchema.safeParse(raw);
-  if (!parsed.success) throw new CausewayError(ErrorCode.FrameMalformed, `OPEN payload is malformed: ${parsed.error.issues[0]?.message ?? ''}`);
-  return parsed.data;
+  return decodeJsonPayload(payload, OpenRequestSchema, 'OPEN payload');
 }

@@ -6,3 +6,4 @@ export { bridgeFlow, type FlowOutcome } from './flow-bridge.js';
 export { pipeSockets } from './pipe-sockets.js';
 export { ResetCode, resetCodeName } from './reset-code.js';
 export { spliceStreams } from './stream-splice.js';
+export { decodeJsonPayload } from './json-payload.js';
