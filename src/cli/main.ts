@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo-command.js';
 import { linkCommand } from './commands/link-command.js';
 import { exposeCommand, importCommand, unexposeCommand, unimportCommand } from './commands/service-commands.js';
 import { namespaceCommand } from './commands/namespace-command.js';
+import { policyCommand } from './commands/policy-command.js';
 import { servicesCommand } from './commands/services-command.js';
 import { siteCommand } from './commands/site-command.js';
 import { statusCommand } from './commands/status-command.js';
@@ -35,7 +36,7 @@ By hand:
   causeway status --dir ./us`,
   );
 
-for (const command of [siteCommand(), tokenCommand(), linkCommand(), exposeCommand(), unexposeCommand(), importCommand(), unimportCommand(), statusCommand(), servicesCommand(), namespaceCommand(), demoCommand()]) {
+for (const command of [siteCommand(), tokenCommand(), linkCommand(), exposeCommand(), unexposeCommand(), importCommand(), unimportCommand(), statusCommand(), servicesCommand(), namespaceCommand(), policyCommand(), demoCommand()]) {
   program.addCommand(command);
 }
 // Scripts that asked for JSON get usage errors (bad option values too) as JSON, like action errors.

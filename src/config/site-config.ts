@@ -70,6 +70,23 @@ export const ImportConfig = z.strictObject({
 });
 export type ImportConfig = z.infer<typeof ImportConfig>;
 
+/** How this site picks among a service's endpoints for new flows (the importing side decides). */
+export const PolicyConfig = z.strictObject({
+  service: dnsLabel,
+  namespace: dnsLabel,
+  /** PreferClose: same zone, then same region, then anywhere (Kubernetes trafficDistribution). */
+  locality: z.enum(['PreferClose', 'Any']).default('Any'),
+  /** Cilium's service.cilium.io/affinity meaning, graded: local or remote endpoints first. */
+  affinity: z.enum(['none', 'local', 'remote']).default('none'),
+  /** Outstanding flows per endpoint above which a tier spills gradually to the next one. */
+  overloadThreshold: z.number().int().min(1).max(1_000_000).optional(),
+  /** Ordered label keys for failover tiers, like Istio failoverPriority (site, region, zone, custom). */
+  failoverPriority: z.array(z.string().min(1).max(317)).max(8).optional(),
+  siteWeights: z.record(dnsName, z.number().min(0).max(10_000)).optional(),
+  sessionAffinity: z.strictObject({ type: z.literal('ClientIP'), timeoutSeconds: z.number().int().min(1).max(86_400).default(10_800) }).optional(),
+});
+export type PolicyConfig = z.infer<typeof PolicyConfig>;
+
 export const SiteConfig = z.strictObject({
   apiVersion: z.literal('causeway.io/v1alpha1'),
   kind: z.literal('Site'),
@@ -123,6 +140,7 @@ export const SiteConfig = z.strictObject({
   namespaces: z.array(dnsLabel).default([]),
   links: z.array(LinkConfig).default([]),
   exports: z.array(ExportConfig).default([]),
+  policies: z.array(PolicyConfig).default([]),
   imports: z.array(ImportConfig).default([]),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

@@ -28,6 +28,12 @@ export class RouterMetrics {
     labelNames: ['service', 'namespace', 'reason'],
     registers: [this.registry],
   });
+  readonly ejections = new Counter({
+    name: 'causeway_endpoint_ejections_total',
+    help: 'Sites ejected from a service by passive outlier detection (consecutive failed new flows).',
+    labelNames: ['service', 'namespace', 'site'],
+    registers: [this.registry],
+  });
   readonly controlErrors = new Counter({ name: 'causeway_control_errors_total', help: 'Control messages refused from peers.', labelNames: ['peer', 'code'], registers: [this.registry] });
 
   constructor() {

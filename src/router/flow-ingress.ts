@@ -5,6 +5,7 @@ import type { FlowRecorder, Logger } from '../observability/index.js';
 import { encodeOpenRequest, serviceKey, type ServiceDirectory } from '../services/index.js';
 import { bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome, type MuxStream } from '../transport/index.js';
 import type { LinkStateDb } from '../routing/index.js';
+import type { EndpointChooser } from './endpoint-chooser.js';
 import type { LinkMesh } from './link-mesh.js';
 
 /** Sites a new flow may try before the client sees a failure. */
@@ -26,6 +27,7 @@ export class FlowIngress {
     private readonly directory: ServiceDirectory,
     private readonly mesh: LinkMesh,
     private readonly lsdb: LinkStateDb,
+    private readonly chooser: EndpointChooser,
     private readonly dataPlane: () => SiteConfig['dataPlane'],
     private readonly recorder: FlowRecorder,
     private readonly logger: Logger,
@@ -79,12 +81,7 @@ export class FlowIngress {
 
   private onClient(config: ImportConfig, client: Socket): void {
     const port = config.port ?? this.directory.ports(config.name, config.namespace)[0];
-    const endpoint =
-      port === undefined
-        ? undefined
-        : config.site === undefined
-          ? this.directory.pickEndpoint(config.name, config.namespace, port)
-          : this.directory.endpoints(config.name, config.namespace, port).find((e) => e.site === config.site);
+    const endpoint = port === undefined ? undefined : this.chooser.choose(config, port, client.remoteAddress);
     if (endpoint === undefined || port === undefined) {
       this.refuse(config, client, 'no-endpoint');
       return;
@@ -95,7 +92,8 @@ export class FlowIngress {
         this.refuse(config, client, 'no-endpoint');
         return;
       }
-      this.toLocalBackend(config, client, target.to);
+      this.chooser.opened(config, port, endpoint.site);
+      this.toLocalBackend(config, client, target.to, (outcome) => this.chooser.closed(config, port, endpoint.site, outcome.kind === 'closed'));
       return;
     }
     const stream = this.openTo(config, port, endpoint.site);
@@ -104,17 +102,28 @@ export class FlowIngress {
       return;
     }
     this.started(config);
+    this.chooser.opened(config, port, endpoint.site);
     // A flow refused before it is answered is retried on another site, unless pinned to one.
-    const tried = new Set([endpoint.site]);
+    let current = endpoint.site;
+    const tried = new Set([current]);
     const reopen = (code: number): MuxStream | undefined => {
+      this.chooser.failed(config, port, current);
       if (config.site !== undefined || tried.size >= MAX_ATTEMPTS) return undefined;
-      const next = this.directory.endpoints(config.name, config.namespace, port).find((e) => e.kind === 'remote' && !tried.has(e.site));
-      if (next === undefined) return undefined;
+      const next = this.chooser.choose(config, port, client.remoteAddress, tried);
+      const stream = next === undefined ? undefined : this.openTo(config, port, next.site);
+      if (next === undefined || stream === undefined) return undefined;
+      this.chooser.closed(config, port, current, false);
+      this.chooser.opened(config, port, next.site);
       tried.add(next.site);
+      current = next.site;
       this.recorder.retried(config.name, config.namespace, resetCodeName(code));
-      return this.openTo(config, port, next.site);
+      return stream;
     };
-    bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone: (outcome) => this.done(config, outcome), retry: { reopen, replayLimit: REPLAY_LIMIT } });
+    const onDone = (outcome: FlowOutcome): void => {
+      this.chooser.closed(config, port, current, outcome.bytesOut > 0);
+      this.done(config, outcome);
+    };
+    bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone, retry: { reopen, replayLimit: REPLAY_LIMIT } });
   }
 
   /** Opens a flow towards `site` along its route; OPEN goes out at once, the client's bytes right behind it. */
@@ -124,13 +133,16 @@ export class FlowIngress {
     return session?.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port, site, ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }) }));
   }
 
-  private toLocalBackend(config: ImportConfig, client: Socket, to: string): void {
+  private toLocalBackend(config: ImportConfig, client: Socket, to: string, onEnd: (outcome: FlowOutcome) => void): void {
     const { host, port } = parseHostPort(to, 'exports.to');
     const backend = connect({ host, port, allowHalfOpen: true, noDelay: true });
     this.started(config);
     backend.setTimeout(this.dataPlane().connectTimeoutMs, () => backend.destroy(new Error('connect timeout')));
     backend.once('connect', () => backend.setTimeout(0));
-    pipeSockets(client, backend, (outcome) => this.done(config, outcome));
+    pipeSockets(client, backend, (outcome) => {
+      onEnd(outcome);
+      this.done(config, outcome);
+    });
   }
 
   private started(config: ImportConfig): void {

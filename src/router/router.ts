@@ -9,6 +9,7 @@ import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
 import { HealthChecker, type HealthCheck } from '../health/index.js';
 import { ClustersetDnsView } from './clusterset-dns-view.js';
+import { EndpointChooser } from './endpoint-chooser.js';
 import { FlowEgress } from './flow-egress.js';
 import { FlowIngress } from './flow-ingress.js';
 import { LinkMesh } from './link-mesh.js';
@@ -86,7 +87,8 @@ export class Router {
       new FlowRecorder('transit', this.stats, this.metrics),
       logger,
     );
-    this.ingress = new FlowIngress(this.directory, this.mesh, this.lsdb, dataPlane, new FlowRecorder('ingress', this.stats, this.metrics), logger);
+    const chooser = new EndpointChooser(this.directory, this.lsdb, () => this.config, this.metrics, logger);
+    this.ingress = new FlowIngress(this.directory, this.mesh, this.lsdb, chooser, dataPlane, new FlowRecorder('ingress', this.stats, this.metrics), logger);
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
   }
 

@@ -26,6 +26,9 @@ const COMMANDS = [
   ['namespace'],
   ['namespace', 'add'],
   ['namespace', 'remove'],
+  ['policy'],
+  ['policy', 'set'],
+  ['policy', 'list'],
   ['demo'],
 ];
 
