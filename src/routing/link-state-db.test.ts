@@ -45,4 +45,31 @@ describe('LinkStateDb', () => {
     assert.deepEqual(db.expire(10_000, 5_000), []);
     assert.equal(db.isReachable('b'), true);
   });
+
+  it('keeps the route table when an advert changes services only, and recomputes when links change', () => {
+    const db = new LinkStateDb('a');
+    db.setOwn(advert('a', 1, ['b']), 0);
+    db.apply(advert('b', 1, ['a', 'c']), 0);
+    db.apply(advert('c', 1, ['b']), 0);
+    const routes = db.routes();
+    const version = db.version;
+    db.apply({ ...advert('c', 2, ['b']), namespaces: ['shop'] }, 0);
+    assert.equal(db.routes(), routes);
+    assert.equal(db.version, version + 1);
+    assert.deepEqual(db.get('c')?.namespaces, ['shop']);
+    db.apply(advert('b', 2, ['a']), 10);
+    assert.notEqual(db.routes(), routes);
+    assert.equal(db.isReachable('c'), false);
+    assert.deepEqual(db.expire(5_010, 5_000), ['c']);
+  });
+
+  it('loads a batch with one verdict per advert and routes over all of it', () => {
+    const db = new LinkStateDb('a');
+    db.setOwn(advert('a', 1, ['b']), 0);
+    db.apply(advert('c', 5, []), 0);
+    const verdicts = db.load([advert('b', 1, ['a', 'c']), advert('c', 6, ['b']), advert('c', 4, []), advert('a', 9, [])], 0);
+    assert.deepEqual(verdicts, ['applied', 'applied', 'stale', 'own']);
+    assert.equal(db.route('c')?.nextHop, 'b');
+    assert.equal(db.route('c')?.hops, 2);
+  });
 });

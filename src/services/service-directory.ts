@@ -15,6 +15,8 @@ export class ServiceDirectory {
   readonly model = new ClustersetModel();
   private local = new Map<string, ExportConfig[]>();
   private readonly cursor = new Map<string, number>();
+  /** The advert each reachable site's exports were last taken from. */
+  private readonly fed = new Map<string, SiteAdvert>();
 
   constructor(readonly self: string) {}
 
@@ -32,16 +34,25 @@ export class ServiceDirectory {
     return this.local.get(serviceKey(name, namespace))?.find((e) => e.port === port && (endpoint === undefined || e.hostname === endpoint));
   }
 
-  /** Rebuilds the model from adverts; sites that are not reachable are left out. */
+  /**
+   * Brings the model up to date with adverts; sites that are not reachable are left out. Only a
+   * site whose advert is a different object than last time (adverts are never changed in place:
+   * a new seq is a new object) or that just became reachable is re-fed, so one change among
+   * 1,000 sites × 100 services merges one site's exports instead of all 100,000.
+   */
   sync(adverts: readonly SiteAdvert[], reachable: (site: string) => boolean): void {
     const present = new Set<string>();
     for (const advert of adverts) {
       if (!reachable(advert.origin)) continue;
       present.add(advert.origin);
+      if (this.fed.get(advert.origin) === advert) continue;
+      this.fed.set(advert.origin, advert);
       this.model.setSiteExports(advert.origin, advert.services.map((s): SiteExport => ({ ...s, site: advert.origin })));
     }
-    for (const service of this.model.services()) {
-      for (const site of service.sites) if (!present.has(site)) this.model.removeSite(site);
+    for (const site of this.fed.keys()) {
+      if (present.has(site)) continue;
+      this.fed.delete(site);
+      this.model.removeSite(site);
     }
   }
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { sendDemoTraffic, startDemoNetwork } from '../../demo/index.js';
+import { runRebelBaseScenario, sendDemoTraffic, startDemoNetwork, type ScenarioPhase } from '../../demo/index.js';
 import { emit, outputFormat, table } from '../output.js';
 import { intOption } from '../options.js';
 import { runAction } from '../run-action.js';
@@ -10,9 +10,10 @@ export function demoCommand(): Command {
     .option('--once', 'exit after the report instead of keeping the network up')
     .option('--requests <n>', 'HTTP requests to send', intOption('--requests', 1, 100_000), 30)
     .option('--dir <dir>', 'keep the sites in this directory (default: a temporary one, removed on exit)')
+    .option('--no-scenario', 'skip the rebel-base traffic-policy scenario')
     .option('--output <format>', 'text or json (the report)', 'text')
     .action(
-      runAction(async (opts: { once?: boolean; requests: number; dir?: string; output: string }) => {
+      runAction(async (opts: { once?: boolean; requests: number; dir?: string; scenario: boolean; output: string }) => {
         const format = outputFormat(opts.output);
         const t0 = performance.now();
         const say = (line: string): void => {
@@ -40,7 +41,7 @@ export function demoCommand(): Command {
           clustersetIp: vip,
           dns,
         };
-        emit(format, report, () =>
+        say(
           [
             '',
             'Which site answered (each request on a new connection, round-robin across exporting sites):',
@@ -54,9 +55,25 @@ export function demoCommand(): Command {
             table(['SITE', 'PEER', 'STATE', 'DIRECTION', 'RTT'], links.map((l) => [l.site, l.peer, l.state, l.direction, l.rttMs === null ? '-' : `${l.rttMs.toFixed(2)}ms`])),
           ].join('\n'),
         );
+        let scenario: { phases: ScenarioPhase[]; stop(): void } | undefined;
+        if (opts.scenario) {
+          say('\n[rebel-base] a service in us-east and eu-west, 20 requests from us-east per phase:');
+          scenario = await runRebelBaseScenario(network.root, network.routers, say);
+          const phases = scenario.phases;
+          say(
+            table(
+              ['PHASE', 'US-EAST (LOCAL)', 'EU-WEST (REMOTE)', 'FAILED'],
+              phases.map((p) => [p.phase, p.answers['us-east'] ?? 0, p.answers['eu-west'] ?? 0, p.failed]),
+            ),
+          );
+        }
+        // Scripts get one JSON document with everything (text output was printed as it came).
+        if (format === 'json') emit(format, { ...report, scenario: scenario?.phases ?? null }, () => '');
         if (opts.once === true) {
+          scenario?.stop();
           await network.stop();
-          if (traffic.failed > 0) process.exitCode = 1;
+          const failed = traffic.failed + (scenario?.phases.reduce((n, p) => n + p.failed, 0) ?? 0);
+          if (failed > 0) process.exitCode = 1;
           return;
         }
         say(
@@ -76,6 +93,7 @@ export function demoCommand(): Command {
           process.once('SIGTERM', resolve);
         });
         say('\nstopping routers…');
+        scenario?.stop();
         await network.stop();
       }),
     );
