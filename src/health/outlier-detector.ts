@@ -48,6 +48,11 @@ export class OutlierDetector {
     return duration;
   }
 
+  /** When the current ejection ends (0 when never ejected). */
+  ejectedUntil(id: string): number {
+    return this.records.get(id)?.ejectedUntil ?? 0;
+  }
+
   isEjected(id: string, now: number): boolean {
     return (this.records.get(id)?.ejectedUntil ?? 0) > now;
   }

@@ -7,6 +7,10 @@ import { serviceKey, type Endpoint, type ServiceDirectory } from '../services/in
 
 interface CachedChoice {
   stamp: string;
+  /** The config object it was built from: a reload replaces it, and so may change the policy. */
+  config: SiteConfig;
+  /** An ejection inside it ends then; the tiers are rebuilt to take the site back. */
+  validUntil: number;
   endpoints: Map<string, Endpoint>;
   compiled: CompiledTiers;
 }
@@ -84,12 +88,14 @@ export class EndpointChooser {
 
   private compiled(imp: ImportConfig, port: number, key: string): CachedChoice | undefined {
     const now = Date.now();
-    const endpoints = this.directory.endpoints(imp.name, imp.namespace, port);
-    const ejected = endpoints.filter((e) => this.outliers.isEjected(`${key}/${e.site}`, now)).map((e) => e.site);
-    const stamp = `${this.directory.model.version}/${this.lsdb.version}/${this.ejections}/${ejected.join(',')}/${JSON.stringify(this.policyFor(imp))}`;
+    // Checked on every new flow, so only counters and references: no allocation on a cache hit.
+    const stamp = `${this.directory.model.version}/${this.lsdb.version}/${this.ejections}`;
     const cached = this.cache.get(key);
-    if (cached?.stamp === stamp) return cached;
+    if (cached !== undefined && cached.stamp === stamp && cached.config === this.config() && now < cached.validUntil) return cached;
+    const endpoints = this.directory.endpoints(imp.name, imp.namespace, port);
     if (endpoints.length === 0) return undefined;
+    const ejected = endpoints.filter((e) => this.outliers.isEjected(`${key}/${e.site}`, now)).map((e) => e.site);
+    const validUntil = Math.min(Infinity, ...ejected.map((site) => this.outliers.ejectedUntil(`${key}/${site}`)));
     const site = this.config().site;
     const candidates: Candidate[] = endpoints.map((e) => {
       const advert = this.lsdb.get(e.site);
@@ -105,6 +111,8 @@ export class EndpointChooser {
     });
     const choice: CachedChoice = {
       stamp,
+      config: this.config(),
+      validUntil,
       endpoints: new Map(endpoints.map((e) => [e.site, e])),
       compiled: compilePolicy(candidates, { site: site.id, zone: site.zone, region: site.region }, this.policyFor(imp)),
     };

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { startNameServer } from '../support/name-server.js';
 
 const run = promisify(execFile);
-
-async function nameServer(name: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((s) => s.end(`${name}\n`));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, port: (server.address() as { port: number }).port };
-}
 
 function ask(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -43,7 +38,7 @@ describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS',
     for (const site of sites) await fx.startRouter(site);
     for (const spoke of sites.slice(1)) await fx.link(spoke, 'hub');
     for (const [site, name] of [['spoke-1', 'one'], ['spoke-2', 'two']] as const) {
-      const backend = await nameServer(name);
+      const backend = await startNameServer(name);
       backends.push(backend.server);
       await fx.cli(['expose', 'web', '--namespace', 'shop', '--port', '80', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir(site)]);
     }
@@ -104,7 +99,7 @@ describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS',
   });
 
   it('resolves port conflicts by the oldest export and reports them on both sites', async () => {
-    const backend = await nameServer('four');
+    const backend = await startNameServer('four');
     backends.push(backend.server);
     await fx.cli(['expose', 'web', '--namespace', 'shop', '--port', '8080', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir('spoke-4')]);
     const status = await fx.waitFor('spoke-3', (s) => s.services.some((x) => x.name === 'web' && x.sites.length === 3));

@@ -2,15 +2,7 @@ import assert from 'node:assert/strict';
 import { connect, createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
-
-async function nameServer(name: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((s) => {
-    s.on('error', () => undefined); // routers going away reset these sockets; that is expected
-    s.once('data', () => s.end(`${name}\n`));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, port: (server.address() as { port: number }).port };
-}
+import { startNameServer } from '../support/name-server.js';
 
 /** A request/response exchange: the client speaks first, as HTTP or Redis clients do. */
 function ask(address: { host: string; port: number }): Promise<string> {
@@ -41,7 +33,7 @@ describe('failover of new flows', () => {
     for (const site of ['a', 'b', 'c']) await fx.startRouter(site);
     await fx.link('c', 'a');
     await fx.link('c', 'b');
-    const live = await nameServer('b');
+    const live = await startNameServer('b', { waitForRequest: true });
     backends.push(live.server);
     // No active checks on a: only retries stand between its dead backend and the clients.
     await fx.cli(['expose', 'svc', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${await deadPort()}`, '--check', 'none', '--dir', fx.dir('a')]);
@@ -70,7 +62,7 @@ describe('failover of new flows', () => {
   });
 
   it('takes a site whose backend fails its active checks out of rotation, so later flows need no retry', async () => {
-    const live = await nameServer('b');
+    const live = await startNameServer('b', { waitForRequest: true });
     backends.push(live.server);
     await fx.cli(['expose', 'chk', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${await deadPort()}`, '--dir', fx.dir('a')]);
     await fx.cli(['expose', 'chk', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${live.port}`, '--dir', fx.dir('b')]);
@@ -86,7 +78,7 @@ describe('failover of new flows', () => {
   });
 
   it('drains a site: peers stop choosing it at once, the router exits, no new flow fails', async () => {
-    const [onA, onB] = [await nameServer('a'), await nameServer('b')];
+    const [onA, onB] = [await startNameServer('a', { waitForRequest: true }), await startNameServer('b', { waitForRequest: true })];
     backends.push(onA.server, onB.server);
     await fx.cli(['expose', 'drn', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${onA.port}`, '--dir', fx.dir('a')]);
     await fx.cli(['expose', 'drn', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${onB.port}`, '--dir', fx.dir('b')]);

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { startNameServer } from '../support/name-server.js';
 
 const run = promisify(execFile);
-
-async function nameServer(name: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((s) => s.end(`${name}\n`));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, port: (server.address() as { port: number }).port };
-}
 
 function ask(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -41,7 +36,7 @@ describe('headless services across sites', () => {
     await fx.link('y', 'x');
     await fx.link('z', 'x');
     for (const [site, hostname] of [['x', 'cass-0'], ['x', 'cass-1'], ['y', 'cass-2']] as const) {
-      const backend = await nameServer(hostname);
+      const backend = await startNameServer(hostname);
       backends.push(backend.server);
       await fx.cli(['expose', 'cass', '--namespace', 'data', '--port', '9042', '--to', `127.0.0.1:${backend.port}`, '--headless', '--hostname', hostname, '--dir', fx.dir(site)]);
     }
@@ -78,7 +73,7 @@ describe('headless services across sites', () => {
   });
 
   it('keeps the oldest export\'s type when a later site exports the name with a virtual IP (TypeConflict)', async () => {
-    const backend = await nameServer('plain');
+    const backend = await startNameServer('plain');
     backends.push(backend.server);
     await fx.cli(['expose', 'cass', '--namespace', 'data', '--port', '9042', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir('z')]);
     const status = await fx.waitFor('z', (s) => s.services.find((x) => x.name === 'cass')?.sites.length === 3);

@@ -40,7 +40,10 @@ function probe(open: () => Socket, payload?: string | Buffer): Promise<ProbeResu
 }
 
 async function echoServer(): Promise<{ server: Server; port: number }> {
-  const server = createServer({ allowHalfOpen: true }, (s) => s.pipe(s));
+  const server = createServer({ allowHalfOpen: true }, (s) => {
+    s.on('error', () => undefined); // health probes reset their connections
+    s.pipe(s);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return { server, port: (server.address() as { port: number }).port };
 }

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
-
-/** A backend that answers every connection with its name and closes. */
-async function nameServer(name: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((s) => s.end(`${name}\n`));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, port: (server.address() as { port: number }).port };
-}
+import { startNameServer } from '../support/name-server.js';
 
 function ask(address: { host: string; port: number }): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -34,7 +28,7 @@ describe('multi-hop routing', () => {
     await fx.link('d', 'c');
     await fx.link('e', 'a', ['--cost', '10']);
     await fx.link('d', 'e', ['--cost', '10']);
-    const backend = await nameServer('served-by-d');
+    const backend = await startNameServer('served-by-d');
     backends.push(backend.server);
     await fx.cli(['expose', 'name', '--namespace', 'lab', '--port', '9000', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir('d')]);
     await fx.cli(['import', 'name', '--namespace', 'lab', '--listen', '127.0.0.1:0', '--dir', fx.dir('a')]);

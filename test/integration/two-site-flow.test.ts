@@ -6,6 +6,7 @@ import { ClustersetFixture } from '../support/clusterset-fixture.js';
 /** An echo backend that prefixes replies with its name, so tests see which site answered. */
 async function echoServer(): Promise<{ server: Server; port: number }> {
   const server = createServer({ allowHalfOpen: true }, (s) => {
+    s.on('error', () => undefined); // health probes reset their connections
     s.pipe(s);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
