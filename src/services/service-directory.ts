@@ -14,7 +14,6 @@ export type Endpoint = { kind: 'local'; site: string; target: ExportConfig } | {
 export class ServiceDirectory {
   readonly model = new ClustersetModel();
   private local = new Map<string, ExportConfig[]>();
-  private readonly cursor = new Map<string, number>();
   /** The advert each reachable site's exports were last taken from. */
   private readonly fed = new Map<string, SiteAdvert>();
 
@@ -73,16 +72,6 @@ export class ServiceDirectory {
     if (local !== undefined && sites.has(this.self)) out.push({ kind: 'local', site: this.self, target: local });
     for (const site of [...sites].sort()) if (site !== this.self) out.push({ kind: 'remote', site });
     return out;
-  }
-
-  /** Round-robin over the sites serving a port (traffic policy refines this later). */
-  pickEndpoint(name: string, namespace: string, port: number): Endpoint | undefined {
-    const all = this.endpoints(name, namespace, port);
-    if (all.length === 0) return undefined;
-    const key = `${serviceKey(name, namespace)}:${port}`;
-    const n = this.cursor.get(key) ?? 0;
-    this.cursor.set(key, n + 1);
-    return all[n % all.length];
   }
 
   /** The services this site imports, given the namespaces present here (MCS namespace sameness). */
