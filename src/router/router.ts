@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import { loadSiteConfig, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
-import { LinkStateDb, decodeControl, encodeSiteAdvert, type AdvertService, type SiteAdvert } from '../routing/index.js';
+import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type AdvertService, type SiteAdvert } from '../routing/index.js';
 import { ServiceDirectory } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
@@ -277,6 +277,9 @@ export class Router {
   }
 
   private onControl(peer: string, payload: Buffer): void {
+    // Most copies of a flood are duplicates in a dense mesh: drop them before the full decode.
+    const version = peekAdvertVersion(payload);
+    if (version !== undefined && version.origin !== this.config.site.id && !isNewerAdvert(this.lsdb.get(version.origin), version)) return;
     try {
       const message = decodeControl(payload);
       if (message.type === 'unknown') {

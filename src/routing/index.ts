@@ -1,3 +1,3 @@
 export { LinkStateDb, type AdvertVerdict } from './link-state-db.js';
 export { computeRoutes, type Route, type SiteLinks } from './route-table.js';
-export { decodeControl, encodeSiteAdvert, isNewerAdvert, type AdvertService, type SiteAdvert } from './site-advert.js';
+export { decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type AdvertService, type SiteAdvert } from './site-advert.js';

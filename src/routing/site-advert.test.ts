@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CausewayError } from '../errors/index.js';
-import { decodeControl, encodeSiteAdvert, isNewerAdvert, type SiteAdvert } from './site-advert.js';
+import { decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type SiteAdvert } from './site-advert.js';
 
 const advert: SiteAdvert = {
   type: 'site',
@@ -56,5 +56,11 @@ describe('site advert (CONTROL payload)', () => {
     assert.equal(isNewerAdvert({ epoch: 1, seq: 5 }, { epoch: 1, seq: 5 }), false);
     assert.equal(isNewerAdvert({ epoch: 1, seq: 5 }, { epoch: 1, seq: 4 }), false);
     assert.equal(isNewerAdvert({ epoch: 1, seq: 5 }, { epoch: 2, seq: 1 }), true);
+  });
+
+  it('peeks the version of an encoded advert without decoding it, and only then', () => {
+    assert.deepEqual(peekAdvertVersion(encodeSiteAdvert(advert)), { origin: 'eu-west', epoch: 1, seq: 7 });
+    assert.equal(peekAdvertVersion(Buffer.from('{"seq":7,"type":"site"}')), undefined);
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => void peekAdvertVersion(Buffer.from(bytes))));
   });
 });

@@ -83,3 +83,16 @@ export function isNewerAdvert(current: { epoch: number; seq: number } | undefine
   if (current === undefined) return true;
   return next.epoch > current.epoch || (next.epoch === current.epoch && next.seq > current.seq);
 }
+
+const HEADER = /^\{"type":"site","origin":"([^"\\]{1,253})","epoch":(\d{1,16}),"seq":(\d{1,16}),/;
+
+/**
+ * Reads (origin, epoch, seq) from the front of an encoded advert without parsing the rest, so a
+ * router in a dense mesh drops the many duplicate copies of a flood cheaply. Undefined when the
+ * payload does not start the way `encodeSiteAdvert` writes it; the caller then decodes it fully.
+ */
+export function peekAdvertVersion(payload: Buffer): { origin: string; epoch: number; seq: number } | undefined {
+  const match = HEADER.exec(payload.subarray(0, 400).toString('utf8'));
+  if (match === null) return undefined;
+  return { origin: match[1] ?? '', epoch: Number(match[2]), seq: Number(match[3]) };
+}
