@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sitePaths } from '../../src/config/index.js';
 import { editSiteConfig } from '../../src/site/index.js';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { freePort } from '../support/tcp-probes.js';
 
 // Three sites on loopback, driven through the real CLI and real router processes:
 //   c dials a and b.  a exports dp.test (a scripted backend) and rr.test; b exports rr.test too;
@@ -128,14 +129,6 @@ async function echoRoundTrip(address: Address, payload: Buffer): Promise<Buffer>
   return result.data;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
 /** Resident set size of a process in bytes, from /proc/<pid>/status. */
 async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -181,12 +174,14 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     const [dpPort, rrPort] = [await freePort(), await freePort()];
     await fx.link('c', 'a');
     await fx.link('c', 'b');
+    // The scripted backends act on each connection they get; active health probes would be
+    // connections too, so checks are off for these exports (link liveness still applies).
     await Promise.all([
-      fx.cli(['expose', 'dp', '--namespace', 'test', '--port', '7000', '--to', `127.0.0.1:${scripted.port}`, '--dir', fx.dir('a')]).then(() =>
-        fx.cli(['expose', 'rr', '--namespace', 'test', '--port', '7001', '--to', `127.0.0.1:${rrA.port}`, '--dir', fx.dir('a')]),
+      fx.cli(['expose', 'dp', '--namespace', 'test', '--port', '7000', '--to', `127.0.0.1:${scripted.port}`, '--check', 'none', '--dir', fx.dir('a')]).then(() =>
+        fx.cli(['expose', 'rr', '--namespace', 'test', '--port', '7001', '--to', `127.0.0.1:${rrA.port}`, '--check', 'none', '--dir', fx.dir('a')]),
       ),
-      fx.cli(['expose', 'rr', '--namespace', 'test', '--port', '7001', '--to', `127.0.0.1:${rrB.port}`, '--dir', fx.dir('b')]),
-      fx.cli(['expose', 'back', '--namespace', 'test', '--port', '7002', '--to', `127.0.0.1:${echoC.port}`, '--dir', fx.dir('c')]).then(() =>
+      fx.cli(['expose', 'rr', '--namespace', 'test', '--port', '7001', '--to', `127.0.0.1:${rrB.port}`, '--check', 'none', '--dir', fx.dir('b')]),
+      fx.cli(['expose', 'back', '--namespace', 'test', '--port', '7002', '--to', `127.0.0.1:${echoC.port}`, '--check', 'none', '--dir', fx.dir('c')]).then(() =>
         // Fixed ports: the two imports on c must not share a --listen value.
         fx.cli(['import', 'dp', '--namespace', 'test', '--listen', `127.0.0.1:${dpPort}`, '--dir', fx.dir('c')]).then(() =>
           fx.cli(['import', 'rr', '--namespace', 'test', '--listen', `127.0.0.1:${rrPort}`, '--dir', fx.dir('c')]),

@@ -1,31 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { connect, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { dig } from '../support/dig.js';
+import { readAll } from '../support/tcp-probes.js';
 import { startNameServer } from '../support/name-server.js';
-
-const run = promisify(execFile);
-
-function ask(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, host);
-    let text = '';
-    socket.on('data', (c: Buffer) => (text += c.toString()));
-    socket.on('end', () => resolve(text.trim()));
-    socket.on('error', reject);
-  });
-}
-
-/** Real `dig` against a router's DNS; returns the status and the answer lines. */
-async function dig(dns: string, name: string, type = 'A'): Promise<{ status: string; answers: string[] }> {
-  const [host, port] = [dns.slice(0, dns.lastIndexOf(':')), dns.slice(dns.lastIndexOf(':') + 1)];
-  const { stdout } = await run('dig', [`@${host}`, '-p', port, name, type, '+norecurse', '+time=2', '+tries=2']);
-  const status = /status: (\w+)/.exec(stdout)?.[1] ?? 'none';
-  const section = stdout.split(';; ANSWER SECTION:')[1]?.split('\n\n')[0] ?? '';
-  return { status, answers: section.split('\n').map((l) => l.trim()).filter((l) => l !== '') };
-}
 
 describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS', () => {
   let fx: ClustersetFixture;
@@ -85,10 +64,10 @@ describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS',
     const dns = status.dnsAddress ?? '';
     const vip = status.services.find((x) => x.name === 'web')?.vip ?? '';
     const seen = new Set<string>();
-    for (let i = 0; i < 6; i++) seen.add(await ask(vip, 80));
+    for (let i = 0; i < 6; i++) seen.add(await readAll({ host: vip, port: 80 }));
     assert.deepEqual([...seen].sort(), ['one', 'two']);
     const targeted = (await dig(dns, 'web.shop.svc.spoke-2.causeway')).answers[0]?.split(/\s+/).at(-1) ?? '';
-    for (let i = 0; i < 4; i++) assert.equal(await ask(targeted, 80), 'two');
+    for (let i = 0; i < 4; i++) assert.equal(await readAll({ host: targeted, port: 80 }), 'two');
   });
 
   it('does not import where the namespace is absent (namespace sameness)', async () => {
@@ -112,7 +91,7 @@ describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS',
     // Port 8080 reaches only the site that exposes it.
     const vip = web?.vip ?? '';
     await fx.waitFor('spoke-3', (s) => s.imports.some((i) => i.listen === `${vip}:8080`));
-    for (let i = 0; i < 3; i++) assert.equal(await ask(vip, 8080), 'four');
+    for (let i = 0; i < 3; i++) assert.equal(await readAll({ host: vip, port: 8080 }), 'four');
     await fx.cli(['unexpose', 'web', '--namespace', 'shop', '--dir', fx.dir('spoke-4')]);
     await fx.waitFor('spoke-3', (s) => s.services.find((x) => x.name === 'web')?.sites.length === 2);
   });

@@ -1,27 +1,9 @@
 import assert from 'node:assert/strict';
-import { connect, createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { freePort, readAll } from '../support/tcp-probes.js';
 import { startNameServer } from '../support/name-server.js';
-
-/** A request/response exchange: the client speaks first, as HTTP or Redis clients do. */
-function ask(address: { host: string; port: number }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(address.port, address.host, () => socket.write('hello\n'));
-    let text = '';
-    socket.on('data', (c: Buffer) => (text += c.toString()));
-    socket.on('end', () => resolve(text.trim()));
-    socket.on('error', reject);
-  });
-}
-
-async function deadPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return port;
-}
 
 describe('failover of new flows', () => {
   let fx: ClustersetFixture;
@@ -36,7 +18,7 @@ describe('failover of new flows', () => {
     const live = await startNameServer('b', { waitForRequest: true });
     backends.push(live.server);
     // No active checks on a: only retries stand between its dead backend and the clients.
-    await fx.cli(['expose', 'svc', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${await deadPort()}`, '--check', 'none', '--dir', fx.dir('a')]);
+    await fx.cli(['expose', 'svc', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${await freePort()}`, '--check', 'none', '--dir', fx.dir('a')]);
     await fx.cli(['expose', 'svc', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${live.port}`, '--dir', fx.dir('b')]);
     await fx.cli(['import', 'svc', '--namespace', 'ops', '--listen', '127.0.0.1:0', '--dir', fx.dir('c')]);
   });
@@ -50,7 +32,7 @@ describe('failover of new flows', () => {
     await fx.waitFor('c', (s) => s.imports.some((i) => i.name === 'svc' && i.exporters.length === 2));
     const address = await fx.importAddress('c', 'svc.ops');
     const answers: string[] = [];
-    for (let i = 0; i < 20; i++) answers.push(await ask(address));
+    for (let i = 0; i < 20; i++) answers.push(await readAll(address, 'hello\n'));
     assert.deepEqual(new Set(answers), new Set(['b']));
     const metrics = (await fx.routers.get('c')?.api.metrics()) ?? '';
     const retries = Number(/causeway_flow_retries_total\{service="svc",namespace="ops",reason="BackendUnreachable"\} (\d+)/.exec(metrics)?.[1] ?? 0);
@@ -64,7 +46,7 @@ describe('failover of new flows', () => {
   it('takes a site whose backend fails its active checks out of rotation, so later flows need no retry', async () => {
     const live = await startNameServer('b', { waitForRequest: true });
     backends.push(live.server);
-    await fx.cli(['expose', 'chk', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${await deadPort()}`, '--dir', fx.dir('a')]);
+    await fx.cli(['expose', 'chk', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${await freePort()}`, '--dir', fx.dir('a')]);
     await fx.cli(['expose', 'chk', '--namespace', 'ops', '--port', '7000', '--to', `127.0.0.1:${live.port}`, '--dir', fx.dir('b')]);
     await fx.cli(['import', 'chk', '--namespace', 'ops', '--listen', '127.0.0.1:0', '--dir', fx.dir('c')]);
     const address = await fx.importAddress('c', 'chk.ops');
@@ -73,7 +55,7 @@ describe('failover of new flows', () => {
     // Checks run every 500 ms and need 2 failures: within ~1.5 s a's endpoint is advertised not ready.
     await new Promise((r) => setTimeout(r, 2_000));
     const before = await retriesNow();
-    for (let i = 0; i < 10; i++) assert.equal(await ask(address), 'b');
+    for (let i = 0; i < 10; i++) assert.equal(await readAll(address, 'hello\n'), 'b');
     assert.equal(await retriesNow(), before);
   });
 
@@ -86,7 +68,7 @@ describe('failover of new flows', () => {
     await fx.waitFor('c', (s) => s.imports.some((i) => i.name === 'drn' && i.exporters.length === 2));
     const address = await fx.importAddress('c', 'drn.ops');
     const seen = new Set<string>();
-    for (let i = 0; i < 6; i++) seen.add(await ask(address));
+    for (let i = 0; i < 6; i++) seen.add(await readAll(address, 'hello\n'));
     assert.deepEqual([...seen].sort(), ['a', 'b']);
     const router = fx.routers.get('b');
     const exited = new Promise<number | null>((resolve) => router?.child.once('exit', (code) => resolve(code)));
@@ -94,6 +76,6 @@ describe('failover of new flows', () => {
     assert.equal(JSON.parse(drain.stdout).remaining, 0);
     assert.equal(await exited, 0);
     fx.routers.delete('b');
-    for (let i = 0; i < 10; i++) assert.equal(await ask(address), 'a');
+    for (let i = 0; i < 10; i++) assert.equal(await readAll(address, 'hello\n'), 'a');
   });
 });

@@ -1,29 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { connect, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { dig } from '../support/dig.js';
+import { readAll } from '../support/tcp-probes.js';
 import { startNameServer } from '../support/name-server.js';
-
-const run = promisify(execFile);
-
-function ask(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, host);
-    let text = '';
-    socket.on('data', (c: Buffer) => (text += c.toString()));
-    socket.on('end', () => resolve(text.trim()));
-    socket.on('error', reject);
-  });
-}
-
-async function dig(dns: string, name: string, type = 'A'): Promise<{ status: string; answers: string[] }> {
-  const cut = dns.lastIndexOf(':');
-  const { stdout } = await run('dig', [`@${dns.slice(0, cut)}`, '-p', dns.slice(cut + 1), name, type, '+norecurse', '+time=2', '+tries=2']);
-  const section = stdout.split(';; ANSWER SECTION:')[1]?.split('\n\n')[0] ?? '';
-  return { status: /status: (\w+)/.exec(stdout)?.[1] ?? 'none', answers: section.split('\n').map((l) => l.trim()).filter((l) => l !== '') };
-}
 
 describe('headless services across sites', () => {
   let fx: ClustersetFixture;
@@ -68,7 +49,7 @@ describe('headless services across sites', () => {
       assert.equal(one.answers.length, 1);
       const address = one.answers[0]?.split(/\s+/).at(-1) ?? '';
       // Each per-endpoint address reaches exactly that endpoint, across sites.
-      for (let i = 0; i < 3; i++) assert.equal(await ask(address, 9042), hostname);
+      for (let i = 0; i < 3; i++) assert.equal(await readAll({ host: address, port: 9042 }), hostname);
     }
   });
 

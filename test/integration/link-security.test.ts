@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import type { RouterProcess } from '../../src/demo/index.js';
 import { generateKeyPair, issueSiteCertificate } from '../../src/pki/index.js';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { freePort, roundTrip, startEchoServer } from '../support/tcp-probes.js';
 import { metricSeries, metricValue, waitForLogLines, waitForMetrics, type LogLine } from '../support/router-observations.js';
 
 const REJECTIONS = 'causeway_link_rejections_total';
@@ -39,36 +40,6 @@ function probe(open: () => Socket, payload?: string | Buffer): Promise<ProbeResu
   });
 }
 
-async function echoServer(): Promise<{ server: Server; port: number }> {
-  const server = createServer({ allowHalfOpen: true }, (s) => {
-    s.on('error', () => undefined); // health probes reset their connections
-    s.pipe(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, port: (server.address() as { port: number }).port };
-}
-
-/** A loopback port with nothing listening on it. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-function roundTrip(address: { host: string; port: number }, payload: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(address.port, address.host);
-    const chunks: Buffer[] = [];
-    socket.setTimeout(5_000, () => socket.destroy(new Error('round trip timed out')));
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('end', () => resolve(Buffer.concat(chunks)));
-    socket.on('error', reject);
-    socket.end(payload);
-  });
-}
-
 describe('link port: hostile connections are refused, logged, counted, and survived', () => {
   let fx: ClustersetFixture;
   let backend: { server: Server; port: number };
@@ -95,13 +66,15 @@ describe('link port: hostile connections are refused, logged, counted, and survi
 
   before(async () => {
     fx = await ClustersetFixture.create();
-    backend = await echoServer();
+    backend = await startEchoServer();
     await Promise.all([fx.initSite('alpha'), fx.initSite('beta'), fx.initSite('outsider')]);
     alpha = await fx.startRouter('alpha');
     await fx.startRouter('beta');
     await fx.link('beta', 'alpha');
     await fx.cli(['expose', 'echo', '--namespace', 'shop', '--port', '7000', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir('alpha')]);
-    await fx.cli(['expose', 'dead', '--namespace', 'shop', '--port', '7000', '--to', `127.0.0.1:${await deadPort()}`, '--dir', fx.dir('alpha')]);
+    // No active checks: they would take the dead export out of rotation at beta, and this test
+    // is about the egress side refusing a flow whose backend died between checks.
+    await fx.cli(['expose', 'dead', '--namespace', 'shop', '--port', '7000', '--to', `127.0.0.1:${await freePort()}`, '--check', 'none', '--dir', fx.dir('alpha')]);
     await fx.cli(['import', 'echo', '--namespace', 'shop', '--listen', '127.0.0.1:0', '--dir', fx.dir('beta')]);
     await fx.cli(['import', 'dead', '--namespace', 'shop', '--listen', '127.0.0.1:0', '--dir', fx.dir('beta')]);
     const status = await fx.waitFor('alpha', (s) => s.links.some((l) => l.peer === 'beta' && l.state === 'up'));

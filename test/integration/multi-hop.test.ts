@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
-import { connect, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { readAll } from '../support/tcp-probes.js';
 import { startNameServer } from '../support/name-server.js';
-
-function ask(address: { host: string; port: number }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(address.port, address.host);
-    let text = '';
-    socket.on('data', (c: Buffer) => (text += c.toString()));
-    socket.on('end', () => resolve(text.trim()));
-    socket.on('error', reject);
-  });
-}
 
 describe('multi-hop routing', () => {
   let fx: ClustersetFixture;
@@ -41,7 +32,7 @@ describe('multi-hop routing', () => {
 
   it('reaches a site three hops away through two transit sites on the cheapest path', async () => {
     const address = await fx.importAddress('a', 'name.lab');
-    assert.equal(await ask(address), 'served-by-d');
+    assert.equal(await readAll(address), 'served-by-d');
     const b = await fx.status('b');
     const c = await fx.status('c');
     const e = await fx.status('e');
@@ -60,14 +51,14 @@ describe('multi-hop routing', () => {
     const deadline = Date.now() + 10_000;
     let answer = '';
     while (Date.now() < deadline) {
-      answer = await ask(address).catch(() => '');
+      answer = await readAll(address).catch(() => '');
       if (answer === 'served-by-d') break;
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(answer, 'served-by-d');
     // Once routes have converged, flows cross e (the only path left); its transit count shows it.
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(await ask(address), 'served-by-d');
+    assert.equal(await readAll(address), 'served-by-d');
     let transitE = '';
     for (let i = 0; i < 40 && !/side="transit",result="closed"\} [1-9]/.test(transitE); i++) {
       transitE = (await fx.routers.get('e')?.api.metrics()) ?? '';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { freePort } from '../support/tcp-probes.js';
 
 // Real clients (curl, redis-cli, redis-benchmark) through a real import: site a exports an HTTP
 // backend and a redis-server it runs on loopback; site b imports both.
@@ -23,14 +23,6 @@ function run(file: string, args: string[], timeoutMs = 30_000): Promise<Run> {
       resolve({ code, stdout, stderr: stderr + (err !== null && code === -1 ? err.message : '') });
     });
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 const tools = await Promise.all(['curl', 'redis-server', 'redis-cli', 'redis-benchmark'].map(async (t) => ((await run(t, ['--version'], 5_000)).code === 0 ? undefined : t)));

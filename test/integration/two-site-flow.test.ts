@@ -1,28 +1,8 @@
 import assert from 'node:assert/strict';
-import { connect, createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
-
-/** An echo backend that prefixes replies with its name, so tests see which site answered. */
-async function echoServer(): Promise<{ server: Server; port: number }> {
-  const server = createServer({ allowHalfOpen: true }, (s) => {
-    s.on('error', () => undefined); // health probes reset their connections
-    s.pipe(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { server, port: (server.address() as { port: number }).port };
-}
-
-function roundTrip(address: { host: string; port: number }, payload: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(address.port, address.host);
-    const chunks: Buffer[] = [];
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('end', () => resolve(Buffer.concat(chunks)));
-    socket.on('error', reject);
-    socket.end(payload);
-  });
-}
+import { roundTrip, startEchoServer } from '../support/tcp-probes.js';
 
 describe('two sites linked by a token', () => {
   let fx: ClustersetFixture;
@@ -30,7 +10,7 @@ describe('two sites linked by a token', () => {
 
   before(async () => {
     fx = await ClustersetFixture.create();
-    backend = await echoServer();
+    backend = await startEchoServer();
     await fx.initSite('eu-west');
     await fx.initSite('us-east');
     await fx.startRouter('eu-west');
