@@ -3,7 +3,7 @@ import type { ImportConfig, SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
 import type { FlowRecorder, Logger } from '../observability/index.js';
 import { encodeOpenRequest, serviceKey, type ServiceDirectory } from '../services/index.js';
-import { bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome, type MuxStream } from '../transport/index.js';
+import { ResetCode, bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome, type MuxStream } from '../transport/index.js';
 import type { LinkStateDb } from '../routing/index.js';
 import type { EndpointChooser } from './endpoint-chooser.js';
 import type { LinkMesh } from './link-mesh.js';
@@ -107,7 +107,9 @@ export class FlowIngress {
     let current = endpoint.site;
     const tried = new Set([current]);
     const reopen = (code: number): MuxStream | undefined => {
-      this.chooser.failed(config, port, current);
+      // A lost link already takes its site out of rotation; its stranded flows say nothing about
+      // the endpoint, and counting them would keep the site ejected for seconds after it is back.
+      if (code !== ResetCode.LinkLost) this.chooser.failed(config, port, current);
       if (config.site !== undefined || tried.size >= MAX_ATTEMPTS) return undefined;
       const next = this.chooser.choose(config, port, client.remoteAddress, tried);
       const stream = next === undefined ? undefined : this.openTo(config, port, next.site);
