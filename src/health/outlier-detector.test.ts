@@ -10,7 +10,7 @@ describe('OutlierDetector', () => {
     const d = new OutlierDetector(options);
     d.recordFailure('a', 0, peers);
     d.recordFailure('a', 0, peers);
-    d.recordSuccess('a');
+    d.recordSuccess('a', 0);
     assert.equal(d.recordFailure('a', 0, peers), undefined);
     assert.equal(d.recordFailure('a', 0, peers), undefined);
     assert.equal(d.recordFailure('a', 0, peers), 1_000);
@@ -35,5 +35,21 @@ describe('OutlierDetector', () => {
     const d = new OutlierDetector(options);
     for (const id of ['a', 'b', 'c']) for (let i = 0; i < 3; i++) d.recordFailure(id, 0, peers);
     assert.deepEqual(peers.map((p) => d.isEjected(p, 1)), [true, true, false, false]);
+  });
+
+  it('steps the ejection time back down while the endpoint stays healthy', () => {
+    const d = new OutlierDetector(options);
+    const eject = (now: number): number | undefined => {
+      let ejected: number | undefined;
+      for (let i = 0; i < 3; i++) ejected = d.recordFailure('a', now, peers) ?? ejected;
+      return ejected;
+    };
+    assert.equal(eject(0), 1_000);
+    assert.equal(eject(10_000), 2_000);
+    // Healthy for two base periods after the last ejection ended: two steps down.
+    d.recordSuccess('a', 12_000 + 1_000);
+    d.recordSuccess('a', 12_000 + 1_500);
+    d.recordSuccess('a', 12_000 + 2_000);
+    assert.equal(eject(20_000), 1_000);
   });
 });

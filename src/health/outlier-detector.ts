@@ -14,6 +14,8 @@ interface EndpointRecord {
   failures: number;
   ejections: number;
   ejectedUntil: number;
+  /** Last time the ejection multiplier was stepped back down. */
+  decayedAt: number;
 }
 
 /**
@@ -25,9 +27,19 @@ export class OutlierDetector {
 
   constructor(private readonly options: OutlierOptions = DEFAULT_OUTLIER_OPTIONS) {}
 
-  recordSuccess(id: string): void {
+  /**
+   * A flow succeeded. Once an endpoint has been back for a base ejection time, each further such
+   * period steps its multiplier down (as Envoy does), so old ejections stop lengthening new ones.
+   */
+  recordSuccess(id: string, now: number): void {
     const record = this.records.get(id);
-    if (record !== undefined) record.failures = 0;
+    if (record === undefined) return;
+    record.failures = 0;
+    const since = Math.max(record.ejectedUntil, record.decayedAt);
+    if (record.ejections > 0 && now >= record.ejectedUntil && now - since >= this.options.baseEjectionMs) {
+      record.ejections -= 1;
+      record.decayedAt = now;
+    }
   }
 
   /**
@@ -35,7 +47,7 @@ export class OutlierDetector {
    * `peers` are the ids of the endpoints of the same service, for the max-ejection bound.
    */
   recordFailure(id: string, now: number, peers: readonly string[]): number | undefined {
-    const record = this.records.get(id) ?? { failures: 0, ejections: 0, ejectedUntil: 0 };
+    const record = this.records.get(id) ?? { failures: 0, ejections: 0, ejectedUntil: 0, decayedAt: 0 };
     this.records.set(id, record);
     record.failures += 1;
     if (record.failures < this.options.consecutiveFailures || this.isEjected(id, now)) return undefined;

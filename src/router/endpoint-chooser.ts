@@ -64,7 +64,7 @@ export class EndpointChooser {
   closed(imp: ImportConfig, port: number, site: string, answered: boolean): void {
     const key = `${serviceKey(imp.name, imp.namespace)}:${port}`;
     this.adjust(key, site, -1);
-    if (answered) this.outliers.recordSuccess(`${key}/${site}`);
+    if (answered) this.outliers.recordSuccess(`${key}/${site}`, Date.now());
   }
 
   /** `site` refused a new flow before answering: passive outlier detection counts it. */
