@@ -50,6 +50,11 @@ export class ApiServer {
     try {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && path === '/v1/status') return send(res, 200, this.router.status());
+      if (req.method === 'GET' && path === '/v1/partition') {
+        // 503 on the minority side, so an application can use it directly as its safe-mode probe.
+        const report = this.router.partitionReport;
+        return send(res, report?.majority === false ? 503 : 200, report ?? { majority: true, members: [], reachable: [], unreachable: [] });
+      }
       if (req.method === 'POST' && path === '/v1/reload') {
         await this.router.reload();
         return send(res, 200, { ok: true });

@@ -136,6 +136,12 @@ export const SiteConfig = z.strictObject({
       ttl: z.number().int().min(0).max(3600).default(5),
     })
     .prefault({}),
+  partition: z
+    .strictObject({
+      /** Written (with the partition report) while this site is on the minority side; removed otherwise. */
+      safeModeFile: z.string().min(1).max(4096).optional(),
+    })
+    .prefault({}),
   /** Namespaces present at this site besides those of its exports and imports (MCS namespace sameness). */
   namespaces: z.array(dnsLabel).default([]),
   links: z.array(LinkConfig).default([]),

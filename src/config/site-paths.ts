@@ -12,6 +12,7 @@ export interface SitePaths {
   readonly caKey: string;
   readonly tokens: string;
   readonly vips: string;
+  readonly members: string;
   readonly runtime: string;
   readonly lock: string;
   readonly apiSocket: string;
@@ -32,6 +33,7 @@ export function sitePaths(dir: string): SitePaths {
     caKey: join(abs, 'ca.key'),
     tokens: join(abs, 'tokens.json'),
     vips: join(abs, 'vips.json'),
+    members: join(abs, 'members.json'),
     runtime: join(abs, 'runtime.json'),
     lock: join(abs, '.lock'),
     apiSocket:

@@ -34,6 +34,9 @@ export class RouterMetrics {
     labelNames: ['service', 'namespace', 'site'],
     registers: [this.registry],
   });
+  readonly partitionMajority = new Gauge({ name: 'causeway_partition_majority', help: '1 while this site reaches a strict majority of the clusterset\'s members (itself included).', registers: [this.registry] });
+  readonly partitionReachable = new Gauge({ name: 'causeway_partition_reachable_sites', help: 'Members this site reaches, itself included.', registers: [this.registry] });
+  readonly partitionMembers = new Gauge({ name: 'causeway_partition_member_sites', help: 'Sites remembered as members of the clusterset.', registers: [this.registry] });
   readonly controlErrors = new Counter({ name: 'causeway_control_errors_total', help: 'Control messages refused from peers.', labelNames: ['peer', 'code'], registers: [this.registry] });
 
   constructor() {

@@ -17,6 +17,7 @@ import { RedemptionDesk } from './redemption-desk.js';
 import { loadSiteMaterial } from './site-material.js';
 import { buildStatus, type StatusReport } from './status-report.js';
 import { VipImports } from './vip-imports.js';
+import { PartitionView, writeSafeModeFile, type PartitionReport } from './partition-view.js';
 
 /** What the router writes beside its config while it runs, so the CLI can find it. */
 export interface RuntimeInfo {
@@ -38,6 +39,8 @@ export class Router {
   readonly lsdb: LinkStateDb;
   private expiry: NodeJS.Timeout | undefined;
   readonly vips: VipImports;
+  private readonly partition: PartitionView;
+  partitionReport: PartitionReport | undefined;
   private readonly health = new HealthChecker(() => this.publish());
   private dns: DnsServer | undefined;
   dnsAddress: { host: string; port: number } | undefined;
@@ -61,6 +64,7 @@ export class Router {
     this.directory = new ServiceDirectory(config.site.id);
     this.lsdb = new LinkStateDb(config.site.id);
     this.vips = new VipImports(paths.vips, config.services.addressPool, logger);
+    this.partition = new PartitionView(config.site.id, paths.members);
     this.mesh = new LinkMesh(
       () => this.config.site,
       () => this.config.link,
@@ -99,6 +103,7 @@ export class Router {
     const router = new Router(paths, config, material, logger);
     router.linkAddress = await router.mesh.listen(config.link.listen);
     await router.vips.load();
+    await router.partition.load();
     await router.startDns();
     await router.apply();
     router.expiry = setInterval(() => router.expireStale(), 1_000);
@@ -298,12 +303,30 @@ export class Router {
 
   /** Rebuilds the clusterset's services from every reachable site's advert. */
   private refreshCatalog(): void {
+    this.checkPartition();
     const before = this.directory.model.version;
     this.directory.sync(this.lsdb.all(), (site) => this.lsdb.isReachable(site));
     if (this.directory.model.version !== before) void this.syncImports();
   }
 
+  /** Re-evaluates which members this site reaches; logs, counts and signals every change. */
+  private checkPartition(): void {
+    void this.partition.observe(this.lsdb.all().map((a) => a.origin)).catch((err: unknown) => this.logger.warn({ error: (err as Error).message }, 'cannot save clusterset membership'));
+    const { report, changed } = this.partition.evaluate((site) => this.lsdb.isReachable(site));
+    this.partitionReport = report;
+    if (!changed) return;
+    this.metrics.partitionMajority.set(report.majority ? 1 : 0);
+    this.metrics.partitionReachable.set(report.reachable.length);
+    this.metrics.partitionMembers.set(report.members.length);
+    const line = { reachable: report.reachable, unreachable: report.unreachable, quorum: report.quorum };
+    if (report.majority) this.logger.info(line, 'partition view: majority side');
+    else this.logger.warn(line, 'partition view: minority side (safe mode)');
+    const file = this.config.partition.safeModeFile;
+    if (file !== undefined) void writeSafeModeFile(file, report).catch((err: unknown) => this.logger.warn({ file, error: (err as Error).message }, 'cannot write the safe-mode file'));
+  }
+
   private expireStale(): void {
+    this.checkPartition();
     const expired = this.lsdb.expire(Date.now(), this.config.routing.staleAfterMs);
     if (expired.length === 0) return;
     this.logger.info({ sites: expired }, 'forgot unreachable sites after the stale-state bound');

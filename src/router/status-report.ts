@@ -28,6 +28,8 @@ export interface StatusReport {
     endpoints: Array<{ site: string; hostname: string; vip: string | null }>;
     conditions: Record<string, ExportConditions>;
   }>;
+  /** Which members this site reaches and whether that is a majority (split-brain safety). */
+  partition: { majority: boolean; quorum: number; members: string[]; reachable: string[]; unreachable: string[] } | null;
   /** Sites known from adverts, with whether a route reaches them and through which peer. */
   routes: Array<{ site: string; reachable: boolean; nextHop: string | null; cost: number | null; hops: number | null }>;
 }
@@ -86,6 +88,7 @@ export function buildStatus(router: Router): StatusReport {
           : [],
       conditions: s.conditions,
     })),
+    partition: router.partitionReport === undefined ? null : { ...router.partitionReport },
     routes: router.lsdb
       .all()
       .filter((a) => a.origin !== config.site.id)

@@ -1,0 +1,75 @@
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+
+/** What this site can see of the clusterset right now. */
+export interface PartitionReport {
+  /** Every site that has ever been a member (remembered across restarts), this one included. */
+  members: string[];
+  reachable: string[];
+  unreachable: string[];
+  /** Strictly more than half of the members are reachable from here (this site counts). */
+  majority: boolean;
+  /** Sites needed for a majority. */
+  quorum: number;
+  since: string;
+}
+
+/**
+ * Partition detection. Membership is remembered on disk, not derived from live adverts: a site
+ * cut off with the minority must keep counting the sites it lost, or after the stale-state bound
+ * it would believe itself whole — the exact split-brain this view exists to prevent.
+ */
+export class PartitionView {
+  private members = new Set<string>();
+  private last: PartitionReport | undefined;
+
+  constructor(
+    private readonly self: string,
+    private readonly file: string,
+  ) {}
+
+  async load(): Promise<void> {
+    const text = await readFile(this.file, 'utf8').catch(() => undefined);
+    const saved = text === undefined ? [] : (JSON.parse(text) as { members?: unknown }).members;
+    this.members = new Set([this.self, ...(Array.isArray(saved) ? saved.filter((m): m is string => typeof m === 'string') : [])]);
+  }
+
+  /** Adds newly seen sites to the membership; persists only when it grew. */
+  async observe(sites: Iterable<string>): Promise<void> {
+    const before = this.members.size;
+    for (const site of sites) this.members.add(site);
+    if (this.members.size === before) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify({ members: [...this.members].sort() }, null, 1));
+    await rename(tmp, this.file);
+  }
+
+  /** Removes a site for good (decommissioned), so it no longer counts against the quorum. */
+  async forget(site: string): Promise<boolean> {
+    if (site === this.self || !this.members.delete(site)) return false;
+    await writeFile(this.file, JSON.stringify({ members: [...this.members].sort() }, null, 1));
+    return true;
+  }
+
+  /** The current view; `changed` tells whether reachability or the majority verdict moved. */
+  evaluate(isReachable: (site: string) => boolean): { report: PartitionReport; changed: boolean } {
+    const members = [...this.members].sort();
+    const reachable = members.filter((m) => m === this.self || isReachable(m));
+    const quorum = Math.floor(members.length / 2) + 1;
+    const majority = reachable.length >= quorum;
+    const same = this.last !== undefined && this.last.majority === majority && this.last.reachable.join() === reachable.join() && this.last.members.join() === members.join();
+    if (same && this.last !== undefined) return { report: this.last, changed: false };
+    this.last = { members, reachable, unreachable: members.filter((m) => !reachable.includes(m)), majority, quorum, since: new Date().toISOString() };
+    return { report: this.last, changed: true };
+  }
+}
+
+/** Safe-mode file for applications: present (with the report) while this site is in the minority. */
+export async function writeSafeModeFile(file: string, report: PartitionReport): Promise<void> {
+  if (report.majority) {
+    await rm(file, { force: true });
+    return;
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify({ safeMode: true, ...report }, null, 1)}\n`);
+  await rename(tmp, file);
+}
