@@ -21,6 +21,7 @@ export interface PartitionReport {
 export class PartitionView {
   private members = new Set<string>();
   private last: PartitionReport | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly self: string,
@@ -33,14 +34,17 @@ export class PartitionView {
     this.members = new Set([this.self, ...(Array.isArray(saved) ? saved.filter((m): m is string => typeof m === 'string') : [])]);
   }
 
-  /** Adds newly seen sites to the membership; persists only when it grew. */
-  async observe(sites: Iterable<string>): Promise<void> {
+  /** Adds newly seen sites to the membership; persists only when it grew, one write at a time. */
+  observe(sites: Iterable<string>): Promise<void> {
     const before = this.members.size;
     for (const site of sites) this.members.add(site);
-    if (this.members.size === before) return;
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ members: [...this.members].sort() }, null, 1));
-    await rename(tmp, this.file);
+    if (this.members.size === before) return this.saving;
+    this.saving = this.saving.then(async () => {
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify({ members: [...this.members].sort() }, null, 1));
+      await rename(tmp, this.file);
+    });
+    return this.saving;
   }
 
   /** Removes a site for good (decommissioned), so it no longer counts against the quorum. */
