@@ -39,7 +39,7 @@ export class PartitionView {
     const before = this.members.size;
     for (const site of sites) this.members.add(site);
     if (this.members.size === before) return this.saving;
-    this.saving = this.saving.then(async () => {
+    this.saving = this.saving.catch(() => undefined).then(async () => {
       const tmp = `${this.file}.${process.pid}.tmp`;
       await writeFile(tmp, JSON.stringify({ members: [...this.members].sort() }, null, 1));
       await rename(tmp, this.file);
