@@ -25,6 +25,8 @@ export const ErrorCode = {
   BackendUnreachable: 'CW_BACKEND_UNREACHABLE',
   InputInvalid: 'CW_INPUT_INVALID',
   Timeout: 'CW_TIMEOUT',
+  LeaseStoreInvalid: 'CW_LEASE_STORE_INVALID',
+  LeaseContended: 'CW_LEASE_CONTENDED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,0 +1,158 @@
+import { Etcd3, type IOptions, type Namespace } from 'etcd3';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseRecord } from './lease-backend.js';
+import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
+import { StoredLease } from './lease-store-schema.js';
+
+export interface EtcdLeaseBackendOptions {
+  /** Client URLs, for example `http://127.0.0.1:2379`. */
+  hosts: string[];
+  clock?: LeaseClock;
+  /** Key prefix; leases live under `<prefix>leases/`, their token counters under `<prefix>lease-tokens/`. */
+  prefix?: string;
+  dialTimeoutMs?: number;
+}
+
+/** A key's value and the revision a compare-and-swap must still find (0 while the key is absent). */
+interface Versioned<T> {
+  value: T | undefined;
+  modRevision: string;
+}
+
+// Conflicts only come from other writers of the same name; each lost round re-reads, and a
+// reader that sees a live lease of someone else stops, so this bound is never met in practice.
+const maxCasRounds = 32;
+
+/**
+ * Leases in etcd, compare-and-swap on mod revisions. The lease key and its token counter change
+ * in one transaction, so the counter only grows and survives release, expiry and restarts.
+ * Expiry lives in the value and is judged by the caller's clock, like the embedded backend.
+ */
+export class EtcdLeaseBackend implements LeaseBackend {
+  readonly #client: Etcd3;
+  readonly #kv: Namespace;
+  readonly #clock: LeaseClock;
+
+  constructor(options: EtcdLeaseBackendOptions) {
+    const clientOptions: IOptions = { hosts: options.hosts, dialTimeout: options.dialTimeoutMs ?? 2_000 };
+    this.#client = new Etcd3(clientOptions);
+    this.#kv = this.#client.namespace(options.prefix ?? '/causeway/');
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  async acquire(name: string, holder: string, ttlMs: number): Promise<AcquireResult> {
+    checkAcquireInput(name, holder, ttlMs);
+    return this.#withRetries(name, async () => {
+      const lease = await this.#readLease(name);
+      const token = await this.#readToken(name);
+      const decision = decideAcquire(lease.value, token.value ?? 0, { name, holder, ttlMs, now: this.#clock.now() });
+      if (decision.type === 'refused') return decision.result;
+      const txn = this.#kv
+        .if(leaseKey(name), 'Mod', '==', lease.modRevision)
+        .and(tokenKey(name), 'Mod', '==', token.modRevision);
+      const writeLease = this.#kv.put(leaseKey(name)).value(encodeLease(decision.write));
+      const { succeeded } =
+        decision.type === 'taken'
+          ? await txn.then(writeLease, this.#kv.put(tokenKey(name)).value(String(decision.lastToken))).commit()
+          : await txn.then(writeLease).commit();
+      return succeeded ? decision.result : undefined;
+    });
+  }
+
+  async release(name: string, holder: string): Promise<boolean> {
+    checkLeaseName(name);
+    return this.#withRetries(name, async () => {
+      const lease = await this.#readLease(name);
+      if (!isLive(lease.value, this.#clock.now()) || lease.value.holder !== holder) return false;
+      // Only the lease key goes; the token counter stays so the next holder gets a higher token.
+      const { succeeded } = await this.#kv
+        .if(leaseKey(name), 'Mod', '==', lease.modRevision)
+        .then(this.#kv.delete().key(leaseKey(name)))
+        .commit();
+      return succeeded ? true : undefined;
+    });
+  }
+
+  async get(name: string): Promise<LeaseRecord | undefined> {
+    checkLeaseName(name);
+    const { value } = await this.#call(name, () => this.#readLease(name));
+    return isLive(value, this.#clock.now()) ? value : undefined;
+  }
+
+  async list(): Promise<LeaseRecord[]> {
+    const stored = await this.#call('*', () => this.#kv.getAll().prefix(leaseKey('')).strings());
+    const now = this.#clock.now();
+    return Object.entries(stored)
+      .map(([key, text]) => decodeLease(key.slice(leaseKey('').length), text))
+      .filter((lease) => isLive(lease, now))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async close(): Promise<void> {
+    this.#client.close();
+  }
+
+  async #readLease(name: string): Promise<Versioned<LeaseRecord>> {
+    const kv = (await this.#kv.get(leaseKey(name)).exec()).kvs[0];
+    if (kv === undefined) return { value: undefined, modRevision: '0' };
+    return { value: decodeLease(name, kv.value.toString('utf8')), modRevision: kv.mod_revision };
+  }
+
+  async #readToken(name: string): Promise<Versioned<number>> {
+    const kv = (await this.#kv.get(tokenKey(name)).exec()).kvs[0];
+    if (kv === undefined) return { value: undefined, modRevision: '0' };
+    const token = Number(kv.value.toString('utf8'));
+    if (!Number.isSafeInteger(token) || token < 0) {
+      throw new CausewayError(ErrorCode.LeaseStoreInvalid, `token counter of lease ${name} is not an integer`);
+    }
+    return { value: token, modRevision: kv.mod_revision };
+  }
+
+  /** Runs one read-decide-swap round until it commits or decides; `undefined` means the swap lost. */
+  async #withRetries<T>(name: string, round: () => Promise<T | undefined>): Promise<T> {
+    for (let attempt = 0; attempt < maxCasRounds; attempt++) {
+      const result = await this.#call(name, round);
+      if (result !== undefined) return result;
+    }
+    throw new CausewayError(ErrorCode.LeaseContended, `lease ${name} kept changing during ${maxCasRounds} attempts`);
+  }
+
+  /** Turns client failures into typed errors; our own CausewayErrors pass through untouched. */
+  async #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (cause) {
+      if (cause instanceof CausewayError) throw cause;
+      throw new CausewayError(ErrorCode.BackendUnreachable, `etcd request for lease ${name} failed`, {
+        cause,
+        hint: 'check that etcd is running and reachable at the configured hosts',
+      });
+    }
+  }
+}
+
+function leaseKey(name: string): string {
+  return `leases/${name}`;
+}
+
+function tokenKey(name: string): string {
+  return `lease-tokens/${name}`;
+}
+
+function encodeLease(lease: LeaseRecord): string {
+  return JSON.stringify({ holder: lease.holder, fencingToken: lease.fencingToken, expiresAt: lease.expiresAt });
+}
+
+function decodeLease(name: string, text: string): LeaseRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new CausewayError(ErrorCode.LeaseStoreInvalid, `lease ${name} in etcd is not valid JSON`, { cause });
+  }
+  const parsed = StoredLease.safeParse(json);
+  if (!parsed.success) {
+    throw new CausewayError(ErrorCode.LeaseStoreInvalid, `lease ${name} in etcd is malformed: ${parsed.error.message}`);
+  }
+  return { name, ...parsed.data };
+}
