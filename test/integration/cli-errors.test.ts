@@ -29,6 +29,11 @@ const COMMANDS = [
   ['policy'],
   ['policy', 'set'],
   ['policy', 'list'],
+  ['lease'],
+  ['lease', 'acquire'],
+  ['lease', 'release'],
+  ['lease', 'list'],
+  ['lease', 'watch'],
   ['demo'],
 ];
 

@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { loadSiteConfig, sitePaths } from '../../config/index.js';
+import { CausewayError, ErrorCode } from '../../errors/index.js';
+import { EmbeddedLeaseBackend, EtcdLeaseBackend, type LeaseBackend, type LeaseRecord } from '../../lease/index.js';
+import { parseDuration } from '../../token/index.js';
+import { emit, outputFormat, table } from '../output.js';
+import { DIR_HELP, intOption, siteDir } from '../options.js';
+import { runAction } from '../run-action.js';
+
+interface BackendOptions {
+  dir?: string;
+  etcd?: string;
+  file?: string;
+  output: string;
+}
+
+/** `--etcd` for the distributed backend, else the embedded file (`--file`, default <dir>/leases.json). */
+function openBackend(opts: BackendOptions): LeaseBackend {
+  if (opts.etcd !== undefined) return new EtcdLeaseBackend({ hosts: opts.etcd.split(',') });
+  return new EmbeddedLeaseBackend({ path: opts.file ?? join(sitePaths(siteDir(opts.dir)).dir, 'leases.json') });
+}
+
+async function withBackend<T>(opts: BackendOptions, fn: (backend: LeaseBackend) => Promise<T>): Promise<T> {
+  const backend = openBackend(opts);
+  try {
+    return await fn(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+/** The holder defaults to this site's id, so operators act as their site. */
+async function defaultHolder(opts: BackendOptions & { holder?: string }): Promise<string> {
+  if (opts.holder !== undefined) return opts.holder;
+  return (await loadSiteConfig(sitePaths(siteDir(opts.dir)).config)).site.id;
+}
+
+function describe(lease: LeaseRecord): string {
+  return `${lease.name} held by ${lease.holder}, fencing token ${lease.fencingToken}, expires ${new Date(lease.expiresAt).toISOString()}`;
+}
+
+function backendFlags(command: Command): Command {
+  return command
+    .option('--dir <dir>', DIR_HELP)
+    .option('--etcd <urls>', 'use etcd (comma-separated client URLs, e.g. http://10.0.0.5:2379) instead of the embedded file')
+    .option('--file <path>', 'embedded backend file shared by the sites of one host (default: <dir>/leases.json)')
+    .option('--output <format>', 'text or json', 'text');
+}
+
+export function leaseCommand(): Command {
+  const lease = new Command('lease').description('named leases with fencing tokens: one holder at a time, a token that grows on every change of holder');
+
+  backendFlags(
+    lease
+      .command('acquire')
+      .description('take (or renew) a lease; exits 4 when another holder has it')
+      .argument('<name>', 'lease name, e.g. payments-writer')
+      .option('--holder <id>', 'who holds it (default: this site\'s id)')
+      .option('--ttl <duration>', 'how long it lasts without renewal, e.g. 10s', '10s'),
+  ).action(
+    runAction(async (name: string, opts: BackendOptions & { holder?: string; ttl: string }) => {
+      const format = outputFormat(opts.output);
+      const holder = await defaultHolder(opts);
+      const result = await withBackend(opts, (b) => b.acquire(name, holder, parseDuration(opts.ttl)));
+      emit(format, result, () => (result.acquired ? `acquired: ${describe(result.lease)}` : `refused: ${describe(result.lease)}`));
+      if (!result.acquired) process.exitCode = 4;
+    }),
+  );
+
+  backendFlags(
+    lease
+      .command('release')
+      .description('give a lease up (only its holder can)')
+      .argument('<name>', 'lease name')
+      .option('--holder <id>', 'who holds it (default: this site\'s id)'),
+  ).action(
+    runAction(async (name: string, opts: BackendOptions & { holder?: string }) => {
+      const format = outputFormat(opts.output);
+      const holder = await defaultHolder(opts);
+      const released = await withBackend(opts, (b) => b.release(name, holder));
+      emit(format, { released }, () => (released ? `released ${name}` : `${holder} does not hold ${name}`));
+      if (!released) process.exitCode = 4;
+    }),
+  );
+
+  backendFlags(lease.command('list').description('live leases, their holders and fencing tokens')).action(
+    runAction(async (opts: BackendOptions) => {
+      const format = outputFormat(opts.output);
+      const leases = await withBackend(opts, (b) => b.list());
+      emit(format, leases, () =>
+        leases.length === 0 ? 'no live leases' : table(['LEASE', 'HOLDER', 'TOKEN', 'EXPIRES'], leases.map((l) => [l.name, l.holder, l.fencingToken, new Date(l.expiresAt).toISOString()])),
+      );
+    }),
+  );
+
+  backendFlags(
+    lease
+      .command('watch')
+      .description('print a line every time a lease changes holder, token or expiry (Ctrl-C stops)')
+      .argument('<name>', 'lease name')
+      .option('--interval <duration>', 'how often to look', '1s')
+      .option('--count <n>', 'stop after this many changes', intOption('--count', 1, 1_000_000)),
+  ).action(
+    runAction(async (name: string, opts: BackendOptions & { interval: string; count?: number }) => {
+      const format = outputFormat(opts.output);
+      const intervalMs = parseDuration(opts.interval);
+      if (intervalMs < 50) throw new CausewayError(ErrorCode.InputInvalid, '--interval: at least 50ms');
+      let stop = false;
+      process.once('SIGINT', () => (stop = true));
+      await withBackend(opts, async (b) => {
+        let last = '';
+        let seen = 0;
+        while (!stop && (opts.count === undefined || seen < opts.count)) {
+          const lease = await b.get(name);
+          const key = lease === undefined ? 'free' : `${lease.holder}/${lease.fencingToken}/${lease.expiresAt}`;
+          if (key !== last) {
+            last = key;
+            seen += 1;
+            emit(format, lease ?? { name, free: true }, () => (lease === undefined ? `${name} is free` : describe(lease)));
+          }
+          if (opts.count !== undefined && seen >= opts.count) break;
+          await new Promise((r) => setTimeout(r, intervalMs));
+        }
+      });
+    }),
+  );
+  return lease;
+}
