@@ -1,3 +1,4 @@
+import { seededRandom } from '../../src/policy/index.js';
 import { performance } from 'node:perf_hooks';
 import type { ClustersetModel, SiteExport } from '../../src/mcs/index.js';
 import { LinkStateDb, computeRoutes, decodeControl, encodeSiteAdvert, type SiteAdvert } from '../../src/routing/index.js';
@@ -135,14 +136,3 @@ function refeedEveryAdvert(model: ClustersetModel, adverts: readonly SiteAdvert[
   }
 }
 
-/** mulberry32: the same changes in every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,6 +11,7 @@ import { CLI_ENTRY, stopChild } from '../../src/demo/index.js';
 import type { StatusReport } from '../../src/router/index.js';
 import { answered, type FlowRecord } from '../../bench/failover/flow-record.js';
 import { LoadRun } from '../../bench/failover/load-run.js';
+import { startLabBackend, startLabRouter } from '../lab/lab-processes.js';
 import { NetLab } from '../lab/net-lab.js';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
 
@@ -56,33 +56,6 @@ require('node:net')
   })
   .listen(Number(port), host, () => console.log('listening'));`;
 
-async function startBackend(lab: NetLab, site: string): Promise<ChildProcess> {
-  const child = lab.spawn(site, [process.execPath, '-e', BACKEND, site, POD, String(BACKEND_PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`backend in ${site} did not start`)), 10_000);
-    child.stdout?.once('data', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`backend in ${site} exited ${code}`)));
-  });
-  return child;
-}
-
-/** `causeway site run` inside the site's namespace; resolves once its runtime file names it. */
-async function startRouterIn(lab: NetLab, site: string, dir: string): Promise<ChildProcess> {
-  const log = openSync(join(dir, 'router.log'), 'a');
-  const child = lab.spawn(site, [process.execPath, CLI_ENTRY, 'site', 'run', '--dir', dir], { stdio: ['ignore', log, log] });
-  closeSync(log);
-  const api = new ApiClient(sitePaths(dir));
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    if ((await api.runtime())?.pid === child.pid) return child;
-    await sleep(25);
-  }
-  throw new Error(`router ${site} did not start; see ${join(dir, 'router.log')}`);
-}
-
 function linkUp(status: StatusReport, peer: string): boolean {
   return status.links.some((l) => l.peer === peer && l.state === 'up');
 }
@@ -113,7 +86,7 @@ test('a WAN cut of one exporter under load fails no new flow once detected, and 
   const children: ChildProcess[] = [];
   try {
     for (const site of ['c', 'a', 'b'] as const) await lab.addSite(site, { wanAddress: `${WAN[site]}/24`, podCidrAddress: `${POD}/16` });
-    children.push(await startBackend(lab, 'a'), await startBackend(lab, 'b'));
+    children.push(await startLabBackend(lab, 'a', BACKEND, POD, BACKEND_PORT), await startLabBackend(lab, 'b', BACKEND, POD, BACKEND_PORT));
 
     const dir = { c: fx.dir('c'), a: fx.dir('a'), b: fx.dir('b') };
     const created = await fx.cli(['site', 'init', '--id', 'c', '--dir', dir.c, '--listen', `${WAN.c}:${LINK_PORT}`, '--zone', 'c-1', '--region', 'c', '--output', 'json']);
@@ -121,7 +94,7 @@ test('a WAN cut of one exporter under load fails no new flow once detected, and 
     for (const site of ['a', 'b'] as const) {
       await fx.cli(['site', 'init', '--id', site, '--dir', dir[site], '--listen', `${WAN[site]}:${LINK_PORT}`, '--zone', `${site}-1`, '--region', site, '--ca-dir', dir.c, '--trust-domain', trustDomain]);
     }
-    for (const site of ['c', 'a', 'b'] as const) children.push(await startRouterIn(lab, site, dir[site]));
+    for (const site of ['c', 'a', 'b'] as const) children.push(await startLabRouter(lab, site, dir[site]));
     const cApi = new ApiClient(sitePaths(dir.c));
 
     // c dials both exporters; `link create` dials, so it runs in c's namespace.

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,6 +8,7 @@ import { ApiClient } from '../../src/api/index.js';
 import { sitePaths } from '../../src/config/index.js';
 import { CLI_ENTRY, stopChild } from '../../src/demo/index.js';
 import type { StatusReport } from '../../src/router/index.js';
+import { startLabBackend, startLabRouter } from '../lab/lab-processes.js';
 import { NetLab } from '../lab/net-lab.js';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
 
@@ -46,33 +46,6 @@ s.on('error', (e) => { process.stderr.write(String(e.code || e.message)); proces
 s.end('ping');
 setTimeout(() => process.exit(3), 4000);`;
 
-async function startBackend(lab: NetLab, site: string): Promise<ChildProcess> {
-  const child = lab.spawn(site, [process.execPath, '-e', BACKEND, site, POD, String(BACKEND_PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`backend in ${site} did not start`)), 10_000);
-    child.stdout?.once('data', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`backend in ${site} exited ${code}`)));
-  });
-  return child;
-}
-
-/** `causeway site run` inside the site's namespace; resolves once its runtime file names it. */
-async function startRouterIn(lab: NetLab, site: string, dir: string): Promise<ChildProcess> {
-  const log = openSync(join(dir, 'router.log'), 'a');
-  const child = lab.spawn(site, [process.execPath, CLI_ENTRY, 'site', 'run', '--dir', dir], { stdio: ['ignore', log, log] });
-  closeSync(log);
-  const api = new ApiClient(sitePaths(dir));
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    if ((await api.runtime())?.pid === child.pid) return child;
-    await sleep(25);
-  }
-  throw new Error(`router ${site} did not start; see ${join(dir, 'router.log')}`);
-}
-
 function peerLink(status: StatusReport, peer: string): StatusReport['links'][number] | undefined {
   return status.links.find((l) => l.peer === peer);
 }
@@ -96,14 +69,14 @@ test('island sites with overlapping pod networks reach each other only through t
   try {
     await lab.addSite('east', { wanAddress: '192.0.2.11/24', podCidrAddress: `${POD}/16` });
     const west = await lab.addSite('west', { wanAddress: '192.0.2.12/24', podCidrAddress: `${POD}/16` });
-    children.push(await startBackend(lab, 'west'), await startBackend(lab, 'east'));
+    children.push(await startLabBackend(lab, 'west', BACKEND, POD, BACKEND_PORT), await startLabBackend(lab, 'east', BACKEND, POD, BACKEND_PORT));
 
     const dirs = { east: fx.dir('east'), west: fx.dir('west') };
     await Promise.all([
       fx.cli(['site', 'init', '--id', 'west', '--dir', dirs.west, '--listen', `${west.wanIp}:7443`]),
       fx.cli(['site', 'init', '--id', 'east', '--dir', dirs.east, '--listen', '192.0.2.11:7443']),
     ]);
-    children.push(await startRouterIn(lab, 'west', dirs.west), await startRouterIn(lab, 'east', dirs.east));
+    children.push(await startLabRouter(lab, 'west', dirs.west), await startLabRouter(lab, 'east', dirs.east));
     const eastApi = new ApiClient(sitePaths(dirs.east));
 
     // The token is issued from anywhere (it only reads files); `link create` dials west, so it runs in east.
