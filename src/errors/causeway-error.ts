@@ -27,6 +27,8 @@ export const ErrorCode = {
   Timeout: 'CW_TIMEOUT',
   LeaseStoreInvalid: 'CW_LEASE_STORE_INVALID',
   LeaseContended: 'CW_LEASE_CONTENDED',
+  KubeConfigInvalid: 'CW_KUBE_CONFIG_INVALID',
+  KubeApiFailed: 'CW_KUBE_API_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
