@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { CoordinationV1Api, KubeConfig, V1Lease } from '@kubernetes/client-node';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseRecord } from './lease-backend.js';
+import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
 import { decodeLease, encodeLease, encodeReleased, leaseNameOf, leaseObjectName, leaseSelector, storageRevision } from './kubernetes-lease-object.js';
 
@@ -25,9 +26,6 @@ interface ReadState {
   revision: number;
 }
 
-// As in the etcd backend: only writers of the same name conflict, and a round that finds a live
-// lease of someone else stops, so the bound is never met in practice.
-const maxCasRounds = 32;
 
 /**
  * Leases as `coordination.k8s.io/v1` Lease objects in a coordination cluster. Writes are
@@ -127,13 +125,8 @@ export class KubernetesLeaseBackend implements LeaseBackend {
     }
   }
 
-  /** Runs one read-decide-swap round until it commits or decides; `undefined` means the swap lost. */
   async #withRetries<T>(name: string, round: () => Promise<T | undefined>): Promise<T> {
-    for (let attempt = 0; attempt < maxCasRounds; attempt++) {
-      const result = await this.#call(name, round);
-      if (result !== undefined) return result;
-    }
-    throw new CausewayError(ErrorCode.LeaseContended, `lease ${name} kept changing during ${maxCasRounds} attempts`);
+    return runCompareAndSwapRounds(name, round, (fn) => this.#call(name, fn));
   }
 
   /** Turns API and network failures into typed errors that say what to fix. */
