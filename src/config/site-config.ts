@@ -53,6 +53,8 @@ export const ExportConfig = z.strictObject({
     .prefault({}),
   /** When the export was created (ms since epoch): the oldest export wins MCS conflicts. */
   exportedAt: z.number().int().min(0).optional(),
+  /** False when the platform says this backend is not ready (a Kubernetes endpoint condition): advertised not ready whatever the checks say. */
+  ready: z.boolean().optional(),
   /** Zone of this endpoint when it differs from the site's (Kubernetes endpoint `zone`). */
   zone: z.string().min(1).max(63).optional(),
   /**

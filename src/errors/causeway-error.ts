@@ -27,6 +27,10 @@ export const ErrorCode = {
   Timeout: 'CW_TIMEOUT',
   LeaseStoreInvalid: 'CW_LEASE_STORE_INVALID',
   LeaseContended: 'CW_LEASE_CONTENDED',
+  KubeConfigInvalid: 'CW_KUBE_CONFIG_INVALID',
+  KubeApiFailed: 'CW_KUBE_API_FAILED',
+  KubeCrdIncompatible: 'CW_KUBE_CRD_INCOMPATIBLE',
+  KubeClusterIdMismatch: 'CW_KUBE_CLUSTER_ID_MISMATCH',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -65,7 +65,7 @@ export class Router {
     readonly logger: Logger,
   ) {
     this.directory = new ServiceDirectory(config.site.id);
-    this.directory.setHealthCheck((e) => this.health.isHealthy(exportId(e)));
+    this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
     this.lsdb = new LinkStateDb(config.site.id);
     this.vips = new VipImports(paths.vips, config.services.addressPool, logger);
     this.partition = new PartitionView(config.site.id, paths.members);
@@ -244,7 +244,7 @@ export class Router {
       const hostname = e.headless === true ? e.hostname : undefined;
       // An endpoint is ready while any of its ports' backends passes its checks; a flow to a
       // dead port is retried elsewhere by the importing site.
-      const ready = !this.draining && this.health.isHealthy(exportId(e));
+      const ready = !this.draining && e.ready !== false && this.health.isHealthy(exportId(e));
       const existing = s.endpoints.find((x) => x.hostname === hostname);
       if (existing === undefined) s.endpoints.push({ addresses: [], zone: e.zone ?? this.config.site.zone, ready, ...(hostname === undefined ? {} : { hostname }) });
       else existing.ready ||= ready;
