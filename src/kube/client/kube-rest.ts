@@ -80,7 +80,7 @@ export class KubeRest {
 
   /** JSON merge patch (RFC 7386): `null` removes a field. */
   mergePatch<T extends KubeObject>(path: string, patch: unknown): Promise<T> {
-    return this.call<T>('PATCH', path, patch, 'application/merge-patch+json');
+    return this.call<T>('PATCH', withQuery(path, { fieldManager: FIELD_MANAGER }), patch, 'application/merge-patch+json');
   }
 
   /** Deletes the object; one already gone counts as deleted. */
