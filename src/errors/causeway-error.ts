@@ -29,6 +29,8 @@ export const ErrorCode = {
   LeaseContended: 'CW_LEASE_CONTENDED',
   KubeConfigInvalid: 'CW_KUBE_CONFIG_INVALID',
   KubeApiFailed: 'CW_KUBE_API_FAILED',
+  KubeCrdIncompatible: 'CW_KUBE_CRD_INCOMPATIBLE',
+  KubeClusterIdMismatch: 'CW_KUBE_CLUSTER_ID_MISMATCH',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
