@@ -29,7 +29,7 @@ export class KubeClusterset {
   ) {}
 
   /** Starts clusters and sites for `names` (one clusterset; `linked` sites are linked to the first). */
-  static async create(names: string[], linked: string[] = names): Promise<KubeClusterset> {
+  static async create(names: string[], linked: string[] = names, pools: (i: number) => string = (i) => `10.77.${64 + i}.0/24`): Promise<KubeClusterset> {
     const set = new KubeClusterset(await ClustersetFixture.create(), await KubeLabNetwork.create());
     try {
       const clusters = await Promise.all(names.map((name) => startKubeCluster({ name })));
@@ -39,7 +39,7 @@ export class KubeClusterset {
         // Node-network addresses: links and virtual IPs in the lab's range (the API refuses loopback endpoints).
         await editSiteConfig(sitePaths(set.fx.dir(name)), (config) => {
           config.link.listen = `10.77.0.${i + 1}:0`;
-          config.services.addressPool = `10.77.${64 + i}.0/24`;
+          config.services.addressPool = pools(i);
         });
         await set.startRouter(name);
       }

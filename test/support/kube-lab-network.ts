@@ -30,7 +30,7 @@ export class KubeLabNetwork {
       await lab.inside(['ip', 'addr', 'add', '10.78.0.2/30', 'dev', 'lab0']);
       await lab.inside(['ip', 'link', 'set', 'lab0', 'up']);
       await lab.inside(['ip', 'route', 'add', 'local', KubeLabNetwork.range, 'dev', 'lo']);
-      await run('ip', ['route', 'add', KubeLabNetwork.range, 'via', '10.78.0.2']);
+      await run('ip', ['route', 'replace', KubeLabNetwork.range, 'via', '10.78.0.2']);
     } catch (err) {
       await lab.destroy();
       throw err;
