@@ -35,13 +35,13 @@ async function usableImports(set: KubeClusterset, cluster: string): Promise<numb
   return (sis as KubeList<ServiceImport>).items.filter((si) => (si.spec?.ips ?? []).length > 0 && withSlice.has(si.metadata.name)).length;
 }
 
-const set = await KubeClusterset.create(['east', 'west'], ['east', 'west'], (i) => `10.77.${128 + 64 * i}.0/18`);
+const set = await KubeClusterset.create(['east', 'west'], ['east', 'west'], (prefix, i) => `${prefix}.${128 + 64 * i}.0/18`);
 try {
   for (const cluster of ['east', 'west']) await set.namespace(cluster, 'bench');
   await set.namespace('east', 'baseline');
   const controllers = await Promise.all(['east', 'west'].map((c) => set.startController(c, ['--workers', '16'])));
   const indexes = Array.from({ length: SERVICES }, (_, i) => i);
-  const endpoints = (i: number) => Array.from({ length: ENDPOINTS }, (_, j) => ({ address: `10.77.${32 + (i % 64)}.${j + 1}`, zone: `zone-${j % 3}` }));
+  const endpoints = (i: number) => Array.from({ length: ENDPOINTS }, (_, j) => ({ address: `${set.lab.prefix}.${32 + (i % 64)}.${j + 1}`, zone: `zone-${j % 3}` }));
 
   // Baseline: the same objects stored by one client, nothing reacting to them.
   let t0 = Date.now();

@@ -14,7 +14,7 @@ describe('kube controller: global services, link Secrets, router and API server 
 
   /** Exports `name` from `cluster` with one backend answering `answer`. */
   async function exportService(cluster: string, namespace: string, name: string, port: number, answer: string, annotations: Record<string, string> = {}): Promise<void> {
-    const b = await startLabNameServer(set.lab, answer, `10.77.20.${++hosts}`);
+    const b = await startLabNameServer(set.lab, answer, `${set.lab.prefix}.20.${++hosts}`);
     backends.push(b.child);
     await set.service(cluster, namespace, name, [{ name: 'tcp', port }], {}, annotations);
     await set.endpointSlice(cluster, namespace, name, { name: 'tcp', port: b.port }, [{ address: b.host }]);
