@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { loadSiteConfig, sitePaths } from '../../src/config/index.js';
+import { loadManagedState, sitePaths } from '../../src/config/index.js';
 import { Resources, collectionPath, globalSliceName, objectPath, serviceImports, type EndpointSlice, type Secret, type ServiceImport } from '../../src/kube/index.js';
 import { startLabNameServer } from '../support/kube-lab-backend.js';
 import { CONTROLLER_NAMESPACE, KubeClusterset } from '../support/kube-clusterset.js';
@@ -53,7 +53,7 @@ describe('kube controller: global services, link Secrets, router and API server 
     const slice = await set.waitFor('global slice on the ordinary Service in west', () => set.rest('west').get<EndpointSlice>(objectPath(Resources.endpointSlices, globalSliceName('glob'), 'shop')));
     assert.equal(slice.metadata.labels?.['kubernetes.io/service-name'], 'glob');
     assert.equal(await readAll({ host: slice.endpoints?.[0]?.addresses[0] ?? '', port: slice.ports?.[0]?.port ?? 0 }), 'east-glob');
-    const policy = await set.waitFor('affinity policy in west', async () => (await loadSiteConfig(sitePaths(set.fx.dir('west')).config)).policies.find((p) => p.service === 'glob'));
+    const policy = await set.waitFor('affinity policy in west', async () => (await loadManagedState(sitePaths(set.fx.dir('west')).managed)).policies.find((p) => p.service === 'glob'));
     assert.equal(policy.affinity, 'remote');
     assert.equal(await set.rest('east').get(objectPath(Resources.endpointSlices, globalSliceName('glob'), 'shop')), undefined, 'the exporting cluster has no remote endpoint to add');
   });
