@@ -51,7 +51,7 @@ describe('kube controller: two clusters with real API servers, routers and contr
   let hosts = 0;
   /** A backend "pod" on the lab's node network, as the EndpointSlice controller would list it. */
   const startNameServer = async (name: string): Promise<{ port: number; host: string }> => {
-    const b = await startLabNameServer(set.lab, name, `10.77.10.${++hosts}`);
+    const b = await startLabNameServer(set.lab, name, `${set.lab.prefix}.10.${++hosts}`);
     backends.push(b.child);
     return b;
   };

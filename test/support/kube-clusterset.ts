@@ -29,7 +29,7 @@ export class KubeClusterset {
   ) {}
 
   /** Starts clusters and sites for `names` (one clusterset; `linked` sites are linked to the first). */
-  static async create(names: string[], linked: string[] = names): Promise<KubeClusterset> {
+  static async create(names: string[], linked: string[] = names, pools: (prefix: string, i: number) => string = (prefix, i) => `${prefix}.${64 + i}.0/24`): Promise<KubeClusterset> {
     const set = new KubeClusterset(await ClustersetFixture.create(), await KubeLabNetwork.create());
     try {
       const clusters = await Promise.all(names.map((name) => startKubeCluster({ name })));
@@ -38,8 +38,8 @@ export class KubeClusterset {
       for (const [i, name] of names.entries()) {
         // Node-network addresses: links and virtual IPs in the lab's range (the API refuses loopback endpoints).
         await editSiteConfig(sitePaths(set.fx.dir(name)), (config) => {
-          config.link.listen = `10.77.0.${i + 1}:0`;
-          config.services.addressPool = `10.77.${64 + i}.0/24`;
+          config.link.listen = `${set.lab.prefix}.0.${i + 1}:0`;
+          config.services.addressPool = pools(set.lab.prefix, i);
         });
         await set.startRouter(name);
       }
