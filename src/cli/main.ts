@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ErrorCode } from '../errors/index.js';
 import { demoCommand } from './commands/demo-command.js';
+import { kubeCommand } from './commands/kube-command.js';
 import { leaseCommand } from './commands/lease-command.js';
 import { linkCommand } from './commands/link-command.js';
 import { exposeCommand, importCommand, unexposeCommand, unimportCommand } from './commands/service-commands.js';
@@ -37,7 +38,7 @@ By hand:
   causeway status --dir ./us`,
   );
 
-for (const command of [siteCommand(), tokenCommand(), linkCommand(), exposeCommand(), unexposeCommand(), importCommand(), unimportCommand(), statusCommand(), servicesCommand(), namespaceCommand(), policyCommand(), leaseCommand(), demoCommand()]) {
+for (const command of [siteCommand(), tokenCommand(), linkCommand(), exposeCommand(), unexposeCommand(), importCommand(), unimportCommand(), statusCommand(), servicesCommand(), namespaceCommand(), policyCommand(), leaseCommand(), kubeCommand(), demoCommand()]) {
   program.addCommand(command);
 }
 // Scripts that asked for JSON get usage errors (bad option values too) as JSON, like action errors.

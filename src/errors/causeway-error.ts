@@ -27,6 +27,11 @@ export const ErrorCode = {
   Timeout: 'CW_TIMEOUT',
   LeaseStoreInvalid: 'CW_LEASE_STORE_INVALID',
   LeaseContended: 'CW_LEASE_CONTENDED',
+  KubeContextUnknown: 'CW_KUBE_CONTEXT_UNKNOWN',
+  KubeApiFailed: 'CW_KUBE_API_FAILED',
+  KubeNotInstalled: 'CW_KUBE_NOT_INSTALLED',
+  KubeSiteMismatch: 'CW_KUBE_SITE_MISMATCH',
+  KubeCorednsMissing: 'CW_KUBE_COREDNS_MISSING',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
