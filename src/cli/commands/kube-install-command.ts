@@ -21,12 +21,16 @@ interface InstallFlags {
   siteDir?: string;
   listen: string;
   dryRun?: boolean;
+  secretOnly?: boolean;
   output: string;
 }
 
 function installOptions(flags: InstallFlags): InstallOptions {
   for (const a of flags.advertise ?? []) parseHostPort(a, '--advertise');
   parseHostPort(flags.listen, '--listen', true);
+  if (flags.secretOnly === true && flags.siteDir !== undefined) {
+    throw new CausewayError(ErrorCode.InputInvalid, '--secret-only and --site-dir together', { hint: '--secret-only prepares a Helm install in the cluster; --site-dir runs the router outside it: pick one' });
+  }
   if (flags.linkNodePort !== undefined && flags.linkService !== 'NodePort') {
     throw new CausewayError(ErrorCode.InputInvalid, '--link-node-port needs --link-service NodePort', { hint: 'add --link-service NodePort, or drop --link-node-port' });
   }
@@ -43,6 +47,7 @@ function installOptions(flags: InstallFlags): InstallOptions {
     ...(flags.linkNodePort === undefined ? {} : { linkNodePort: flags.linkNodePort }),
     ...(flags.trustDomain === undefined ? {} : { trustDomain: flags.trustDomain }),
     ...(flags.siteDir === undefined ? {} : { siteDir: flags.siteDir }),
+    ...(flags.secretOnly === true ? { secretOnly: true } : {}),
   };
 }
 
@@ -63,6 +68,7 @@ export function kubeInstallCommand(): Command {
     .option('--trust-domain <name>', 'trust domain of a new clusterset (default: random; a site joins its peer\'s clusterset when linked)')
     .option('--site-dir <dir>', 'router outside the cluster: keep the site in this directory and create no Deployment, Services or Secret')
     .option('--listen <host:port>', 'with --site-dir: link port of a newly created site; port 0 picks a free one', '127.0.0.1:0')
+    .option('--secret-only', 'create only the namespace and Secret causeway-site (the site\'s keys), for `helm install` of deploy/helm/causeway')
     .option('--dry-run', 'print the YAML that would be applied (the site Secret is not printed) and change nothing')
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
@@ -77,6 +83,10 @@ Examples:
   causeway kube install --context west --site eu-west --zone eu-west-1a --region eu-west-1 \\
       --link-service NodePort --link-node-port 30443 --advertise 203.0.113.7:30443
   causeway kube install --context east --site us-east --zone a --region r --dry-run > causeway.yaml
+
+With Helm (the chart installs the rest; the site's keys never pass through values):
+  causeway kube install --context east --site us-east --zone a --region r --secret-only
+  helm install causeway deploy/helm/causeway -n causeway-system --set site.id=us-east
 
 Router outside the cluster (a host, or tests without nodes):
   causeway kube install --context east --site us-east --zone a --region r --site-dir ./us-east
@@ -98,7 +108,9 @@ Router outside the cluster (a host, or tests without nodes):
           const lines = [`site ${report.site} installed in context ${report.context} (namespace ${report.namespace}; site ${how})`, ...report.applied.map((a) => `  applied ${a}`)];
           for (const crd of report.keptCrds) lines.push(`  kept CustomResourceDefinition ${crd} (installed by someone else)`);
           lines.push(
-            report.mode === 'site-dir'
+            report.mode === 'secret-only'
+              ? `next: helm install causeway deploy/helm/causeway -n ${report.namespace} --set site.id=${report.site}`
+              : report.mode === 'site-dir'
               ? `next: causeway site run --dir ${report.siteDir ?? ''} & causeway kube controller --dir ${report.siteDir ?? ''} --context ${report.context}`
               : `next: causeway kube dns --context ${report.context} --apply, then causeway kube link --from ${report.context} --to <other context>`,
           );

@@ -20,13 +20,15 @@ export interface InstallOptions extends SiteIdentity {
   siteDir?: string;
   /** Link listen address of an out-of-cluster site created by install. */
   listen?: string;
+  /** Only the namespace and the site Secret: the Helm chart installs the rest. */
+  secretOnly?: boolean;
 }
 
 export interface InstallReport {
   context: string;
   site: string;
   namespace: string;
-  mode: 'in-cluster' | 'site-dir';
+  mode: 'in-cluster' | 'site-dir' | 'secret-only';
   /** True when this run created the site (keys and certificate); false when it kept an existing one. */
   siteCreated: boolean;
   siteDir?: string;
@@ -76,6 +78,7 @@ export async function installSite(options: InstallOptions): Promise<InstallRepor
   const existing = await readClusterId(session);
   if (existing !== undefined) refuseOtherSite(existing.value, options.siteId, `context ${session.context}`, session.context);
 
+  if (options.secretOnly === true) return installSecretOnly(session, options);
   const crds = await applyCrds(session, await crdObjects());
   let siteCreated: boolean;
   let workload: KubernetesObject[];
@@ -105,6 +108,18 @@ export async function installSite(options: InstallOptions): Promise<InstallRepor
     applied,
     keptCrds: crds.kept,
   };
+}
+
+/** The site Secret (and its namespace) alone, for clusters where Helm installs everything else. */
+async function installSecretOnly(session: KubeSession, options: InstallOptions): Promise<InstallReport> {
+  const material = await clusterSiteFiles(session, options.namespace, options);
+  const namespace = (await workloadObjects(options)).filter((o) => o.kind === 'Namespace');
+  const applied: string[] = [];
+  for (const object of [...namespace, siteSecret(options.namespace, material.files)]) {
+    await session.apply(object);
+    applied.push(describeObject(object));
+  }
+  return { context: session.context, site: options.siteId, namespace: options.namespace, mode: 'secret-only', siteCreated: material.created, applied, keptCrds: [] };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { CLUSTER_ID_PROPERTY, CLUSTER_PROPERTY_API, readClusterId } from './cluster-site-id.js';
 import { unwireCoredns } from './coredns-wiring.js';
 import { loadDeployFolder } from './deploy-files.js';
@@ -55,10 +55,17 @@ export async function uninstallSite(options: UninstallOptions): Promise<Uninstal
   const clusterId = await readClusterId(session);
   if (clusterId?.ours === true) await remove({ apiVersion: CLUSTER_PROPERTY_API, kind: 'ClusterProperty', metadata: { name: CLUSTER_ID_PROPERTY } });
   if (options.purge) await purge(session, remove);
-  const namespace = shipped.find((o) => o.kind === 'Namespace');
-  const namespaceDeleted = namespace !== undefined && (await session.remove(refOf(namespace)));
-  if (namespaceDeleted) removed.push(describeRef({ apiVersion: 'v1', kind: 'Namespace', name: options.namespace }));
-  return { context: session.context, namespace: options.namespace, removed, namespaceDeleted };
+  const namespaceDeleted = await removeNamespace(session, options.namespace);
+  if (namespaceDeleted === 'now') removed.push(describeRef({ apiVersion: 'v1', kind: 'Namespace', name: options.namespace }));
+  return { context: session.context, namespace: options.namespace, removed, namespaceDeleted: namespaceDeleted !== 'absent' };
+}
+
+/** A namespace already Terminating is on its way out: deleting it again would report it twice. */
+async function removeNamespace(session: KubeSession, name: string): Promise<'now' | 'earlier' | 'absent'> {
+  const namespace = await session.read<V1Namespace>({ apiVersion: 'v1', kind: 'Namespace', name });
+  if (namespace === undefined) return 'absent';
+  if (namespace.metadata?.deletionTimestamp !== undefined) return 'earlier';
+  return (await session.remove({ apiVersion: 'v1', kind: 'Namespace', name })) ? 'now' : 'absent';
 }
 
 /** ServiceExports are the users' own objects; only --purge deletes them, then Causeway's CRDs. */
