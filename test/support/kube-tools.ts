@@ -1,0 +1,56 @@
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the nearest folder above this file with a package.json (works from src and dist). */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('kube-tools: no package.json above this file');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const buildKubeToolsCommand = 'bash test/tools/build-kube-tools.sh';
+
+/** The k8s.io/kubernetes version pinned by test/tools/kube/go.mod, which names the cache folder. */
+export function pinnedKubernetesVersion(): string {
+  const goMod = readFileSync(join(repositoryRoot(), 'test/tools/kube/go.mod'), 'utf8');
+  const version = /^\s*(?:require\s+)?k8s\.io\/kubernetes\s+(v\S+)/m.exec(goMod)?.[1];
+  if (version === undefined) throw new Error('kube-tools: test/tools/kube/go.mod pins no k8s.io/kubernetes version');
+  return version;
+}
+
+/** Where build-kube-tools.sh puts the binaries; CAUSEWAY_TOOLS_CACHE moves the whole cache. */
+export function kubeToolsDir(): string {
+  const cacheRoot = process.env['CAUSEWAY_TOOLS_CACHE'] ?? join(homedir(), '.cache', 'causeway-tools');
+  return join(cacheRoot, `kubernetes-${pinnedKubernetesVersion()}`);
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Path of the cached kube-apiserver; throws naming the build command when it was never built. */
+export function kubeApiserverBinary(): string {
+  const path = process.env['KUBE_APISERVER_BIN'] ?? join(kubeToolsDir(), 'kube-apiserver');
+  if (!isExecutable(path)) {
+    throw new Error(`kube-apiserver not found at ${path}; build it once with \`${buildKubeToolsCommand}\` (about 11 minutes on 2 cores, then cached)`);
+  }
+  return path;
+}
+
+/** etcd for the clusters: ETCD_BIN, else Debian's etcd-server package. */
+export function etcdBinary(): string {
+  const path = process.env['ETCD_BIN'] ?? '/usr/bin/etcd';
+  if (!isExecutable(path)) throw new Error(`etcd not found at ${path}; install it with \`apt-get install etcd-server\` or set ETCD_BIN`);
+  return path;
+}
