@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { parseHostPort } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { CLUSTERSET_ZONE, DEFAULT_NAMESPACE, KubeSession, causewayDnsAddress, wireCoredns } from '../../kube/install/index.js';
+// install-defaults has no imports; the rest of kube/install is loaded when the command runs.
+import { DEFAULT_NAMESPACE } from '../../kube/install/install-defaults.js';
 import { emit, outputFormat } from '../output.js';
 import { runAction } from '../run-action.js';
 
@@ -18,7 +19,7 @@ interface DnsFlags {
 /** `causeway kube dns`: CoreDNS forwards clusterset.local to Causeway's DNS. */
 export function kubeDnsCommand(): Command {
   return new Command('dns')
-    .description(`print (or --apply to CoreDNS) the server block that forwards ${CLUSTERSET_ZONE} to Causeway's DNS`)
+    .description(`print (or --apply to CoreDNS) the server block that forwards clusterset.local to Causeway's DNS`)
     .requiredOption('--context <name>', 'kubeconfig context of the cluster')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--namespace <name>', 'namespace Causeway was installed in', DEFAULT_NAMESPACE)
@@ -46,6 +47,7 @@ Examples:
         }
         if (flags.server !== undefined && !flags.server.includes(':')) parseHostPort(`${flags.server}:53`, '--server');
         else if (flags.server !== undefined) parseHostPort(flags.server, '--server');
+        const { CLUSTERSET_ZONE, KubeSession, causewayDnsAddress, wireCoredns } = await import('../../kube/install/index.js');
         const session = KubeSession.open({ context: flags.context, ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }) });
         const upstream = flags.server ?? (await causewayDnsAddress(session, flags.namespace));
         const mode = flags.apply === true ? 'apply' : flags.remove === true ? 'remove' : 'print';

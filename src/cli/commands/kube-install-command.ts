@@ -1,10 +1,15 @@
 import { Command, Option } from 'commander';
 import { parseHostPort } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { DEFAULT_IMAGE, DEFAULT_NAMESPACE, installSite, renderInstall, uninstallSite, type InstallOptions, type LinkServiceType } from '../../kube/install/index.js';
+// install-defaults has no imports; everything else of kube/install is loaded by the actions.
+import { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from '../../kube/install/install-defaults.js';
+import type { InstallOptions, LinkServiceType } from '../../kube/install/index.js';
 import { emit, outputFormat } from '../output.js';
 import { intOption } from '../options.js';
 import { runAction } from '../run-action.js';
+
+/** Loaded on use: the Kubernetes client is heavy, and other commands should not pay for it. */
+const kubeInstall = (): Promise<typeof import('../../kube/install/index.js')> => import('../../kube/install/index.js');
 
 interface InstallFlags {
   context: string;
@@ -98,11 +103,11 @@ Router outside the cluster (a host, or tests without nodes):
         const format = outputFormat(flags.output);
         const options = installOptions(flags);
         if (flags.dryRun === true) {
-          const yaml = await renderInstall(options);
+          const yaml = await (await kubeInstall()).renderInstall(options);
           emit(format, { dryRun: true, yaml }, () => yaml.trimEnd());
           return;
         }
-        const report = await installSite(options);
+        const report = await (await kubeInstall()).installSite(options);
         emit(format, report, () => {
           const how = report.siteCreated ? 'created' : 'kept';
           const lines = [`site ${report.site} installed in context ${report.context} (namespace ${report.namespace}; site ${how})`, ...report.applied.map((a) => `  applied ${a}`)];
@@ -142,7 +147,7 @@ Example:
     .action(
       runAction(async (flags: { context: string; kubeconfig?: string; namespace: string; purge?: boolean; output: string }) => {
         const format = outputFormat(flags.output);
-        const report = await uninstallSite({
+        const report = await (await kubeInstall()).uninstallSite({
           target: { context: flags.context, ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }) },
           namespace: flags.namespace,
           purge: flags.purge === true,

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { DEFAULT_NAMESPACE, linkClusters } from '../../kube/install/index.js';
+// install-defaults has no imports; the rest of kube/install is loaded when the command runs.
+import { DEFAULT_NAMESPACE } from '../../kube/install/install-defaults.js';
 import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat } from '../output.js';
 import { runAction } from '../run-action.js';
@@ -28,6 +29,7 @@ Example:
     .action(
       runAction(async (flags: { from: string; to: string; kubeconfig?: string; namespace: string; timeout: string; output: string }) => {
         const format = outputFormat(flags.output);
+        const { linkClusters } = await import('../../kube/install/index.js');
         const report = await linkClusters({
           from: flags.from,
           to: flags.to,

@@ -6,6 +6,7 @@ export { causewayDnsAddress, wireCoredns, CLUSTERSET_ZONE, COREDNS_CONFIGMAP, CO
 export { corefileBlock, withBlock, withoutBlock, BLOCK_BEGIN, BLOCK_END } from './corefile-block.js';
 export { CLUSTER_ID_PROPERTY, CLUSTER_PROPERTY_API, clusterIdProperty, readClusterId, requireClusterSiteId } from './cluster-site-id.js';
 export { DEPLOY_DIR, loadDeployFolder, parseManifests, type DeployFolder } from './deploy-files.js';
-export { customiseManifests, inApplyOrder, DEFAULT_IMAGE, DEFAULT_NAMESPACE, type LinkServiceType, type ManifestSettings } from './install-objects.js';
+export { customiseManifests, inApplyOrder, type LinkServiceType, type ManifestSettings } from './install-objects.js';
+export { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from './install-defaults.js';
 export { SITE_SECRET, SITE_FILES, readSiteFiles, siteFilesOf, siteSecret, type SiteFiles } from './site-secret.js';
 export { CAUSEWAY_LABELS, MANAGED_BY_SELECTOR } from './install-labels.js';

@@ -1,9 +1,6 @@
 import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { CAUSEWAY_LABELS } from './install-labels.js';
 
-/** The default namespace of every manifest under deploy/. */
-export const DEFAULT_NAMESPACE = 'causeway-system';
-export const DEFAULT_IMAGE = 'causeway:0.1.0';
 
 /** How the link port is offered outside the cluster. */
 export type LinkServiceType = 'LoadBalancer' | 'NodePort';

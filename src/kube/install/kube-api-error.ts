@@ -29,12 +29,15 @@ function safeParse(text: string): unknown {
  * three clusters knows which one said no and why (unreachable, forbidden, invalid object).
  */
 export function kubeApiError(context: string, doing: string, err: unknown): CausewayError {
-  const status = apiStatus(err);
-  const hint =
-    status === undefined
-      ? `is the API server of context ${context} reachable? check the server address and credentials in your kubeconfig`
-      : status === 401 || status === 403
-        ? `the credentials of context ${context} may not ${doing}; use an account with cluster-admin rights to install Causeway`
-        : undefined;
-  return new CausewayError(ErrorCode.KubeApiFailed, `context ${context}: cannot ${doing}: ${serverMessage(err)}`, { cause: err, ...(hint === undefined ? {} : { hint }) });
+  const message = serverMessage(err);
+  const hint = hintFor(apiStatus(err), message, context, doing);
+  return new CausewayError(ErrorCode.KubeApiFailed, `context ${context}: cannot ${doing}: ${message}`, { cause: err, ...(hint === undefined ? {} : { hint }) });
+}
+
+function hintFor(status: number | undefined, message: string, context: string, doing: string): string | undefined {
+  if (status === undefined) return `is the API server of context ${context} reachable? check the server address and credentials in your kubeconfig`;
+  // A namespace being deleted answers 403 too, though no credential is at fault.
+  if (/being terminated/.test(message)) return 'the namespace is still being deleted (by an earlier uninstall); run again once it is gone';
+  if (status === 401 || status === 403) return `the credentials of context ${context} may not ${doing}; use an account with cluster-admin rights to install Causeway`;
+  return undefined;
 }
