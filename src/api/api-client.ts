@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import type { SitePaths } from '../config/index.js';
-import type { RuntimeInfo, StatusReport } from '../router/index.js';
+import type { RuntimeInfo, ServicesSnapshot, StatusReport } from '../router/index.js';
 
 /** Talks to a running router through its unix socket. */
 export class ApiClient {
@@ -23,6 +23,41 @@ export class ApiClient {
 
   status(): Promise<StatusReport> {
     return this.call<StatusReport>('GET', '/v1/status');
+  }
+
+  /** One snapshot of the merged clusterset as this site sees it. */
+  services(): Promise<ServicesSnapshot> {
+    return this.call<string>('GET', '/v1/services', true).then((text) => JSON.parse(text) as ServicesSnapshot);
+  }
+
+  /**
+   * Streams clusterset snapshots (`/v1/services?watch=1`): the current one, then one per change.
+   * Resolves when the router closes the stream (it stopped) or `signal` aborts; rejects when no
+   * router answers.
+   */
+  watchServices(onSnapshot: (snapshot: ServicesSnapshot) => void, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const req = request({ socketPath: this.paths.apiSocket, method: 'GET', path: '/v1/services?watch=1', signal }, (res) => {
+        let pending = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          pending += chunk;
+          for (let cut = pending.indexOf('\n'); cut >= 0; cut = pending.indexOf('\n')) {
+            const line = pending.slice(0, cut);
+            pending = pending.slice(cut + 1);
+            if (line.length > 0) onSnapshot(JSON.parse(line) as ServicesSnapshot);
+          }
+        });
+        res.on('end', () => resolve());
+        res.on('error', () => resolve());
+        res.on('close', () => resolve());
+      });
+      req.on('error', (err) => {
+        if (signal.aborted) resolve();
+        else reject(new CausewayError(ErrorCode.RouterNotRunning, `the router of ${this.paths.dir} is not running (${(err as NodeJS.ErrnoException).code ?? err.message})`, { cause: err }));
+      });
+      req.end();
+    });
   }
 
   async reload(): Promise<void> {

@@ -6,11 +6,13 @@ import { CausewayError } from '../errors/index.js';
 /**
  * The router's local management API on a unix socket in the site directory: only users who can
  * read the site's files (and so its keys) can drive it. Routes: GET /v1/status, POST /v1/reload,
- * GET /metrics (Prometheus text).
+ * GET /v1/services (`?watch=1` streams a JSON line per change), GET /metrics (Prometheus text).
  */
 export class ApiServer {
   private readonly server: Server;
   private tcp: Server | undefined;
+  /** Open watch streams, ended on close so the server can stop. */
+  private readonly streams = new Set<ServerResponse>();
   /** Called after a drain has been answered; `site run` exits there. */
   onDrained: (() => void) | undefined;
 
@@ -43,13 +45,21 @@ export class ApiServer {
 
   async close(): Promise<void> {
     this.tcp?.close();
+    for (const res of this.streams) res.end();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private services(req: IncomingMessage, res: ServerResponse): void {
+    streamServices(this.router, req, res);
+    this.streams.add(res);
+    res.on('close', () => this.streams.delete(res));
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && path === '/v1/status') return send(res, 200, this.router.status());
+      if (req.method === 'GET' && path === '/v1/services') return this.services(req, res);
       if (req.method === 'GET' && path === '/v1/partition') {
         // 503 on the minority side, so an application can use it directly as its safe-mode probe.
         const report = this.router.partitionReport;
@@ -80,6 +90,22 @@ export class ApiServer {
       send(res, 500, { error: (err as Error).message, code, hint: err instanceof CausewayError ? err.hint : undefined });
     }
   }
+}
+
+/**
+ * The merged clusterset as newline-delimited JSON: one snapshot, or with `?watch=1` the current one
+ * and then one per change until the client goes away (a controller's informer, not a poll loop).
+ */
+function streamServices(router: Router, req: IncomingMessage, res: ServerResponse): void {
+  const watch = new URL(req.url ?? '/', 'http://x').searchParams.get('watch');
+  res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+  if (watch !== '1' && watch !== 'true') {
+    res.end(`${router.servicesFeed.current()}\n`);
+    return;
+  }
+  res.flushHeaders();
+  const unsubscribe = router.servicesFeed.subscribe((line) => res.write(`${line}\n`));
+  res.on('close', unsubscribe);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

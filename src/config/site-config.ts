@@ -53,6 +53,21 @@ export const ExportConfig = z.strictObject({
     .prefault({}),
   /** When the export was created (ms since epoch): the oldest export wins MCS conflicts. */
   exportedAt: z.number().int().min(0).optional(),
+  /** False when the platform says this backend is not ready (a Kubernetes endpoint condition): advertised not ready whatever the checks say. */
+  ready: z.boolean().optional(),
+  /** Zone of this endpoint when it differs from the site's (Kubernetes endpoint `zone`). */
+  zone: z.string().min(1).max(63).optional(),
+  /**
+   * Whole-service MCS properties, carried on every entry of the service (the first entry wins);
+   * they take part in the clusterset's conflict resolution like any exported Service's.
+   */
+  sessionAffinity: z.enum(['None', 'ClientIP']).optional(),
+  sessionAffinityTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+  trafficDistribution: z.string().min(1).max(64).optional(),
+  exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
+  exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
+  /** Who wrote the entry; a controller replaces only the entries it owns, never hand-made ones. */
+  managedBy: z.string().min(1).max(63).optional(),
 });
 export type ExportConfig = z.infer<typeof ExportConfig>;
 

@@ -1,2 +1,3 @@
 export { Router, type RuntimeInfo } from './router.js';
-export type { StatusReport } from './status-report.js';
+export type { ServiceView, StatusReport } from './status-report.js';
+export type { ServicesSnapshot } from './services-feed.js';

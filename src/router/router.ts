@@ -15,7 +15,8 @@ import { FlowIngress } from './flow-ingress.js';
 import { LinkMesh } from './link-mesh.js';
 import { RedemptionDesk } from './redemption-desk.js';
 import { loadSiteMaterial } from './site-material.js';
-import { buildStatus, type StatusReport } from './status-report.js';
+import { buildStatus, servicesView, type StatusReport } from './status-report.js';
+import { ServicesFeed } from './services-feed.js';
 import { VipImports } from './vip-imports.js';
 import { PartitionView, writeSafeModeFile, type PartitionReport } from './partition-view.js';
 
@@ -49,6 +50,8 @@ export class Router {
   /** Import listeners are reconciled one change at a time, in order. */
   private importsChain: Promise<void> = Promise.resolve();
   readonly directory: ServiceDirectory;
+  /** Clusterset changes as they land here (after virtual IPs are assigned), for `/v1/services?watch=1`. */
+  readonly servicesFeed = new ServicesFeed(() => ({ site: this.config.site.id, services: servicesView(this) }));
   readonly mesh: LinkMesh;
   readonly ingress: FlowIngress;
   private readonly egress: FlowEgress;
@@ -62,6 +65,7 @@ export class Router {
     readonly logger: Logger,
   ) {
     this.directory = new ServiceDirectory(config.site.id);
+    this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
     this.lsdb = new LinkStateDb(config.site.id);
     this.vips = new VipImports(paths.vips, config.services.addressPool, logger);
     this.partition = new PartitionView(config.site.id, paths.members);
@@ -186,6 +190,8 @@ export class Router {
       const imported = this.directory.imported(new Set(this.namespaces()));
       const auto = this.config.services.autoImport ? await this.vips.listeners(imported, (s) => this.directory.model.readyEndpoints(s.name, s.namespace)) : [];
       await this.ingress.reconcile([...this.config.imports, ...auto]);
+      // Watchers hear of a change only once its addresses are listening, so what they publish works.
+      this.servicesFeed.refresh();
     }).catch((err: unknown) => this.logger.error({ error: (err as Error).message }, 'import listeners could not be updated'));
     return this.importsChain;
   }
@@ -226,7 +232,8 @@ export class Router {
         type: 'ClusterSetIP',
         ports: [],
         exportedAt: e.exportedAt ?? this.epoch,
-        sessionAffinity: 'None',
+        sessionAffinity: e.sessionAffinity ?? 'None',
+        ...serviceProperties(e),
         endpoints: [],
       };
       // Named, so several ports of one service survive the MCS merge (names must be unique, empty included).
@@ -237,9 +244,9 @@ export class Router {
       const hostname = e.headless === true ? e.hostname : undefined;
       // An endpoint is ready while any of its ports' backends passes its checks; a flow to a
       // dead port is retried elsewhere by the importing site.
-      const ready = !this.draining && this.health.isHealthy(exportId(e));
+      const ready = !this.draining && e.ready !== false && this.health.isHealthy(exportId(e));
       const existing = s.endpoints.find((x) => x.hostname === hostname);
-      if (existing === undefined) s.endpoints.push({ addresses: [], zone: this.config.site.zone, ready, ...(hostname === undefined ? {} : { hostname }) });
+      if (existing === undefined) s.endpoints.push({ addresses: [], zone: e.zone ?? this.config.site.zone, ready, ...(hostname === undefined ? {} : { hostname }) });
       else existing.ready ||= ready;
       s.exportedAt = Math.min(s.exportedAt, e.exportedAt ?? this.epoch);
       byKey.set(key, s);
@@ -342,7 +349,17 @@ export class Router {
   }
 }
 
-/** Identity of one export entry for health checks: service port and, for headless, endpoint. */
-function exportId(e: { name: string; namespace: string; port: number; hostname?: string | undefined }): string {
-  return `${e.name}.${e.namespace}:${e.port}/${e.hostname ?? ''}`;
+/** Identity of one export entry for health checks: service port, headless endpoint and backend. */
+function exportId(e: { name: string; namespace: string; port: number; hostname?: string | undefined; to: string }): string {
+  return `${e.name}.${e.namespace}:${e.port}/${e.hostname ?? ''}@${e.to}`;
+}
+
+/** The optional whole-service MCS properties an export entry carries into the advert. */
+function serviceProperties(e: SiteConfig['exports'][number]): Partial<AdvertService> {
+  const out: Partial<AdvertService> = {};
+  if (e.sessionAffinityTimeoutSeconds !== undefined) out.sessionAffinityTimeoutSeconds = e.sessionAffinityTimeoutSeconds;
+  if (e.trafficDistribution !== undefined) out.trafficDistribution = e.trafficDistribution;
+  if (e.exportedLabels !== undefined) out.exportedLabels = { ...e.exportedLabels };
+  if (e.exportedAnnotations !== undefined) out.exportedAnnotations = { ...e.exportedAnnotations };
+  return out;
 }

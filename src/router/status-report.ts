@@ -1,7 +1,29 @@
-import type { ExportConditions, ServicePort } from '../mcs/index.js';
+import type { ExportConditions, IpFamily, ServicePort } from '../mcs/index.js';
 import type { FlowCounts } from '../observability/index.js';
 import { serviceKey } from '../services/index.js';
 import type { Router } from './router.js';
+
+/** One clusterset service as this site sees it: what a ServiceImport here is made from. */
+export interface ServiceView {
+  name: string;
+  namespace: string;
+  type: string;
+  ports: ServicePort[];
+  sites: string[];
+  winnerSite: string;
+  importedHere: boolean;
+  vip: string | null;
+  dnsName: string;
+  sessionAffinity: 'None' | 'ClientIP';
+  sessionAffinityTimeoutSeconds: number | null;
+  trafficDistribution: string | null;
+  ipFamilies: IpFamily[];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Headless services: each endpoint with the address it has at this site. */
+  endpoints: Array<{ site: string; hostname: string; vip: string | null }>;
+  conditions: Record<string, ExportConditions>;
+}
 
 /** `causeway status` as data: the same object is printed as text or JSON. */
 export interface StatusReport {
@@ -14,20 +36,7 @@ export interface StatusReport {
   exports: Array<{ name: string; namespace: string; port: number; to: string; flows: FlowCounts }>;
   imports: Array<{ name: string; namespace: string; listen: string; port: number | null; site: string | null; kind: 'configured' | 'virtual-ip'; exporters: string[]; flows: FlowCounts }>;
   /** The clusterset's services as merged here (MCS ServiceImport view), with this site's virtual IP. */
-  services: Array<{
-    name: string;
-    namespace: string;
-    type: string;
-    ports: ServicePort[];
-    sites: string[];
-    winnerSite: string;
-    importedHere: boolean;
-    vip: string | null;
-    dnsName: string;
-    /** Headless services: each endpoint with the address it has at this site. */
-    endpoints: Array<{ site: string; hostname: string; vip: string | null }>;
-    conditions: Record<string, ExportConditions>;
-  }>;
+  services: ServiceView[];
   /** Which members this site reaches and whether that is a majority (split-brain safety). */
   partition: { majority: boolean; quorum: number; members: string[]; reachable: string[]; unreachable: string[] } | null;
   /** Sites known from adverts, with whether a route reaches them and through which peer. */
@@ -37,7 +46,6 @@ export interface StatusReport {
 export function buildStatus(router: Router): StatusReport {
   const config = router.siteConfig;
   const exporters = router.directory.exporters();
-  const imported = new Set(router.importedServices().map((s) => `${s.namespace}/${s.name}`));
   return {
     site: { ...config.site },
     pid: process.pid,
@@ -70,24 +78,7 @@ export function buildStatus(router: Router): StatusReport {
       exporters: exporters.get(serviceKey(i.name, i.namespace)) ?? [],
       flows: router.stats.get('ingress', serviceKey(i.name, i.namespace)),
     })),
-    services: router.directory.model.services().map((s) => ({
-      name: s.name,
-      namespace: s.namespace,
-      type: s.type,
-      ports: s.ports,
-      sites: s.sites,
-      winnerSite: s.winnerSite,
-      importedHere: imported.has(`${s.namespace}/${s.name}`),
-      vip: router.vips.vip(s.name, s.namespace) ?? null,
-      dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
-      endpoints:
-        s.type === 'Headless'
-          ? router.directory.model.readyEndpoints(s.name, s.namespace).flatMap(({ site, endpoint }) =>
-              endpoint.hostname === undefined ? [] : [{ site, hostname: endpoint.hostname, vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null }],
-            )
-          : [],
-      conditions: s.conditions,
-    })),
+    services: servicesView(router),
     partition: router.partitionReport === undefined ? null : { ...router.partitionReport },
     routes: router.lsdb
       .all()
@@ -98,4 +89,34 @@ export function buildStatus(router: Router): StatusReport {
       })
       .sort((a, b) => a.site.localeCompare(b.site)),
   };
+}
+
+/** Every clusterset service with this site's addresses for it; also what `/v1/services` streams. */
+export function servicesView(router: Router): ServiceView[] {
+  const config = router.siteConfig;
+  const imported = new Set(router.importedServices().map((s) => `${s.namespace}/${s.name}`));
+  return router.directory.model.services().map((s) => ({
+    name: s.name,
+    namespace: s.namespace,
+    type: s.type,
+    ports: s.ports,
+    sites: s.sites,
+    winnerSite: s.winnerSite,
+    importedHere: imported.has(`${s.namespace}/${s.name}`),
+    vip: router.vips.vip(s.name, s.namespace) ?? null,
+    dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
+    sessionAffinity: s.sessionAffinity,
+    sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds ?? null,
+    trafficDistribution: s.trafficDistribution ?? null,
+    ipFamilies: s.ipFamilies,
+    labels: s.labels,
+    annotations: s.annotations,
+    endpoints:
+      s.type === 'Headless'
+        ? router.directory.model.readyEndpoints(s.name, s.namespace).flatMap(({ site, endpoint }) =>
+            endpoint.hostname === undefined ? [] : [{ site, hostname: endpoint.hostname, vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null }],
+          )
+        : [],
+    conditions: s.conditions,
+  }));
 }

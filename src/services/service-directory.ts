@@ -14,6 +14,9 @@ export type Endpoint = { kind: 'local'; site: string; target: ExportConfig } | {
 export class ServiceDirectory {
   readonly model = new ClustersetModel();
   private local = new Map<string, ExportConfig[]>();
+  /** Whether a local backend passes its checks; several backends of one port share flows among the healthy. */
+  private healthy: (entry: ExportConfig) => boolean = () => true;
+  private readonly turns = new Map<string, number>();
   /** The advert each reachable site's exports were last taken from. */
   private readonly fed = new Map<string, SiteAdvert>();
 
@@ -28,9 +31,24 @@ export class ServiceDirectory {
     this.local = next;
   }
 
-  /** This site's backend for a service port (and headless endpoint), if it exports it. */
+  setHealthCheck(healthy: (entry: ExportConfig) => boolean): void {
+    this.healthy = healthy;
+  }
+
+  /**
+   * This site's backend for a service port (and headless endpoint), if it exports it. A port with
+   * several backends (a Kubernetes Service's endpoints) takes them in turn, healthy ones only
+   * while any is healthy.
+   */
   localExport(name: string, namespace: string, port: number, endpoint?: string): ExportConfig | undefined {
-    return this.local.get(serviceKey(name, namespace))?.find((e) => e.port === port && (endpoint === undefined || e.hostname === endpoint));
+    const key = serviceKey(name, namespace);
+    const matching = (this.local.get(key) ?? []).filter((e) => e.port === port && (endpoint === undefined || e.hostname === endpoint));
+    if (matching.length <= 1) return matching[0];
+    const usable = matching.filter((e) => this.healthy(e));
+    const pool = usable.length > 0 ? usable : matching;
+    const turn = this.turns.get(key) ?? 0;
+    this.turns.set(key, turn + 1);
+    return pool[turn % pool.length];
   }
 
   /**

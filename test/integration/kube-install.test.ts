@@ -175,11 +175,11 @@ describe('causeway kube install / uninstall / dns on real API servers', () => {
   it('names the unknown context and the contexts there are (exit 2)', async () => {
     const result = await kube(['install', '--context', 'north', '--site', 's', '--zone', 'a', '--region', 'r']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /--context: "north" is not a context/);
-    assert.match(result.stderr, /east, west/);
+    assert.match(result.stderr, /--context: no context "north" in the kubeconfig/);
+    assert.match(result.stderr, /known contexts: east, west/);
     const json = await kube(['dns', '--context', 'north', '--output', 'json']);
     assert.equal(json.code, 2);
-    assert.equal((JSON.parse(json.stderr) as { error: { code: string } }).error.code, 'CW_KUBE_CONTEXT_UNKNOWN');
+    assert.equal((JSON.parse(json.stderr) as { error: { code: string } }).error.code, 'CW_KUBE_CONFIG_INVALID');
   });
 
   it('kube link names a cluster without Causeway and the command that fixes it (exit 2)', async () => {

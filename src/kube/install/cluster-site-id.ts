@@ -5,6 +5,8 @@ import type { KubeSession } from './kube-session.js';
 
 /** KEP-2149: the well-known ClusterProperty whose value is this cluster's id in the clusterset. */
 export const CLUSTER_ID_PROPERTY = 'cluster.clusterset.k8s.io';
+/** KEP-2149: the clusterset's name; the controller sets it to the site's trust domain. */
+export const CLUSTERSET_PROPERTY = 'clusterset.k8s.io';
 export const CLUSTER_PROPERTY_API = 'about.k8s.io/v1alpha1';
 
 interface ClusterProperty extends KubernetesObject {

@@ -2,18 +2,15 @@ import type { V1Secret } from '@kubernetes/client-node';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
 import { requireClusterSiteId } from './cluster-site-id.js';
 import { CAUSEWAY_LABELS } from './install-labels.js';
+import { LinkSecret } from '../index.js';
 import { KubeSession } from './kube-session.js';
 
-/** The names and annotations both sides of the link protocol agree on (the controller answers them). */
-export const LinkProtocol = {
-  requestLabel: 'causeway.io/token-request',
-  linkLabel: 'causeway.io/link-token',
-  forSite: 'causeway.io/for-site',
-  issuedAt: 'causeway.io/issued-at',
-  status: 'causeway.io/link-status',
-  message: 'causeway.io/link-message',
-  requestName: (site: string): string => `causeway-token-request-${site}`,
-  linkName: (site: string): string => `causeway-link-${site}`,
+/** Secret names of the link protocol; its labels and annotations are the controller's LinkSecret. */
+export const LinkSecretName = {
+  /** In the issuing cluster: asks its controller for a token meant for `site`. */
+  request: (site: string): string => `causeway-token-request-${site}`,
+  /** In the redeeming cluster: carries the token `site` issued. */
+  link: (site: string): string => `causeway-link-${site}`,
 } as const;
 
 export interface KubeLinkOptions {
@@ -54,7 +51,7 @@ export async function linkClusters(options: KubeLinkOptions): Promise<KubeLinkRe
   await issuer.remove({ apiVersion: 'v1', kind: 'Secret', name: request.metadata?.name ?? '', namespace: options.namespace });
   await issuer.create(request);
   try {
-    const token = await issuer.waitFor<V1Secret, string>(`/api/v1/namespaces/${options.namespace}/secrets`, LinkProtocol.requestName(toSite), (s) => nonEmpty(s.data?.['token']), remaining(deadline));
+    const token = await issuer.waitFor<V1Secret, string>(`/api/v1/namespaces/${options.namespace}/secrets`, LinkSecretName.request(toSite), (s) => nonEmpty(s.data?.['token']), remaining(deadline));
     if (token === undefined) {
       throw new CausewayError(ErrorCode.Timeout, `context ${options.from}: no link token was issued for ${toSite} within ${options.timeoutMs / 1000}s`, {
         hint: `is the Causeway controller running in ${options.from}? (\`causeway kube controller --dir <site-dir> --context ${options.from}\` for a router outside the cluster)`,
@@ -68,27 +65,27 @@ export async function linkClusters(options: KubeLinkOptions): Promise<KubeLinkRe
     }
     return { from: { context: options.from, site: fromSite }, to: { context: options.to, site: toSite }, status: 'Linked', message: outcome.message };
   } finally {
-    await issuer.remove({ apiVersion: 'v1', kind: 'Secret', name: LinkProtocol.requestName(toSite), namespace: options.namespace });
+    await issuer.remove({ apiVersion: 'v1', kind: 'Secret', name: LinkSecretName.request(toSite), namespace: options.namespace });
   }
 }
 
 /** Hands the token to the redeeming cluster and waits for its controller's verdict. */
 async function redeem(session: KubeSession, options: KubeLinkOptions, fromSite: string, token: string, deadline: number): Promise<{ status: string; message: string }> {
-  const name = LinkProtocol.linkName(fromSite);
+  const name = LinkSecretName.link(fromSite);
   await session.remove({ apiVersion: 'v1', kind: 'Secret', name, namespace: options.namespace });
   await session.create<V1Secret>({
     apiVersion: 'v1',
     kind: 'Secret',
     type: 'Opaque',
-    metadata: { name, namespace: options.namespace, labels: { ...CAUSEWAY_LABELS, [LinkProtocol.linkLabel]: 'true' }, annotations: { [LinkProtocol.forSite]: fromSite } },
+    metadata: { name, namespace: options.namespace, labels: { ...CAUSEWAY_LABELS, [LinkSecret.linkTokenLabel]: 'true' }, annotations: { [LinkSecret.forSiteAnnotation]: fromSite } },
     data: { token },
   });
   const verdict = await session.waitFor<V1Secret, { status: string; message: string }>(
     `/api/v1/namespaces/${options.namespace}/secrets`,
     name,
     (s) => {
-      const status = s.metadata?.annotations?.[LinkProtocol.status];
-      return status === 'Linked' || status === 'Failed' ? { status, message: s.metadata?.annotations?.[LinkProtocol.message] ?? '' } : undefined;
+      const status = s.metadata?.annotations?.[LinkSecret.linkStatusAnnotation];
+      return status === 'Linked' || status === 'Failed' ? { status, message: s.metadata?.annotations?.[LinkSecret.linkMessageAnnotation] ?? '' } : undefined;
     },
     remaining(deadline),
   );
@@ -106,10 +103,10 @@ function requestSecret(namespace: string, forSite: string): V1Secret {
     kind: 'Secret',
     type: 'Opaque',
     metadata: {
-      name: LinkProtocol.requestName(forSite),
+      name: LinkSecretName.request(forSite),
       namespace,
-      labels: { ...CAUSEWAY_LABELS, [LinkProtocol.requestLabel]: 'true' },
-      annotations: { [LinkProtocol.forSite]: forSite },
+      labels: { ...CAUSEWAY_LABELS, [LinkSecret.tokenRequestLabel]: 'true' },
+      annotations: { [LinkSecret.forSiteAnnotation]: forSite },
     },
   };
 }

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
-import { CausewayError, ErrorCode } from '../../errors/index.js';
+import { loadKubeConfig } from '../index.js';
 import { apiStatus, kubeApiError } from './kube-api-error.js';
 
 /** Which cluster to talk to: a context of a kubeconfig (default: $KUBECONFIG or ~/.kube/config). */
@@ -31,17 +30,9 @@ export class KubeSession {
     this.objects = KubernetesObjectApi.makeApiClient(config);
   }
 
-  /** Loads the kubeconfig and selects the context; unknown contexts are bad input, listed in the hint. */
+  /** Loads the kubeconfig and selects the context (the controller's loader: unknown contexts are bad input). */
   static open(target: KubeTarget): KubeSession {
-    const config = loadKubeConfig(target.kubeconfig);
-    if (config.getContextObject(target.context) === null) {
-      const known = config.getContexts().map((c) => c.name);
-      throw new CausewayError(ErrorCode.KubeContextUnknown, `--context: "${target.context}" is not a context of ${target.kubeconfig ?? 'the kubeconfig'}`, {
-        hint: known.length === 0 ? 'the kubeconfig has no contexts; pass --kubeconfig FILE' : `use one of: ${known.join(', ')}`,
-      });
-    }
-    config.setCurrentContext(target.context);
-    return new KubeSession(target.context, config);
+    return new KubeSession(target.context, loadKubeConfig(target));
   }
 
   /** The object, or undefined when it (or its kind) does not exist. */
@@ -148,23 +139,6 @@ export class KubeSession {
     }
     return undefined;
   }
-}
-
-function loadKubeConfig(path: string | undefined): KubeConfig {
-  const config = new KubeConfig();
-  if (path === undefined) {
-    config.loadFromDefault();
-    return config;
-  }
-  if (!existsSync(path)) {
-    throw new CausewayError(ErrorCode.InputInvalid, `--kubeconfig: ${path} does not exist`, { hint: 'pass the path of a kubeconfig file, or leave --kubeconfig out to use $KUBECONFIG or ~/.kube/config' });
-  }
-  try {
-    config.loadFromFile(path);
-  } catch (err) {
-    throw new CausewayError(ErrorCode.InputInvalid, `--kubeconfig: ${path} is not a kubeconfig: ${(err as Error).message}`, { cause: err });
-  }
-  return config;
 }
 
 function header(ref: ObjectRef): KubernetesObject & { metadata: { name: string } } {

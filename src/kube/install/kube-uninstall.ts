@@ -1,8 +1,9 @@
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
-import { CLUSTER_ID_PROPERTY, CLUSTER_PROPERTY_API, readClusterId } from './cluster-site-id.js';
+import { CLUSTERSET_PROPERTY, CLUSTER_ID_PROPERTY, CLUSTER_PROPERTY_API, readClusterId } from './cluster-site-id.js';
 import { unwireCoredns } from './coredns-wiring.js';
 import { loadDeployFolder } from './deploy-files.js';
-import { MANAGED_BY_SELECTOR, isManagedByCauseway } from './install-labels.js';
+import { DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER } from '../index.js';
+import { isManagedByCauseway } from './install-labels.js';
 import { customiseManifests, inApplyOrder } from './install-objects.js';
 import { KubeSession, describeObject, describeRef, refOf, type KubeTarget } from './kube-session.js';
 import { SITE_SECRET } from './site-secret.js';
@@ -22,12 +23,8 @@ export interface UninstallReport {
   namespaceDeleted: boolean;
 }
 
-/** What the controller makes outside the Causeway namespace, all labelled managed-by causeway. */
-const CONTROLLER_MADE = [
-  { apiVersion: 'multicluster.x-k8s.io/v1alpha1', kind: 'ServiceImport' },
-  { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },
-  { apiVersion: 'v1', kind: 'Service' },
-] as const;
+/** The controller's derived Services and EndpointSlices (imports and global-service slices) carry this. */
+const CONTROLLER_SELECTOR = `${ImportLabel.managedBy}=${MANAGED_BY_CONTROLLER}`;
 
 /**
  * Removes what Causeway created, newest first: the pod and Services, the site Secret, link
@@ -47,17 +44,42 @@ export async function uninstallSite(options: UninstallOptions): Promise<Uninstal
   for (const label of ['causeway.io/token-request=true', 'causeway.io/link-token=true']) {
     for (const secret of await session.list('v1', 'Secret', { namespace: options.namespace, labelSelector: label })) await remove({ ...secret, apiVersion: 'v1', kind: 'Secret' });
   }
-  // Items of a list carry no apiVersion or kind of their own.
-  for (const made of CONTROLLER_MADE) {
-    for (const object of await session.list(made.apiVersion, made.kind, { labelSelector: MANAGED_BY_SELECTOR })) await remove({ ...object, ...made });
-  }
+  await removeImports(session, remove);
+  await remove({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'causeway-controller', namespace: options.namespace } });
   if (await unwireCoredns(session)) removed.push('ConfigMap kube-system/coredns (Causeway block)');
   const clusterId = await readClusterId(session);
-  if (clusterId?.ours === true) await remove({ apiVersion: CLUSTER_PROPERTY_API, kind: 'ClusterProperty', metadata: { name: CLUSTER_ID_PROPERTY } });
+  if (clusterId?.ours === true) {
+    // The controller keeps clusterset.k8s.io in step with the site; without the site it means nothing.
+    for (const name of [CLUSTER_ID_PROPERTY, CLUSTERSET_PROPERTY]) await remove({ apiVersion: CLUSTER_PROPERTY_API, kind: 'ClusterProperty', metadata: { name } });
+  }
   if (options.purge) await purge(session, remove);
   const namespaceDeleted = await removeNamespace(session, options.namespace);
   if (namespaceDeleted === 'now') removed.push(describeRef({ apiVersion: 'v1', kind: 'Namespace', name: options.namespace }));
   return { context: session.context, namespace: options.namespace, removed, namespaceDeleted: namespaceDeleted !== 'absent' };
+}
+
+/**
+ * What the controller made for imports, in every namespace: ServiceImports whose derived Service
+ * is the controller's, those Services, and the EndpointSlices it wrote (import and global-service
+ * slices). Deleted one by one: a cluster's garbage collector would follow owner references, but
+ * uninstall must not depend on one running.
+ */
+async function removeImports(session: KubeSession, remove: (o: KubernetesObject) => Promise<void>): Promise<void> {
+  // Items of a list carry no apiVersion or kind of their own.
+  const derived = (await session.list('v1', 'Service', { labelSelector: CONTROLLER_SELECTOR })).map((s) => ({ ...s, apiVersion: 'v1', kind: 'Service' }));
+  const derivedNames = new Set(derived.map((s) => `${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`));
+  for (const version of ['v1beta1', 'v1alpha1']) {
+    for (const imported of await session.list(`multicluster.x-k8s.io/${version}`, 'ServiceImport')) {
+      const derivedName = imported.metadata?.annotations?.[DERIVED_SERVICE_ANNOTATION];
+      if (derivedName !== undefined && derivedNames.has(`${imported.metadata?.namespace ?? ''}/${derivedName}`)) {
+        await remove({ ...imported, apiVersion: `multicluster.x-k8s.io/${version}`, kind: 'ServiceImport' });
+      }
+    }
+  }
+  for (const service of derived) await remove(service);
+  for (const slice of await session.list('discovery.k8s.io/v1', 'EndpointSlice', { labelSelector: CONTROLLER_SELECTOR })) {
+    await remove({ ...slice, apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' });
+  }
 }
 
 /** A namespace already Terminating is on its way out: deleting it again would report it twice. */

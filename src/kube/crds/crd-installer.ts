@@ -1,0 +1,65 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CausewayError, ErrorCode } from '../../errors/index.js';
+import type { Logger } from '../../observability/index.js';
+import type { CustomResourceDefinition } from '../client/kube-objects.js';
+import { isConflict, type KubeRest } from '../client/kube-rest.js';
+import { Resources, collectionPath, objectPath } from '../client/resources.js';
+import { loadCrds } from './crd-manifests.js';
+
+/** The MCS version the controller talks, newest first: v1beta1 where served, else v1alpha1. */
+const MCS_VERSIONS = ['v1beta1', 'v1alpha1'] as const;
+
+/** Which served version to use for a CRD installed by anyone, or why none fits (pure). */
+export function pickServedVersion(crd: CustomResourceDefinition, wanted: readonly string[]): string | undefined {
+  const served = new Set(crd.spec.versions.filter((v) => v.served).map((v) => v.name));
+  return wanted.find((v) => served.has(v));
+}
+
+/**
+ * Installs the MCS and ClusterProperty CRDs that are absent, and coexists with ones someone else
+ * installed (another MCS implementation, a Helm chart): those are never overwritten, only checked
+ * to serve a version the controller speaks. Resolves with the MCS version to use, once every CRD
+ * is Established.
+ */
+export async function ensureCrds(rest: KubeRest, logger: Logger): Promise<{ mcsVersion: string }> {
+  let mcsVersion: string = MCS_VERSIONS[0];
+  for (const crd of await loadCrds()) {
+    const name = crd.metadata.name;
+    const live = (await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, name))) ?? (await createCrd(rest, crd, logger));
+    const wanted = crd.spec.group === 'about.k8s.io' ? ['v1alpha1', 'v1beta1'] : MCS_VERSIONS;
+    const version = pickServedVersion(live, wanted);
+    if (version === undefined) {
+      throw new CausewayError(ErrorCode.KubeCrdIncompatible, `CRD ${name} is installed but serves none of ${wanted.join(', ')}`, {
+        hint: `upgrade it (kubectl apply -f deploy/crds/${name}.yaml) or serve one of those versions`,
+      });
+    }
+    if (crd.spec.group !== 'about.k8s.io') mcsVersion = version;
+    await waitEstablished(rest, name);
+  }
+  return { mcsVersion };
+}
+
+async function createCrd(rest: KubeRest, crd: CustomResourceDefinition, logger: Logger): Promise<CustomResourceDefinition> {
+  try {
+    const created = await rest.create(collectionPath(Resources.crds), crd);
+    logger.info({ crd: crd.metadata.name }, 'installed CRD');
+    return created;
+  } catch (err) {
+    // Another replica (or installer) created it meanwhile: use theirs.
+    if (!isConflict(err)) throw err;
+    const live = await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, crd.metadata.name));
+    if (live === undefined) throw err;
+    return live;
+  }
+}
+
+/** A new CRD's API appears a moment after creation; list and watch fail until it is Established. */
+async function waitEstablished(rest: KubeRest, name: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const crd = await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, name));
+    if (crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true) return;
+    if (Date.now() > deadline) throw new CausewayError(ErrorCode.Timeout, `CRD ${name} was not Established within 30 s`, { hint: 'check the API server log' });
+    await sleep(100);
+  }
+}

@@ -1,0 +1,39 @@
+import type { ServiceView } from '../../router/index.js';
+import type { EndpointSlice, Service } from '../client/kube-objects.js';
+import { globalSettingsOf } from '../export/global-annotations.js';
+import { globalSliceName } from './derived-names.js';
+import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER } from './import-labels.js';
+import { hashed } from './import-objects.js';
+
+/**
+ * For a global service (exported with `causeway.io/global` or Cilium's `service.cilium.io/global`),
+ * an extra EndpointSlice on this cluster's ordinary Service of the same name pointing at the router's
+ * virtual IP, so the `cluster.local` name reaches remote endpoints too. Only where the Service exists,
+ * the router imports the service, and some other cluster exports it. Ports are the ordinary Service's
+ * TCP ports that the clusterset service also has.
+ */
+export function desiredGlobalSlice(view: ServiceView | undefined, ordinary: Service | undefined, site: string): EndpointSlice | undefined {
+  if (view === undefined || ordinary === undefined || view.vip === null || view.type === 'Headless') return undefined;
+  if (!globalSettingsOf(view.annotations).global || !view.sites.some((s) => s !== site)) return undefined;
+  const offered = new Set(view.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port));
+  const ports = (ordinary.spec?.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && offered.has(p.port));
+  if (ports.length === 0 || ordinary.metadata.uid === undefined) return undefined;
+  return hashed<EndpointSlice>({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: globalSliceName(ordinary.metadata.name),
+      namespace: ordinary.metadata.namespace ?? view.namespace,
+      labels: {
+        [ImportLabel.kubeServiceName]: ordinary.metadata.name,
+        [ImportLabel.managedBy]: MANAGED_BY_CONTROLLER,
+        [ImportLabel.sourceCluster]: site,
+        [GLOBAL_SLICE_LABEL]: 'true',
+      },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: ordinary.metadata.name, uid: ordinary.metadata.uid, controller: false }],
+    },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [view.vip], conditions: { ready: true } }],
+    ports: ports.map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP' as const, port: p.port })),
+  });
+}

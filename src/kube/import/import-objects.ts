@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { ServiceView } from '../../router/index.js';
+import type { EndpointSlice, KubeObject, OwnerReference, Service, ServiceImport } from '../client/kube-objects.js';
+import { APPLIED_HASH_ANNOTATION, DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER } from './import-labels.js';
+import { importSliceName } from './derived-names.js';
+
+/** The objects one clusterset service becomes in a cluster, before the API server fills in uids and IPs. */
+export interface ImportNames {
+  namespace: string;
+  name: string;
+  derivedName: string;
+  clusterId: string;
+}
+
+/** TCP ports only: the router carries TCP. Unnamed ports get a name when there are several (Service rules). */
+function tcpPorts(view: ServiceView): Array<{ name: string | undefined; port: number }> {
+  const ports = view.ports.filter((p) => p.protocol === 'TCP');
+  return ports.map((p) => ({ name: p.name ?? (ports.length > 1 ? `tcp-${p.port}` : undefined), port: p.port }));
+}
+
+/** The ServiceImport: type, ports and the service's properties; `ips` is the derived Service's ClusterIP. */
+export function desiredServiceImport(view: ServiceView, names: ImportNames, apiVersion: string, ips: readonly string[]): ServiceImport {
+  const headless = view.type === 'Headless';
+  const spec: NonNullable<ServiceImport['spec']> = {
+    type: headless ? 'Headless' : 'ClusterSetIP',
+    ports: tcpPorts(view).map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP', port: p.port })),
+    // KEP-1645: empty for Headless (a `None` here broke consumers elsewhere).
+    ips: headless ? [] : [...ips],
+    ipFamilies: view.ipFamilies,
+    sessionAffinity: view.sessionAffinity,
+  };
+  if (view.sessionAffinity === 'ClientIP' && view.sessionAffinityTimeoutSeconds !== null) spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: view.sessionAffinityTimeoutSeconds } };
+  if (view.trafficDistribution !== null) spec.trafficDistribution = view.trafficDistribution;
+  return hashed({
+    apiVersion,
+    kind: 'ServiceImport',
+    metadata: {
+      name: names.name,
+      namespace: names.namespace,
+      labels: { ...view.labels },
+      annotations: { ...view.annotations, [DERIVED_SERVICE_ANNOTATION]: names.derivedName },
+    },
+    spec,
+  });
+}
+
+/** Status of the ServiceImport: the exporting clusters and Ready. */
+export function importStatus(view: ServiceView): NonNullable<ServiceImport['status']> {
+  return { clusters: view.sites.map((cluster) => ({ cluster })) };
+}
+
+/** The selector-less Service kube-proxy programs for the import: ClusterIP (or None), same ports. */
+export function desiredDerivedService(view: ServiceView, names: ImportNames, owner: OwnerReference): Service {
+  const headless = view.type === 'Headless';
+  return hashed({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: names.derivedName,
+      namespace: names.namespace,
+      labels: { [ImportLabel.serviceName]: names.name, [ImportLabel.managedBy]: MANAGED_BY_CONTROLLER },
+      ownerReferences: [owner],
+    },
+    spec: {
+      type: 'ClusterIP',
+      ...(headless ? { clusterIP: 'None' } : {}),
+      ports: tcpPorts(view).map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP' as const, port: p.port, targetPort: p.port })),
+    },
+  });
+}
+
+/**
+ * EndpointSlices of the import, all pointing at this cluster's router. A ClusterSetIP service has one
+ * endpoint, the router's virtual IP for it (the router then picks an exporting cluster by policy), in
+ * a slice whose source is this cluster. A headless service has one endpoint per remote endpoint, with
+ * its own virtual IP and hostname, in one slice per source cluster (so `hostname.cluster` names work).
+ */
+export function desiredImportSlices(view: ServiceView, names: ImportNames, owner: OwnerReference): EndpointSlice[] {
+  const ports = tcpPorts(view).map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP' as const, port: p.port }));
+  if (view.type !== 'Headless') {
+    if (view.vip === null) return [];
+    return [slice(names, names.clusterId, owner, ports, [{ addresses: [view.vip], conditions: { ready: true } }])];
+  }
+  const bySite = new Map<string, Array<{ addresses: string[]; hostname: string; conditions: { ready: boolean } }>>();
+  for (const endpoint of view.endpoints) {
+    if (endpoint.vip === null) continue;
+    const list = bySite.get(endpoint.site) ?? [];
+    list.push({ addresses: [endpoint.vip], hostname: endpoint.hostname, conditions: { ready: true } });
+    bySite.set(endpoint.site, list);
+  }
+  return [...bySite.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([site, endpoints]) => slice(names, site, owner, ports, endpoints));
+}
+
+function slice(names: ImportNames, source: string, owner: OwnerReference, ports: EndpointSlice['ports'], endpoints: NonNullable<EndpointSlice['endpoints']>): EndpointSlice {
+  return hashed<EndpointSlice>({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: importSliceName(names.derivedName, source),
+      namespace: names.namespace,
+      labels: {
+        [ImportLabel.serviceName]: names.name,
+        [ImportLabel.sourceCluster]: source,
+        [ImportLabel.managedBy]: MANAGED_BY_CONTROLLER,
+        [ImportLabel.kubeServiceName]: names.derivedName,
+      },
+      ownerReferences: [{ ...owner, controller: false }],
+    },
+    addressType: 'IPv4',
+    endpoints,
+    ports,
+  });
+}
+
+/** Adds the hash of the object as an annotation; an object already carrying the same hash need not be written. */
+export function hashed<T extends KubeObject>(object: T): T {
+  const hash = createHash('sha256').update(JSON.stringify(object)).digest('hex').slice(0, 16);
+  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash } } };
+}
+
+/** True when the live object was written from exactly this desired object. */
+export function upToDate(live: KubeObject | undefined, desired: KubeObject): boolean {
+  const hash = desired.metadata.annotations?.[APPLIED_HASH_ANNOTATION];
+  return live !== undefined && hash !== undefined && live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === hash;
+}

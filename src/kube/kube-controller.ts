@@ -1,0 +1,274 @@
+import { loadSiteConfig, sitePaths, type SitePaths } from '../config/index.js';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+import type { Logger } from '../observability/index.js';
+import type { ServicesSnapshot, ServiceView } from '../router/index.js';
+import { loadKubeConfig, type KubeConfigOptions } from './client/kube-config-loader.js';
+import { KubeRest } from './client/kube-rest.js';
+import { Resources, objectPath } from './client/resources.js';
+import { ControllerCaches } from './controller-caches.js';
+import { ensureClusterProperties } from './crds/cluster-property.js';
+import { ensureCrds } from './crds/crd-installer.js';
+import { planExport } from './export/export-entries.js';
+import { reconcileExportStatus } from './export/export-status-sync.js';
+import { globalSettingsOf, type Affinity } from './export/global-annotations.js';
+import { SiteConfigSync, type SiteDesired } from './export/site-config-sync.js';
+import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER } from './import/import-labels.js';
+import { reconcileGlobal, reconcileImport, type ImportContext } from './import/import-sync.js';
+import { LeaseElector } from './leader/lease-elector.js';
+import { reconcileLinkSecret } from './link-exchange/link-exchange.js';
+import { RouterFeed } from './watch/router-feed.js';
+import { WorkQueue } from './watch/work-queue.js';
+
+export interface KubeControllerOptions extends KubeConfigOptions {
+  /** The site directory of this cluster's router. */
+  dir: string;
+  /** Where the leader Lease and link Secrets live. */
+  namespace: string;
+  leaseDurationSeconds?: number;
+  workers?: number;
+  logger: Logger;
+}
+
+const LEASE_NAME = 'causeway-controller';
+
+/**
+ * The Kubernetes MCS controller of one cluster: ServiceExports become the site's exports, the
+ * clusterset's services become ServiceImports with derived Services and EndpointSlices pointing at
+ * the router, global services get a slice on their ordinary Service, and link Secrets are served.
+ * Everything is level-triggered from informer caches and the router's change stream; only the
+ * Lease holder writes.
+ */
+export class KubeController {
+  /** The router's last snapshot by `namespace/name`, with each view's text to spot what changed. */
+  private readonly views = new Map<string, { view: ServiceView; text: string }>();
+  private constructor(
+    readonly paths: SitePaths,
+    readonly siteId: string,
+    private readonly rest: KubeRest,
+    private readonly caches: ControllerCaches,
+    private readonly feed: RouterFeed,
+    private readonly queue: WorkQueue,
+    private readonly siteSync: SiteConfigSync,
+    private readonly elector: LeaseElector,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(options: KubeControllerOptions): Promise<KubeController> {
+    const { logger } = options;
+    const paths = sitePaths(options.dir);
+    const site = (await loadSiteConfig(paths.config)).site;
+    const kc = loadKubeConfig(options);
+    const rest = new KubeRest(kc);
+    await assertNamespace(rest, options.namespace);
+    const { mcsVersion } = await ensureCrds(rest, logger);
+    await ensureClusterProperties(rest, site.id, site.trustDomain, logger);
+    // Late-bound: the caches' callbacks need the controller, which needs the caches.
+    let controller: KubeController | undefined;
+    const on = <A extends unknown[]>(fn: (c: KubeController, ...args: A) => void) => (...args: A) => {
+      if (controller !== undefined) fn(controller, ...args);
+    };
+    const caches = new ControllerCaches(kc, rest, mcsVersion, options.namespace, {
+      namespace: on((c, ns, event) => c.onNamespace(ns.metadata.name, event !== 'update')),
+      service: on((c, svc) => c.onService(svc.metadata.namespace ?? '', svc.metadata.name, svc.metadata.labels)),
+      slice: on((c, slice, key) => c.onSlice(slice.metadata.namespace ?? '', slice.metadata.labels ?? {}, key)),
+      serviceExport: on((c, se) => c.onServiceExport(se.metadata.namespace ?? '', se.metadata.name)),
+      serviceImport: on((c, si) => c.queue.add(`import/${si.metadata.namespace ?? ''}/${si.metadata.name}`)),
+      secret: on((c, secret) => c.queue.add(`secret/${secret.metadata.name}`)),
+      resync: on((c) => c.resyncAll()),
+    }, logger);
+    const queue = new WorkQueue((key) => controller?.work(key, mcsVersion) ?? Promise.resolve(), { concurrency: options.workers ?? 8, logger });
+    const feed = new RouterFeed(paths, (s) => controller?.onSnapshot(s), logger);
+    const siteSync = new SiteConfigSync(paths, () => controller?.desiredSite() ?? { exports: [], namespaces: [], affinities: new Map() }, logger);
+    const elector = new LeaseElector(rest, {
+      namespace: options.namespace,
+      name: LEASE_NAME,
+      leaseDurationSeconds: options.leaseDurationSeconds ?? 15,
+      retryPeriodMs: Math.max(200, Math.min(2_000, ((options.leaseDurationSeconds ?? 15) * 1000) / 5)),
+      onStartedLeading: () => controller?.lead(),
+      onStoppedLeading: () => siteSync.disable(),
+      logger,
+    });
+    controller = new KubeController(paths, site.id, rest, caches, feed, queue, siteSync, elector, logger);
+    await caches.start();
+    feed.start();
+    elector.start();
+    logger.info({ site: site.id, server: rest.server, mcsVersion, namespace: options.namespace }, 'kube controller started');
+    return controller;
+  }
+
+  get isLeader(): boolean {
+    return this.elector.isLeader;
+  }
+
+  /** Resolves when no reconcile is queued or running and site.yaml holds the latest desired state. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.siteSync.settled();
+  }
+
+  async stop(): Promise<void> {
+    this.queue.close();
+    this.siteSync.disable();
+    await this.elector.stop();
+    await this.feed.stop();
+    await this.caches.stop();
+    this.rest.close();
+    this.logger.info('kube controller stopped');
+  }
+
+  private lead(): void {
+    this.siteSync.enable();
+    this.resyncAll();
+  }
+
+  /** Every key the controller is responsible for, queued again (after leadership or a reconnect). */
+  private resyncAll(): void {
+    this.siteSync.schedule();
+    for (const se of this.caches.serviceExports.list()) this.queue.add(`export/${se.metadata.namespace ?? ''}/${se.metadata.name}`);
+    for (const si of this.caches.serviceImports.list()) this.queue.add(`import/${si.metadata.namespace ?? ''}/${si.metadata.name}`);
+    for (const view of this.feed.latest?.services ?? []) this.queueService(view.namespace, view.name);
+    for (const slice of this.caches.slices.list()) {
+      const labels = slice.metadata.labels ?? {};
+      if (labels[GLOBAL_SLICE_LABEL] === 'true') this.queue.add(`global/${slice.metadata.namespace ?? ''}/${labels[ImportLabel.kubeServiceName] ?? ''}`);
+    }
+    for (const secret of [...this.caches.tokenRequests.list(), ...this.caches.linkTokens.list()]) this.queue.add(`secret/${secret.metadata.name}`);
+  }
+
+  private queueService(namespace: string, name: string): void {
+    this.queue.add(`import/${namespace}/${name}`);
+    this.queue.add(`global/${namespace}/${name}`);
+    this.queue.add(`export/${namespace}/${name}`);
+  }
+
+  private onSnapshot(snapshot: ServicesSnapshot): void {
+    const seen = new Set<string>();
+    for (const view of snapshot.services) {
+      const key = `${view.namespace}/${view.name}`;
+      seen.add(key);
+      const text = JSON.stringify(view);
+      if (this.views.get(key)?.text === text) continue;
+      this.views.set(key, { view, text });
+      this.queueService(view.namespace, view.name);
+    }
+    for (const key of [...this.views.keys()]) {
+      if (seen.has(key)) continue;
+      this.views.delete(key);
+      const [namespace = '', name = ''] = key.split('/');
+      this.queueService(namespace, name);
+    }
+    this.siteSync.schedule();
+  }
+
+  private onNamespace(name: string, addedOrDeleted: boolean): void {
+    this.siteSync.schedule();
+    if (!addedOrDeleted) return;
+    for (const view of this.feed.latest?.services ?? []) if (view.namespace === name) this.queueService(view.namespace, view.name);
+  }
+
+  private onService(namespace: string, name: string, labels: Record<string, string> | undefined): void {
+    const owner = labels?.[ImportLabel.serviceName];
+    if (labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER && owner !== undefined) {
+      this.queue.add(`import/${namespace}/${owner}`);
+      return;
+    }
+    this.queue.add(`global/${namespace}/${name}`);
+    this.onServiceExport(namespace, name);
+  }
+
+  private onSlice(namespace: string, labels: Record<string, string>, exportKey: string | undefined): void {
+    if (labels[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER) {
+      if (labels[GLOBAL_SLICE_LABEL] === 'true') this.queue.add(`global/${namespace}/${labels[ImportLabel.kubeServiceName] ?? ''}`);
+      else if (labels[ImportLabel.serviceName] !== undefined) this.queue.add(`import/${namespace}/${labels[ImportLabel.serviceName]}`);
+      return;
+    }
+    const service = exportKey?.split('/')[1];
+    if (service !== undefined) this.onServiceExport(namespace, service);
+  }
+
+  private onServiceExport(namespace: string, name: string): void {
+    this.queue.add(`export/${namespace}/${name}`);
+    if (this.caches.serviceExports.get(name, namespace) !== undefined || this.exportedHere(namespace, name)) this.siteSync.schedule();
+  }
+
+  /** Whether the router still advertises an export of ours for this service (so its removal must be written). */
+  private exportedHere(namespace: string, name: string): boolean {
+    return this.view(namespace, name)?.sites.includes(this.siteId) === true;
+  }
+
+  private view(namespace: string, name: string): ServiceView | undefined {
+    return this.views.get(`${namespace}/${name}`)?.view;
+  }
+
+  /** site.yaml as the cluster says it should be: computed whole from the caches each time (level-triggered). */
+  private desiredSite(): SiteDesired {
+    const exports = this.caches.serviceExports.list().flatMap((se) => {
+      const namespace = se.metadata.namespace ?? '';
+      if (se.metadata.deletionTimestamp !== undefined) return [];
+      return planExport(se, this.caches.services.get(se.metadata.name, namespace), this.caches.sliceIndex.of(namespace, se.metadata.name)).entries;
+    });
+    const namespaces = this.caches.namespaces.list().filter((ns) => ns.metadata.deletionTimestamp === undefined).map((ns) => ns.metadata.name);
+    const affinities = new Map<string, Affinity>();
+    for (const view of this.feed.latest?.services ?? []) {
+      const settings = globalSettingsOf(view.annotations);
+      if (settings.global) affinities.set(`${view.namespace}/${view.name}`, settings.affinity);
+    }
+    return { exports, namespaces, affinities };
+  }
+
+  private importContext(mcsVersion: string): ImportContext {
+    return {
+      rest: this.rest,
+      siteId: this.siteId,
+      mcsVersion,
+      view: (ns, name) => this.view(ns, name),
+      namespaceExists: (ns) => this.caches.namespaceExists(ns),
+      serviceImports: this.caches.serviceImports,
+      services: this.caches.services,
+      slices: this.caches.slices,
+    };
+  }
+
+  /** One reconcile, dispatched on the key's kind; followers only watch. */
+  private async work(key: string, mcsVersion: string): Promise<void> {
+    if (!this.elector.isLeader) return;
+    const [kind = '', a = '', b = ''] = key.split('/');
+    switch (kind) {
+      case 'export':
+        return reconcileExportStatus(
+          {
+            rest: this.rest,
+            siteId: this.siteId,
+            mcsVersion,
+            serviceExport: (ns, name) => this.caches.serviceExports.get(name, ns),
+            service: (ns, name) => this.caches.services.get(name, ns),
+            slices: (ns, name) => this.caches.sliceIndex.of(ns, name),
+            view: (ns, name) => this.view(ns, name),
+          },
+          a,
+          b,
+        );
+      case 'import':
+        // Before the first snapshot from the router nothing is known to be imported: deleting would be wrong.
+        if (this.feed.latest === undefined) return;
+        return reconcileImport(this.importContext(mcsVersion), a, b);
+      case 'global':
+        if (this.feed.latest === undefined) return;
+        return reconcileGlobal(this.importContext(mcsVersion), a, b);
+      case 'secret': {
+        const named = (s: { metadata: { name: string } }): boolean => s.metadata.name === a;
+        const secret = this.caches.tokenRequests.list().find(named) ?? this.caches.linkTokens.list().find(named);
+        if (secret !== undefined) await reconcileLinkSecret(this.rest, this.paths, secret, this.logger);
+        return;
+      }
+      default:
+        this.logger.warn({ key }, 'unknown work key');
+    }
+  }
+}
+
+async function assertNamespace(rest: KubeRest, namespace: string): Promise<void> {
+  if ((await rest.get(objectPath(Resources.namespaces, namespace))) !== undefined) return;
+  throw new CausewayError(ErrorCode.InputInvalid, `--namespace: namespace "${namespace}" does not exist in the cluster`, {
+    hint: `create it (kubectl create namespace ${namespace}) or pass the namespace the controller runs in`,
+  });
+}
