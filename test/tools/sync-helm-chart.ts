@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEPLOY_DIR } from '../../src/kube/install/index.js';
@@ -44,6 +44,7 @@ export async function presentChartFiles(chartDir = CHART_DIR): Promise<Map<strin
 async function sync(): Promise<void> {
   const wanted = await generatedChartFiles();
   for (const stale of (await presentChartFiles()).keys()) if (!wanted.has(stale)) await rm(join(CHART_DIR, stale));
+  await mkdir(join(CHART_DIR, 'crds'), { recursive: true });
   for (const [path, text] of wanted) await writeFile(join(CHART_DIR, path), text);
   process.stdout.write(`wrote ${wanted.size} file(s) under ${CHART_DIR}\n`);
 }
