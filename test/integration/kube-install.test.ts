@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Namespace, V1Secret, V1Service } from '@kubernetes/client-node';
 import { parseAllDocuments, stringify } from 'yaml';
 import { parseSiteConfig } from '../../src/config/index.js';
+import { CLI_ENTRY, stopChild } from '../../src/demo/index.js';
 import { runCli, type CliResult } from '../support/cli-runner.js';
 import { startKubeCluster, type KubeCluster } from '../support/kube-cluster.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';
@@ -61,6 +63,11 @@ describe('causeway kube install / uninstall / dns on real API servers', () => {
     assert.equal(result.code, 0, `causeway kube ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     return result;
   };
+  const ok2 = async (args: string[]): Promise<CliResult> => {
+    const result = await runCli(args);
+    assert.equal(result.code, 0, `causeway ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return result;
+  };
   const install = (context: string, site: string, extra: string[] = []): Promise<CliResult> =>
     ok(['install', '--context', context, '--site', site, '--zone', `${site}-a`, '--region', site, '--output', 'json', ...extra]);
 
@@ -102,7 +109,7 @@ describe('causeway kube install / uninstall / dns on real API servers', () => {
     assert.equal(property?.spec?.value, 'us-east');
     assert.ok(await eastApi.get('v1', 'ServiceAccount', 'causeway', NS));
     const deployment = await eastApi.get<V1Deployment>('apps/v1', 'Deployment', 'causeway', NS);
-    assert.deepEqual(deployment?.spec?.template.spec?.containers.map((c) => c.name), ['router', 'controller']);
+    assert.deepEqual(deployment?.spec?.template.spec?.containers.map((c) => c.name), ['router', 'controller', 'site-saver']);
     assert.equal(deployment?.spec?.template.spec?.serviceAccountName, 'causeway');
     assert.equal(deployment?.spec?.template.spec?.volumes?.find((v) => v.name === 'site-secret')?.secret?.secretName, 'causeway-site');
     const link = await eastApi.get<V1Service>('v1', 'Service', 'causeway-link', NS);
@@ -201,6 +208,43 @@ describe('causeway kube install / uninstall / dns on real API servers', () => {
     assert.match(result.stderr, /context east: no link token was issued for eu-west within 2s/);
     assert.match(result.stderr, /controller running in east/);
     assert.equal(await eastApi.get('v1', 'Secret', 'causeway-token-request-eu-west', NS), undefined);
+  });
+
+  it('save-site writes a changed site directory back to Secret causeway-site, and refuses another site\'s directory', async () => {
+    // As the pod's init container does: the site directory restored from the Secret.
+    const dir = join(scratch, 'restored');
+    await mkdir(dir, { recursive: true });
+    const before = await eastApi.get<V1Secret>('v1', 'Secret', 'causeway-site', NS);
+    for (const [name, value] of Object.entries(before?.data ?? {})) await writeFile(join(dir, name), Buffer.from(value, 'base64'), { mode: 0o600 });
+
+    const saver = spawn(process.execPath, [CLI_ENTRY, 'kube', 'save-site', '--dir', dir, '--context', 'east', '--kubeconfig', kubeconfig, '--interval', '1s'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    saver.stdout.on('data', (c: Buffer) => (log += c.toString()));
+    saver.stderr.on('data', (c: Buffer) => (log += c.toString()));
+    try {
+      await sleep(2_500);
+      assert.equal((await eastApi.get<V1Secret>('v1', 'Secret', 'causeway-site', NS))?.metadata?.resourceVersion, before?.metadata?.resourceVersion, `an unchanged directory was written: ${log}`);
+      await ok2(['namespace', 'add', 'shop', '--dir', dir]);
+      const saved = await eventually(async () => {
+        const secret = await eastApi.get<V1Secret>('v1', 'Secret', 'causeway-site', NS);
+        return parseSiteConfig(Buffer.from(secret?.data?.['site.yaml'] ?? '', 'base64').toString()).namespaces.includes('shop');
+      }, 10_000);
+      assert.ok(saved, `the change never reached the Secret: ${log}`);
+      assert.match(log, /site files saved to Secret/);
+      assert.equal((await eastApi.get<V1Secret>('v1', 'Secret', 'causeway-site', NS))?.data?.['site.key'], before?.data?.['site.key']);
+    } finally {
+      await stopChild(saver);
+    }
+
+    const other = join(scratch, 'other-site');
+    await ok2(['site', 'init', '--id', 'elsewhere', '--dir', other, '--listen', '127.0.0.1:0']);
+    const current = await eastApi.get<V1Secret>('v1', 'Secret', 'causeway-site', NS);
+    const refused = await runCli(['kube', 'save-site', '--dir', other, '--context', 'east', '--kubeconfig', kubeconfig, '--once']);
+    assert.equal(refused.code, 4, refused.stderr);
+    assert.match(refused.stderr, /holds site elsewhere, but Secret causeway-system\/causeway-site is site us-east/);
+    assert.equal((await eastApi.get<V1Secret>('v1', 'Secret', 'causeway-site', NS))?.metadata?.resourceVersion, current?.metadata?.resourceVersion);
+    const unchanged = await runCli(['kube', 'save-site', '--dir', dir, '--context', 'east', '--kubeconfig', kubeconfig, '--once']);
+    assert.equal(unchanged.stdout.trim(), 'unchanged', unchanged.stderr);
   });
 
   it('uninstall removes what install made, keeps user ServiceExports and the CRDs; --purge removes those too', async () => {

@@ -10,3 +10,4 @@ export { customiseManifests, inApplyOrder, type LinkServiceType, type ManifestSe
 export { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from './install-defaults.js';
 export { SITE_SECRET, SITE_FILES, readSiteFiles, siteFilesOf, siteSecret, type SiteFiles } from './site-secret.js';
 export { CAUSEWAY_LABELS, MANAGED_BY_SELECTOR } from './install-labels.js';
+export { keepSiteSaved, saveSiteOnce, type SiteSaverOptions } from './site-saver.js';

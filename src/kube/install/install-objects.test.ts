@@ -21,10 +21,12 @@ describe('customiseManifests on the shipped deploy/manifests', () => {
     const deployment = byKindName(out, 'Deployment', 'causeway') as V1Deployment;
     const pod = deployment.spec?.template;
     const containers = [...(pod?.spec?.initContainers ?? []), ...(pod?.spec?.containers ?? [])];
-    assert.equal(containers.length, 3);
+    assert.deepEqual(containers.map((c) => c.name), ['site-files', 'router', 'controller', 'site-saver']);
     for (const c of containers) assert.equal(c.image, 'registry.example/causeway:1.2.3');
-    const controller = pod?.spec?.containers.find((c) => c.name === 'controller');
-    assert.deepEqual(controller?.args?.slice(controller.args.indexOf('--namespace')), ['--namespace', 'mesh']);
+    for (const name of ['controller', 'site-saver']) {
+      const container = pod?.spec?.containers.find((c) => c.name === name);
+      assert.deepEqual(container?.args?.slice(container.args.indexOf('--namespace')), ['--namespace', 'mesh'], name);
+    }
     assert.equal(pod?.metadata?.annotations?.['causeway.io/site-checksum'], 'abc');
     for (const o of out) assert.equal(o.metadata?.labels?.['app.kubernetes.io/managed-by'], 'causeway');
     // The shipped objects themselves are untouched (dry-run and install share them).

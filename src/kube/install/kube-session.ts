@@ -2,9 +2,12 @@ import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesL
 import { loadKubeConfig } from '../index.js';
 import { apiStatus, kubeApiError } from './kube-api-error.js';
 
-/** Which cluster to talk to: a context of a kubeconfig (default: $KUBECONFIG or ~/.kube/config). */
+/**
+ * Which cluster to talk to: a context of a kubeconfig (default: $KUBECONFIG or ~/.kube/config);
+ * without a context, the kubeconfig's current one, or the pod's own credentials inside a cluster.
+ */
 export interface KubeTarget {
-  context: string;
+  context?: string;
   kubeconfig?: string;
 }
 
@@ -32,7 +35,8 @@ export class KubeSession {
 
   /** Loads the kubeconfig and selects the context (the controller's loader: unknown contexts are bad input). */
   static open(target: KubeTarget): KubeSession {
-    return new KubeSession(target.context, loadKubeConfig(target));
+    const config = loadKubeConfig(target);
+    return new KubeSession(target.context ?? config.getCurrentContext(), config);
   }
 
   /** The object, or undefined when it (or its kind) does not exist. */

@@ -23,8 +23,16 @@ export interface UninstallReport {
   namespaceDeleted: boolean;
 }
 
-/** The controller's derived Services and EndpointSlices (imports and global-service slices) carry this. */
-const CONTROLLER_SELECTOR = `${ImportLabel.managedBy}=${MANAGED_BY_CONTROLLER}`;
+/**
+ * The controller's derived Services and EndpointSlices (imports and global-service slices) carry
+ * the managed-by label with the controller's value. Selected by the key and matched here, so the
+ * value need not be one a label selector accepts.
+ */
+async function controllerMade(session: KubeSession, apiVersion: string, kind: string): Promise<KubernetesObject[]> {
+  const all = await session.list(apiVersion, kind, { labelSelector: ImportLabel.managedBy });
+  // Items of a list carry no apiVersion or kind of their own.
+  return all.filter((o) => o.metadata?.labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER).map((o) => ({ ...o, apiVersion, kind }));
+}
 
 /**
  * Removes what Causeway created, newest first: the pod and Services, the site Secret, link
@@ -65,8 +73,7 @@ export async function uninstallSite(options: UninstallOptions): Promise<Uninstal
  * uninstall must not depend on one running.
  */
 async function removeImports(session: KubeSession, remove: (o: KubernetesObject) => Promise<void>): Promise<void> {
-  // Items of a list carry no apiVersion or kind of their own.
-  const derived = (await session.list('v1', 'Service', { labelSelector: CONTROLLER_SELECTOR })).map((s) => ({ ...s, apiVersion: 'v1', kind: 'Service' }));
+  const derived = await controllerMade(session, 'v1', 'Service');
   const derivedNames = new Set(derived.map((s) => `${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`));
   for (const version of ['v1beta1', 'v1alpha1']) {
     for (const imported of await session.list(`multicluster.x-k8s.io/${version}`, 'ServiceImport')) {
@@ -77,9 +84,7 @@ async function removeImports(session: KubeSession, remove: (o: KubernetesObject)
     }
   }
   for (const service of derived) await remove(service);
-  for (const slice of await session.list('discovery.k8s.io/v1', 'EndpointSlice', { labelSelector: CONTROLLER_SELECTOR })) {
-    await remove({ ...slice, apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' });
-  }
+  for (const slice of await controllerMade(session, 'discovery.k8s.io/v1', 'EndpointSlice')) await remove(slice);
 }
 
 /** A namespace already Terminating is on its way out: deleting it again would report it twice. */
