@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { V1Secret } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import { CLI_ENTRY, startRouterProcess, stopChild, type RouterProcess } from '../../src/demo/index.js';
 import type { StatusReport } from '../../src/router/index.js';
 import { runCli, type CliResult } from '../support/cli-runner.js';
@@ -98,5 +98,30 @@ describe('causeway kube link: token exchange through two real API servers', () =
     assert.match(result.stderr, /eu-west \(context west\) could not link to ap-north: /);
     const northApi = new KubeReader(kubeconfig, 'north');
     assert.equal(await northApi.get('v1', 'Secret', 'causeway-token-request-eu-west', NS), undefined, 'request Secret left behind');
+  });
+  it('a ServiceExport in east becomes a ServiceImport in west; uninstall of west removes the import', async () => {
+    const euWest = sites.get('eu-west');
+    assert.ok(euWest, 'the link test runs first');
+    const eastApi = new KubeReader(kubeconfig, 'east');
+    const westApi = new KubeReader(kubeconfig, 'west');
+    await eastApi.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    await westApi.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    // No kubelet runs here, so the Service has no endpoints: KEP-1645 still exports (and imports) it.
+    await eastApi.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } });
+    await eastApi.create({ apiVersion: 'multicluster.x-k8s.io/v1alpha1', kind: 'ServiceExport', metadata: { name: 'web', namespace: 'shop' } });
+
+    await waitForStatus(euWest, (st) => st.services.some((x) => x.dnsName === 'web.shop.svc.clusterset.local'), 30_000);
+    let imported: KubernetesObject | undefined;
+    for (const deadline = Date.now() + 20_000; imported === undefined && Date.now() < deadline; await sleep(200)) {
+      imported = await westApi.get('multicluster.x-k8s.io/v1beta1', 'ServiceImport', 'web', 'shop');
+    }
+    assert.ok(imported, `no ServiceImport in west: ${await readFile(join(euWest.dir, 'controller.log'), 'utf8')}`);
+
+    await Promise.all([stopChild(euWest.controller), euWest.router.stop()]);
+    sites.delete('eu-west');
+    const removed = await kube(['uninstall', '--context', 'west', '--output', 'json']);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.ok((JSON.parse(removed.stdout) as { removed: string[] }).removed.includes('ServiceImport shop/web'), removed.stdout);
+    assert.equal(await westApi.get('multicluster.x-k8s.io/v1beta1', 'ServiceImport', 'web', 'shop'), undefined);
   });
 });

@@ -78,13 +78,20 @@ async function removeImports(session: KubeSession, remove: (o: KubernetesObject)
   for (const version of ['v1beta1', 'v1alpha1']) {
     for (const imported of await session.list(`multicluster.x-k8s.io/${version}`, 'ServiceImport')) {
       const derivedName = imported.metadata?.annotations?.[DERIVED_SERVICE_ANNOTATION];
-      if (derivedName !== undefined && derivedNames.has(`${imported.metadata?.namespace ?? ''}/${derivedName}`)) {
-        await remove({ ...imported, apiVersion: `multicluster.x-k8s.io/${version}`, kind: 'ServiceImport' });
-      }
+      const ours = derivedNames.has(`${imported.metadata?.namespace ?? ''}/${derivedName ?? ''}`) || writtenByController(imported);
+      if (derivedName !== undefined && ours) await remove({ ...imported, apiVersion: `multicluster.x-k8s.io/${version}`, kind: 'ServiceImport' });
     }
   }
   for (const service of derived) await remove(service);
   for (const slice of await controllerMade(session, 'discovery.k8s.io/v1', 'EndpointSlice')) await remove(slice);
+}
+
+/** The controller's field manager (its REST client's); the API server records it on every object it writes. */
+const CONTROLLER_FIELD_MANAGER = 'causeway-controller';
+
+/** True when the controller wrote the object: another MCS implementation's imports are left alone. */
+function writtenByController(object: KubernetesObject): boolean {
+  return (object.metadata?.managedFields ?? []).some((f) => f.manager === CONTROLLER_FIELD_MANAGER);
 }
 
 /** A namespace already Terminating is on its way out: deleting it again would report it twice. */
