@@ -31,6 +31,9 @@ export const ErrorCode = {
   KubeApiFailed: 'CW_KUBE_API_FAILED',
   KubeCrdIncompatible: 'CW_KUBE_CRD_INCOMPATIBLE',
   KubeClusterIdMismatch: 'CW_KUBE_CLUSTER_ID_MISMATCH',
+  KubeNotInstalled: 'CW_KUBE_NOT_INSTALLED',
+  KubeSiteMismatch: 'CW_KUBE_SITE_MISMATCH',
+  KubeCorednsMissing: 'CW_KUBE_COREDNS_MISSING',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
