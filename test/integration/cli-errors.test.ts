@@ -34,6 +34,8 @@ const COMMANDS = [
   ['lease', 'release'],
   ['lease', 'list'],
   ['lease', 'watch'],
+  ['kube'],
+  ['kube', 'controller'],
   ['demo'],
 ];
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the MCS API checks (test/conformance/) and prints which cases pass, fail or are skipped.
+# Runs the MCS API checks (conformance/) and prints which cases pass, fail or are skipped.
 #
 #   bash test/tools/run-mcs-conformance.sh                                  # own clusters (root)
 #   bash test/tools/run-mcs-conformance.sh --kubeconfig K --contexts a,b    # existing clusters
@@ -29,4 +29,4 @@ if [[ " $* " != *" --contexts "* ]]; then
   bash test/tools/build-kube-tools.sh >&2
 fi
 npm run build --silent
-exec node dist/test/conformance/mcs-conformance.js "$@"
+exec node dist/conformance/mcs-conformance.js "$@"

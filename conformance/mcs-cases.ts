@@ -35,9 +35,18 @@ function lacksEntries(actual: Record<string, string> | undefined, unexpected: Re
   for (const [key, value] of Object.entries(unexpected)) assert.notEqual(actual?.[key], value, `${what} carries ${key}=${value}`);
 }
 
-async function exportHello(driver: McsCaseDriver, spec: Partial<NonNullable<ReturnType<typeof helloService>['spec']>> = {}, exportSpec: McsObject['spec'] = {}): Promise<void> {
+async function exportHello(driver: McsCaseDriver, spec: Parameters<typeof helloService>[0] = {}, exportSpec: McsObject['spec'] = {}): Promise<void> {
   await driver.deploy(0, helloService(spec));
   await driver.export(0, exportSpec);
+}
+
+/** Export → a Valid export and an import of `type` in every cluster; unexport → no import anywhere. */
+async function importLifecycle(driver: McsCaseDriver, spec: Parameters<typeof helloService>[0], type: string): Promise<void> {
+  await exportHello(driver, spec);
+  await driver.awaitExportCondition(0, 'Valid', 'True');
+  for (const index of driver.clusters.keys()) await driver.awaitImport(index, (si) => assert.equal(si.spec?.type, type));
+  await driver.unexport(0);
+  for (const index of driver.clusters.keys()) await driver.awaitNoImport(index);
 }
 
 /** Every case, in the order they run; the API-level ones first. */
@@ -47,13 +56,7 @@ export const mcsCases: readonly McsCase[] = [
     title: 'Exporting a ClusterIP Service creates a ClusterSetIP ServiceImport in every cluster; unexporting deletes it',
     requirement: 'Required',
     clusters: 1,
-    run: async (driver) => {
-      await exportHello(driver);
-      await driver.awaitExportCondition(0, 'Valid', 'True');
-      for (const index of driver.clusters.keys()) await driver.awaitImport(index, (si) => assert.equal(si.spec?.type, 'ClusterSetIP'));
-      await driver.unexport(0);
-      for (const index of driver.clusters.keys()) await driver.awaitNoImport(index);
-    },
+    run: (driver) => importLifecycle(driver, {}, 'ClusterSetIP'),
   },
   {
     id: 'session-affinity',
@@ -113,12 +116,7 @@ export const mcsCases: readonly McsCase[] = [
     title: 'Exporting a headless Service creates a Headless ServiceImport in every cluster; unexporting deletes it',
     requirement: 'Required',
     clusters: 1,
-    run: async (driver) => {
-      await exportHello(driver, { clusterIP: 'None' });
-      for (const index of driver.clusters.keys()) await driver.awaitImport(index, (si) => assert.equal(si.spec?.type, 'Headless'));
-      await driver.unexport(0);
-      for (const index of driver.clusters.keys()) await driver.awaitNoImport(index);
-    },
+    run: (driver) => importLifecycle(driver, { clusterIP: 'None' }, 'Headless'),
   },
   {
     id: 'headless-no-ip',

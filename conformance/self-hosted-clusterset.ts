@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { KubeClusterset } from '../support/kube-clusterset.js';
-import { writeKubeconfig } from '../support/kubeconfig.js';
+import { KubeClusterset } from '../test/support/kube-clusterset.js';
+import { writeKubeconfig } from '../test/support/kubeconfig.js';
 
 /** A clusterset the checks start themselves: what they need to know of it, and how to end it. */
 export interface SelfHostedClusterset {

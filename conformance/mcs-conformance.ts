@@ -2,8 +2,8 @@
  * Checks the Kubernetes Multi-Cluster Services rules (KEP-1645, the cases of the MCS conformance
  * suite) against live clusters, and prints which pass, fail or are skipped.
  *
- *   node dist/test/conformance/mcs-conformance.js --kubeconfig K --contexts east,west
- *   node dist/test/conformance/mcs-conformance.js            # starts its own two clusters (root)
+ *   node dist/conformance/mcs-conformance.js --kubeconfig K --contexts east,west
+ *   node dist/conformance/mcs-conformance.js            # starts its own two clusters (root)
  *
  * Options: --focus RE / --skip RE (case ids), --report FILE (JSON). Exit 0 when nothing failed,
  * 1 when a case failed, 2 on bad arguments.
