@@ -150,11 +150,14 @@ export class KubeController {
       this.views.set(key, { view, text });
       this.queueService(view.namespace, view.name);
     }
-    for (const key of [...this.views.keys()]) {
+    const unreachable = new Set(snapshot.unreachable);
+    for (const [key, { view }] of [...this.views.entries()]) {
       if (seen.has(key)) continue;
+      // Its exporters are only out of reach (a partition, a stalled router): keep the import as it
+      // is until they return or the router forgets them, instead of deleting it cluster-wide.
+      if (view.sites.length > 0 && view.sites.every((site) => unreachable.has(site))) continue;
       this.views.delete(key);
-      const [namespace = '', name = ''] = key.split('/');
-      this.queueService(namespace, name);
+      this.queueService(view.namespace, view.name);
     }
     this.siteSync.schedule();
   }

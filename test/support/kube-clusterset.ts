@@ -11,6 +11,7 @@ import { KubeRest, Resources, collectionPath, loadKubeConfig, objectPath, servic
 import { ClustersetFixture } from './clusterset-fixture.js';
 import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
 import { KubeLabNetwork } from './kube-lab-network.js';
+import { freePort } from './tcp-probes.js';
 
 export const CONTROLLER_NAMESPACE = 'causeway-system';
 
@@ -36,9 +37,11 @@ export class KubeClusterset {
       clusters.forEach((c, i) => set.clusters.set(names[i] ?? '', c));
       await set.fx.initClusterset(names);
       for (const [i, name] of names.entries()) {
+        // A fixed link port, so a restarted router is where its peers' link configs say it is.
+        const linkPort = await freePort();
         // Node-network addresses: links and virtual IPs in the lab's range (the API refuses loopback endpoints).
         await editSiteConfig(sitePaths(set.fx.dir(name)), (config) => {
-          config.link.listen = `${set.lab.prefix}.0.${i + 1}:0`;
+          config.link.listen = `${set.lab.prefix}.0.${i + 1}:${linkPort}`;
           config.services.addressPool = pools(set.lab.prefix, i);
         });
         await set.startRouter(name);
