@@ -96,6 +96,8 @@ export class KubeClusterset {
   async startController(name: string, extra: string[] = []): Promise<ChildProcess> {
     const cluster = this.must(name);
     const logPath = join(this.fx.dir(name), 'controller.log');
+    // Replicas share the log file: look only at what this one writes.
+    const offset = (await readFile(logPath, 'utf8').catch(() => '')).length;
     const log = openSync(logPath, 'a');
     const child = spawn(
       process.execPath,
@@ -105,7 +107,7 @@ export class KubeClusterset {
     this.controllers.set(`${name}#${child.pid ?? 0}`, child);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const text = await readFile(logPath, 'utf8').catch(() => '');
+      const text = (await readFile(logPath, 'utf8').catch(() => '')).slice(offset);
       if (text.includes('became leader') || text.includes('kube controller started')) return child;
       if (child.exitCode !== null) break;
       await sleep(50);
