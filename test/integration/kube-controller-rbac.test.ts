@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { Resources, collectionPath, objectPath, serviceExports, serviceImports, type KubeObject, type Secret, type ServiceExport, type ServiceImport } from '../../src/kube/index.js';
+import { KubeApiError, KubeRest, Resources, collectionPath, loadKubeConfig, objectPath, serviceExports, serviceImports, type KubeObject, type Secret, type ServiceExport, type ServiceImport } from '../../src/kube/index.js';
 import { startLabNameServer } from '../support/kube-lab-backend.js';
 import { CONTROLLER_NAMESPACE, KubeClusterset } from '../support/kube-clusterset.js';
 
@@ -29,6 +29,7 @@ function collectionOf(object: KubeObject): string {
 describe('kube controller with only the permissions of deploy/rbac (impersonating its ServiceAccount)', () => {
   let set: KubeClusterset;
   const backends: ChildProcess[] = [];
+  let limitedPath = '';
 
   before(async () => {
     set = await KubeClusterset.create(['east', 'west']);
@@ -44,6 +45,7 @@ describe('kube controller with only the permissions of deploy/rbac (impersonatin
     for (const user of kubeconfig.users) user.user['as'] = SERVICE_ACCOUNT;
     const limited = join(set.fx.root, 'west-limited.kubeconfig');
     await writeFile(limited, stringify(kubeconfig), { mode: 0o600 });
+    limitedPath = limited;
     await set.startController('east');
     await set.startController('west', ['--kubeconfig', limited]);
   });
@@ -51,6 +53,15 @@ describe('kube controller with only the permissions of deploy/rbac (impersonatin
   after(async () => {
     await set?.close();
     for (const b of backends) b.kill();
+  });
+
+  it('the limited kubeconfig really is limited: Secrets outside the controller namespace are forbidden', async () => {
+    const limited = new KubeRest(loadKubeConfig({ kubeconfig: limitedPath }));
+    try {
+      await assert.rejects(limited.list(collectionPath(Resources.secrets, 'shop')), (err: unknown) => err instanceof KubeApiError && err.status === 403);
+    } finally {
+      limited.close();
+    }
   });
 
   it('imports, exports with status, and answers a token request', async () => {
