@@ -9,7 +9,7 @@ export { ClusterPropertyName, ensureClusterProperties } from './crds/cluster-pro
 export { planExport, type ExportPlan } from './export/export-entries.js';
 export { exportConditions, stampConditions, sameConditions } from './export/export-conditions.js';
 export { GlobalAnnotation, globalSettingsOf, globalAnnotations, type Affinity, type GlobalSettings } from './export/global-annotations.js';
-export { managedStateOf, type SiteDesired } from './export/site-config-sync.js';
+export { managedStateOf, type SiteDesired } from './export/managed-state-sync.js';
 export { derivedServiceName, importSliceName, globalSliceName } from './import/derived-names.js';
 export { desiredServiceImport, desiredDerivedService, desiredImportSlices, importStatus, upToDate } from './import/import-objects.js';
 export { desiredGlobalSlice } from './import/global-slice.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ExportConfig, ManagedState, PolicyConfig, SiteConfig, mergeManagedState } from '../config/index.js';
-import { managedStateOf } from './export/site-config-sync.js';
+import { managedStateOf } from './export/managed-state-sync.js';
 import { leaseStep, microTime } from './leader/lease-decision.js';
 import { secretAction } from './link-exchange/link-secrets.js';
 import { pickServedVersion } from './crds/crd-installer.js';

@@ -51,7 +51,15 @@ export class Router {
   private importsChain: Promise<void> = Promise.resolve();
   readonly directory: ServiceDirectory;
   /** Clusterset changes as they land here (after virtual IPs are assigned), for `/v1/services?watch=1`. */
-  readonly servicesFeed = new ServicesFeed(() => ({ site: this.config.site.id, services: servicesView(this) }));
+  readonly servicesFeed = new ServicesFeed(() => ({
+    site: this.config.site.id,
+    services: servicesView(this),
+    unreachable: this.lsdb
+      .all()
+      .map((a) => a.origin)
+      .filter((site) => site !== this.config.site.id && !this.lsdb.isReachable(site))
+      .sort(),
+  }));
   readonly mesh: LinkMesh;
   readonly ingress: FlowIngress;
   private readonly egress: FlowEgress;
@@ -67,7 +75,7 @@ export class Router {
     this.directory = new ServiceDirectory(config.site.id);
     this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
     this.lsdb = new LinkStateDb(config.site.id);
-    this.vips = new VipImports(paths.vips, config.services.addressPool, logger);
+    this.vips = new VipImports(paths.vips, config.services.addressPool, logger, config.routing.staleAfterMs);
     this.partition = new PartitionView(config.site.id, paths.members);
     this.mesh = new LinkMesh(
       () => this.config.site,
@@ -338,6 +346,8 @@ export class Router {
     if (expired.length === 0) return;
     this.logger.info({ sites: expired }, 'forgot unreachable sites after the stale-state bound');
     this.refreshCatalog();
+    // Their services left the merge already; watchers learn that they are now gone for good.
+    this.servicesFeed.refresh();
   }
 
   private onStream(peer: string, stream: MuxStream, open: Buffer): void {

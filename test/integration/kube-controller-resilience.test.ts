@@ -98,6 +98,17 @@ describe('kube controller: global services, link Secrets, router and API server 
     assert.equal(await readAll(await importAddress('west', 'shop', 'before')), 'east-before');
   });
 
+  it('exporting router down: imports elsewhere are held while their exporters are unreachable, not deleted', async () => {
+    await importAddress('west', 'shop', 'before');
+    await set.stopRouter('east');
+    await set.fx.waitFor('west', (s) => !s.services.some((x) => x.name === 'before'));
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.ok((await set.rest('west').get(objectPath(serviceImports('v1beta1'), 'before', 'shop'))) !== undefined, 'the import survives a partition shorter than the stale bound');
+    await set.startRouter('east');
+    await set.fx.waitFor('west', (s) => s.services.some((x) => x.name === 'before' && x.vip !== null));
+    assert.equal(await readAll(await importAddress('west', 'shop', 'before')), 'east-before');
+  });
+
   it('API server restart: the controller resumes its watches and keeps reconciling', async () => {
     await set.clusters.get('west')?.restart();
     await exportService('east', 'shop', 'after', 88, 'east-after');

@@ -11,6 +11,7 @@ import { KubeRest, Resources, collectionPath, loadKubeConfig, objectPath, servic
 import { ClustersetFixture } from './clusterset-fixture.js';
 import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
 import { KubeLabNetwork } from './kube-lab-network.js';
+import { freePort } from './tcp-probes.js';
 
 export const CONTROLLER_NAMESPACE = 'causeway-system';
 
@@ -36,9 +37,11 @@ export class KubeClusterset {
       clusters.forEach((c, i) => set.clusters.set(names[i] ?? '', c));
       await set.fx.initClusterset(names);
       for (const [i, name] of names.entries()) {
+        // A fixed link port, so a restarted router is where its peers' link configs say it is.
+        const linkPort = await freePort();
         // Node-network addresses: links and virtual IPs in the lab's range (the API refuses loopback endpoints).
         await editSiteConfig(sitePaths(set.fx.dir(name)), (config) => {
-          config.link.listen = `${set.lab.prefix}.0.${i + 1}:0`;
+          config.link.listen = `${set.lab.prefix}.0.${i + 1}:${linkPort}`;
           config.services.addressPool = pools(set.lab.prefix, i);
         });
         await set.startRouter(name);
@@ -93,6 +96,8 @@ export class KubeClusterset {
   async startController(name: string, extra: string[] = []): Promise<ChildProcess> {
     const cluster = this.must(name);
     const logPath = join(this.fx.dir(name), 'controller.log');
+    // Replicas share the log file: look only at what this one writes.
+    const offset = (await readFile(logPath, 'utf8').catch(() => '')).length;
     const log = openSync(logPath, 'a');
     const child = spawn(
       process.execPath,
@@ -102,7 +107,7 @@ export class KubeClusterset {
     this.controllers.set(`${name}#${child.pid ?? 0}`, child);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const text = await readFile(logPath, 'utf8').catch(() => '');
+      const text = (await readFile(logPath, 'utf8').catch(() => '')).slice(offset);
       if (text.includes('became leader') || text.includes('kube controller started')) return child;
       if (child.exitCode !== null) break;
       await sleep(50);

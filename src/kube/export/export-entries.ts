@@ -3,7 +3,7 @@ import { exportTypeOf, type Condition as McsCondition, type KubeServiceType } fr
 import type { EndpointSlice, EndpointSliceEndpoint, Service, ServiceExport, ServicePortSpec } from '../client/kube-objects.js';
 import { globalAnnotations, globalSettingsOf } from './global-annotations.js';
 
-/** What one ServiceExport becomes in site.yaml, and whether it is valid at all. */
+/** What one ServiceExport becomes among the site's exports, and whether it is valid at all. */
 export interface ExportPlan {
   valid: McsCondition;
   entries: ExportConfig[];

@@ -32,7 +32,7 @@ export function managedStateOf(desired: SiteDesired): ManagedStateInput {
  * next one, and a state equal to the one on disk is not written (the router reloads only for
  * real changes). site.yaml, what a person wrote, is never touched.
  */
-export class SiteConfigSync {
+export class ManagedStateSync {
   private enabled = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
