@@ -34,6 +34,13 @@ const COMMANDS = [
   ['lease', 'release'],
   ['lease', 'list'],
   ['lease', 'watch'],
+  ['kube'],
+  ['kube', 'install'],
+  ['kube', 'uninstall'],
+  ['kube', 'link'],
+  ['kube', 'dns'],
+  ['kube', 'controller'],
+  ['kube', 'save-site'],
   ['demo'],
 ];
 
