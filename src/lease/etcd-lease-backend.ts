@@ -1,6 +1,7 @@
 import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseRecord } from './lease-backend.js';
+import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
 import { StoredLease } from './lease-store-schema.js';
 
@@ -19,9 +20,6 @@ interface Versioned<T> {
   modRevision: string;
 }
 
-// Conflicts only come from other writers of the same name; each lost round re-reads, and a
-// reader that sees a live lease of someone else stops, so this bound is never met in practice.
-const maxCasRounds = 32;
 
 /**
  * Leases in etcd, compare-and-swap on mod revisions. The lease key and its token counter change
@@ -108,13 +106,8 @@ export class EtcdLeaseBackend implements LeaseBackend {
     return { value: token, modRevision: kv.mod_revision };
   }
 
-  /** Runs one read-decide-swap round until it commits or decides; `undefined` means the swap lost. */
   async #withRetries<T>(name: string, round: () => Promise<T | undefined>): Promise<T> {
-    for (let attempt = 0; attempt < maxCasRounds; attempt++) {
-      const result = await this.#call(name, round);
-      if (result !== undefined) return result;
-    }
-    throw new CausewayError(ErrorCode.LeaseContended, `lease ${name} kept changing during ${maxCasRounds} attempts`);
+    return runCompareAndSwapRounds(name, round, (fn) => this.#call(name, fn));
   }
 
   /** Turns client failures into typed errors; our own CausewayErrors pass through untouched. */

@@ -2,3 +2,4 @@ export { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, ty
 export { decideAcquire, isLive, type AcquireDecision } from './lease-decision.js';
 export { EmbeddedLeaseBackend, type EmbeddedLeaseBackendOptions } from './embedded-lease-backend.js';
 export { EtcdLeaseBackend, type EtcdLeaseBackendOptions } from './etcd-lease-backend.js';
+export { KubernetesLeaseBackend, type KubernetesLeaseBackendOptions } from './kubernetes-lease-backend.js';

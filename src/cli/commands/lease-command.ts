@@ -1,28 +1,15 @@
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadSiteConfig, sitePaths } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { EmbeddedLeaseBackend, EtcdLeaseBackend, type LeaseBackend, type LeaseRecord } from '../../lease/index.js';
+import type { LeaseBackend, LeaseRecord } from '../../lease/index.js';
 import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat, table } from '../output.js';
-import { DIR_HELP, intOption, siteDir } from '../options.js';
+import { intOption, siteDir } from '../options.js';
+import { leaseBackendFlags, openLeaseBackend, type LeaseBackendOptions } from './lease-backend-flags.js';
 import { runAction } from '../run-action.js';
 
-interface BackendOptions {
-  dir?: string;
-  etcd?: string;
-  file?: string;
-  output: string;
-}
-
-/** `--etcd` for the distributed backend, else the embedded file (`--file`, default <dir>/leases.json). */
-function openBackend(opts: BackendOptions): LeaseBackend {
-  if (opts.etcd !== undefined) return new EtcdLeaseBackend({ hosts: opts.etcd.split(',') });
-  return new EmbeddedLeaseBackend({ path: opts.file ?? join(sitePaths(siteDir(opts.dir)).dir, 'leases.json') });
-}
-
-async function withBackend<T>(opts: BackendOptions, fn: (backend: LeaseBackend) => Promise<T>): Promise<T> {
-  const backend = openBackend(opts);
+async function withBackend<T>(opts: LeaseBackendOptions, fn: (backend: LeaseBackend) => Promise<T>): Promise<T> {
+  const backend = await openLeaseBackend(opts);
   try {
     return await fn(backend);
   } finally {
@@ -31,7 +18,7 @@ async function withBackend<T>(opts: BackendOptions, fn: (backend: LeaseBackend) 
 }
 
 /** The holder defaults to this site's id, so operators act as their site. */
-async function defaultHolder(opts: BackendOptions & { holder?: string }): Promise<string> {
+async function defaultHolder(opts: LeaseBackendOptions & { holder?: string }): Promise<string> {
   if (opts.holder !== undefined) return opts.holder;
   return (await loadSiteConfig(sitePaths(siteDir(opts.dir)).config)).site.id;
 }
@@ -40,18 +27,25 @@ function describe(lease: LeaseRecord): string {
   return `${lease.name} held by ${lease.holder}, fencing token ${lease.fencingToken}, expires ${new Date(lease.expiresAt).toISOString()}`;
 }
 
-function backendFlags(command: Command): Command {
-  return command
-    .option('--dir <dir>', DIR_HELP)
-    .option('--etcd <urls>', 'use etcd (comma-separated client URLs, e.g. http://10.0.0.5:2379) instead of the embedded file')
-    .option('--file <path>', 'embedded backend file shared by the sites of one host (default: <dir>/leases.json)')
-    .option('--output <format>', 'text or json', 'text');
-}
-
 export function leaseCommand(): Command {
-  const lease = new Command('lease').description('named leases with fencing tokens: one holder at a time, a token that grows on every change of holder');
+  const lease = new Command('lease')
+    .description('named leases with fencing tokens: one holder at a time, a token that grows on every change of holder')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Backends: the embedded file (one host), etcd (--etcd), or Lease objects in a Kubernetes',
+        'coordination cluster (--kubeconfig, --context, --namespace; or --backend kubernetes to use',
+        '$KUBECONFIG or the pod\'s own credentials).',
+        '',
+        'Examples:',
+        '  causeway lease acquire payments-writer --ttl 10s --dir ./eu',
+        '  causeway lease list --etcd http://10.0.0.5:2379',
+        '  causeway lease acquire payments-writer --kubeconfig hub.yaml --context hub --namespace causeway',
+      ].join('\n'),
+    );
 
-  backendFlags(
+  leaseBackendFlags(
     lease
       .command('acquire')
       .description('take (or renew) a lease; exits 4 when another holder has it')
@@ -59,7 +53,7 @@ export function leaseCommand(): Command {
       .option('--holder <id>', 'who holds it (default: this site\'s id)')
       .option('--ttl <duration>', 'how long it lasts without renewal, e.g. 10s', '10s'),
   ).action(
-    runAction(async (name: string, opts: BackendOptions & { holder?: string; ttl: string }) => {
+    runAction(async (name: string, opts: LeaseBackendOptions & { holder?: string; ttl: string }) => {
       const format = outputFormat(opts.output);
       const holder = await defaultHolder(opts);
       const result = await withBackend(opts, (b) => b.acquire(name, holder, parseDuration(opts.ttl)));
@@ -68,14 +62,14 @@ export function leaseCommand(): Command {
     }),
   );
 
-  backendFlags(
+  leaseBackendFlags(
     lease
       .command('release')
       .description('give a lease up (only its holder can)')
       .argument('<name>', 'lease name')
       .option('--holder <id>', 'who holds it (default: this site\'s id)'),
   ).action(
-    runAction(async (name: string, opts: BackendOptions & { holder?: string }) => {
+    runAction(async (name: string, opts: LeaseBackendOptions & { holder?: string }) => {
       const format = outputFormat(opts.output);
       const holder = await defaultHolder(opts);
       const released = await withBackend(opts, (b) => b.release(name, holder));
@@ -84,8 +78,8 @@ export function leaseCommand(): Command {
     }),
   );
 
-  backendFlags(lease.command('list').description('live leases, their holders and fencing tokens')).action(
-    runAction(async (opts: BackendOptions) => {
+  leaseBackendFlags(lease.command('list').description('live leases, their holders and fencing tokens')).action(
+    runAction(async (opts: LeaseBackendOptions) => {
       const format = outputFormat(opts.output);
       const leases = await withBackend(opts, (b) => b.list());
       emit(format, leases, () =>
@@ -94,7 +88,7 @@ export function leaseCommand(): Command {
     }),
   );
 
-  backendFlags(
+  leaseBackendFlags(
     lease
       .command('watch')
       .description('print a line every time a lease changes holder, token or expiry (Ctrl-C stops)')
@@ -102,7 +96,7 @@ export function leaseCommand(): Command {
       .option('--interval <duration>', 'how often to look', '1s')
       .option('--count <n>', 'stop after this many changes', intOption('--count', 1, 1_000_000)),
   ).action(
-    runAction(async (name: string, opts: BackendOptions & { interval: string; count?: number }) => {
+    runAction(async (name: string, opts: LeaseBackendOptions & { interval: string; count?: number }) => {
       const format = outputFormat(opts.output);
       const intervalMs = parseDuration(opts.interval);
       if (intervalMs < 50) throw new CausewayError(ErrorCode.InputInvalid, '--interval: at least 50ms');

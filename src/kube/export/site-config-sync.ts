@@ -1,12 +1,12 @@
-import { PolicyConfig, loadSiteConfig, saveSiteConfig, withSiteLock, type ExportConfig, type SiteConfig, type SitePaths } from '../../config/index.js';
+import { readFile } from 'node:fs/promises';
+import { saveManagedState, withSiteLock, type ExportConfig, type ManagedStateInput, type SitePaths } from '../../config/index.js';
 import type { Logger } from '../../observability/index.js';
 import { noticeRouter } from '../../site/index.js';
 import type { Affinity } from './global-annotations.js';
-import { MANAGED_BY } from './export-entries.js';
 
-/** What the cluster says site.yaml should hold. */
+/** What the cluster says the site should serve. */
 export interface SiteDesired {
-  /** Every export entry the controller owns (ServiceExports mapped); hand-made entries are kept beside them. */
+  /** Every export entry the ServiceExports map to. */
   exports: ExportConfig[];
   /** The cluster's namespaces: in Kubernetes the cluster is the truth of which namespaces exist. */
   namespaces: string[];
@@ -14,29 +14,31 @@ export interface SiteDesired {
   affinities: ReadonlyMap<string, Affinity>;
 }
 
-/** Brings a site config to the desired state in place (pure; exported for tests). */
-export function applySiteDesired(config: SiteConfig, desired: SiteDesired): void {
-  config.exports = [...config.exports.filter((e) => e.managedBy !== MANAGED_BY), ...desired.exports];
-  config.namespaces = [...new Set(desired.namespaces)].sort();
-  for (const [key, affinity] of desired.affinities) {
-    const [namespace = '', service = ''] = key.split('/');
-    const policy = config.policies.find((p) => p.service === service && p.namespace === namespace);
-    if (policy !== undefined) policy.affinity = affinity;
-    else if (affinity !== 'none') config.policies.push(PolicyConfig.parse({ service, namespace, affinity }));
-  }
+/** The site's managed state for a desired state (pure; sorted, so equal states serialize equally). */
+export function managedStateOf(desired: SiteDesired): ManagedStateInput {
+  const policies = [...desired.affinities.entries()]
+    .filter(([, affinity]) => affinity !== 'none')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, affinity]) => {
+      const [namespace = '', service = ''] = key.split('/');
+      return { service, namespace, affinity };
+    });
+  return { exports: desired.exports, namespaces: [...new Set(desired.namespaces)].sort(), policies };
 }
 
 /**
- * Writes the cluster's desired state into site.yaml and tells the router, coalescing bursts: at
- * most one write in flight, changes arriving meanwhile are folded into the next one, and a write
- * that changes nothing is skipped (the router is only reloaded for real changes).
+ * Writes the cluster's desired state into the site's managed.json and tells the router,
+ * coalescing bursts: at most one write in flight, changes arriving meanwhile are folded into the
+ * next one, and a state equal to the one on disk is not written (the router reloads only for
+ * real changes). site.yaml, what a person wrote, is never touched.
  */
 export class SiteConfigSync {
   private enabled = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private again = false;
-  /** Number of site.yaml writes made (each one is a router reload). */
+  private written: string | undefined;
+  /** Number of writes made (each one is a router reload). */
   writes = 0;
 
   constructor(
@@ -81,7 +83,7 @@ export class SiteConfigSync {
     }
     this.writing = this.write()
       .catch((err: unknown) => {
-        this.logger.error({ error: (err as Error).message }, 'cannot update site.yaml; retrying');
+        this.logger.error({ error: (err as Error).message }, 'cannot write the managed state; retrying');
         this.again = true;
       })
       .finally(() => {
@@ -94,18 +96,14 @@ export class SiteConfigSync {
   }
 
   private async write(): Promise<void> {
-    const desired = this.desired();
-    const changed = await withSiteLock(this.paths.lock, async () => {
-      const config = await loadSiteConfig(this.paths.config);
-      const before = JSON.stringify(config);
-      applySiteDesired(config, desired);
-      if (JSON.stringify(config) === before) return false;
-      await saveSiteConfig(this.paths.config, config);
-      return true;
-    });
-    if (!changed) return;
+    const state = managedStateOf(this.desired());
+    const text = JSON.stringify(state);
+    this.written ??= await readFile(this.paths.managed, 'utf8').catch(() => '');
+    if (text === this.written) return;
+    await withSiteLock(this.paths.lock, () => saveManagedState(this.paths.managed, state));
+    this.written = text;
     this.writes++;
     const live = await noticeRouter(this.paths);
-    this.logger.info({ exports: desired.exports.length, namespaces: desired.namespaces.length, routerReloaded: live }, 'site.yaml updated from the cluster');
+    this.logger.info({ exports: state.exports?.length ?? 0, namespaces: state.namespaces?.length ?? 0, routerReloaded: live }, 'managed state updated from the cluster');
   }
 }

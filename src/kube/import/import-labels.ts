@@ -10,7 +10,8 @@ export const ImportLabel = {
   kubeServiceName: 'kubernetes.io/service-name',
 } as const;
 
-export const MANAGED_BY_CONTROLLER = 'causeway.io/controller';
+/** A label value (no '/' allowed there), in the style of `endpointslice-controller.k8s.io`. */
+export const MANAGED_BY_CONTROLLER = 'controller.causeway.io';
 
 /** On a ServiceImport: the Service whose ClusterIP became its `spec.ips` (as the mcs-api reference controller). */
 export const DERIVED_SERVICE_ANNOTATION = 'multicluster.kubernetes.io/derived-service';

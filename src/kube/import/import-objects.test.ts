@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { ServiceView } from '../../router/index.js';
+import { derivedServiceName, importSliceName } from './derived-names.js';
+import { desiredGlobalSlice } from './global-slice.js';
+import { desiredDerivedService, desiredImportSlices, desiredServiceImport, upToDate } from './import-objects.js';
+
+const view = (over: Partial<ServiceView> = {}): ServiceView => ({
+  name: 'web',
+  namespace: 'shop',
+  type: 'ClusterSetIP',
+  ports: [{ name: 'tcp-80', port: 80, protocol: 'TCP' }],
+  sites: ['east'],
+  winnerSite: 'east',
+  importedHere: true,
+  vip: '10.77.64.5',
+  dnsName: 'web.shop.svc.clusterset.local',
+  sessionAffinity: 'None',
+  sessionAffinityTimeoutSeconds: null,
+  trafficDistribution: null,
+  ipFamilies: ['IPv4'],
+  labels: {},
+  annotations: {},
+  endpoints: [],
+  conditions: {},
+  ...over,
+});
+const names = { namespace: 'shop', name: 'web', derivedName: derivedServiceName('shop', 'web'), clusterId: 'west' };
+const owner = { apiVersion: 'multicluster.x-k8s.io/v1beta1', kind: 'ServiceImport', name: 'web', uid: 'u1', controller: true };
+
+describe('derived names', () => {
+  it('are stable DNS labels, distinct per service', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), (ns, name) => {
+        const derived = derivedServiceName(ns, name);
+        assert.match(derived, /^derived-[0-9a-v]{10}$/);
+        assert.equal(derived, derivedServiceName(ns, name));
+        assert.match(importSliceName(derived, 'east'), /^[a-z0-9-]{1,63}$/);
+      }),
+    );
+    assert.notEqual(derivedServiceName('shop', 'web'), derivedServiceName('web', 'shop'));
+  });
+});
+
+describe('import objects', () => {
+  it('ClusterSetIP: ServiceImport with the derived ClusterIP, a Service owned by it, one slice at the router VIP', () => {
+    const si = desiredServiceImport(view({ trafficDistribution: 'PreferClose', labels: { tier: 'web' } }), names, 'multicluster.x-k8s.io/v1beta1', ['10.96.0.9']);
+    assert.deepEqual(si.spec?.ips, ['10.96.0.9']);
+    assert.equal(si.spec?.trafficDistribution, 'PreferClose');
+    assert.equal(si.metadata.labels?.['tier'], 'web');
+    assert.equal(si.metadata.annotations?.['multicluster.kubernetes.io/derived-service'], names.derivedName);
+    const svc = desiredDerivedService(view(), names, owner);
+    assert.equal(svc.metadata.ownerReferences?.[0]?.uid, 'u1');
+    assert.equal(svc.spec?.clusterIP, undefined);
+    const slices = desiredImportSlices(view(), names, owner);
+    assert.equal(slices.length, 1);
+    assert.deepEqual(slices[0]?.endpoints?.[0]?.addresses, ['10.77.64.5']);
+    assert.equal(slices[0]?.metadata.labels?.['kubernetes.io/service-name'], names.derivedName);
+    assert.equal(slices[0]?.metadata.labels?.['multicluster.kubernetes.io/source-cluster'], 'west');
+    assert.equal(slices[0]?.ports?.[0]?.name, 'tcp-80');
+  });
+
+  it('Headless: no ips, clusterIP None, one slice per source cluster with hostnames', () => {
+    const headless = view({
+      type: 'Headless',
+      vip: null,
+      sites: ['east', 'north'],
+      endpoints: [
+        { site: 'east', hostname: 'cass-0', vip: '10.77.64.7' },
+        { site: 'north', hostname: 'cass-0', vip: '10.77.64.8' },
+        { site: 'north', hostname: 'cass-1', vip: null },
+      ],
+    });
+    assert.deepEqual(desiredServiceImport(headless, names, 'v', ['10.96.0.9']).spec?.ips, []);
+    assert.equal(desiredDerivedService(headless, names, owner).spec?.clusterIP, 'None');
+    const slices = desiredImportSlices(headless, names, owner);
+    assert.deepEqual(slices.map((s) => [s.metadata.labels?.['multicluster.kubernetes.io/source-cluster'], s.endpoints?.map((e) => e.hostname)]), [['east', ['cass-0']], ['north', ['cass-0']]]);
+  });
+
+  it('hash annotations tell an unchanged object from a changed one', () => {
+    const a = desiredDerivedService(view(), names, owner);
+    assert.ok(upToDate(a, desiredDerivedService(view(), names, owner)));
+    assert.ok(!upToDate(a, desiredDerivedService(view({ ports: [{ name: 'tcp-81', port: 81, protocol: 'TCP' }] }), names, owner)));
+  });
+
+  it('global slice: only for global services exported by another cluster, on the ordinary Service, matching ports', () => {
+    const ordinary = { metadata: { name: 'web', namespace: 'shop', uid: 's1' }, spec: { ports: [{ name: 'http', port: 80 }, { name: 'other', port: 90 }] } };
+    const global = view({ annotations: { 'causeway.io/global': 'true' } });
+    const slice = desiredGlobalSlice(global, ordinary, 'west');
+    assert.deepEqual(slice?.ports?.map((p) => [p.name, p.port]), [['http', 80]]);
+    assert.equal(slice?.metadata.labels?.['kubernetes.io/service-name'], 'web');
+    assert.equal(desiredGlobalSlice(global, ordinary, 'east'), undefined, 'the only exporter does not point its own Service at itself');
+    assert.equal(desiredGlobalSlice(view(), ordinary, 'west'), undefined);
+    assert.equal(desiredGlobalSlice(global, undefined, 'west'), undefined);
+  });
+});
