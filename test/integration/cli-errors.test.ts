@@ -35,7 +35,12 @@ const COMMANDS = [
   ['lease', 'list'],
   ['lease', 'watch'],
   ['kube'],
+  ['kube', 'install'],
+  ['kube', 'uninstall'],
+  ['kube', 'link'],
+  ['kube', 'dns'],
   ['kube', 'controller'],
+  ['kube', 'save-site'],
   ['demo'],
 ];
 

@@ -15,29 +15,10 @@ import { runCli } from '../support/cli-runner.js';
 import { corednsBinary } from '../support/install-tools.js';
 import { startKubeCluster, type KubeCluster } from '../support/kube-cluster.js';
 import { KubeReader } from '../support/kube-reader.js';
+import { KUBEADM_COREFILE_OUTSIDE_POD } from '../../src/kube/install/kubeadm-corefile.fixture.js';
 
 const run = promisify(execFile);
 
-/**
- * kubeadm's default Corefile without its `kubernetes` block: that plugin needs a pod's service
- * account to reach the API server, and nothing else in the file depends on it.
- */
-const KUBEADM_LIKE_COREFILE = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
 
 /** `dig` run inside the namespace against CoreDNS on port 53 there. */
 async function digIn(namespace: string, name: string, type = 'A'): Promise<{ status: string; answers: string[] }> {
@@ -91,7 +72,7 @@ describe('the Corefile `causeway kube dns --apply` writes makes a real CoreDNS f
     assert.ok(vip !== undefined && vip !== null && status?.dnsAddress, `router not ready: ${await readFile(join(dir, 'router.log'), 'utf8')}`);
 
     const reader = new KubeReader(cluster.kubeconfigPath, 'dnsland');
-    await reader.create<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: KUBEADM_LIKE_COREFILE } });
+    await reader.create<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: KUBEADM_COREFILE_OUTSIDE_POD } });
     const wired = await kube(['dns', '--context', 'dnsland', '--server', status.dnsAddress, '--apply']);
     assert.equal(wired.code, 0, wired.stderr);
     const corefile = (await reader.get<V1ConfigMap>('v1', 'ConfigMap', 'coredns', 'kube-system'))?.data?.['Corefile'] ?? '';

@@ -13,29 +13,8 @@ import { runCli, type CliResult } from '../support/cli-runner.js';
 import { startKubeCluster, type KubeCluster } from '../support/kube-cluster.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';
 import { KubeReader } from '../support/kube-reader.js';
+import { KUBEADM_COREFILE } from '../../src/kube/install/kubeadm-corefile.fixture.js';
 
-/** kubeadm's default Corefile, which `kube dns --apply` must extend without touching. */
-const KUBEADM_COREFILE = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
 
 const NS = 'causeway-system';
 
@@ -230,11 +209,13 @@ describe('causeway kube install / uninstall / dns on real API servers', () => {
         return parseSiteConfig(Buffer.from(secret?.data?.['site.yaml'] ?? '', 'base64').toString()).namespaces.includes('shop');
       }, 10_000);
       assert.ok(saved, `the change never reached the Secret: ${log}`);
-      assert.match(log, /site files saved to Secret/);
       assert.equal((await eastApi.get<V1Secret>('v1', 'Secret', 'causeway-site', NS))?.data?.['site.key'], before?.data?.['site.key']);
     } finally {
       await stopChild(saver);
     }
+    // It stops on SIGTERM by itself (as a pod's container must), and its log is complete then.
+    assert.equal(saver.exitCode, 0, `save-site did not exit cleanly on SIGTERM: ${saver.signalCode ?? ''} ${log}`);
+    assert.match(log, /site files saved to Secret/);
 
     const other = join(scratch, 'other-site');
     await ok2(['site', 'init', '--id', 'elsewhere', '--dir', other, '--listen', '127.0.0.1:0']);

@@ -3,29 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CausewayError } from '../../errors/index.js';
 import { BLOCK_END, corefileBlock, withBlock, withoutBlock } from './corefile-block.js';
+import { KUBEADM_COREFILE } from './kubeadm-corefile.fixture.js';
 
-/** kubeadm's default Corefile, as a freshly created cluster has it. */
-const KUBEADM_COREFILE = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
 
 const block = corefileBlock('clusterset.local', '10.96.0.53');
 /** Corefile-like text that holds no Causeway markers and no clusterset.local block of its own. */
