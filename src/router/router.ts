@@ -4,7 +4,7 @@ import { loadSiteConfig, parseHostPort, type SiteConfig, type SitePaths } from '
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
 import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type AdvertService, type SiteAdvert } from '../routing/index.js';
-import { ServiceDirectory } from '../services/index.js';
+import { HTTP_APP_PROTOCOL, ServiceDirectory, writePolicyAnnotations } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
 import { HealthChecker, type HealthCheck } from '../health/index.js';
@@ -230,7 +230,12 @@ export class Router {
         endpoints: [],
       };
       // Named, so several ports of one service survive the MCS merge (names must be unique, empty included).
-      if (!s.ports.some((p) => p.port === e.port)) s.ports.push({ name: `${e.protocol.toLowerCase()}-${e.port}`, port: e.port, protocol: e.protocol });
+      // HTTP stays TCP on the wire; `appProtocol` (as on a Kubernetes port) tells importers to parse it.
+      if (!s.ports.some((p) => p.port === e.port)) {
+        s.ports.push(e.protocol === 'http' ? { name: `http-${e.port}`, port: e.port, protocol: 'TCP', appProtocol: HTTP_APP_PROTOCOL } : { name: `tcp-${e.port}`, port: e.port, protocol: 'TCP' });
+      }
+      const writes = writePolicyAnnotations(e);
+      if (Object.keys(writes).length > 0) s.exportedAnnotations = { ...s.exportedAnnotations, ...writes };
       // Backend addresses stay private: a headless endpoint is advertised by hostname only, and each
       // importing site gives it an address of its own.
       if (e.headless === true) s.type = 'Headless';
