@@ -1,6 +1,6 @@
 import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseRecord } from './lease-backend.js';
+import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
 import { StoredLease } from './lease-store-schema.js';
 
@@ -86,6 +86,44 @@ export class EtcdLeaseBackend implements LeaseBackend {
       .map(([key, text]) => decodeLease(key.slice(leaseKey('').length), text))
       .filter((lease) => isLive(lease, now))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * An etcd watch on the lease key. Each (re)connection of the watch stream is followed by a read,
+   * and every notification carries the revision it reflects: a read answered after a newer event
+   * was delivered is dropped, so a watcher never steps back to an older holder.
+   */
+  async watch(name: string, listener: LeaseListener): Promise<LeaseWatch> {
+    checkLeaseName(name);
+    let delivered = -1;
+    const deliver = (revision: number, lease: LeaseRecord | undefined): void => {
+      if (revision <= delivered) return;
+      delivered = revision;
+      listener.change(lease);
+    };
+    const resync = async (): Promise<void> => {
+      try {
+        const response = await this.#kv.get(leaseKey(name)).exec();
+        const kv = response.kvs[0];
+        deliver(Number(response.header.revision), kv === undefined ? undefined : decodeLease(name, kv.value.toString('utf8')));
+      } catch (err) {
+        listener.error(err);
+      }
+    };
+    const watcher = await this.#call(name, () => this.#kv.watch().key(leaseKey(name)).create());
+    watcher.on('put', (kv) => {
+      try {
+        deliver(Number(kv.mod_revision), decodeLease(name, kv.value.toString('utf8')));
+      } catch (err) {
+        listener.error(err);
+      }
+    });
+    watcher.on('delete', (kv) => deliver(Number(kv.mod_revision), undefined));
+    watcher.on('connected', () => void resync());
+    watcher.on('disconnected', (err) => listener.error(err));
+    watcher.on('error', (err) => listener.error(err));
+    await resync();
+    return { close: () => watcher.cancel() };
   }
 
   async close(): Promise<void> {

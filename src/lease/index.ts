@@ -1,4 +1,4 @@
-export { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseRecord } from './lease-backend.js';
+export { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseRecord, type LeaseListener, type LeaseWatch } from './lease-backend.js';
 export { decideAcquire, isLive, type AcquireDecision } from './lease-decision.js';
 export { EmbeddedLeaseBackend, type EmbeddedLeaseBackendOptions } from './embedded-lease-backend.js';
 export { EtcdLeaseBackend, type EtcdLeaseBackendOptions } from './etcd-lease-backend.js';
