@@ -27,6 +27,9 @@ export const ErrorCode = {
   Timeout: 'CW_TIMEOUT',
   LeaseStoreInvalid: 'CW_LEASE_STORE_INVALID',
   LeaseContended: 'CW_LEASE_CONTENDED',
+  FlowReset: 'CW_FLOW_RESET',
+  UpstreamFailed: 'CW_UPSTREAM_FAILED',
+  WriterUnreachable: 'CW_WRITER_UNREACHABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
