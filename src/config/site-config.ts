@@ -134,6 +134,21 @@ export const SiteConfig = z.strictObject({
     .strictObject({
       connectTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
       idleTimeoutMs: z.number().int().min(0).max(86_400_000).default(3_600_000),
+      /** Limits of HTTP/1.1 import listeners (services exported with protocol: http). */
+      http: z
+        .strictObject({
+          /** Request line plus headers; larger requests get 431. */
+          maxHeaderBytes: z.number().int().min(1_024).max(1_048_576).default(16_384),
+          /** A client must finish sending headers within this (slow-header attacks get 408). */
+          headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+          /** A client must finish sending the whole request within this. */
+          requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+          /** An idle client connection is closed after this. */
+          keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
+          /** The backend must start answering within this, else 504. */
+          responseTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   routing: z

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { loadSiteConfig, sitePaths } from '../../config/index.js';
+import { SiteConfig, loadSiteConfig, sitePaths } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { EmbeddedLeaseBackend, EtcdLeaseBackend, type LeaseBackend, type LeaseRecord } from '../../lease/index.js';
+import { EmbeddedLeaseBackend, EtcdLeaseBackend, openLeaseBackend, type LeaseBackend, type LeaseRecord } from '../../lease/index.js';
+import { editSiteConfig } from '../../site/index.js';
 import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat, table } from '../output.js';
 import { DIR_HELP, intOption, siteDir } from '../options.js';
@@ -15,14 +17,19 @@ interface BackendOptions {
   output: string;
 }
 
-/** `--etcd` for the distributed backend, else the embedded file (`--file`, default <dir>/leases.json). */
-function openBackend(opts: BackendOptions): LeaseBackend {
+/**
+ * `--etcd` or `--file` when given; else the store of the site's `leases` section (the one its
+ * router routes writes by); else the embedded file <dir>/leases.json.
+ */
+async function openBackend(opts: BackendOptions): Promise<LeaseBackend> {
   if (opts.etcd !== undefined) return new EtcdLeaseBackend({ hosts: opts.etcd.split(',') });
-  return new EmbeddedLeaseBackend({ path: opts.file ?? join(sitePaths(siteDir(opts.dir)).dir, 'leases.json') });
+  const paths = sitePaths(siteDir(opts.dir));
+  if (opts.file === undefined && existsSync(paths.config)) return openLeaseBackend((await loadSiteConfig(paths.config)).leases, paths.dir);
+  return new EmbeddedLeaseBackend({ path: opts.file ?? join(paths.dir, 'leases.json') });
 }
 
 async function withBackend<T>(opts: BackendOptions, fn: (backend: LeaseBackend) => Promise<T>): Promise<T> {
-  const backend = openBackend(opts);
+  const backend = await openBackend(opts);
   try {
     return await fn(backend);
   } finally {
@@ -43,8 +50,8 @@ function describe(lease: LeaseRecord): string {
 function backendFlags(command: Command): Command {
   return command
     .option('--dir <dir>', DIR_HELP)
-    .option('--etcd <urls>', 'use etcd (comma-separated client URLs, e.g. http://10.0.0.5:2379) instead of the embedded file')
-    .option('--file <path>', 'embedded backend file shared by the sites of one host (default: <dir>/leases.json)')
+    .option('--etcd <urls>', 'use etcd (comma-separated client URLs, e.g. http://10.0.0.5:2379) instead of the site\'s store')
+    .option('--file <path>', 'embedded backend file shared by the sites of one host (default: the site\'s store, see `causeway lease store`)')
     .option('--output <format>', 'text or json', 'text');
 }
 
@@ -125,5 +132,44 @@ export function leaseCommand(): Command {
       });
     }),
   );
+  lease
+    .command('store')
+    .description('show or set where this site\'s leases live (the store its router routes single-writer writes by)')
+    .option('--dir <dir>', DIR_HELP)
+    .option('--etcd <urls>', 'use etcd: comma-separated client URLs, e.g. http://10.0.0.5:2379,http://10.0.0.6:2379')
+    .option('--file <path>', 'use the embedded backend with this JSON file (relative to the site directory)')
+    .option('--ttl <duration>', 'how long a lease held by this site lasts without renewal, e.g. 5s')
+    .option('--output <format>', 'text or json', 'text')
+    .addHelpText('after', '\nExamples:\n  causeway lease store --etcd http://10.0.0.5:2379,http://10.0.1.5:2379 --ttl 5s --dir ./eu\n  causeway lease store --file ../leases.json --dir ./eu\n  causeway lease store --dir ./eu   (shows the current store)')
+    .action(
+      runAction(async (opts: { dir?: string; etcd?: string; file?: string; ttl?: string; output: string }) => {
+        const format = outputFormat(opts.output);
+        if (opts.etcd !== undefined && opts.file !== undefined) {
+          throw new CausewayError(ErrorCode.InputInvalid, '--etcd and --file: choose one store', { hint: 'etcd for sites on several hosts, --file for sites on one host' });
+        }
+        const paths = sitePaths(siteDir(opts.dir));
+        const change = opts.etcd !== undefined || opts.file !== undefined || opts.ttl !== undefined;
+        const leases = change ? (await editSiteConfig(paths, (config) => (config.leases = storeSettings(config.leases, opts)))).config.leases : (await loadSiteConfig(paths.config)).leases;
+        emit(format, leases, () => {
+          const where = leases.backend === 'etcd' ? `etcd at ${leases.endpoints.join(', ')}` : `embedded file ${leases.file ?? join(paths.dir, 'leases.json')}`;
+          return `leases of this site live in ${where}; held leases last ${leases.ttlMs} ms${leases.hold.length > 0 ? `; held here: ${leases.hold.join(', ')}` : ''}`;
+        });
+      }),
+    );
   return lease;
+}
+
+/** The `leases` section after `lease store` flags, validated by the site schema (errors name the flag). */
+function storeSettings(current: SiteConfig['leases'], opts: { etcd?: string; file?: string; ttl?: string }): SiteConfig['leases'] {
+  const next = {
+    ...current,
+    ...(opts.etcd === undefined ? {} : { backend: 'etcd' as const, endpoints: opts.etcd.split(',').map((u) => u.trim()), file: undefined }),
+    ...(opts.file === undefined ? {} : { backend: 'embedded' as const, endpoints: [], file: opts.file }),
+    ...(opts.ttl === undefined ? {} : { ttlMs: parseDuration(opts.ttl) }),
+  };
+  const parsed = SiteConfig.shape.leases.safeParse(next);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const flag = issue?.path[0] === 'ttlMs' ? '--ttl' : issue?.path[0] === 'file' ? '--file' : '--etcd';
+  throw new CausewayError(ErrorCode.InputInvalid, `${flag}: ${issue?.message ?? 'invalid'}`, { hint: 'see `causeway lease store --help`' });
 }
