@@ -1,3 +1,4 @@
+import { ExponentialBackoff, noop } from 'cockatiel';
 import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
@@ -11,6 +12,8 @@ export interface EtcdLeaseBackendOptions {
   /** Key prefix; leases live under `<prefix>leases/`, their token counters under `<prefix>lease-tokens/`. */
   prefix?: string;
   dialTimeoutMs?: number;
+  /** How long one request may wait for etcd's answer. */
+  callTimeoutMs?: number;
 }
 
 /** A key's value and the revision a compare-and-swap must still find (0 while the key is absent). */
@@ -34,7 +37,21 @@ export class EtcdLeaseBackend implements LeaseBackend {
   readonly #clock: LeaseClock;
 
   constructor(options: EtcdLeaseBackendOptions) {
-    const clientOptions: IOptions = { hosts: options.hosts, dialTimeout: options.dialTimeoutMs ?? 2_000 };
+    const clientOptions: IOptions = {
+      hosts: options.hosts,
+      dialTimeout: options.dialTimeoutMs ?? 2_000,
+      // A request that gets no answer (a member cut off from its quorum) fails instead of hanging,
+      // so a holder loop tries again on its own schedule.
+      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + (options.callTimeoutMs ?? 2_000) }),
+      faultHandling: {
+        // The client's default circuit breaker fails every call for 5 s after three errors: the
+        // few errors of an etcd leader election would then delay a lease takeover by seconds.
+        host: () => noop,
+        global: noop,
+        // A watch stream that broke reconnects within a second, not the default 30 s at worst.
+        watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1_000 }) as unknown as NonNullable<IOptions['faultHandling']>['watchBackoff'],
+      },
+    };
     this.#client = new Etcd3(clientOptions);
     this.#kv = this.#client.namespace(options.prefix ?? '/causeway/');
     this.#clock = options.clock ?? systemClock;

@@ -50,6 +50,8 @@ export class LeaseHolder {
 
   async #round(name: string): Promise<void> {
     const { backend, holder, ttlMs, mayHold, events } = this.#options;
+    const renewEvery = Math.max(50, Math.floor(ttlMs / 3));
+    let next = renewEvery;
     try {
       if (!mayHold()) {
         this.#report(name, 'standing-down', () => events.standingDown(name));
@@ -58,12 +60,14 @@ export class LeaseHolder {
         const lease = result.lease;
         if (result.acquired) this.#report(name, `held/${lease.fencingToken}`, () => events.acquired(lease));
         else this.#report(name, `elsewhere/${lease.holder}/${lease.fencingToken}`, () => events.heldElsewhere(lease));
+        // Held elsewhere: look again right when that term ends, so a takeover is not late by a renewal period.
+        if (!result.acquired) next = Math.min(renewEvery, Math.max(10, lease.expiresAt - Date.now() + 5));
       }
     } catch (err) {
       this.#report(name, 'error', () => events.error(name, err));
     }
     if (this.#stopped) return;
-    this.#timers.set(name, setTimeout(() => void this.#round(name), Math.max(50, Math.floor(ttlMs / 3))));
+    this.#timers.set(name, setTimeout(() => void this.#round(name), next));
   }
 
   #report(name: string, state: string, tell: () => void): void {
