@@ -8,6 +8,8 @@ export interface ChaosOptions {
   seed: number;
   /** How long a region stays cut: drawn from [min, max] ms each cycle. */
   cutMs: readonly [number, number];
+  /** How long the lease holder stays cut, when it is the one (default: cutMs). */
+  holderCutMs?: readonly [number, number];
   /** How long everything stays healed between cuts. */
   healMs: readonly [number, number];
   /** Log a line per cycle (the bench does; the test stays quiet). */
@@ -35,7 +37,7 @@ export async function runChaos(lab: LedgerLab, options: ChaosOptions): Promise<C
     const region = takeHolder ? holder : (others[Math.floor(random() * others.length)] ?? 'eu');
     const from = Date.now();
     await lab.lab.cut(region);
-    await sleep(between(options.cutMs));
+    await sleep(between(region === holder ? (options.holderCutMs ?? options.cutMs) : options.cutMs));
     await lab.lab.heal(region);
     const to = Date.now();
     cuts.push({ region, from, to, wasHolder: region === holder });
