@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     await sleep(2_000);
     const cuts = await runChaos(lab, { cycles: CYCLES, seed: SEED, cutMs: CUT_MS, holderCutMs: HOLDER_CUT_MS, healMs: HEAL_MS, log: (line) => process.stdout.write(`${line}\n`) });
     process.stdout.write('chaos over; waiting for the workload to resolve its last operations\n');
-    // The workload stops starting operations at its window's end; the chaos ended earlier.
+    await lab.stopStartingOperations();
     const reports = await workload;
     const audit = auditLedger(reports, await lab.dump('eu'), cuts);
     const measured = failovers(cuts, await lab.acquisitions());

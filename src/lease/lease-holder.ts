@@ -51,6 +51,7 @@ export class LeaseHolder {
   async #round(name: string): Promise<void> {
     const { backend, holder, ttlMs, mayHold, events } = this.#options;
     const renewEvery = Math.max(50, Math.floor(ttlMs / 3));
+    const roundStarted = Date.now();
     let next = renewEvery;
     try {
       if (!mayHold()) {
@@ -67,7 +68,8 @@ export class LeaseHolder {
       this.#report(name, 'error', () => events.error(name, err));
     }
     if (this.#stopped) return;
-    this.#timers.set(name, setTimeout(() => void this.#round(name), next));
+    // Counted from the round's start: a slow store must not stretch the time between renewals.
+    this.#timers.set(name, setTimeout(() => void this.#round(name), Math.max(0, next - (Date.now() - roundStarted))));
   }
 
   #report(name: string, state: string, tell: () => void): void {

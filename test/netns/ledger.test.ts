@@ -31,6 +31,7 @@ test('the ledger keeps every acknowledged write exactly once through partitions 
     const workload = lab.runWorkload({ ops: 100_000, seed: 7, startWindowMs: chaosBound, deadlineMs: chaosBound + 25_000 });
     await sleep(1_500);
     const cuts = await runChaos(lab, { cycles: CYCLES, seed: 7, cutMs: CUT_MS, healMs: HEAL_MS });
+    await lab.stopStartingOperations();
     const reports = await workload;
     const audit = auditLedger(reports, await lab.dump('eu'), cuts);
     const takeovers = (await lab.acquisitions()).filter((a) => cuts.some((c) => c.wasHolder && a.at > c.from && a.at < c.to + 2_000));

@@ -4,6 +4,7 @@
 // balance reads at a steady pace. At the end it fetches its region's ledger journal straight
 // from the ledger, and writes everything as JSON to --out.
 // Usage: node dist/test/support/ledger-client.js --region eu --url http://127.0.0.1:9180 --ledger http://127.0.0.1:8080 --ops 200 --out r.json
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     /** No new operation starts after this; retries of started ones go on until --deadline-ms. */
     'start-window-ms': { type: 'string', default: '20000' },
     'deadline-ms': { type: 'string', default: '60000' },
+    /** No new operation starts once this file exists (the chaos is over). */
+    'stop-file': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -99,7 +102,8 @@ async function runOp(n: number): Promise<ClientOp> {
 }
 
 async function worker(first: number, step: number, total: number, ops: ClientOp[]): Promise<void> {
-  for (let n = first; n < total && Date.now() < startWindowEnds; n += step) {
+  const stopFile = values['stop-file'];
+  for (let n = first; n < total && Date.now() < startWindowEnds && (stopFile === undefined || !existsSync(stopFile)); n += step) {
     ops.push(await runOp(n));
     await sleep(Number(values['pause-ms']));
   }

@@ -93,6 +93,7 @@ export class LedgerLab {
           '--pause-ms', String(args.pauseMs ?? 30),
           '--start-window-ms', String(args.startWindowMs),
           '--deadline-ms', String(args.deadlineMs),
+          '--stop-file', this.#stopFile,
           '--out', out,
         ],
         { timeoutMs: args.deadlineMs + 30_000 },
@@ -101,6 +102,15 @@ export class LedgerLab {
       return JSON.parse(await readFile(out, 'utf8')) as ClientReport;
     });
     return Promise.all(runs);
+  }
+
+  /** Clients start no new operations from now on; those in progress still resolve. */
+  async stopStartingOperations(): Promise<void> {
+    await writeFile(this.#stopFile, 'stop\n');
+  }
+
+  get #stopFile(): string {
+    return join(this.fx.root, 'workload.stop');
   }
 
   /** Every stored operation and balance, read through `region`'s ledger (linearizable: heal first). */
