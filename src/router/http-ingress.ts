@@ -57,6 +57,8 @@ export class HttpIngress {
   /** Per connection, the request being forwarded: pipelined requests reach backends in order. */
   readonly #queues = new WeakMap<Duplex, Promise<void>>();
   readonly #upstreams: HttpUpstreams;
+  /** Label children by label values: counting a request costs a map lookup, not label hashing. */
+  readonly #series = new Map<string, { inc(): void }>();
 
   constructor(deps: HttpIngressDeps) {
     this.#deps = deps;
@@ -161,7 +163,7 @@ export class HttpIngress {
     if (route.type === 'refuse') return { type: 'refused', route };
     const endpoint = at(route.site);
     if (endpoint === undefined) return { type: 'none' };
-    this.#deps.metrics.writesRouted.inc({ service: config.name, namespace: config.namespace, lease: policy.lease, holder: route.site });
+    this.#countIn('routed', this.#deps.metrics.writesRouted, config.name, config.namespace, policy.lease, route.site);
     return {
       type: 'endpoint',
       endpoint,
@@ -192,7 +194,7 @@ export class HttpIngress {
   #refuseWrite(target: HttpTarget, route: Extract<WriteRoute, { type: 'refuse' }>, res: ServerResponse): void {
     const { config } = target;
     this.#count(target, 'write', 'refused');
-    this.#deps.metrics.writesRefused.inc({ service: config.name, namespace: config.namespace, lease: route.lease, reason: route.reason });
+    this.#countIn('refused', this.#deps.metrics.writesRefused, config.name, config.namespace, route.lease, route.reason);
     this.#deps.logger.debug({ service: serviceKey(config.name, config.namespace), lease: route.lease, holder: route.holder, reason: route.reason }, 'write refused');
     sendJsonError(res, 503, refusalBody(route), { 'retry-after': String(route.retryAfterSeconds) });
   }
@@ -216,7 +218,7 @@ export class HttpIngress {
     const destination = this.#destination(target, kind, req, new Set());
     if (destination.type === 'refused') {
       this.#count(target, kind, 'refused');
-      this.#deps.metrics.writesRefused.inc({ service: target.config.name, namespace: target.config.namespace, lease: destination.route.lease, reason: destination.route.reason });
+      this.#countIn('refused', this.#deps.metrics.writesRefused, target.config.name, target.config.namespace, destination.route.lease, destination.route.reason);
       return refuseTunnel(client, 503, 'Service Unavailable', refusalBody(destination.route), { 'retry-after': String(destination.route.retryAfterSeconds) });
     }
     if (destination.type === 'none') {
@@ -232,7 +234,18 @@ export class HttpIngress {
   }
 
   #count(target: HttpTarget, kind: RequestKind, served: string): void {
-    this.#deps.metrics.httpRequests.inc({ service: target.config.name, namespace: target.config.namespace, kind, served });
+    this.#countIn('requests', this.#deps.metrics.httpRequests, target.config.name, target.config.namespace, kind, served);
+  }
+
+  /** Increments `counter` for (service, namespace, a, b) — its four labels, in declaration order. */
+  #countIn(family: string, counter: { labels(...values: string[]): { inc(): void } }, ...values: [string, string, string, string]): void {
+    const key = `${family}\u0000${values.join('\u0000')}`;
+    let child = this.#series.get(key);
+    if (child === undefined) {
+      child = counter.labels(...values);
+      this.#series.set(key, child);
+    }
+    child.inc();
   }
 }
 

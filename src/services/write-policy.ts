@@ -15,6 +15,8 @@ export const HTTP_APP_PROTOCOL = 'http';
 export type WritePolicy = { type: 'any' } | { type: 'single-writer'; lease: string; readMethods: ReadonlySet<string> };
 
 const ANY: WritePolicy = { type: 'any' };
+/** Merged services are replaced, never changed, when adverts change: a policy per object is enough. */
+const parsed = new WeakMap<ClustersetService, WritePolicy>();
 
 /** The advert annotations of an export; empty unless it is single-writer. */
 export function writePolicyAnnotations(e: ExportConfig): Record<string, string> {
@@ -31,7 +33,16 @@ export function writePolicyAnnotations(e: ExportConfig): Record<string, string> 
  * only, so every importing site reads the same policy even if exporters disagree.
  */
 export function writePolicyOf(service: ClustersetService | undefined): WritePolicy {
-  const annotations = service?.annotations ?? {};
+  if (service === undefined) return ANY;
+  let policy = parsed.get(service);
+  if (policy === undefined) {
+    policy = parseWritePolicy(service.annotations);
+    parsed.set(service, policy);
+  }
+  return policy;
+}
+
+function parseWritePolicy(annotations: Readonly<Record<string, string>>): WritePolicy {
   const lease = annotations[WritesAnnotation.lease];
   if (annotations[WritesAnnotation.mode] !== 'single-writer' || lease === undefined || lease === '') return ANY;
   const listed = (annotations[WritesAnnotation.readMethods] ?? '').split(',').filter((m) => m !== '');
