@@ -56,4 +56,37 @@ describe('parseSiteConfig', () => {
     const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
     assert.throws(() => parseSiteConfig(bomb), (err: unknown) => err instanceof CausewayError);
   });
+
+  it('accepts an HTTP single-writer export and a lease store, defaulting TCP, embedded and a 5 s TTL', () => {
+    const config = parseSiteConfig(
+      stringify({
+        ...valid,
+        exports: [...valid.exports, { name: 'ledger', namespace: 'pay', port: 80, to: '127.0.0.1:8080', protocol: 'http', writes: 'single-writer', lease: 'payments-writer' }],
+        leases: { backend: 'etcd', endpoints: ['http://10.0.0.5:2379'], hold: ['payments-writer'] },
+      }),
+    );
+    assert.equal(config.exports[0]?.protocol, 'TCP');
+    assert.deepEqual([config.exports[1]?.protocol, config.exports[1]?.writes, config.exports[1]?.lease], ['http', 'single-writer', 'payments-writer']);
+    assert.deepEqual([config.leases.backend, config.leases.ttlMs, config.leases.hold], ['etcd', 5_000, ['payments-writer']]);
+    assert.equal(parseSiteConfig(stringify(valid)).leases.backend, 'embedded');
+  });
+
+  it('names the field a single-writer export or a lease store is missing', () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ exports: [{ ...valid.exports[0], writes: 'single-writer', lease: 'w' }] }, 'exports[0].protocol'],
+      [{ exports: [{ ...valid.exports[0], protocol: 'http', writes: 'single-writer' }] }, 'exports[0].lease'],
+      [{ exports: [{ ...valid.exports[0], protocol: 'http', lease: 'w' }] }, 'exports[0].lease'],
+      [{ exports: [{ ...valid.exports[0], protocol: 'http', writes: 'single-writer', lease: '../etc' }] }, 'exports[0].lease'],
+      [{ exports: [{ ...valid.exports[0], protocol: 'http', writes: 'single-writer', lease: 'w', readMethods: ['GET /'] }] }, 'exports[0].readMethods[0]'],
+      [{ leases: { backend: 'etcd' } }, 'leases.endpoints'],
+      [{ leases: { backend: 'etcd', endpoints: ['10.0.0.5:2379'] } }, 'leases.endpoints[0]'],
+    ];
+    for (const [patch, field] of cases) {
+      assert.throws(
+        () => parseSiteConfig(stringify({ ...valid, ...patch })),
+        (err: unknown) => err instanceof CausewayError && err.message.includes(`field ${field}:`),
+        `expected an error naming ${field} for ${JSON.stringify(patch)}`,
+      );
+    }
+  });
 });

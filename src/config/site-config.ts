@@ -28,13 +28,30 @@ export const LinkConfig = z.strictObject({
 });
 export type LinkConfig = z.infer<typeof LinkConfig>;
 
-export const ExportConfig = z.strictObject({
+/** Lease names become etcd keys and JSON keys (same alphabet as the lease area checks). */
+const leaseName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+  message: 'must be a lease name: letters, digits, ".", "_" and "-", at most 128 characters, e.g. payments-writer',
+});
+/** An HTTP method is a token (RFC 9110 §9.1); methods are case-sensitive, so none is upper-cased. */
+const httpMethod = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/, { message: 'must be an HTTP method such as GET' });
+/** Methods that never change state (RFC 9110 §9.2.1) and so may go to any endpoint. */
+export const DEFAULT_READ_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+
+export const ExportConfig = z
+  .strictObject({
   name: dnsLabel,
   namespace: dnsLabel,
   port,
   /** Backend address for that port. */
   to: hostPort,
-  protocol: z.enum(['TCP']).default('TCP'),
+  /** `http`: importing routers parse HTTP/1.1 and choose a destination per request, not per connection. */
+  protocol: z.enum(['TCP', 'http']).default('TCP'),
+  /** `single-writer`: writes go only to the site holding `lease`, reads to the nearest endpoint. */
+  writes: z.enum(['any', 'single-writer']).optional(),
+  /** With single-writer: the lease whose holder is the one site that takes writes. */
+  lease: leaseName.optional(),
+  /** With single-writer: the methods that are reads (default GET, HEAD, OPTIONS); every other method is a write. */
+  readMethods: z.array(httpMethod).min(1).max(32).optional(),
   /** Headless service: each export entry is one endpoint, reachable on its own by `hostname`. */
   headless: z.boolean().optional(),
   /** Endpoint name of a headless export: `<hostname>.<site>.<svc>.<ns>.svc.clusterset.local`. */
@@ -66,7 +83,14 @@ export const ExportConfig = z.strictObject({
   trafficDistribution: z.string().min(1).max(64).optional(),
   exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
   exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
-});
+})
+  .superRefine((e, ctx) => {
+    const single = e.writes === 'single-writer';
+    if (single && e.protocol !== 'http') ctx.addIssue({ code: 'custom', path: ['protocol'], message: 'writes: single-writer needs protocol: http (reads and writes are told apart by HTTP method)' });
+    if (single && e.lease === undefined) ctx.addIssue({ code: 'custom', path: ['lease'], message: 'writes: single-writer needs the lease whose holder takes the writes, e.g. lease: payments-writer' });
+    if (!single && e.lease !== undefined) ctx.addIssue({ code: 'custom', path: ['lease'], message: 'lease only applies with writes: single-writer' });
+    if (!single && e.readMethods !== undefined) ctx.addIssue({ code: 'custom', path: ['readMethods'], message: 'readMethods only applies with writes: single-writer' });
+  });
 export type ExportConfig = z.infer<typeof ExportConfig>;
 
 export const ImportConfig = z.strictObject({
@@ -123,6 +147,21 @@ export const SiteConfig = z.strictObject({
     .strictObject({
       connectTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
       idleTimeoutMs: z.number().int().min(0).max(86_400_000).default(3_600_000),
+      /** Limits of HTTP/1.1 import listeners (services exported with protocol: http). */
+      http: z
+        .strictObject({
+          /** Request line plus headers; larger requests get 431. */
+          maxHeaderBytes: z.number().int().min(1_024).max(1_048_576).default(16_384),
+          /** A client must finish sending headers within this (slow-header attacks get 408). */
+          headersTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+          /** A client must finish sending the whole request within this. */
+          requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+          /** An idle client connection is closed after this. */
+          keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
+          /** The backend must start answering within this, else 504. */
+          responseTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   routing: z
@@ -155,6 +194,23 @@ export const SiteConfig = z.strictObject({
       safeModeFile: z.string().min(1).max(4096).optional(),
     })
     .prefault({}),
+  /** Where leases live: the store single-writer routing watches and `--hold-lease` acquires in. */
+  leases: z
+    .strictObject({
+      backend: z.enum(['embedded', 'etcd']).default('embedded'),
+      /** etcd client URLs, e.g. http://10.0.0.5:2379 (backend: etcd). */
+      endpoints: z.array(z.url({ protocol: /^https?$/ })).max(16).default([]),
+      /** Embedded backend: the JSON file the sites of one host share (default: <site dir>/leases.json). */
+      file: z.string().min(1).max(4096).optional(),
+      /** Leases this site keeps acquiring and renewing while it is on the majority side. */
+      hold: z.array(leaseName).max(64).default([]),
+      /** How long a held lease lasts without renewal; renewed every third of it. */
+      ttlMs: z.number().int().min(500).max(600_000).default(5_000),
+    })
+    .prefault({})
+    .superRefine((l, ctx) => {
+      if (l.backend === 'etcd' && l.endpoints.length === 0) ctx.addIssue({ code: 'custom', path: ['endpoints'], message: 'backend: etcd needs at least one client URL, e.g. [http://127.0.0.1:2379]' });
+    }),
   /** Namespaces present at this site besides those of its exports and imports (MCS namespace sameness). */
   namespaces: z.array(dnsLabel).default([]),
   links: z.array(LinkConfig).default([]),

@@ -34,6 +34,9 @@ export const ErrorCode = {
   KubeNotInstalled: 'CW_KUBE_NOT_INSTALLED',
   KubeSiteMismatch: 'CW_KUBE_SITE_MISMATCH',
   KubeCorednsMissing: 'CW_KUBE_COREDNS_MISSING',
+  FlowReset: 'CW_FLOW_RESET',
+  UpstreamFailed: 'CW_UPSTREAM_FAILED',
+  WriterUnreachable: 'CW_WRITER_UNREACHABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,8 +1,9 @@
+import { watch as watchDirectory } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { withSiteLock } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseRecord } from './lease-backend.js';
+import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
 import { LeaseFile } from './lease-store-schema.js';
 
@@ -76,6 +77,47 @@ export class EmbeddedLeaseBackend implements LeaseBackend {
       .sort()
       .map((name) => toRecord(name, file))
       .filter((lease): lease is LeaseRecord => isLive(lease, now));
+  }
+
+  /**
+   * Watches the directory, not the file: every write lands by rename, which replaces the file's
+   * inode, and a watch on the old inode would go quiet after the first change.
+   */
+  async watch(name: string, listener: LeaseListener): Promise<LeaseWatch> {
+    checkLeaseName(name);
+    const directory = dirname(this.#path);
+    await mkdir(directory, { recursive: true });
+    let last: string | undefined;
+    let reading: Promise<void> = Promise.resolve();
+    // Reads run one after another, so notifications keep the order of the writes they saw.
+    const reread = (): void => {
+      reading = reading.then(async () => {
+        let file: LeaseFile;
+        try {
+          file = await this.#read();
+        } catch (err) {
+          listener.error(err);
+          return;
+        }
+        const lease = toRecord(name, file);
+        const key = lease === undefined ? '' : `${lease.holder}/${lease.fencingToken}/${lease.expiresAt}`;
+        if (key === last) return;
+        last = key;
+        listener.change(lease);
+      });
+    };
+    const file = basename(this.#path);
+    const watcher = watchDirectory(directory, { persistent: false }, (_event, changed) => {
+      if (changed === null || changed === file) reread();
+    });
+    reread();
+    await reading;
+    return {
+      close: async () => {
+        watcher.close();
+        await reading;
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
+import { ExponentialBackoff, noop } from 'cockatiel';
 import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseRecord } from './lease-backend.js';
+import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
 import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
 import { StoredLease } from './lease-store-schema.js';
@@ -12,6 +13,8 @@ export interface EtcdLeaseBackendOptions {
   /** Key prefix; leases live under `<prefix>leases/`, their token counters under `<prefix>lease-tokens/`. */
   prefix?: string;
   dialTimeoutMs?: number;
+  /** How long one request may wait for etcd's answer. */
+  callTimeoutMs?: number;
 }
 
 /** A key's value and the revision a compare-and-swap must still find (0 while the key is absent). */
@@ -32,7 +35,21 @@ export class EtcdLeaseBackend implements LeaseBackend {
   readonly #clock: LeaseClock;
 
   constructor(options: EtcdLeaseBackendOptions) {
-    const clientOptions: IOptions = { hosts: options.hosts, dialTimeout: options.dialTimeoutMs ?? 2_000 };
+    const clientOptions: IOptions = {
+      hosts: options.hosts,
+      dialTimeout: options.dialTimeoutMs ?? 2_000,
+      // A request that gets no answer (a member cut off from its quorum) fails instead of hanging,
+      // so a holder loop tries again on its own schedule.
+      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + (options.callTimeoutMs ?? 2_000) }),
+      faultHandling: {
+        // The client's default circuit breaker fails every call for 5 s after three errors: the
+        // few errors of an etcd leader election would then delay a lease takeover by seconds.
+        host: () => noop,
+        global: noop,
+        // A watch stream that broke reconnects within a second, not the default 30 s at worst.
+        watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1_000 }) as unknown as NonNullable<IOptions['faultHandling']>['watchBackoff'],
+      },
+    };
     this.#client = new Etcd3(clientOptions);
     this.#kv = this.#client.namespace(options.prefix ?? '/causeway/');
     this.#clock = options.clock ?? systemClock;
@@ -84,6 +101,44 @@ export class EtcdLeaseBackend implements LeaseBackend {
       .map(([key, text]) => decodeLease(key.slice(leaseKey('').length), text))
       .filter((lease) => isLive(lease, now))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * An etcd watch on the lease key. Each (re)connection of the watch stream is followed by a read,
+   * and every notification carries the revision it reflects: a read answered after a newer event
+   * was delivered is dropped, so a watcher never steps back to an older holder.
+   */
+  async watch(name: string, listener: LeaseListener): Promise<LeaseWatch> {
+    checkLeaseName(name);
+    let delivered = -1;
+    const deliver = (revision: number, lease: LeaseRecord | undefined): void => {
+      if (revision <= delivered) return;
+      delivered = revision;
+      listener.change(lease);
+    };
+    const resync = async (): Promise<void> => {
+      try {
+        const response = await this.#kv.get(leaseKey(name)).exec();
+        const kv = response.kvs[0];
+        deliver(Number(response.header.revision), kv === undefined ? undefined : decodeLease(name, kv.value.toString('utf8')));
+      } catch (err) {
+        listener.error(err);
+      }
+    };
+    const watcher = await this.#call(name, () => this.#kv.watch().key(leaseKey(name)).create());
+    watcher.on('put', (kv) => {
+      try {
+        deliver(Number(kv.mod_revision), decodeLease(name, kv.value.toString('utf8')));
+      } catch (err) {
+        listener.error(err);
+      }
+    });
+    watcher.on('delete', (kv) => deliver(Number(kv.mod_revision), undefined));
+    watcher.on('connected', () => void resync());
+    watcher.on('disconnected', (err) => listener.error(err));
+    watcher.on('error', (err) => listener.error(err));
+    await resync();
+    return { close: () => watcher.cancel() };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { CoordinationV1Api, KubeConfig, V1Lease } from '@kubernetes/client-node';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseRecord } from './lease-backend.js';
+import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
 import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
 import { decodeLease, encodeLease, encodeReleased, leaseNameOf, leaseObjectName, leaseSelector, storageRevision } from './kubernetes-lease-object.js';
@@ -39,6 +39,7 @@ interface ReadState {
 export class KubernetesLeaseBackend implements LeaseBackend {
   readonly #client: KubernetesClient;
   readonly #api: CoordinationV1Api;
+  readonly #config: KubeConfig;
   readonly #namespace: string;
   readonly #clock: LeaseClock;
   readonly #where: string;
@@ -52,6 +53,7 @@ export class KubernetesLeaseBackend implements LeaseBackend {
 
   private constructor(client: KubernetesClient, config: KubeConfig, options: KubernetesLeaseBackendOptions) {
     this.#client = client;
+    this.#config = config;
     this.#api = config.makeApiClient(client.CoordinationV1Api);
     this.#namespace = options.namespace ?? config.getContextObject(config.getCurrentContext())?.namespace ?? 'default';
     this.#clock = options.clock ?? systemClock;
@@ -99,8 +101,66 @@ export class KubernetesLeaseBackend implements LeaseBackend {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /**
+   * A Kubernetes watch on the one Lease object, started from the storage revision of a read.
+   * Every notification carries the revision it reflects and older ones are dropped, so a watcher
+   * never steps back to an older holder; when the stream ends (the API server closes watches
+   * after a while, or restarts) the read and the watch start again.
+   */
+  async watch(name: string, listener: LeaseListener): Promise<LeaseWatch> {
+    checkLeaseName(name);
+    let closed = false;
+    let delivered = -1;
+    let stream: AbortController | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const deliver = (revision: number, object: V1Lease | undefined): void => {
+      if (closed || revision <= delivered) return;
+      delivered = revision;
+      listener.change(object === undefined ? undefined : decodeLease(name, object).record);
+    };
+    const again = (delayMs: number): void => {
+      if (!closed) timer = setTimeout(() => void start(), delayMs);
+    };
+    const start = async (): Promise<void> => {
+      try {
+        const { object, revision } = await this.#call(name, () => this.#read(name));
+        deliver(revision, object);
+        const path = `/apis/coordination.k8s.io/v1/namespaces/${this.#namespace}/leases`;
+        const query = { fieldSelector: `metadata.name=${leaseObjectName(name)}`, resourceVersion: String(revision) };
+        stream = await new this.#client.Watch(this.#config).watch(
+          path,
+          query,
+          (type: string, event: V1Lease) => {
+            const revisionOf = storageRevision(event.metadata?.resourceVersion);
+            if (type === 'ADDED' || type === 'MODIFIED') deliver(revisionOf, event);
+            else if (type === 'DELETED') deliver(revisionOf, undefined);
+          },
+          (err: unknown) => {
+            stream = undefined;
+            if (closed) return;
+            if (err !== null && err !== undefined && (err as Error).name !== 'AbortError') listener.error(err);
+            again(err === null || err === undefined ? 100 : 1_000);
+          },
+        );
+        if (closed) stream.abort();
+      } catch (err) {
+        if (closed) return;
+        listener.error(err);
+        again(1_000);
+      }
+    };
+    await start();
+    return {
+      close: async () => {
+        closed = true;
+        clearTimeout(timer);
+        stream?.abort();
+      },
+    };
+  }
+
   async close(): Promise<void> {
-    // Requests carry no state between calls; nothing to release.
+    // Requests carry no state between calls; watches are closed by their owners.
   }
 
   /**

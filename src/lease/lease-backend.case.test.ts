@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LeaseBackend } from './lease-backend.js';
+import type { LeaseBackend, LeaseRecord } from './lease-backend.js';
 
 /** A clock the contract moves by hand, so expiry is tested without sleeping. */
 export interface ManualClock {
@@ -20,6 +20,21 @@ export interface LeaseFixture {
   /** A new backend over the same storage and clock, as after a process restart. */
   reopen(): Promise<LeaseBackend>;
   cleanup(): Promise<void>;
+}
+
+/** Collects what a watch delivers; `next` waits (bounded) until the watch has said more. */
+function recorder(): { seen: Array<LeaseRecord | undefined>; errors: unknown[]; until(count: number): Promise<void> } {
+  const seen: Array<LeaseRecord | undefined> = [];
+  const errors: unknown[] = [];
+  return {
+    seen,
+    errors,
+    async until(count) {
+      const deadline = Date.now() + 5_000;
+      while (seen.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.ok(seen.length >= count, `the watch delivered ${seen.length} of ${count} changes: ${JSON.stringify(seen)}`);
+    },
+  };
 }
 
 /** The behaviour every LeaseBackend must show; each implementation's test file runs it. */
@@ -116,6 +131,48 @@ export function runLeaseContract(name: string, makeBackend: () => Promise<LeaseF
         const winner = winners[0]?.lease;
         for (const result of results) assert.deepEqual(result.lease, winner);
         assert.deepEqual(await backend.get('payments-writer'), winner);
+      }));
+
+    it('watch tells the current lease at once, then every acquire, renewal, takeover and release in order', () =>
+      withFixture(async ({ backend, clock }) => {
+        const first = await backend.acquire('payments-writer', 'site-a', 1_000);
+        const events = recorder();
+        const watch = await backend.watch('payments-writer', { change: (lease) => events.seen.push(lease), error: (err) => events.errors.push(err) });
+        try {
+          await events.until(1);
+          assert.deepEqual(events.seen[0], first.lease);
+          clock.advance(500);
+          const renewed = await backend.acquire('payments-writer', 'site-a', 1_000);
+          await events.until(2);
+          assert.deepEqual(events.seen[1], renewed.lease);
+          clock.advance(1_000);
+          const taken = await backend.acquire('payments-writer', 'site-b', 1_000);
+          await events.until(3);
+          assert.deepEqual(events.seen[2], taken.lease);
+          await backend.release('payments-writer', 'site-b');
+          await events.until(4);
+          assert.equal(events.seen[3], undefined);
+          assert.deepEqual(events.errors, []);
+        } finally {
+          await watch.close();
+        }
+      }));
+
+    it('watch delivers a stored lease even once expired (the watcher judges expiry) and stops after close', () =>
+      withFixture(async ({ backend, clock }) => {
+        const events = recorder();
+        const watch = await backend.watch('ledger', { change: (lease) => events.seen.push(lease), error: (err) => events.errors.push(err) });
+        await events.until(1);
+        assert.equal(events.seen[0], undefined);
+        const held = await backend.acquire('ledger', 'site-a', 1_000);
+        await events.until(2);
+        clock.advance(5_000);
+        assert.equal(await backend.get('ledger'), undefined);
+        assert.deepEqual(events.seen[1], held.lease);
+        await watch.close();
+        await backend.acquire('ledger', 'site-b', 1_000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(events.seen.length, 2);
       }));
 
     it('tokens never decrease across a re-open of the backend', () =>

@@ -21,6 +21,23 @@ export interface LeaseBackend {
   get(name: string): Promise<LeaseRecord | undefined>;
   /** Every unexpired lease, sorted by name. */
   list(): Promise<LeaseRecord[]>;
+  /**
+   * Pushes the stored record of one lease (undefined while none is stored) at once and after every
+   * acquire, renewal, takeover and release, without polling. Records are delivered as stored, an
+   * expired one included: expiry happens without a write, so the watcher judges it on its clock.
+   */
+  watch(name: string, listener: LeaseListener): Promise<LeaseWatch>;
+  close(): Promise<void>;
+}
+
+/** What a watcher is told: each change, and failures to read the store (the last record stands). */
+export interface LeaseListener {
+  change(lease: LeaseRecord | undefined): void;
+  error(err: unknown): void;
+}
+
+/** A running `watch`; `close` stops the notifications. */
+export interface LeaseWatch {
   close(): Promise<void>;
 }
 

@@ -37,6 +37,26 @@ export class RouterMetrics {
   readonly partitionMajority = new Gauge({ name: 'causeway_partition_majority', help: '1 while this site reaches a strict majority of the clusterset\'s members (itself included).', registers: [this.registry] });
   readonly partitionReachable = new Gauge({ name: 'causeway_partition_reachable_sites', help: 'Members this site reaches, itself included.', registers: [this.registry] });
   readonly partitionMembers = new Gauge({ name: 'causeway_partition_member_sites', help: 'Sites remembered as members of the clusterset.', registers: [this.registry] });
+  readonly httpRequests = new Counter({
+    name: 'causeway_http_requests_total',
+    help: 'HTTP requests on import listeners by kind (read or write of a single-writer service, any otherwise) and where they were served (local, remote, refused, failed).',
+    labelNames: ['service', 'namespace', 'kind', 'served'],
+    registers: [this.registry],
+  });
+  readonly writesRouted = new Counter({
+    name: 'causeway_writes_routed_total',
+    help: 'Writes of single-writer services sent to the lease holder, with its fencing token.',
+    labelNames: ['service', 'namespace', 'lease', 'holder'],
+    registers: [this.registry],
+  });
+  readonly writesRefused = new Counter({
+    name: 'causeway_writes_refused_total',
+    help: 'Writes of single-writer services answered 503 by the router, by reason (lease-unknown, lease-unheld, lease-expired, holder-unreachable, holder-not-serving).',
+    labelNames: ['service', 'namespace', 'lease', 'reason'],
+    registers: [this.registry],
+  });
+  readonly leaseHeld = new Gauge({ name: 'causeway_lease_held', help: '1 while this site holds the lease (as far as its own holder loop knows).', labelNames: ['lease'], registers: [this.registry] });
+  readonly leaseChanges = new Counter({ name: 'causeway_lease_changes_total', help: 'Changes of a watched lease seen by this router (holder, token or expiry).', labelNames: ['lease'], registers: [this.registry] });
   readonly controlErrors = new Counter({ name: 'causeway_control_errors_total', help: 'Control messages refused from peers.', labelNames: ['peer', 'code'], registers: [this.registry] });
 
   constructor() {

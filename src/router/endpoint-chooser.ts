@@ -3,7 +3,7 @@ import { OutlierDetector } from '../health/index.js';
 import type { Logger, RouterMetrics } from '../observability/index.js';
 import { SessionTable, compilePolicy, selectEndpoint, selectFromCompiled, type Candidate, type CompiledTiers, type TrafficPolicy } from '../policy/index.js';
 import type { LinkStateDb } from '../routing/index.js';
-import { serviceKey, type Endpoint, type ServiceDirectory } from '../services/index.js';
+import { serviceKey, writePolicyOf, type Endpoint, type ServiceDirectory } from '../services/index.js';
 
 interface CachedChoice {
   stamp: string;
@@ -127,8 +127,10 @@ export class EndpointChooser {
       const { service: _service, namespace: _namespace, ...policy } = configured;
       return policy as TrafficPolicy;
     }
-    const distribution = this.directory.service(imp.name, imp.namespace)?.trafficDistribution;
-    return { locality: distribution === 'PreferClose' ? 'PreferClose' : 'Any', affinity: 'none' };
+    const service = this.directory.service(imp.name, imp.namespace);
+    // Reads of a single-writer service go to the nearest endpoint: the holder is far for most sites.
+    const close = service?.trafficDistribution === 'PreferClose' || writePolicyOf(service).type === 'single-writer';
+    return { locality: close ? 'PreferClose' : 'Any', affinity: 'none' };
   }
 
   private sessionsFor(key: string): SessionTable {

@@ -2,10 +2,11 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { ImportConfig, SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
 import type { FlowRecorder, Logger } from '../observability/index.js';
-import { encodeOpenRequest, serviceKey, type ServiceDirectory } from '../services/index.js';
+import { encodeOpenRequest, isHttpPort, serviceKey, type ServiceDirectory } from '../services/index.js';
 import { ResetCode, bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome, type MuxStream } from '../transport/index.js';
 import type { LinkStateDb } from '../routing/index.js';
 import type { EndpointChooser } from './endpoint-chooser.js';
+import type { HttpIngress } from './http-ingress.js';
 import type { LinkMesh } from './link-mesh.js';
 
 /** Sites a new flow may try before the client sees a failure. */
@@ -31,6 +32,7 @@ export class FlowIngress {
     private readonly dataPlane: () => SiteConfig['dataPlane'],
     private readonly recorder: FlowRecorder,
     private readonly logger: Logger,
+    private readonly http: HttpIngress,
   ) {}
 
   /** Opens listeners for new imports and closes removed ones; a bind failure is logged, not fatal. */
@@ -60,6 +62,7 @@ export class FlowIngress {
   close(): void {
     for (const l of this.listeners.values()) l.server.close();
     this.listeners.clear();
+    this.http.close();
   }
 
   private async open(config: ImportConfig): Promise<ImportListener> {
@@ -81,6 +84,11 @@ export class FlowIngress {
 
   private onClient(config: ImportConfig, client: Socket): void {
     const port = config.port ?? this.directory.ports(config.name, config.namespace)[0];
+    // HTTP services are routed per request; the connection itself goes to no endpoint.
+    if (port !== undefined && isHttpPort(this.directory.service(config.name, config.namespace), port)) {
+      this.http.accept(config, port, client);
+      return;
+    }
     const endpoint = port === undefined ? undefined : this.chooser.choose(config, port, client.remoteAddress);
     if (endpoint === undefined || port === undefined) {
       this.refuse(config, client, 'no-endpoint');
@@ -96,7 +104,7 @@ export class FlowIngress {
       this.toLocalBackend(config, client, target.to, (outcome) => this.chooser.closed(config, port, endpoint.site, outcome.kind === 'closed'));
       return;
     }
-    const stream = this.openTo(config, port, endpoint.site);
+    const stream = this.openFlow(config, port, endpoint.site);
     if (stream === undefined) {
       this.refuse(config, client, 'no-link');
       return;
@@ -112,7 +120,7 @@ export class FlowIngress {
       if (code !== ResetCode.LinkLost) this.chooser.failed(config, port, current);
       if (config.site !== undefined || tried.size >= MAX_ATTEMPTS) return undefined;
       const next = this.chooser.choose(config, port, client.remoteAddress, tried);
-      const stream = next === undefined ? undefined : this.openTo(config, port, next.site);
+      const stream = next === undefined ? undefined : this.openFlow(config, port, next.site);
       if (next === undefined || stream === undefined) return undefined;
       this.chooser.closed(config, port, current, false);
       this.chooser.opened(config, port, next.site);
@@ -129,7 +137,7 @@ export class FlowIngress {
   }
 
   /** Opens a flow towards `site` along its route; OPEN goes out at once, the client's bytes right behind it. */
-  private openTo(config: ImportConfig, port: number, site: string): MuxStream | undefined {
+  openFlow(config: ImportConfig, port: number, site: string): MuxStream | undefined {
     const route = this.lsdb.route(site);
     const session = route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
     return session?.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port, site, ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }) }));

@@ -4,7 +4,7 @@ import { loadManagedState, loadSiteConfig, mergeManagedState, parseHostPort, typ
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
 import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type AdvertService, type SiteAdvert } from '../routing/index.js';
-import { ServiceDirectory } from '../services/index.js';
+import { HTTP_APP_PROTOCOL, ServiceDirectory, writePolicyAnnotations, writePolicyOf } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
 import { HealthChecker, type HealthCheck } from '../health/index.js';
@@ -12,6 +12,8 @@ import { ClustersetDnsView } from './clusterset-dns-view.js';
 import { EndpointChooser } from './endpoint-chooser.js';
 import { FlowEgress } from './flow-egress.js';
 import { FlowIngress } from './flow-ingress.js';
+import { HttpIngress } from './http-ingress.js';
+import { SiteLeases } from './site-leases.js';
 import { LinkMesh } from './link-mesh.js';
 import { RedemptionDesk } from './redemption-desk.js';
 import { loadSiteMaterial } from './site-material.js';
@@ -27,6 +29,12 @@ export interface RuntimeInfo {
   linkAddress: { host: string; port: number };
   apiSocket: string;
   startedAt: string;
+}
+
+/** Choices made when the router starts, not kept in the site config. */
+export interface RouterOptions {
+  /** Leases to hold while on the majority side, besides the config's `leases.hold`. */
+  holdLeases?: readonly string[];
 }
 
 /** One site's router: links, flows both ways, exports advertised to peers, and its state for `status`. */
@@ -62,6 +70,7 @@ export class Router {
   }));
   readonly mesh: LinkMesh;
   readonly ingress: FlowIngress;
+  readonly leases: SiteLeases;
   private readonly egress: FlowEgress;
   private readonly desk: RedemptionDesk;
   linkAddress: { host: string; port: number } = { host: '', port: 0 };
@@ -71,6 +80,7 @@ export class Router {
     private config: SiteConfig,
     private material: TlsMaterial,
     readonly logger: Logger,
+    options: RouterOptions,
   ) {
     this.directory = new ServiceDirectory(config.site.id);
     this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
@@ -104,20 +114,41 @@ export class Router {
       logger,
     );
     const chooser = new EndpointChooser(this.directory, this.lsdb, () => this.config, this.metrics, logger);
-    this.ingress = new FlowIngress(this.directory, this.mesh, this.lsdb, chooser, dataPlane, new FlowRecorder('ingress', this.stats, this.metrics), logger);
+    const ingressRecorder = new FlowRecorder('ingress', this.stats, this.metrics);
+    this.leases = new SiteLeases({
+      config,
+      siteDir: paths.dir,
+      hold: options.holdLeases ?? [],
+      onMajoritySide: () => this.partitionReport?.majority === true,
+      metrics: this.metrics,
+      logger,
+    });
+    const http = new HttpIngress({
+      directory: this.directory,
+      lsdb: this.lsdb,
+      chooser,
+      openFlow: (imp, port, site) => this.ingress.openFlow(imp, port, site),
+      lease: (name) => this.leases.state(name),
+      dataPlane,
+      recorder: ingressRecorder,
+      metrics: this.metrics,
+      logger,
+    });
+    this.ingress = new FlowIngress(this.directory, this.mesh, this.lsdb, chooser, dataPlane, ingressRecorder, logger, http);
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
   }
 
   /** Loads the site directory and starts everything; errors name the file and field at fault. */
-  static async start(paths: SitePaths, logger: Logger): Promise<Router> {
+  static async start(paths: SitePaths, logger: Logger, options: RouterOptions = {}): Promise<Router> {
     const config = await loadEffectiveConfig(paths);
     const material = await loadSiteMaterial(paths, config.site.id, config.site.trustDomain);
-    const router = new Router(paths, config, material, logger);
+    const router = new Router(paths, config, material, logger, options);
     router.linkAddress = await router.mesh.listen(config.link.listen);
     await router.vips.load();
     await router.partition.load();
     await router.startDns();
     await router.apply();
+    router.leases.start();
     router.expiry = setInterval(() => router.expireStale(), 1_000);
     router.expiry.unref();
     logger.info({ link: `${router.linkAddress.host}:${router.linkAddress.port}`, trustDomain: config.site.trustDomain }, 'router started');
@@ -136,6 +167,7 @@ export class Router {
   async reload(): Promise<void> {
     const config = await loadEffectiveConfig(this.paths);
     if (config.site.id !== this.config.site.id) throw new Error(`site id changed on disk (${this.config.site.id} → ${config.site.id}); restart the router`);
+    if (JSON.stringify(config.leases) !== JSON.stringify(this.config.leases)) this.logger.warn('the leases section changed: it applies when the router restarts');
     this.config = config;
     this.material = await loadSiteMaterial(this.paths, config.site.id, config.site.trustDomain);
     this.mesh.refreshMaterial();
@@ -173,6 +205,7 @@ export class Router {
     this.health.stop();
     await this.dns?.close();
     this.ingress.close();
+    await this.leases.close();
     await this.mesh.close();
     await rm(this.paths.runtime, { force: true });
     this.logger.info('router stopped');
@@ -245,7 +278,12 @@ export class Router {
         endpoints: [],
       };
       // Named, so several ports of one service survive the MCS merge (names must be unique, empty included).
-      if (!s.ports.some((p) => p.port === e.port)) s.ports.push({ name: `${e.protocol.toLowerCase()}-${e.port}`, port: e.port, protocol: e.protocol });
+      // HTTP stays TCP on the wire; `appProtocol` (as on a Kubernetes port) tells importers to parse it.
+      if (!s.ports.some((p) => p.port === e.port)) {
+        s.ports.push(e.protocol === 'http' ? { name: `http-${e.port}`, port: e.port, protocol: 'TCP', appProtocol: HTTP_APP_PROTOCOL } : { name: `tcp-${e.port}`, port: e.port, protocol: 'TCP' });
+      }
+      const writes = writePolicyAnnotations(e);
+      if (Object.keys(writes).length > 0) s.exportedAnnotations = { ...s.exportedAnnotations, ...writes };
       // Backend addresses stay private: a headless endpoint is advertised by hostname only, and each
       // importing site gives it an address of its own.
       if (e.headless === true) s.type = 'Headless';
@@ -321,7 +359,16 @@ export class Router {
     this.checkPartition();
     const before = this.directory.model.version;
     this.directory.sync(this.lsdb.all(), (site) => this.lsdb.isReachable(site));
-    if (this.directory.model.version !== before) void this.syncImports();
+    if (this.directory.model.version !== before) {
+      void this.syncImports();
+      this.trackLeases();
+    }
+  }
+
+  /** Watches the lease of every single-writer service this site imports (its writes follow it). */
+  private trackLeases(): void {
+    const names = this.importedServices().map((s) => writePolicyOf(s)).flatMap((p) => (p.type === 'single-writer' ? [p.lease] : []));
+    this.leases.track(names);
   }
 
   /** Re-evaluates which members this site reaches; logs, counts and signals every change. */

@@ -2,6 +2,7 @@ import type { ExportConditions, IpFamily, ServicePort } from '../mcs/index.js';
 import type { FlowCounts } from '../observability/index.js';
 import { serviceKey } from '../services/index.js';
 import type { Router } from './router.js';
+import type { LeaseReport } from './site-leases.js';
 
 /** One clusterset service as this site sees it: what a ServiceImport here is made from. */
 export interface ServiceView {
@@ -39,6 +40,8 @@ export interface StatusReport {
   services: ServiceView[];
   /** Which members this site reaches and whether that is a majority (split-brain safety). */
   partition: { majority: boolean; quorum: number; members: string[]; reachable: string[]; unreachable: string[] } | null;
+  /** Leases this router watches (its single-writer imports' and those it holds). */
+  leases: LeaseReport[];
   /** Sites known from adverts, with whether a route reaches them and through which peer. */
   routes: Array<{ site: string; reachable: boolean; nextHop: string | null; cost: number | null; hops: number | null }>;
 }
@@ -80,6 +83,7 @@ export function buildStatus(router: Router): StatusReport {
     })),
     services: servicesView(router),
     partition: router.partitionReport === undefined ? null : { ...router.partitionReport },
+    leases: router.leases.report(),
     routes: router.lsdb
       .all()
       .filter((a) => a.origin !== config.site.id)

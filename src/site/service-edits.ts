@@ -6,7 +6,19 @@ import { editSiteConfig } from './config-edit.js';
 /** Adds or replaces the export of one service port. */
 export function exposeService(
   paths: SitePaths,
-  input: { name: string; namespace: string; port: number; to: string; headless?: boolean; hostname?: string; health?: { type: 'tcp' | 'http' | 'none'; path?: string } },
+  input: {
+    name: string;
+    namespace: string;
+    port: number;
+    to: string;
+    headless?: boolean;
+    hostname?: string;
+    health?: { type: 'tcp' | 'http' | 'none'; path?: string };
+    protocol?: string;
+    writes?: string;
+    lease?: string;
+    readMethods?: string[];
+  },
 ) {
   const entry = validated(ExportConfig, input, 'expose');
   if (entry.headless === true && entry.hostname === undefined) {
@@ -19,6 +31,12 @@ export function exposeService(
     if (mixed !== undefined) {
       throw new CausewayError(ErrorCode.InputInvalid, `${entry.name}.${entry.namespace} is already exposed ${mixed.headless === true ? 'headless' : 'with a virtual IP'} on this site`, {
         hint: `unexpose it first (causeway unexpose ${entry.name} --namespace ${entry.namespace}) to change its type`,
+      });
+    }
+    const otherPolicy = config.exports.find((e) => e.name === entry.name && e.namespace === entry.namespace && e.port !== entry.port && (e.writes ?? 'any') !== (entry.writes ?? 'any'));
+    if (otherPolicy !== undefined) {
+      throw new CausewayError(ErrorCode.InputInvalid, `--writes: port ${otherPolicy.port} of ${entry.name}.${entry.namespace} is exposed with writes ${otherPolicy.writes ?? 'any'}; a service has one write policy`, {
+        hint: `expose port ${entry.port} with the same --writes (and --lease), or unexpose port ${otherPolicy.port} first`,
       });
     }
     // The service keeps the creation time of its first export: MCS conflicts go to the oldest
@@ -62,7 +80,8 @@ function validated<T>(schema: { safeParse(v: unknown): { success: true; data: T 
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue?.path.map(String).join('.') ?? 'input';
+  // Flags are kebab-case (readMethods → --read-methods); an array element names its flag too.
+  const field = String(issue?.path[0] ?? 'input').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   throw new CausewayError(ErrorCode.InputInvalid, `${command}: ${field === 'name' ? '<name>' : `--${field}`}: ${issue?.message ?? 'invalid'}`, {
     hint: `see \`causeway ${command} --help\``,
   });

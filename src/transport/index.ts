@@ -7,3 +7,4 @@ export { pipeSockets } from './pipe-sockets.js';
 export { ResetCode, resetCodeName } from './reset-code.js';
 export { spliceStreams } from './stream-splice.js';
 export { decodeJsonPayload } from './json-payload.js';
+export { MuxDuplex } from './mux-duplex.js';

@@ -1,3 +1,4 @@
+import { MAX_DATA_PAYLOAD } from './frame.js';
 import { ResetCode } from './reset-code.js';
 
 /** What a stream needs from the connection that carries it. */
@@ -169,7 +170,12 @@ export class MuxStream {
     const now = Math.min(chunk.length, Math.max(this.sendCredit, 0));
     if (now > 0) {
       this.sendCredit -= now;
-      this.carrier.sendData(this.id, now === chunk.length ? chunk : chunk.subarray(0, now));
+      // A writer may hand over more than one frame may carry (the peer drops the link on an
+      // oversized frame), so large sends go out as several frames.
+      for (let at = 0; at < now; at += MAX_DATA_PAYLOAD) {
+        const end = Math.min(now, at + MAX_DATA_PAYLOAD);
+        this.carrier.sendData(this.id, at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end));
+      }
     }
     if (now < chunk.length) this.unsent.push(now === 0 ? chunk : chunk.subarray(now));
   }

@@ -41,6 +41,7 @@ const COMMANDS = [
   ['kube', 'dns'],
   ['kube', 'controller'],
   ['kube', 'save-site'],
+  ['lease', 'store'],
   ['demo'],
 ];
 
@@ -177,5 +178,28 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
     assert.equal(noToken?.code, 2);
     assert.equal(noToken && jsonError(noToken).code, 'CW_INPUT_INVALID');
     assert.match((noToken && jsonError(noToken).message) ?? '', /--token: cannot read .*ENOENT/);
+  });
+
+  it('names the flag at fault when a single-writer export or a lease store is mistyped', async () => {
+    const expose = ['expose', 'ledger', '--namespace', 'pay', '--port', '80', '--to', '127.0.0.1:8080', '--dir', fx.dir('good'), '--output', 'json'];
+    const results = await runAll(fx, [
+      [...expose, '--protocol', 'udp'],
+      [...expose, '--protocol', 'http', '--writes', 'single-writer'],
+      [...expose, '--writes', 'single-writer', '--lease', 'payments-writer'],
+      [...expose, '--protocol', 'http', '--writes', 'single-writer', '--lease', '../etc/passwd'],
+      [...expose, '--protocol', 'http', '--writes', 'single-writer', '--lease', 'w', '--read-methods', 'GET,GET /'],
+      ['lease', 'store', '--etcd', '10.0.0.5:2379', '--dir', fx.dir('good'), '--output', 'json'],
+    ]);
+    const expected = ['--protocol', '--lease', '--protocol', '--lease', '--read-methods', '--etcd'];
+    for (const [i, result] of results.entries()) {
+      assert.equal(result.code, 2, `case ${i}: ${result.stderr}`);
+      const error = jsonError(result);
+      assert.equal(error.code, 'CW_INPUT_INVALID');
+      assert.ok(error.message.includes(expected[i] ?? '?'), `case ${i} names ${expected[i]}: ${error.message}`);
+    }
+    assert.ok(!(await readFile(join(fx.dir('good'), 'site.yaml'), 'utf8')).includes('ledger'), 'nothing was exposed');
+    const hold = await fx.cli(['site', 'run', '--hold-lease', 'bad/name', '--dir', fx.dir('good')], true);
+    assert.equal(hold.code, 2, hold.stderr);
+    assert.match(hold.stderr, /^error: --hold-lease: "bad\/name" is not a lease name/m);
   });
 });

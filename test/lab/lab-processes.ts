@@ -25,9 +25,9 @@ export async function startLabBackend(lab: NetLab, site: string, script: string,
 }
 
 /** `causeway site run` inside the site's namespace; resolves once its runtime file names it. */
-export async function startLabRouter(lab: NetLab, site: string, dir: string): Promise<ChildProcess> {
+export async function startLabRouter(lab: NetLab, site: string, dir: string, extraArgs: readonly string[] = []): Promise<ChildProcess> {
   const log = openSync(join(dir, 'router.log'), 'a');
-  const child = lab.spawn(site, [process.execPath, CLI_ENTRY, 'site', 'run', '--dir', dir], { stdio: ['ignore', log, log] });
+  const child = lab.spawn(site, [process.execPath, CLI_ENTRY, 'site', 'run', '--dir', dir, ...extraArgs], { stdio: ['ignore', log, log] });
   closeSync(log);
   const api = new ApiClient(sitePaths(dir));
   const deadline = Date.now() + 15_000;

@@ -44,8 +44,8 @@ export class ClustersetFixture {
     for (const site of rest) await this.initSite(site, ['--ca-dir', this.dir(first), '--trust-domain', trustDomain]);
   }
 
-  async startRouter(site: string): Promise<RouterProcess> {
-    const router = await startRouterProcess(this.dir(site));
+  async startRouter(site: string, extraArgs: string[] = []): Promise<RouterProcess> {
+    const router = await startRouterProcess(this.dir(site), extraArgs);
     this.routers.set(site, router);
     return router;
   }

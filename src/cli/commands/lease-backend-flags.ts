@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { sitePaths } from '../../config/index.js';
+import { loadSiteConfig, sitePaths } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { EmbeddedLeaseBackend, EtcdLeaseBackend, KubernetesLeaseBackend, type LeaseBackend } from '../../lease/index.js';
+import { EmbeddedLeaseBackend, EtcdLeaseBackend, KubernetesLeaseBackend, openLeaseBackend, type LeaseBackend } from '../../lease/index.js';
 import { DIR_HELP, siteDir } from '../options.js';
 
 /** The flags every `causeway lease` subcommand takes to choose and reach its backend. */
@@ -24,7 +25,7 @@ type BackendKind = (typeof backendKinds)[number];
 export function leaseBackendFlags(command: Command): Command {
   return command
     .option('--dir <dir>', DIR_HELP)
-    .option('--backend <kind>', 'embedded, etcd or kubernetes (default: etcd with --etcd, kubernetes with --kubeconfig, else embedded)')
+    .option('--backend <kind>', 'embedded, etcd or kubernetes (default: etcd with --etcd, kubernetes with --kubeconfig, else the site\'s store, see `causeway lease store`)')
     .option('--file <path>', 'embedded: the file shared by the sites of one host (default: <dir>/leases.json)')
     .option('--etcd <urls>', 'etcd: comma-separated client URLs, e.g. http://10.0.0.5:2379')
     .option('--kubeconfig <file>', 'kubernetes: kubeconfig of the coordination cluster (default: $KUBECONFIG, ~/.kube/config or the pod\'s own)')
@@ -55,8 +56,14 @@ function chooseBackend(opts: LeaseBackendOptions): BackendKind {
   return kind as BackendKind;
 }
 
-/** Opens the backend the flags name. */
-export async function openLeaseBackend(opts: LeaseBackendOptions): Promise<LeaseBackend> {
+/**
+ * Opens the backend the flags name. With no backend flag at all, the site's own store (its
+ * `leases` section, the one its router routes single-writer writes by) when the site exists.
+ */
+export async function openCliLeaseBackend(opts: LeaseBackendOptions): Promise<LeaseBackend> {
+  const paths = sitePaths(siteDir(opts.dir));
+  const noBackendFlag = [opts.backend, opts.etcd, opts.file, opts.kubeconfig, opts.context, opts.namespace].every((v) => v === undefined);
+  if (noBackendFlag && existsSync(paths.config)) return openLeaseBackend((await loadSiteConfig(paths.config)).leases, paths.dir);
   const kind = chooseBackend(opts);
   switch (kind) {
     case 'etcd':

@@ -1,15 +1,17 @@
+import { join } from 'node:path';
 import { Command } from 'commander';
-import { loadSiteConfig, sitePaths } from '../../config/index.js';
+import { SiteConfig, loadSiteConfig, sitePaths } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
 import type { LeaseBackend, LeaseRecord } from '../../lease/index.js';
+import { editSiteConfig } from '../../site/index.js';
 import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat, table } from '../output.js';
-import { intOption, siteDir } from '../options.js';
-import { leaseBackendFlags, openLeaseBackend, type LeaseBackendOptions } from './lease-backend-flags.js';
+import { DIR_HELP, intOption, siteDir } from '../options.js';
+import { leaseBackendFlags, openCliLeaseBackend, type LeaseBackendOptions } from './lease-backend-flags.js';
 import { runAction } from '../run-action.js';
 
 async function withBackend<T>(opts: LeaseBackendOptions, fn: (backend: LeaseBackend) => Promise<T>): Promise<T> {
-  const backend = await openLeaseBackend(opts);
+  const backend = await openCliLeaseBackend(opts);
   try {
     return await fn(backend);
   } finally {
@@ -119,5 +121,44 @@ export function leaseCommand(): Command {
       });
     }),
   );
+  lease
+    .command('store')
+    .description('show or set where this site\'s leases live (the store its router routes single-writer writes by)')
+    .option('--dir <dir>', DIR_HELP)
+    .option('--etcd <urls>', 'use etcd: comma-separated client URLs, e.g. http://10.0.0.5:2379,http://10.0.0.6:2379')
+    .option('--file <path>', 'use the embedded backend with this JSON file (relative to the site directory)')
+    .option('--ttl <duration>', 'how long a lease held by this site lasts without renewal, e.g. 5s')
+    .option('--output <format>', 'text or json', 'text')
+    .addHelpText('after', '\nExamples:\n  causeway lease store --etcd http://10.0.0.5:2379,http://10.0.1.5:2379 --ttl 5s --dir ./eu\n  causeway lease store --file ../leases.json --dir ./eu\n  causeway lease store --dir ./eu   (shows the current store)')
+    .action(
+      runAction(async (opts: { dir?: string; etcd?: string; file?: string; ttl?: string; output: string }) => {
+        const format = outputFormat(opts.output);
+        if (opts.etcd !== undefined && opts.file !== undefined) {
+          throw new CausewayError(ErrorCode.InputInvalid, '--etcd and --file: choose one store', { hint: 'etcd for sites on several hosts, --file for sites on one host' });
+        }
+        const paths = sitePaths(siteDir(opts.dir));
+        const change = opts.etcd !== undefined || opts.file !== undefined || opts.ttl !== undefined;
+        const leases = change ? (await editSiteConfig(paths, (config) => (config.leases = storeSettings(config.leases, opts)))).config.leases : (await loadSiteConfig(paths.config)).leases;
+        emit(format, leases, () => {
+          const where = leases.backend === 'etcd' ? `etcd at ${leases.endpoints.join(', ')}` : `embedded file ${leases.file ?? join(paths.dir, 'leases.json')}`;
+          return `leases of this site live in ${where}; held leases last ${leases.ttlMs} ms${leases.hold.length > 0 ? `; held here: ${leases.hold.join(', ')}` : ''}`;
+        });
+      }),
+    );
   return lease;
+}
+
+/** The `leases` section after `lease store` flags, validated by the site schema (errors name the flag). */
+function storeSettings(current: SiteConfig['leases'], opts: { etcd?: string; file?: string; ttl?: string }): SiteConfig['leases'] {
+  const next = {
+    ...current,
+    ...(opts.etcd === undefined ? {} : { backend: 'etcd' as const, endpoints: opts.etcd.split(',').map((u) => u.trim()), file: undefined }),
+    ...(opts.file === undefined ? {} : { backend: 'embedded' as const, endpoints: [], file: opts.file }),
+    ...(opts.ttl === undefined ? {} : { ttlMs: parseDuration(opts.ttl) }),
+  };
+  const parsed = SiteConfig.shape.leases.safeParse(next);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const flag = issue?.path[0] === 'ttlMs' ? '--ttl' : issue?.path[0] === 'file' ? '--file' : '--etcd';
+  throw new CausewayError(ErrorCode.InputInvalid, `${flag}: ${issue?.message ?? 'invalid'}`, { hint: 'see `causeway lease store --help`' });
 }

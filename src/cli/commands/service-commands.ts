@@ -16,25 +16,72 @@ export function exposeCommand(): Command {
     .requiredOption('--port <port>', 'service port other sites use', intOption('--port', 1, 65535))
     .requiredOption('--to <host:port>', 'backend address on this site')
     .option('--check <kind>', 'active health check of the backend: tcp, http:<path> (expects 200) or none', 'tcp')
+    .option('--protocol <protocol>', 'TCP (bytes, one destination per connection) or http (HTTP/1.1, one destination per request)', 'TCP')
+    .option('--writes <mode>', 'any, or single-writer: writes go only to the site holding --lease, reads to the nearest endpoint (needs --protocol http)')
+    .option('--lease <name>', 'with --writes single-writer: the lease whose holder takes writes, e.g. payments-writer')
+    .option('--read-methods <list>', 'with --writes single-writer: comma-separated methods that are reads (default GET,HEAD,OPTIONS)')
     .option('--headless', 'headless service: every endpoint is reached on its own (stateful systems)')
     .option('--hostname <name>', 'with --headless: this endpoint\'s name, as in <name>.<site>.<svc>.<ns>.svc.clusterset.local')
     .option('--dir <dir>', DIR_HELP)
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
       'after',
-      '\nExamples:\n  causeway expose web --namespace shop --port 8080 --to 127.0.0.1:9000 --dir ./eu\n  causeway expose cass --namespace data --port 9042 --to 127.0.0.1:9042 --headless --hostname cass-0 --dir ./eu',
+      `
+Examples:
+  causeway expose web --namespace shop --port 8080 --to 127.0.0.1:9000 --dir ./eu
+  causeway expose cass --namespace data --port 9042 --to 127.0.0.1:9042 --headless --hostname cass-0 --dir ./eu
+  causeway expose ledger --namespace pay --port 80 --to 127.0.0.1:8080 --protocol http \\
+    --writes single-writer --lease payments-writer --dir ./eu
+
+Single-writer services: every site that imports the service sends reads to the nearest healthy
+endpoint and writes only to the site holding the lease (see \`causeway lease\` and
+\`causeway site run --hold-lease\`). Each write carries Causeway-Fencing-Token, Causeway-Lease and
+Causeway-Lease-Holder headers; the backend should refuse a token lower than the highest it has
+seen. Without a reachable holder, writes get 503 with a JSON body and Retry-After.`,
     )
     .action(
-      runAction(async (name: string, opts: { namespace: string; port: number; to: string; check: string; headless?: boolean; hostname?: string; dir?: string; output: string }) => {
+      runAction(async (name: string, opts: ExposeOptions) => {
         const format = outputFormat(opts.output);
         const to = formatHostPort(parseHostPort(opts.to, '--to'));
         const health = parseCheck(opts.check);
         const headless = opts.headless === true ? { headless: true, ...(opts.hostname === undefined ? {} : { hostname: opts.hostname }) } : {};
-        const { live } = await exposeService(sitePaths(siteDir(opts.dir)), { name, namespace: opts.namespace, port: opts.port, to, health, ...headless });
+        const writes = writeOptions(opts);
+        const { live } = await exposeService(sitePaths(siteDir(opts.dir)), { name, namespace: opts.namespace, port: opts.port, to, health, ...headless, ...writes });
         const what = opts.headless === true ? ` (headless endpoint ${opts.hostname ?? ''})` : '';
-        emit(format, { exported: `${name}.${opts.namespace}`, port: opts.port, to, live, ...headless }, () => `exposed ${name}.${opts.namespace}:${opts.port} → ${to}${what} (${liveNote(live)})`);
+        const single = writes.writes === 'single-writer' ? `, writes to the holder of lease ${writes.lease ?? ''}` : '';
+        emit(format, { exported: `${name}.${opts.namespace}`, port: opts.port, to, live, ...headless, ...writes }, () => `exposed ${name}.${opts.namespace}:${opts.port} → ${to}${what}${single} (${liveNote(live)})`);
       }),
     );
+}
+
+interface ExposeOptions {
+  namespace: string;
+  port: number;
+  to: string;
+  check: string;
+  protocol: string;
+  writes?: string;
+  lease?: string;
+  readMethods?: string;
+  headless?: boolean;
+  hostname?: string;
+  dir?: string;
+  output: string;
+}
+
+/** `--protocol`, `--writes`, `--lease`, `--read-methods` as export fields; the schema validates them. */
+function writeOptions(opts: ExposeOptions): { protocol: string; writes?: string; lease?: string; readMethods?: string[] } {
+  // `TCP` is the Kubernetes spelling; `tcp` and `HTTP` are accepted as people type them.
+  const protocol = opts.protocol.toLowerCase() === 'tcp' ? 'TCP' : opts.protocol.toLowerCase() === 'http' ? 'http' : opts.protocol;
+  if (opts.writes === 'single-writer' && opts.lease === undefined) {
+    throw new CausewayError(ErrorCode.InputInvalid, '--lease: --writes single-writer needs the lease whose holder takes writes', { hint: 'add --lease <name>, e.g. --lease payments-writer' });
+  }
+  return {
+    protocol,
+    ...(opts.writes === undefined ? {} : { writes: opts.writes }),
+    ...(opts.lease === undefined ? {} : { lease: opts.lease }),
+    ...(opts.readMethods === undefined ? {} : { readMethods: opts.readMethods.split(',').map((m) => m.trim()).filter((m) => m !== '') }),
+  };
 }
 
 /** `--check tcp | none | http:/healthz` → the export's health settings. */

@@ -66,15 +66,35 @@ Example:
     .option('--dir <dir>', DIR_HELP)
     .option('--daemon', 'start in the background; logs go to <dir>/router.log')
     .option('--metrics-listen <host:port>', 'also serve /metrics and /v1/status over TCP for Prometheus')
+    .option('--hold-lease <name...>', 'acquire and renew this lease (in the store of the leases section) while this site is on the majority side; repeatable')
+    .addHelpText(
+      'after',
+      `
+Single-writer services: a site started with --hold-lease payments-writer takes writes of every
+service exposed with --writes single-writer --lease payments-writer. It acquires the lease while its
+partition view says it is on the majority side and renews it every third of leases.ttlMs; on the
+minority side it neither acquires nor renews, so the lease lapses and a majority-side site takes
+it over with a higher fencing token. Leases live in the store named by the leases section of
+site.yaml (embedded file by default; etcd for sites on several hosts).
+
+Example:
+  causeway site run --dir ./eu --hold-lease payments-writer`,
+    )
     .action(
-      runAction(async (opts: { dir?: string; daemon?: boolean; metricsListen?: string }) => {
+      runAction(async (opts: { dir?: string; daemon?: boolean; metricsListen?: string; holdLease?: string[] }) => {
         const paths = sitePaths(siteDir(opts.dir));
         const running = await new ApiClient(paths).runtime();
         if (running !== undefined) {
           throw new CausewayError(ErrorCode.InputInvalid, `a router for site ${running.siteId} already runs (pid ${running.pid})`, { hint: 'stop it first, or use another --dir' });
         }
-        if (opts.daemon === true) return startDaemon(paths.dir, opts.metricsListen);
-        await runForeground(paths.dir, opts.metricsListen);
+        const hold = opts.holdLease ?? [];
+        for (const name of hold) {
+          if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) {
+            throw new CausewayError(ErrorCode.InputInvalid, `--hold-lease: "${name}" is not a lease name`, { hint: 'use letters, digits, ".", "_" and "-", e.g. --hold-lease payments-writer' });
+          }
+        }
+        if (opts.daemon === true) return startDaemon(paths.dir, opts.metricsListen, hold);
+        await runForeground(paths.dir, opts.metricsListen, hold);
       }),
     );
   site
@@ -95,10 +115,10 @@ Example:
   return site;
 }
 
-async function runForeground(dir: string, metricsListen: string | undefined): Promise<void> {
+async function runForeground(dir: string, metricsListen: string | undefined, holdLeases: string[]): Promise<void> {
   const paths = sitePaths(dir);
   const config = await loadSiteConfig(paths.config);
-  const router = await Router.start(paths, createLogger(config.site.id));
+  const router = await Router.start(paths, createLogger(config.site.id), { holdLeases });
   const api = new ApiServer(router);
   await api.listen(paths.apiSocket);
   let drained: () => void = () => undefined;
@@ -121,10 +141,18 @@ async function runForeground(dir: string, metricsListen: string | undefined): Pr
   process.exit(0);
 }
 
-async function startDaemon(dir: string, metricsListen: string | undefined): Promise<void> {
+async function startDaemon(dir: string, metricsListen: string | undefined, holdLeases: string[]): Promise<void> {
   const paths = sitePaths(dir);
   const log = openSync(join(paths.dir, 'router.log'), 'a');
-  const args = [process.argv[1] ?? '', 'site', 'run', '--dir', paths.dir, ...(metricsListen === undefined ? [] : ['--metrics-listen', metricsListen])];
+  const args = [
+    process.argv[1] ?? '',
+    'site',
+    'run',
+    '--dir',
+    paths.dir,
+    ...(metricsListen === undefined ? [] : ['--metrics-listen', metricsListen]),
+    ...holdLeases.flatMap((name) => ['--hold-lease', name]),
+  ];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   const client = new ApiClient(paths);

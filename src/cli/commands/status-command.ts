@@ -38,6 +38,16 @@ export function renderStatus(r: StatusReport): string {
     r.partition === null
       ? ''
       : `partition: ${r.partition.majority ? 'majority' : 'MINORITY (safe mode)'} — ${r.partition.reachable.length}/${r.partition.members.length} members reachable, quorum ${r.partition.quorum}${r.partition.unreachable.length > 0 ? `; unreachable: ${r.partition.unreachable.join(', ')}` : ''}`,
+    ...(r.leases.length === 0
+      ? []
+      : [
+          '',
+          'LEASES',
+          table(
+            ['LEASE', 'HOLDER', 'TOKEN', 'EXPIRES', 'HELD HERE'],
+            r.leases.map((l) => [l.name, !l.known ? '(store not answering)' : l.live ? (l.holder ?? '-') : `(none; last ${l.holder ?? '-'})`, l.fencingToken ?? '-', l.expiresAt ?? '-', l.holding ? 'holding loop' : '-']),
+          ),
+        ]),
     '',
     'ROUTES',
     r.routes.length === 0

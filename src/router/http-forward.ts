@@ -1,0 +1,83 @@
+import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+import { forwardHeaders } from './http-headers.js';
+
+/** How one proxied request ended. */
+export type ForwardOutcome =
+  | { kind: 'answered'; status: number }
+  /** No response came; `replayable` when the request provably never reached the backend's handler. */
+  | { kind: 'failed'; error: Error; replayable: boolean; timedOut: boolean }
+  /** The client went away before the answer was complete; the upstream request was cancelled. */
+  | { kind: 'abandoned' };
+
+export interface ForwardPlan {
+  agent: Agent;
+  /** Filtered request headers, fencing headers included for a write. */
+  headers: string[];
+  responseTimeoutMs: number;
+}
+
+/** True when the request carries a body (RFC 9112 §6.3: Transfer-Encoding, or a non-zero Content-Length). */
+export function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+}
+
+/**
+ * Sends one request upstream and streams the answer back with back-pressure both ways (pipe).
+ * Resolves when the exchange is over; on a failure before any response nothing has been
+ * written to the client, so the caller may still answer (502, 504, or another endpoint).
+ */
+export function forwardRequest(req: IncomingMessage, res: ServerResponse, plan: ForwardPlan): Promise<ForwardOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: ForwardOutcome): void => {
+      if (settled) return;
+      settled = true;
+      resolve(outcome);
+    };
+    let responded = false;
+    let timedOut = false;
+    const upstream = request({ agent: plan.agent, method: req.method ?? 'GET', path: req.url ?? '/', headers: plan.headers, setHost: false });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      upstream.destroy(new CausewayError(ErrorCode.Timeout, `the backend did not answer within ${plan.responseTimeoutMs} ms`));
+    }, plan.responseTimeoutMs);
+    upstream.once('response', (answer) => {
+      responded = true;
+      clearTimeout(timer);
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardHeaders(answer.rawHeaders, { keepTransferEncoding: false }));
+      answer.pipe(res);
+      answer.once('error', () => res.destroy());
+      res.once('finish', () => settle({ kind: 'answered', status: answer.statusCode ?? 502 }));
+    });
+    upstream.once('error', (error) => {
+      clearTimeout(timer);
+      // A reused keep-alive connection the backend had already closed fails before any byte
+      // was processed: safe to send again, even for a write.
+      // Only a request without a body can be sent again: a body has been consumed by now.
+      const replayable = !responded && !hasBody(req) && upstream.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
+      if (responded) res.destroy(error);
+      settle(responded ? { kind: 'answered', status: res.statusCode } : { kind: 'failed', error, replayable, timedOut });
+    });
+    // The client went away: nothing will read the answer, so stop the backend's work too.
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      clearTimeout(timer);
+      upstream.destroy();
+      settle({ kind: 'abandoned' });
+    });
+    if (hasBody(req)) req.pipe(upstream);
+    else upstream.end();
+  });
+}
+
+/** A JSON error answer from the router itself (the backend was never reached, or failed). */
+export function sendJsonError(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = `${JSON.stringify(body)}\n`;
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.end(text);
+}

@@ -1,0 +1,276 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { ImportConfig, SiteConfig } from '../config/index.js';
+import { ErrorCode } from '../errors/index.js';
+import type { LeaseState } from '../lease/index.js';
+import type { FlowRecorder, Logger, RouterMetrics } from '../observability/index.js';
+import type { LinkStateDb } from '../routing/index.js';
+import { serviceKey, writePolicyOf, type Endpoint, type ServiceDirectory } from '../services/index.js';
+import { ResetCode, type MuxStream } from '../transport/index.js';
+import type { EndpointChooser } from './endpoint-chooser.js';
+import { forwardRequest, hasBody, sendJsonError, type ForwardOutcome } from './http-forward.js';
+import { FencingHeader, forwardHeaders, serializeRequestHead } from './http-headers.js';
+import { openTunnel, refuseTunnel } from './http-tunnel.js';
+import { HttpUpstreams } from './http-upstreams.js';
+import { decideWriteRoute, type WriteRoute } from './write-route.js';
+
+/** The service port one client connection reaches. */
+interface HttpTarget {
+  config: ImportConfig;
+  port: number;
+}
+
+type RequestKind = 'read' | 'write' | 'any';
+
+/** Where a request goes, or why it goes nowhere. */
+type Destination = { type: 'endpoint'; endpoint: Endpoint; fencing: Array<[string, string]> } | { type: 'refused'; route: Extract<WriteRoute, { type: 'refuse' }> } | { type: 'none' };
+
+export interface HttpIngressDeps {
+  directory: ServiceDirectory;
+  lsdb: LinkStateDb;
+  chooser: EndpointChooser;
+  openFlow(config: ImportConfig, port: number, site: string): MuxStream | undefined;
+  /** What this site knows of a lease (from its store's watch). */
+  lease(name: string): LeaseState;
+  dataPlane(): SiteConfig['dataPlane'];
+  recorder: FlowRecorder;
+  metrics: RouterMetrics;
+  logger: Logger;
+}
+
+/** Endpoints a read may try before the client gets an error. */
+const MAX_READ_ATTEMPTS = 3;
+/** Methods that may be sent twice without harm (RFC 9110 §9.2.2), so a failed one is retried elsewhere. */
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * HTTP/1.1 on import listeners of services exported with `protocol: http`: Node's own parser
+ * (with header-size and time limits) reads requests, and each request — not each connection —
+ * gets a destination. Reads go to the nearest healthy endpoint; writes of a single-writer service
+ * go only to the lease holder, with its fencing token, or are refused with 503.
+ */
+export class HttpIngress {
+  readonly #deps: HttpIngressDeps;
+  readonly #server: Server;
+  readonly #targets = new WeakMap<Duplex, HttpTarget>();
+  /** Per connection, the request being forwarded: pipelined requests reach backends in order. */
+  readonly #queues = new WeakMap<Duplex, Promise<void>>();
+  readonly #upstreams: HttpUpstreams;
+  /** Label children by label values: counting a request costs a map lookup, not label hashing. */
+  readonly #series = new Map<string, { inc(): void }>();
+
+  constructor(deps: HttpIngressDeps) {
+    this.#deps = deps;
+    const limits = deps.dataPlane().http;
+    this.#upstreams = new HttpUpstreams(() => deps.dataPlane().connectTimeoutMs);
+    this.#server = createServer(
+      {
+        maxHeaderSize: limits.maxHeaderBytes,
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+        noDelay: true,
+      },
+      (req, res) => this.#onRequest(req, res),
+    );
+    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#onTunnel(req, socket as Socket, head));
+    this.#server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#onTunnel(req, socket as Socket, head));
+    // Connections come from the import listeners, so this server never listens itself; but Node
+    // starts its header and request timers only on 'listening', and without them a client that
+    // trickles its headers would hold a connection for ever.
+    this.#server.emit('listening');
+  }
+
+  /** Takes over a client connection of an HTTP import. */
+  accept(config: ImportConfig, port: number, client: Socket): void {
+    this.#targets.set(client, { config, port });
+    this.#deps.recorder.started(config.name, config.namespace);
+    client.once('close', (hadError) => {
+      const counts = { bytesIn: client.bytesRead, bytesOut: client.bytesWritten };
+      this.#deps.recorder.finished(config.name, config.namespace, hadError ? { kind: 'reset', by: 'local', code: ResetCode.PeerReset, ...counts } : { kind: 'closed', ...counts });
+    });
+    this.#server.emit('connection', client);
+  }
+
+  close(): void {
+    this.#server.closeAllConnections();
+    this.#server.close();
+    this.#upstreams.close();
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const target = this.#targets.get(req.socket);
+    if (target === undefined) return sendJsonError(res, 500, { error: 'CW_INTERNAL', message: 'connection without an import' });
+    const previous = this.#queues.get(req.socket) ?? Promise.resolve();
+    const current = previous
+      .then(() => this.#serve(target, req, res))
+      .catch((err: unknown) => {
+        this.#deps.logger.error({ service: serviceKey(target.config.name, target.config.namespace), error: (err as Error).message }, 'HTTP request failed in the router');
+        sendJsonError(res, 500, { error: 'CW_INTERNAL', message: (err as Error).message });
+      });
+    this.#queues.set(req.socket, current);
+  }
+
+  async #serve(target: HttpTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const kind = this.#kindOf(target, req.method ?? 'GET');
+    const tried = new Set<string>();
+    for (let attempt = 1; ; attempt++) {
+      const destination = this.#destination(target, kind, req, tried);
+      if (destination.type === 'refused') return this.#refuseWrite(target, destination.route, res);
+      if (destination.type === 'none') {
+        this.#count(target, kind, 'refused');
+        return sendJsonError(res, 503, { error: ErrorCode.NoEndpoint, message: `no ready endpoint of ${serviceKey(target.config.name, target.config.namespace)} is reachable` }, { 'retry-after': '1' });
+      }
+      const { endpoint, fencing } = destination;
+      tried.add(endpoint.site);
+      const outcome = await this.#send(target, endpoint, fencing, req, res);
+      if (outcome.kind !== 'failed') {
+        if (outcome.kind === 'answered') this.#count(target, kind, endpoint.kind);
+        return;
+      }
+      // A write goes to the holder or nowhere; a read may try another endpoint if sending it again is harmless.
+      const again = outcome.replayable || (kind !== 'write' && !outcome.timedOut && IDEMPOTENT.has(req.method ?? '') && !hasBody(req));
+      if (!again || attempt >= MAX_READ_ATTEMPTS || (kind === 'write' && !outcome.replayable)) return this.#fail(target, kind, endpoint, outcome, res);
+      if (kind === 'write') tried.clear(); // a replay goes to the same holder
+    }
+  }
+
+  #kindOf(target: HttpTarget, method: string): RequestKind {
+    const policy = writePolicyOf(this.#deps.directory.service(target.config.name, target.config.namespace));
+    if (policy.type === 'any') return 'any';
+    return policy.readMethods.has(method) ? 'read' : 'write';
+  }
+
+  /** Reads: the traffic policy's choice (skipping endpoints tried already). Writes: the lease holder only. */
+  #destination(target: HttpTarget, kind: RequestKind, req: IncomingMessage, tried: ReadonlySet<string>): Destination {
+    const { config, port } = target;
+    if (kind !== 'write') {
+      const endpoint = this.#deps.chooser.choose(config, port, req.socket.remoteAddress, tried);
+      return endpoint === undefined ? { type: 'none' } : { type: 'endpoint', endpoint, fencing: [] };
+    }
+    const policy = writePolicyOf(this.#deps.directory.service(config.name, config.namespace));
+    if (policy.type !== 'single-writer') return { type: 'none' };
+    const at = (site: string): Endpoint | undefined => this.#deps.directory.endpoints(config.name, config.namespace, port).find((e) => e.site === site);
+    const route = decideWriteRoute({
+      lease: policy.lease,
+      state: this.#deps.lease(policy.lease),
+      now: Date.now(),
+      reachable: (site) => this.#deps.lsdb.isReachable(site),
+      serving: (site) => at(site) !== undefined,
+    });
+    if (route.type === 'refuse') return { type: 'refused', route };
+    const endpoint = at(route.site);
+    if (endpoint === undefined) return { type: 'none' };
+    this.#countIn('routed', this.#deps.metrics.writesRouted, config.name, config.namespace, policy.lease, route.site);
+    return {
+      type: 'endpoint',
+      endpoint,
+      fencing: [
+        [FencingHeader.token, String(route.lease.fencingToken)],
+        [FencingHeader.lease, route.lease.name],
+        [FencingHeader.holder, route.lease.holder],
+      ],
+    };
+  }
+
+  async #send(target: HttpTarget, endpoint: Endpoint, fencing: Array<[string, string]>, req: IncomingMessage, res: ServerResponse): Promise<ForwardOutcome> {
+    const { config, port } = target;
+    const local = endpoint.kind === 'local' && config.endpoint !== undefined ? this.#deps.directory.localExport(config.name, config.namespace, port, config.endpoint) : undefined;
+    const resolved: Endpoint = local === undefined ? endpoint : { kind: 'local', site: endpoint.site, target: local };
+    const key = `${serviceKey(config.name, config.namespace)}:${port}/${config.endpoint ?? ''}`;
+    const agent = this.#upstreams.agentFor(key, resolved, (site) => this.#deps.openFlow(config, port, site));
+    // An HTTP/1.0 client may send no Host; the backend gets the service's clusterset name instead.
+    const host: Array<[string, string]> = req.headers.host === undefined ? [['Host', `${config.name}.${config.namespace}.svc.clusterset.local`]] : [];
+    const headers = forwardHeaders(req.rawHeaders, { keepTransferEncoding: true, add: [...host, ...fencing] });
+    this.#deps.chooser.opened(config, port, endpoint.site);
+    const outcome = await forwardRequest(req, res, { agent, headers, responseTimeoutMs: this.#deps.dataPlane().http.responseTimeoutMs });
+    this.#deps.chooser.closed(config, port, endpoint.site, outcome.kind === 'answered');
+    if (outcome.kind === 'failed' && !outcome.timedOut) this.#deps.chooser.failed(config, port, endpoint.site);
+    return outcome;
+  }
+
+  #refuseWrite(target: HttpTarget, route: Extract<WriteRoute, { type: 'refuse' }>, res: ServerResponse): void {
+    const { config } = target;
+    this.#count(target, 'write', 'refused');
+    this.#countIn('refused', this.#deps.metrics.writesRefused, config.name, config.namespace, route.lease, route.reason);
+    this.#deps.logger.debug({ service: serviceKey(config.name, config.namespace), lease: route.lease, holder: route.holder, reason: route.reason }, 'write refused');
+    sendJsonError(res, 503, refusalBody(route), { 'retry-after': String(route.retryAfterSeconds) });
+  }
+
+  #fail(target: HttpTarget, kind: RequestKind, endpoint: Endpoint, outcome: Extract<ForwardOutcome, { kind: 'failed' }>, res: ServerResponse): void {
+    this.#count(target, kind, 'failed');
+    const service = serviceKey(target.config.name, target.config.namespace);
+    this.#deps.logger.warn({ service, site: endpoint.site, kind, error: outcome.error.message }, 'HTTP request failed upstream');
+    if (outcome.timedOut) return sendJsonError(res, 504, { error: ErrorCode.Timeout, site: endpoint.site, message: outcome.error.message });
+    sendJsonError(res, 502, { error: ErrorCode.UpstreamFailed, site: endpoint.site, message: `${service} at ${endpoint.site}: ${outcome.error.message}` });
+  }
+
+  /** Upgrade and CONNECT: the same choice as a request, then a raw tunnel. */
+  #onTunnel(req: IncomingMessage, client: Socket, head: Buffer): void {
+    const target = this.#targets.get(client);
+    if (target === undefined) {
+      client.destroy();
+      return;
+    }
+    const kind = this.#kindOf(target, req.method ?? 'GET');
+    const destination = this.#destination(target, kind, req, new Set());
+    if (destination.type === 'refused') {
+      this.#count(target, kind, 'refused');
+      this.#countIn('refused', this.#deps.metrics.writesRefused, target.config.name, target.config.namespace, destination.route.lease, destination.route.reason);
+      return refuseTunnel(client, 503, 'Service Unavailable', refusalBody(destination.route), { 'retry-after': String(destination.route.retryAfterSeconds) });
+    }
+    if (destination.type === 'none') {
+      this.#count(target, kind, 'refused');
+      return refuseTunnel(client, 503, 'Service Unavailable', { error: ErrorCode.NoEndpoint, message: 'no ready endpoint is reachable' });
+    }
+    const { config, port } = target;
+    const requestHead = serializeRequestHead(req.method ?? 'GET', req.url ?? '/', req.httpVersion, req.rawHeaders, destination.fencing);
+    const { idleTimeoutMs, connectTimeoutMs } = this.#deps.dataPlane();
+    const opened = openTunnel(client, requestHead, head, destination.endpoint, (site) => this.#deps.openFlow(config, port, site), { idleTimeoutMs, connectTimeoutMs, onDone: () => undefined });
+    this.#count(target, kind, opened ? destination.endpoint.kind : 'failed');
+    if (!opened) refuseTunnel(client, 502, 'Bad Gateway', { error: ErrorCode.UpstreamFailed, message: `no route to ${destination.endpoint.site}` });
+  }
+
+  #count(target: HttpTarget, kind: RequestKind, served: string): void {
+    this.#countIn('requests', this.#deps.metrics.httpRequests, target.config.name, target.config.namespace, kind, served);
+  }
+
+  /** Increments `counter` for (service, namespace, a, b) — its four labels, in declaration order. */
+  #countIn(family: string, counter: { labels(...values: string[]): { inc(): void } }, ...values: [string, string, string, string]): void {
+    const key = `${family}\u0000${values.join('\u0000')}`;
+    let child = this.#series.get(key);
+    if (child === undefined) {
+      child = counter.labels(...values);
+      this.#series.set(key, child);
+    }
+    child.inc();
+  }
+}
+
+/** The 503 body of a refused write: which lease, who holds it, why, and what to do. */
+function refusalBody(route: Extract<WriteRoute, { type: 'refuse' }>): Record<string, unknown> {
+  return {
+    error: ErrorCode.WriterUnreachable,
+    lease: route.lease,
+    holder: route.holder,
+    reason: route.reason,
+    message: refusalMessage(route),
+  };
+}
+
+function refusalMessage(route: Extract<WriteRoute, { type: 'refuse' }>): string {
+  switch (route.reason) {
+    case 'lease-unknown':
+      return `the lease store has not told this site who holds ${route.lease} yet; writes wait until it does`;
+    case 'lease-unheld':
+      return `no site holds ${route.lease}, so no site takes writes; a site running with --hold-lease ${route.lease} on the majority side takes it`;
+    case 'lease-expired':
+      return `the term of ${route.holder ?? 'the last holder'} on ${route.lease} ran out (it stopped renewing); writes resume when a majority-side site takes the lease`;
+    case 'holder-unreachable':
+      return `${route.holder ?? 'the holder'} holds ${route.lease} but is unreachable from here (partition); writes are not sent anywhere else`;
+    case 'holder-not-serving':
+      return `${route.holder ?? 'the holder'} holds ${route.lease} but has no ready endpoint of this service`;
+  }
+}
