@@ -2,6 +2,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEPLOY_DIR } from '../../src/kube/install/index.js';
 import { kubeToolsDir } from './kube-tools.js';
+import { waitForToolBuild } from './tool-build-wait.js';
 
 const buildCommand = 'bash test/tools/build-install-tools.sh';
 
@@ -16,6 +17,7 @@ function pinnedVersion(moduleDir: string, module: string): string {
 /** A cached binary built by build-install-tools.sh; throws naming the build command when absent. */
 function cachedBinary(envVar: string, folder: string, name: string): string {
   const path = process.env[envVar] ?? join(dirname(kubeToolsDir()), folder, name);
+  waitForToolBuild(`${path}.lock`);
   try {
     accessSync(path, constants.X_OK);
   } catch {

@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForToolBuild } from './tool-build-wait.js';
 
 /** The repository root: the nearest folder above this file with a package.json (works from src and dist). */
 function repositoryRoot(): string {
@@ -41,6 +42,7 @@ function isExecutable(path: string): boolean {
 
 /** Path of the cached kube-apiserver; throws naming the build command when it was never built. */
 export function kubeApiserverBinary(): string {
+  waitForToolBuild(join(kubeToolsDir(), '.build.lock'));
   const path = process.env['KUBE_APISERVER_BIN'] ?? join(kubeToolsDir(), 'kube-apiserver');
   if (!isExecutable(path)) {
     throw new Error(`kube-apiserver not found at ${path}; build it once with \`${buildKubeToolsCommand}\` (about 11 minutes on 2 cores, then cached)`);
