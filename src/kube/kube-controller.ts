@@ -274,7 +274,7 @@ export class KubeController {
       case 'secret': {
         const named = (s: { metadata: { name: string } }): boolean => s.metadata.name === a;
         const secret = this.caches.tokenRequests.list().find(named) ?? this.caches.linkTokens.list().find(named);
-        if (secret !== undefined) await reconcileLinkSecret(this.rest, this.paths, secret, this.logger);
+        if (secret !== undefined) await reconcileLinkSecret(this.rest, this.paths, secret, this.logger, (trustDomain) => ensureClusterProperties(this.rest, this.siteId, trustDomain, this.logger));
         return;
       }
       default:
