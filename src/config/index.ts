@@ -3,3 +3,4 @@ export { ExportConfig, ImportConfig, LinkConfig, PolicyConfig, SiteConfig, hostP
 export { sitePaths, type SitePaths } from './site-paths.js';
 export { withSiteLock } from './site-lock.js';
 export { parseHostPort, formatHostPort, type HostPort } from './host-port.js';
+export { ManagedState, loadManagedState, mergeManagedState, saveManagedState, type ManagedStateInput } from './managed-state.js';

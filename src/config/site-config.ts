@@ -66,8 +66,6 @@ export const ExportConfig = z.strictObject({
   trafficDistribution: z.string().min(1).max(64).optional(),
   exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
   exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
-  /** Who wrote the entry; a controller replaces only the entries it owns, never hand-made ones. */
-  managedBy: z.string().min(1).max(63).optional(),
 });
 export type ExportConfig = z.infer<typeof ExportConfig>;
 

@@ -1,4 +1,4 @@
-import { loadSiteConfig, sitePaths, type SitePaths } from '../config/index.js';
+import { loadSiteConfig, sitePaths, type ExportConfig, type SitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import type { Logger } from '../observability/index.js';
 import type { ServicesSnapshot, ServiceView } from '../router/index.js';
@@ -11,7 +11,7 @@ import { ensureCrds } from './crds/crd-installer.js';
 import { planExport } from './export/export-entries.js';
 import { reconcileExportStatus } from './export/export-status-sync.js';
 import { globalSettingsOf, type Affinity } from './export/global-annotations.js';
-import { SiteConfigSync, type SiteDesired } from './export/site-config-sync.js';
+import { ManagedStateSync, type SiteDesired } from './export/managed-state-sync.js';
 import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER } from './import/import-labels.js';
 import { reconcileGlobal, reconcileImport, type ImportContext } from './import/import-sync.js';
 import { LeaseElector } from './leader/lease-elector.js';
@@ -41,6 +41,8 @@ const LEASE_NAME = 'causeway-controller';
 export class KubeController {
   /** The router's last snapshot by `namespace/name`, with each view's text to spot what changed. */
   private readonly views = new Map<string, { view: ServiceView; text: string }>();
+  /** Export entries per ServiceExport, reused while its inputs' resourceVersions are unchanged. */
+  private readonly plans = new Map<string, { fingerprint: string; entries: ExportConfig[] }>();
   private constructor(
     readonly paths: SitePaths,
     readonly siteId: string,
@@ -48,7 +50,7 @@ export class KubeController {
     private readonly caches: ControllerCaches,
     private readonly feed: RouterFeed,
     private readonly queue: WorkQueue,
-    private readonly siteSync: SiteConfigSync,
+    private readonly managedSync: ManagedStateSync,
     private readonly elector: LeaseElector,
     private readonly logger: Logger,
   ) {}
@@ -78,17 +80,17 @@ export class KubeController {
     }, logger);
     const queue = new WorkQueue((key) => controller?.work(key, mcsVersion) ?? Promise.resolve(), { concurrency: options.workers ?? 8, logger });
     const feed = new RouterFeed(paths, (s) => controller?.onSnapshot(s), logger);
-    const siteSync = new SiteConfigSync(paths, () => controller?.desiredSite() ?? { exports: [], namespaces: [], affinities: new Map() }, logger);
+    const managedSync = new ManagedStateSync(paths, () => controller?.desiredSite() ?? { exports: [], namespaces: [], affinities: new Map() }, logger);
     const elector = new LeaseElector(rest, {
       namespace: options.namespace,
       name: LEASE_NAME,
       leaseDurationSeconds: options.leaseDurationSeconds ?? 15,
       retryPeriodMs: Math.max(200, Math.min(2_000, ((options.leaseDurationSeconds ?? 15) * 1000) / 5)),
       onStartedLeading: () => controller?.lead(),
-      onStoppedLeading: () => siteSync.disable(),
+      onStoppedLeading: () => managedSync.disable(),
       logger,
     });
-    controller = new KubeController(paths, site.id, rest, caches, feed, queue, siteSync, elector, logger);
+    controller = new KubeController(paths, site.id, rest, caches, feed, queue, managedSync, elector, logger);
     await caches.start();
     feed.start();
     elector.start();
@@ -100,15 +102,15 @@ export class KubeController {
     return this.elector.isLeader;
   }
 
-  /** Resolves when no reconcile is queued or running and site.yaml holds the latest desired state. */
+  /** Resolves when no reconcile is queued or running and managed.json holds the latest desired state. */
   async idle(): Promise<void> {
     await this.queue.idle();
-    await this.siteSync.settled();
+    await this.managedSync.settled();
   }
 
   async stop(): Promise<void> {
     this.queue.close();
-    this.siteSync.disable();
+    this.managedSync.disable();
     await this.elector.stop();
     await this.feed.stop();
     await this.caches.stop();
@@ -117,13 +119,13 @@ export class KubeController {
   }
 
   private lead(): void {
-    this.siteSync.enable();
+    this.managedSync.enable();
     this.resyncAll();
   }
 
   /** Every key the controller is responsible for, queued again (after leadership or a reconnect). */
   private resyncAll(): void {
-    this.siteSync.schedule();
+    this.managedSync.schedule();
     for (const se of this.caches.serviceExports.list()) this.queue.add(`export/${se.metadata.namespace ?? ''}/${se.metadata.name}`);
     for (const si of this.caches.serviceImports.list()) this.queue.add(`import/${si.metadata.namespace ?? ''}/${si.metadata.name}`);
     for (const view of this.feed.latest?.services ?? []) this.queueService(view.namespace, view.name);
@@ -150,17 +152,20 @@ export class KubeController {
       this.views.set(key, { view, text });
       this.queueService(view.namespace, view.name);
     }
-    for (const key of [...this.views.keys()]) {
+    const unreachable = new Set(snapshot.unreachable);
+    for (const [key, { view }] of [...this.views.entries()]) {
       if (seen.has(key)) continue;
+      // Its exporters are only out of reach (a partition, a stalled router): keep the import as it
+      // is until they return or the router forgets them, instead of deleting it cluster-wide.
+      if (view.sites.length > 0 && view.sites.every((site) => unreachable.has(site))) continue;
       this.views.delete(key);
-      const [namespace = '', name = ''] = key.split('/');
-      this.queueService(namespace, name);
+      this.queueService(view.namespace, view.name);
     }
-    this.siteSync.schedule();
+    this.managedSync.schedule();
   }
 
   private onNamespace(name: string, addedOrDeleted: boolean): void {
-    this.siteSync.schedule();
+    this.managedSync.schedule();
     if (!addedOrDeleted) return;
     for (const view of this.feed.latest?.services ?? []) if (view.namespace === name) this.queueService(view.namespace, view.name);
   }
@@ -187,7 +192,7 @@ export class KubeController {
 
   private onServiceExport(namespace: string, name: string): void {
     this.queue.add(`export/${namespace}/${name}`);
-    if (this.caches.serviceExports.get(name, namespace) !== undefined || this.exportedHere(namespace, name)) this.siteSync.schedule();
+    if (this.caches.serviceExports.get(name, namespace) !== undefined || this.exportedHere(namespace, name)) this.managedSync.schedule();
   }
 
   /** Whether the router still advertises an export of ours for this service (so its removal must be written). */
@@ -199,13 +204,25 @@ export class KubeController {
     return this.views.get(`${namespace}/${name}`)?.view;
   }
 
-  /** site.yaml as the cluster says it should be: computed whole from the caches each time (level-triggered). */
+  /** The site's managed state as the cluster says it should be: computed whole from the caches each time (level-triggered). */
   private desiredSite(): SiteDesired {
+    const seen = new Set<string>();
     const exports = this.caches.serviceExports.list().flatMap((se) => {
       const namespace = se.metadata.namespace ?? '';
       if (se.metadata.deletionTimestamp !== undefined) return [];
-      return planExport(se, this.caches.services.get(se.metadata.name, namespace), this.caches.sliceIndex.of(namespace, se.metadata.name)).entries;
+      const key = `${namespace}/${se.metadata.name}`;
+      seen.add(key);
+      const service = this.caches.services.get(se.metadata.name, namespace);
+      const slices = this.caches.sliceIndex.of(namespace, se.metadata.name);
+      // Mapping 10,000 endpoints is real work: redo it only for exports whose inputs changed.
+      const fingerprint = [se, service, ...slices].map((o) => o?.metadata.resourceVersion ?? '-').join('|');
+      const cached = this.plans.get(key);
+      if (cached?.fingerprint === fingerprint) return cached.entries;
+      const { entries } = planExport(se, service, slices);
+      this.plans.set(key, { fingerprint, entries });
+      return entries;
     });
+    for (const key of this.plans.keys()) if (!seen.has(key)) this.plans.delete(key);
     const namespaces = this.caches.namespaces.list().filter((ns) => ns.metadata.deletionTimestamp === undefined).map((ns) => ns.metadata.name);
     const affinities = new Map<string, Affinity>();
     for (const view of this.feed.latest?.services ?? []) {
@@ -257,7 +274,7 @@ export class KubeController {
       case 'secret': {
         const named = (s: { metadata: { name: string } }): boolean => s.metadata.name === a;
         const secret = this.caches.tokenRequests.list().find(named) ?? this.caches.linkTokens.list().find(named);
-        if (secret !== undefined) await reconcileLinkSecret(this.rest, this.paths, secret, this.logger);
+        if (secret !== undefined) await reconcileLinkSecret(this.rest, this.paths, secret, this.logger, (trustDomain) => ensureClusterProperties(this.rest, this.siteId, trustDomain, this.logger));
         return;
       }
       default:

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PolicyConfig, SiteConfig } from '../config/index.js';
-import { ExportConfig } from '../config/index.js';
-import { applySiteDesired } from './export/site-config-sync.js';
+import { ExportConfig, ManagedState, PolicyConfig, SiteConfig, mergeManagedState } from '../config/index.js';
+import { managedStateOf } from './export/managed-state-sync.js';
 import { leaseStep, microTime } from './leader/lease-decision.js';
 import { secretAction } from './link-exchange/link-secrets.js';
 import { pickServedVersion } from './crds/crd-installer.js';
@@ -34,23 +33,24 @@ describe('leader Lease decisions', () => {
   });
 });
 
-describe('site.yaml from the cluster', () => {
-  it('replaces only the controller-owned exports, mirrors namespaces, sets global affinity', () => {
+describe('managed state from the cluster', () => {
+  it('is sorted and stable, keeps affinities other than none as policies, and merges under site.yaml', () => {
+    const fresh = ExportConfig.parse({ name: 'web', namespace: 'shop', port: 80, to: '10.0.0.2:80' });
+    const state = managedStateOf({ exports: [fresh], namespaces: ['shop', 'default', 'shop'], affinities: new Map([['shop/web', 'local'], ['shop/api', 'remote'], ['shop/db', 'none']]) });
+    assert.deepEqual(state.namespaces, ['default', 'shop']);
+    assert.deepEqual(state.policies?.map((p) => [p.service, p.affinity]), [['api', 'remote'], ['web', 'local']]);
     const config = SiteConfig.parse({
       apiVersion: 'causeway.io/v1alpha1',
       kind: 'Site',
       site: { id: 'east', zone: 'z', region: 'r', trustDomain: 'td' },
-      exports: [
-        { name: 'manual', namespace: 'ops', port: 22, to: '10.0.0.9:22' },
-        { name: 'old', namespace: 'shop', port: 80, to: '10.0.0.1:80', managedBy: 'kube-controller' },
-      ],
+      namespaces: ['ops'],
+      exports: [{ name: 'manual', namespace: 'ops', port: 22, to: '10.0.0.9:22' }],
       policies: [PolicyConfig.parse({ service: 'web', namespace: 'shop', locality: 'PreferClose' })],
     });
-    const fresh = ExportConfig.parse({ name: 'web', namespace: 'shop', port: 80, to: '10.0.0.2:80', managedBy: 'kube-controller' });
-    applySiteDesired(config, { exports: [fresh], namespaces: ['shop', 'default', 'shop'], affinities: new Map([['shop/web', 'local'], ['shop/api', 'remote'], ['shop/db', 'none']]) });
-    assert.deepEqual(config.exports.map((e) => e.name), ['manual', 'web']);
-    assert.deepEqual(config.namespaces, ['default', 'shop']);
-    assert.deepEqual(config.policies.map((p) => [p.service, p.affinity, p.locality]), [['web', 'local', 'PreferClose'], ['api', 'remote', 'Any']]);
+    const merged = mergeManagedState(config, ManagedState.parse(state));
+    assert.deepEqual(merged.exports.map((e) => e.name), ['manual', 'web']);
+    assert.deepEqual(merged.namespaces, ['default', 'ops', 'shop']);
+    assert.deepEqual(merged.policies.map((p) => [p.service, p.affinity, p.locality]), [['web', 'none', 'PreferClose'], ['api', 'remote', 'Any']], 'a hand-written policy wins');
   });
 });
 

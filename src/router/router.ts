@@ -1,6 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises';
 import type { TLSSocket } from 'node:tls';
-import { loadSiteConfig, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
+import { loadManagedState, loadSiteConfig, mergeManagedState, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
 import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type AdvertService, type SiteAdvert } from '../routing/index.js';
@@ -51,7 +51,15 @@ export class Router {
   private importsChain: Promise<void> = Promise.resolve();
   readonly directory: ServiceDirectory;
   /** Clusterset changes as they land here (after virtual IPs are assigned), for `/v1/services?watch=1`. */
-  readonly servicesFeed = new ServicesFeed(() => ({ site: this.config.site.id, services: servicesView(this) }));
+  readonly servicesFeed = new ServicesFeed(() => ({
+    site: this.config.site.id,
+    services: servicesView(this),
+    unreachable: this.lsdb
+      .all()
+      .map((a) => a.origin)
+      .filter((site) => site !== this.config.site.id && !this.lsdb.isReachable(site))
+      .sort(),
+  }));
   readonly mesh: LinkMesh;
   readonly ingress: FlowIngress;
   private readonly egress: FlowEgress;
@@ -67,7 +75,7 @@ export class Router {
     this.directory = new ServiceDirectory(config.site.id);
     this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
     this.lsdb = new LinkStateDb(config.site.id);
-    this.vips = new VipImports(paths.vips, config.services.addressPool, logger);
+    this.vips = new VipImports(paths.vips, config.services.addressPool, logger, config.routing.staleAfterMs);
     this.partition = new PartitionView(config.site.id, paths.members);
     this.mesh = new LinkMesh(
       () => this.config.site,
@@ -102,7 +110,7 @@ export class Router {
 
   /** Loads the site directory and starts everything; errors name the file and field at fault. */
   static async start(paths: SitePaths, logger: Logger): Promise<Router> {
-    const config = await loadSiteConfig(paths.config);
+    const config = await loadEffectiveConfig(paths);
     const material = await loadSiteMaterial(paths, config.site.id, config.site.trustDomain);
     const router = new Router(paths, config, material, logger);
     router.linkAddress = await router.mesh.listen(config.link.listen);
@@ -126,7 +134,7 @@ export class Router {
 
   /** Re-reads config and certificates from disk and converges to them (CLI changes land here). */
   async reload(): Promise<void> {
-    const config = await loadSiteConfig(this.paths.config);
+    const config = await loadEffectiveConfig(this.paths);
     if (config.site.id !== this.config.site.id) throw new Error(`site id changed on disk (${this.config.site.id} → ${config.site.id}); restart the router`);
     this.config = config;
     this.material = await loadSiteMaterial(this.paths, config.site.id, config.site.trustDomain);
@@ -338,6 +346,8 @@ export class Router {
     if (expired.length === 0) return;
     this.logger.info({ sites: expired }, 'forgot unreachable sites after the stale-state bound');
     this.refreshCatalog();
+    // Their services left the merge already; watchers learn that they are now gone for good.
+    this.servicesFeed.refresh();
   }
 
   private onStream(peer: string, stream: MuxStream, open: Buffer): void {
@@ -347,6 +357,11 @@ export class Router {
   private onRedeem(socket: TLSSocket): void {
     void this.desk.serve(socket);
   }
+}
+
+/** site.yaml plus what a controller manages beside it (managed.json). */
+async function loadEffectiveConfig(paths: SitePaths): Promise<SiteConfig> {
+  return mergeManagedState(await loadSiteConfig(paths.config), await loadManagedState(paths.managed));
 }
 
 /** Identity of one export entry for health checks: service port, headless endpoint and backend. */

@@ -4,6 +4,12 @@ import type { ServiceView } from './status-report.js';
 export interface ServicesSnapshot {
   site: string;
   services: ServiceView[];
+  /**
+   * Sites known from their adverts but not reachable now (until forgotten after
+   * `routing.staleAfterMs`): their services are out of the merge meanwhile, which a consumer may
+   * want to tell apart from an unexport.
+   */
+  unreachable: string[];
 }
 
 /**

@@ -12,11 +12,19 @@ import type { Logger } from '../observability/index.js';
 export class VipImports {
   private readonly allocator: VipAllocator;
   private saved = '';
+  /** Addresses no longer wanted, and since when: kept a while before release. */
+  private readonly unwanted = new Map<string, number>();
 
   constructor(
     private readonly file: string,
     pool: string,
     private readonly logger: Logger,
+    /**
+     * How long an address outlives its import: a service whose exporters are only out of reach
+     * for a moment (or re-exported quickly) comes back on the same address, so what points at it
+     * (a Kubernetes EndpointSlice, a client's DNS cache) stays right. Defaults to the stale bound.
+     */
+    private readonly holdMs = 30_000,
   ) {
     this.allocator = new VipAllocator({ ipv4Cidr: pool });
   }
@@ -59,7 +67,16 @@ export class VipImports {
         for (const p of tcpPorts) out.push({ name: service.name, namespace: service.namespace, listen: `${siteVip}:${p.port}`, port: p.port, site });
       }
     }
-    for (const key of Object.keys(this.allocator.snapshot().allocations)) if (!wanted.has(key)) this.allocator.release(key);
+    const now = Date.now();
+    for (const key of wanted) this.unwanted.delete(key);
+    for (const key of Object.keys(this.allocator.snapshot().allocations)) {
+      if (wanted.has(key)) continue;
+      const since = this.unwanted.get(key) ?? now;
+      this.unwanted.set(key, since);
+      if (now - since < this.holdMs) continue;
+      this.allocator.release(key);
+      this.unwanted.delete(key);
+    }
     await this.persist();
     return out;
   }

@@ -51,7 +51,7 @@ describe('kube controller: two clusters with real API servers, routers and contr
   let hosts = 0;
   /** A backend "pod" on the lab's node network, as the EndpointSlice controller would list it. */
   const startNameServer = async (name: string): Promise<{ port: number; host: string }> => {
-    const b = await startLabNameServer(set.lab, name, `10.77.10.${++hosts}`);
+    const b = await startLabNameServer(set.lab, name, `${set.lab.prefix}.10.${++hosts}`);
     backends.push(b.child);
     return b;
   };
@@ -167,6 +167,52 @@ describe('kube controller: two clusters with real API servers, routers and contr
     console.log(`# unexport in east -> import removed in west and east: ${Date.now() - started} ms`);
     const list = await set.rest('west').list<ServiceImport>(collectionPath(serviceImports('v1beta1'), 'shop'));
     assert.ok(!list.items.some((s) => s.metadata.name === 'web'));
+  });
+
+  it('headless export: one endpoint per remote endpoint, each with its own address and hostname, in a slice per source cluster', async () => {
+    const cass0 = await startNameServer('cass-0');
+    const cass1 = await startNameServer('cass-1');
+    await set.service('east', 'shop', 'cass', [{ name: 'cql', port: 9042 }], { clusterIP: 'None' });
+    await set.endpointSlice('east', 'shop', 'cass', { name: 'cql', port: cass0.port }, [{ address: cass0.host, hostname: 'cass-0' }]);
+    await set.endpointSlice('east', 'shop', 'cass', { name: 'cql', port: cass1.port }, [{ address: cass1.host, hostname: 'cass-1' }]);
+    await set.serviceExport('east', 'shop', 'cass');
+    const imported = await set.waitFor('headless import in west', async () => {
+      const found = await usableImport(set, 'west', 'shop', 'cass');
+      return (found?.slices[0]?.endpoints ?? []).length === 2 ? found : undefined;
+    });
+    assert.equal(imported.si.spec?.type, 'Headless');
+    assert.deepEqual(imported.si.spec?.ips, []);
+    const derived = await set.rest('west').get<Service>(objectPath(Resources.services, derivedServiceName('shop', 'cass'), 'shop'));
+    assert.equal(derived?.spec?.clusterIP, 'None');
+    const slice = imported.slices[0];
+    assert.equal(slice?.metadata.labels?.['multicluster.kubernetes.io/source-cluster'], 'east');
+    const answers = new Map<string, string>();
+    for (const endpoint of slice?.endpoints ?? []) answers.set(endpoint.hostname ?? '', await readAll({ host: endpoint.addresses[0] ?? '', port: slice?.ports?.[0]?.port ?? 0 }));
+    assert.deepEqual(Object.fromEntries(answers), { 'cass-0': 'cass-0', 'cass-1': 'cass-1' });
+  });
+
+  it('a second controller replica waits on the Lease and takes over when the leader stops', async () => {
+    const leaders = async (): Promise<string[]> => (await set.controllerLog('west')).split('\n').filter((l) => l.includes('"msg":"became leader"'));
+    const [leaderKey] = [...set.controllers.keys()].filter((key) => key.startsWith('west#'));
+    const standby = await set.startController('west');
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal((await leaders()).length, 1, 'only one replica leads');
+    await set.stopController(set.controllers.get(leaderKey ?? '') as ChildProcess);
+    const started = Date.now();
+    await set.waitFor('the standby leads', async () => ((await leaders()).some((l) => l.includes(`-${standby.pid}-`)) ? true : undefined), 15_000);
+    console.log(`# leader stopped -> standby leads: ${Date.now() - started} ms (lease released on shutdown)`);
+    const backend = await startNameServer('east-failover');
+    await set.service('east', 'shop', 'failover', [{ name: 'tcp', port: 89 }]);
+    await set.endpointSlice('east', 'shop', 'failover', { name: 'tcp', port: backend.port }, [{ address: backend.host }]);
+    await set.serviceExport('east', 'shop', 'failover');
+    await set.waitFor('import written by the new leader', () => usableImport(set, 'west', 'shop', 'failover'), 30_000);
+  });
+
+  it('refuses to start against a cluster whose ClusterProperty names another site', async () => {
+    const result = await set.fx.cli(['kube', 'controller', '--dir', set.fx.dir('east'), '--kubeconfig', set.clusters.get('west')?.kubeconfigPath ?? '', '--namespace', 'causeway-system'], true);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /ClusterProperty cluster\.clusterset\.k8s\.io is "west", but this site is "east"/);
+    assert.match(result.stderr, /hint: /);
   });
 
   it('serves ServiceImports in v1alpha1 too (both versions served)', async () => {

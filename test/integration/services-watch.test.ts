@@ -69,7 +69,7 @@ describe('router API: /v1/services?watch=1 streams clusterset changes; a port ma
     for (const name of names) {
       const b = await startNameServer(name);
       backends.push(b.server);
-      entries.push(ExportConfig.parse({ name: 'web', namespace: 'shop', port: 80, to: `127.0.0.1:${b.port}`, zone: 'east-b', managedBy: 'test' }));
+      entries.push(ExportConfig.parse({ name: 'web', namespace: 'shop', port: 80, to: `127.0.0.1:${b.port}`, zone: 'east-b' }));
     }
     await editSiteConfig(sitePaths(fx.dir('east')), (config) => {
       config.exports.push(...entries);

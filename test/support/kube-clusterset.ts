@@ -11,8 +11,15 @@ import { KubeRest, Resources, collectionPath, loadKubeConfig, objectPath, servic
 import { ClustersetFixture } from './clusterset-fixture.js';
 import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
 import { KubeLabNetwork } from './kube-lab-network.js';
+import { freePort } from './tcp-probes.js';
 
 export const CONTROLLER_NAMESPACE = 'causeway-system';
+
+// Controllers and routers still running when the test process exits are killed by pid.
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.pid !== undefined) child.kill('SIGKILL');
+});
 
 /**
  * Kubernetes clusters, each with a Causeway site (router process, real CLI) and a controller
@@ -29,17 +36,19 @@ export class KubeClusterset {
   ) {}
 
   /** Starts clusters and sites for `names` (one clusterset; `linked` sites are linked to the first). */
-  static async create(names: string[], linked: string[] = names): Promise<KubeClusterset> {
+  static async create(names: string[], linked: string[] = names, pools: (prefix: string, i: number) => string = (prefix, i) => `${prefix}.${64 + i}.0/24`): Promise<KubeClusterset> {
     const set = new KubeClusterset(await ClustersetFixture.create(), await KubeLabNetwork.create());
     try {
       const clusters = await Promise.all(names.map((name) => startKubeCluster({ name })));
       clusters.forEach((c, i) => set.clusters.set(names[i] ?? '', c));
       await set.fx.initClusterset(names);
       for (const [i, name] of names.entries()) {
+        // A fixed link port, so a restarted router is where its peers' link configs say it is.
+        const linkPort = await freePort();
         // Node-network addresses: links and virtual IPs in the lab's range (the API refuses loopback endpoints).
         await editSiteConfig(sitePaths(set.fx.dir(name)), (config) => {
-          config.link.listen = `10.77.0.${i + 1}:0`;
-          config.services.addressPool = `10.77.${64 + i}.0/24`;
+          config.link.listen = `${set.lab.prefix}.0.${i + 1}:${linkPort}`;
+          config.services.addressPool = pools(set.lab.prefix, i);
         });
         await set.startRouter(name);
       }
@@ -60,6 +69,7 @@ export class KubeClusterset {
     const log = openSync(join(dir, 'router.log'), 'a');
     const { command, args } = this.lab.exec(process.execPath, [CLI_ENTRY, 'site', 'run', '--dir', dir]);
     const child = spawn(command, args, { stdio: ['ignore', log, log] });
+    children.add(child);
     const api = new ApiClient(paths);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && child.exitCode === null) {
@@ -93,6 +103,8 @@ export class KubeClusterset {
   async startController(name: string, extra: string[] = []): Promise<ChildProcess> {
     const cluster = this.must(name);
     const logPath = join(this.fx.dir(name), 'controller.log');
+    // Replicas share the log file: look only at what this one writes.
+    const offset = (await readFile(logPath, 'utf8').catch(() => '')).length;
     const log = openSync(logPath, 'a');
     const child = spawn(
       process.execPath,
@@ -100,9 +112,10 @@ export class KubeClusterset {
       { stdio: ['ignore', log, log] },
     );
     this.controllers.set(`${name}#${child.pid ?? 0}`, child);
+    children.add(child);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const text = await readFile(logPath, 'utf8').catch(() => '');
+      const text = (await readFile(logPath, 'utf8').catch(() => '')).slice(offset);
       if (text.includes('became leader') || text.includes('kube controller started')) return child;
       if (child.exitCode !== null) break;
       await sleep(50);

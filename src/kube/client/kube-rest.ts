@@ -37,14 +37,32 @@ export const FIELD_MANAGER = 'causeway-controller';
  */
 export class KubeRest {
   private readonly base: URL;
-  private readonly agent: HttpAgent;
+  private agent: HttpAgent | undefined;
 
   constructor(private readonly kc: KubeConfig) {
     const cluster = kc.getCurrentCluster();
     if (cluster === null) throw new CausewayError(ErrorCode.KubeConfigInvalid, 'the kubeconfig has no current cluster');
     this.base = new URL(cluster.server);
-    const options = { keepAlive: true, maxSockets: 32 };
-    this.agent = this.base.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+  }
+
+  /**
+   * Credentials for one request. client-node puts a fresh agent (so a fresh TLS handshake) on
+   * every call; only its headers are taken per request (tokens rotate), while the TLS material
+   * goes once into one keep-alive agent: at 1,000 services that is the difference between
+   * thousands of handshakes and a few pooled connections.
+   */
+  private async credentials(): Promise<{ agent: HttpAgent; headers: Record<string, string> }> {
+    const scratch: RequestOptions & { headers: Record<string, string> } = { headers: {} };
+    await this.kc.applyToHTTPSOptions(scratch);
+    if (this.agent === undefined) {
+      const tls = scratch as unknown as Record<string, unknown>;
+      const pick = (key: string): Record<string, unknown> => (tls[key] === undefined ? {} : { [key]: tls[key] });
+      const options = { keepAlive: true, maxSockets: 32, ...pick('ca'), ...pick('cert'), ...pick('key'), ...pick('pfx'), ...pick('passphrase'), ...pick('rejectUnauthorized'), ...pick('servername') };
+      this.agent = this.base.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(scratch.headers)) if (typeof v === 'string') headers[k] = v;
+    return { agent: this.agent, headers };
   }
 
   get server(): string {
@@ -93,22 +111,22 @@ export class KubeRest {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.agent?.destroy();
   }
 
   private async call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const url = new URL(path, this.base);
+    const { agent, headers } = await this.credentials();
     const options: RequestOptions & { headers: Record<string, string> } = {
       method,
       protocol: url.protocol,
       hostname: url.hostname.replace(/^\[|\]$/g, ''),
       port: url.port,
       path: `${this.base.pathname.replace(/\/$/, '')}${url.pathname}${url.search}`,
-      headers: { accept: 'application/json' },
-      agent: this.agent,
+      headers: { ...headers, accept: 'application/json' },
+      agent,
       timeout: 30_000,
     };
-    await this.kc.applyToHTTPSOptions(options);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload !== undefined) {
       options.headers['content-type'] = contentType;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EndpointSlice, Service, ServiceExport } from '../client/kube-objects.js';
 import { exportConditions, sameConditions, stampConditions } from './export-conditions.js';
-import { MANAGED_BY, planExport } from './export-entries.js';
+import { planExport } from './export-entries.js';
 import { globalSettingsOf } from './global-annotations.js';
 
 const exp: ServiceExport = { metadata: { name: 'web', namespace: 'shop', creationTimestamp: '2026-01-02T03:04:05Z' } };
@@ -27,7 +27,7 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
         [80, '10.0.0.3:8080', true, null],
       ],
     );
-    assert.ok(plan.entries.every((e) => e.managedBy === MANAGED_BY && e.health.type === 'none' && e.exportedAt === Date.parse('2026-01-02T03:04:05Z')));
+    assert.ok(plan.entries.every((e) => e.health.type === 'none' && e.exportedAt === Date.parse('2026-01-02T03:04:05Z')));
   });
 
   it('headless: each endpoint keeps its hostname, or gets one from its address', () => {

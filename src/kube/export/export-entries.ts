@@ -3,10 +3,7 @@ import { exportTypeOf, type Condition as McsCondition, type KubeServiceType } fr
 import type { EndpointSlice, EndpointSliceEndpoint, Service, ServiceExport, ServicePortSpec } from '../client/kube-objects.js';
 import { globalAnnotations, globalSettingsOf } from './global-annotations.js';
 
-/** The `managedBy` of every export entry the controller writes; entries made by hand are left alone. */
-export const MANAGED_BY = 'kube-controller';
-
-/** What one ServiceExport becomes in site.yaml, and whether it is valid at all. */
+/** What one ServiceExport becomes among the site's exports, and whether it is valid at all. */
 export interface ExportPlan {
   valid: McsCondition;
   entries: ExportConfig[];
@@ -95,7 +92,7 @@ function serviceProperties(exp: ServiceExport, service: Service): Partial<Export
   const created = Date.parse(exp.metadata.creationTimestamp ?? '');
   const spec = service.spec ?? {};
   const annotations = { ...(exp.spec?.exportedAnnotations ?? {}), ...globalAnnotations(globalSettingsOf(service.metadata.annotations)) };
-  const out: Partial<ExportConfig> = { managedBy: MANAGED_BY, exportedAt: Number.isFinite(created) ? created : Date.now() };
+  const out: Partial<ExportConfig> = { exportedAt: Number.isFinite(created) ? created : Date.now() };
   if (spec.sessionAffinity === 'ClientIP') {
     out.sessionAffinity = 'ClientIP';
     const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;

@@ -1,0 +1,58 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+import { ExportConfig, PolicyConfig, type SiteConfig } from './site-config.js';
+
+/**
+ * What a controller (the Kubernetes one) owns at a site, kept apart from the hand-written
+ * site.yaml in `managed.json`: JSON, because a cluster's thousands of endpoint entries parse in
+ * milliseconds as JSON and in seconds as YAML, and a router reloading must not stall its links.
+ */
+export const ManagedState = z.strictObject({
+  exports: z.array(ExportConfig).default([]),
+  namespaces: z.array(z.string().min(1).max(63)).default([]),
+  policies: z.array(PolicyConfig).default([]),
+});
+export type ManagedState = z.infer<typeof ManagedState>;
+export type ManagedStateInput = z.input<typeof ManagedState>;
+
+/** The managed state, or an empty one when no controller ever wrote it. */
+export async function loadManagedState(file: string): Promise<ManagedState> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return ManagedState.parse({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: not valid JSON`, { hint: `it is written by the Kubernetes controller; delete it and let the controller write it again` });
+  }
+  const result = ManagedState.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: field ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`, { hint: 'delete it and let the controller write it again' });
+  }
+  return result.data;
+}
+
+/** Writes the managed state atomically; returns the text written (callers skip identical rewrites). */
+export async function saveManagedState(file: string, state: ManagedStateInput): Promise<string> {
+  const text = JSON.stringify(state);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode: 0o644 });
+  await rename(tmp, file);
+  return text;
+}
+
+/**
+ * site.yaml with the managed state merged in: exports added, namespaces joined, and a managed
+ * policy used only where site.yaml has none for that service (what a person wrote wins).
+ */
+export function mergeManagedState(config: SiteConfig, managed: ManagedState): SiteConfig {
+  const own = new Set(config.policies.map((p) => `${p.namespace}/${p.service}`));
+  return {
+    ...config,
+    exports: [...config.exports, ...managed.exports],
+    namespaces: [...new Set([...config.namespaces, ...managed.namespaces])].sort(),
+    policies: [...config.policies, ...managed.policies.filter((p) => !own.has(`${p.namespace}/${p.service}`))],
+  };
+}
