@@ -1,4 +1,4 @@
-import { loadSiteConfig, sitePaths, type SitePaths } from '../config/index.js';
+import { loadSiteConfig, sitePaths, type ExportConfig, type SitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import type { Logger } from '../observability/index.js';
 import type { ServicesSnapshot, ServiceView } from '../router/index.js';
@@ -41,6 +41,8 @@ const LEASE_NAME = 'causeway-controller';
 export class KubeController {
   /** The router's last snapshot by `namespace/name`, with each view's text to spot what changed. */
   private readonly views = new Map<string, { view: ServiceView; text: string }>();
+  /** Export entries per ServiceExport, reused while its inputs' resourceVersions are unchanged. */
+  private readonly plans = new Map<string, { fingerprint: string; entries: ExportConfig[] }>();
   private constructor(
     readonly paths: SitePaths,
     readonly siteId: string,
@@ -204,11 +206,23 @@ export class KubeController {
 
   /** The site's managed state as the cluster says it should be: computed whole from the caches each time (level-triggered). */
   private desiredSite(): SiteDesired {
+    const seen = new Set<string>();
     const exports = this.caches.serviceExports.list().flatMap((se) => {
       const namespace = se.metadata.namespace ?? '';
       if (se.metadata.deletionTimestamp !== undefined) return [];
-      return planExport(se, this.caches.services.get(se.metadata.name, namespace), this.caches.sliceIndex.of(namespace, se.metadata.name)).entries;
+      const key = `${namespace}/${se.metadata.name}`;
+      seen.add(key);
+      const service = this.caches.services.get(se.metadata.name, namespace);
+      const slices = this.caches.sliceIndex.of(namespace, se.metadata.name);
+      // Mapping 10,000 endpoints is real work: redo it only for exports whose inputs changed.
+      const fingerprint = [se, service, ...slices].map((o) => o?.metadata.resourceVersion ?? '-').join('|');
+      const cached = this.plans.get(key);
+      if (cached?.fingerprint === fingerprint) return cached.entries;
+      const { entries } = planExport(se, service, slices);
+      this.plans.set(key, { fingerprint, entries });
+      return entries;
     });
+    for (const key of this.plans.keys()) if (!seen.has(key)) this.plans.delete(key);
     const namespaces = this.caches.namespaces.list().filter((ns) => ns.metadata.deletionTimestamp === undefined).map((ns) => ns.metadata.name);
     const affinities = new Map<string, Affinity>();
     for (const view of this.feed.latest?.services ?? []) {
@@ -260,7 +274,7 @@ export class KubeController {
       case 'secret': {
         const named = (s: { metadata: { name: string } }): boolean => s.metadata.name === a;
         const secret = this.caches.tokenRequests.list().find(named) ?? this.caches.linkTokens.list().find(named);
-        if (secret !== undefined) await reconcileLinkSecret(this.rest, this.paths, secret, this.logger);
+        if (secret !== undefined) await reconcileLinkSecret(this.rest, this.paths, secret, this.logger, (trustDomain) => ensureClusterProperties(this.rest, this.siteId, trustDomain, this.logger));
         return;
       }
       default:

@@ -15,6 +15,12 @@ import { freePort } from './tcp-probes.js';
 
 export const CONTROLLER_NAMESPACE = 'causeway-system';
 
+// Controllers and routers still running when the test process exits are killed by pid.
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.pid !== undefined) child.kill('SIGKILL');
+});
+
 /**
  * Kubernetes clusters, each with a Causeway site (router process, real CLI) and a controller
  * process (`causeway kube controller`) beside it: what a user runs, on loopback.
@@ -63,6 +69,7 @@ export class KubeClusterset {
     const log = openSync(join(dir, 'router.log'), 'a');
     const { command, args } = this.lab.exec(process.execPath, [CLI_ENTRY, 'site', 'run', '--dir', dir]);
     const child = spawn(command, args, { stdio: ['ignore', log, log] });
+    children.add(child);
     const api = new ApiClient(paths);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && child.exitCode === null) {
@@ -105,6 +112,7 @@ export class KubeClusterset {
       { stdio: ['ignore', log, log] },
     );
     this.controllers.set(`${name}#${child.pid ?? 0}`, child);
+    children.add(child);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       const text = (await readFile(logPath, 'utf8').catch(() => '')).slice(offset);

@@ -1,8 +1,15 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+
+// Namespaces still present when the test process exits (a crash, an early process.exit) are
+// removed synchronously, so no route or veth outlives the run.
+const live = new Set<KubeLabNetwork>();
+process.on('exit', () => {
+  for (const lab of live) lab.destroySync();
+});
 
 /**
  * A network namespace standing in for the clusters' node network. The API server refuses
@@ -44,6 +51,7 @@ export class KubeLabNetwork {
       await lab.destroy();
       throw err;
     }
+    live.add(lab);
     return lab;
   }
 
@@ -58,7 +66,18 @@ export class KubeLabNetwork {
     await run(ip, all);
   }
 
+  destroySync(): void {
+    for (const argv of [['route', 'del', this.range, 'via', `${this.linkNet}.2`], ['link', 'del', this.hostVeth], ['netns', 'del', this.namespace]]) {
+      try {
+        execFileSync('ip', argv, { stdio: 'ignore' });
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   async destroy(): Promise<void> {
+    live.delete(this);
     await run('ip', ['route', 'del', this.range, 'via', `${this.linkNet}.2`]).catch(() => undefined);
     await run('ip', ['link', 'del', this.hostVeth]).catch(() => undefined);
     await run('ip', ['netns', 'del', this.namespace]).catch(() => undefined);

@@ -32,8 +32,9 @@ What it does (runs until SIGINT/SIGTERM; JSON logs on stdout):
     a version it speaks, never overwriting them
   - records the site id as ClusterProperty cluster.clusterset.k8s.io, and refuses to start if
     that property already names another site
-  - ServiceExport → the Service's ports and ready EndpointSlice endpoints (with zones) become the
-    site's exports; conditions Valid / Ready / Conflict are set on the ServiceExport
+  - ServiceExport → the Service's ports and EndpointSlice endpoints (readiness, zones) become the
+    site's exports, written with the cluster's namespaces to <dir>/managed.json (site.yaml is
+    left as you wrote it); conditions Valid / Ready / Conflict are set on the ServiceExport
   - each clusterset service whose namespace exists here → a ServiceImport, a derived Service
     (derived-<hash>) whose ClusterIP is the ServiceImport's spec.ips, and EndpointSlices pointing
     at the router's virtual IP for it; all removed when the last export goes

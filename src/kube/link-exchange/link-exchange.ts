@@ -10,7 +10,7 @@ import { LINK_TOKEN_TTL_MS, LinkSecret, secretAction } from './link-secrets.js';
  * The controller's side of linking clusters through their APIs: it issues a token into a request
  * Secret, and redeems a token Secret (then drops the token: secrets are not kept once used).
  */
-export async function reconcileLinkSecret(rest: KubeRest, paths: SitePaths, secret: Secret, logger: Logger): Promise<void> {
+export async function reconcileLinkSecret(rest: KubeRest, paths: SitePaths, secret: Secret, logger: Logger, onJoined: (trustDomain: string) => Promise<void>): Promise<void> {
   const action = secretAction(secret);
   const path = objectPath(Resources.secrets, secret.metadata.name, secret.metadata.namespace);
   switch (action.kind) {
@@ -32,6 +32,8 @@ export async function reconcileLinkSecret(rest: KubeRest, paths: SitePaths, secr
         const result = await createLink(paths, action.token, { cost: 1, connections: 1 });
         status = 'Linked';
         message = `linked to site ${result.peer} at ${result.endpoint} (clusterset ${result.trustDomain})${result.joined ? '; joined the clusterset' : ''}`;
+        // Joining changes the clusterset this cluster belongs to: its ClusterProperty follows.
+        if (result.joined) await onJoined(result.trustDomain);
       } catch (err) {
         status = 'Failed';
         const code = (err as { code?: string }).code;
