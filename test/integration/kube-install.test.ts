@@ -217,6 +217,12 @@ describe('causeway kube install / uninstall / dns on real API servers', () => {
     assert.equal(saver.exitCode, 0, `save-site did not exit cleanly on SIGTERM: ${saver.signalCode ?? ''} ${log}`);
     assert.match(log, /site files saved to Secret/);
 
+    // The pod's saver runs as ServiceAccount causeway: its RBAC (deploy/rbac) must be enough.
+    const asPod = await writeKubeconfig(join(scratch, 'as-pod'), [{ ...east, token: await eastApi.serviceAccountToken(NS, 'causeway') }]);
+    await ok2(['namespace', 'add', 'cart', '--dir', dir]);
+    const asServiceAccount = await runCli(['kube', 'save-site', '--dir', dir, '--kubeconfig', asPod, '--once']);
+    assert.equal(asServiceAccount.stdout.trim(), 'saved', asServiceAccount.stderr);
+
     const other = join(scratch, 'other-site');
     await ok2(['site', 'init', '--id', 'elsewhere', '--dir', other, '--listen', '127.0.0.1:0']);
     const current = await eastApi.get<V1Secret>('v1', 'Secret', 'causeway-site', NS);

@@ -1,4 +1,4 @@
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 
 /**
  * A test's own view of a cluster, independent of the code under test: reads objects, and submits
@@ -6,12 +6,22 @@ import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject }
  */
 export class KubeReader {
   private readonly api: KubernetesObjectApi;
+  private readonly core: CoreV1Api;
 
   constructor(kubeconfigPath: string, context: string) {
     const config = new KubeConfig();
     config.loadFromFile(kubeconfigPath);
     config.setCurrentContext(context);
     this.api = KubernetesObjectApi.makeApiClient(config);
+    this.core = config.makeApiClient(CoreV1Api);
+  }
+
+  /** A short-lived token of a ServiceAccount (TokenRequest API): act with exactly its RBAC rights. */
+  async serviceAccountToken(namespace: string, name: string): Promise<string> {
+    const request = await this.core.createNamespacedServiceAccountToken({ name, namespace, body: { spec: { audiences: [], expirationSeconds: 600 } } });
+    const token = request.status?.token;
+    if (token === undefined) throw new Error(`no token issued for ServiceAccount ${namespace}/${name}`);
+    return token;
   }
 
   /** The object, or undefined when the API server answers 404 (or the kind is not served). */

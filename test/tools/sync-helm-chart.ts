@@ -49,4 +49,6 @@ async function sync(): Promise<void> {
   process.stdout.write(`wrote ${wanted.size} file(s) under ${CHART_DIR}\n`);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await sync();
+// `npm test` runs every file under dist/test, this one too: only a direct run writes the chart.
+const runDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (runDirectly && process.env['NODE_TEST_CONTEXT'] === undefined) await sync();

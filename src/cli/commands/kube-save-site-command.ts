@@ -45,7 +45,8 @@ Example:
         const paths = sitePaths(siteDir(flags.dir));
         const site = (await loadSiteConfig(paths.config)).site;
         const session = KubeSession.open({ ...(flags.context === undefined ? {} : { context: flags.context }), ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }) });
-        const logger = createLogger(site.id).child({ component: 'site-saver' });
+        // With --once the printed word is the result; the JSON log is for the long-running container.
+        const logger = createLogger(site.id, flags.once === true ? 'silent' : undefined).child({ component: 'site-saver' });
         if (flags.once === true) {
           const written = await saveSiteOnce({ session, dir: paths.dir, namespace: flags.namespace, logger });
           process.stdout.write(written ? 'saved\n' : 'unchanged\n');

@@ -2,7 +2,7 @@ import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { CLUSTERSET_PROPERTY, CLUSTER_ID_PROPERTY, CLUSTER_PROPERTY_API, readClusterId } from './cluster-site-id.js';
 import { unwireCoredns } from './coredns-wiring.js';
 import { loadDeployFolder } from './deploy-files.js';
-import { DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER } from '../index.js';
+import { DERIVED_SERVICE_ANNOTATION, ImportLabel, LinkSecret, MANAGED_BY_CONTROLLER } from '../index.js';
 import { isManagedByCauseway } from './install-labels.js';
 import { customiseManifests, inApplyOrder } from './install-objects.js';
 import { KubeSession, describeObject, describeRef, refOf, type KubeTarget } from './kube-session.js';
@@ -49,7 +49,7 @@ export async function uninstallSite(options: UninstallOptions): Promise<Uninstal
   const namespaced = inApplyOrder(shipped.filter((o) => o.kind !== 'Namespace')).reverse();
   for (const object of namespaced) await remove(object);
   await remove({ apiVersion: 'v1', kind: 'Secret', metadata: { name: SITE_SECRET, namespace: options.namespace } });
-  for (const label of ['causeway.io/token-request=true', 'causeway.io/link-token=true']) {
+  for (const label of [`${LinkSecret.tokenRequestLabel}=true`, `${LinkSecret.linkTokenLabel}=true`]) {
     for (const secret of await session.list('v1', 'Secret', { namespace: options.namespace, labelSelector: label })) await remove({ ...secret, apiVersion: 'v1', kind: 'Secret' });
   }
   await removeImports(session, remove);

@@ -12,6 +12,8 @@ export const SITE_SECRET = 'causeway-site';
 /**
  * The files that make a site: config, key material and the state worth keeping across restarts.
  * Runtime files (API socket, lock, runtime.json, logs) are left out: they belong to one process.
+ * So is the controller's managed.json: it is rebuilt from the cluster's objects, and it changes
+ * with every endpoint, which would make every endpoint change a Secret write.
  */
 export const SITE_FILES = ['site.yaml', 'site.key', 'site.crt', 'ca.crt', 'ca.key', 'tokens.json', 'vips.json', 'members.json'] as const;
 
