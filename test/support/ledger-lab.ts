@@ -149,21 +149,26 @@ export class LedgerLab {
     const { lab, fx } = this;
     for (const region of this.regions) await lab.addSite(region, { wanAddress: `${this.wanIp(region)}/24` });
     for (const region of this.regions) this.#children.push(this.#startEtcd(region));
-    for (const region of this.regions) await this.#waitForEtcd(region);
-    for (const region of this.regions) this.#children.push(await this.#startLedger(region));
+    await Promise.all(this.regions.map((region) => this.#waitForEtcd(region)));
+    this.#children.push(...(await Promise.all(this.regions.map((region) => this.#startLedger(region)))));
 
     const dir = (region: string): string => fx.dir(region);
     const created = await fx.cli(['site', 'init', '--id', 'eu', '--dir', dir('eu'), '--listen', `${this.wanIp('eu')}:${LINK_PORT}`, '--zone', 'eu-1', '--region', 'eu', '--output', 'json']);
     const { trustDomain } = JSON.parse(created.stdout) as { trustDomain: string };
-    for (const region of ['us', 'ap']) {
-      await fx.cli(['site', 'init', '--id', region, '--dir', dir(region), '--listen', `${this.wanIp(region)}:${LINK_PORT}`, '--zone', `${region}-1`, '--region', region, '--ca-dir', dir('eu'), '--trust-domain', trustDomain]);
-    }
-    for (const region of this.regions) {
-      await fx.cli(['lease', 'store', '--etcd', 'http://127.0.0.1:2379', '--ttl', `${ttlSeconds}s`, '--dir', dir(region)]);
-      await fx.cli(['expose', 'ledger', '--namespace', 'pay', '--port', '80', '--to', `127.0.0.1:${LEDGER_PORT}`, '--protocol', 'http', '--writes', 'single-writer', '--lease', LEASE, '--dir', dir(region)]);
-      await fx.cli(['import', 'ledger', '--namespace', 'pay', '--listen', `127.0.0.1:${IMPORT_PORT}`, '--dir', dir(region)]);
-    }
-    for (const region of this.regions) this.#children.push(await startLabRouter(lab, region, dir(region), ['--hold-lease', LEASE]));
+    await Promise.all(
+      ['us', 'ap'].map((region) =>
+        fx.cli(['site', 'init', '--id', region, '--dir', dir(region), '--listen', `${this.wanIp(region)}:${LINK_PORT}`, '--zone', `${region}-1`, '--region', region, '--ca-dir', dir('eu'), '--trust-domain', trustDomain]),
+      ),
+    );
+    // Sites are configured side by side; each site's own steps stay in order.
+    await Promise.all(
+      this.regions.map(async (region) => {
+        await fx.cli(['lease', 'store', '--etcd', 'http://127.0.0.1:2379', '--ttl', `${ttlSeconds}s`, '--dir', dir(region)]);
+        await fx.cli(['expose', 'ledger', '--namespace', 'pay', '--port', '80', '--to', `127.0.0.1:${LEDGER_PORT}`, '--protocol', 'http', '--writes', 'single-writer', '--lease', LEASE, '--dir', dir(region)]);
+        await fx.cli(['import', 'ledger', '--namespace', 'pay', '--listen', `127.0.0.1:${IMPORT_PORT}`, '--dir', dir(region)]);
+      }),
+    );
+    this.#children.push(...(await Promise.all(this.regions.map((region) => startLabRouter(lab, region, dir(region), ['--hold-lease', LEASE])))));
     // Full mesh; `link create` dials, so it runs in the dialing region's namespace.
     for (const [from, to] of [['us', 'eu'], ['ap', 'eu'], ['ap', 'us']] as const) {
       const token = join(fx.root, `${to}-for-${from}.token`);
