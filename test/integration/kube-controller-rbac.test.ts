@@ -10,7 +10,8 @@ import { startLabNameServer } from '../support/kube-lab-backend.js';
 import { CONTROLLER_NAMESPACE, KubeClusterset } from '../support/kube-clusterset.js';
 
 const RBAC_FILE = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../deploy/rbac/controller-rbac.yaml' : '../../deploy/rbac/controller-rbac.yaml', import.meta.url));
-const SERVICE_ACCOUNT = `system:serviceaccount:${CONTROLLER_NAMESPACE}:causeway-controller`;
+/** deploy/rbac binds the ServiceAccount that deploy/manifests runs the pod as. */
+const SERVICE_ACCOUNT = `system:serviceaccount:${CONTROLLER_NAMESPACE}:causeway`;
 
 /** Where each kind in the RBAC file is created. */
 function collectionOf(object: KubeObject): string {
