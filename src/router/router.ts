@@ -57,6 +57,8 @@ export class Router {
   private draining = false;
   /** Import listeners are reconciled one change at a time, in order. */
   private importsChain: Promise<void> = Promise.resolve();
+  /** Safe-mode file writes, in order (see checkPartition). */
+  private safeModeWrites: Promise<void> = Promise.resolve();
   readonly directory: ServiceDirectory;
   /** Clusterset changes as they land here (after virtual IPs are assigned), for `/v1/services?watch=1`. */
   readonly servicesFeed = new ServicesFeed(() => ({
@@ -384,7 +386,12 @@ export class Router {
     if (report.majority) this.logger.info(line, 'partition view: majority side');
     else this.logger.warn(line, 'partition view: minority side (safe mode)');
     const file = this.config.partition.safeModeFile;
-    if (file !== undefined) void writeSafeModeFile(file, report).catch((err: unknown) => this.logger.warn({ file, error: (err as Error).message }, 'cannot write the safe-mode file'));
+    if (file === undefined) return;
+    // One write at a time, each with the view current when it runs: a minority write still in
+    // flight must never land after the removal that followed it and leave a stale safe-mode file.
+    this.safeModeWrites = this.safeModeWrites
+      .then(() => (this.partitionReport === undefined ? undefined : writeSafeModeFile(file, this.partitionReport)))
+      .catch((err: unknown) => this.logger.warn({ file, error: (err as Error).message }, 'cannot write the safe-mode file'));
   }
 
   private expireStale(): void {

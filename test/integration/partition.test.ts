@@ -71,6 +71,9 @@ describe('partition view and safe mode', () => {
     const back = await waitForPartition(fx.dir('a'), true);
     assert.equal(back.status, 200);
     await fx.waitFor('a', (s) => s.partition?.majority === true);
+    // The file follows the verdict asynchronously: it must be gone shortly after, and stay gone.
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && (await stat(join(fx.root, 'a-safe-mode')).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 50));
     await assert.rejects(stat(join(fx.root, 'a-safe-mode')));
   });
 });
