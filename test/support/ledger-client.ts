@@ -4,6 +4,7 @@
 // balance reads at a steady pace. At the end it fetches its region's ledger journal straight
 // from the ledger, and writes everything as JSON to --out.
 // Usage: node dist/test/support/ledger-client.js --region eu --url http://127.0.0.1:9180 --ledger http://127.0.0.1:8080 --ops 200 --out r.json
+// Without --region (as `node --test` runs every file under test/) it prints this usage and exits.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -32,7 +33,11 @@ const { values } = parseArgs({
   },
 });
 
-const region = values.region ?? 'unknown';
+if (values.region === undefined) {
+  console.log('usage: ledger-client --region <name> --url <import url> --ledger <ledger url> [--ops n] [--out file]');
+  process.exit(0);
+}
+const region = values.region;
 const base = new URL(values.url ?? 'http://127.0.0.1:9180');
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 const random = seededRandom(Number(values.seed) * 7919 + [...region].reduce((h, c) => h * 31 + c.charCodeAt(0), 0));

@@ -4,6 +4,7 @@
 // It journals the operations it applied itself, so an audit can check that no operation was
 // applied by two regions. Prints one line when it listens.
 // Usage: node dist/test/support/ledger-service.js --region eu --listen 127.0.0.1:8080 --etcd http://127.0.0.1:2379
+// Without --region (as `node --test` runs every file under test/) it prints this usage and exits.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { LedgerStore, type LedgerOp, type OpRecord } from './ledger-store.js';
@@ -16,7 +17,11 @@ const { values } = parseArgs({
     'call-timeout-ms': { type: 'string', default: '1500' },
   },
 });
-const region = values.region ?? 'unknown';
+if (values.region === undefined) {
+  console.log('usage: ledger-service --region <name> [--listen host:port] [--etcd urls] [--call-timeout-ms n]');
+  process.exit(0);
+}
+const region = values.region;
 const store = new LedgerStore(values.etcd.split(','), Number(values['call-timeout-ms']));
 /** Operations this region's ledger applied (not replays): the per-region half of the audit. */
 const journal: OpRecord[] = [];
