@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { ExportConfig, PolicyConfig, type SiteConfig } from './site-config.js';
+import { ExportConfig, PolicyConfig, ipLiteral, type SiteConfig } from './site-config.js';
 
 /**
  * What a controller (the Kubernetes one) owns at a site, kept apart from the hand-written
@@ -12,6 +12,8 @@ export const ManagedState = z.strictObject({
   exports: z.array(ExportConfig).default([]),
   namespaces: z.array(z.string().min(1).max(63)).default([]),
   policies: z.array(PolicyConfig).default([]),
+  /** The ClusterIPs the cluster gave imported services, keyed `namespace/name` (DNS answers them). */
+  clustersetIps: z.record(z.string(), z.array(ipLiteral).max(2)).default({}),
 });
 export type ManagedState = z.infer<typeof ManagedState>;
 export type ManagedStateInput = z.input<typeof ManagedState>;
@@ -54,5 +56,6 @@ export function mergeManagedState(config: SiteConfig, managed: ManagedState): Si
     exports: [...config.exports, ...managed.exports],
     namespaces: [...new Set([...config.namespaces, ...managed.namespaces])].sort(),
     policies: [...config.policies, ...managed.policies.filter((p) => !own.has(`${p.namespace}/${p.service}`))],
+    services: { ...config.services, clustersetIps: { ...managed.clustersetIps, ...config.services.clustersetIps } },
   };
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** DNS-1123 subdomain: how sites, services and namespaces are named everywhere. */
@@ -12,6 +13,16 @@ const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
   message: 'must be a DNS label: lowercase letters, digits and "-", 1-63 chars, starting and ending alphanumeric',
 });
 const port = z.number().int().min(1).max(65535);
+/** An IPv4 or IPv6 address literal (no brackets, no port): what a listener binds. */
+export const ipLiteral = z.string().refine((v) => isIP(v) !== 0, { message: 'must be an IP address such as 10.0.3.7 or fd00::7 (no port)' });
+/** `first-last`, both within 1024-65535: ports a site allocates for its own listeners. */
+const portRange = z
+  .string()
+  .regex(/^\d{4,5}-\d{4,5}$/, { message: 'must be a port range first-last, e.g. 20000-29999' })
+  .refine((v) => {
+    const [first = 0, last = 0] = v.split('-').map(Number);
+    return first >= 1024 && last <= 65535 && first <= last;
+  }, { message: 'must be a port range first-last with 1024 <= first <= last <= 65535' });
 /** `host:port` with IPv4, [IPv6] or a DNS name; port 0 means "pick one" where listening. */
 export const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
   message: 'must be host:port, e.g. 127.0.0.1:7443 or [::1]:7443',
@@ -176,6 +187,20 @@ export const SiteConfig = z.strictObject({
       addressPool: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: 'must be an IPv4 CIDR such as 127.240.0.0/16' }).default('127.240.0.0/16'),
       /** Listen on a virtual IP for every clusterset service whose namespace is present here. */
       autoImport: z.boolean().default(true),
+      /**
+       * An address of this host that other machines reach (in Kubernetes, the router pod's IP).
+       * Set, every port of every imported ClusterSetIP service also listens here, on a port of its
+       * own from `importPorts`: the one address a pod network routes to a router pod carries them all.
+       */
+      importAddress: ipLiteral.optional(),
+      /** Ports handed out on `importAddress`, `first-last`; an allocation lasts as long as the import. */
+      importPorts: portRange.default('20000-29999'),
+      /**
+       * Addresses DNS answers for a ClusterSetIP service instead of its virtual IP, keyed
+       * `namespace/name`: in Kubernetes the controller puts the ClusterIP of the derived Service
+       * here (through managed.json), the address pods reach through kube-proxy.
+       */
+      clustersetIps: z.record(z.string().regex(/^[a-z0-9-]{1,63}\/[a-z0-9-]{1,63}$/, { message: 'keys must be namespace/name' }), z.array(ipLiteral).max(2)).default({}),
     })
     .prefault({}),
   dns: z

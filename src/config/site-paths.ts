@@ -12,6 +12,8 @@ export interface SitePaths {
   readonly caKey: string;
   readonly tokens: string;
   readonly vips: string;
+  /** Ports allocated on `services.importAddress`, so EndpointSlices pointing at them stay right across restarts. */
+  readonly importPorts: string;
   /** Exports, namespaces and policies a controller owns (JSON), merged over site.yaml by the router. */
   readonly managed: string;
   readonly members: string;
@@ -35,6 +37,7 @@ export function sitePaths(dir: string): SitePaths {
     caKey: join(abs, 'ca.key'),
     tokens: join(abs, 'tokens.json'),
     vips: join(abs, 'vips.json'),
+    importPorts: join(abs, 'import-ports.json'),
     managed: join(abs, 'managed.json'),
     members: join(abs, 'members.json'),
     runtime: join(abs, 'runtime.json'),

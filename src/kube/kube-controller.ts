@@ -12,6 +12,7 @@ import { planExport } from './export/export-entries.js';
 import { reconcileExportStatus } from './export/export-status-sync.js';
 import { globalSettingsOf, type Affinity } from './export/global-annotations.js';
 import { ManagedStateSync, type SiteDesired } from './export/managed-state-sync.js';
+import { derivedServiceName } from './import/derived-names.js';
 import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER } from './import/import-labels.js';
 import { reconcileGlobal, reconcileImport, type ImportContext } from './import/import-sync.js';
 import { LeaseElector } from './leader/lease-elector.js';
@@ -80,7 +81,7 @@ export class KubeController {
     }, logger);
     const queue = new WorkQueue((key) => controller?.work(key, mcsVersion) ?? Promise.resolve(), { concurrency: options.workers ?? 8, logger });
     const feed = new RouterFeed(paths, (s) => controller?.onSnapshot(s), logger);
-    const managedSync = new ManagedStateSync(paths, () => controller?.desiredSite() ?? { exports: [], namespaces: [], affinities: new Map() }, logger);
+    const managedSync = new ManagedStateSync(paths, () => controller?.desiredSite() ?? { exports: [], namespaces: [], affinities: new Map(), clustersetIps: {} }, logger);
     const elector = new LeaseElector(rest, {
       namespace: options.namespace,
       name: LEASE_NAME,
@@ -174,6 +175,8 @@ export class KubeController {
     const owner = labels?.[ImportLabel.serviceName];
     if (labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER && owner !== undefined) {
       this.queue.add(`import/${namespace}/${owner}`);
+      // Its ClusterIP is what the router's DNS answers for the import.
+      this.managedSync.schedule();
       return;
     }
     this.queue.add(`global/${namespace}/${name}`);
@@ -229,7 +232,23 @@ export class KubeController {
       const settings = globalSettingsOf(view.annotations);
       if (settings.global) affinities.set(`${view.namespace}/${view.name}`, settings.affinity);
     }
-    return { exports, namespaces, affinities };
+    return { exports, namespaces, affinities, clustersetIps: this.clustersetIps() };
+  }
+
+  /**
+   * The ClusterIPs of the derived Services of imports the router serves on its import address:
+   * the router's DNS answers them for clusterset.local names, so a pod's lookup gives an address
+   * kube-proxy sends on to the router. Without an import address the virtual IPs are answered.
+   */
+  private clustersetIps(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const view of this.feed.latest?.services ?? []) {
+      if (view.importListeners.length === 0) continue;
+      const derived = this.caches.services.get(derivedServiceName(view.namespace, view.name), view.namespace);
+      const ips = (derived?.spec?.clusterIPs ?? (derived?.spec?.clusterIP === undefined ? [] : [derived.spec.clusterIP])).filter((ip) => ip !== '' && ip !== 'None');
+      if (ips.length > 0) out[`${view.namespace}/${view.name}`] = ips;
+    }
+    return out;
   }
 
   private importContext(mcsVersion: string): ImportContext {

@@ -36,7 +36,8 @@ describe('leader Lease decisions', () => {
 describe('managed state from the cluster', () => {
   it('is sorted and stable, keeps affinities other than none as policies, and merges under site.yaml', () => {
     const fresh = ExportConfig.parse({ name: 'web', namespace: 'shop', port: 80, to: '10.0.0.2:80' });
-    const state = managedStateOf({ exports: [fresh], namespaces: ['shop', 'default', 'shop'], affinities: new Map([['shop/web', 'local'], ['shop/api', 'remote'], ['shop/db', 'none']]) });
+    const state = managedStateOf({ exports: [fresh], namespaces: ['shop', 'default', 'shop'], affinities: new Map([['shop/web', 'local'], ['shop/api', 'remote'], ['shop/db', 'none']]), clustersetIps: { 'shop/web': ['10.96.0.20'], 'ops/db': ['10.96.0.9'] } });
+    assert.deepEqual(Object.keys(state.clustersetIps ?? {}), ['ops/db', 'shop/web'], 'sorted, so equal states serialize equally');
     assert.deepEqual(state.namespaces, ['default', 'shop']);
     assert.deepEqual(state.policies?.map((p) => [p.service, p.affinity]), [['api', 'remote'], ['web', 'local']]);
     const config = SiteConfig.parse({
@@ -51,6 +52,8 @@ describe('managed state from the cluster', () => {
     assert.deepEqual(merged.exports.map((e) => e.name), ['manual', 'web']);
     assert.deepEqual(merged.namespaces, ['default', 'ops', 'shop']);
     assert.deepEqual(merged.policies.map((p) => [p.service, p.affinity, p.locality]), [['web', 'none', 'PreferClose'], ['api', 'remote', 'Any']], 'a hand-written policy wins');
+    assert.deepEqual(merged.services.clustersetIps['shop/web'], ['10.96.0.20']);
+    assert.throws(() => ManagedState.parse({ ...state, clustersetIps: { 'shop/web': ['10.96.0.300'] } }), /IP address/, 'a bad address in managed.json is refused');
   });
 });
 

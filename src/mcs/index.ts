@@ -15,5 +15,6 @@ export { mergePorts, portKey, type MergedPorts, type PortKey } from './merge-por
 export { byPrecedence, mergeClustersetService, type ClustersetService } from './merge-clusterset-service.js';
 export { ClustersetModel, type SiteEndpoint } from './clusterset-model.js';
 export { defaultVipCidr, VipAllocator, type VipAllocatorOptions, type VipSnapshot } from './vip-allocator.js';
+export { PortAllocator, parsePortRange, type PortRange, type PortSnapshot } from './port-allocator.js';
 export { formatIp, parseIp, type IpAddress } from './ip-address.js';
 export { headlessHostname } from './headless-hostname.js';

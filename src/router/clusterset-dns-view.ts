@@ -10,6 +10,8 @@ export class ClustersetDnsView implements DnsView {
     private readonly vips: VipImports,
     private readonly localNamespaces: () => ReadonlySet<string>,
     private readonly knownSites: () => ReadonlySet<string>,
+    /** Addresses that stand in for the VIP, keyed `namespace/name` (a cluster's ClusterIP for the import). */
+    private readonly clustersetIps: () => Readonly<Record<string, readonly string[]>> = () => ({}),
   ) {}
 
   service(name: string, namespace: string): DnsServiceView | undefined {
@@ -32,7 +34,9 @@ export class ClustersetDnsView implements DnsView {
       const ip = this.vips.vip(name, namespace, site);
       if (ip !== undefined) siteIps[site] = [ip];
     }
-    return { type: service.type, ips: vip === undefined ? [] : [vip], ports: service.ports, endpoints, siteIps };
+    const assigned = service.type === 'Headless' ? undefined : this.clustersetIps()[`${namespace}/${name}`];
+    const ips = assigned !== undefined && assigned.length > 0 ? [...assigned] : vip === undefined ? [] : [vip];
+    return { type: service.type, ips, ports: service.ports, endpoints, siteIps };
   }
 
   namespaceExists(namespace: string): boolean {

@@ -35,6 +35,8 @@ export interface RuntimeInfo {
 export interface RouterOptions {
   /** Leases to hold while on the majority side, besides the config's `leases.hold`. */
   holdLeases?: readonly string[];
+  /** Overrides `services.importAddress` (e.g. the pod's IP, known only when the pod starts). */
+  importAddress?: string;
 }
 
 /** One site's router: links, flows both ways, exports advertised to peers, and its state for `status`. */
@@ -87,7 +89,12 @@ export class Router {
     this.directory = new ServiceDirectory(config.site.id);
     this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
     this.lsdb = new LinkStateDb(config.site.id);
-    this.vips = new VipImports(paths.vips, config.services.addressPool, logger, config.routing.staleAfterMs);
+    this.vips = new VipImports(
+      { vips: paths.vips, ports: paths.importPorts },
+      { addressPool: config.services.addressPool, importPorts: config.services.importPorts, importAddress: () => options.importAddress ?? this.config.services.importAddress },
+      logger,
+      config.routing.staleAfterMs,
+    );
     this.partition = new PartitionView(config.site.id, paths.members);
     this.mesh = new LinkMesh(
       () => this.config.site,
@@ -247,6 +254,7 @@ export class Router {
       this.vips,
       () => new Set(this.namespaces()),
       () => new Set(this.lsdb.all().map((a) => a.origin)),
+      () => this.config.services.clustersetIps,
     );
     this.dns = new DnsServer(view, { zone, targetedSuffix, ttl, logger: this.logger });
     const { host, port } = parseHostPort(listen, 'dns.listen', true);

@@ -3,6 +3,7 @@ import type { FlowCounts } from '../observability/index.js';
 import { serviceKey } from '../services/index.js';
 import type { Router } from './router.js';
 import type { LeaseReport } from './site-leases.js';
+import type { PortListener } from './vip-imports.js';
 
 /** One clusterset service as this site sees it: what a ServiceImport here is made from. */
 export interface ServiceView {
@@ -14,6 +15,8 @@ export interface ServiceView {
   winnerSite: string;
   importedHere: boolean;
   vip: string | null;
+  /** Each TCP port's listener on the import address (`services.importAddress`); empty without one. */
+  importListeners: PortListener[];
   dnsName: string;
   sessionAffinity: 'None' | 'ClientIP';
   sessionAffinityTimeoutSeconds: number | null;
@@ -108,6 +111,7 @@ export function servicesView(router: Router): ServiceView[] {
     winnerSite: s.winnerSite,
     importedHere: imported.has(`${s.namespace}/${s.name}`),
     vip: router.vips.vip(s.name, s.namespace) ?? null,
+    importListeners: s.type === 'Headless' ? [] : router.vips.portListeners(s.name, s.namespace, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
     dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
     sessionAffinity: s.sessionAffinity,
     sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds ?? null,

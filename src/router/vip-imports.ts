@@ -1,23 +1,45 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { ImportConfig } from '../config/index.js';
-import { VipAllocator, clustersetKey, type ClustersetService, type SiteEndpoint } from '../mcs/index.js';
+import { PortAllocator, VipAllocator, clustersetKey, parsePortRange, type ClustersetService, type SiteEndpoint } from '../mcs/index.js';
 import type { Logger } from '../observability/index.js';
+
+/** Where the import listeners go: the VIP pool, and optionally one routable address with a port range. */
+export interface ImportAddressing {
+  /** IPv4 CIDR of the virtual IPs. */
+  addressPool: string;
+  /** Read at every sync (a reload may set or change it): the address other machines reach. */
+  importAddress(): string | undefined;
+  /** `first-last` ports on `importAddress`; fixed for the router's life. */
+  importPorts: string;
+}
+
+/** One port of an imported service as reachable on the import address (what an EndpointSlice points at). */
+export interface PortListener {
+  port: number;
+  listen: string;
+}
 
 /**
  * Gives every imported ClusterSetIP service a stable virtual IP at this site, plus one per
  * exporting site for site-targeted names, and every endpoint of a headless service one of its
  * own (stateful systems talk pod to pod across sites), and turns them into import listeners. Allocations are
  * kept in `vips.json`, so an address survives router restarts for as long as the import exists.
+ *
+ * With an import address, each ClusterSetIP service port also gets a port of its own on that one
+ * address (kept in `import-ports.json`): a pod network routes to a router pod's IP, not to a pool
+ * of virtual IPs, so there services are told apart by port.
  */
 export class VipImports {
   private readonly allocator: VipAllocator;
+  private readonly ports: PortAllocator;
   private saved = '';
-  /** Addresses no longer wanted, and since when: kept a while before release. */
+  private savedPorts = '';
+  /** Allocations no longer wanted, and since when: kept a while before release. */
   private readonly unwanted = new Map<string, number>();
 
   constructor(
-    private readonly file: string,
-    pool: string,
+    private readonly files: { vips: string; ports: string },
+    private readonly addressing: ImportAddressing,
     private readonly logger: Logger,
     /**
      * How long an address outlives its import: a service whose exporters are only out of reach
@@ -26,18 +48,13 @@ export class VipImports {
      */
     private readonly holdMs = 30_000,
   ) {
-    this.allocator = new VipAllocator({ ipv4Cidr: pool });
+    this.allocator = new VipAllocator({ ipv4Cidr: addressing.addressPool });
+    this.ports = new PortAllocator(parsePortRange(addressing.importPorts));
   }
 
   async load(): Promise<void> {
-    const text = await readFile(this.file, 'utf8').catch(() => undefined);
-    if (text === undefined) return;
-    try {
-      this.allocator.restore(JSON.parse(text));
-      this.saved = text;
-    } catch (err) {
-      this.logger.warn({ file: this.file, error: (err as Error).message }, 'ignoring unreadable VIP allocations; addresses will be reassigned');
-    }
+    this.saved = await restoreFrom(this.files.vips, (raw) => this.allocator.restore(raw), this.logger, 'VIP allocations');
+    this.savedPorts = await restoreFrom(this.files.ports, (raw) => this.ports.restore(raw), this.logger, 'import port allocations');
   }
 
   /** Listeners for these services; addresses of services no longer imported are released. */
@@ -60,6 +77,14 @@ export class VipImports {
       wanted.add(key);
       const vip = this.allocator.allocate(key, 'IPv4');
       for (const p of tcpPorts) out.push({ name: service.name, namespace: service.namespace, listen: `${vip}:${p.port}`, port: p.port });
+      const address = this.addressing.importAddress();
+      if (address !== undefined) {
+        for (const p of tcpPorts) {
+          const portKey = `${key}#${p.port}`;
+          wanted.add(portKey);
+          out.push({ name: service.name, namespace: service.namespace, listen: hostPortOf(address, this.ports.allocate(portKey)), port: p.port });
+        }
+      }
       for (const site of service.sites) {
         const siteKey = `${key}@${site}`;
         wanted.add(siteKey);
@@ -67,18 +92,35 @@ export class VipImports {
         for (const p of tcpPorts) out.push({ name: service.name, namespace: service.namespace, listen: `${siteVip}:${p.port}`, port: p.port, site });
       }
     }
-    const now = Date.now();
     for (const key of wanted) this.unwanted.delete(key);
-    for (const key of Object.keys(this.allocator.snapshot().allocations)) {
+    this.releaseUnwanted(Object.keys(this.allocator.snapshot().allocations), wanted, (key) => this.allocator.release(key));
+    this.releaseUnwanted(this.ports.keys(), wanted, (key) => this.ports.release(key));
+    await this.persist();
+    return out;
+  }
+
+  /** Frees allocations unwanted for longer than the hold time. */
+  private releaseUnwanted(keys: readonly string[], wanted: ReadonlySet<string>, release: (key: string) => void): void {
+    const now = Date.now();
+    for (const key of keys) {
       if (wanted.has(key)) continue;
       const since = this.unwanted.get(key) ?? now;
       this.unwanted.set(key, since);
       if (now - since < this.holdMs) continue;
-      this.allocator.release(key);
+      release(key);
       this.unwanted.delete(key);
     }
-    await this.persist();
-    return out;
+  }
+
+  /** Where each TCP port of a ClusterSetIP service listens on the import address; empty without one. */
+  portListeners(name: string, namespace: string, ports: readonly number[]): PortListener[] {
+    const address = this.addressing.importAddress();
+    if (address === undefined) return [];
+    const key = clustersetKey(name, namespace);
+    return ports.flatMap((port) => {
+      const listenPort = this.ports.lookup(`${key}#${port}`);
+      return listenPort === undefined ? [] : [{ port, listen: hostPortOf(address, listenPort) }];
+    });
   }
 
   /** The virtual IP here of a service, of one site's share of it, or of one headless endpoint. */
@@ -89,11 +131,33 @@ export class VipImports {
   }
 
   private async persist(): Promise<void> {
-    const text = JSON.stringify(this.allocator.snapshot(), null, 1);
-    if (text === this.saved) return;
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, text);
-    await rename(tmp, this.file);
-    this.saved = text;
+    this.saved = await writeIfChanged(this.files.vips, JSON.stringify(this.allocator.snapshot(), null, 1), this.saved);
+    this.savedPorts = await writeIfChanged(this.files.ports, JSON.stringify(this.ports.snapshot(), null, 1), this.savedPorts);
   }
+}
+
+function hostPortOf(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** Restores allocations from a file; returns its text ('' when absent or unreadable, so it is rewritten). */
+async function restoreFrom(file: string, restore: (raw: unknown) => void, logger: Logger, what: string): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return '';
+  try {
+    restore(JSON.parse(text));
+    return text;
+  } catch (err) {
+    logger.warn({ file, error: (err as Error).message }, `ignoring unreadable ${what}; they will be reassigned`);
+    return '';
+  }
+}
+
+/** Writes atomically when the text differs from what was last written; returns the text now on disk. */
+async function writeIfChanged(file: string, text: string, saved: string): Promise<string> {
+  if (text === saved) return saved;
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+  return text;
 }

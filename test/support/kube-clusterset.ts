@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from '../../src/api/index.js';
-import { sitePaths } from '../../src/config/index.js';
+import { sitePaths, type SiteConfig } from '../../src/config/index.js';
 import { CLI_ENTRY, stopChild, type RouterProcess } from '../../src/demo/index.js';
 import { editSiteConfig } from '../../src/site/index.js';
 import { KubeRest, Resources, collectionPath, loadKubeConfig, objectPath, serviceExports, type EndpointSlice, type KubeObject, type Service, type ServiceExport } from '../../src/kube/index.js';
@@ -36,7 +36,13 @@ export class KubeClusterset {
   ) {}
 
   /** Starts clusters and sites for `names` (one clusterset; `linked` sites are linked to the first). */
-  static async create(names: string[], linked: string[] = names, pools: (prefix: string, i: number) => string = (prefix, i) => `${prefix}.${64 + i}.0/24`): Promise<KubeClusterset> {
+  static async create(
+    names: string[],
+    linked: string[] = names,
+    pools: (prefix: string, i: number) => string = (prefix, i) => `${prefix}.${64 + i}.0/24`,
+    /** Further site.yaml settings of site `i`, given the lab's address prefix. */
+    configure: (config: SiteConfig, prefix: string, i: number) => void = () => undefined,
+  ): Promise<KubeClusterset> {
     const set = new KubeClusterset(await ClustersetFixture.create(), await KubeLabNetwork.create());
     try {
       const clusters = await Promise.all(names.map((name) => startKubeCluster({ name })));
@@ -49,6 +55,7 @@ export class KubeClusterset {
         await editSiteConfig(sitePaths(set.fx.dir(name)), (config) => {
           config.link.listen = `${set.lab.prefix}.0.${i + 1}:${linkPort}`;
           config.services.addressPool = pools(set.lab.prefix, i);
+          configure(config, set.lab.prefix, i);
         });
         await set.startRouter(name);
       }

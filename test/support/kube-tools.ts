@@ -42,10 +42,20 @@ function isExecutable(path: string): boolean {
 
 /** Path of the cached kube-apiserver; throws naming the build command when it was never built. */
 export function kubeApiserverBinary(): string {
+  return cachedKubeBinary('kube-apiserver', 'KUBE_APISERVER_BIN');
+}
+
+/** Path of the cached kube-proxy (the pods' Service data plane in tests), built by the same script. */
+export function kubeProxyBinary(): string {
+  return cachedKubeBinary('kube-proxy', 'KUBE_PROXY_BIN');
+}
+
+/** A binary of build-kube-tools.sh, waiting for a build in progress; `envVar` points at another one. */
+function cachedKubeBinary(name: string, envVar: string): string {
   waitForToolBuild(join(kubeToolsDir(), '.build.lock'));
-  const path = process.env['KUBE_APISERVER_BIN'] ?? join(kubeToolsDir(), 'kube-apiserver');
+  const path = process.env[envVar] ?? join(kubeToolsDir(), name);
   if (!isExecutable(path)) {
-    throw new Error(`kube-apiserver not found at ${path}; build it once with \`${buildKubeToolsCommand}\` (about 11 minutes on 2 cores, then cached)`);
+    throw new Error(`${name} not found at ${path}; build it once with \`${buildKubeToolsCommand}\` (about 11 minutes on 2 cores, then cached)`);
   }
   return path;
 }
@@ -56,3 +66,4 @@ export function etcdBinary(): string {
   if (!isExecutable(path)) throw new Error(`etcd not found at ${path}; install it with \`apt-get install etcd-server\` or set ETCD_BIN`);
   return path;
 }
+

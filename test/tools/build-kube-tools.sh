@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Kubernetes binaries the tests start (kube-apiserver) from the Go module under
+# Builds the Kubernetes binaries the tests start (kube-apiserver, kube-proxy) from the Go module under
 # test/tools/kube into a cache shared by every run and every checkout on this machine:
 #   ${CAUSEWAY_TOOLS_CACHE:-$HOME/.cache/causeway-tools}/kubernetes-<version>/
 # A binary already in the cache is kept, so only the first run on a machine pays for the build
@@ -78,10 +78,12 @@ kube_ldflags="-s -w
   -X k8s.io/component-base/version.gitMinor=${minor}
   -X k8s.io/component-base/version.gitTreeState=clean"
 build_tool "${here}/kube" k8s.io/kubernetes/cmd/kube-apiserver "${kube_dir}/kube-apiserver" "${kube_ldflags//$'\n'/ }"
+build_tool "${here}/kube" k8s.io/kubernetes/cmd/kube-proxy "${kube_dir}/kube-proxy" "${kube_ldflags//$'\n'/ }"
 
 if [[ "${print_dir_only}" == 1 ]]; then
   printf '%s\n' "${kube_dir}"
 else
   printf 'kube-apiserver: %s\n' "${kube_dir}/kube-apiserver"
+  printf 'kube-proxy: %s\n' "${kube_dir}/kube-proxy"
   printf 'binaries in: %s\n' "${kube_dir}"
 fi

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { loadSiteConfig, sitePaths } from '../../config/index.js';
-import { KubeController } from '../../kube/index.js';
 import { createLogger } from '../../observability/index.js';
 import { DIR_HELP, intOption, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
@@ -53,6 +52,8 @@ Example:
       runAction(async (opts: ControllerFlags) => {
         const paths = sitePaths(siteDir(opts.dir));
         const site = (await loadSiteConfig(paths.config)).site;
+        // Loaded here, not at the top: the Kubernetes client costs every other command ~0.8 s of start-up.
+        const { KubeController } = await import('../../kube/index.js');
         const controller = await KubeController.start({
           dir: paths.dir,
           namespace: opts.namespace,

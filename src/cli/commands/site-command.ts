@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
@@ -67,6 +68,7 @@ Example:
     .option('--daemon', 'start in the background; logs go to <dir>/router.log')
     .option('--metrics-listen <host:port>', 'also serve /metrics and /v1/status over TCP for Prometheus')
     .option('--hold-lease <name...>', 'acquire and renew this lease (in the store of the leases section) while this site is on the majority side; repeatable')
+    .option('--import-address <ip>', 'also serve every imported service on this address, a port per service port (overrides services.importAddress; in Kubernetes the pod IP)')
     .addHelpText(
       'after',
       `
@@ -77,11 +79,17 @@ minority side it neither acquires nor renews, so the lease lapses and a majority
 it over with a higher fencing token. Leases live in the store named by the leases section of
 site.yaml (embedded file by default; etcd for sites on several hosts).
 
-Example:
-  causeway site run --dir ./eu --hold-lease payments-writer`,
+Import address: the virtual IPs of imported services (services.addressPool) are local to this
+host. With --import-address, every port of every imported ClusterSetIP service also listens on that
+address, on a port of its own from services.importPorts (kept in import-ports.json), so other
+machines (pods, through the EndpointSlices the Kubernetes controller writes) reach them.
+
+Examples:
+  causeway site run --dir ./eu --hold-lease payments-writer
+  causeway site run --dir /var/lib/causeway/site --import-address "$POD_IP"`,
     )
     .action(
-      runAction(async (opts: { dir?: string; daemon?: boolean; metricsListen?: string; holdLease?: string[] }) => {
+      runAction(async (opts: { dir?: string; daemon?: boolean; metricsListen?: string; holdLease?: string[]; importAddress?: string }) => {
         const paths = sitePaths(siteDir(opts.dir));
         const running = await new ApiClient(paths).runtime();
         if (running !== undefined) {
@@ -93,8 +101,12 @@ Example:
             throw new CausewayError(ErrorCode.InputInvalid, `--hold-lease: "${name}" is not a lease name`, { hint: 'use letters, digits, ".", "_" and "-", e.g. --hold-lease payments-writer' });
           }
         }
-        if (opts.daemon === true) return startDaemon(paths.dir, opts.metricsListen, hold);
-        await runForeground(paths.dir, opts.metricsListen, hold);
+        if (opts.importAddress !== undefined && isIP(opts.importAddress) === 0) {
+          throw new CausewayError(ErrorCode.InputInvalid, `--import-address: "${opts.importAddress}" is not an IP address`, { hint: 'give an address of this host, without a port, e.g. --import-address 10.0.3.7' });
+        }
+        const run: RunOptions = { metricsListen: opts.metricsListen, holdLeases: hold, importAddress: opts.importAddress };
+        if (opts.daemon === true) return startDaemon(paths.dir, run);
+        await runForeground(paths.dir, run);
       }),
     );
   site
@@ -115,10 +127,17 @@ Example:
   return site;
 }
 
-async function runForeground(dir: string, metricsListen: string | undefined, holdLeases: string[]): Promise<void> {
+/** What `site run` passes on to the router (and, with --daemon, to the process it starts). */
+interface RunOptions {
+  metricsListen: string | undefined;
+  holdLeases: string[];
+  importAddress: string | undefined;
+}
+
+async function runForeground(dir: string, { metricsListen, holdLeases, importAddress }: RunOptions): Promise<void> {
   const paths = sitePaths(dir);
   const config = await loadSiteConfig(paths.config);
-  const router = await Router.start(paths, createLogger(config.site.id), { holdLeases });
+  const router = await Router.start(paths, createLogger(config.site.id), { holdLeases, ...(importAddress === undefined ? {} : { importAddress }) });
   const api = new ApiServer(router);
   await api.listen(paths.apiSocket);
   let drained: () => void = () => undefined;
@@ -141,7 +160,7 @@ async function runForeground(dir: string, metricsListen: string | undefined, hol
   process.exit(0);
 }
 
-async function startDaemon(dir: string, metricsListen: string | undefined, holdLeases: string[]): Promise<void> {
+async function startDaemon(dir: string, { metricsListen, holdLeases, importAddress }: RunOptions): Promise<void> {
   const paths = sitePaths(dir);
   const log = openSync(join(paths.dir, 'router.log'), 'a');
   const args = [
@@ -152,6 +171,7 @@ async function startDaemon(dir: string, metricsListen: string | undefined, holdL
     paths.dir,
     ...(metricsListen === undefined ? [] : ['--metrics-listen', metricsListen]),
     ...holdLeases.flatMap((name) => ['--hold-lease', name]),
+    ...(importAddress === undefined ? [] : ['--import-address', importAddress]),
   ];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log] });
   child.unref();

@@ -12,6 +12,8 @@ export interface SiteDesired {
   namespaces: string[];
   /** Affinity of global services, keyed `namespace/name`. */
   affinities: ReadonlyMap<string, Affinity>;
+  /** ClusterIPs of imports' derived Services, keyed `namespace/name`, for the router's DNS. */
+  clustersetIps: Readonly<Record<string, string[]>>;
 }
 
 /** The site's managed state for a desired state (pure; sorted, so equal states serialize equally). */
@@ -23,7 +25,8 @@ export function managedStateOf(desired: SiteDesired): ManagedStateInput {
       const [namespace = '', service = ''] = key.split('/');
       return { service, namespace, affinity };
     });
-  return { exports: desired.exports, namespaces: [...new Set(desired.namespaces)].sort(), policies };
+  const clustersetIps = Object.fromEntries(Object.entries(desired.clustersetIps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { exports: desired.exports, namespaces: [...new Set(desired.namespaces)].sort(), policies, clustersetIps };
 }
 
 /**

@@ -15,6 +15,7 @@ const view = (over: Partial<ServiceView> = {}): ServiceView => ({
   winnerSite: 'east',
   importedHere: true,
   vip: '10.77.64.5',
+  importListeners: [],
   dnsName: 'web.shop.svc.clusterset.local',
   sessionAffinity: 'None',
   sessionAffinityTimeoutSeconds: null,
@@ -59,6 +60,23 @@ describe('import objects', () => {
     assert.equal(slices[0]?.metadata.labels?.['kubernetes.io/service-name'], names.derivedName);
     assert.equal(slices[0]?.metadata.labels?.['multicluster.kubernetes.io/source-cluster'], 'west');
     assert.equal(slices[0]?.ports?.[0]?.name, 'tcp-80');
+  });
+
+  it('with an import address, the slice points at it, each port at its own listener, and the derived Service keeps the service ports', () => {
+    const ports = [
+      { name: 'http', port: 80, protocol: 'TCP' as const },
+      { name: 'admin', port: 9000, protocol: 'TCP' as const },
+    ];
+    const routed = view({ ports, importListeners: [{ port: 80, listen: '10.1.0.7:20005' }, { port: 9000, listen: '10.1.0.7:21017' }] });
+    const [slice, ...more] = desiredImportSlices(routed, names, owner);
+    assert.equal(more.length, 0);
+    assert.equal(slice?.addressType, 'IPv4');
+    assert.deepEqual(slice?.endpoints?.[0]?.addresses, ['10.1.0.7'], 'the router pod address, not the host-local virtual IP');
+    assert.deepEqual(slice?.ports?.map((p) => [p.name, p.port]), [['http', 20005], ['admin', 21017]], 'kube-proxy maps a Service port to the slice port of the same name');
+    assert.deepEqual(desiredDerivedService(routed, names, owner).spec?.ports?.map((p) => [p.name, p.port]), [['http', 80], ['admin', 9000]]);
+    const v6 = desiredImportSlices(view({ importListeners: [{ port: 80, listen: '[fd00::7]:20005' }] }), names, owner)[0];
+    assert.equal(v6?.addressType, 'IPv6');
+    assert.deepEqual(v6?.endpoints?.[0]?.addresses, ['fd00::7']);
   });
 
   it('Headless: no ips, clusterIP None, one slice per source cluster with hostnames', () => {

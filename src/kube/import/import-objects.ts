@@ -78,6 +78,14 @@ export function desiredDerivedService(view: ServiceView, names: ImportNames, own
 export function desiredImportSlices(view: ServiceView, names: ImportNames, owner: OwnerReference): EndpointSlice[] {
   const ports = tcpPorts(view).map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP' as const, port: p.port }));
   if (view.type !== 'Headless') {
+    const routed = routedAddress(view);
+    if (routed !== undefined) {
+      const routedPorts = ports.flatMap((p) => {
+        const listener = view.importListeners.find((l) => l.port === p.port);
+        return listener === undefined ? [] : [{ ...p, port: listenerPort(listener.listen) }];
+      });
+      return [slice(names, names.clusterId, owner, routedPorts, [{ addresses: [routed], conditions: { ready: true } }], addressTypeOf(routed))];
+    }
     if (view.vip === null) return [];
     return [slice(names, names.clusterId, owner, ports, [{ addresses: [view.vip], conditions: { ready: true } }])];
   }
@@ -91,7 +99,33 @@ export function desiredImportSlices(view: ServiceView, names: ImportNames, owner
   return [...bySite.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([site, endpoints]) => slice(names, site, owner, ports, endpoints));
 }
 
-function slice(names: ImportNames, source: string, owner: OwnerReference, ports: EndpointSlice['ports'], endpoints: NonNullable<EndpointSlice['endpoints']>): EndpointSlice {
+/**
+ * The router's import address, when it has one: pods reach the router pod's IP, not its virtual
+ * IPs, so the slice points there, each port at the listener the router gave it (kube-proxy maps
+ * the derived Service's port to the slice port of the same name).
+ */
+function routedAddress(view: ServiceView): string | undefined {
+  const [first] = view.importListeners;
+  if (first === undefined) return undefined;
+  return first.listen.slice(0, first.listen.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+}
+
+function listenerPort(listen: string): number {
+  return Number(listen.slice(listen.lastIndexOf(':') + 1));
+}
+
+function addressTypeOf(address: string): 'IPv4' | 'IPv6' {
+  return address.includes(':') ? 'IPv6' : 'IPv4';
+}
+
+function slice(
+  names: ImportNames,
+  source: string,
+  owner: OwnerReference,
+  ports: EndpointSlice['ports'],
+  endpoints: NonNullable<EndpointSlice['endpoints']>,
+  addressType: 'IPv4' | 'IPv6' = 'IPv4',
+): EndpointSlice {
   return hashed<EndpointSlice>({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -106,7 +140,7 @@ function slice(names: ImportNames, source: string, owner: OwnerReference, ports:
       },
       ownerReferences: [{ ...owner, controller: false }],
     },
-    addressType: 'IPv4',
+    addressType,
     endpoints,
     ports,
   });

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Resources, collectionPath, derivedServiceName, objectPath, type EndpointSlice, type Service } from '../../src/kube/index.js';
+import { KubeClusterset } from '../support/kube-clusterset.js';
+import { startLabNameServer } from '../support/kube-lab-backend.js';
+import { KubeLabPod } from '../support/kube-lab-pod.js';
+
+/**
+ * A pod's view: the importing cluster's router serves imports on its own (pod) address, a port
+ * each; the controller points the derived Service's EndpointSlice there and puts the Service's
+ * ClusterIP into the router's DNS answers; a real kube-proxy in the pod's network namespace
+ * programs the ClusterIP with nftables. The pod resolves the clusterset name and connects.
+ */
+describe('kube: a pod reaches an imported service by its clusterset name, through kube-proxy', () => {
+  let set: KubeClusterset;
+  let pod: KubeLabPod;
+  let backend: ChildProcess | undefined;
+  let routerAddress = '';
+
+  before(async () => {
+    set = await KubeClusterset.create(['east', 'west'], ['east', 'west'], undefined, (config, prefix, i) => {
+      if (i !== 1) return;
+      // The west router pod's IP: imports listen there, and its DNS answers there.
+      config.services.importAddress = `${prefix}.0.${i + 1}`;
+      config.dns.listen = `${prefix}.0.${i + 1}:5353`;
+    });
+    routerAddress = `${set.lab.prefix}.0.2`;
+    for (const cluster of ['east', 'west']) await set.namespace(cluster, 'shop');
+    await Promise.all(['east', 'west'].map((c) => set.startController(c)));
+    pod = await KubeLabPod.create(set.lab);
+  });
+
+  after(async () => {
+    pod?.destroySync();
+    backend?.kill();
+    await set?.close();
+  });
+
+  const slicesIn = async (cluster: string): Promise<EndpointSlice[]> =>
+    (await set.rest(cluster).list<EndpointSlice>(collectionPath(Resources.endpointSlices, 'shop'), { labelSelector: 'multicluster.kubernetes.io/service-name=web' })).items;
+
+  const digFromPod = async (name: string): Promise<string[]> =>
+    (await pod.output('dig', [`@${routerAddress}`, '-p', '5353', name, 'A', '+short', '+time=2', '+tries=2'])).split('\n').filter((l) => l !== '');
+
+  it('export in east; in west the slice points at the router pod address, DNS answers the ClusterIP, and the pod connects', async () => {
+    const served = await startLabNameServer(set.lab, 'east-web', `${set.lab.prefix}.10.1`);
+    backend = served.child;
+    await set.service('east', 'shop', 'web', [{ name: 'http', port: 80 }]);
+    await set.endpointSlice('east', 'shop', 'web', { name: 'http', port: served.port }, [{ address: served.host }]);
+    await set.serviceExport('east', 'shop', 'web');
+
+    const slice = await set.waitFor('west slice at the router pod address', async () => {
+      const [s] = await slicesIn('west');
+      return s?.endpoints?.[0]?.addresses[0] === routerAddress ? s : undefined;
+    });
+    const listenPort = slice.ports?.[0]?.port ?? 0;
+    assert.equal(slice.ports?.[0]?.name, 'http', 'the slice port carries the service port name kube-proxy matches on');
+    assert.ok(listenPort >= 20_000 && listenPort <= 29_999, `slice port ${listenPort} from services.importPorts`);
+    const derived = await set.rest('west').get<Service>(objectPath(Resources.services, derivedServiceName('shop', 'web'), 'shop'));
+    const clusterIp = derived?.spec?.clusterIP ?? '';
+    assert.match(clusterIp, /^10\.96\./);
+
+    const answers = await set.waitFor('clusterset name resolves to the ClusterIP', async () => {
+      const a = await digFromPod('web.shop.svc.clusterset.local');
+      return a.includes(clusterIp) ? a : undefined;
+    });
+    assert.deepEqual(answers, [clusterIp]);
+
+    // The pod's node, as a kubelet would register it: kube-proxy learns its node IP from it.
+    await set.create('west', collectionPath({ group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' }), {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: pod.namespace, labels: { 'kubernetes.io/hostname': pod.namespace } },
+      status: { addresses: [{ type: 'InternalIP', address: pod.address }] },
+    } as never);
+    await pod.startKubeProxy(set.clusters.get('west')!, join(set.fx.dir('west'), 'kube-proxy.log'));
+    const reply = await set.waitFor('the pod reaches east through ClusterIP:80', async () => {
+      const text = await pod.read(clusterIp, 80).catch(() => undefined);
+      return text?.includes('east-web') === true ? text : undefined;
+    });
+    assert.equal(reply.trim(), 'east-web');
+  });
+
+  it('a restarted router keeps the import port, so the slice and the pod\'s connections stay right', async () => {
+    const [before] = await slicesIn('west');
+    await set.stopRouter('west');
+    await set.startRouter('west');
+    const port = before?.ports?.[0]?.port ?? 0;
+    const text = await set.waitFor('the import port answers again after the restart', () => pod.read(routerAddress, port).catch(() => undefined));
+    assert.equal(text.trim(), 'east-web');
+    const [after] = await slicesIn('west');
+    assert.deepEqual(after?.ports, before?.ports);
+  });
+});
