@@ -15,6 +15,23 @@ describe('advertServices', () => {
     ]);
   });
 
+  it('a Kubernetes port keeps its name (empty: unnamed) and appProtocol; protocol: http is always listed as http', () => {
+    const exports = [entry({ portName: 'web' }), entry({ port: 81, portName: '', appProtocol: 'kubernetes.io/h2c' }), entry({ port: 82, portName: 'api', protocol: 'http' })];
+    assert.deepEqual(advertServices(exports, site)[0]?.ports, [
+      { name: 'web', port: 80, protocol: 'TCP' },
+      { port: 81, protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' },
+      { name: 'api', port: 82, protocol: 'TCP', appProtocol: 'http' },
+    ]);
+  });
+
+  it('lists the uncarried ports and internalTrafficPolicy of the first entry, beside a TCP port of the same number', () => {
+    const udp = { name: 'udp', port: 80, protocol: 'UDP' as const };
+    const exports = [entry({ portName: 'tcp', uncarriedPorts: [udp], internalTrafficPolicy: 'Local' }), entry({ to: '10.0.0.2:8080', uncarriedPorts: [{ port: 90, protocol: 'SCTP' }], internalTrafficPolicy: 'Cluster' })];
+    const [service] = advertServices(exports, site);
+    assert.deepEqual(service?.ports, [udp, { name: 'tcp', port: 80, protocol: 'TCP' }]);
+    assert.equal(service?.internalTrafficPolicy, 'Local');
+  });
+
   it('one service per name+namespace: one endpoint per headless hostname, the oldest export time', () => {
     const exports = [
       entry({ headless: true, hostname: 'a', exportedAt: 500 }),

@@ -21,17 +21,14 @@ export function advertServices(exports: readonly ExportConfig[], site: AdvertSit
       name: e.name,
       namespace: e.namespace,
       type: 'ClusterSetIP',
-      ports: [],
+      // Listed so the clusterset's ports are the Service's; importers open listeners for TCP ports only.
+      ports: (e.uncarriedPorts ?? []).map(listedPort),
       exportedAt: e.exportedAt ?? site.epoch,
       sessionAffinity: e.sessionAffinity ?? 'None',
       ...serviceProperties(e),
       endpoints: [],
     };
-    // Named, so several ports of one service survive the MCS merge (names must be unique, empty included).
-    // HTTP stays TCP on the wire; `appProtocol` (as on a Kubernetes port) tells importers to parse it.
-    if (!s.ports.some((p) => p.port === e.port)) {
-      s.ports.push(e.protocol === 'http' ? { name: `http-${e.port}`, port: e.port, protocol: 'TCP', appProtocol: HTTP_APP_PROTOCOL } : { name: `tcp-${e.port}`, port: e.port, protocol: 'TCP' });
-    }
+    if (!s.ports.some((p) => p.port === e.port && p.protocol === 'TCP')) s.ports.push(carriedPort(e));
     const writes = writePolicyAnnotations(e);
     if (Object.keys(writes).length > 0) s.exportedAnnotations = { ...s.exportedAnnotations, ...writes };
     // Backend addresses stay private: a headless endpoint is advertised by hostname only, and each
@@ -50,10 +47,35 @@ export function advertServices(exports: readonly ExportConfig[], site: AdvertSit
   return [...byKey.values()];
 }
 
+type AdvertPort = AdvertService['ports'][number];
+
+/**
+ * The TCP port of an entry, under its Service port's name. Without one it is named `tcp-<port>` or
+ * `http-<port>`, so several ports of a plain site's service survive the MCS merge (names must be
+ * unique, empty included); '' is a Kubernetes port without a name. HTTP stays TCP on the wire;
+ * `appProtocol: http` (as on a Kubernetes port) tells importers to parse it.
+ */
+function carriedPort(e: ExportConfig): AdvertPort {
+  const http = e.protocol === 'http';
+  const name = e.portName ?? `${http ? 'http' : 'tcp'}-${e.port}`;
+  return listedPort({ name, port: e.port, protocol: 'TCP', appProtocol: http ? HTTP_APP_PROTOCOL : e.appProtocol });
+}
+
+/** A port as adverts carry it: an empty name or appProtocol is left out. */
+function listedPort(p: { name?: string | undefined; port: number; protocol: AdvertPort['protocol']; appProtocol?: string | undefined }): AdvertPort {
+  return {
+    ...(p.name === undefined || p.name === '' ? {} : { name: p.name }),
+    port: p.port,
+    protocol: p.protocol,
+    ...(p.appProtocol === undefined ? {} : { appProtocol: p.appProtocol }),
+  };
+}
+
 /** The optional whole-service MCS properties an export entry carries into the advert. */
 function serviceProperties(e: ExportConfig): Partial<AdvertService> {
   const out: Partial<AdvertService> = {};
   if (e.sessionAffinityTimeoutSeconds !== undefined) out.sessionAffinityTimeoutSeconds = e.sessionAffinityTimeoutSeconds;
+  if (e.internalTrafficPolicy !== undefined) out.internalTrafficPolicy = e.internalTrafficPolicy;
   if (e.trafficDistribution !== undefined) out.trafficDistribution = e.trafficDistribution;
   if (e.exportedLabels !== undefined) out.exportedLabels = { ...e.exportedLabels };
   if (e.exportedAnnotations !== undefined) out.exportedAnnotations = { ...e.exportedAnnotations };
