@@ -55,6 +55,8 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
     }
     assert.equal(plan.valid.status, 'True');
     assert.match(plan.valid.message, /42\/UDP and 142\/SCTP are listed in the ServiceImport but not carried: Causeway carries TCP\.$/);
+    const many = Array.from({ length: 300 }, (_, i) => ({ name: `u${i}`, port: 1_000 + i, protocol: 'UDP' as const }));
+    assert.equal(planExport(exp, service({ ports: [...ports, ...many] }), []).entries[0]?.uncarriedPorts?.length, 255, 'an advert lists at most 256 ports');
     const udpOnly = planExport(exp, service({ ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }), []);
     assert.deepEqual([udpOnly.valid.status, udpOnly.valid.reason, udpOnly.entries.length], ['False', 'UnsupportedProtocol', 0]);
   });

@@ -13,6 +13,8 @@ export interface ExportPlan {
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 /** The longest appProtocol an advert carries; a longer (qualified) name is left out rather than refused. */
 const APP_PROTOCOL_MAX = 253;
+/** The most ports an advert gives one service; UDP and SCTP ports past it are not listed, rather than the advert refused. */
+const ADVERT_PORTS_MAX = 256;
 
 /**
  * Maps a ServiceExport, its Service and the Service's EndpointSlices to export entries: one per
@@ -29,7 +31,7 @@ export function planExport(exp: ServiceExport, service: Service | undefined, sli
   const tcpPorts = (service.spec?.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
   if (tcpPorts.length === 0) return invalid('UnsupportedProtocol', 'Service has no TCP port; only TCP is carried across clusters.');
   const headless = type.type === 'Headless';
-  const uncarried = uncarriedPorts(service);
+  const uncarried = uncarriedPorts(service).slice(0, Math.max(0, ADVERT_PORTS_MAX - tcpPorts.length));
   const common = { ...serviceProperties(exp, service), ...(uncarried.length === 0 ? {} : { uncarriedPorts: uncarried }) };
   const entries: ExportConfig[] = [];
   const seen = new Set<string>();
