@@ -31,6 +31,21 @@ describe('parseSiteConfig', () => {
     );
   });
 
+  it('export ports: names are Service port names, appProtocol http only through protocol: http, listed ports distinct', () => {
+    const withExport = (fields: Record<string, unknown>) => stringify({ ...valid, exports: [{ ...valid.exports[0], ...fields }] });
+    const rejects = (fields: Record<string, unknown>, field: string) =>
+      assert.throws(() => parseSiteConfig(withExport(fields)), (err: unknown) => err instanceof CausewayError && err.message.includes(field), JSON.stringify(fields));
+    const ok = parseSiteConfig(withExport({ portName: 'a-long-service-port-name', appProtocol: 'kubernetes.io/h2c', uncarriedPorts: [{ name: 'dns', port: 53, protocol: 'UDP' }, { port: 53, protocol: 'SCTP' }] }));
+    assert.equal(ok.exports[0]?.portName, 'a-long-service-port-name');
+    assert.equal(parseSiteConfig(withExport({ portName: '' })).exports[0]?.portName, '');
+    rejects({ portName: 'Web' }, 'exports[0].portName');
+    rejects({ appProtocol: 'http' }, 'exports[0].appProtocol');
+    rejects({ protocol: 'http', appProtocol: 'grpc' }, 'exports[0].appProtocol');
+    rejects({ portName: 'dns', uncarriedPorts: [{ name: 'dns', port: 53, protocol: 'UDP' }] }, 'exports[0].uncarriedPorts[0].name');
+    rejects({ uncarriedPorts: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'UDP' }] }, 'exports[0].uncarriedPorts[1]');
+    rejects({ uncarriedPorts: [{ port: 53, protocol: 'TCP' }] }, 'exports[0].uncarriedPorts[0].protocol');
+  });
+
   it('rejects unknown keys (typos must not be silently ignored)', () => {
     assert.throws(() => parseSiteConfig(stringify({ ...valid, exprots: [] })), (err: unknown) => err instanceof CausewayError && err.message.includes('exprots'));
   });

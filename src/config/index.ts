@@ -1,5 +1,5 @@
 export { loadSiteConfig, parseSiteConfig, saveSiteConfig } from './config-file.js';
-export { DEFAULT_READ_METHODS, ExportConfig, ImportConfig, LinkConfig, PolicyConfig, SiteConfig, hostPort, type SiteConfigInput } from './site-config.js';
+export { DEFAULT_READ_METHODS, ExportConfig, ImportConfig, LinkConfig, PolicyConfig, SiteConfig, UncarriedPort, hostPort, type SiteConfigInput } from './site-config.js';
 export { sitePaths, type SitePaths } from './site-paths.js';
 export { withSiteLock } from './site-lock.js';
 export { parseHostPort, formatHostPort, type HostPort } from './host-port.js';

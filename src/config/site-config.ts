@@ -48,6 +48,22 @@ const httpMethod = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/, { mess
 /** Methods that never change state (RFC 9110 §9.2.1) and so may go to any endpoint. */
 export const DEFAULT_READ_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 
+/** A Kubernetes Service port name: a DNS label (Service validation, not the IANA 15-character rule of container ports). */
+const servicePortName = dnsLabel;
+/** A port's `appProtocol`; at most what an advert carries. */
+const appProtocol = z.string().min(1).max(253);
+/** The `appProtocol` that makes importing routers parse HTTP/1.1: only `protocol: http` exports advertise it. */
+const HTTP_MARKER = 'http';
+
+/** A port the service lists (in every ServiceImport) but Causeway does not carry: its data plane is TCP only. */
+export const UncarriedPort = z.strictObject({
+  name: servicePortName.optional(),
+  port,
+  protocol: z.enum(['UDP', 'SCTP']),
+  appProtocol: appProtocol.optional(),
+});
+export type UncarriedPort = z.infer<typeof UncarriedPort>;
+
 export const ExportConfig = z
   .strictObject({
   name: dnsLabel,
@@ -55,8 +71,12 @@ export const ExportConfig = z
   port,
   /** Backend address for that port. */
   to: hostPort,
+  /** Name the port is advertised with (a Kubernetes Service port's); '' advertises it unnamed; absent: `tcp-<port>`, or `http-<port>`. */
+  portName: z.union([servicePortName, z.literal('')]).optional(),
   /** `http`: importing routers parse HTTP/1.1 and choose a destination per request, not per connection. */
   protocol: z.enum(['TCP', 'http']).default('TCP'),
+  /** Application protocol the port is listed with (a Kubernetes Service port's); `protocol: http` ports are listed as `http`. */
+  appProtocol: appProtocol.optional(),
   /** `single-writer`: writes go only to the site holding `lease`, reads to the nearest endpoint. */
   writes: z.enum(['any', 'single-writer']).optional(),
   /** With single-writer: the lease whose holder is the one site that takes writes. */
@@ -91,7 +111,10 @@ export const ExportConfig = z
    */
   sessionAffinity: z.enum(['None', 'ClientIP']).optional(),
   sessionAffinityTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+  internalTrafficPolicy: z.string().min(1).max(32).optional(),
   trafficDistribution: z.string().min(1).max(64).optional(),
+  /** UDP and SCTP ports of the service: listed with its ports, so every cluster sees the same ports, but not carried. */
+  uncarriedPorts: z.array(UncarriedPort).max(255).optional(),
   exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
   exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
 })
@@ -101,8 +124,23 @@ export const ExportConfig = z
     if (single && e.lease === undefined) ctx.addIssue({ code: 'custom', path: ['lease'], message: 'writes: single-writer needs the lease whose holder takes the writes, e.g. lease: payments-writer' });
     if (!single && e.lease !== undefined) ctx.addIssue({ code: 'custom', path: ['lease'], message: 'lease only applies with writes: single-writer' });
     if (!single && e.readMethods !== undefined) ctx.addIssue({ code: 'custom', path: ['readMethods'], message: 'readMethods only applies with writes: single-writer' });
+    if (e.appProtocol !== undefined && e.protocol === 'http') ctx.addIssue({ code: 'custom', path: ['appProtocol'], message: 'protocol: http exports are listed with appProtocol http; leave appProtocol out' });
+    else if (e.appProtocol === HTTP_MARKER) ctx.addIssue({ code: 'custom', path: ['appProtocol'], message: 'appProtocol http makes importers parse HTTP/1.1: export with protocol: http instead' });
+    checkPortNames(e, ctx);
   });
 export type ExportConfig = z.infer<typeof ExportConfig>;
+
+/** Ports of one service need distinct names and distinct protocol+number pairs (as in a Kubernetes Service). */
+function checkPortNames(e: Pick<ExportConfig, 'portName' | 'uncarriedPorts'>, ctx: z.RefinementCtx): void {
+  const names = new Set(e.portName === undefined || e.portName === '' ? [] : [e.portName]);
+  const keys = new Set<string>();
+  for (const [i, p] of (e.uncarriedPorts ?? []).entries()) {
+    if (p.name !== undefined && names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['uncarriedPorts', i, 'name'], message: `port name ${p.name} is taken by another port of the service` });
+    if (keys.has(`${p.port}/${p.protocol}`)) ctx.addIssue({ code: 'custom', path: ['uncarriedPorts', i], message: `${p.port}/${p.protocol} is listed twice` });
+    if (p.name !== undefined) names.add(p.name);
+    keys.add(`${p.port}/${p.protocol}`);
+  }
+}
 
 export const ImportConfig = z.strictObject({
   name: dnsLabel,

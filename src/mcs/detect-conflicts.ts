@@ -4,6 +4,11 @@ import type { IpFamily, SiteExport } from './site-export.js';
 
 /** Kubernetes' default `sessionAffinityConfig.clientIP.timeoutSeconds`; an unset timeout means this. */
 const defaultAffinityTimeoutSeconds = 10_800;
+/**
+ * Kubernetes' default `internalTrafficPolicy`, which every cluster's Service carries; an unset one (a
+ * plain site's export) means this, so a host and a cluster exporting one service do not conflict.
+ */
+const defaultInternalTrafficPolicy = 'Cluster';
 
 /** A whole-service property the conflict policy decides: one value wins, every other value is a conflict. */
 interface WholeServiceProperty {
@@ -20,7 +25,7 @@ const properties: readonly WholeServiceProperty[] = [
   { reason: ConditionReason.SessionAffinityConfigConflict, field: 'sessionAffinityConfig', valueOf: affinityTimeout },
   { reason: ConditionReason.AnnotationsConflict, field: 'exportedAnnotations', valueOf: (e) => sortedRecord(e.exportedAnnotations) },
   { reason: ConditionReason.LabelsConflict, field: 'exportedLabels', valueOf: (e) => sortedRecord(e.exportedLabels) },
-  { reason: ConditionReason.InternalTrafficPolicyConflict, field: 'internalTrafficPolicy', valueOf: (e) => e.internalTrafficPolicy ?? null },
+  { reason: ConditionReason.InternalTrafficPolicyConflict, field: 'internalTrafficPolicy', valueOf: (e) => e.internalTrafficPolicy ?? defaultInternalTrafficPolicy },
   { reason: ConditionReason.TrafficDistributionConflict, field: 'trafficDistribution', valueOf: (e) => e.trafficDistribution ?? null },
   // Order is only which family is primary; a different *set* means some clients reach only a subset of backends.
   { reason: ConditionReason.IPFamilyConflict, field: 'ipFamilies', valueOf: (e) => [...new Set(ipFamiliesOf(e))].sort() },

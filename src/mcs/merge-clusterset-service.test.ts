@@ -93,6 +93,11 @@ describe('mergeClustersetService — conformance cases', () => {
     );
   });
 
+  it('an unset internalTrafficPolicy equals the Kubernetes default, Cluster', () => {
+    assert.deepEqual(conflictReasons([c0({ internalTrafficPolicy: 'Cluster' }), c1()]), { c0: 'False/NoConflicts', c1: 'False/NoConflicts' });
+    assert.deepEqual(conflictReasons([c0(), c1({ internalTrafficPolicy: 'Local' })]), { c0: 'True/InternalTrafficPolicyConflict', c1: 'True/InternalTrafficPolicyConflict' });
+  });
+
   it('a different affinity timeout alone is a SessionAffinityConfigConflict; an unset one equals the Kubernetes default', () => {
     assert.deepEqual(conflictReasons([c0(), c1({ sessionAffinityTimeoutSeconds: 20 })]), {
       c0: 'True/SessionAffinityConfigConflict',

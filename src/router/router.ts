@@ -4,10 +4,11 @@ import { loadManagedState, loadSiteConfig, mergeManagedState, parseHostPort, typ
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
 import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type AdvertService, type SiteAdvert } from '../routing/index.js';
-import { HTTP_APP_PROTOCOL, ServiceDirectory, writePolicyAnnotations, writePolicyOf } from '../services/index.js';
+import { ServiceDirectory, writePolicyOf } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
 import { HealthChecker, type HealthCheck } from '../health/index.js';
+import { advertServices } from './advert-services.js';
 import { ClustersetDnsView } from './clusterset-dns-view.js';
 import { EndpointChooser } from './endpoint-chooser.js';
 import { FlowEgress } from './flow-egress.js';
@@ -274,40 +275,11 @@ export class Router {
   }
 
   private advertisedServices(): AdvertService[] {
-    const byKey = new Map<string, AdvertService>();
-    for (const e of this.config.exports) {
-      const key = `${e.name}.${e.namespace}`;
-      const s: AdvertService = byKey.get(key) ?? {
-        name: e.name,
-        namespace: e.namespace,
-        type: 'ClusterSetIP',
-        ports: [],
-        exportedAt: e.exportedAt ?? this.epoch,
-        sessionAffinity: e.sessionAffinity ?? 'None',
-        ...serviceProperties(e),
-        endpoints: [],
-      };
-      // Named, so several ports of one service survive the MCS merge (names must be unique, empty included).
-      // HTTP stays TCP on the wire; `appProtocol` (as on a Kubernetes port) tells importers to parse it.
-      if (!s.ports.some((p) => p.port === e.port)) {
-        s.ports.push(e.protocol === 'http' ? { name: `http-${e.port}`, port: e.port, protocol: 'TCP', appProtocol: HTTP_APP_PROTOCOL } : { name: `tcp-${e.port}`, port: e.port, protocol: 'TCP' });
-      }
-      const writes = writePolicyAnnotations(e);
-      if (Object.keys(writes).length > 0) s.exportedAnnotations = { ...s.exportedAnnotations, ...writes };
-      // Backend addresses stay private: a headless endpoint is advertised by hostname only, and each
-      // importing site gives it an address of its own.
-      if (e.headless === true) s.type = 'Headless';
-      const hostname = e.headless === true ? e.hostname : undefined;
-      // An endpoint is ready while any of its ports' backends passes its checks; a flow to a
-      // dead port is retried elsewhere by the importing site.
-      const ready = !this.draining && e.ready !== false && this.health.isHealthy(exportId(e));
-      const existing = s.endpoints.find((x) => x.hostname === hostname);
-      if (existing === undefined) s.endpoints.push({ addresses: [], zone: e.zone ?? this.config.site.zone, ready, ...(hostname === undefined ? {} : { hostname }) });
-      else existing.ready ||= ready;
-      s.exportedAt = Math.min(s.exportedAt, e.exportedAt ?? this.epoch);
-      byKey.set(key, s);
-    }
-    return [...byKey.values()];
+    return advertServices(this.config.exports, {
+      epoch: this.epoch,
+      zone: this.config.site.zone,
+      ready: (e) => !this.draining && e.ready !== false && this.health.isHealthy(exportId(e)),
+    });
   }
 
   /** Re-announces this site when its links or exports changed; floods to every live peer. */
@@ -429,14 +401,4 @@ async function loadEffectiveConfig(paths: SitePaths): Promise<SiteConfig> {
 /** Identity of one export entry for health checks: service port, headless endpoint and backend. */
 function exportId(e: { name: string; namespace: string; port: number; hostname?: string | undefined; to: string }): string {
   return `${e.name}.${e.namespace}:${e.port}/${e.hostname ?? ''}@${e.to}`;
-}
-
-/** The optional whole-service MCS properties an export entry carries into the advert. */
-function serviceProperties(e: SiteConfig['exports'][number]): Partial<AdvertService> {
-  const out: Partial<AdvertService> = {};
-  if (e.sessionAffinityTimeoutSeconds !== undefined) out.sessionAffinityTimeoutSeconds = e.sessionAffinityTimeoutSeconds;
-  if (e.trafficDistribution !== undefined) out.trafficDistribution = e.trafficDistribution;
-  if (e.exportedLabels !== undefined) out.exportedLabels = { ...e.exportedLabels };
-  if (e.exportedAnnotations !== undefined) out.exportedAnnotations = { ...e.exportedAnnotations };
-  return out;
 }

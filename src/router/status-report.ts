@@ -20,6 +20,7 @@ export interface ServiceView {
   dnsName: string;
   sessionAffinity: 'None' | 'ClientIP';
   sessionAffinityTimeoutSeconds: number | null;
+  internalTrafficPolicy: string | null;
   trafficDistribution: string | null;
   ipFamilies: IpFamily[];
   labels: Record<string, string>;
@@ -115,6 +116,7 @@ export function servicesView(router: Router): ServiceView[] {
     dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
     sessionAffinity: s.sessionAffinity,
     sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds ?? null,
+    internalTrafficPolicy: s.internalTrafficPolicy ?? null,
     trafficDistribution: s.trafficDistribution ?? null,
     ipFamilies: s.ipFamilies,
     labels: s.labels,

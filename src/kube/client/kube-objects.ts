@@ -96,6 +96,7 @@ export interface ServiceImportSpec {
   ipFamilies?: Array<'IPv4' | 'IPv6'>;
   sessionAffinity?: 'None' | 'ClientIP';
   sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
+  internalTrafficPolicy?: string;
   trafficDistribution?: string;
 }
 

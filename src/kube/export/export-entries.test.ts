@@ -7,7 +7,7 @@ import { globalSettingsOf } from './global-annotations.js';
 
 const exp: ServiceExport = { metadata: { name: 'web', namespace: 'shop', creationTimestamp: '2026-01-02T03:04:05Z' } };
 const service = (spec: Service['spec'], annotations?: Record<string, string>): Service => ({ metadata: { name: 'web', namespace: 'shop', ...(annotations === undefined ? {} : { annotations }) }, spec });
-const slice = (endpoints: EndpointSlice['endpoints'], port = 8080): EndpointSlice => ({ metadata: { name: 'web-1', namespace: 'shop' }, addressType: 'IPv4', endpoints, ports: [{ name: 'http', port, protocol: 'TCP' }] });
+const slice = (endpoints: EndpointSlice['endpoints'], port = 8080, name = 'http'): EndpointSlice => ({ metadata: { name: 'web-1', namespace: 'shop' }, addressType: 'IPv4', endpoints, ports: [{ name, port, protocol: 'TCP' }] });
 
 describe('planExport: Service + EndpointSlices → export entries', () => {
   it('one entry per TCP port and endpoint address, with readiness and zone', () => {
@@ -30,6 +30,37 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
     assert.ok(plan.entries.every((e) => e.health.type === 'none' && e.exportedAt === Date.parse('2026-01-02T03:04:05Z')));
   });
 
+  it('entries keep the Service port name (empty when unnamed) and appProtocol, but not a TCP appProtocol http', () => {
+    const ports: NonNullable<Service['spec']>['ports'] = [
+      { name: 'web', port: 80, appProtocol: 'kubernetes.io/h2c' },
+      { name: 'plain', port: 81, appProtocol: 'http' },
+    ];
+    const named = planExport(exp, service({ ports }), []);
+    assert.deepEqual(named.entries.map((e) => [e.port, e.portName, e.appProtocol ?? null]), [[80, 'web', 'kubernetes.io/h2c'], [81, 'plain', null]]);
+    assert.ok(named.entries.every((e) => e.protocol === 'TCP'));
+    const unnamed = planExport(exp, service({ ports: [{ port: 80 }] }), []);
+    assert.equal(unnamed.entries[0]?.portName, '');
+  });
+
+  it('UDP and SCTP ports are listed on every entry and named in the Valid message; no TCP port is UnsupportedProtocol', () => {
+    const ports: NonNullable<Service['spec']>['ports'] = [
+      { name: 'tcp', port: 42, protocol: 'TCP' },
+      { name: 'udp', port: 42, protocol: 'UDP' },
+      { name: 'stcp', port: 142, protocol: 'SCTP', appProtocol: 'diameter' },
+    ];
+    const plan = planExport(exp, service({ ports }), [slice([{ addresses: ['10.0.0.1'] }, { addresses: ['10.0.0.2'] }], 42, 'tcp')]);
+    assert.equal(plan.entries.length, 2);
+    for (const e of plan.entries) {
+      assert.deepEqual(e.uncarriedPorts, [{ name: 'udp', port: 42, protocol: 'UDP' }, { name: 'stcp', port: 142, protocol: 'SCTP', appProtocol: 'diameter' }]);
+    }
+    assert.equal(plan.valid.status, 'True');
+    assert.match(plan.valid.message, /42\/UDP and 142\/SCTP are listed in the ServiceImport but not carried: Causeway carries TCP\.$/);
+    const many = Array.from({ length: 300 }, (_, i) => ({ name: `u${i}`, port: 1_000 + i, protocol: 'UDP' as const }));
+    assert.equal(planExport(exp, service({ ports: [...ports, ...many] }), []).entries[0]?.uncarriedPorts?.length, 255, 'an advert lists at most 256 ports');
+    const udpOnly = planExport(exp, service({ ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }), []);
+    assert.deepEqual([udpOnly.valid.status, udpOnly.valid.reason, udpOnly.entries.length], ['False', 'UnsupportedProtocol', 0]);
+  });
+
   it('headless: each endpoint keeps its hostname, or gets one from its address', () => {
     const plan = planExport(exp, service({ clusterIP: 'None', ports: [{ name: 'http', port: 80 }] }), [slice([{ addresses: ['10.0.0.1'], hostname: 'cass-0' }, { addresses: ['10.0.0.2'] }])]);
     assert.deepEqual(plan.entries.map((e) => [e.headless, e.hostname]), [[true, 'cass-0'], [true, '10-0-0-2']]);
@@ -47,12 +78,14 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
     assert.deepEqual(missing.entries, []);
   });
 
-  it('carries session affinity, trafficDistribution, exported labels and the global annotations (Cilium form normalised)', () => {
+  it('carries session affinity, internalTrafficPolicy, trafficDistribution, exported labels and the global annotations (Cilium form normalised)', () => {
     const se: ServiceExport = { ...exp, spec: { exportedLabels: { tier: 'web' } } };
-    const plan = planExport(se, service({ ports: [{ name: 'http', port: 80 }], sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, trafficDistribution: 'PreferClose' }, { 'service.cilium.io/global': 'true', 'service.cilium.io/affinity': 'local' }), []);
+    const spec: Service['spec'] = { ports: [{ name: 'http', port: 80 }], sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, internalTrafficPolicy: 'Local', trafficDistribution: 'PreferClose' };
+    const plan = planExport(se, service(spec, { 'service.cilium.io/global': 'true', 'service.cilium.io/affinity': 'local' }), []);
     const e = plan.entries[0];
     assert.equal(e?.sessionAffinity, 'ClientIP');
     assert.equal(e?.sessionAffinityTimeoutSeconds, 60);
+    assert.equal(e?.internalTrafficPolicy, 'Local');
     assert.equal(e?.trafficDistribution, 'PreferClose');
     assert.deepEqual(e?.exportedLabels, { tier: 'web' });
     assert.deepEqual(e?.exportedAnnotations, { 'causeway.io/global': 'true', 'causeway.io/affinity': 'local' });

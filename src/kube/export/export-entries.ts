@@ -1,5 +1,6 @@
-import { ExportConfig } from '../../config/index.js';
+import { ExportConfig, type UncarriedPort } from '../../config/index.js';
 import { exportTypeOf, type Condition as McsCondition, type KubeServiceType } from '../../mcs/index.js';
+import { HTTP_APP_PROTOCOL } from '../../services/index.js';
 import type { EndpointSlice, EndpointSliceEndpoint, Service, ServiceExport, ServicePortSpec } from '../client/kube-objects.js';
 import { globalAnnotations, globalSettingsOf } from './global-annotations.js';
 
@@ -10,12 +11,17 @@ export interface ExportPlan {
 }
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
+/** The longest appProtocol an advert carries; a longer (qualified) name is left out rather than refused. */
+const APP_PROTOCOL_MAX = 253;
+/** The most ports an advert gives one service; UDP and SCTP ports past it are not listed, rather than the advert refused. */
+const ADVERT_PORTS_MAX = 256;
 
 /**
  * Maps a ServiceExport, its Service and the Service's EndpointSlices to export entries: one per
  * TCP service port and endpoint address, with the endpoint's readiness and zone. A Service with no
  * endpoints still gets one not-ready entry per port, so the export (and so every cluster's
- * ServiceImport) exists while the ServiceExport does, as KEP-1645 asks.
+ * ServiceImport) exists while the ServiceExport does, as KEP-1645 asks. UDP and SCTP ports are not
+ * carried but listed on every entry, so the ServiceImport has all the Service's ports.
  */
 export function planExport(exp: ServiceExport, service: Service | undefined, slices: readonly EndpointSlice[]): ExportPlan {
   const where = `${exp.metadata.namespace ?? ''}/${exp.metadata.name}`;
@@ -25,7 +31,8 @@ export function planExport(exp: ServiceExport, service: Service | undefined, sli
   const tcpPorts = (service.spec?.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
   if (tcpPorts.length === 0) return invalid('UnsupportedProtocol', 'Service has no TCP port; only TCP is carried across clusters.');
   const headless = type.type === 'Headless';
-  const common = serviceProperties(exp, service);
+  const uncarried = uncarriedPorts(service).slice(0, Math.max(0, ADVERT_PORTS_MAX - tcpPorts.length));
+  const common = { ...serviceProperties(exp, service), ...(uncarried.length === 0 ? {} : { uncarriedPorts: uncarried }) };
   const entries: ExportConfig[] = [];
   const seen = new Set<string>();
   for (const port of tcpPorts) {
@@ -40,6 +47,8 @@ export function planExport(exp: ServiceExport, service: Service | undefined, sli
           name: exp.metadata.name,
           namespace: exp.metadata.namespace,
           port: port.port,
+          portName: port.name ?? '',
+          ...appProtocolOf(port),
           to: target.to,
           ...(headless ? { headless: true, ...(target.hostname === undefined ? {} : { hostname: target.hostname }) } : {}),
           // Kubernetes readiness already decides which endpoints serve; the router does not probe them again.
@@ -51,7 +60,33 @@ export function planExport(exp: ServiceExport, service: Service | undefined, sli
       );
     }
   }
-  return { valid: type.condition, entries };
+  return { valid: uncarried.length === 0 ? type.condition : { ...type.condition, message: `${type.condition.message} ${notCarried(uncarried)}` }, entries };
+}
+
+/** The Service's UDP and SCTP ports, as its ServiceImport lists them. */
+function uncarriedPorts(service: Service): UncarriedPort[] {
+  return (service.spec?.ports ?? []).flatMap((p) => {
+    const protocol = p.protocol ?? 'TCP';
+    if (protocol === 'TCP') return [];
+    return [{ ...(p.name === undefined || p.name === '' ? {} : { name: p.name }), port: p.port, protocol, ...appProtocolOf(p) }];
+  });
+}
+
+/**
+ * A port's appProtocol as entries carry it. TCP `http` is left out: in an advert it tells importing
+ * routers to parse HTTP/1.1 (`protocol: http` exports), which a Kubernetes port has not asked for.
+ */
+function appProtocolOf(port: ServicePortSpec): { appProtocol?: string } {
+  const value = port.appProtocol;
+  if (value === undefined || value === '' || value.length > APP_PROTOCOL_MAX) return {};
+  return (port.protocol ?? 'TCP') === 'TCP' && value === HTTP_APP_PROTOCOL ? {} : { appProtocol: value };
+}
+
+/** `42/UDP is listed …`: said in the Valid condition, so no one expects those ports to answer. */
+function notCarried(ports: readonly UncarriedPort[]): string {
+  const keys = ports.map((p) => `${p.port}/${p.protocol}`);
+  const list = keys.length === 1 ? keys.join('') : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1) ?? ''}`;
+  return `${list} ${keys.length === 1 ? 'is' : 'are'} listed in the ServiceImport but not carried: Causeway carries TCP.`;
 }
 
 interface Target {
@@ -98,6 +133,7 @@ function serviceProperties(exp: ServiceExport, service: Service): Partial<Export
     const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
     if (timeout !== undefined) out.sessionAffinityTimeoutSeconds = timeout;
   }
+  if (spec.internalTrafficPolicy !== undefined) out.internalTrafficPolicy = spec.internalTrafficPolicy;
   if (spec.trafficDistribution !== undefined) out.trafficDistribution = spec.trafficDistribution;
   if (exp.spec?.exportedLabels !== undefined && Object.keys(exp.spec.exportedLabels).length > 0) out.exportedLabels = { ...exp.spec.exportedLabels };
   if (Object.keys(annotations).length > 0) out.exportedAnnotations = annotations;

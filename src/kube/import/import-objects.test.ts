@@ -19,6 +19,7 @@ const view = (over: Partial<ServiceView> = {}): ServiceView => ({
   dnsName: 'web.shop.svc.clusterset.local',
   sessionAffinity: 'None',
   sessionAffinityTimeoutSeconds: null,
+  internalTrafficPolicy: null,
   trafficDistribution: null,
   ipFamilies: ['IPv4'],
   labels: {},
@@ -46,9 +47,11 @@ describe('derived names', () => {
 
 describe('import objects', () => {
   it('ClusterSetIP: ServiceImport with the derived ClusterIP, a Service owned by it, one slice at the router VIP', () => {
-    const si = desiredServiceImport(view({ trafficDistribution: 'PreferClose', labels: { tier: 'web' } }), names, 'multicluster.x-k8s.io/v1beta1', ['10.96.0.9']);
+    const si = desiredServiceImport(view({ internalTrafficPolicy: 'Cluster', trafficDistribution: 'PreferClose', labels: { tier: 'web' } }), names, 'multicluster.x-k8s.io/v1beta1', ['10.96.0.9']);
     assert.deepEqual(si.spec?.ips, ['10.96.0.9']);
+    assert.equal(si.spec?.internalTrafficPolicy, 'Cluster');
     assert.equal(si.spec?.trafficDistribution, 'PreferClose');
+    assert.equal(desiredServiceImport(view(), names, 'v', []).spec?.internalTrafficPolicy, undefined);
     assert.equal(si.metadata.labels?.['tier'], 'web');
     assert.equal(si.metadata.annotations?.['multicluster.kubernetes.io/derived-service'], names.derivedName);
     const svc = desiredDerivedService(view(), names, owner);
@@ -77,6 +80,27 @@ describe('import objects', () => {
     const v6 = desiredImportSlices(view({ importListeners: [{ port: 80, listen: '[fd00::7]:20005' }] }), names, owner)[0];
     assert.equal(v6?.addressType, 'IPv6');
     assert.deepEqual(v6?.endpoints?.[0]?.addresses, ['fd00::7']);
+  });
+
+  it('the ServiceImport lists every port as named; the derived Service and slice only the TCP ones', () => {
+    const ports: ServiceView['ports'] = [
+      { name: 'stcp', port: 142, protocol: 'SCTP' },
+      { name: 'tcp', port: 42, protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' },
+      { name: 'udp', port: 42, protocol: 'UDP' },
+    ];
+    assert.deepEqual(desiredServiceImport(view({ ports }), names, 'v', ['10.96.0.9']).spec?.ports, ports);
+    const tcp = { name: 'tcp', protocol: 'TCP', port: 42, appProtocol: 'kubernetes.io/h2c' };
+    assert.deepEqual(desiredDerivedService(view({ ports }), names, owner).spec?.ports, [{ ...tcp, targetPort: 42 }]);
+    assert.deepEqual(desiredImportSlices(view({ ports }), names, owner)[0]?.ports, [tcp]);
+  });
+
+  it('an unnamed port stays unnamed, unless the derived Service has several TCP ports (then it is tcp-<port>)', () => {
+    const alone = view({ ports: [{ port: 80, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }] });
+    assert.deepEqual(desiredDerivedService(alone, names, owner).spec?.ports, [{ protocol: 'TCP', port: 80, targetPort: 80 }]);
+    const several = view({ ports: [{ port: 80, protocol: 'TCP' }, { name: 'api', port: 81, protocol: 'TCP' }] });
+    assert.deepEqual(desiredServiceImport(several, names, 'v', []).spec?.ports.map((p) => p.name ?? null), [null, 'api']);
+    assert.deepEqual(desiredDerivedService(several, names, owner).spec?.ports?.map((p) => p.name), ['tcp-80', 'api']);
+    assert.deepEqual(desiredImportSlices(several, names, owner)[0]?.ports?.map((p) => p.name), ['tcp-80', 'api']);
   });
 
   it('Headless: no ips, clusterIP None, one slice per source cluster with hostnames', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ServicePort } from '../../mcs/index.js';
 import type { ServiceView } from '../../router/index.js';
 import type { EndpointSlice, KubeObject, OwnerReference, Service, ServiceImport } from '../client/kube-objects.js';
 import { APPLIED_HASH_ANNOTATION, DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER } from './import-labels.js';
@@ -12,10 +13,28 @@ export interface ImportNames {
   clusterId: string;
 }
 
-/** TCP ports only: the router carries TCP. Unnamed ports get a name when there are several (Service rules). */
-function tcpPorts(view: ServiceView): Array<{ name: string | undefined; port: number }> {
+/** Every port of the clusterset service as it is named: what the ServiceImport lists. */
+function listedPorts(view: ServiceView): ServicePort[] {
+  return view.ports.map((p) => kubePort(p.name, p));
+}
+
+/**
+ * TCP ports only, for what kube-proxy programs: the router carries TCP. A Service with several ports
+ * needs a name on each, so only then does an unnamed port get one, `tcp-<port>`.
+ */
+function tcpPorts(view: ServiceView): ServicePort[] {
   const ports = view.ports.filter((p) => p.protocol === 'TCP');
-  return ports.map((p) => ({ name: p.name ?? (ports.length > 1 ? `tcp-${p.port}` : undefined), port: p.port }));
+  return ports.map((p) => kubePort(p.name === undefined || p.name === '' ? (ports.length > 1 ? `tcp-${p.port}` : undefined) : p.name, p));
+}
+
+/** The port under `name` (left out when empty), as ServiceImports, Services and EndpointSlices spell it. */
+function kubePort(name: string | undefined, p: ServicePort): ServicePort {
+  return {
+    ...(name === undefined || name === '' ? {} : { name }),
+    protocol: p.protocol,
+    port: p.port,
+    ...(p.appProtocol === undefined ? {} : { appProtocol: p.appProtocol }),
+  };
 }
 
 /** The ServiceImport: type, ports and the service's properties; `ips` is the derived Service's ClusterIP. */
@@ -23,13 +42,15 @@ export function desiredServiceImport(view: ServiceView, names: ImportNames, apiV
   const headless = view.type === 'Headless';
   const spec: NonNullable<ServiceImport['spec']> = {
     type: headless ? 'Headless' : 'ClusterSetIP',
-    ports: tcpPorts(view).map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP', port: p.port })),
+    // KEP-1645: the union of the exported ports, UDP and SCTP included, though only TCP ones are carried.
+    ports: listedPorts(view),
     // KEP-1645: empty for Headless (a `None` here broke consumers elsewhere).
     ips: headless ? [] : [...ips],
     ipFamilies: view.ipFamilies,
     sessionAffinity: view.sessionAffinity,
   };
   if (view.sessionAffinity === 'ClientIP' && view.sessionAffinityTimeoutSeconds !== null) spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: view.sessionAffinityTimeoutSeconds } };
+  if (view.internalTrafficPolicy !== null) spec.internalTrafficPolicy = view.internalTrafficPolicy;
   if (view.trafficDistribution !== null) spec.trafficDistribution = view.trafficDistribution;
   return hashed({
     apiVersion,
@@ -64,7 +85,7 @@ export function desiredDerivedService(view: ServiceView, names: ImportNames, own
     spec: {
       type: 'ClusterIP',
       ...(headless ? { clusterIP: 'None' } : {}),
-      ports: tcpPorts(view).map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP' as const, port: p.port, targetPort: p.port })),
+      ports: tcpPorts(view).map((p) => ({ ...p, targetPort: p.port })),
     },
   });
 }
@@ -76,7 +97,7 @@ export function desiredDerivedService(view: ServiceView, names: ImportNames, own
  * its own virtual IP and hostname, in one slice per source cluster (so `hostname.cluster` names work).
  */
 export function desiredImportSlices(view: ServiceView, names: ImportNames, owner: OwnerReference): EndpointSlice[] {
-  const ports = tcpPorts(view).map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP' as const, port: p.port }));
+  const ports = tcpPorts(view);
   if (view.type !== 'Headless') {
     const routed = routedAddress(view);
     if (routed !== undefined) {
