@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Service, V1ServiceSpec } from '@kubernetes/client-node';
 import { conditionOf, consistently, eventually, type McsCluster, type McsObject } from './mcs-clusters.js';
+import type { McsPods } from './mcs-pods.js';
 
 export const helloName = 'hello';
 
@@ -31,7 +32,31 @@ export function helloService(spec: Partial<V1ServiceSpec> = {}): V1Service {
 export class McsCaseDriver {
   readonly namespace = `mcs-conformance-${randomBytes(4).toString('hex')}`;
 
-  constructor(readonly clusters: readonly McsCluster[]) {}
+  constructor(
+    readonly clusters: readonly McsCluster[],
+    /** Running Pods, where the run has them (cases marked `pods` are skipped otherwise). */
+    private readonly pods?: McsPods,
+  ) {}
+
+  /** The clusterset name of the Service every case exports. */
+  get clustersetName(): string {
+    return `${helloName}.${this.namespace}.svc.clusterset.local`;
+  }
+
+  /** Backend Pods of `service` in cluster `index`, listed in its EndpointSlice; their addresses. */
+  deployBackends(index: number, service: V1Service = helloService(), count = 2): Promise<string[]> {
+    return this.#pods().deployBackends(index, this.namespace, service, count);
+  }
+
+  /** `echo hi | nc <clusterset name> <port>` from a client Pod of cluster `index`: what came back ('' for nothing). */
+  request(index: number, port = 42): Promise<string> {
+    return this.#pods().request(index, this.clustersetName, port);
+  }
+
+  #pods(): McsPods {
+    if (this.pods === undefined) throw new Error('this case needs running Pods');
+    return this.pods;
+  }
 
   cluster(index: number): McsCluster {
     const cluster = this.clusters[index];
@@ -45,6 +70,7 @@ export class McsCaseDriver {
 
   /** Unexports, then deletes the namespace (a real cluster removes what is left). */
   async tearDown(): Promise<void> {
+    await this.pods?.removeBackends(this.namespace);
     for (const cluster of this.clusters) {
       await cluster.deleteExport(this.namespace, helloName).catch(() => undefined);
       await cluster.core.deleteNamespace({ name: this.namespace }).catch(() => undefined);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { helloService, type McsCaseDriver } from './mcs-case-driver.js';
-import { isIpAddress, type McsObject, type McsPort } from './mcs-clusters.js';
+import { eventually, isIpAddress, type McsObject, type McsPort } from './mcs-clusters.js';
 
 /** One rule of KEP-1645 checked against live clusters; `needs` names what a run here lacks. */
 export interface McsCase {
@@ -9,14 +9,42 @@ export interface McsCase {
   /** As the MCS conformance rules grade it. */
   requirement: 'Required' | 'Optional';
   clusters: 1 | 2;
-  /** Set when the rule can only be checked with Pods that run (kubelets, a DNS server in the cluster). */
+  /** Set when the rule cannot be checked here at all (what a run here lacks). */
   needs?: string;
+  /** Needs running Pods: backends and a client Pod per cluster (self-hosted runs have them). */
+  pods?: true;
   run?(driver: McsCaseDriver): Promise<void>;
 }
 
-const runningPods = 'running Pods (kubelet and container runtime) to send traffic from and to';
-const clusterDns = 'running Pods and a cluster DNS server serving clusterset.local to query from inside the cluster';
-const endpointSlices = 'running Pods behind the Service, whose EndpointSlices the controller manager writes';
+/** Why a case with `pods` is skipped against clusters this run did not start. */
+export const runningPodsNeed = 'running Pods to send traffic from and to (a self-hosted run starts lab Pods with a real kube-proxy)';
+const clusterDns = 'a cluster DNS server (CoreDNS with its kubernetes plugin) answering cluster.local and clusterset.local inside the cluster';
+
+/** How many requests a "never" or "only" traffic rule sends from each cluster. */
+const REQUESTS = 10;
+
+/** Sends REQUESTS requests from every cluster's client Pod and returns the answers (for "only"/"never" rules). */
+async function requestsFromEveryCluster(driver: McsCaseDriver, port = 42): Promise<string[]> {
+  const answers: string[] = [];
+  for (const index of driver.clusters.keys()) for (let i = 0; i < REQUESTS; i++) answers.push(await driver.request(index, port));
+  return answers;
+}
+
+/** Waits until the client Pod of every cluster gets an answer from one of `backends` on `port`. */
+async function awaitReachable(driver: McsCaseDriver, backends: readonly string[], port = 42): Promise<void> {
+  for (const index of driver.clusters.keys()) {
+    await eventually(`a Pod in cluster #${index + 1} reaching ${driver.clustersetName}:${port}`, async () => {
+      const answer = await driver.request(index, port);
+      assert.ok(backends.some((ip) => answer === `pod ip ${ip}`), `answer ${JSON.stringify(answer)}`);
+    });
+  }
+}
+
+/** Every answer came from one of `backends` (none was empty or from another Pod). */
+function allFrom(answers: readonly string[], backends: readonly string[], what: string): void {
+  const strays = answers.filter((a) => !backends.some((ip) => a === `pod ip ${ip}`));
+  assert.deepEqual(strays, [], `${what}: ${strays.length} of ${answers.length} answers came from elsewhere`);
+}
 
 /** Ports compared as the API defines them: by name, with protocol TCP by default. */
 function normalized(ports: readonly McsPort[] | undefined): McsPort[] {
@@ -232,11 +260,94 @@ export const mcsCases: readonly McsCase[] = [
       });
     },
   },
-  { id: 'endpointslices', title: 'MCS EndpointSlices carry service-name, source-cluster and managed-by labels and go with the export', requirement: 'Optional', clusters: 1, needs: endpointSlices },
-  { id: 'unexported-unreachable', title: 'A Service that is not exported cannot be reached through clusterset.local', requirement: 'Required', clusters: 1, needs: runningPods },
-  { id: 'clusterip-reachable', title: 'An exported ClusterIP Service is reachable through its clusterset.local name', requirement: 'Optional', clusters: 1, needs: runningPods },
-  { id: 'only-exporters-reached', title: 'A Service present in two clusters but exported from one reaches only the exporter', requirement: 'Optional', clusters: 2, needs: runningPods },
-  { id: 'strict-port-conflict', title: 'Conflicting ports: traffic to a port reaches only the clusters that expose it', requirement: 'Optional', clusters: 2, needs: runningPods },
+  {
+    id: 'endpointslices',
+    title: 'MCS EndpointSlices carry service-name, source-cluster and managed-by labels and go with the export',
+    requirement: 'Optional',
+    clusters: 1,
+    run: async (driver) => {
+      await exportHello(driver);
+      const found = [];
+      for (const [index, cluster] of driver.clusters.entries()) {
+        const slice = await eventually(`an MCS EndpointSlice in cluster #${index + 1}`, async () => {
+          const mcs = (await cluster.endpointSlices(driver.namespace)).find((s) => s.metadata?.labels?.['multicluster.kubernetes.io/service-name'] !== undefined || s.metadata?.labels?.['multicluster.kubernetes.io/source-cluster'] !== undefined);
+          assert.ok(mcs !== undefined, 'none has a multicluster.kubernetes.io label');
+          return mcs;
+        });
+        const labels = slice.metadata?.labels ?? {};
+        assert.equal(labels['multicluster.kubernetes.io/service-name'], 'hello', 'service-name label');
+        assert.ok(labels['multicluster.kubernetes.io/source-cluster'] !== undefined, 'source-cluster label');
+        assert.ok(labels['endpointslice.kubernetes.io/managed-by'] !== undefined, 'managed-by label');
+        assert.notEqual(labels['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io', 'managed-by names the MCS controller');
+        found.push({ cluster, name: slice.metadata?.name ?? '' });
+      }
+      await driver.unexport(0);
+      for (const { cluster, name } of found) {
+        await eventually(`EndpointSlice ${name} deleted from ${cluster.name}`, async () => {
+          assert.equal((await cluster.endpointSlices(driver.namespace)).some((s) => s.metadata?.name === name), false, 'it still exists');
+        });
+      }
+    },
+  },
+  {
+    id: 'unexported-unreachable',
+    title: 'A Service that is not exported cannot be reached through clusterset.local',
+    requirement: 'Required',
+    clusters: 1,
+    pods: true,
+    run: async (driver) => {
+      await driver.deploy(0);
+      await driver.deployBackends(0);
+      const answers = await requestsFromEveryCluster(driver);
+      assert.deepEqual(answers.filter((a) => a.includes('pod ip')), [], 'a Pod answered through the clusterset name');
+    },
+  },
+  {
+    id: 'clusterip-reachable',
+    title: 'An exported ClusterIP Service is reachable through its clusterset.local name',
+    requirement: 'Optional',
+    clusters: 1,
+    pods: true,
+    run: async (driver) => {
+      await driver.deploy(0);
+      const backends = await driver.deployBackends(0);
+      await driver.export(0);
+      await awaitReachable(driver, backends);
+    },
+  },
+  {
+    id: 'only-exporters-reached',
+    title: 'A Service present in two clusters but exported from one reaches only the exporter',
+    requirement: 'Optional',
+    clusters: 2,
+    pods: true,
+    run: async (driver) => {
+      await driver.deploy(0);
+      await driver.deploy(1);
+      const exporters = await driver.deployBackends(0);
+      await driver.deployBackends(1);
+      await driver.export(0);
+      await awaitReachable(driver, exporters);
+      allFrom(await requestsFromEveryCluster(driver), exporters, 'requests to the clusterset name');
+    },
+  },
+  {
+    id: 'strict-port-conflict',
+    title: 'Conflicting ports: traffic to a port reaches only the clusters that expose it',
+    requirement: 'Optional',
+    clusters: 2,
+    pods: true,
+    run: async (driver) => {
+      const second = helloService({ ports: [{ name: 'tcp', port: 42, protocol: 'TCP' }, { name: 'extra', port: 43, protocol: 'TCP' }] });
+      const first = await driver.deployBackends(0);
+      const exposing = await driver.deployBackends(1, second);
+      await driver.exportFromTwo(second);
+      await driver.awaitExportCondition(1, 'Conflict', 'True');
+      await awaitReachable(driver, exposing, 43);
+      allFrom(await requestsFromEveryCluster(driver, 43), exposing, 'requests to port 43, which only the second cluster exposes');
+      await awaitReachable(driver, [...first, ...exposing], 42);
+    },
+  },
   { id: 'clusterip-dns', title: 'clusterset.local A/AAAA and SRV answers of a ClusterSetIP Service; cluster.local unchanged', requirement: 'Optional', clusters: 1, needs: clusterDns },
   { id: 'headless-dns', title: 'clusterset.local answers of a headless Service: all ready endpoints, per-endpoint names, SRV', requirement: 'Optional', clusters: 1, needs: clusterDns },
 ];

@@ -1,7 +1,7 @@
 import { AssertionError } from 'node:assert';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Service } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, type V1EndpointSlice, type V1Service } from '@kubernetes/client-node';
 
 /** The MCS API objects the checks read, as far as they read them. */
 export interface McsCondition {
@@ -44,6 +44,7 @@ export const consistentlyMs = 5_000;
 export class McsCluster {
   readonly core: CoreV1Api;
   readonly custom: CustomObjectsApi;
+  readonly discovery: DiscoveryV1Api;
 
   constructor(
     readonly name: string,
@@ -51,6 +52,11 @@ export class McsCluster {
   ) {
     this.core = config.makeApiClient(CoreV1Api);
     this.custom = config.makeApiClient(CustomObjectsApi);
+    this.discovery = config.makeApiClient(DiscoveryV1Api);
+  }
+
+  async endpointSlices(namespace: string): Promise<V1EndpointSlice[]> {
+    return (await this.discovery.listNamespacedEndpointSlice({ namespace })).items;
   }
 
   async createService(namespace: string, service: V1Service): Promise<void> {

@@ -11,8 +11,9 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { McsCaseDriver } from './mcs-case-driver.js';
-import { mcsCases, type McsCase } from './mcs-cases.js';
+import { mcsCases, runningPodsNeed, type McsCase } from './mcs-cases.js';
 import { clustersOf, type McsCluster } from './mcs-clusters.js';
+import type { McsPods } from './mcs-pods.js';
 import { startSelfHostedClusterset } from './self-hosted-clusterset.js';
 
 export interface McsCaseResult {
@@ -24,12 +25,13 @@ export interface McsCaseResult {
   reason?: string;
 }
 
-async function runCase(testCase: McsCase, clusters: readonly McsCluster[], filter: (id: string) => boolean): Promise<McsCaseResult> {
+async function runCase(testCase: McsCase, clusters: readonly McsCluster[], pods: McsPods | undefined, filter: (id: string) => boolean): Promise<McsCaseResult> {
   const base = { id: testCase.id, title: testCase.title, requirement: testCase.requirement, durationMs: 0 };
   if (!filter(testCase.id)) return { ...base, result: 'skipped', reason: 'left out by --focus/--skip' };
   if (testCase.needs !== undefined || testCase.run === undefined) return { ...base, result: 'skipped', reason: `needs ${testCase.needs ?? 'a check'}` };
   if (clusters.length < testCase.clusters) return { ...base, result: 'skipped', reason: `needs ${testCase.clusters} clusters` };
-  const driver = new McsCaseDriver(clusters);
+  if (testCase.pods === true && pods === undefined) return { ...base, result: 'skipped', reason: `needs ${runningPodsNeed}` };
+  const driver = new McsCaseDriver(clusters, pods);
   const started = Date.now();
   try {
     await driver.setUp();
@@ -74,7 +76,7 @@ async function main(): Promise<number> {
     const started = Date.now();
     const results: McsCaseResult[] = [];
     for (const testCase of mcsCases) {
-      const result = await runCase(testCase, clusters, filter);
+      const result = await runCase(testCase, clusters, selfHosted?.pods, filter);
       process.stderr.write(`${result.result} ${result.id}\n`);
       results.push(result);
     }

@@ -68,14 +68,7 @@ describe('kube: a pod reaches an imported service by its clusterset name, throug
     });
     assert.deepEqual(answers, [clusterIp]);
 
-    // The pod's node, as a kubelet would register it: kube-proxy learns its node IP from it.
-    await set.create('west', collectionPath({ group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' }), {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: pod.namespace, labels: { 'kubernetes.io/hostname': pod.namespace } },
-      status: { addresses: [{ type: 'InternalIP', address: pod.address }] },
-    } as never);
-    await pod.startKubeProxy(set.clusters.get('west')!, join(set.fx.dir('west'), 'kube-proxy.log'));
+    await pod.startKubeProxy(set.clusters.get('west')!, set.rest('west'), join(set.fx.dir('west'), 'kube-proxy.log'));
     const reply = await set.waitFor('the pod reaches east through ClusterIP:80', async () => {
       const text = await pod.read(clusterIp, 80).catch(() => undefined);
       return text?.includes('east-web') === true ? text : undefined;

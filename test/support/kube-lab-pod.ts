@@ -6,6 +6,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import type { KubeObject, KubeRest } from '../../src/kube/index.js';
 import type { KubeCluster } from './kube-cluster.js';
 import type { KubeLabNetwork } from './kube-lab-network.js';
 import { kubeProxyBinary } from './kube-tools.js';
@@ -78,7 +79,8 @@ export class KubeLabPod {
    * Starts the real kube-proxy (nftables mode) against `cluster` inside the pod's namespace and
    * waits until it has programmed its nftables table. Its log goes to `logPath`.
    */
-  async startKubeProxy(cluster: KubeCluster, logPath: string): Promise<void> {
+  async startKubeProxy(cluster: KubeCluster, rest: KubeRest, logPath: string): Promise<void> {
+    await this.registerNode(rest);
     await this.bridgeApiServer(cluster.server, `${logPath}.api.sock`);
     const out = openSync(logPath, 'a');
     const { command, args } = this.exec(kubeProxyBinary(), [
@@ -103,6 +105,17 @@ export class KubeLabPod {
     }
     const log = (await readFile(logPath, 'utf8').catch(() => '')).split('\n').filter((line) => !line.includes('FLAG:'));
     throw new Error(`kube-proxy did not program nftables; log:\n${log.join('\n').slice(-4000)}`);
+  }
+
+  /** The pod's node, as a kubelet registers it: kube-proxy learns its node IP from it. */
+  private async registerNode(rest: KubeRest): Promise<void> {
+    const node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: this.namespace, labels: { 'kubernetes.io/hostname': this.namespace } },
+      status: { addresses: [{ type: 'InternalIP', address: this.address }] },
+    };
+    await rest.create('/api/v1/nodes', node as KubeObject);
   }
 
   /**
