@@ -53,6 +53,11 @@ export class McsCaseDriver {
     return this.#pods().request(index, this.clustersetName, port);
   }
 
+  /** A DNS query from a client Pod of cluster `index`, through the cluster DNS. */
+  lookup(index: number, name: string, type: 'A' | 'SRV'): Promise<string[]> {
+    return this.#pods().lookup(index, name, type);
+  }
+
   #pods(): McsPods {
     if (this.pods === undefined) throw new Error('this case needs running Pods');
     return this.pods;

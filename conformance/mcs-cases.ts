@@ -18,7 +18,13 @@ export interface McsCase {
 
 /** Why a case with `pods` is skipped against clusters this run did not start. */
 export const runningPodsNeed = 'running Pods to send traffic from and to (a self-hosted run starts lab Pods with a real kube-proxy)';
-const clusterDns = 'a cluster DNS server (CoreDNS with its kubernetes plugin) answering cluster.local and clusterset.local inside the cluster';
+/**
+ * The upstream check compares the answers with the exporting cluster's Pod IPs, which assumes one
+ * flat network. Causeway answers each endpoint with an address of the importing cluster's own
+ * (pod CIDRs may overlap, and remote Pod IPs are often unroutable), so it would fail by design.
+ */
+const headlessDeviation =
+  'a flat pod network: it expects the exporting cluster\'s Pod IPs, while Causeway answers every endpoint with an address of the asking cluster (a deliberate difference: pod CIDRs may overlap); per-endpoint names and SRV are covered by the headless integration tests';
 
 /** How many requests a "never" or "only" traffic rule sends from each cluster. */
 const REQUESTS = 10;
@@ -348,6 +354,39 @@ export const mcsCases: readonly McsCase[] = [
       await awaitReachable(driver, [...first, ...exposing], 42);
     },
   },
-  { id: 'clusterip-dns', title: 'clusterset.local A/AAAA and SRV answers of a ClusterSetIP Service; cluster.local unchanged', requirement: 'Optional', clusters: 1, needs: clusterDns },
-  { id: 'headless-dns', title: 'clusterset.local answers of a headless Service: all ready endpoints, per-endpoint names, SRV', requirement: 'Optional', clusters: 1, needs: clusterDns },
+  {
+    id: 'clusterip-dns',
+    title: 'clusterset.local A and SRV answers of a ClusterSetIP Service; cluster.local unchanged',
+    requirement: 'Optional',
+    clusters: 1,
+    pods: true,
+    run: async (driver) => {
+      await exportHello(driver);
+      const name = driver.clustersetName;
+      for (const index of driver.clusters.keys()) {
+        const si = await driver.awaitImport(index, (s) => assert.ok((s.spec?.ips ?? []).length > 0, 'no clusterset IP yet'));
+        const ip = si.spec?.ips?.[0] ?? '';
+        await eventually(`A ${name} from a Pod of cluster #${index + 1}`, async () => assert.ok((await driver.lookup(index, name, 'A')).includes(ip), `answers lack the clusterset IP ${ip}`));
+        const srv = await eventually(`SRV ${name} from a Pod of cluster #${index + 1}`, async () => {
+          const answers = await driver.lookup(index, name, 'SRV');
+          assert.ok(answers.length > 0, 'no SRV answer');
+          return answers;
+        });
+        // `priority weight port target`: one record, at the first port, naming the service.
+        assert.deepEqual(srv.map((line) => line.split(/\s+/).slice(2).join(' ')), [`42 ${name}.`]);
+      }
+      const local = await driver.cluster(0).core.readNamespacedService({ name: 'hello', namespace: driver.namespace });
+      const clusterIp = local.spec?.clusterIP ?? '';
+      await eventually('A hello.<ns>.svc.cluster.local in cluster #1', async () => {
+        assert.deepEqual(await driver.lookup(0, `hello.${driver.namespace}.svc.cluster.local`, 'A'), [clusterIp]);
+      });
+    },
+  },
+  {
+    id: 'headless-dns',
+    title: 'clusterset.local answers of a headless Service: all ready endpoints, per-endpoint names, SRV',
+    requirement: 'Optional',
+    clusters: 1,
+    needs: headlessDeviation,
+  },
 ];

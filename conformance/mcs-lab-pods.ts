@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { V1Service } from '@kubernetes/client-node';
 import { Resources, collectionPath, type EndpointSlice } from '../src/kube/index.js';
+import { CLUSTERSET_ZONE, corefileBlock } from '../src/kube/install/index.js';
 import type { KubeClusterset } from '../test/support/kube-clusterset.js';
 import { startLabNameServer } from '../test/support/kube-lab-backend.js';
 import { KubeLabPod } from '../test/support/kube-lab-pod.js';
@@ -16,8 +17,9 @@ export const ROUTER_DNS_PORT = 5353;
 
 /**
  * Pods of a self-hosted run. A client Pod per cluster is a network namespace with a real
- * kube-proxy (nftables) programming the cluster's Services, whose resolver for clusterset.local
- * is the cluster's Causeway DNS (what `causeway kube dns` points CoreDNS at). Backends are
+ * kube-proxy (nftables) programming the cluster's Services and a real CoreDNS as its cluster DNS:
+ * kubeadm's kubernetes block for cluster.local, plus the block `causeway kube dns` adds, which
+ * forwards clusterset.local to the cluster's Causeway DNS. Backends are
  * processes on the lab's node network, listed in EndpointSlices as the EndpointSlice controller
  * lists a Service's Pods.
  */
@@ -40,6 +42,8 @@ export class McsLabPods implements McsPods {
         const cluster = set.clusters.get(name);
         if (cluster === undefined) throw new Error(`no cluster ${name}`);
         await pod.startKubeProxy(cluster, set.rest(name), join(set.fx.dir(name), 'kube-proxy.log'));
+        const corefile = clusterCorefile(cluster.kubeconfigPath, cluster.context, `${routerAddress(set.lab.prefix, i)}:${ROUTER_DNS_PORT}`);
+        await pod.startCoreDns(corefile, join(set.fx.dir(name), 'Corefile'), join(set.fx.dir(name), 'coredns.log'), 'kubernetes.default.svc.cluster.local');
       }
     } catch (err) {
       for (const pod of clients) pod.destroySync();
@@ -75,12 +79,18 @@ export class McsLabPods implements McsPods {
   async request(index: number, name: string, port: number): Promise<string> {
     const pod = this.clients[index];
     if (pod === undefined) throw new Error(`no client pod in cluster #${index + 1}`);
-    const dns = `${routerAddress(this.set.lab.prefix, index)}:${ROUTER_DNS_PORT}`;
+    const dns = '127.0.0.1:53';
     const script =
       `const r=new (require('node:dns').promises.Resolver)({timeout:2000,tries:2});r.setServers([${JSON.stringify(dns)}]);` +
       `r.resolve4(${JSON.stringify(name)}).then((a)=>{const c=require('node:net').connect(${port},a[0]);let d='';` +
       `c.setTimeout(3000,()=>c.destroy());c.on('data',(b)=>d+=b);c.on('close',()=>process.stdout.write(d));c.on('error',()=>{});c.end('hi\\n')},()=>{});`;
     return (await pod.output(process.execPath, ['-e', script])).trim();
+  }
+
+  lookup(index: number, name: string, type: 'A' | 'SRV'): Promise<string[]> {
+    const pod = this.clients[index];
+    if (pod === undefined) throw new Error(`no client pod in cluster #${index + 1}`);
+    return pod.dig(name, type);
   }
 
   async removeBackends(namespace: string): Promise<void> {
@@ -92,4 +102,13 @@ export class McsLabPods implements McsPods {
     for (const namespace of [...this.backends.keys()]) await this.removeBackends(namespace);
     for (const pod of this.clients) pod.destroySync();
   }
+}
+
+/**
+ * A cluster's Corefile as kubeadm writes it (cluster.local from the API server, here through a
+ * kubeconfig since CoreDNS runs outside a pod) plus the block `causeway kube dns` adds.
+ */
+function clusterCorefile(kubeconfig: string, context: string, causewayDns: string): string {
+  const kubernetes = ['.:53 {', '    errors', '    kubernetes cluster.local in-addr.arpa ip6.arpa {', `       kubeconfig ${kubeconfig} ${context}`, '       pods insecure', '       fallthrough in-addr.arpa ip6.arpa', '       ttl 5', '    }', '}', ''];
+  return `${kubernetes.join('\n')}\n${corefileBlock(CLUSTERSET_ZONE, causewayDns)}`;
 }

@@ -13,11 +13,12 @@ export interface McsPods {
    */
   deployBackends(index: number, namespace: string, service: V1Service, count?: number): Promise<string[]>;
   /**
-   * From the client Pod of cluster `index`: resolves `name` through the cluster's DNS for
-   * clusterset.local, connects to `port`, sends `hi` and returns the answer; '' when the name does
+   * From the client Pod of cluster `index`: resolves `name` through the cluster DNS, connects to `port`, sends `hi` and returns the answer; '' when the name does
    * not resolve or nothing answers.
    */
   request(index: number, name: string, port: number): Promise<string>;
+  /** A DNS query from the client Pod of cluster `index` through its cluster DNS: the answers as `dig +short` prints them. */
+  lookup(index: number, name: string, type: 'A' | 'SRV'): Promise<string[]>;
   /** Stops the backends started in `namespace`. */
   removeBackends(namespace: string): Promise<void>;
   close(): Promise<void>;

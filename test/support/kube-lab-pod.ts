@@ -2,13 +2,14 @@ import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_pro
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { openSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { KubeObject, KubeRest } from '../../src/kube/index.js';
 import type { KubeCluster } from './kube-cluster.js';
 import type { KubeLabNetwork } from './kube-lab-network.js';
+import { corednsBinary } from './install-tools.js';
 import { kubeProxyBinary } from './kube-tools.js';
 
 const run = promisify(execFile);
@@ -26,6 +27,7 @@ process.on('exit', () => {
  */
 export class KubeLabPod {
   private proxy: ChildProcess | undefined;
+  private coredns: ChildProcess | undefined;
   private bridge: Server | undefined;
   private bridgeInside: ChildProcess | undefined;
 
@@ -107,6 +109,30 @@ export class KubeLabPod {
     throw new Error(`kube-proxy did not program nftables; log:\n${log.join('\n').slice(-4000)}`);
   }
 
+  /**
+   * Starts a real CoreDNS inside the pod on 127.0.0.1:53 with `corefile`, as the pod's cluster
+   * DNS, and waits until it answers `probeName`. Start kube-proxy first: CoreDNS reaches the API
+   * server through the same bridge.
+   */
+  async startCoreDns(corefile: string, confPath: string, logPath: string, probeName: string): Promise<void> {
+    await writeFile(confPath, corefile);
+    const out = openSync(logPath, 'a');
+    const { command, args } = this.exec(corednsBinary(), ['-conf', confPath]);
+    this.coredns = spawn(command, args, { stdio: ['ignore', out, out] });
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && this.coredns.exitCode === null) {
+      if ((await this.dig(probeName, 'A').catch(() => [])).length > 0) return;
+      await sleep(200);
+    }
+    throw new Error(`CoreDNS did not answer ${probeName}; log:\n${(await readFile(logPath, 'utf8').catch(() => '')).slice(-3000)}`);
+  }
+
+  /** `dig +short` inside the pod against its CoreDNS: the answer lines. */
+  async dig(name: string, type: string): Promise<string[]> {
+    const text = await this.output('dig', ['@127.0.0.1', '-p', '53', name, type, '+short', '+time=2', '+tries=2']);
+    return text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  }
+
   /** The pod's node, as a kubelet registers it: kube-proxy learns its node IP from it. */
   private async registerNode(rest: KubeRest): Promise<void> {
     const node = {
@@ -148,7 +174,7 @@ export class KubeLabPod {
 
   destroySync(): void {
     live.delete(this);
-    for (const child of [this.proxy, this.bridgeInside]) if (child?.exitCode === null) child.kill('SIGKILL');
+    for (const child of [this.proxy, this.coredns, this.bridgeInside]) if (child?.exitCode === null) child.kill('SIGKILL');
     this.bridge?.close();
     try {
       // Deleting the namespace removes its end of the veth and so the lab's end too.
