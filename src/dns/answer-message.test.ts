@@ -86,6 +86,17 @@ describe('answerMessage on hostile input', () => {
     assert.equal(answerMessage(response, 'udp', view, OPTIONS), undefined);
     assert.equal(answerMessage(Buffer.from([1, 2, 3]), 'tcp', view, OPTIONS), undefined);
   });
+  it('answers FORMERR to a name with bytes that are not ASCII, whose echo would not decode', () => {
+    const query = dnsPacket.encode({ type: 'query', id: 9, questions: [{ name: 'web.shop.svc.clusterset.local', type: 'A' }] });
+    // A label byte turned into a UTF-8 lead byte: dns-packet reads it as text it cannot write back as it came.
+    const mutated = Buffer.from(query);
+    mutated[13] = 0xf0;
+    const answer = answerMessage(mutated, 'udp', view, OPTIONS);
+    assert.equal(answer?.rcode, Rcode.FormErr);
+    assert.equal(dnsPacket.decode(answer?.bytes ?? Buffer.alloc(0)).id, 9);
+    const unicode = dnsPacket.encode({ type: 'query', id: 10, questions: [{ name: '\u{10000}\u{10000}.\n\ufffd\ufffd\ufffd\u{10000}.causeway', type: 'A' }] });
+    assertSane(unicode, 'udp');
+  });
   it('survives arbitrary packets built with dns-packet (names, types, classes, opcodes, EDNS)', () => {
     fc.assert(
       fc.property(packet, transport, (p, via) => {

@@ -21,9 +21,27 @@ export function decodeQuery(bytes: Buffer): DecodedQuery {
   const header = dnsPacket.decode(headerOnly);
   if (header.type === 'response') return { kind: 'ignored' };
   try {
-    return { kind: 'query', packet: dnsPacket.decode(bytes) };
+    const packet = dnsPacket.decode(bytes);
+    // dns-packet reads label bytes as UTF-8 and writes them back with lengths it gets wrong for
+    // some non-ASCII text: the answer's echoed question would not decode. Every name this server
+    // knows is ASCII, so such a query is answered FORMERR, as one it could not read faithfully.
+    if (!(packet.questions ?? []).every((q) => writableName(q.name))) return { kind: 'malformed', id: header.id ?? 0, flags: header.flags ?? 0 };
+    return { kind: 'query', packet };
   } catch {
     // dns-packet throws plain Errors for every malformation; the FORMERR we answer is the report.
     return { kind: 'malformed', id: header.id ?? 0, flags: header.flags ?? 0 };
   }
+}
+
+/** A name dns-packet writes back as it came: ASCII, every label 1-63 bytes, at most 255 bytes on the wire. */
+function writableName(name: string): boolean {
+  if (name === '' || name === '.') return true;
+  if (/[^\x00-\x7f]/.test(name)) return false;
+  let wire = 1;
+  for (const label of name.replace(/\.$/, '').split('.')) {
+    const length = Buffer.byteLength(label);
+    if (length < 1 || length > 63) return false;
+    wire += length + 1;
+  }
+  return wire <= 255;
 }
