@@ -8,7 +8,7 @@ import { ApiClient } from '../../src/api/index.js';
 import { sitePaths } from '../../src/config/index.js';
 import { CLI_ENTRY, stopChild } from '../../src/demo/index.js';
 import type { StatusReport } from '../../src/router/index.js';
-import { startLabRouter } from '../lab/lab-processes.js';
+import { startLabProcess, startLabRouter } from '../lab/lab-processes.js';
 import { NetLab } from '../lab/net-lab.js';
 import { ClustersetFixture } from './clusterset-fixture.js';
 import type { ClientReport, StoreDump } from './ledger-audit.js';
@@ -233,16 +233,7 @@ export class LedgerLab {
     throw new Error(`etcd in ${region} not healthy within 30 s:\n${log.slice(-2_000)}`);
   }
 
-  async #startLedger(region: string): Promise<ChildProcess> {
-    const child = this.lab.spawn(region, [process.execPath, script('ledger-service'), '--region', region, '--listen', `127.0.0.1:${LEDGER_PORT}`, '--etcd', 'http://127.0.0.1:2379'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`ledger in ${region} did not start`)), 15_000);
-      child.stdout?.once('data', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`ledger in ${region} exited ${code}`)));
-    });
-    return child;
+  #startLedger(region: string): Promise<ChildProcess> {
+    return startLabProcess(this.lab, region, [process.execPath, script('ledger-service'), '--region', region, '--listen', `127.0.0.1:${LEDGER_PORT}`, '--etcd', 'http://127.0.0.1:2379']);
   }
 }
