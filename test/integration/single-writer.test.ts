@@ -108,6 +108,9 @@ describe('single-writer HTTP services', { timeout: 120_000 }, () => {
     const write = await send(address, 'POST', '/deposit', { body: '{"amount":5}', headers: { 'content-type': 'application/json', 'causeway-fencing-token': '999999', 'Causeway-Lease-Holder': 'c' } });
     const seen = JSON.parse(write.text) as SeenRequest;
     assert.deepEqual([write.status, seen.site, seen.fencingToken, seen.lease, seen.leaseHolder, seen.bodyBytes], [200, 'a', token, 'payments-writer', 'a', 12]);
+    // A body far larger than a flow's window crosses the link with back-pressure, intact in size.
+    const big = await send(address, 'PUT', '/bulk', { body: 'x'.repeat(3 * 1024 * 1024) });
+    assert.deepEqual([big.status, (JSON.parse(big.text) as SeenRequest).bodyBytes], [200, 3 * 1024 * 1024]);
   });
 
   it('keeps pipelined requests in order and carries chunked bodies', async () => {
