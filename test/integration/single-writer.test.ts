@@ -132,6 +132,15 @@ describe('single-writer HTTP services', { timeout: 120_000 }, () => {
     assert.ok(text.endsWith('HELLO TUNNEL'));
   });
 
+  it('tunnels CONNECT to the holder, as a write, with its fencing token', async () => {
+    const token = String(leaseOf(await fx.status('c'), 'payments-writer')?.fencingToken);
+    const text = await raw(address, 'CONNECT ledger.pay:80 HTTP/1.1\r\nHost: ledger.pay:80\r\n\r\nhello holder', (t) => t.includes('HELLO HOLDER'));
+    assert.match(text, /^HTTP\/1\.1 200 Connection Established\r\n/);
+    assert.match(text, /X-Site: a\r\n/);
+    assert.match(text, new RegExp(`X-Fencing-Token: ${token}\\r\\n`));
+    assert.ok(text.endsWith('HELLO HOLDER'));
+  });
+
   it('refuses oversized headers with 431 and slow headers with 408', async () => {
     const big = await raw(address, `GET / HTTP/1.1\r\nHost: ledger\r\nX-Big: ${'x'.repeat(8_000)}\r\n\r\n`, (t) => t.includes('\r\n\r\n'));
     assert.match(big, /^HTTP\/1\.1 431 /);
