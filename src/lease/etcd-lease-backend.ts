@@ -5,6 +5,7 @@ import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, ty
 import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
 import { StoredLease } from './lease-store-schema.js';
+import { RevisionOrderedWatch } from './revision-ordered-watch.js';
 
 export interface EtcdLeaseBackendOptions {
   /** Client URLs, for example `http://127.0.0.1:2379`. */
@@ -104,41 +105,34 @@ export class EtcdLeaseBackend implements LeaseBackend {
   }
 
   /**
-   * An etcd watch on the lease key. Each (re)connection of the watch stream is followed by a read,
-   * and every notification carries the revision it reflects: a read answered after a newer event
-   * was delivered is dropped, so a watcher never steps back to an older holder.
+   * An etcd watch on the lease key. Each (re)connection of the watch stream is followed by a read;
+   * events and reads are told in revision order (see RevisionOrderedWatch).
    */
   async watch(name: string, listener: LeaseListener): Promise<LeaseWatch> {
     checkLeaseName(name);
-    let delivered = -1;
-    const deliver = (revision: number, lease: LeaseRecord | undefined): void => {
-      if (revision <= delivered) return;
-      delivered = revision;
-      listener.change(lease);
-    };
+    const ordered = new RevisionOrderedWatch(listener);
     const resync = async (): Promise<void> => {
       try {
         const response = await this.#kv.get(leaseKey(name)).exec();
         const kv = response.kvs[0];
-        deliver(Number(response.header.revision), kv === undefined ? undefined : decodeLease(name, kv.value.toString('utf8')));
+        ordered.deliver(Number(response.header.revision), () => (kv === undefined ? undefined : decodeLease(name, kv.value.toString('utf8'))));
       } catch (err) {
-        listener.error(err);
+        ordered.error(err);
       }
     };
     const watcher = await this.#call(name, () => this.#kv.watch().key(leaseKey(name)).create());
-    watcher.on('put', (kv) => {
-      try {
-        deliver(Number(kv.mod_revision), decodeLease(name, kv.value.toString('utf8')));
-      } catch (err) {
-        listener.error(err);
-      }
-    });
-    watcher.on('delete', (kv) => deliver(Number(kv.mod_revision), undefined));
+    watcher.on('put', (kv) => ordered.deliver(Number(kv.mod_revision), () => decodeLease(name, kv.value.toString('utf8'))));
+    watcher.on('delete', (kv) => ordered.deliver(Number(kv.mod_revision), () => undefined));
     watcher.on('connected', () => void resync());
-    watcher.on('disconnected', (err) => listener.error(err));
-    watcher.on('error', (err) => listener.error(err));
+    watcher.on('disconnected', (err) => ordered.error(err));
+    watcher.on('error', (err) => ordered.error(err));
     await resync();
-    return { close: () => watcher.cancel() };
+    return {
+      close: () => {
+        ordered.close();
+        return watcher.cancel();
+      },
+    };
   }
 
   async close(): Promise<void> {
