@@ -4,6 +4,7 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
 import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
+import { callLeaseStore } from './lease-store-call.js';
 import { StoredLease } from './lease-store-schema.js';
 import { RevisionOrderedWatch } from './revision-ordered-watch.js';
 
@@ -159,17 +160,16 @@ export class EtcdLeaseBackend implements LeaseBackend {
     return runCompareAndSwapRounds(name, round, (fn) => this.#call(name, fn));
   }
 
-  /** Turns client failures into typed errors; our own CausewayErrors pass through untouched. */
-  async #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (cause) {
-      if (cause instanceof CausewayError) throw cause;
-      throw new CausewayError(ErrorCode.BackendUnreachable, `etcd request for lease ${name} failed`, {
-        cause,
-        hint: 'check that etcd is running and reachable at the configured hosts',
-      });
-    }
+  /** Turns client failures into typed errors. */
+  #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return callLeaseStore(
+      fn,
+      (cause) =>
+        new CausewayError(ErrorCode.BackendUnreachable, `etcd request for lease ${name} failed`, {
+          cause,
+          hint: 'check that etcd is running and reachable at the configured hosts',
+        }),
+    );
   }
 }
 

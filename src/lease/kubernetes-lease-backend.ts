@@ -4,6 +4,7 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
 import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
+import { callLeaseStore } from './lease-store-call.js';
 import { decodeLease, encodeLease, encodeReleased, leaseNameOf, leaseObjectName, leaseSelector, storageRevision } from './kubernetes-lease-object.js';
 import { RevisionOrderedWatch } from './revision-ordered-watch.js';
 
@@ -187,14 +188,11 @@ export class KubernetesLeaseBackend implements LeaseBackend {
   }
 
   /** Turns API and network failures into typed errors that say what to fix. */
-  async #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (cause) {
-      if (cause instanceof CausewayError) throw cause;
+  #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return callLeaseStore(fn, (cause) => {
       const status = cause instanceof this.#client.ApiException ? (cause.code as number) : undefined;
-      throw apiError(name, this.#where, this.#namespace, status, cause);
-    }
+      return apiError(name, this.#where, this.#namespace, status, cause);
+    });
   }
 }
 
