@@ -4,7 +4,9 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
 import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
+import { callLeaseStore } from './lease-store-call.js';
 import { StoredLease } from './lease-store-schema.js';
+import { RevisionOrderedWatch } from './revision-ordered-watch.js';
 
 export interface EtcdLeaseBackendOptions {
   /** Client URLs, for example `http://127.0.0.1:2379`. */
@@ -104,41 +106,34 @@ export class EtcdLeaseBackend implements LeaseBackend {
   }
 
   /**
-   * An etcd watch on the lease key. Each (re)connection of the watch stream is followed by a read,
-   * and every notification carries the revision it reflects: a read answered after a newer event
-   * was delivered is dropped, so a watcher never steps back to an older holder.
+   * An etcd watch on the lease key. Each (re)connection of the watch stream is followed by a read;
+   * events and reads are told in revision order (see RevisionOrderedWatch).
    */
   async watch(name: string, listener: LeaseListener): Promise<LeaseWatch> {
     checkLeaseName(name);
-    let delivered = -1;
-    const deliver = (revision: number, lease: LeaseRecord | undefined): void => {
-      if (revision <= delivered) return;
-      delivered = revision;
-      listener.change(lease);
-    };
+    const ordered = new RevisionOrderedWatch(listener);
     const resync = async (): Promise<void> => {
       try {
         const response = await this.#kv.get(leaseKey(name)).exec();
         const kv = response.kvs[0];
-        deliver(Number(response.header.revision), kv === undefined ? undefined : decodeLease(name, kv.value.toString('utf8')));
+        ordered.deliver(Number(response.header.revision), () => (kv === undefined ? undefined : decodeLease(name, kv.value.toString('utf8'))));
       } catch (err) {
-        listener.error(err);
+        ordered.error(err);
       }
     };
     const watcher = await this.#call(name, () => this.#kv.watch().key(leaseKey(name)).create());
-    watcher.on('put', (kv) => {
-      try {
-        deliver(Number(kv.mod_revision), decodeLease(name, kv.value.toString('utf8')));
-      } catch (err) {
-        listener.error(err);
-      }
-    });
-    watcher.on('delete', (kv) => deliver(Number(kv.mod_revision), undefined));
+    watcher.on('put', (kv) => ordered.deliver(Number(kv.mod_revision), () => decodeLease(name, kv.value.toString('utf8'))));
+    watcher.on('delete', (kv) => ordered.deliver(Number(kv.mod_revision), () => undefined));
     watcher.on('connected', () => void resync());
-    watcher.on('disconnected', (err) => listener.error(err));
-    watcher.on('error', (err) => listener.error(err));
+    watcher.on('disconnected', (err) => ordered.error(err));
+    watcher.on('error', (err) => ordered.error(err));
     await resync();
-    return { close: () => watcher.cancel() };
+    return {
+      close: () => {
+        ordered.close();
+        return watcher.cancel();
+      },
+    };
   }
 
   async close(): Promise<void> {
@@ -165,17 +160,16 @@ export class EtcdLeaseBackend implements LeaseBackend {
     return runCompareAndSwapRounds(name, round, (fn) => this.#call(name, fn));
   }
 
-  /** Turns client failures into typed errors; our own CausewayErrors pass through untouched. */
-  async #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (cause) {
-      if (cause instanceof CausewayError) throw cause;
-      throw new CausewayError(ErrorCode.BackendUnreachable, `etcd request for lease ${name} failed`, {
-        cause,
-        hint: 'check that etcd is running and reachable at the configured hosts',
-      });
-    }
+  /** Turns client failures into typed errors. */
+  #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return callLeaseStore(
+      fn,
+      (cause) =>
+        new CausewayError(ErrorCode.BackendUnreachable, `etcd request for lease ${name} failed`, {
+          cause,
+          hint: 'check that etcd is running and reachable at the configured hosts',
+        }),
+    );
   }
 }
 

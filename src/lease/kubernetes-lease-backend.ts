@@ -4,7 +4,9 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
 import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
+import { callLeaseStore } from './lease-store-call.js';
 import { decodeLease, encodeLease, encodeReleased, leaseNameOf, leaseObjectName, leaseSelector, storageRevision } from './kubernetes-lease-object.js';
+import { RevisionOrderedWatch } from './revision-ordered-watch.js';
 
 export interface KubernetesLeaseBackendOptions {
   /** A kubeconfig file; without it `$KUBECONFIG`, `~/.kube/config`, or the pod's own credentials. */
@@ -102,24 +104,20 @@ export class KubernetesLeaseBackend implements LeaseBackend {
   }
 
   /**
-   * A Kubernetes watch on the one Lease object, started from the storage revision of a read.
-   * Every notification carries the revision it reflects and older ones are dropped, so a watcher
-   * never steps back to an older holder; when the stream ends (the API server closes watches
-   * after a while, or restarts) the read and the watch start again.
+   * A Kubernetes watch on the one Lease object, started from the storage revision of a read;
+   * events and reads are told in revision order (see RevisionOrderedWatch). When the stream ends
+   * (the API server closes watches after a while, or restarts) the read and the watch start again.
    */
   async watch(name: string, listener: LeaseListener): Promise<LeaseWatch> {
     checkLeaseName(name);
-    let closed = false;
-    let delivered = -1;
+    const ordered = new RevisionOrderedWatch(listener);
     let stream: AbortController | undefined;
     let timer: NodeJS.Timeout | undefined;
     const deliver = (revision: number, object: V1Lease | undefined): void => {
-      if (closed || revision <= delivered) return;
-      delivered = revision;
-      listener.change(object === undefined ? undefined : decodeLease(name, object).record);
+      ordered.deliver(revision, () => (object === undefined ? undefined : decodeLease(name, object).record));
     };
     const again = (delayMs: number): void => {
-      if (!closed) timer = setTimeout(() => void start(), delayMs);
+      if (!ordered.closed) timer = setTimeout(() => void start(), delayMs);
     };
     const start = async (): Promise<void> => {
       try {
@@ -137,22 +135,22 @@ export class KubernetesLeaseBackend implements LeaseBackend {
           },
           (err: unknown) => {
             stream = undefined;
-            if (closed) return;
-            if (err !== null && err !== undefined && (err as Error).name !== 'AbortError') listener.error(err);
+            if (ordered.closed) return;
+            if (err !== null && err !== undefined && (err as Error).name !== 'AbortError') ordered.error(err);
             again(err === null || err === undefined ? 100 : 1_000);
           },
         );
-        if (closed) stream.abort();
+        if (ordered.closed) stream.abort();
       } catch (err) {
-        if (closed) return;
-        listener.error(err);
+        if (ordered.closed) return;
+        ordered.error(err);
         again(1_000);
       }
     };
     await start();
     return {
       close: async () => {
-        closed = true;
+        ordered.close();
         clearTimeout(timer);
         stream?.abort();
       },
@@ -190,14 +188,11 @@ export class KubernetesLeaseBackend implements LeaseBackend {
   }
 
   /** Turns API and network failures into typed errors that say what to fix. */
-  async #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (cause) {
-      if (cause instanceof CausewayError) throw cause;
+  #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return callLeaseStore(fn, (cause) => {
       const status = cause instanceof this.#client.ApiException ? (cause.code as number) : undefined;
-      throw apiError(name, this.#where, this.#namespace, status, cause);
-    }
+      return apiError(name, this.#where, this.#namespace, status, cause);
+    });
   }
 }
 

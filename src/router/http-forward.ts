@@ -1,4 +1,5 @@
 import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { forwardHeaders } from './http-headers.js';
 
@@ -23,7 +24,7 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Sends one request upstream and streams the answer back with back-pressure both ways (pipe).
+ * Sends one request upstream and streams the answer back with back-pressure both ways (relay).
  * Resolves when the exchange is over; on a failure before any response nothing has been
  * written to the client, so the caller may still answer (502, 504, or another endpoint).
  */
@@ -46,7 +47,7 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, plan: 
       responded = true;
       clearTimeout(timer);
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardHeaders(answer.rawHeaders, { keepTransferEncoding: false }));
-      answer.pipe(res);
+      relay(answer, res);
       answer.once('error', () => res.destroy());
       res.once('finish', () => settle({ kind: 'answered', status: answer.statusCode ?? 502 }));
     });
@@ -66,8 +67,30 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, plan: 
       upstream.destroy();
       settle({ kind: 'abandoned' });
     });
-    if (hasBody(req)) req.pipe(upstream);
+    if (hasBody(req)) relay(req, upstream);
     else upstream.end();
+  });
+}
+
+/**
+ * Copies a message body to the next hop with back-pressure: what `pipe` does, with the few
+ * listeners a one-way copy needs (pipe's bookkeeping is a measurable part of a small request).
+ * If the next hop goes away, the rest of the body is read and dropped, so a keep-alive client
+ * connection is not left stuck behind an unread body.
+ */
+function relay(from: IncomingMessage, to: Writable): void {
+  const resume = (): void => {
+    from.resume();
+  };
+  from.on('data', (chunk: Buffer) => {
+    if (to.destroyed || to.writableEnded) return;
+    if (to.write(chunk)) return;
+    from.pause();
+    to.once('drain', resume);
+  });
+  to.once('close', resume);
+  from.once('end', () => {
+    if (!to.destroyed) to.end();
   });
 }
 

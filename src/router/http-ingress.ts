@@ -57,6 +57,8 @@ export class HttpIngress {
   /** Per connection, the request being forwarded: pipelined requests reach backends in order. */
   readonly #queues = new WeakMap<Duplex, Promise<void>>();
   readonly #upstreams: HttpUpstreams;
+  /** A service port's endpoints as of a directory version: rebuilt when the clusterset changes, not per write. */
+  readonly #endpointCache = new Map<string, { version: string; endpoints: Endpoint[] }>();
   /** Label children by label values: counting a request costs a map lookup, not label hashing. */
   readonly #series = new Map<string, { inc(): void }>();
 
@@ -152,7 +154,8 @@ export class HttpIngress {
     }
     const policy = writePolicyOf(this.#deps.directory.service(config.name, config.namespace));
     if (policy.type !== 'single-writer') return { type: 'none' };
-    const at = (site: string): Endpoint | undefined => this.#deps.directory.endpoints(config.name, config.namespace, port).find((e) => e.site === site);
+    const endpoints = this.#endpoints(config, port);
+    const at = (site: string): Endpoint | undefined => endpoints.find((e) => e.site === site);
     const route = decideWriteRoute({
       lease: policy.lease,
       state: this.#deps.lease(policy.lease),
@@ -161,7 +164,7 @@ export class HttpIngress {
       serving: (site) => at(site) !== undefined,
     });
     if (route.type === 'refuse') return { type: 'refused', route };
-    const endpoint = at(route.site);
+    const endpoint = this.#resolveLocal(config, port, at(route.site));
     if (endpoint === undefined) return { type: 'none' };
     this.#countIn('routed', this.#deps.metrics.writesRouted, config.name, config.namespace, policy.lease, route.site);
     return {
@@ -231,6 +234,26 @@ export class HttpIngress {
     const opened = openTunnel(client, requestHead, head, destination.endpoint, (site) => this.#deps.openFlow(config, port, site), { idleTimeoutMs, connectTimeoutMs, onDone: () => undefined });
     this.#count(target, kind, opened ? destination.endpoint.kind : 'failed');
     if (!opened) refuseTunnel(client, 502, 'Bad Gateway', { error: ErrorCode.UpstreamFailed, message: `no route to ${destination.endpoint.site}` });
+  }
+
+  #endpoints(config: ImportConfig, port: number): Endpoint[] {
+    const key = `${serviceKey(config.name, config.namespace)}:${port}`;
+    const version = `${this.#deps.directory.model.version}/${this.#deps.directory.localVersion}`;
+    const cached = this.#endpointCache.get(key);
+    if (cached !== undefined && cached.version === version) return cached.endpoints;
+    const endpoints = this.#deps.directory.endpoints(config.name, config.namespace, port);
+    this.#endpointCache.set(key, { version, endpoints });
+    return endpoints;
+  }
+
+  /**
+   * The cached list says whether this site serves the port; which of its own backends takes the
+   * write is chosen now (in turn, healthy first), as health changes do not renew the cache.
+   */
+  #resolveLocal(config: ImportConfig, port: number, endpoint: Endpoint | undefined): Endpoint | undefined {
+    if (endpoint?.kind !== 'local') return endpoint;
+    const target = this.#deps.directory.localExport(config.name, config.namespace, port);
+    return target === undefined ? undefined : { ...endpoint, target };
   }
 
   #count(target: HttpTarget, kind: RequestKind, served: string): void {

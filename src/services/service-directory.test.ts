@@ -34,6 +34,14 @@ describe('ServiceDirectory', () => {
     assert.deepEqual(dir.endpoints('web', 'shop', 80).map((e) => e.site), ['ap-south', 'eu-west', 'us-east']);
   });
 
+  it('counts replacements of its own exports, which adverts do not version', () => {
+    const dir = new ServiceDirectory('a');
+    const before = dir.localVersion;
+    dir.setLocalExports([ExportConfig.parse({ name: 'web', namespace: 'shop', port: 80, to: '127.0.0.1:9000' })]);
+    dir.setLocalExports([ExportConfig.parse({ name: 'web', namespace: 'shop', port: 80, to: '127.0.0.1:9001' })]);
+    assert.equal(dir.localVersion, before + 2);
+  });
+
   it('drops unreachable sites from rotation and from the model', () => {
     const dir = new ServiceDirectory('a');
     dir.sync([advert('b', [80]), advert('c', [80])], () => true);

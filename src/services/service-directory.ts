@@ -17,6 +17,7 @@ export class ServiceDirectory {
   /** Whether a local backend passes its checks; several backends of one port share flows among the healthy. */
   private healthy: (entry: ExportConfig) => boolean = () => true;
   private readonly turns = new Map<string, number>();
+  private localChanges = 0;
   /** The advert each reachable site's exports were last taken from. */
   private readonly fed = new Map<string, SiteAdvert>();
 
@@ -29,6 +30,12 @@ export class ServiceDirectory {
       next.set(key, [...(next.get(key) ?? []), e]);
     }
     this.local = next;
+    this.localChanges += 1;
+  }
+
+  /** Bumped when this site's own exports are replaced (a backend address is not in any advert). */
+  get localVersion(): number {
+    return this.localChanges;
   }
 
   setHealthCheck(healthy: (entry: ExportConfig) => boolean): void {

@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { Agent, createServer as createHttpServer, request, type IncomingMessage } from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { hasCode, ErrorCode } from '../errors/index.js';
 import { bridgeFlow } from './flow-bridge.js';
 import { MuxDuplex } from './mux-duplex.js';
-import { MuxSession, type SessionEvents } from './mux-session.js';
+import { MuxSession } from './mux-session.js';
+import { sessionEvents, socketPair } from './session-pair.fixture.js';
 import { ResetCode } from './reset-code.js';
-
-async function socketPair(): Promise<[Socket, Socket]> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  const client = connect(port, '127.0.0.1');
-  const [accepted] = (await once(server, 'connection')) as [Socket];
-  await once(client, 'connect');
-  server.close();
-  return [client, accepted];
-}
-
-function events(overrides: Partial<SessionEvents> = {}): SessionEvents {
-  return { stream: () => undefined, hello: () => undefined, control: () => undefined, goAway: () => undefined, rtt: () => undefined, closed: () => undefined, ...overrides };
-}
 
 async function body(res: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -48,11 +33,11 @@ describe('MuxDuplex under http.Agent', () => {
     await once(backend, 'listening');
     backendPort = (backend.address() as { port: number }).port;
     const [a, b] = await socketPair();
-    dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 100, deadAfterMs: 5_000 }, events());
+    dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 100, deadAfterMs: 5_000 }, sessionEvents());
     acceptor = new MuxSession(
       b,
       { role: 'acceptor', pingIntervalMs: 100, deadAfterMs: 5_000 },
-      events({
+      sessionEvents({
         stream: (stream) => {
           accepted.push(stream);
           const socket = connect({ host: '127.0.0.1', port: backendPort, allowHalfOpen: true });

@@ -1,26 +1,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { connect, createServer, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { MuxSession, type SessionEvents } from './mux-session.js';
+import { MuxSession } from './mux-session.js';
+import { sessionEvents, socketPair } from './session-pair.fixture.js';
 import type { MuxStream } from './mux-stream.js';
-
-/** A connected loopback TCP pair: real sockets, no TLS (the session does not care). */
-async function socketPair(): Promise<[Socket, Socket]> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  const client = connect(port, '127.0.0.1');
-  const [accepted] = (await once(server, 'connection')) as [Socket];
-  await once(client, 'connect');
-  server.close();
-  return [client, accepted];
-}
-
-function events(overrides: Partial<SessionEvents> = {}): SessionEvents {
-  return { stream: () => undefined, hello: () => undefined, control: () => undefined, goAway: () => undefined, rtt: () => undefined, closed: () => undefined, ...overrides };
-}
 
 function collect(stream: MuxStream): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -47,8 +30,8 @@ describe('MuxSession', () => {
     const onStream = (stream: MuxStream, open: Buffer): void => {
       received.push(collect(stream).then((t) => `${open.toString()}:${t}`));
     };
-    const dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 50, deadAfterMs: 2000 }, events({ stream: onStream }));
-    const acceptor = new MuxSession(b, { role: 'acceptor', pingIntervalMs: 50, deadAfterMs: 2000 }, events({ stream: onStream }));
+    const dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 50, deadAfterMs: 2000 }, sessionEvents({ stream: onStream }));
+    const acceptor = new MuxSession(b, { role: 'acceptor', pingIntervalMs: 50, deadAfterMs: 2000 }, sessionEvents({ stream: onStream }));
     sessions.push(dialer, acceptor);
     const s1 = dialer.openStream(Buffer.from('from-dialer'));
     const s2 = acceptor.openStream(Buffer.from('from-acceptor'));
@@ -65,8 +48,8 @@ describe('MuxSession', () => {
   it('measures RTT with pings', async () => {
     const [a, b] = await socketPair();
     let samples = 0;
-    const dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 20, deadAfterMs: 2000 }, events({ rtt: () => void (samples += 1) }));
-    const acceptor = new MuxSession(b, { role: 'acceptor', pingIntervalMs: 20, deadAfterMs: 2000 }, events());
+    const dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 20, deadAfterMs: 2000 }, sessionEvents({ rtt: () => void (samples += 1) }));
+    const acceptor = new MuxSession(b, { role: 'acceptor', pingIntervalMs: 20, deadAfterMs: 2000 }, sessionEvents());
     sessions.push(dialer, acceptor);
     await new Promise((r) => setTimeout(r, 150));
     assert.ok(samples >= 2, `only ${samples} RTT samples`);
@@ -78,7 +61,7 @@ describe('MuxSession', () => {
     b.pause(); // the peer's process is stuck: bytes go unanswered
     let closedAt = 0;
     const started = Date.now();
-    const dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 50, deadAfterMs: 300 }, events({ closed: () => void (closedAt = Date.now()) }));
+    const dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 50, deadAfterMs: 300 }, sessionEvents({ closed: () => void (closedAt = Date.now()) }));
     sessions.push(dialer);
     const stream = dialer.openStream(Buffer.from('x'));
     const reset = new Promise<number>((resolve) => stream.attach({ data: () => undefined, end: () => undefined, reset: resolve, writable: () => undefined }));
@@ -91,7 +74,7 @@ describe('MuxSession', () => {
   it('closes the connection on a malformed frame', async () => {
     const [a, b] = await socketPair();
     let reason: Error | undefined;
-    const acceptor = new MuxSession(b, { role: 'acceptor', pingIntervalMs: 50, deadAfterMs: 2000 }, events({ closed: (r) => void (reason = r) }));
+    const acceptor = new MuxSession(b, { role: 'acceptor', pingIntervalMs: 50, deadAfterMs: 2000 }, sessionEvents({ closed: (r) => void (reason = r) }));
     sessions.push(acceptor);
     a.write(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
     await once(a, 'close');

@@ -108,6 +108,9 @@ describe('single-writer HTTP services', { timeout: 120_000 }, () => {
     const write = await send(address, 'POST', '/deposit', { body: '{"amount":5}', headers: { 'content-type': 'application/json', 'causeway-fencing-token': '999999', 'Causeway-Lease-Holder': 'c' } });
     const seen = JSON.parse(write.text) as SeenRequest;
     assert.deepEqual([write.status, seen.site, seen.fencingToken, seen.lease, seen.leaseHolder, seen.bodyBytes], [200, 'a', token, 'payments-writer', 'a', 12]);
+    // A body far larger than a flow's window crosses the link with back-pressure, intact in size.
+    const big = await send(address, 'PUT', '/bulk', { body: 'x'.repeat(3 * 1024 * 1024) });
+    assert.deepEqual([big.status, (JSON.parse(big.text) as SeenRequest).bodyBytes], [200, 3 * 1024 * 1024]);
   });
 
   it('keeps pipelined requests in order and carries chunked bodies', async () => {
@@ -127,6 +130,15 @@ describe('single-writer HTTP services', { timeout: 120_000 }, () => {
     assert.match(text, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
     assert.match(text, /X-Site: c/, 'GET upgrades are reads: served by the nearest site');
     assert.ok(text.endsWith('HELLO TUNNEL'));
+  });
+
+  it('tunnels CONNECT to the holder, as a write, with its fencing token', async () => {
+    const token = String(leaseOf(await fx.status('c'), 'payments-writer')?.fencingToken);
+    const text = await raw(address, 'CONNECT ledger.pay:80 HTTP/1.1\r\nHost: ledger.pay:80\r\n\r\nhello holder', (t) => t.includes('HELLO HOLDER'));
+    assert.match(text, /^HTTP\/1\.1 200 Connection Established\r\n/);
+    assert.match(text, /X-Site: a\r\n/);
+    assert.match(text, new RegExp(`X-Fencing-Token: ${token}\\r\\n`));
+    assert.ok(text.endsWith('HELLO HOLDER'));
   });
 
   it('refuses oversized headers with 431 and slow headers with 408', async () => {

@@ -11,15 +11,20 @@ import type { NetLab } from './net-lab.js';
  * Runs a small inline Node backend (`script`, given `site host port` as argv) inside a site's
  * namespace; resolves once it prints its first line (it listens by then).
  */
-export async function startLabBackend(lab: NetLab, site: string, script: string, host: string, port: number): Promise<ChildProcess> {
-  const child = lab.spawn(site, [process.execPath, '-e', script, site, host, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+export function startLabBackend(lab: NetLab, site: string, script: string, host: string, port: number): Promise<ChildProcess> {
+  return startLabProcess(lab, site, [process.execPath, '-e', script, site, host, String(port)]);
+}
+
+/** Starts `argv` inside a site's namespace; resolves once it prints its first line (it is ready by then). */
+export async function startLabProcess(lab: NetLab, site: string, argv: readonly string[]): Promise<ChildProcess> {
+  const child = lab.spawn(site, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`backend in ${site} did not start`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`${argv[1] ?? argv[0] ?? 'process'} in ${site} did not start`)), 15_000);
     child.stdout?.once('data', () => {
       clearTimeout(timer);
       resolve();
     });
-    child.once('exit', (code) => reject(new Error(`backend in ${site} exited ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${argv[1] ?? argv[0] ?? 'process'} in ${site} exited ${code}`)));
   });
   return child;
 }

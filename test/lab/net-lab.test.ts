@@ -6,12 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 import { NetLab } from './net-lab.js';
+import { netnsAvailable, netnsSkip } from './netns-skip.js';
 
 const run = promisify(execFile);
-const available = await NetLab.available();
-const inCi = process.env['CI'] === 'true';
 const hasPing = spawnSync('ping', ['-V'], { timeout: 5_000 }).status === 0;
-const skip = !available && !inCi ? 'needs root and a working `ip netns` (runs in CI)' : false;
 
 // Without iputils-ping, a TCP connect from a throwaway node process is just as good a probe.
 const TCP_PROBE = `
@@ -39,8 +37,8 @@ async function listNamespaces(): Promise<string> {
   return (await run('ip', ['netns', 'list'])).stdout;
 }
 
-test('NetLab builds sites with overlapping pod addresses, partitions and heals them, and cleans up', { skip, timeout: 60_000 }, async () => {
-  assert.ok(available, 'CI=true but NetLab is not available: run as root with iproute2 installed');
+test('NetLab builds sites with overlapping pod addresses, partitions and heals them, and cleans up', { skip: netnsSkip, timeout: 60_000 }, async () => {
+  assert.ok(netnsAvailable, 'CI=true but NetLab is not available: run as root with iproute2 installed');
   const lab = await NetLab.create({ prefix: 'cwt' });
   let namespaces: readonly string[] = [];
   let server: ChildProcess | undefined;

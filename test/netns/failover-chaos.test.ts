@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ApiClient } from '../../src/api/index.js';
 import { sitePaths } from '../../src/config/index.js';
-import { CLI_ENTRY, stopChild } from '../../src/demo/index.js';
 import type { StatusReport } from '../../src/router/index.js';
 import { answered, type FlowRecord } from '../../bench/failover/flow-record.js';
 import { LoadRun } from '../../bench/failover/load-run.js';
-import { startLabBackend, startLabRouter } from '../lab/lab-processes.js';
-import { NetLab } from '../lab/net-lab.js';
-import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { netnsAvailable, netnsSkip } from '../lab/netns-skip.js';
+import { SiteLab } from '../lab/site-lab.js';
 
 // Chaos on a real WAN: client site c imports a service that a and b export, every site in its own
 // network namespace with the same pod address. Under a steady load of new flows from inside c,
 // a's WAN port goes down (packets vanish: no RST, no ICMP) and later comes back. New flows must
 // not fail once c has noticed, none may reach a while it is cut, and a must serve again after.
-
-const available = await NetLab.available();
-const inCi = process.env['CI'] === 'true';
-const skip = !available && !inCi ? 'needs root and a working `ip netns` (runs in CI)' : false;
 
 const POD = '10.244.0.1';
 const BACKEND_PORT = 9000;
@@ -79,14 +70,13 @@ function describeFlows(records: readonly FlowRecord[], from: number): string {
   return records.map((r) => `${r.start - from}..${r.end - from} ${r.backend ?? r.error ?? ''}`).join(', ');
 }
 
-test('a WAN cut of one exporter under load fails no new flow once detected, and the site serves again after the heal', { skip, timeout: 120_000 }, async () => {
-  assert.ok(available, 'CI=true but network namespaces are not available: run as root with iproute2 installed');
-  const lab = await NetLab.create({ prefix: 'cwf' });
-  const fx = await ClustersetFixture.create();
-  const children: ChildProcess[] = [];
+test('a WAN cut of one exporter under load fails no new flow once detected, and the site serves again after the heal', { skip: netnsSkip, timeout: 120_000 }, async () => {
+  assert.ok(netnsAvailable, 'CI=true but network namespaces are not available: run as root with iproute2 installed');
+  const sites = await SiteLab.create('cwf');
+  const { net: lab, fx } = sites;
   try {
     for (const site of ['c', 'a', 'b'] as const) await lab.addSite(site, { wanAddress: `${WAN[site]}/24`, podCidrAddress: `${POD}/16` });
-    children.push(await startLabBackend(lab, 'a', BACKEND, POD, BACKEND_PORT), await startLabBackend(lab, 'b', BACKEND, POD, BACKEND_PORT));
+    for (const site of ['a', 'b'] as const) await sites.startBackend(site, BACKEND, POD, BACKEND_PORT);
 
     const dir = { c: fx.dir('c'), a: fx.dir('a'), b: fx.dir('b') };
     const created = await fx.cli(['site', 'init', '--id', 'c', '--dir', dir.c, '--listen', `${WAN.c}:${LINK_PORT}`, '--zone', 'c-1', '--region', 'c', '--output', 'json']);
@@ -94,15 +84,12 @@ test('a WAN cut of one exporter under load fails no new flow once detected, and 
     for (const site of ['a', 'b'] as const) {
       await fx.cli(['site', 'init', '--id', site, '--dir', dir[site], '--listen', `${WAN[site]}:${LINK_PORT}`, '--zone', `${site}-1`, '--region', site, '--ca-dir', dir.c, '--trust-domain', trustDomain]);
     }
-    for (const site of ['c', 'a', 'b'] as const) children.push(await startLabRouter(lab, site, dir[site]));
+    for (const site of ['c', 'a', 'b'] as const) await sites.startRouter(site);
     const cApi = new ApiClient(sitePaths(dir.c));
 
-    // c dials both exporters; `link create` dials, so it runs in c's namespace.
+    // c dials both exporters.
     for (const site of ['a', 'b'] as const) {
-      const token = join(fx.root, `${site}.token`);
-      await writeFile(token, (await fx.cli(['token', 'issue', '--dir', dir[site]])).stdout);
-      const linked = await lab.exec('c', [process.execPath, CLI_ENTRY, 'link', 'create', '--dir', dir.c, '--token', token], { timeoutMs: 30_000 });
-      assert.equal(linked.code, 0, linked.stderr);
+      await sites.link('c', site);
       await fx.cli(['expose', 'echo', '--namespace', 'chaos', '--port', '80', '--to', `${POD}:${BACKEND_PORT}`, '--dir', dir[site]]);
     }
     await fx.cli(['import', 'echo', '--namespace', 'chaos', '--listen', `${POD}:${IMPORT_PORT}`, '--dir', dir.c]);
@@ -168,8 +155,6 @@ test('a WAN cut of one exporter under load fails no new flow once detected, and 
     assert.ok(aShare >= 0.2, `after its return a served ${(aShare * 100).toFixed(0)}% of ${afterBack.length} flows`);
     assert.equal(afterHeal.filter((r) => !answered(r)).length, 0, 'no flow failed after the heal');
   } finally {
-    await Promise.all(children.map((c) => stopChild(c)));
-    await lab.destroy();
-    await fx.close();
+    await sites.close();
   }
 });

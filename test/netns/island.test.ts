@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from '../../src/api/index.js';
 import { sitePaths } from '../../src/config/index.js';
-import { CLI_ENTRY, stopChild } from '../../src/demo/index.js';
 import type { StatusReport } from '../../src/router/index.js';
-import { startLabBackend, startLabRouter } from '../lab/lab-processes.js';
-import { NetLab } from '../lab/net-lab.js';
-import { ClustersetFixture } from '../support/clusterset-fixture.js';
+import { netnsAvailable, netnsSkip } from '../lab/netns-skip.js';
+import { SiteLab } from '../lab/site-lab.js';
 
 // The island model: two sites whose pod networks overlap (both 10.244.0.1/16) and which meet only
 // over a WAN. A client in east that dials east's own import address reaches west's backend, while
 // east's own 10.244.0.1 backend, same address and port as west's, is not what answers.
-
-const available = await NetLab.available();
-const inCi = process.env['CI'] === 'true';
-const skip = !available && !inCi ? 'needs root and a working `ip netns` (runs in CI)' : false;
 
 const POD = '10.244.0.1';
 const BACKEND_PORT = 9000;
@@ -61,29 +52,25 @@ async function waitFor(api: ApiClient, what: string, predicate: (s: StatusReport
   throw new Error(`${what} not within ${timeoutMs} ms; links: ${JSON.stringify(last?.links)}`);
 }
 
-test('island sites with overlapping pod networks reach each other only through the link', { skip, timeout: 90_000 }, async () => {
-  assert.ok(available, 'CI=true but network namespaces are not available: run as root with iproute2 installed');
-  const lab = await NetLab.create({ prefix: 'cwi' });
-  const fx = await ClustersetFixture.create();
-  const children: ChildProcess[] = [];
+test('island sites with overlapping pod networks reach each other only through the link', { skip: netnsSkip, timeout: 90_000 }, async () => {
+  assert.ok(netnsAvailable, 'CI=true but network namespaces are not available: run as root with iproute2 installed');
+  const sites = await SiteLab.create('cwi');
+  const { net: lab, fx } = sites;
   try {
     await lab.addSite('east', { wanAddress: '192.0.2.11/24', podCidrAddress: `${POD}/16` });
     const west = await lab.addSite('west', { wanAddress: '192.0.2.12/24', podCidrAddress: `${POD}/16` });
-    children.push(await startLabBackend(lab, 'west', BACKEND, POD, BACKEND_PORT), await startLabBackend(lab, 'east', BACKEND, POD, BACKEND_PORT));
+    await sites.startBackend('west', BACKEND, POD, BACKEND_PORT);
+    await sites.startBackend('east', BACKEND, POD, BACKEND_PORT);
 
     const dirs = { east: fx.dir('east'), west: fx.dir('west') };
     await Promise.all([
       fx.cli(['site', 'init', '--id', 'west', '--dir', dirs.west, '--listen', `${west.wanIp}:7443`]),
       fx.cli(['site', 'init', '--id', 'east', '--dir', dirs.east, '--listen', '192.0.2.11:7443']),
     ]);
-    children.push(await startLabRouter(lab, 'west', dirs.west), await startLabRouter(lab, 'east', dirs.east));
+    await sites.startRouter('west');
+    await sites.startRouter('east');
     const eastApi = new ApiClient(sitePaths(dirs.east));
-
-    // The token is issued from anywhere (it only reads files); `link create` dials west, so it runs in east.
-    const token = join(fx.root, 'west.token');
-    await writeFile(token, (await fx.cli(['token', 'issue', '--dir', dirs.west])).stdout);
-    const linked = await lab.exec('east', [process.execPath, CLI_ENTRY, 'link', 'create', '--dir', dirs.east, '--token', token], { timeoutMs: 30_000 });
-    assert.equal(linked.code, 0, linked.stderr);
+    await sites.link('east', 'west');
 
     await fx.cli(['expose', 'web', '--namespace', 'island', '--port', '80', '--to', `${POD}:${BACKEND_PORT}`, '--dir', dirs.west]);
     await fx.cli(['import', 'web', '--namespace', 'island', '--listen', `${POD}:${IMPORT_PORT}`, '--dir', dirs.east]);
@@ -110,8 +97,6 @@ test('island sites with overlapping pod networks reach each other only through t
     const again = await ask(IMPORT_PORT);
     assert.equal(again.stdout, 'west got ping', again.stderr);
   } finally {
-    await Promise.all(children.map((c) => stopChild(c)));
-    await lab.destroy();
-    await fx.close();
+    await sites.close();
   }
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NetLab } from '../lab/net-lab.js';
+import { inCi, netnsAvailable, netnsSkip } from '../lab/netns-skip.js';
 import { auditLedger } from '../support/ledger-audit.js';
 import { runChaos } from '../support/ledger-chaos.js';
 import { ETCD_BINARY, LedgerLab } from '../support/ledger-lab.js';
@@ -14,9 +14,7 @@ import { ETCD_BINARY, LedgerLab } from '../support/ledger-lab.js';
 // no fencing token may have written in two regions, balances must equal the acknowledged
 // operations, and every read must have been served by the reader's own region.
 
-const available = await NetLab.available();
-const inCi = process.env['CI'] === 'true';
-const skip = !available && !inCi ? 'needs root and a working `ip netns` (runs in CI)' : !existsSync(ETCD_BINARY) && !inCi ? `${ETCD_BINARY} not found (apt-get install etcd-server)` : false;
+const skip = netnsSkip || (!existsSync(ETCD_BINARY) && !inCi ? `${ETCD_BINARY} not found (apt-get install etcd-server)` : false);
 
 const TTL_SECONDS = 2;
 const CYCLES = 3;
@@ -24,7 +22,7 @@ const CUT_MS: [number, number] = [3_500, 4_500];
 const HEAL_MS: [number, number] = [2_500, 3_000];
 
 test('the ledger keeps every acknowledged write exactly once through partitions and takeovers', { skip, timeout: 300_000 }, async () => {
-  assert.ok(available && existsSync(ETCD_BINARY), 'CI=true but network namespaces or etcd are missing');
+  assert.ok(netnsAvailable && existsSync(ETCD_BINARY), 'CI=true but network namespaces or etcd are missing');
   const lab = await LedgerLab.start({ prefix: 'cwl', ttlSeconds: TTL_SECONDS });
   try {
     const chaosBound = CYCLES * (CUT_MS[1] + HEAL_MS[1]) + 3_000;

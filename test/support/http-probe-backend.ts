@@ -48,6 +48,13 @@ export class HttpProbeBackend {
       socket.on('data', (chunk: Buffer) => socket.write(chunk.toString('latin1').toUpperCase()));
       socket.on('end', () => socket.end());
     });
+    // CONNECT: answers 200 naming the site and the fencing token it was given, then echoes upper-cased.
+    server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      socket.write(`HTTP/1.1 200 Connection Established\r\nX-Site: ${site}\r\nX-Fencing-Token: ${String(req.headers['causeway-fencing-token'] ?? '')}\r\n\r\n`);
+      if (head.length > 0) socket.write(head.toString('latin1').toUpperCase());
+      socket.on('data', (chunk: Buffer) => socket.write(chunk.toString('latin1').toUpperCase()));
+      socket.on('end', () => socket.end());
+    });
     server.listen(0, host);
     await once(server, 'listening');
     backend = new HttpProbeBackend(site, server, (server.address() as { port: number }).port);

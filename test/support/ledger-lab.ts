@@ -6,11 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ApiClient } from '../../src/api/index.js';
 import { sitePaths } from '../../src/config/index.js';
-import { CLI_ENTRY, stopChild } from '../../src/demo/index.js';
 import type { StatusReport } from '../../src/router/index.js';
-import { startLabRouter } from '../lab/lab-processes.js';
-import { NetLab } from '../lab/net-lab.js';
-import { ClustersetFixture } from './clusterset-fixture.js';
+import { startLabProcess } from '../lab/lab-processes.js';
+import type { NetLab } from '../lab/net-lab.js';
+import { SiteLab } from '../lab/site-lab.js';
+import type { ClustersetFixture } from './clusterset-fixture.js';
 import type { ClientReport, StoreDump } from './ledger-audit.js';
 
 export const ETCD_BINARY = process.env['ETCD_BIN'] ?? '/usr/bin/etcd';
@@ -41,16 +41,16 @@ export interface Acquisition {
  */
 export class LedgerLab {
   readonly regions = ['eu', 'us', 'ap'] as const;
-  readonly #children: ChildProcess[] = [];
+  readonly lab: NetLab;
+  readonly fx: ClustersetFixture;
 
-  private constructor(
-    readonly lab: NetLab,
-    readonly fx: ClustersetFixture,
-  ) {}
+  private constructor(private readonly sites: SiteLab) {
+    this.lab = sites.net;
+    this.fx = sites.fx;
+  }
 
   static async start(options: LedgerLabOptions): Promise<LedgerLab> {
-    const lab = await NetLab.create({ prefix: options.prefix });
-    const ledgerLab = new LedgerLab(lab, await ClustersetFixture.create());
+    const ledgerLab = new LedgerLab(await SiteLab.create(options.prefix));
     try {
       await ledgerLab.#build(options.ttlSeconds);
       return ledgerLab;
@@ -140,17 +140,15 @@ export class LedgerLab {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#children.map((c) => stopChild(c)));
-    await this.lab.destroy();
-    await this.fx.close();
+    await this.sites.close();
   }
 
   async #build(ttlSeconds: number): Promise<void> {
-    const { lab, fx } = this;
+    const { lab, fx, sites } = this;
     for (const region of this.regions) await lab.addSite(region, { wanAddress: `${this.wanIp(region)}/24` });
-    for (const region of this.regions) this.#children.push(this.#startEtcd(region));
+    for (const region of this.regions) sites.track(this.#startEtcd(region));
     await Promise.all(this.regions.map((region) => this.#waitForEtcd(region)));
-    this.#children.push(...(await Promise.all(this.regions.map((region) => this.#startLedger(region)))));
+    sites.track(...(await Promise.all(this.regions.map((region) => this.#startLedger(region)))));
 
     const dir = (region: string): string => fx.dir(region);
     const created = await fx.cli(['site', 'init', '--id', 'eu', '--dir', dir('eu'), '--listen', `${this.wanIp('eu')}:${LINK_PORT}`, '--zone', 'eu-1', '--region', 'eu', '--output', 'json']);
@@ -168,14 +166,9 @@ export class LedgerLab {
         await fx.cli(['import', 'ledger', '--namespace', 'pay', '--listen', `127.0.0.1:${IMPORT_PORT}`, '--dir', dir(region)]);
       }),
     );
-    this.#children.push(...(await Promise.all(this.regions.map((region) => startLabRouter(lab, region, dir(region), ['--hold-lease', LEASE])))));
-    // Full mesh; `link create` dials, so it runs in the dialing region's namespace.
-    for (const [from, to] of [['us', 'eu'], ['ap', 'eu'], ['ap', 'us']] as const) {
-      const token = join(fx.root, `${to}-for-${from}.token`);
-      await writeFile(token, (await fx.cli(['token', 'issue', '--dir', dir(to)])).stdout);
-      const linked = await lab.exec(from, [process.execPath, CLI_ENTRY, 'link', 'create', '--dir', dir(from), '--token', token], { timeoutMs: 30_000 });
-      if (linked.code !== 0) throw new Error(`link ${from} → ${to}: ${linked.stderr}`);
-    }
+    await Promise.all(this.regions.map((region) => sites.startRouter(region, ['--hold-lease', LEASE])));
+    // Full mesh; each link is dialed from the first region of its pair.
+    for (const [from, to] of [['us', 'eu'], ['ap', 'eu'], ['ap', 'us']] as const) await sites.link(from, to);
     for (const region of this.regions) await this.#waitUntil(region, (s) => this.#ready(s), 40_000);
   }
 
@@ -233,16 +226,7 @@ export class LedgerLab {
     throw new Error(`etcd in ${region} not healthy within 30 s:\n${log.slice(-2_000)}`);
   }
 
-  async #startLedger(region: string): Promise<ChildProcess> {
-    const child = this.lab.spawn(region, [process.execPath, script('ledger-service'), '--region', region, '--listen', `127.0.0.1:${LEDGER_PORT}`, '--etcd', 'http://127.0.0.1:2379'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`ledger in ${region} did not start`)), 15_000);
-      child.stdout?.once('data', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`ledger in ${region} exited ${code}`)));
-    });
-    return child;
+  #startLedger(region: string): Promise<ChildProcess> {
+    return startLabProcess(this.lab, region, [process.execPath, script('ledger-service'), '--region', region, '--listen', `127.0.0.1:${LEDGER_PORT}`, '--etcd', 'http://127.0.0.1:2379']);
   }
 }
