@@ -42,17 +42,18 @@ function isExecutable(path: string): boolean {
 
 /** Path of the cached kube-apiserver; throws naming the build command when it was never built. */
 export function kubeApiserverBinary(): string {
-  return cachedKubeBinary('kube-apiserver', 'KUBE_APISERVER_BIN');
+  return cachedKubeBinary('kube-apiserver', 'KUBE_APISERVER_BIN', '.build.lock');
 }
 
 /** Path of the cached kube-proxy (the pods' Service data plane in tests), built by the same script. */
 export function kubeProxyBinary(): string {
-  return cachedKubeBinary('kube-proxy', 'KUBE_PROXY_BIN');
+  return cachedKubeBinary('kube-proxy', 'KUBE_PROXY_BIN', '.build-proxy.lock');
 }
 
 /** A binary of build-kube-tools.sh, waiting for a build in progress; `envVar` points at another one. */
-function cachedKubeBinary(name: string, envVar: string): string {
-  waitForToolBuild(join(kubeToolsDir(), '.build.lock'));
+function cachedKubeBinary(name: string, envVar: string, lock: string): string {
+  // build-kube-tools.sh runs first in .ci/run's background build and takes both locks at once.
+  waitForToolBuild(join(kubeToolsDir(), lock), undefined, { ownLockSuffices: true });
   const path = process.env[envVar] ?? join(kubeToolsDir(), name);
   if (!isExecutable(path)) {
     throw new Error(`${name} not found at ${path}; build it once with \`${buildKubeToolsCommand}\` (about 11 minutes on 2 cores, then cached)`);

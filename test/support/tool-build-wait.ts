@@ -26,9 +26,11 @@ function waitForLock(lockPath: string, timeoutSeconds: number): void {
 /**
  * Waits while the test binaries are being built: the whole background build of `.ci/run`, then
  * the build script's own lock beside this tool (a build started by hand in another shell). A test
- * that needs the tool waits here instead of failing.
+ * that needs the tool waits here instead of failing. `ownLockSuffices`: the tool's script is the
+ * first the background build starts, so its own lock is held from the start and the rest of the
+ * build (other tools) need not be waited for.
  */
-export function waitForToolBuild(lockPath: string, timeoutSeconds = 1_800): void {
-  waitForLock(allToolsBuildLock(), timeoutSeconds);
+export function waitForToolBuild(lockPath: string, timeoutSeconds = 1_800, options: { ownLockSuffices?: boolean } = {}): void {
+  if (options.ownLockSuffices !== true) waitForLock(allToolsBuildLock(), timeoutSeconds);
   waitForLock(lockPath, timeoutSeconds);
 }

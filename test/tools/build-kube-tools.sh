@@ -66,8 +66,12 @@ kube_dir="${cache_root}/kubernetes-${kube_version}"
 mkdir -p "${kube_dir}"
 
 # Several checkouts may build at once; one builds, the others wait and then find the binary.
+# One lock per binary, both taken before either build starts: a test waiting for kube-apiserver
+# goes on as soon as it is built, one waiting for kube-proxy waits for that build too.
 exec 9>"${kube_dir}/.build.lock"
 flock 9
+exec 8>"${kube_dir}/.build-proxy.lock"
+flock 8
 
 minor="${kube_version#v1.}"
 minor="${minor%%.*}"
@@ -78,6 +82,7 @@ kube_ldflags="-s -w
   -X k8s.io/component-base/version.gitMinor=${minor}
   -X k8s.io/component-base/version.gitTreeState=clean"
 build_tool "${here}/kube" k8s.io/kubernetes/cmd/kube-apiserver "${kube_dir}/kube-apiserver" "${kube_ldflags//$'\n'/ }"
+exec 9>&-
 build_tool "${here}/kube" k8s.io/kubernetes/cmd/kube-proxy "${kube_dir}/kube-proxy" "${kube_ldflags//$'\n'/ }"
 
 if [[ "${print_dir_only}" == 1 ]]; then
