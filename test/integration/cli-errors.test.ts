@@ -201,5 +201,9 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
     const hold = await fx.cli(['site', 'run', '--hold-lease', 'bad/name', '--dir', fx.dir('good')], true);
     assert.equal(hold.code, 2, hold.stderr);
     assert.match(hold.stderr, /^error: --hold-lease: "bad\/name" is not a lease name/m);
+    const address = await fx.cli(['site', 'run', '--import-address', '10.0.0.300', '--dir', fx.dir('good')], true);
+    assert.equal(address.code, 2, address.stderr);
+    assert.match(address.stderr, /^error: --import-address: "10\.0\.0\.300" is not an IP address/m);
+    assert.match(address.stderr, /--import-address 10\.0\.3\.7/, 'the hint shows the form');
   });
 });
