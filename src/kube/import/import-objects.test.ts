@@ -77,6 +77,7 @@ describe('import objects', () => {
     assert.deepEqual(slice?.endpoints?.[0]?.addresses, ['10.1.0.7'], 'the router pod address, not the host-local virtual IP');
     assert.deepEqual(slice?.ports?.map((p) => [p.name, p.port]), [['http', 20005], ['admin', 21017]], 'kube-proxy maps a Service port to the slice port of the same name');
     assert.deepEqual(desiredDerivedService(routed, names, owner).spec?.ports?.map((p) => [p.name, p.port]), [['http', 80], ['admin', 9000]]);
+    assert.deepEqual(desiredImportSlices(view({ vip: '127.240.0.9' }), names, owner), [], 'a host-local virtual IP is no address for a slice');
     const v6 = desiredImportSlices(view({ importListeners: [{ port: 80, listen: '[fd00::7]:20005' }] }), names, owner)[0];
     assert.equal(v6?.addressType, 'IPv6');
     assert.deepEqual(v6?.endpoints?.[0]?.addresses, ['fd00::7']);

@@ -107,12 +107,12 @@ export function desiredImportSlices(view: ServiceView, names: ImportNames, owner
       });
       return [slice(names, names.clusterId, owner, routedPorts, [{ addresses: [routed], conditions: { ready: true } }], addressTypeOf(routed))];
     }
-    if (view.vip === null) return [];
+    if (view.vip === null || isLoopback(view.vip)) return [];
     return [slice(names, names.clusterId, owner, ports, [{ addresses: [view.vip], conditions: { ready: true } }])];
   }
   const bySite = new Map<string, Array<{ addresses: string[]; hostname: string; conditions: { ready: boolean } }>>();
   for (const endpoint of view.endpoints) {
-    if (endpoint.vip === null) continue;
+    if (endpoint.vip === null || isLoopback(endpoint.vip)) continue;
     const list = bySite.get(endpoint.site) ?? [];
     list.push({ addresses: [endpoint.vip], hostname: endpoint.hostname, conditions: { ready: true } });
     bySite.set(endpoint.site, list);
@@ -129,6 +129,16 @@ function routedAddress(view: ServiceView): string | undefined {
   const [first] = view.importListeners;
   if (first === undefined) return undefined;
   return first.listen.slice(0, first.listen.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+}
+
+/**
+ * The API server refuses loopback addresses in EndpointSlices, and no pod could use one: a router
+ * with its default host-local pool (and no import address) gets no slice, instead of a write that
+ * fails on every retry. Its ServiceImport still exists; `services.importAddress` (ClusterSetIP) or
+ * a routed `services.addressPool` (headless) makes it reachable from pods.
+ */
+function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1';
 }
 
 function listenerPort(listen: string): number {
