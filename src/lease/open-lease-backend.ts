@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { SiteConfig } from '../config/index.js';
 import { EmbeddedLeaseBackend } from './embedded-lease-backend.js';
-import { EtcdLeaseBackend } from './etcd-lease-backend.js';
+import type { EtcdLeaseBackendOptions } from './etcd-lease-backend.js';
 import type { LeaseBackend } from './lease-backend.js';
+import { LazyLeaseBackend } from './lazy-lease-backend.js';
 
 /** Where a site's leases live, as its config's `leases` section (or the lease CLI's flags) says. */
 export type LeaseStoreSettings = Pick<SiteConfig['leases'], 'backend' | 'endpoints' | 'file'> & Partial<Pick<SiteConfig['leases'], 'ttlMs'>>;
@@ -15,7 +16,12 @@ export type LeaseStoreSettings = Pick<SiteConfig['leases'], 'backend' | 'endpoin
 export function openLeaseBackend(settings: LeaseStoreSettings, siteDir: string): LeaseBackend {
   if (settings.backend === 'etcd') {
     const callTimeoutMs = settings.ttlMs === undefined ? undefined : Math.max(200, Math.min(2_000, Math.floor(settings.ttlMs / 3)));
-    return new EtcdLeaseBackend({ hosts: settings.endpoints, ...(callTimeoutMs === undefined ? {} : { callTimeoutMs }) });
+    return openEtcdLeaseBackend({ hosts: settings.endpoints, ...(callTimeoutMs === undefined ? {} : { callTimeoutMs }) });
   }
   return new EmbeddedLeaseBackend({ path: settings.file === undefined ? join(siteDir, 'leases.json') : resolve(siteDir, settings.file) });
+}
+
+/** The etcd backend, its client loaded on first use (see LazyLeaseBackend). */
+export function openEtcdLeaseBackend(options: EtcdLeaseBackendOptions): LeaseBackend {
+  return new LazyLeaseBackend(async () => new (await import('./etcd-lease-backend.js')).EtcdLeaseBackend(options));
 }
