@@ -6,6 +6,7 @@ import { Resources, collectionPath, derivedServiceName, objectPath, type Endpoin
 import { KubeClusterset } from '../support/kube-clusterset.js';
 import { startLabNameServer } from '../support/kube-lab-backend.js';
 import { KubeLabPod } from '../support/kube-lab-pod.js';
+import { netnsSkip } from '../lab/netns-skip.js';
 
 /**
  * A pod's view: the importing cluster's router serves imports on its own (pod) address, a port
@@ -13,7 +14,7 @@ import { KubeLabPod } from '../support/kube-lab-pod.js';
  * ClusterIP into the router's DNS answers; a real kube-proxy in the pod's network namespace
  * programs the ClusterIP with nftables. The pod resolves the clusterset name and connects.
  */
-describe('kube: a pod reaches an imported service by its clusterset name, through kube-proxy', () => {
+describe('kube: a pod reaches an imported service by its clusterset name, through kube-proxy', { skip: netnsSkip }, () => {
   let set: KubeClusterset;
   let pod: KubeLabPod;
   let backend: ChildProcess | undefined;

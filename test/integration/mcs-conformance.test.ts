@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { corednsBinary } from '../support/install-tools.js';
 import { kubeApiserverBinary, kubeProxyBinary } from '../support/kube-tools.js';
+import { netnsSkip } from '../lab/netns-skip.js';
 
 const run = promisify(execFile);
 
@@ -23,7 +24,7 @@ interface Report {
  * client and backend Pods), so every change is held to them. The one case skipped by design is
  * named here: anything else skipped or failed fails this test.
  */
-describe('MCS API checks (conformance/), self-hosted', () => {
+describe('MCS API checks (conformance/), self-hosted', { skip: netnsSkip }, () => {
   let scratch: string | undefined;
   after(async () => {
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
