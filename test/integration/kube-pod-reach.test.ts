@@ -18,6 +18,7 @@ describe('kube: a pod reaches an imported service by its clusterset name, throug
   let set: KubeClusterset;
   let pod: KubeLabPod;
   let backend: ChildProcess | undefined;
+  const extra: ChildProcess[] = [];
   let routerAddress = '';
 
   before(async () => {
@@ -36,6 +37,7 @@ describe('kube: a pod reaches an imported service by its clusterset name, throug
   after(async () => {
     pod?.destroySync();
     backend?.kill();
+    for (const child of extra) child.kill();
     await set?.close();
   });
 
@@ -75,6 +77,27 @@ describe('kube: a pod reaches an imported service by its clusterset name, throug
       return text?.includes('east-web') === true ? text : undefined;
     });
     assert.equal(reply.trim(), 'east-web');
+  });
+
+  it('a global service: the pod reaches the other cluster through the ordinary Service\'s ClusterIP', async () => {
+    const served = await startLabNameServer(set.lab, 'east-api', `${set.lab.prefix}.10.2`);
+    extra.push(served.child);
+    const global = { 'causeway.io/global': 'true' };
+    await set.service('east', 'shop', 'api', [{ name: 'http', port: 80 }], {}, global);
+    await set.endpointSlice('east', 'shop', 'api', { name: 'http', port: served.port }, [{ address: served.host }]);
+    await set.serviceExport('east', 'shop', 'api');
+    // West runs the same Service, with no Pods of its own yet: its ordinary name reaches east.
+    const local = await set.service('west', 'shop', 'api', [{ name: 'http', port: 80 }], {}, global);
+    const slice = await set.waitFor('global slice on west\'s ordinary Service', async () => {
+      const items = (await set.rest('west').list<EndpointSlice>(collectionPath(Resources.endpointSlices, 'shop'), { labelSelector: 'kubernetes.io/service-name=api' })).items;
+      return items.find((s) => s.endpoints?.[0]?.addresses[0] === routerAddress);
+    });
+    assert.equal(slice.ports?.[0]?.name, 'http');
+    const reply = await set.waitFor('the pod reaches east through api\'s own ClusterIP', async () => {
+      const text = await pod.read(local.spec?.clusterIP ?? '', 80).catch(() => undefined);
+      return text?.includes('east-api') === true ? text : undefined;
+    });
+    assert.equal(reply.trim(), 'east-api');
   });
 
   it('a restarted router keeps the import port, so the slice and the pod\'s connections stay right', async () => {

@@ -4,19 +4,26 @@ import { globalSettingsOf } from '../export/global-annotations.js';
 import { globalSliceName } from './derived-names.js';
 import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER } from './import-labels.js';
 import { hashed } from './import-objects.js';
+import { routerTarget } from './router-target.js';
 
 /**
  * For a global service (exported with `causeway.io/global` or Cilium's `service.cilium.io/global`),
- * an extra EndpointSlice on this cluster's ordinary Service of the same name pointing at the router's
- * virtual IP, so the `cluster.local` name reaches remote endpoints too. Only where the Service exists,
+ * an extra EndpointSlice on this cluster's ordinary Service of the same name pointing at the router
+ * (its import address and listener ports, else its virtual IP), so the `cluster.local` name reaches
+ * remote endpoints too. Only where the Service exists,
  * the router imports the service, and some other cluster exports it. Ports are the ordinary Service's
  * TCP ports that the clusterset service also has.
  */
 export function desiredGlobalSlice(view: ServiceView | undefined, ordinary: Service | undefined, site: string): EndpointSlice | undefined {
-  if (view === undefined || ordinary === undefined || view.vip === null || view.type === 'Headless') return undefined;
+  if (view === undefined || ordinary === undefined || view.type === 'Headless') return undefined;
   if (!globalSettingsOf(view.annotations).global || !view.sites.some((s) => s !== site)) return undefined;
+  const target = routerTarget(view);
+  if (target === undefined) return undefined;
   const offered = new Set(view.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port));
-  const ports = (ordinary.spec?.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && offered.has(p.port));
+  const ports = (ordinary.spec?.ports ?? []).flatMap((p) => {
+    const routerPort = (p.protocol ?? 'TCP') === 'TCP' && offered.has(p.port) ? target.port(p.port) : undefined;
+    return routerPort === undefined ? [] : [{ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP' as const, port: routerPort }];
+  });
   if (ports.length === 0 || ordinary.metadata.uid === undefined) return undefined;
   return hashed<EndpointSlice>({
     apiVersion: 'discovery.k8s.io/v1',
@@ -32,8 +39,8 @@ export function desiredGlobalSlice(view: ServiceView | undefined, ordinary: Serv
       },
       ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: ordinary.metadata.name, uid: ordinary.metadata.uid, controller: false }],
     },
-    addressType: 'IPv4',
-    endpoints: [{ addresses: [view.vip], conditions: { ready: true } }],
-    ports: ports.map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP' as const, port: p.port })),
+    addressType: target.addressType,
+    endpoints: [{ addresses: [target.address], conditions: { ready: true } }],
+    ports,
   });
 }

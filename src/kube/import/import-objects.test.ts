@@ -136,5 +136,9 @@ describe('import objects', () => {
     assert.equal(desiredGlobalSlice(global, ordinary, 'east'), undefined, 'the only exporter does not point its own Service at itself');
     assert.equal(desiredGlobalSlice(view(), ordinary, 'west'), undefined);
     assert.equal(desiredGlobalSlice(global, undefined, 'west'), undefined);
+    const routed = desiredGlobalSlice({ ...global, importListeners: [{ port: 80, listen: '10.1.0.7:20005' }] }, ordinary, 'west');
+    assert.deepEqual(routed?.endpoints?.[0]?.addresses, ['10.1.0.7'], 'with an import address the ordinary Service reaches the router pod');
+    assert.deepEqual(routed?.ports?.map((p) => [p.name, p.port]), [['http', 20005]]);
+    assert.equal(desiredGlobalSlice({ ...global, vip: '127.240.0.3' }, ordinary, 'west'), undefined, 'never a loopback address');
   });
 });

@@ -4,6 +4,7 @@ import type { ServiceView } from '../../router/index.js';
 import type { EndpointSlice, KubeObject, OwnerReference, Service, ServiceImport } from '../client/kube-objects.js';
 import { APPLIED_HASH_ANNOTATION, DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER } from './import-labels.js';
 import { importSliceName } from './derived-names.js';
+import { isLoopback, routerTarget } from './router-target.js';
 
 /** The objects one clusterset service becomes in a cluster, before the API server fills in uids and IPs. */
 export interface ImportNames {
@@ -99,16 +100,13 @@ export function desiredDerivedService(view: ServiceView, names: ImportNames, own
 export function desiredImportSlices(view: ServiceView, names: ImportNames, owner: OwnerReference): EndpointSlice[] {
   const ports = tcpPorts(view);
   if (view.type !== 'Headless') {
-    const routed = routedAddress(view);
-    if (routed !== undefined) {
-      const routedPorts = ports.flatMap((p) => {
-        const listener = view.importListeners.find((l) => l.port === p.port);
-        return listener === undefined ? [] : [{ ...p, port: listenerPort(listener.listen) }];
-      });
-      return [slice(names, names.clusterId, owner, routedPorts, [{ addresses: [routed], conditions: { ready: true } }], addressTypeOf(routed))];
-    }
-    if (view.vip === null || isLoopback(view.vip)) return [];
-    return [slice(names, names.clusterId, owner, ports, [{ addresses: [view.vip], conditions: { ready: true } }])];
+    const target = routerTarget(view);
+    if (target === undefined) return [];
+    const routed = ports.flatMap((p) => {
+      const port = target.port(p.port);
+      return port === undefined ? [] : [{ ...p, port }];
+    });
+    return [slice(names, names.clusterId, owner, routed, [{ addresses: [target.address], conditions: { ready: true } }], target.addressType)];
   }
   const bySite = new Map<string, Array<{ addresses: string[]; hostname: string; conditions: { ready: boolean } }>>();
   for (const endpoint of view.endpoints) {
@@ -118,35 +116,6 @@ export function desiredImportSlices(view: ServiceView, names: ImportNames, owner
     bySite.set(endpoint.site, list);
   }
   return [...bySite.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([site, endpoints]) => slice(names, site, owner, ports, endpoints));
-}
-
-/**
- * The router's import address, when it has one: pods reach the router pod's IP, not its virtual
- * IPs, so the slice points there, each port at the listener the router gave it (kube-proxy maps
- * the derived Service's port to the slice port of the same name).
- */
-function routedAddress(view: ServiceView): string | undefined {
-  const [first] = view.importListeners;
-  if (first === undefined) return undefined;
-  return first.listen.slice(0, first.listen.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-}
-
-/**
- * The API server refuses loopback addresses in EndpointSlices, and no pod could use one: a router
- * with its default host-local pool (and no import address) gets no slice, instead of a write that
- * fails on every retry. Its ServiceImport still exists; `services.importAddress` (ClusterSetIP) or
- * a routed `services.addressPool` (headless) makes it reachable from pods.
- */
-function isLoopback(address: string): boolean {
-  return address.startsWith('127.') || address === '::1';
-}
-
-function listenerPort(listen: string): number {
-  return Number(listen.slice(listen.lastIndexOf(':') + 1));
-}
-
-function addressTypeOf(address: string): 'IPv4' | 'IPv6' {
-  return address.includes(':') ? 'IPv6' : 'IPv4';
 }
 
 function slice(
