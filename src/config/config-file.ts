@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { replaceFile } from './replace-file.js';
 import { parseDocument, stringify } from 'yaml';
 import type { z } from 'zod';
 import { CausewayError, ErrorCode } from '../errors/index.js';
@@ -57,8 +58,6 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 /** Writes the config atomically (temp file + rename), so a crash never leaves half a file. */
 export async function saveSiteConfig(file: string, config: SiteConfig | SiteConfigInput): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
   const header = '# Causeway site configuration. Edit freely; `causeway site run` validates it on start and reload.\n';
-  await writeFile(tmp, header + stringify(config), { mode: 0o644 });
-  await rename(tmp, file);
+  await replaceFile(file, header + stringify(config), 0o644);
 }

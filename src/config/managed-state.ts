@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { replaceFile } from './replace-file.js';
 import { z } from 'zod';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { ExportConfig, PolicyConfig, ipLiteral, type SiteConfig } from './site-config.js';
@@ -39,9 +40,7 @@ export async function loadManagedState(file: string): Promise<ManagedState> {
 /** Writes the managed state atomically; returns the text written (callers skip identical rewrites). */
 export async function saveManagedState(file: string, state: ManagedStateInput): Promise<string> {
   const text = JSON.stringify(state);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode: 0o644 });
-  await rename(tmp, file);
+  await replaceFile(file, text, 0o644);
   return text;
 }
 

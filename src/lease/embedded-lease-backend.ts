@@ -1,7 +1,7 @@
 import { watch as watchDirectory } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { withSiteLock } from '../config/index.js';
+import { replaceFile, withSiteLock } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
@@ -151,11 +151,9 @@ export class EmbeddedLeaseBackend implements LeaseBackend {
   }
 
   async #write(file: LeaseFile): Promise<void> {
-    // Same directory as the target so the rename is atomic; the pid keeps writers apart even if
-    // a stale lock was broken while a slow writer was still finishing.
-    const temp = `${this.#path}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-    await rename(temp, this.#path);
+    // The pid in the temp name keeps writers apart even if a stale lock was broken while a slow
+    // writer was still finishing.
+    await replaceFile(this.#path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
   }
 }
 

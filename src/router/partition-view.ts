@@ -1,4 +1,5 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { replaceFile } from '../config/index.js';
 
 /** What this site can see of the clusterset right now. */
 export interface PartitionReport {
@@ -40,17 +41,19 @@ export class PartitionView {
     for (const site of sites) this.members.add(site);
     if (this.members.size === before) return this.saving;
     this.saving = this.saving.catch(() => undefined).then(async () => {
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify({ members: [...this.members].sort() }, null, 1));
-      await rename(tmp, this.file);
+      await replaceFile(this.file, this.membersFileText());
     });
     return this.saving;
+  }
+
+  private membersFileText(): string {
+    return JSON.stringify({ members: [...this.members].sort() }, null, 1);
   }
 
   /** Removes a site for good (decommissioned), so it no longer counts against the quorum. */
   async forget(site: string): Promise<boolean> {
     if (site === this.self || !this.members.delete(site)) return false;
-    await writeFile(this.file, JSON.stringify({ members: [...this.members].sort() }, null, 1));
+    await replaceFile(this.file, this.membersFileText());
     return true;
   }
 
@@ -73,7 +76,5 @@ export async function writeSafeModeFile(file: string, report: PartitionReport): 
     await rm(file, { force: true });
     return;
   }
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify({ safeMode: true, ...report }, null, 1)}\n`);
-  await rename(tmp, file);
+  await replaceFile(file, `${JSON.stringify({ safeMode: true, ...report }, null, 1)}\n`);
 }

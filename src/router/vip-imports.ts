@@ -1,5 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { ImportConfig } from '../config/index.js';
+import { readFile } from 'node:fs/promises';
+import { replaceFile, type ImportConfig } from '../config/index.js';
 import { PortAllocator, VipAllocator, clustersetKey, parsePortRange, type ClustersetService, type SiteEndpoint } from '../mcs/index.js';
 import type { Logger } from '../observability/index.js';
 
@@ -155,9 +155,6 @@ async function restoreFrom(file: string, restore: (raw: unknown) => void, logger
 
 /** Writes atomically when the text differs from what was last written; returns the text now on disk. */
 async function writeIfChanged(file: string, text: string, saved: string): Promise<string> {
-  if (text === saved) return saved;
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  if (text !== saved) await replaceFile(file, text);
   return text;
 }
