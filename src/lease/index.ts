@@ -2,8 +2,7 @@ export { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, ty
 export { decideAcquire, isLive, type AcquireDecision } from './lease-decision.js';
 export { EmbeddedLeaseBackend, type EmbeddedLeaseBackendOptions } from './embedded-lease-backend.js';
 export type { EtcdLeaseBackendOptions } from './etcd-lease-backend.js';
-export { openKubernetesLeaseBackend } from './open-kubernetes-lease-backend.js';
-export type { KubernetesLeaseBackendOptions } from './kubernetes-lease-backend.js';
+export { KubernetesLeaseBackend, type KubernetesLeaseBackendOptions } from './kubernetes-lease-backend.js';
 export { LeaseView, type LeaseState, type LeaseViewEvents } from './lease-view.js';
 export { LeaseHolder, type LeaseHolderEvents, type LeaseHolderOptions } from './lease-holder.js';
 export { openEtcdLeaseBackend, openLeaseBackend, type LeaseStoreSettings } from './open-lease-backend.js';

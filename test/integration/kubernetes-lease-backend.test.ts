@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ErrorCode, hasCode } from '../../src/errors/index.js';
-import { KubernetesLeaseBackend } from '../../src/lease/kubernetes-lease-backend.js';
+import { KubernetesLeaseBackend } from '../../src/lease/index.js';
 import { manualClock, runLeaseContract } from '../../src/lease/lease-backend.case.test.js';
 import { startKubeCluster, type KubeCluster } from '../support/kube-cluster.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';

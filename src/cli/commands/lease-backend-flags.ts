@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadSiteConfig, sitePaths } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { EmbeddedLeaseBackend, openEtcdLeaseBackend, openKubernetesLeaseBackend, openLeaseBackend, type LeaseBackend } from '../../lease/index.js';
+import { EmbeddedLeaseBackend, KubernetesLeaseBackend, openEtcdLeaseBackend, openLeaseBackend, type LeaseBackend } from '../../lease/index.js';
 import { DIR_HELP, siteDir } from '../options.js';
 
 /** The flags every `causeway lease` subcommand takes to choose and reach its backend. */
@@ -70,7 +70,7 @@ export async function openCliLeaseBackend(opts: LeaseBackendOptions): Promise<Le
       if (opts.etcd === undefined) throw new CausewayError(ErrorCode.InputInvalid, '--etcd: required with --backend etcd', { hint: 'pass --etcd http://<host>:2379' });
       return openEtcdLeaseBackend({ hosts: opts.etcd.split(',') });
     case 'kubernetes':
-      return openKubernetesLeaseBackend({
+      return KubernetesLeaseBackend.open({
         ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
         ...(opts.context === undefined ? {} : { context: opts.context }),
         ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
