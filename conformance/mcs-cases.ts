@@ -74,6 +74,13 @@ async function exportHello(driver: McsCaseDriver, spec: Parameters<typeof helloS
   await driver.export(0, exportSpec);
 }
 
+/** Exports from two clusters, the second unlike the first, and waits for Conflict=True on both exports. */
+async function exportInConflict(driver: McsCaseDriver, ...args: Parameters<McsCaseDriver['exportFromTwo']>): Promise<void> {
+  await driver.exportFromTwo(...args);
+  await driver.awaitExportCondition(0, 'Conflict', 'True');
+  await driver.awaitExportCondition(1, 'Conflict', 'True');
+}
+
 /** Export → a Valid export and an import of `type` in every cluster; unexport → no import anywhere. */
 async function importLifecycle(driver: McsCaseDriver, spec: Parameters<typeof helloService>[0], type: string): Promise<void> {
   await exportHello(driver, spec);
@@ -199,9 +206,7 @@ export const mcsCases: readonly McsCase[] = [
     clusters: 2,
     run: async (driver) => {
       const second = helloService({ ports: [{ name: 'tcp', port: 42, protocol: 'TCP' }, { name: 'stcp', port: 142, protocol: 'SCTP' }] });
-      await driver.exportFromTwo(second);
-      await driver.awaitExportCondition(0, 'Conflict', 'True');
-      await driver.awaitExportCondition(1, 'Conflict', 'True');
+      await exportInConflict(driver, second);
       const union = normalized([...helloPorts, { name: 'stcp', port: 142, protocol: 'SCTP' }]);
       await driver.awaitImport(0, (si) => assert.deepEqual(normalized(si.spec?.ports), union));
     },
@@ -212,9 +217,7 @@ export const mcsCases: readonly McsCase[] = [
     requirement: 'Required',
     clusters: 2,
     run: async (driver) => {
-      await driver.exportFromTwo(helloService({ ports: [{ name: 'tcp', port: 43, protocol: 'TCP' }] }));
-      await driver.awaitExportCondition(0, 'Conflict', 'True');
-      await driver.awaitExportCondition(1, 'Conflict', 'True');
+      await exportInConflict(driver, helloService({ ports: [{ name: 'tcp', port: 43, protocol: 'TCP' }] }));
       await driver.awaitImport(0, (si) => assert.deepEqual(normalized(si.spec?.ports), helloPorts));
     },
   },
@@ -224,9 +227,7 @@ export const mcsCases: readonly McsCase[] = [
     requirement: 'Required',
     clusters: 2,
     run: async (driver) => {
-      await driver.exportFromTwo(helloService({ clusterIP: 'None' }));
-      await driver.awaitExportCondition(0, 'Conflict', 'True');
-      await driver.awaitExportCondition(1, 'Conflict', 'True');
+      await exportInConflict(driver, helloService({ clusterIP: 'None' }));
       for (const index of driver.clusters.keys()) await driver.awaitImport(index, (si) => assert.equal(si.spec?.type, 'ClusterSetIP'));
     },
   },
@@ -255,9 +256,7 @@ export const mcsCases: readonly McsCase[] = [
     run: async (driver) => {
       const first = { exportedLabels: { 'dummy-label': 'true' }, exportedAnnotations: { 'dummy-annotation': 'true' } };
       const second = { exportedLabels: { 'dummy-label2': 'true' }, exportedAnnotations: { 'dummy-annotation2': 'true' } };
-      await driver.exportFromTwo(helloService(), first, second);
-      await driver.awaitExportCondition(0, 'Conflict', 'True');
-      await driver.awaitExportCondition(1, 'Conflict', 'True');
+      await exportInConflict(driver, helloService(), first, second);
       await driver.awaitImport(0, (si) => {
         hasEntries(si.metadata?.labels, first.exportedLabels, 'ServiceImport labels');
         lacksEntries(si.metadata?.labels, second.exportedLabels, 'ServiceImport labels');
