@@ -79,12 +79,9 @@ export class McsLabPods implements McsPods {
   async request(index: number, name: string, port: number): Promise<string> {
     const pod = this.clients[index];
     if (pod === undefined) throw new Error(`no client pod in cluster #${index + 1}`);
-    const dns = '127.0.0.1:53';
-    const script =
-      `const r=new (require('node:dns').promises.Resolver)({timeout:2000,tries:2});r.setServers([${JSON.stringify(dns)}]);` +
-      `r.resolve4(${JSON.stringify(name)}).then((a)=>{const c=require('node:net').connect(${port},a[0]);let d='';` +
-      `c.setTimeout(3000,()=>c.destroy());c.on('data',(b)=>d+=b);c.on('close',()=>process.stdout.write(d));c.on('error',()=>{});c.end('hi\\n')},()=>{});`;
-    return (await pod.output(process.execPath, ['-e', script])).trim();
+    // The pod's cluster DNS (CoreDNS) resolves the name, as a Pod's resolv.conf would have it.
+    const answer = await pod.request(name, port, { resolver: '127.0.0.1:53', send: 'hi\n' }).catch(() => '');
+    return answer.trim();
   }
 
   lookup(index: number, name: string, type: 'A' | 'SRV'): Promise<string[]> {

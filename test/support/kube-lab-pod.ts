@@ -72,8 +72,24 @@ export class KubeLabPod {
   }
 
   /** Opens a TCP connection from inside the pod and returns all it reads (what a client in the pod gets). */
-  async read(host: string, port: number): Promise<string> {
-    const script = `const c=require('node:net').connect(${port},${JSON.stringify(host)});let d='';c.setTimeout(5000,()=>{c.destroy();process.exit(3)});c.on('data',(b)=>d+=b);c.on('end',()=>{process.stdout.write(d)});c.on('error',(e)=>{console.error(e.message);process.exit(2)});`;
+  read(host: string, port: number): Promise<string> {
+    return this.request(host, port);
+  }
+
+  /**
+   * A client inside the pod: resolves `target` through `options.resolver` (`host:port` of a DNS
+   * server) when given, connects to `port`, sends `options.send`, and returns all it reads. A name
+   * that does not resolve gives ''; a connection that fails or stalls rejects.
+   */
+  async request(target: string, port: number, options: { resolver?: string; send?: string } = {}): Promise<string> {
+    const connect =
+      `(h)=>{const c=require('node:net').connect(${port},h);let d='';c.setTimeout(5000,()=>{c.destroy();process.exit(3)});` +
+      `c.on('data',(b)=>d+=b);c.on('end',()=>process.stdout.write(d));c.on('error',(e)=>{console.error(e.message);process.exit(2)});c.end(${JSON.stringify(options.send ?? '')})}`;
+    const script =
+      options.resolver === undefined
+        ? `(${connect})(${JSON.stringify(target)});`
+        : `const r=new (require('node:dns').promises.Resolver)({timeout:2000,tries:2});r.setServers([${JSON.stringify(options.resolver)}]);` +
+          `r.resolve4(${JSON.stringify(target)}).then((a)=>(${connect})(a[0]),()=>{});`;
     return this.output(process.execPath, ['-e', script]);
   }
 
