@@ -1,7 +1,6 @@
 import { request } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { CausewayError, ErrorCode } from '../errors/index.js';
-import type { SitePaths } from '../config/index.js';
+import { CausewayError, ErrorCode, isErrorCode } from '../errors/index.js';
+import { readStateFile, type SitePaths } from '../config/index.js';
 import type { RuntimeInfo, ServicesSnapshot, StatusReport } from '../router/index.js';
 
 /** Talks to a running router through its unix socket. */
@@ -10,12 +9,12 @@ export class ApiClient {
 
   /** The runtime file of a live router, or undefined when none runs for this site. */
   async runtime(): Promise<RuntimeInfo | undefined> {
-    const text = await readFile(this.paths.runtime, 'utf8').catch(() => undefined);
-    if (text === undefined) return undefined;
+    // Whatever keeps the file from telling a live pid (absent, unreadable, torn) means no router to talk to.
+    const read = await readStateFile(this.paths.runtime, (raw) => raw as RuntimeInfo);
+    if (read.kind !== 'ok') return undefined;
     try {
-      const info = JSON.parse(text) as RuntimeInfo;
-      process.kill(info.pid, 0);
-      return info;
+      process.kill(read.value.pid, 0);
+      return read.value;
     } catch {
       return undefined;
     }
@@ -80,8 +79,10 @@ export class ApiClient {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           if ((res.statusCode ?? 500) >= 400) {
-            const body = safeJson(text) as { error?: string; hint?: string } | undefined;
-            reject(new CausewayError(ErrorCode.InputInvalid, `router refused ${method} ${path}: ${body?.error ?? text}`, body?.hint === undefined ? {} : { hint: body.hint }));
+            const body = safeJson(text) as { error?: string; code?: unknown; hint?: string } | undefined;
+            // The router's code comes back as it was raised, so the CLI exits as if it had raised it itself.
+            const code = isErrorCode(body?.code) && body.code !== ErrorCode.Internal ? body.code : ErrorCode.InputInvalid;
+            reject(new CausewayError(code, `router refused ${method} ${path}: ${body?.error ?? text}`, body?.hint === undefined ? {} : { hint: body.hint }));
             return;
           }
           resolve((raw ? text : safeJson(text)) as T);

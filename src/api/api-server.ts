@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { rm } from 'node:fs/promises';
 import type { Router } from '../router/index.js';
-import { CausewayError } from '../errors/index.js';
+import { CausewayError, errorCodeOf, wireForm } from '../errors/index.js';
 
 /**
  * The router's local management API on a unix socket in the site directory: only users who can
@@ -85,9 +85,12 @@ export class ApiServer {
       }
       send(res, 404, { error: `no route ${req.method} ${path}` });
     } catch (err) {
-      const code = err instanceof CausewayError ? err.code : 'CW_INTERNAL';
-      this.router.logger.error({ error: (err as Error).message, code }, 'api request failed');
-      send(res, 500, { error: (err as Error).message, code, hint: err instanceof CausewayError ? err.hint : undefined });
+      // The code's own status (a bad site.yaml on reload is 422, not 500); only the unexpected is logged as an error.
+      const code = errorCodeOf(err);
+      const status = wireForm(code).http;
+      if (status >= 500) this.router.logger.error({ err, code }, 'api request failed');
+      else this.router.logger.warn({ err, code }, 'api request refused');
+      send(res, status, { error: err instanceof Error ? err.message : String(err), code, hint: err instanceof CausewayError ? err.hint : undefined });
     }
   }
 }

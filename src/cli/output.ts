@@ -1,9 +1,9 @@
-import { CausewayError, ErrorCode } from '../errors/index.js';
+import { CausewayError, ErrorCode, ExitCode, errorCodeOf, wireForm } from '../errors/index.js';
 
 export type OutputFormat = 'text' | 'json';
 
-/** Exit codes scripts can rely on. */
-export const ExitCode = { Ok: 0, Failure: 1, BadInput: 2, NotRunning: 3, Refused: 4 } as const;
+/** Exit codes scripts can rely on (the table lives with the errors). */
+export { ExitCode };
 
 /** Validates `--output`. */
 export function outputFormat(value: string | undefined): OutputFormat {
@@ -24,22 +24,10 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
   return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
 }
 
-const BAD_INPUT: ReadonlySet<string> = new Set([ErrorCode.KubeConfigInvalid, ErrorCode.KubeClusterIdMismatch, ErrorCode.InputInvalid, ErrorCode.ConfigInvalid, ErrorCode.ConfigMissing, ErrorCode.TokenMalformed, ErrorCode.SiteExists, ErrorCode.ServiceUnknown, ErrorCode.KubeNotInstalled]);
-const REFUSED: ReadonlySet<string> = new Set([
-  ErrorCode.TokenUnknown,
-  ErrorCode.TokenExpired,
-  ErrorCode.TokenUsedUp,
-  ErrorCode.TokenForged,
-  ErrorCode.TokenOtherClusterset,
-  ErrorCode.TokenPeerMismatch,
-  ErrorCode.LinkRedeemFailed,
-  ErrorCode.KubeSiteMismatch,
-]);
-
 /** The one place CLI errors are reported: message, hint and a stable exit code. */
 export function reportError(err: unknown, format: OutputFormat): number {
   const known = err instanceof CausewayError;
-  const code = known ? err.code : 'CW_INTERNAL';
+  const code = errorCodeOf(err);
   const message = err instanceof Error ? err.message : String(err);
   const hint = known ? err.hint : undefined;
   if (format === 'json') {
@@ -48,8 +36,5 @@ export function reportError(err: unknown, format: OutputFormat): number {
     process.stderr.write(`error: ${message}\n${hint === undefined ? '' : `hint: ${hint}\n`}`);
     if (!known && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
   }
-  if (code === ErrorCode.RouterNotRunning) return ExitCode.NotRunning;
-  if (BAD_INPUT.has(code)) return ExitCode.BadInput;
-  if (REFUSED.has(code)) return ExitCode.Refused;
-  return ExitCode.Failure;
+  return wireForm(code).exit;
 }

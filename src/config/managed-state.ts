@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { replaceFile } from './replace-file.js';
+import { readStateFile } from './state-file.js';
 import { z } from 'zod';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { ExportConfig, PolicyConfig, ipLiteral, type SiteConfig } from './site-config.js';
@@ -21,14 +21,15 @@ export type ManagedStateInput = z.input<typeof ManagedState>;
 
 /** The managed state, or an empty one when no controller ever wrote it. */
 export async function loadManagedState(file: string): Promise<ManagedState> {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return ManagedState.parse({});
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: not valid JSON`, { hint: `it is written by the Kubernetes controller; delete it and let the controller write it again` });
+  const read = await readStateFile(file, (raw) => raw);
+  if (read.kind === 'absent') return ManagedState.parse({});
+  if (read.kind === 'unreadable') {
+    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: cannot be read (${read.error.code ?? read.error.message})`, { cause: read.error, hint: 'give the router user read access to it' });
   }
+  if (read.kind === 'corrupt') {
+    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: not valid JSON`, { cause: read.error, hint: `it is written by the Kubernetes controller; delete it and let the controller write it again` });
+  }
+  const raw = read.value;
   const result = ManagedState.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];

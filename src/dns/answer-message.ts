@@ -6,6 +6,7 @@ import { decodeQuery } from './decode-query.js';
 import type { DnsView } from './dns-view.js';
 import { CLASSIC_UDP_PAYLOAD, encodeForTcp, encodeForUdp, udpPayloadLimit, type EncodedResponse } from './encode-response.js';
 import { Rcode } from './rcode.js';
+import { wireForm } from '../errors/index.js';
 
 export type DnsTransport = 'udp' | 'tcp';
 
@@ -32,8 +33,12 @@ export function answerMessage(bytes: Buffer, transport: DnsTransport, view: DnsV
         const response = answerQuery(query, view, options);
         return { ...encodeFor(transport, response, udpPayloadLimit(query)), rcode: responseRcode(response) };
       } catch (error) {
-        const servfail = bareResponse(query.id ?? 0, query.flags ?? 0, Rcode.ServFail);
-        return { ...encodeFor(transport, servfail, CLASSIC_UDP_PAYLOAD), rcode: Rcode.ServFail, error };
+        // A typed error answers with its own rcode from the errors' wire table; anything else is SERVFAIL.
+        // A header-only answer carries 4 bits of rcode, so extended ones (BADVERS) fall back too.
+        const wire = wireForm(error).rcode;
+        const rcode: Rcode = wire !== undefined && wire < 16 ? wire : Rcode.ServFail;
+        const failure = bareResponse(query.id ?? 0, query.flags ?? 0, rcode);
+        return { ...encodeFor(transport, failure, CLASSIC_UDP_PAYLOAD), rcode, error };
       }
     }
   }

@@ -157,7 +157,7 @@ export class DnsServer {
       return undefined;
     }
     this.counters.answered(answer.rcode, answer.truncated);
-    if (answer.error !== undefined) this.serverOptions.logger?.warn({ err: answer.error, transport }, 'DNS answer failed; sent SERVFAIL');
+    if (answer.error !== undefined) this.serverOptions.logger?.warn({ err: answer.error, transport, rcode: answer.rcode }, 'DNS answer failed; sent an error rcode');
     return answer.bytes;
   }
 }

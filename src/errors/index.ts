@@ -1,1 +1,4 @@
-export { CausewayError, ErrorCode, hasCode } from './causeway-error.js';
+// The errors area: CausewayError, its stable codes, and how each code shows on the wire (exit code,
+// HTTP status, DNS rcode). Imports nothing of the project: every other area may import it.
+export { CausewayError, ErrorCode, errorCodeOf, hasCode, isErrorCode } from './causeway-error.js';
+export { ERROR_WIRE, ExitCode, WireRcode, wireForm, type WireForm } from './error-wire.js';

@@ -86,7 +86,7 @@ export class LinkListener {
       const peerSite = siteIdentityOf(new X509Certificate(peer.raw), this.material.trustDomain);
       this.events.link(socket, peerSite);
     } catch (err) {
-      this.refuse(socket, 'identity', { remote, error: (err as Error).message });
+      this.refuse(socket, 'identity', { remote, err });
     }
   }
 

@@ -30,7 +30,7 @@ export class FlowEgress {
     try {
       open = decodeOpenRequest(openPayload);
     } catch (err) {
-      this.logger.warn({ peer, error: (err as Error).message }, 'flow refused: bad OPEN');
+      this.logger.warn({ peer, err }, 'flow refused: bad OPEN');
       stream.reset(ResetCode.ProtocolError);
       return;
     }

@@ -49,7 +49,7 @@ export class FlowIngress {
       try {
         this.listeners.set(id, await this.open(config));
       } catch (err) {
-        this.logger.error({ service: serviceKey(config.name, config.namespace), listen: config.listen, error: (err as Error).message }, 'import listener failed to bind');
+        this.logger.error({ service: serviceKey(config.name, config.namespace), listen: config.listen, err }, 'import listener failed to bind');
       }
     }
   }
@@ -75,7 +75,7 @@ export class FlowIngress {
         resolve();
       });
     });
-    server.on('error', (err) => this.logger.error({ listen: config.listen, error: err.message }, 'import listener error'));
+    server.on('error', (err) => this.logger.error({ listen: config.listen, err }, 'import listener error'));
     const bound = server.address();
     const address = typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : { host, port };
     this.logger.info({ service: serviceKey(config.name, config.namespace), listen: `${address.host}:${address.port}` }, 'import listening');

@@ -1,6 +1,6 @@
 import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
-import { CausewayError, ErrorCode } from '../errors/index.js';
+import { CausewayError, ErrorCode, wireForm } from '../errors/index.js';
 import { forwardHeaders } from './http-headers.js';
 
 /** How one proxied request ended. */
@@ -95,12 +95,15 @@ function relay(from: IncomingMessage, to: Writable): void {
 }
 
 /** A JSON error answer from the router itself (the backend was never reached, or failed). */
-export function sendJsonError(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+export function sendJsonError(res: ServerResponse, body: ErrorBody, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const text = `${JSON.stringify(body)}\n`;
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.writeHead(wireForm(body.error).http, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
   res.end(text);
 }
+
+/** A JSON error answer: its `error` code decides the status through the errors' wire table. */
+export type ErrorBody = { error: ErrorCode; message: string } & Record<string, unknown>;

@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ImportConfig, SiteConfig } from '../config/index.js';
-import { ErrorCode } from '../errors/index.js';
+import { ErrorCode, errorCodeOf } from '../errors/index.js';
 import type { LeaseState } from '../lease/index.js';
 import type { FlowRecorder, Logger, RouterMetrics } from '../observability/index.js';
 import type { LinkStateDb } from '../routing/index.js';
 import { serviceKey, writePolicyOf, type Endpoint, type ServiceDirectory } from '../services/index.js';
 import { ResetCode, type MuxStream } from '../transport/index.js';
 import type { EndpointChooser } from './endpoint-chooser.js';
-import { forwardRequest, hasBody, sendJsonError, type ForwardOutcome } from './http-forward.js';
+import { forwardRequest, hasBody, sendJsonError, type ErrorBody, type ForwardOutcome } from './http-forward.js';
 import { FencingHeader, forwardHeaders, serializeRequestHead } from './http-headers.js';
 import { openTunnel, refuseTunnel } from './http-tunnel.js';
 import { HttpUpstreams } from './http-upstreams.js';
@@ -104,13 +104,13 @@ export class HttpIngress {
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const target = this.#targets.get(req.socket);
-    if (target === undefined) return sendJsonError(res, 500, { error: 'CW_INTERNAL', message: 'connection without an import' });
+    if (target === undefined) return sendJsonError(res, { error: ErrorCode.Internal, message: 'connection without an import' });
     const previous = this.#queues.get(req.socket) ?? Promise.resolve();
     const current = previous
       .then(() => this.#serve(target, req, res))
       .catch((err: unknown) => {
-        this.#deps.logger.error({ service: serviceKey(target.config.name, target.config.namespace), error: (err as Error).message }, 'HTTP request failed in the router');
-        sendJsonError(res, 500, { error: 'CW_INTERNAL', message: (err as Error).message });
+        this.#deps.logger.error({ service: serviceKey(target.config.name, target.config.namespace), err }, 'HTTP request failed in the router');
+        sendJsonError(res, { error: errorCodeOf(err), message: err instanceof Error ? err.message : String(err) });
       });
     this.#queues.set(req.socket, current);
   }
@@ -123,7 +123,7 @@ export class HttpIngress {
       if (destination.type === 'refused') return this.#refuseWrite(target, destination.route, res);
       if (destination.type === 'none') {
         this.#count(target, kind, 'refused');
-        return sendJsonError(res, 503, { error: ErrorCode.NoEndpoint, message: `no ready endpoint of ${serviceKey(target.config.name, target.config.namespace)} is reachable` }, { 'retry-after': '1' });
+        return sendJsonError(res, { error: ErrorCode.NoEndpoint, message: `no ready endpoint of ${serviceKey(target.config.name, target.config.namespace)} is reachable` }, { 'retry-after': '1' });
       }
       const { endpoint, fencing } = destination;
       tried.add(endpoint.site);
@@ -199,15 +199,15 @@ export class HttpIngress {
     this.#count(target, 'write', 'refused');
     this.#countIn('refused', this.#deps.metrics.writesRefused, config.name, config.namespace, route.lease, route.reason);
     this.#deps.logger.debug({ service: serviceKey(config.name, config.namespace), lease: route.lease, holder: route.holder, reason: route.reason }, 'write refused');
-    sendJsonError(res, 503, refusalBody(route), { 'retry-after': String(route.retryAfterSeconds) });
+    sendJsonError(res, refusalBody(route), { 'retry-after': String(route.retryAfterSeconds) });
   }
 
   #fail(target: HttpTarget, kind: RequestKind, endpoint: Endpoint, outcome: Extract<ForwardOutcome, { kind: 'failed' }>, res: ServerResponse): void {
     this.#count(target, kind, 'failed');
     const service = serviceKey(target.config.name, target.config.namespace);
-    this.#deps.logger.warn({ service, site: endpoint.site, kind, error: outcome.error.message }, 'HTTP request failed upstream');
-    if (outcome.timedOut) return sendJsonError(res, 504, { error: ErrorCode.Timeout, site: endpoint.site, message: outcome.error.message });
-    sendJsonError(res, 502, { error: ErrorCode.UpstreamFailed, site: endpoint.site, message: `${service} at ${endpoint.site}: ${outcome.error.message}` });
+    this.#deps.logger.warn({ service, site: endpoint.site, kind, err: outcome.error }, 'HTTP request failed upstream');
+    if (outcome.timedOut) return sendJsonError(res, { error: ErrorCode.Timeout, site: endpoint.site, message: outcome.error.message });
+    sendJsonError(res, { error: ErrorCode.UpstreamFailed, site: endpoint.site, message: `${service} at ${endpoint.site}: ${outcome.error.message}` });
   }
 
   /** Upgrade and CONNECT: the same choice as a request, then a raw tunnel. */
@@ -222,18 +222,18 @@ export class HttpIngress {
     if (destination.type === 'refused') {
       this.#count(target, kind, 'refused');
       this.#countIn('refused', this.#deps.metrics.writesRefused, target.config.name, target.config.namespace, destination.route.lease, destination.route.reason);
-      return refuseTunnel(client, 503, 'Service Unavailable', refusalBody(destination.route), { 'retry-after': String(destination.route.retryAfterSeconds) });
+      return refuseTunnel(client, refusalBody(destination.route), { 'retry-after': String(destination.route.retryAfterSeconds) });
     }
     if (destination.type === 'none') {
       this.#count(target, kind, 'refused');
-      return refuseTunnel(client, 503, 'Service Unavailable', { error: ErrorCode.NoEndpoint, message: 'no ready endpoint is reachable' });
+      return refuseTunnel(client, { error: ErrorCode.NoEndpoint, message: 'no ready endpoint is reachable' });
     }
     const { config, port } = target;
     const requestHead = serializeRequestHead(req.method ?? 'GET', req.url ?? '/', req.httpVersion, req.rawHeaders, destination.fencing);
     const { idleTimeoutMs, connectTimeoutMs } = this.#deps.dataPlane();
     const opened = openTunnel(client, requestHead, head, destination.endpoint, (site) => this.#deps.openFlow(config, port, site), { idleTimeoutMs, connectTimeoutMs, onDone: () => undefined });
     this.#count(target, kind, opened ? destination.endpoint.kind : 'failed');
-    if (!opened) refuseTunnel(client, 502, 'Bad Gateway', { error: ErrorCode.UpstreamFailed, message: `no route to ${destination.endpoint.site}` });
+    if (!opened) refuseTunnel(client, { error: ErrorCode.UpstreamFailed, message: `no route to ${destination.endpoint.site}` });
   }
 
   #endpoints(config: ImportConfig, port: number): Endpoint[] {
@@ -273,7 +273,7 @@ export class HttpIngress {
 }
 
 /** The 503 body of a refused write: which lease, who holds it, why, and what to do. */
-function refusalBody(route: Extract<WriteRoute, { type: 'refuse' }>): Record<string, unknown> {
+function refusalBody(route: Extract<WriteRoute, { type: 'refuse' }>): ErrorBody {
   return {
     error: ErrorCode.WriterUnreachable,
     lease: route.lease,

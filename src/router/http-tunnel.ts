@@ -1,7 +1,10 @@
 import { connect, type Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import { wireForm } from '../errors/index.js';
 import { parseHostPort } from '../config/index.js';
 import type { Endpoint } from '../services/index.js';
 import { bridgeFlow, pipeSockets, type FlowOutcome } from '../transport/index.js';
+import type { ErrorBody } from './http-forward.js';
 import type { FlowOpener } from './http-upstreams.js';
 
 export interface TunnelOptions {
@@ -35,7 +38,9 @@ export function openTunnel(client: Socket, requestHead: string, buffered: Buffer
 }
 
 /** A refusal written straight on a socket that has left HTTP handling (upgrade, CONNECT). */
-export function refuseTunnel(client: Socket, status: number, reason: string, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+export function refuseTunnel(client: Socket, body: ErrorBody, headers: Record<string, string> = {}): void {
+  const status = wireForm(body.error).http;
+  const reason = STATUS_CODES[status] ?? 'Error';
   const text = `${JSON.stringify(body)}\n`;
   const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   client.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${extra}connection: close\r\n\r\n${text}`);

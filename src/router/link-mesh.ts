@@ -80,7 +80,7 @@ export class LinkMesh {
           connected: (socket) => this.attach(socket, 'dialer', peer),
           failed: (error, attempt, retryInMs) => {
             link.lastError = error.message;
-            this.logger.warn({ peer, attempt, retryInMs, error: error.message }, 'link dial failed');
+            this.logger.warn({ peer, attempt, retryInMs, err: error }, 'link dial failed');
           },
         },
       );
@@ -127,7 +127,7 @@ export class LinkMesh {
           } catch (err) {
             const reason = err instanceof CausewayError && err.code === ErrorCode.ProtocolVersion ? 'protocol-version' : 'hello';
             this.metrics.linkRejections.inc({ reason });
-            this.logger.warn({ peer, error: (err as Error).message }, 'link refused after handshake');
+            this.logger.warn({ peer, err }, 'link refused after handshake');
             session.goAway(Buffer.from(JSON.stringify({ code: (err as CausewayError).code ?? 'error', message: (err as Error).message })), err as Error);
           }
         },
@@ -164,7 +164,7 @@ export class LinkMesh {
     link.lastError = reason?.message;
     this.metrics.linkUp.set({ peer: link.peer }, 0);
     this.metrics.linkTransitions.inc({ peer: link.peer, state: 'down' });
-    this.logger.warn({ peer: link.peer, reason: reason?.message }, 'link down');
+    this.logger.warn({ peer: link.peer, err: reason }, 'link down');
     this.events.linkDown(link.peer);
   }
 }

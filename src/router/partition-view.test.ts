@@ -1,11 +1,28 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PartitionView, writeSafeModeFile } from './partition-view.js';
 
 describe('PartitionView', () => {
+  it('refuses a corrupt or unreadable members.json with a typed error and a hint, never a raw SyntaxError', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cw-partition-'));
+    const file = join(dir, 'members.json');
+    for (const text of ['{"members": ["a", "b"', '["a"]', '{"members": "a"}']) {
+      await writeFile(file, text);
+      await assert.rejects(new PartitionView('a', file).load(), (err: Error & { code?: string; hint?: string }) => {
+        assert.equal(err.code, 'CW_CONFIG_INVALID');
+        assert.match(err.message, /members\.json.*corrupt/);
+        assert.match(err.hint ?? '', /restore it/);
+        return true;
+      });
+    }
+    // A directory where the file should be: there, but not readable as a file.
+    await assert.rejects(new PartitionView('a', dir).load(), /unreadable/);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('keeps counting sites it cannot reach, across restarts, so the minority knows it is one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cw-partition-'));
     const file = join(dir, 'members.json');

@@ -1,5 +1,6 @@
-import { readFile, rm } from 'node:fs/promises';
-import { replaceFile } from '../config/index.js';
+import { rm } from 'node:fs/promises';
+import { readStateFile, replaceFile } from '../config/index.js';
+import { CausewayError, ErrorCode } from '../errors/index.js';
 
 /** What this site can see of the clusterset right now. */
 export interface PartitionReport {
@@ -29,10 +30,23 @@ export class PartitionView {
     private readonly file: string,
   ) {}
 
+  /** Absent: only this site. Unreadable or corrupt: refuse, since forgetting members could fake a majority. */
   async load(): Promise<void> {
-    const text = await readFile(this.file, 'utf8').catch(() => undefined);
-    const saved = text === undefined ? [] : (JSON.parse(text) as { members?: unknown }).members;
-    this.members = new Set([this.self, ...(Array.isArray(saved) ? saved.filter((m): m is string => typeof m === 'string') : [])]);
+    const read = await readStateFile(this.file, decodeMembers);
+    switch (read.kind) {
+      case 'absent':
+        this.members = new Set([this.self]);
+        return;
+      case 'ok':
+        this.members = new Set([this.self, ...read.value]);
+        return;
+      case 'unreadable':
+      case 'corrupt':
+        throw new CausewayError(ErrorCode.ConfigInvalid, `${this.file}: the clusterset membership is ${read.kind} (${String(read.error)})`, {
+          cause: read.error,
+          hint: 'restore it from a backup; deleting it makes the site relearn members from adverts, and until all are seen again it may misjudge a partition',
+        });
+    }
   }
 
   /** Adds newly seen sites to the membership; persists only when it grew, one write at a time. */
@@ -77,4 +91,12 @@ export async function writeSafeModeFile(file: string, report: PartitionReport): 
     return;
   }
   await replaceFile(file, `${JSON.stringify({ safeMode: true, ...report }, null, 1)}\n`);
+}
+
+/** `{ "members": [...] }`; entries that are not strings are ignored, as they always were. */
+function decodeMembers(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null) throw new TypeError('not a JSON object');
+  const members = (raw as { members?: unknown }).members;
+  if (!Array.isArray(members)) throw new TypeError('"members" is not a list');
+  return members.filter((m): m is string => typeof m === 'string');
 }

@@ -243,7 +243,7 @@ export class Router {
       await this.ingress.reconcile([...this.config.imports, ...auto]);
       // Watchers hear of a change only once its addresses are listening, so what they publish works.
       this.servicesFeed.refresh();
-    }).catch((err: unknown) => this.logger.error({ error: (err as Error).message }, 'import listeners could not be updated'));
+    }).catch((err: unknown) => this.logger.error({ err }, 'import listeners could not be updated'));
     return this.importsChain;
   }
 
@@ -332,7 +332,7 @@ export class Router {
       this.logger.debug({ peer, origin: message.origin, seq: message.seq }, 'site advert applied');
     } catch (err) {
       this.metrics.controlErrors.inc({ peer, code: (err as { code?: string }).code ?? 'error' });
-      this.logger.warn({ peer, error: (err as Error).message }, 'control message refused');
+      this.logger.warn({ peer, err }, 'control message refused');
     }
   }
 
@@ -355,7 +355,7 @@ export class Router {
 
   /** Re-evaluates which members this site reaches; logs, counts and signals every change. */
   private checkPartition(): void {
-    void this.partition.observe(this.lsdb.all().map((a) => a.origin)).catch((err: unknown) => this.logger.warn({ error: (err as Error).message }, 'cannot save clusterset membership'));
+    void this.partition.observe(this.lsdb.all().map((a) => a.origin)).catch((err: unknown) => this.logger.warn({ err }, 'cannot save clusterset membership'));
     const { report, changed } = this.partition.evaluate((site) => this.lsdb.isReachable(site));
     this.partitionReport = report;
     if (!changed) return;
@@ -371,7 +371,7 @@ export class Router {
     // flight must never land after the removal that followed it and leave a stale safe-mode file.
     this.safeModeWrites = this.safeModeWrites
       .then(() => (this.partitionReport === undefined ? undefined : writeSafeModeFile(file, this.partitionReport)))
-      .catch((err: unknown) => this.logger.warn({ file, error: (err as Error).message }, 'cannot write the safe-mode file'));
+      .catch((err: unknown) => this.logger.warn({ file, err }, 'cannot write the safe-mode file'));
   }
 
   private expireStale(): void {

@@ -65,7 +65,7 @@ export class SiteLeases {
           metrics.leaseHeld.set({ lease: name }, 0);
           logger.warn({ lease: name }, 'minority side: not acquiring or renewing the lease (it lapses at its expiry)');
         },
-        error: (name, err) => logger.warn({ lease: name, error: (err as Error).message }, 'lease store unavailable: cannot acquire or renew'),
+        error: (name, err) => logger.warn({ lease: name, err }, 'lease store unavailable: cannot acquire or renew'),
       },
     });
     this.#holder.start();
@@ -121,7 +121,7 @@ export class SiteLeases {
         lastHolder.set(name, key);
         logger[level]({ lease: name, ...describe(lease) }, 'lease changed');
       },
-      error: (name, err) => logger.warn({ lease: name, error: (err as Error).message }, 'lease watch interrupted; routing by the last known lease until it expires'),
+      error: (name, err) => logger.warn({ lease: name, err }, 'lease watch interrupted; routing by the last known lease until it expires'),
     });
     return this.#view;
   }

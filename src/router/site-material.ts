@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { SitePaths } from '../config/index.js';
+import { readStateText, type SitePaths } from '../config/index.js';
+import { CausewayError, ErrorCode } from '../errors/index.js';
 import type { TlsMaterial } from '../link/index.js';
 
 /** Loads the site's key, certificate and clusterset CA from its directory. */
@@ -12,7 +13,11 @@ export async function loadSiteMaterial(paths: SitePaths, siteId: string, trustDo
   return { siteId, trustDomain, keyPem, certPem, caPem };
 }
 
-/** The CA key, present only on the site that created the clusterset. */
+/** The CA key, present only on the site that created the clusterset; one that is there but unreadable is an error, not "no CA". */
 export async function loadCaKey(paths: SitePaths): Promise<string | undefined> {
-  return readFile(paths.caKey, 'utf8').catch(() => undefined);
+  const read = await readStateText(paths.caKey);
+  if (read.kind === 'unreadable') {
+    throw new CausewayError(ErrorCode.ConfigInvalid, `${paths.caKey}: cannot be read (${read.error.code ?? read.error.message})`, { cause: read.error, hint: 'give the router user read access to the site directory' });
+  }
+  return read.kind === 'ok' ? read.value : undefined;
 }

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { replaceFile, type ImportConfig } from '../config/index.js';
+import { readStateFile, replaceFile, type ImportConfig } from '../config/index.js';
 import { PortAllocator, VipAllocator, clustersetKey, parsePortRange, type ClustersetService, type SiteEndpoint } from '../mcs/index.js';
 import type { Logger } from '../observability/index.js';
 
@@ -142,14 +141,17 @@ function hostPortOf(address: string, port: number): string {
 
 /** Restores allocations from a file; returns its text ('' when absent or unreadable, so it is rewritten). */
 async function restoreFrom(file: string, restore: (raw: unknown) => void, logger: Logger, what: string): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return '';
-  try {
-    restore(JSON.parse(text));
-    return text;
-  } catch (err) {
-    logger.warn({ file, error: (err as Error).message }, `ignoring unreadable ${what}; they will be reassigned`);
-    return '';
+  const read = await readStateFile(file, restore);
+  switch (read.kind) {
+    case 'absent':
+      return '';
+    case 'ok':
+      return read.text;
+    case 'unreadable':
+    case 'corrupt':
+      // Addresses are a cache of choices, not a source of truth: reassigning them is safe.
+      logger.warn({ file, err: read.error, state: read.kind }, `ignoring ${read.kind} ${what}; they will be reassigned`);
+      return '';
   }
 }
 

@@ -86,7 +86,7 @@ export class ManagedStateSync {
     }
     this.writing = this.write()
       .catch((err: unknown) => {
-        this.logger.error({ error: (err as Error).message }, 'cannot write the managed state; retrying');
+        this.logger.error({ err }, 'cannot write the managed state; retrying');
         this.again = true;
       })
       .finally(() => {

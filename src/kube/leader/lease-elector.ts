@@ -61,7 +61,7 @@ export class LeaseElector {
     try {
       await this.attempt();
     } catch (err) {
-      if (!isConflict(err)) this.options.logger.warn({ lease: this.options.name, error: (err as Error).message }, 'leader election attempt failed');
+      if (!isConflict(err)) this.options.logger.warn({ lease: this.options.name, err }, 'leader election attempt failed');
     }
     // Step down when renewals have failed for most of the lease: another replica may take over after it.
     if (this.leading && Date.now() - this.lastRenewMs > this.options.leaseDurationSeconds * 1000 * 0.8) this.setLeading(false);

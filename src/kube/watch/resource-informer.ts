@@ -73,7 +73,7 @@ export class ResourceInformer<T extends KubeObject> {
   private restartLater(err: unknown): void {
     if (this.stopped) return;
     const delay = backoffDelay(this.attempt++, 200, 5_000);
-    this.options.logger.warn({ informer: this.options.name, error: (err as Error | undefined)?.message ?? String(err), retryInMs: delay }, 'watch failed; restarting');
+    this.options.logger.warn({ informer: this.options.name, err, retryInMs: delay }, 'watch failed; restarting');
     if (this.restartTimer !== undefined) clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;

@@ -50,7 +50,7 @@ export class RouterFeed {
         }, this.abort.signal);
         if (!this.abort.signal.aborted) this.logger.warn('router closed the services stream; reconnecting');
       } catch (err) {
-        if (attempt === 0) this.logger.warn({ error: (err as Error).message }, 'router not reachable; retrying');
+        if (attempt === 0) this.logger.warn({ err }, 'router not reachable; retrying');
       }
       attempt = received ? 0 : attempt + 1;
       await sleep(backoffDelay(attempt, 100, 2_000), undefined, { signal: this.abort.signal }).catch(() => undefined);

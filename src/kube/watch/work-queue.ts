@@ -75,7 +75,7 @@ export class WorkQueue {
     const attempt = this.failures.get(key) ?? 0;
     this.failures.set(key, attempt + 1);
     const delay = backoffDelay(attempt, 100, 10_000);
-    this.options.logger.warn({ key, error: (err as Error).message, attempt: attempt + 1, retryInMs: delay }, 'reconcile failed; will retry');
+    this.options.logger.warn({ key, err, attempt: attempt + 1, retryInMs: delay }, 'reconcile failed; will retry');
     if (this.timers.has(key) || this.closed) return;
     this.timers.set(
       key,
