@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import type { StatusReport } from '../../src/router/index.js';
+import type { StatusReport } from '../../src/api/index.js';
 import { ClustersetFixture } from '../../test/support/clusterset-fixture.js';
 import { summarizeLatencies, type LatencySummary } from '../discovery/latency-summary.js';
 import { formatFigure, textTable } from '../discovery/text-table.js';

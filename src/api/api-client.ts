@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { CausewayError, ErrorCode, isErrorCode } from '../errors/index.js';
 import { readStateFile, type SitePaths } from '../config/index.js';
-import type { RuntimeInfo, ServicesSnapshot, StatusReport } from '../router/index.js';
+import type { RuntimeInfo, ServicesSnapshot, StatusReport } from './api-types.js';
 
 /** Talks to a running router through its unix socket. */
 export class ApiClient {

@@ -1,7 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { rm } from 'node:fs/promises';
-import type { Router } from '../router/index.js';
+import type { Logger } from '../observability/index.js';
+import type { DrainResult, PartitionReport, StatusReport } from './api-types.js';
 import { CausewayError, errorCodeOf, wireForm } from '../errors/index.js';
+
+/** What the API serves from: the router, seen only through what the routes need. */
+export interface ApiBackend {
+  status(): StatusReport;
+  readonly partitionReport: PartitionReport | undefined;
+  reload(): Promise<void>;
+  drain(timeoutMs: number): Promise<DrainResult>;
+  readonly servicesFeed: { current(): string; subscribe(send: (line: string) => void): () => void };
+  readonly metrics: { readonly registry: { metrics(): Promise<string>; readonly contentType: string } };
+  readonly logger: Logger;
+}
 
 /**
  * The router's local management API on a unix socket in the site directory: only users who can
@@ -16,7 +28,7 @@ export class ApiServer {
   /** Called after a drain has been answered; `site run` exits there. */
   onDrained: (() => void) | undefined;
 
-  constructor(private readonly router: Router) {
+  constructor(private readonly router: ApiBackend) {
     this.server = createServer((req, res) => void this.route(req, res));
   }
 
@@ -99,7 +111,7 @@ export class ApiServer {
  * The merged clusterset as newline-delimited JSON: one snapshot, or with `?watch=1` the current one
  * and then one per change until the client goes away (a controller's informer, not a poll loop).
  */
-function streamServices(router: Router, req: IncomingMessage, res: ServerResponse): void {
+function streamServices(router: ApiBackend, req: IncomingMessage, res: ServerResponse): void {
   const watch = new URL(req.url ?? '/', 'http://x').searchParams.get('watch');
   res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
   if (watch !== '1' && watch !== 'true') {

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from 'node:http';
 import { sitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import type { StatusReport } from '../router/index.js';
+import type { StatusReport } from '../api/index.js';
 import { createLink, exposeService, importService, initSite, issueLinkToken } from '../site/index.js';
 import { startDemoBackend } from './demo-backend.js';
 import { startRouterProcess, type RouterProcess } from './router-process.js';

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from '../api/index.js';
 import { sitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import type { RuntimeInfo } from '../router/index.js';
+import type { RuntimeInfo } from '../api/index.js';
 
 /** The CLI entry point, so routers run exactly as a user would run them. */
 export const CLI_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));

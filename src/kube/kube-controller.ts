@@ -1,7 +1,7 @@
 import { loadSiteConfig, sitePaths, type ExportConfig, type SitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import type { Logger } from '../observability/index.js';
-import type { ServicesSnapshot, ServiceView } from '../router/index.js';
+import type { ServicesSnapshot, ServiceView } from '../api/index.js';
 import { loadKubeConfig, type KubeConfigOptions } from './client/kube-config-loader.js';
 import { KubeRest } from './client/kube-rest.js';
 import { Resources, objectPath } from './client/resources.js';

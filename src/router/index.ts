@@ -1,3 +1,1 @@
-export { Router, type RuntimeInfo } from './router.js';
-export type { ServiceView, StatusReport } from './status-report.js';
-export type { ServicesSnapshot } from './services-feed.js';
+export { Router, type RouterOptions } from './router.js';

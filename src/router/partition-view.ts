@@ -1,19 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { readStateFile, replaceFile } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-
-/** What this site can see of the clusterset right now. */
-export interface PartitionReport {
-  /** Every site that has ever been a member (remembered across restarts), this one included. */
-  members: string[];
-  reachable: string[];
-  unreachable: string[];
-  /** Strictly more than half of the members are reachable from here (this site counts). */
-  majority: boolean;
-  /** Sites needed for a majority. */
-  quorum: number;
-  since: string;
-}
+import type { PartitionReport } from '../api/index.js';
 
 /**
  * Partition detection. Membership is remembered on disk, not derived from live adverts: a site

@@ -18,19 +18,11 @@ import { SiteLeases } from './site-leases.js';
 import { LinkMesh } from './link-mesh.js';
 import { RedemptionDesk } from './redemption-desk.js';
 import { loadSiteMaterial } from './site-material.js';
-import { buildStatus, servicesView, type StatusReport } from './status-report.js';
+import { buildStatus, servicesView } from './status-report.js';
 import { ServicesFeed } from './services-feed.js';
 import { VipImports } from './vip-imports.js';
-import { PartitionView, writeSafeModeFile, type PartitionReport } from './partition-view.js';
-
-/** What the router writes beside its config while it runs, so the CLI can find it. */
-export interface RuntimeInfo {
-  pid: number;
-  siteId: string;
-  linkAddress: { host: string; port: number };
-  apiSocket: string;
-  startedAt: string;
-}
+import { PartitionView, writeSafeModeFile } from './partition-view.js';
+import type { DrainResult, PartitionReport, RuntimeInfo, StatusReport } from '../api/index.js';
 
 /** Choices made when the router starts, not kept in the site config. */
 export interface RouterOptions {
@@ -189,7 +181,7 @@ export class Router {
    * Graceful drain: peers stop choosing this site at once (its endpoints are re-advertised not
    * ready), flows in progress get up to `timeoutMs` to finish. Resolves with the flows left.
    */
-  async drain(timeoutMs: number): Promise<{ remaining: number; waitedMs: number }> {
+  async drain(timeoutMs: number): Promise<DrainResult> {
     const started = Date.now();
     this.draining = true;
     this.logger.info({ timeoutMs }, 'draining: no new flows to this site');

@@ -1,16 +1,4 @@
-import type { ServiceView } from './status-report.js';
-
-/** What `/v1/services` sends: this site's id and every clusterset service as seen here. */
-export interface ServicesSnapshot {
-  site: string;
-  services: ServiceView[];
-  /**
-   * Sites known from their adverts but not reachable now (until forgotten after
-   * `routing.staleAfterMs`): their services are out of the merge meanwhile, which a consumer may
-   * want to tell apart from an unexport.
-   */
-  unreachable: string[];
-}
+import type { ServicesSnapshot } from '../api/index.js';
 
 /**
  * Change notifications for the merged clusterset, so a controller beside the router need not

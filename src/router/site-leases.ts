@@ -1,18 +1,7 @@
 import type { SiteConfig } from '../config/index.js';
 import { LeaseHolder, LeaseView, openLeaseBackend, type LeaseBackend, type LeaseRecord, type LeaseState } from '../lease/index.js';
 import type { Logger, RouterMetrics } from '../observability/index.js';
-
-/** A watched lease as `status` shows it. */
-export interface LeaseReport {
-  name: string;
-  known: boolean;
-  holder: string | null;
-  fencingToken: number | null;
-  expiresAt: string | null;
-  live: boolean;
-  /** This site runs a holder loop for it. */
-  holding: boolean;
-}
+import type { LeaseReport } from '../api/index.js';
 
 export interface SiteLeasesOptions {
   config: SiteConfig;

@@ -1,56 +1,32 @@
-import type { ExportConditions, IpFamily, ServicePort } from '../mcs/index.js';
-import type { FlowCounts } from '../observability/index.js';
-import { serviceKey } from '../services/index.js';
-import type { Router } from './router.js';
-import type { LeaseReport } from './site-leases.js';
-import type { PortListener } from './vip-imports.js';
+import type { PartitionReport, ServiceView, StatusReport } from '../api/index.js';
+import type { FlowStats } from '../observability/index.js';
+import type { LinkStateDb } from '../routing/index.js';
+import { serviceKey, type ServiceDirectory } from '../services/index.js';
+import type { SiteConfig } from '../config/index.js';
+import type { FlowIngress } from './flow-ingress.js';
+import type { LinkMesh } from './link-mesh.js';
+import type { SiteLeases } from './site-leases.js';
+import type { VipImports } from './vip-imports.js';
 
-/** One clusterset service as this site sees it: what a ServiceImport here is made from. */
-export interface ServiceView {
-  name: string;
-  namespace: string;
-  type: string;
-  ports: ServicePort[];
-  sites: string[];
-  winnerSite: string;
-  importedHere: boolean;
-  vip: string | null;
-  /** Each TCP port's listener on the import address (`services.importAddress`); empty without one. */
-  importListeners: PortListener[];
-  dnsName: string;
-  sessionAffinity: 'None' | 'ClientIP';
-  sessionAffinityTimeoutSeconds: number | null;
-  internalTrafficPolicy: string | null;
-  trafficDistribution: string | null;
-  ipFamilies: IpFamily[];
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  /** Headless services: each endpoint with the address it has at this site. */
-  endpoints: Array<{ site: string; hostname: string; vip: string | null }>;
-  conditions: Record<string, ExportConditions>;
+/** What the status and the services view are read from; the router hands itself, read-only. */
+export interface StatusSources {
+  readonly siteConfig: SiteConfig;
+  readonly epoch: number;
+  readonly linkAddress: { host: string; port: number };
+  readonly dnsAddress: { host: string; port: number } | undefined;
+  readonly directory: ServiceDirectory;
+  readonly mesh: Pick<LinkMesh, 'peers'>;
+  readonly stats: Pick<FlowStats, 'get'>;
+  readonly ingress: Pick<FlowIngress, 'addresses'>;
+  readonly partitionReport: PartitionReport | undefined;
+  readonly leases: Pick<SiteLeases, 'report'>;
+  readonly lsdb: Pick<LinkStateDb, 'all' | 'route'>;
+  readonly vips: Pick<VipImports, 'vip' | 'portListeners'>;
+  importedServices(): ReturnType<ServiceDirectory['imported']>;
 }
 
-/** `causeway status` as data: the same object is printed as text or JSON. */
-export interface StatusReport {
-  site: { id: string; zone: string; region: string; trustDomain: string };
-  pid: number;
-  startedAt: string;
-  linkAddress: string;
-  dnsAddress: string | null;
-  links: Array<{ peer: string; state: string; direction: 'outbound' | 'inbound'; cost: number; rttMs: number | null; connections: number; flows: number; zone: string; region: string; since: string; lastError: string | null }>;
-  exports: Array<{ name: string; namespace: string; port: number; to: string; flows: FlowCounts }>;
-  imports: Array<{ name: string; namespace: string; listen: string; port: number | null; site: string | null; kind: 'configured' | 'virtual-ip'; exporters: string[]; flows: FlowCounts }>;
-  /** The clusterset's services as merged here (MCS ServiceImport view), with this site's virtual IP. */
-  services: ServiceView[];
-  /** Which members this site reaches and whether that is a majority (split-brain safety). */
-  partition: { majority: boolean; quorum: number; members: string[]; reachable: string[]; unreachable: string[] } | null;
-  /** Leases this router watches (its single-writer imports' and those it holds). */
-  leases: LeaseReport[];
-  /** Sites known from adverts, with whether a route reaches them and through which peer. */
-  routes: Array<{ site: string; reachable: boolean; nextHop: string | null; cost: number | null; hops: number | null }>;
-}
-
-export function buildStatus(router: Router): StatusReport {
+/** `causeway status` as data, built from the router's parts. */
+export function buildStatus(router: StatusSources): StatusReport {
   const config = router.siteConfig;
   const exporters = router.directory.exporters();
   return {
@@ -100,7 +76,7 @@ export function buildStatus(router: Router): StatusReport {
 }
 
 /** Every clusterset service with this site's addresses for it; also what `/v1/services` streams. */
-export function servicesView(router: Router): ServiceView[] {
+export function servicesView(router: StatusSources): ServiceView[] {
   const config = router.siteConfig;
   const imported = new Set(router.importedServices().map((s) => `${s.namespace}/${s.name}`));
   return router.directory.model.services().map((s) => ({

@@ -1,6 +1,7 @@
 import { readStateFile, replaceFile, type ImportConfig } from '../config/index.js';
 import { PortAllocator, VipAllocator, clustersetKey, parsePortRange, type ClustersetService, type SiteEndpoint } from '../mcs/index.js';
 import type { Logger } from '../observability/index.js';
+import type { PortListener } from '../api/index.js';
 
 /** Where the import listeners go: the VIP pool, and optionally one routable address with a port range. */
 export interface ImportAddressing {
@@ -13,11 +14,6 @@ export interface ImportAddressing {
 }
 
 /** One port of an imported service as reachable on the import address (what an EndpointSlice points at). */
-export interface PortListener {
-  port: number;
-  listen: string;
-}
-
 /**
  * Gives every imported ClusterSetIP service a stable virtual IP at this site, plus one per
  * exporting site for site-targeted names, and every endpoint of a headless service one of its

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import { CLI_ENTRY, startRouterProcess, stopChild, type RouterProcess } from '../../src/demo/index.js';
-import type { StatusReport } from '../../src/router/index.js';
+import type { StatusReport } from '../../src/api/index.js';
 import { runCli, type CliResult } from '../support/cli-runner.js';
 import { startKubeCluster, type KubeCluster } from '../support/kube-cluster.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';

@@ -3,7 +3,7 @@ import type { Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient } from '../../src/api/index.js';
 import { ExportConfig, sitePaths } from '../../src/config/index.js';
-import type { ServicesSnapshot } from '../../src/router/index.js';
+import type { ServicesSnapshot } from '../../src/api/index.js';
 import { editSiteConfig } from '../../src/site/index.js';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
 import { startNameServer } from '../support/name-server.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
-import type { StatusReport } from '../../src/router/index.js';
+import type { StatusReport } from '../../src/api/index.js';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
 import { HttpProbeBackend, type SeenRequest } from '../support/http-probe-backend.js';
 

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ApiClient } from '../../src/api/index.js';
 import { sitePaths } from '../../src/config/index.js';
-import type { StatusReport } from '../../src/router/index.js';
+import type { StatusReport } from '../../src/api/index.js';
 import { answered, type FlowRecord } from '../../bench/failover/flow-record.js';
 import { LoadRun } from '../../bench/failover/load-run.js';
 import { netnsAvailable, netnsSkip } from '../lab/netns-skip.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from '../../src/api/index.js';
 import { sitePaths } from '../../src/config/index.js';
-import type { StatusReport } from '../../src/router/index.js';
+import type { StatusReport } from '../../src/api/index.js';
 import { netnsAvailable, netnsSkip } from '../lab/netns-skip.js';
 import { SiteLab } from '../lab/site-lab.js';
 

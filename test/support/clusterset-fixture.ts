@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startRouterProcess, type RouterProcess } from '../../src/demo/index.js';
-import type { StatusReport } from '../../src/router/index.js';
+import type { StatusReport } from '../../src/api/index.js';
 import { runCli, type CliResult } from './cli-runner.js';
 
 /** A scratch directory of sites driven through the real CLI; `close` stops routers and deletes it. */

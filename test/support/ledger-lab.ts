@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ApiClient } from '../../src/api/index.js';
 import { sitePaths } from '../../src/config/index.js';
-import type { StatusReport } from '../../src/router/index.js';
+import type { StatusReport } from '../../src/api/index.js';
 import { startLabProcess } from '../lab/lab-processes.js';
 import type { NetLab } from '../lab/net-lab.js';
 import { SiteLab } from '../lab/site-lab.js';

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { ApiClient } from '../../api/index.js';
 import { sitePaths } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import type { StatusReport } from '../../router/index.js';
+import type { StatusReport } from '../../api/index.js';
 import { table } from '../output.js';
 import { DIR_HELP, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ApiClient } from '../../api/index.js';
 import { sitePaths } from '../../config/index.js';
-import type { StatusReport } from '../../router/index.js';
+import type { StatusReport } from '../../api/index.js';
 import { emit, outputFormat, table } from '../output.js';
 import { DIR_HELP, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';

@@ -1,5 +1,5 @@
 import type { Condition as McsCondition } from '../../mcs/index.js';
-import type { ServiceView } from '../../router/index.js';
+import type { ServiceView } from '../../api/index.js';
 import type { Condition } from '../client/kube-objects.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ServiceView } from '../../router/index.js';
+import type { ServiceView } from '../../api/index.js';
 import type { Service, ServiceExport, EndpointSlice } from '../client/kube-objects.js';
 import type { KubeRest } from '../client/kube-rest.js';
 import { objectPath, serviceExports } from '../client/resources.js';

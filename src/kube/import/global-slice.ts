@@ -1,4 +1,4 @@
-import type { ServiceView } from '../../router/index.js';
+import type { ServiceView } from '../../api/index.js';
 import type { EndpointSlice, Service } from '../client/kube-objects.js';
 import { globalSettingsOf } from '../export/global-annotations.js';
 import { globalSliceName } from './derived-names.js';

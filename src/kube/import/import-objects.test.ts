@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { ServiceView } from '../../router/index.js';
+import type { ServiceView } from '../../api/index.js';
 import { derivedServiceName, importSliceName } from './derived-names.js';
 import { desiredGlobalSlice } from './global-slice.js';
 import { desiredDerivedService, desiredImportSlices, desiredServiceImport, upToDate } from './import-objects.js';

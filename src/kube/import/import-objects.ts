@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ServicePort } from '../../mcs/index.js';
-import type { ServiceView } from '../../router/index.js';
+import type { ServiceView } from '../../api/index.js';
 import type { EndpointSlice, KubeObject, OwnerReference, Service, ServiceImport } from '../client/kube-objects.js';
 import { APPLIED_HASH_ANNOTATION, DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER } from './import-labels.js';
 import { importSliceName } from './derived-names.js';

@@ -1,4 +1,4 @@
-import type { ServiceView } from '../../router/index.js';
+import type { ServiceView } from '../../api/index.js';
 import type { EndpointSlice, OwnerReference, Service, ServiceImport } from '../client/kube-objects.js';
 import type { KubeRest } from '../client/kube-rest.js';
 import { Resources, apiVersionOf, objectPath, serviceImports } from '../client/resources.js';

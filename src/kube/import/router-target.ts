@@ -1,4 +1,4 @@
-import type { ServiceView } from '../../router/index.js';
+import type { ServiceView } from '../../api/index.js';
 
 /** Where this cluster's pods reach the router for one imported ClusterSetIP service. */
 export interface RouterTarget {

@@ -3,7 +3,7 @@ import { ApiClient } from '../../api/index.js';
 import type { SitePaths } from '../../config/index.js';
 import { backoffDelay } from '../../link/index.js';
 import type { Logger } from '../../observability/index.js';
-import type { ServicesSnapshot } from '../../router/index.js';
+import type { ServicesSnapshot } from '../../api/index.js';
 
 /**
  * The router's view of the clusterset, kept current from its change stream
