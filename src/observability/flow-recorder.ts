@@ -1,83 +1,96 @@
-import type { Counter, Gauge } from 'prom-client';
 import { resetCodeName, type FlowOutcome } from '../transport/index.js';
-import type { FlowSide, FlowStats } from './flow-stats.js';
-import type { RouterMetrics } from './router-metrics.js';
+import { publishEvent, type FlowCloseEvent, type FlowOpenEvent, type FlowProtocol, type SitePlace } from './causeway-events.js';
+import type { FlowSide } from './flow-stats.js';
 
-interface ServiceSeries {
-  key: string;
-  active: Gauge.Internal<string>;
-  toBackend: Counter.Internal;
-  toClient: Counter.Internal;
-  results: Map<string, Counter.Internal>;
-  labels: { service: string; namespace: string; side: FlowSide };
+/** What a publisher knows of a flow's way through the clusterset; sites are ids, resolved to places here. */
+export interface FlowRoute {
+  protocol?: FlowProtocol;
+  source?: string;
+  destination?: string;
+  nextHop?: string;
+  previousHop?: string;
 }
 
+/** One flow between its open and its close. */
+export interface FlowTicket {
+  readonly id: number;
+  readonly service: string;
+  readonly namespace: string;
+  readonly startedAt: number;
+  route: FlowRoute;
+}
+
+let lastFlowId = 0;
+
 /**
- * Counts one side's flows in both `status` and Prometheus. Label children are cached per
- * service, so recording a flow costs map lookups, not label hashing (it runs on every new flow).
+ * Tells one side's flows as `causeway:flow:*` events: the metrics, `status` counts and anything
+ * else subscribe to them. Holds no counters itself, so a new observer never changes a caller.
  */
 export class FlowRecorder {
-  private readonly series = new Map<string, ServiceSeries>();
-
   constructor(
     private readonly side: FlowSide,
-    private readonly stats: FlowStats,
-    private readonly metrics: RouterMetrics,
+    private readonly site: string,
+    private readonly placeOf: (site: string) => SitePlace | undefined,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  started(service: string, namespace: string): void {
-    const s = this.seriesFor(service, namespace);
-    this.stats.started(this.side, s.key);
-    s.active.inc();
+  started(service: string, namespace: string, route: FlowRoute = {}): FlowTicket {
+    lastFlowId += 1;
+    const ticket: FlowTicket = { id: lastFlowId, service, namespace, startedAt: this.now(), route };
+    publishEvent('flowOpen', () => this.openEvent(ticket));
+    return ticket;
   }
 
   /** A flow that never got going: no endpoint, bad OPEN, backend refused. */
-  refused(service: string, namespace: string, result: string): void {
-    const s = this.seriesFor(service, namespace);
-    this.stats.refused(this.side, s.key);
-    this.result(s, result).inc();
+  refused(service: string, namespace: string, result: string, route: FlowRoute = {}): void {
+    publishEvent('flowClose', () => {
+      lastFlowId += 1;
+      const ticket: FlowTicket = { id: lastFlowId, service, namespace, startedAt: this.now(), route };
+      return { ...this.openEvent(ticket), opened: false, outcome: result, bytesToBackend: 0, bytesToClient: 0, durationMs: 0 };
+    });
   }
 
   /** A flow refused before its first answer byte was reopened at another site. */
   retried(service: string, namespace: string, reason: string): void {
-    this.metrics.flowRetries.inc({ service, namespace, reason });
+    publishEvent('flowRetry', () => ({ site: this.site, side: this.side, service, namespace, reason }));
   }
 
-  finished(service: string, namespace: string, outcome: FlowOutcome): void {
-    const s = this.seriesFor(service, namespace);
-    this.stats.finished(this.side, s.key, outcome);
-    s.active.dec();
-    this.result(s, outcome.kind === 'closed' ? 'closed' : resetCodeName(outcome.code)).inc();
+  finished(ticket: FlowTicket, outcome: FlowOutcome): void {
+    publishEvent('flowClose', () => this.closeEvent(ticket, outcome));
+  }
+
+  private closeEvent(ticket: FlowTicket, outcome: FlowOutcome): FlowCloseEvent {
     // On ingress the socket is the client; on egress it is the backend.
-    const [fromClient, fromBackend] = this.side === 'egress' ? [outcome.bytesOut, outcome.bytesIn] : [outcome.bytesIn, outcome.bytesOut];
-    s.toBackend.inc(fromClient);
-    s.toClient.inc(fromBackend);
+    const [toBackend, toClient] = this.side === 'egress' ? [outcome.bytesOut, outcome.bytesIn] : [outcome.bytesIn, outcome.bytesOut];
+    return {
+      ...this.openEvent(ticket),
+      opened: true,
+      outcome: outcome.kind === 'closed' ? 'closed' : resetCodeName(outcome.code),
+      bytesToBackend: toBackend,
+      bytesToClient: toClient,
+      durationMs: this.now() - ticket.startedAt,
+    };
   }
 
-  private result(s: ServiceSeries, result: string): Counter.Internal {
-    let child = s.results.get(result);
-    if (child === undefined) {
-      child = this.metrics.flows.labels({ ...s.labels, result });
-      s.results.set(result, child);
-    }
-    return child;
+  private openEvent(ticket: FlowTicket): FlowOpenEvent {
+    const { route } = ticket;
+    return {
+      id: ticket.id,
+      site: this.site,
+      side: this.side,
+      service: ticket.service,
+      namespace: ticket.namespace,
+      protocol: route.protocol ?? 'tcp',
+      source: this.place(route.source),
+      destination: this.place(route.destination),
+      nextHop: route.nextHop ?? null,
+      previousHop: route.previousHop ?? null,
+      startedAt: ticket.startedAt,
+    };
   }
 
-  private seriesFor(service: string, namespace: string): ServiceSeries {
-    const key = `${service}.${namespace}`;
-    let s = this.series.get(key);
-    if (s === undefined) {
-      const labels = { service, namespace, side: this.side };
-      s = {
-        key,
-        labels,
-        active: this.metrics.flowsActive.labels(labels),
-        toBackend: this.metrics.flowBytes.labels({ ...labels, direction: 'client-to-backend' }),
-        toClient: this.metrics.flowBytes.labels({ ...labels, direction: 'backend-to-client' }),
-        results: new Map(),
-      };
-      this.series.set(key, s);
-    }
-    return s;
+  private place(site: string | undefined): SitePlace | null {
+    if (site === undefined) return null;
+    return this.placeOf(site) ?? { site, zone: '', region: '' };
   }
 }

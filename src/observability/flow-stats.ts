@@ -1,5 +1,3 @@
-import type { FlowOutcome } from '../transport/index.js';
-
 /** ingress: from a local client; egress: to a local backend; transit: passing through. */
 export type FlowSide = 'ingress' | 'egress' | 'transit';
 
@@ -26,13 +24,14 @@ export class FlowStats {
     c.failed += 1;
   }
 
-  finished(side: FlowSide, key: string, outcome: FlowOutcome): void {
+  /** A flow that ended; bytes as its socket here saw them, `failed` when it was reset. */
+  finished(side: FlowSide, key: string, outcome: { bytesIn: number; bytesOut: number; failed: boolean }): void {
     const c = this.entry(side, key);
     c.active -= 1;
     c.total += 1;
     c.bytesIn += outcome.bytesIn;
     c.bytesOut += outcome.bytesOut;
-    if (outcome.kind === 'reset') c.failed += 1;
+    if (outcome.failed) c.failed += 1;
   }
 
   /** Flows in progress on one side, all services together. */

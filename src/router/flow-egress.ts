@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
-import type { FlowRecorder, Logger } from '../observability/index.js';
+import type { FlowRecorder, FlowTicket, Logger } from '../observability/index.js';
 import type { LinkStateDb } from '../routing/index.js';
 import { decodeOpenRequest, encodeOpenRequest, serviceKey, type OpenRequest, type ServiceDirectory } from '../services/index.js';
 import { ResetCode, bridgeFlow, resetCodeName, spliceStreams, type FlowOutcome, type MuxStream } from '../transport/index.js';
@@ -58,8 +58,8 @@ export class FlowEgress {
       backend.removeAllListeners('timeout');
       backend.removeAllListeners('error');
       backend.setTimeout(0);
-      this.recorder.started(open.service, open.namespace);
-      bridgeFlow(backend, stream, { idleTimeoutMs, onDone: (outcome) => this.done(key, open, peer, outcome) });
+      const ticket = this.recorder.started(open.service, open.namespace, { destination: this.lsdb.self, previousHop: peer });
+      bridgeFlow(backend, stream, { idleTimeoutMs, onDone: (outcome) => this.done(key, ticket, peer, outcome) });
     });
   }
 
@@ -70,23 +70,23 @@ export class FlowEgress {
     const session = route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
     if (ttl <= 0 || session === undefined) {
       stream.reset(ResetCode.NoRoute);
-      this.transit.refused(open.service, open.namespace, ttl <= 0 ? 'ttl-expired' : 'no-route');
+      this.transit.refused(open.service, open.namespace, ttl <= 0 ? 'ttl-expired' : 'no-route', { destination: open.site, previousHop: peer });
       this.logger.warn({ service: serviceKey(open.service, open.namespace), peer, to: open.site, ttl }, 'transit flow refused: no route');
       return;
     }
-    this.transit.started(open.service, open.namespace);
+    const ticket = this.transit.started(open.service, open.namespace, { destination: open.site, nextHop: route?.nextHop, previousHop: peer });
     const next = session.openStream(encodeOpenRequest({ ...open, ttl: ttl - 1 }));
-    spliceStreams(stream, next, (outcome) => this.transit.finished(open.service, open.namespace, outcome));
+    spliceStreams(stream, next, (outcome) => this.transit.finished(ticket, outcome));
   }
 
   private refuse(key: string, open: { service: string; namespace: string }, peer: string, stream: MuxStream, code: ResetCode, reason: string): void {
     stream.reset(code);
-    this.recorder.refused(open.service, open.namespace, resetCodeName(code));
+    this.recorder.refused(open.service, open.namespace, resetCodeName(code), { destination: this.lsdb.self, previousHop: peer });
     this.logger.warn({ service: key, peer, reason }, 'flow refused');
   }
 
-  private done(key: string, open: { service: string; namespace: string }, peer: string, outcome: FlowOutcome): void {
-    this.recorder.finished(open.service, open.namespace, outcome);
+  private done(key: string, ticket: FlowTicket, peer: string, outcome: FlowOutcome): void {
+    this.recorder.finished(ticket, outcome);
     if (outcome.kind === 'reset') this.logger.debug({ service: key, peer, by: outcome.by, code: resetCodeName(outcome.code) }, 'flow reset');
   }
 }

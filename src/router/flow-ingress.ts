@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { ImportConfig, SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
-import type { FlowRecorder, Logger } from '../observability/index.js';
+import type { FlowRecorder, FlowRoute, Logger } from '../observability/index.js';
 import { encodeOpenRequest, isHttpPort, serviceKey, type ServiceDirectory } from '../services/index.js';
 import { ResetCode, bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome, type MuxStream } from '../transport/index.js';
 import type { LinkStateDb } from '../routing/index.js';
@@ -101,7 +101,7 @@ export class FlowIngress {
         return;
       }
       this.chooser.opened(config, port, endpoint.site);
-      this.toLocalBackend(config, client, target.to, (outcome) => this.chooser.closed(config, port, endpoint.site, outcome.kind === 'closed'));
+      this.toLocalBackend(config, client, target.to, endpoint.site, (outcome) => this.chooser.closed(config, port, endpoint.site, outcome.kind === 'closed'));
       return;
     }
     const stream = this.openFlow(config, port, endpoint.site);
@@ -109,7 +109,7 @@ export class FlowIngress {
       this.refuse(config, client, 'no-link');
       return;
     }
-    this.started(config);
+    const ticket = this.recorder.started(config.name, config.namespace, this.routeTo(endpoint.site));
     this.chooser.opened(config, port, endpoint.site);
     // A flow refused before it is answered is retried on another site, unless pinned to one.
     let current = endpoint.site;
@@ -126,12 +126,13 @@ export class FlowIngress {
       this.chooser.opened(config, port, next.site);
       tried.add(next.site);
       current = next.site;
+      ticket.route = this.routeTo(current);
       this.recorder.retried(config.name, config.namespace, resetCodeName(code));
       return stream;
     };
     const onDone = (outcome: FlowOutcome): void => {
       this.chooser.closed(config, port, current, outcome.bytesOut > 0);
-      this.done(config, outcome);
+      this.recorder.finished(ticket, outcome);
     };
     bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone, retry: { reopen, replayLimit: REPLAY_LIMIT } });
   }
@@ -143,29 +144,26 @@ export class FlowIngress {
     return session?.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port, site, ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }) }));
   }
 
-  private toLocalBackend(config: ImportConfig, client: Socket, to: string, onEnd: (outcome: FlowOutcome) => void): void {
+  private toLocalBackend(config: ImportConfig, client: Socket, to: string, site: string, onEnd: (outcome: FlowOutcome) => void): void {
     const { host, port } = parseHostPort(to, 'exports.to');
     const backend = connect({ host, port, allowHalfOpen: true, noDelay: true });
-    this.started(config);
+    const ticket = this.recorder.started(config.name, config.namespace, { source: this.lsdb.self, destination: site });
     backend.setTimeout(this.dataPlane().connectTimeoutMs, () => backend.destroy(new Error('connect timeout')));
     backend.once('connect', () => backend.setTimeout(0));
     pipeSockets(client, backend, (outcome) => {
       onEnd(outcome);
-      this.done(config, outcome);
+      this.recorder.finished(ticket, outcome);
     });
   }
 
-  private started(config: ImportConfig): void {
-    this.recorder.started(config.name, config.namespace);
+  /** The flow's way to `site`: from here, through the route's next hop. */
+  private routeTo(site: string): FlowRoute {
+    return { source: this.lsdb.self, destination: site, nextHop: this.lsdb.route(site)?.nextHop };
   }
 
   private refuse(config: ImportConfig, client: Socket, result: string): void {
     client.resetAndDestroy();
-    this.recorder.refused(config.name, config.namespace, result);
+    this.recorder.refused(config.name, config.namespace, result, { source: this.lsdb.self });
     this.logger.warn({ service: serviceKey(config.name, config.namespace), result }, 'flow refused: no reachable endpoint');
-  }
-
-  private done(config: ImportConfig, outcome: FlowOutcome): void {
-    this.recorder.finished(config.name, config.namespace, outcome);
   }
 }

@@ -88,10 +88,11 @@ export class HttpIngress {
   /** Takes over a client connection of an HTTP import. */
   accept(config: ImportConfig, port: number, client: Socket): void {
     this.#targets.set(client, { config, port });
-    this.#deps.recorder.started(config.name, config.namespace);
+    // One flow per client connection; its requests may each go to another site, so no destination.
+    const ticket = this.#deps.recorder.started(config.name, config.namespace, { protocol: 'http', source: this.#deps.lsdb.self });
     client.once('close', (hadError) => {
       const counts = { bytesIn: client.bytesRead, bytesOut: client.bytesWritten };
-      this.#deps.recorder.finished(config.name, config.namespace, hadError ? { kind: 'reset', by: 'local', code: ResetCode.PeerReset, ...counts } : { kind: 'closed', ...counts });
+      this.#deps.recorder.finished(ticket, hadError ? { kind: 'reset', by: 'local', code: ResetCode.PeerReset, ...counts } : { kind: 'closed', ...counts });
     });
     this.#server.emit('connection', client);
   }

@@ -3,7 +3,7 @@ import type { LinkConfig, SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { LinkDialer, LinkListener, PeerLink, decodeHello, encodeHello, type TlsMaterial } from '../link/index.js';
-import type { Logger, RouterMetrics } from '../observability/index.js';
+import { publishEvent, type Logger, type RouterMetrics } from '../observability/index.js';
 import { MuxSession, type MuxStream, type SessionRole } from '../transport/index.js';
 
 /** What the mesh hands up to the router. */
@@ -151,8 +151,7 @@ export class LinkMesh {
       this.events.sessionUp(link.peer, session);
       return;
     }
-    this.metrics.linkUp.set({ peer: link.peer }, 1);
-    this.metrics.linkTransitions.inc({ peer: link.peer, state: 'up' });
+    publishEvent('linkUp', () => ({ site: this.site().id, peer: { site: link.peer, zone: link.zone, region: link.region } }));
     this.logger.info({ peer: link.peer, zone: link.zone, region: link.region }, 'link up');
     this.events.linkUp(link.peer, session);
   }
@@ -162,8 +161,7 @@ export class LinkMesh {
     this.metrics.linkSessions.set({ peer: link.peer }, link.sessionCount);
     if (!down) return;
     link.lastError = reason?.message;
-    this.metrics.linkUp.set({ peer: link.peer }, 0);
-    this.metrics.linkTransitions.inc({ peer: link.peer, state: 'down' });
+    publishEvent('linkDown', () => ({ site: this.site().id, peer: { site: link.peer, zone: link.zone, region: link.region }, error: reason }));
     this.logger.warn({ peer: link.peer, err: reason }, 'link down');
     this.events.linkDown(link.peer);
   }

@@ -2,7 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { TLSSocket } from 'node:tls';
 import { loadManagedState, loadSiteConfig, mergeManagedState, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
 import type { TlsMaterial } from '../link/index.js';
-import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
+import { FlowRecorder, FlowStats, RouterMetrics, subscribeRouterMetrics, type Logger, type SitePlace } from '../observability/index.js';
 import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type AdvertService, type SiteAdvert } from '../routing/index.js';
 import { ServiceDirectory, writePolicyOf } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
@@ -71,6 +71,8 @@ export class Router {
   private readonly egress: FlowEgress;
   private readonly desk: RedemptionDesk;
   linkAddress: { host: string; port: number } = { host: '', port: 0 };
+  /** The metrics and status counts are fed from this site's events until stop. */
+  private readonly stopMetrics: () => void;
 
   private constructor(
     readonly paths: SitePaths,
@@ -79,6 +81,7 @@ export class Router {
     readonly logger: Logger,
     options: RouterOptions,
   ) {
+    this.stopMetrics = subscribeRouterMetrics(config.site.id, this.metrics, this.stats);
     this.directory = new ServiceDirectory(config.site.id);
     this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
     this.lsdb = new LinkStateDb(config.site.id);
@@ -106,23 +109,23 @@ export class Router {
       },
     );
     const dataPlane = (): SiteConfig['dataPlane'] => this.config.dataPlane;
+    const placeOf = (site: string): SitePlace | undefined => this.placeOf(site);
     this.egress = new FlowEgress(
       this.directory,
       this.mesh,
       this.lsdb,
       dataPlane,
-      new FlowRecorder('egress', this.stats, this.metrics),
-      new FlowRecorder('transit', this.stats, this.metrics),
+      new FlowRecorder('egress', config.site.id, placeOf),
+      new FlowRecorder('transit', config.site.id, placeOf),
       logger,
     );
     const chooser = new EndpointChooser(this.directory, this.lsdb, () => this.config, this.metrics, logger);
-    const ingressRecorder = new FlowRecorder('ingress', this.stats, this.metrics);
+    const ingressRecorder = new FlowRecorder('ingress', config.site.id, placeOf);
     this.leases = new SiteLeases({
       config,
       siteDir: paths.dir,
       hold: options.holdLeases ?? [],
       onMajoritySide: () => this.partitionReport?.majority === true,
-      metrics: this.metrics,
       logger,
     });
     const http = new HttpIngress({
@@ -210,6 +213,7 @@ export class Router {
     await this.leases.close();
     await this.mesh.close();
     await rm(this.paths.runtime, { force: true });
+    this.stopMetrics();
     this.logger.info('router stopped');
   }
 
@@ -374,6 +378,13 @@ export class Router {
     this.refreshCatalog();
     // Their services left the merge already; watchers learn that they are now gone for good.
     this.servicesFeed.refresh();
+  }
+
+  /** Where a site is, from this site's config or the site's latest advert. */
+  private placeOf(site: string): SitePlace | undefined {
+    if (site === this.config.site.id) return { site, zone: this.config.site.zone, region: this.config.site.region };
+    const advert = this.lsdb.get(site);
+    return advert === undefined ? undefined : { site, zone: advert.zone, region: advert.region };
   }
 
   private onStream(peer: string, stream: MuxStream, open: Buffer): void {

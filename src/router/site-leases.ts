@@ -1,6 +1,6 @@
 import type { SiteConfig } from '../config/index.js';
 import { LeaseHolder, LeaseView, openLeaseBackend, type LeaseBackend, type LeaseRecord, type LeaseState } from '../lease/index.js';
-import type { Logger, RouterMetrics } from '../observability/index.js';
+import { publishEvent, type LeaseChangeEvent, type Logger } from '../observability/index.js';
 import type { LeaseReport } from '../api/index.js';
 
 export interface SiteLeasesOptions {
@@ -10,7 +10,6 @@ export interface SiteLeasesOptions {
   hold: readonly string[];
   /** The partition view's verdict: only a majority-side site acquires or renews. */
   onMajoritySide(): boolean;
-  metrics: RouterMetrics;
   logger: Logger;
 }
 
@@ -34,7 +33,8 @@ export class SiteLeases {
   /** Starts the holder loop when this site holds leases. */
   start(): void {
     if (this.#hold.length === 0) return;
-    const { config, onMajoritySide, metrics, logger } = this.#options;
+    const { config, onMajoritySide, logger } = this.#options;
+    const site = config.site.id;
     this.#holder = new LeaseHolder({
       backend: this.#store(),
       holder: config.site.id,
@@ -43,15 +43,15 @@ export class SiteLeases {
       mayHold: onMajoritySide,
       events: {
         acquired: (lease) => {
-          metrics.leaseHeld.set({ lease: lease.name }, 1);
+          publishLease(site, 'acquired', lease.name, lease);
           logger.info({ lease: lease.name, fencingToken: lease.fencingToken, expiresAt: new Date(lease.expiresAt).toISOString() }, 'lease acquired: this site takes writes');
         },
         heldElsewhere: (lease) => {
-          metrics.leaseHeld.set({ lease: lease.name }, 0);
+          publishLease(site, 'held-elsewhere', lease.name, lease);
           logger.info({ lease: lease.name, holder: lease.holder, fencingToken: lease.fencingToken }, 'lease held by another site');
         },
         standingDown: (name) => {
-          metrics.leaseHeld.set({ lease: name }, 0);
+          publishLease(site, 'standing-down', name, undefined);
           logger.warn({ lease: name }, 'minority side: not acquiring or renewing the lease (it lapses at its expiry)');
         },
         error: (name, err) => logger.warn({ lease: name, err }, 'lease store unavailable: cannot acquire or renew'),
@@ -97,13 +97,13 @@ export class SiteLeases {
 
   #watcher(): LeaseView {
     if (this.#view !== undefined) return this.#view;
-    const { metrics, logger } = this.#options;
+    const { logger } = this.#options;
     const describe = (lease: LeaseRecord | undefined): Record<string, unknown> =>
       lease === undefined ? { holder: null } : { holder: lease.holder, fencingToken: lease.fencingToken, expiresAt: new Date(lease.expiresAt).toISOString() };
     const lastHolder = new Map<string, string>();
     this.#view = new LeaseView(this.#store(), {
       changed: (name, lease) => {
-        metrics.leaseChanges.inc({ lease: name });
+        publishLease(this.#options.config.site.id, 'changed', name, lease);
         // Renewals only move the expiry: logged at debug, a change of holder or token at info.
         const key = lease === undefined ? '' : `${lease.holder}/${lease.fencingToken}`;
         const level = lastHolder.get(name) === key ? 'debug' : 'info';
@@ -114,4 +114,16 @@ export class SiteLeases {
     });
     return this.#view;
   }
+}
+
+/** Tells `causeway:lease:change` observers (the metrics among them) what this site saw of a lease. */
+function publishLease(site: string, kind: LeaseChangeEvent['kind'], lease: string, record: LeaseRecord | undefined): void {
+  publishEvent('leaseChange', () => ({
+    site,
+    lease,
+    kind,
+    holder: record?.holder ?? null,
+    fencingToken: record?.fencingToken ?? null,
+    expiresAt: record?.expiresAt ?? null,
+  }));
 }
