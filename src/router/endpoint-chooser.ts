@@ -3,6 +3,7 @@ import { OutlierDetector } from '../health/index.js';
 import type { Logger, RouterMetrics } from '../observability/index.js';
 import { SessionTable, compilePolicy, selectEndpoint, selectFromCompiled, type Candidate, type CompiledTiers, type TrafficPolicy } from '../policy/index.js';
 import type { LinkStateDb } from '../routing/index.js';
+import { systemRuntime, type Runtime } from '../runtime/index.js';
 import { serviceKey, writePolicyOf, type Endpoint, type ServiceDirectory } from '../services/index.js';
 
 interface CachedChoice {
@@ -28,6 +29,8 @@ export class EndpointChooser {
   private readonly outliers = new OutlierDetector();
   /** Bumped when an ejection starts, so cached tiers are rebuilt without the ejected site. */
   private ejections = 0;
+  /** Bound once: the policy code calls it as a plain function. */
+  private readonly random = (): number => this.runtime.random();
 
   constructor(
     private readonly directory: ServiceDirectory,
@@ -35,6 +38,7 @@ export class EndpointChooser {
     private readonly config: () => SiteConfig,
     private readonly metrics: RouterMetrics,
     private readonly logger: Logger,
+    private readonly runtime: Runtime = systemRuntime,
   ) {}
 
   /** Picks an endpoint for a new flow; `exclude` lists sites already tried for this flow. */
@@ -43,15 +47,15 @@ export class EndpointChooser {
     const key = `${serviceKey(imp.name, imp.namespace)}:${port}`;
     const choice = this.compiled(imp, port, key);
     if (choice === undefined) return undefined;
-    const now = Date.now();
+    const now = this.runtime.now();
     const selection =
       exclude === undefined || exclude.size === 0
-        ? selectFromCompiled(choice.compiled, Math.random, this.sessionsFor(key), now, clientIp)
+        ? selectFromCompiled(choice.compiled, this.random, this.sessionsFor(key), now, clientIp)
         : selectEndpoint(
             choice.compiled.tiers.flatMap((t) => t.members).filter((c) => !exclude.has(c.site)),
             { ...choice.compiled.client, ...(clientIp === undefined ? {} : { clientIp }) },
             choice.compiled.policy,
-            Math.random,
+            this.random,
           );
     return selection === undefined ? undefined : choice.endpoints.get(selection.candidate.id);
   }
@@ -64,14 +68,14 @@ export class EndpointChooser {
   closed(imp: ImportConfig, port: number, site: string, answered: boolean): void {
     const key = `${serviceKey(imp.name, imp.namespace)}:${port}`;
     this.adjust(key, site, -1);
-    if (answered) this.outliers.recordSuccess(`${key}/${site}`, Date.now());
+    if (answered) this.outliers.recordSuccess(`${key}/${site}`, this.runtime.now());
   }
 
   /** `site` refused a new flow before answering: passive outlier detection counts it. */
   failed(imp: ImportConfig, port: number, site: string): void {
     const key = `${serviceKey(imp.name, imp.namespace)}:${port}`;
     const peers = [...(this.cache.get(key)?.endpoints.keys() ?? [])].map((s) => `${key}/${s}`);
-    const ejectedFor = this.outliers.recordFailure(`${key}/${site}`, Date.now(), peers);
+    const ejectedFor = this.outliers.recordFailure(`${key}/${site}`, this.runtime.now(), peers);
     if (ejectedFor === undefined) return;
     this.ejections += 1;
     this.metrics.ejections.inc({ service: imp.name, namespace: imp.namespace, site });
@@ -87,7 +91,7 @@ export class EndpointChooser {
   }
 
   private compiled(imp: ImportConfig, port: number, key: string): CachedChoice | undefined {
-    const now = Date.now();
+    const now = this.runtime.now();
     // Checked on every new flow, so only counters and references: no allocation on a cache hit.
     const stamp = `${this.directory.model.version}/${this.lsdb.version}/${this.ejections}`;
     const cached = this.cache.get(key);

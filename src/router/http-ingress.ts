@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ImportConfig, SiteConfig } from '../config/index.js';
 import { ErrorCode, errorCodeOf } from '../errors/index.js';
+import { systemRuntime, type Runtime } from '../runtime/index.js';
 import type { LeaseState } from '../lease/index.js';
 import type { FlowRecorder, Logger, RouterMetrics } from '../observability/index.js';
 import type { LinkStateDb } from '../routing/index.js';
@@ -37,6 +38,8 @@ export interface HttpIngressDeps {
   recorder: FlowRecorder;
   metrics: RouterMetrics;
   logger: Logger;
+  /** The clock leases are judged by (lease expiry decides where writes go). */
+  runtime?: Runtime;
 }
 
 /** Endpoints a read may try before the client gets an error. */
@@ -160,7 +163,7 @@ export class HttpIngress {
     const route = decideWriteRoute({
       lease: policy.lease,
       state: this.#deps.lease(policy.lease),
-      now: Date.now(),
+      now: (this.#deps.runtime ?? systemRuntime).now(),
       reachable: (site) => this.#deps.lsdb.isReachable(site),
       serving: (site) => at(site) !== undefined,
     });

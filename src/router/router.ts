@@ -8,6 +8,7 @@ import { ServiceDirectory, writePolicyOf } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
 import { HealthChecker, type HealthCheck } from '../health/index.js';
+import { systemRuntime, type Runtime, type Timer } from '../runtime/index.js';
 import { advertServices } from './advert-services.js';
 import { ClustersetDnsView } from './clusterset-dns-view.js';
 import { EndpointChooser } from './endpoint-chooser.js';
@@ -30,18 +31,21 @@ export interface RouterOptions {
   holdLeases?: readonly string[];
   /** Overrides `services.importAddress` (e.g. the pod's IP, known only when the pod starts). */
   importAddress?: string;
+  /** Clock, randomness and timers; the process's unless a test or the simulator drives them. */
+  runtime?: Runtime;
 }
 
 /** One site's router: links, flows both ways, exports advertised to peers, and its state for `status`. */
 export class Router {
   readonly metrics = new RouterMetrics();
   readonly stats = new FlowStats();
-  readonly epoch = Date.now();
+  readonly epoch: number;
+  private readonly runtime: Runtime;
   private seq = 0;
   /** Our advert's content as last flooded, so an unchanged state does not bump the sequence. */
   private lastAdvertised = '';
   readonly lsdb: LinkStateDb;
-  private expiry: NodeJS.Timeout | undefined;
+  private expiry: Timer | undefined;
   readonly vips: VipImports;
   private readonly partition: PartitionView;
   partitionReport: PartitionReport | undefined;
@@ -81,6 +85,8 @@ export class Router {
     readonly logger: Logger,
     options: RouterOptions,
   ) {
+    this.runtime = options.runtime ?? systemRuntime;
+    this.epoch = this.runtime.now();
     this.stopMetrics = subscribeRouterMetrics(config.site.id, this.metrics, this.stats);
     this.directory = new ServiceDirectory(config.site.id);
     this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
@@ -110,17 +116,18 @@ export class Router {
     );
     const dataPlane = (): SiteConfig['dataPlane'] => this.config.dataPlane;
     const placeOf = (site: string): SitePlace | undefined => this.placeOf(site);
+    const now = (): number => this.runtime.now();
     this.egress = new FlowEgress(
       this.directory,
       this.mesh,
       this.lsdb,
       dataPlane,
-      new FlowRecorder('egress', config.site.id, placeOf),
-      new FlowRecorder('transit', config.site.id, placeOf),
+      new FlowRecorder('egress', config.site.id, placeOf, now),
+      new FlowRecorder('transit', config.site.id, placeOf, now),
       logger,
     );
-    const chooser = new EndpointChooser(this.directory, this.lsdb, () => this.config, this.metrics, logger);
-    const ingressRecorder = new FlowRecorder('ingress', config.site.id, placeOf);
+    const chooser = new EndpointChooser(this.directory, this.lsdb, () => this.config, this.metrics, logger, this.runtime);
+    const ingressRecorder = new FlowRecorder('ingress', config.site.id, placeOf, now);
     this.leases = new SiteLeases({
       config,
       siteDir: paths.dir,
@@ -138,6 +145,7 @@ export class Router {
       recorder: ingressRecorder,
       metrics: this.metrics,
       logger,
+      runtime: this.runtime,
     });
     this.ingress = new FlowIngress(this.directory, this.mesh, this.lsdb, chooser, dataPlane, ingressRecorder, logger, http);
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
@@ -154,8 +162,7 @@ export class Router {
     await router.startDns();
     await router.apply();
     router.leases.start();
-    router.expiry = setInterval(() => router.expireStale(), 1_000);
-    router.expiry.unref();
+    router.expiry = router.runtime.every(1_000, () => router.expireStale()).unref();
     logger.info({ link: `${router.linkAddress.host}:${router.linkAddress.port}`, trustDomain: config.site.trustDomain }, 'router started');
     return router;
   }
@@ -185,15 +192,16 @@ export class Router {
    * ready), flows in progress get up to `timeoutMs` to finish. Resolves with the flows left.
    */
   async drain(timeoutMs: number): Promise<DrainResult> {
-    const started = Date.now();
+    const started = this.runtime.now();
     this.draining = true;
     this.logger.info({ timeoutMs }, 'draining: no new flows to this site');
     this.publish();
     const inFlight = (): number => this.stats.active('egress') + this.stats.active('transit');
-    while (inFlight() > 0 && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 50));
+    // Flows end on their own sockets' events, not one the router can await: poll their count.
+    while (inFlight() > 0 && this.runtime.now() - started < timeoutMs) await this.runtime.sleep(50);
     const remaining = inFlight();
-    this.logger.info({ remaining, waitedMs: Date.now() - started }, 'drain finished');
-    return { remaining, waitedMs: Date.now() - started };
+    this.logger.info({ remaining, waitedMs: this.runtime.now() - started }, 'drain finished');
+    return { remaining, waitedMs: this.runtime.now() - started };
   }
 
   status(): StatusReport {
@@ -206,7 +214,7 @@ export class Router {
   }
 
   async stop(): Promise<void> {
-    if (this.expiry !== undefined) clearInterval(this.expiry);
+    this.expiry?.cancel();
     this.health.stop();
     await this.dns?.close();
     this.ingress.close();
@@ -292,7 +300,7 @@ export class Router {
     this.lastAdvertised = serialized;
     this.seq += 1;
     const advert: SiteAdvert = { type: 'site', origin: this.config.site.id, epoch: this.epoch, seq: this.seq, ...content };
-    this.lsdb.setOwn(advert, Date.now());
+    this.lsdb.setOwn(advert, this.runtime.now());
     this.refreshCatalog();
     this.flood(advert, undefined);
   }
@@ -322,7 +330,7 @@ export class Router {
         this.logger.debug({ peer, message: message.name }, 'ignoring unknown control message');
         return;
       }
-      if (this.lsdb.apply(message, Date.now()) !== 'applied') return;
+      if (this.lsdb.apply(message, this.runtime.now()) !== 'applied') return;
       this.flood(message, peer);
       this.refreshCatalog();
       this.logger.debug({ peer, origin: message.origin, seq: message.seq }, 'site advert applied');
@@ -372,7 +380,7 @@ export class Router {
 
   private expireStale(): void {
     this.checkPartition();
-    const expired = this.lsdb.expire(Date.now(), this.config.routing.staleAfterMs);
+    const expired = this.lsdb.expire(this.runtime.now(), this.config.routing.staleAfterMs);
     if (expired.length === 0) return;
     this.logger.info({ sites: expired }, 'forgot unreachable sites after the stale-state bound');
     this.refreshCatalog();

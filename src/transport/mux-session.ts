@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { CausewayError, ErrorCode } from '../errors/index.js';
+import { systemRuntime, type Runtime, type Timer } from '../runtime/index.js';
 import { EMPTY, FrameType, encodeFrame, encodeFrameHeader } from './frame.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { MuxStream, type StreamCarrier } from './mux-stream.js';
@@ -14,6 +15,8 @@ export interface SessionOptions {
   pingIntervalMs: number;
   /** Silence longer than this means the peer is gone (loss detection). */
   deadAfterMs: number;
+  /** Clock and timers of liveness; the process's unless a test drives them. */
+  runtime?: Runtime;
 }
 
 /** Everything a session reports; the link layer above decides what it means. */
@@ -40,8 +43,9 @@ export class MuxSession implements StreamCarrier {
   private readonly streams = new Map<number, MuxStream>();
   private readonly decoder: FrameDecoder;
   private nextStreamId: number;
-  private lastInbound = Date.now();
-  private keepalive: NodeJS.Timeout | undefined;
+  private lastInbound: number;
+  private keepalive: Timer | undefined;
+  private readonly runtime: Runtime;
   private closedReason: Error | undefined;
   private isClosed = false;
   /** Smoothed round-trip time in milliseconds, undefined until the first PONG. */
@@ -51,6 +55,8 @@ export class MuxSession implements StreamCarrier {
     this.socket = socket;
     this.options = options;
     this.events = events;
+    this.runtime = options.runtime ?? systemRuntime;
+    this.lastInbound = this.runtime.now();
     this.nextStreamId = options.role === 'dialer' ? 1 : 2;
     this.decoder = new FrameDecoder({
       frame: (type, stream, payload) => this.onFrame(type, stream, payload),
@@ -61,8 +67,7 @@ export class MuxSession implements StreamCarrier {
     socket.on('error', (err) => this.close(err));
     socket.on('close', () => this.close(this.closedReason));
     socket.on('end', () => this.close(new CausewayError(ErrorCode.LinkUnknown, 'peer closed the link connection')));
-    this.keepalive = setInterval(() => this.tick(), options.pingIntervalMs);
-    this.keepalive.unref();
+    this.keepalive = this.runtime.every(options.pingIntervalMs, () => this.tick()).unref();
   }
 
   get streamCount(): number {
@@ -96,14 +101,14 @@ export class MuxSession implements StreamCarrier {
     this.write(encodeFrame(FrameType.GoAway, 0, payload));
     this.closedReason = reason;
     this.socket.end();
-    setTimeout(() => this.close(reason), 200).unref();
+    this.runtime.after(200, () => this.close(reason)).unref();
   }
 
   /** Ends the session; every flow on it is reset with LinkLost. */
   close(reason?: Error): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    if (this.keepalive !== undefined) clearInterval(this.keepalive);
+    this.keepalive?.cancel();
     for (const stream of this.streams.values()) stream.abort(ResetCode.LinkLost);
     this.streams.clear();
     this.socket.destroy();
@@ -142,7 +147,7 @@ export class MuxSession implements StreamCarrier {
   // ---- inbound ----
 
   private onBytes(chunk: Buffer): void {
-    this.lastInbound = Date.now();
+    this.lastInbound = this.runtime.now();
     try {
       this.decoder.push(chunk);
     } catch (err) {
@@ -196,7 +201,7 @@ export class MuxSession implements StreamCarrier {
   }
 
   private tick(): void {
-    if (Date.now() - this.lastInbound > this.options.deadAfterMs) {
+    if (this.runtime.now() - this.lastInbound > this.options.deadAfterMs) {
       this.close(new CausewayError(ErrorCode.Timeout, `no traffic from peer for ${this.options.deadAfterMs} ms`));
       return;
     }

@@ -52,8 +52,15 @@ describe('failover of new flows', () => {
     const address = await fx.importAddress('c', 'chk.ops');
     const retriesNow = async (): Promise<number> =>
       Number(/causeway_flow_retries_total\{service="chk",namespace="ops",reason="BackendUnreachable"\} (\d+)/.exec((await fx.routers.get('c')?.api.metrics()) ?? '')?.[1] ?? 0);
-    // Checks run every 500 ms and need 2 failures: within ~1.5 s a's endpoint is advertised not ready.
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Checks run every 500 ms and need 2 failures: within ~1.5 s a's endpoint is advertised not
+    // ready. Until then some flows land on a and are retried; wait until a batch needs no retry.
+    const deadline = Date.now() + 10_000;
+    for (let settled = false; !settled; ) {
+      assert.ok(Date.now() < deadline, 'flows still needed retries 10 s after the backend failed');
+      const start = await retriesNow();
+      for (let i = 0; i < 5; i++) await readAll(address, 'hello\n');
+      settled = (await retriesNow()) === start;
+    }
     const before = await retriesNow();
     for (let i = 0; i < 10; i++) assert.equal(await readAll(address, 'hello\n'), 'b');
     assert.equal(await retriesNow(), before);
