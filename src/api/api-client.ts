@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { CausewayError, ErrorCode, isErrorCode } from '../errors/index.js';
-import { readStateFile, type SitePaths } from '../config/index.js';
+import { readStateFile, type SitePaths } from '../site-files/index.js';
 import type { RuntimeInfo, ServicesSnapshot, StatusReport } from './api-types.js';
 
 /** Talks to a running router through its unix socket. */

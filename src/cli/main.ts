@@ -1,17 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ErrorCode } from '../errors/index.js';
-import { demoCommand } from './commands/demo-command.js';
-import { kubeCommand } from './commands/kube-command.js';
-import { leaseCommand } from './commands/lease-command.js';
-import { linkCommand } from './commands/link-command.js';
-import { exposeCommand, importCommand, unexposeCommand, unimportCommand } from './commands/service-commands.js';
-import { namespaceCommand } from './commands/namespace-command.js';
-import { policyCommand } from './commands/policy-command.js';
-import { servicesCommand } from './commands/services-command.js';
-import { siteCommand } from './commands/site-command.js';
-import { statusCommand } from './commands/status-command.js';
-import { tokenCommand } from './commands/token-command.js';
+import { COMMANDS, commandStub, entryFor } from './command-index.js';
 import { ExitCode } from './output.js';
 
 const program = new Command('causeway')
@@ -38,9 +28,9 @@ By hand:
   causeway status --dir ./us`,
   );
 
-for (const command of [siteCommand(), tokenCommand(), linkCommand(), exposeCommand(), unexposeCommand(), importCommand(), unimportCommand(), statusCommand(), servicesCommand(), namespaceCommand(), policyCommand(), leaseCommand(), kubeCommand(), demoCommand()]) {
-  program.addCommand(command);
-}
+// Only the command this run names is loaded; the others stand in for the root help and suggestions.
+const running = entryFor(process.argv.slice(2));
+for (const entry of COMMANDS) program.addCommand(entry === running ? await entry.load() : commandStub(entry));
 // Scripts that asked for JSON get usage errors (bad option values too) as JSON, like action errors.
 const wantsJson = process.argv.some((a, i) => a === '--output=json' || (a === '--output' && process.argv[i + 1] === 'json'));
 const usageErrorAsJson = (text: string, write: (s: string) => void): void => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { replaceFile } from './replace-file.js';
+import { replaceFile } from '../site-files/index.js';
 import { parseDocument, stringify } from 'yaml';
 import type { z } from 'zod';
 import { CausewayError, ErrorCode } from '../errors/index.js';

@@ -1,5 +1,4 @@
-import { replaceFile } from './replace-file.js';
-import { readStateFile } from './state-file.js';
+import { readStateFile, replaceFile } from '../site-files/index.js';
 import { z } from 'zod';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { ExportConfig, PolicyConfig, ipLiteral, type SiteConfig } from './site-config.js';

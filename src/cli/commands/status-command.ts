@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ApiClient } from '../../api/index.js';
-import { sitePaths } from '../../config/index.js';
+import { sitePaths } from '../../site-files/index.js';
 import type { StatusReport } from '../../api/index.js';
 import { emit, outputFormat, table } from '../output.js';
 import { DIR_HELP, siteDir } from '../options.js';
