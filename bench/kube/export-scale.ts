@@ -6,7 +6,7 @@
  * controller-driven sync sits on). Real API servers, routers and controllers, as in the tests.
  */
 import { readFile } from 'node:fs/promises';
-import { Resources, collectionPath, serviceImports, type EndpointSlice, type KubeList, type ServiceImport } from '../../src/kube/index.js';
+import { Resources, collectionPath, serviceImports, type EndpointSlice, type ServiceImport } from '../../src/kube/index.js';
 import { KubeClusterset } from '../../test/support/kube-clusterset.js';
 
 const SERVICES = Number(process.env['BENCH_SERVICES'] ?? 1_000);
@@ -32,7 +32,7 @@ async function usableImports(set: KubeClusterset, cluster: string): Promise<numb
     rest.list<EndpointSlice>(collectionPath(Resources.endpointSlices, 'bench'), { labelSelector: 'endpointslice.kubernetes.io/managed-by=controller.causeway.io' }),
   ]);
   const withSlice = new Set(slices.items.map((s) => s.metadata.labels?.['multicluster.kubernetes.io/service-name']));
-  return (sis as KubeList<ServiceImport>).items.filter((si) => (si.spec?.ips ?? []).length > 0 && withSlice.has(si.metadata.name)).length;
+  return (sis).items.filter((si) => (si.spec?.ips ?? []).length > 0 && withSlice.has(si.metadata.name)).length;
 }
 
 const set = await KubeClusterset.create(['east', 'west'], ['east', 'west'], (prefix, i) => `${prefix}.${128 + 64 * i}.0/18`);

@@ -102,7 +102,7 @@ describe('answerMessage on hostile input', () => {
       fc.property(packet, transport, (p, via) => {
         const bytes = encodeQuery(p);
         fc.pre(bytes !== undefined);
-        assertSane(bytes as Buffer, via);
+        assertSane(bytes, via);
       }),
       { numRuns: 3000 },
     );
@@ -112,7 +112,7 @@ describe('answerMessage on hostile input', () => {
       fc.property(packet, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), transport, (p, flips, via) => {
         const bytes = encodeQuery(p);
         fc.pre(bytes !== undefined && bytes.length > 0);
-        const mutated = Buffer.from(bytes as Buffer);
+        const mutated = Buffer.from(bytes);
         for (const [at, value] of flips) mutated[at % mutated.length] = value;
         assertSane(mutated, via);
       }),

@@ -21,6 +21,8 @@ const data = (records: Answer[] | undefined): string[] => (records ?? []).map((a
 function format(a: Exclude<Answer, { type: 'OPT' }>): string {
   if (a.type === 'SRV') return `${a.data.priority} ${a.data.weight} ${a.data.port} ${a.data.target}`;
   if (a.type === 'TXT') return [a.data].flat().map(String).join(' ');
+  // The remaining record types (A, AAAA, PTR, CNAME, NS) carry a string.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return String(a.data);
 }
 

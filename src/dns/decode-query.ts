@@ -36,6 +36,7 @@ export function decodeQuery(bytes: Buffer): DecodedQuery {
 /** A name dns-packet writes back as it came: ASCII, every label 1-63 bytes, at most 255 bytes on the wire. */
 function writableName(name: string): boolean {
   if (name === '' || name === '.') return true;
+  // eslint-disable-next-line no-control-regex -- the range is the point: anything outside ASCII.
   if (/[^\x00-\x7f]/.test(name)) return false;
   let wire = 1;
   for (const label of name.replace(/\.$/, '').split('.')) {

@@ -57,7 +57,7 @@ function parseDig(raw: string): DigResult {
 const records = (lines: string[], type: string): string[] => lines.map((l) => l.split(/\s+/)).filter((f) => f[3] === type).map((f) => f.slice(4).join(' ')).sort();
 
 describe('DnsServer with dig on 127.0.0.1', () => {
-  const server = new DnsServer(view, { targetedSuffix: 'causeway', logger: { warn: (obj, msg) => assert.fail(`unexpected warning ${msg} ${String(obj)}`) } });
+  const server = new DnsServer(view, { targetedSuffix: 'causeway', logger: { warn: (obj, msg) => assert.fail(`unexpected warning ${msg} ${JSON.stringify(obj)}`) } });
   let port = 0;
   const dig = async (...args: string[]): Promise<DigResult> => {
     const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', ...args]);

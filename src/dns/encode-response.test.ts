@@ -19,7 +19,7 @@ const response = (answers: Answer[], additionals: Answer[] = []): Packet => ({
 describe('udpPayloadLimit', () => {
   it('is 512 without EDNS and the advertised size within [512, 1232] with it', () => {
     assert.equal(udpPayloadLimit({ additionals: [] }), 512);
-    const withSize = (udpPayloadSize: number): Packet => ({ additionals: [{ ...opt, udpPayloadSize } as Answer] });
+    const withSize = (udpPayloadSize: number): Packet => ({ additionals: [{ ...opt, udpPayloadSize }] });
     assert.equal(udpPayloadLimit(withSize(4096)), 1232);
     assert.equal(udpPayloadLimit(withSize(800)), 800);
     assert.equal(udpPayloadLimit(withSize(100)), 512);

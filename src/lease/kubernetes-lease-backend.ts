@@ -190,7 +190,7 @@ export class KubernetesLeaseBackend implements LeaseBackend {
   /** Turns API and network failures into typed errors that say what to fix. */
   #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
     return callLeaseStore(fn, (cause) => {
-      const status = cause instanceof this.#client.ApiException ? (cause.code as number) : undefined;
+      const status = cause instanceof this.#client.ApiException ? (cause.code) : undefined;
       return apiError(name, this.#where, this.#namespace, status, cause);
     });
   }

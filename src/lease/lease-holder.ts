@@ -17,7 +17,7 @@ export interface LeaseHolderOptions {
   names: readonly string[];
   ttlMs: number;
   /** Asked before every acquire or renewal: false on the minority side (safe mode). */
-  mayHold(): boolean;
+  mayHold: () => boolean;
   events: LeaseHolderEvents;
 }
 

@@ -38,7 +38,8 @@ export class LeaseView {
   /** Watches exactly `names` from now on: new ones start, dropped ones stop. */
   track(names: Iterable<string>): void {
     const wanted = new Set(names);
-    for (const name of [...this.#watches.keys()]) if (!wanted.has(name)) this.#stop(name);
+    // A stopping watch settles on its own (its errors go to the error event); nothing here waits for it.
+    for (const name of [...this.#watches.keys()]) if (!wanted.has(name)) void this.#stop(name);
     for (const name of wanted) if (!this.#watches.has(name)) this.#start(name);
   }
 

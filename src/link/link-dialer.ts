@@ -94,7 +94,7 @@ export function dialPeer(endpoint: HostPort, peer: string, material: TlsMaterial
       socket.removeListener('error', reject);
       resolve(socket);
     });
-    socket.once('error', (err) => {
+    socket.once('error', (err: Error) => {
       clearTimeout(timer);
       reject(err);
     });

@@ -36,7 +36,7 @@ export class LinkListener {
       events.rejected('handshake', { error: err.message, code: (err as NodeJS.ErrnoException).code, remote: socket.remoteAddress });
       socket.destroy();
     });
-    this.server.on('error', (err) => events.rejected('listener', { error: err.message }));
+    this.server.on('error', (err: Error) => events.rejected('listener', { error: err.message }));
   }
 
   /** Binds the port; resolves with the bound address (port 0 picks a free one). */

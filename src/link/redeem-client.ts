@@ -51,7 +51,7 @@ function connectPinned(endpoint: { host: string; port: number }, token: LinkToke
       rejectUnauthorized: false, // verified against the pinned CA below
     });
     const timer = setTimeout(() => socket.destroy(new CausewayError(ErrorCode.Timeout, 'TLS handshake timed out')), REDEEM_TIMEOUT_MS);
-    socket.once('error', (err) => {
+    socket.once('error', (err: Error) => {
       clearTimeout(timer);
       reject(err);
     });
@@ -62,7 +62,7 @@ function connectPinned(endpoint: { host: string; port: number }, token: LinkToke
         resolve(socket);
       } catch (err) {
         socket.destroy();
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
     });
   });

@@ -67,7 +67,7 @@ export function readMessage<T>(socket: TLSSocket, schema: z.ZodType<T>, timeoutM
     const timer = setTimeout(() => settle(new CausewayError(ErrorCode.Timeout, `no answer within ${timeoutMs} ms`)), timeoutMs);
     socket.on('data', onData);
     socket.once('close', () => settle(new CausewayError(ErrorCode.LinkRedeemFailed, 'connection closed during redemption')));
-    socket.once('error', (err) => settle(err));
+    socket.once('error', (err: Error) => settle(err));
   });
 }
 

@@ -92,7 +92,7 @@ export class ClustersetModel {
 
   #exportsOf(key: string): Map<string, SiteExport> {
     let exports = this.#byKey.get(key);
-    if (exports === undefined) this.#byKey.set(key, (exports = new Map()));
+    if (exports === undefined) this.#byKey.set(key, (exports = new Map<string, SiteExport>()));
     return exports;
   }
 

@@ -42,7 +42,7 @@ function sitesPerPort(ordered: readonly SiteExport[], merged: ReadonlyMap<PortKe
     const keys = new Set(exp.ports.map((p) => portKey(p.port, p.protocol)));
     for (const key of keys) sites.get(key)?.push(exp.site);
   }
-  return Object.fromEntries([...sites].map(([key, list]) => [key, list.sort()])) as Record<PortKey, string[]>;
+  return Object.fromEntries([...sites].map(([key, list]) => [key, list.sort()]));
 }
 
 /** Raised whenever port sets differ at all, even a pure superset (conformance "union … and raise a conflict"). */

@@ -129,7 +129,7 @@ export class EndpointChooser {
     const configured = this.config().policies.find((p) => p.service === imp.name && p.namespace === imp.namespace);
     if (configured !== undefined) {
       const { service: _service, namespace: _namespace, ...policy } = configured;
-      return policy as TrafficPolicy;
+      return policy;
     }
     const service = this.directory.service(imp.name, imp.namespace);
     // Reads of a single-writer service go to the nearest endpoint: the holder is far for most sites.

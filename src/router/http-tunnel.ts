@@ -10,7 +10,7 @@ import type { FlowOpener } from './http-upstreams.js';
 export interface TunnelOptions {
   idleTimeoutMs: number;
   connectTimeoutMs: number;
-  onDone(outcome: FlowOutcome): void;
+  onDone: (outcome: FlowOutcome) => void;
 }
 
 /**

@@ -9,7 +9,7 @@ export interface SiteLeasesOptions {
   /** Leases to hold besides `leases.hold` of the config (`site run --hold-lease`). */
   hold: readonly string[];
   /** The partition view's verdict: only a majority-side site acquires or renews. */
-  onMajoritySide(): boolean;
+  onMajoritySide: () => boolean;
   logger: Logger;
 }
 

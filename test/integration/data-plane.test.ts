@@ -137,10 +137,14 @@ async function rssBytes(pid: number): Promise<number> {
   return Number(kb) * 1024;
 }
 
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (err: unknown) => void } {
   let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 const MB = 1024 * 1024;
@@ -207,16 +211,19 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     scripted.handler = (socket) => {
       const chunks: Buffer[] = [];
       socket.on('data', (c: Buffer) => chunks.push(c));
-      socket.once('end', async () => {
-        const sent: Buffer[] = [];
-        for (let i = 0; i < 20 && !socket.destroyed; i++) {
-          const chunk = randomBytes(64 * 1024);
-          sent.push(chunk);
-          socket.write(chunk);
-          await sleep(25);
-        }
-        socket.end();
-        backendSide.resolve({ received: Buffer.concat(chunks), sent: Buffer.concat(sent) });
+      // The sender loop's failures reject backendSide, which the test awaits.
+      socket.once('end', () => {
+        void (async () => {
+          const sent: Buffer[] = [];
+          for (let i = 0; i < 20 && !socket.destroyed; i++) {
+            const chunk = randomBytes(64 * 1024);
+            sent.push(chunk);
+            socket.write(chunk);
+            await sleep(25);
+          }
+          socket.end();
+          backendSide.resolve({ received: Buffer.concat(chunks), sent: Buffer.concat(sent) });
+        })().catch((err: unknown) => backendSide.reject(err));
       });
     };
     const payload = randomBytes(MB);

@@ -85,7 +85,7 @@ describe('kube controller with only the permissions of deploy/rbac (impersonatin
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: 'token-for-east', namespace: CONTROLLER_NAMESPACE, labels: { 'causeway.io/token-request': 'true' }, annotations: { 'causeway.io/for-site': 'east' } },
-    } as Secret);
+    });
     await set.waitFor('token issued', async () => ((await set.rest('west').get<Secret>(objectPath(Resources.secrets, 'token-for-east', CONTROLLER_NAMESPACE)))?.data?.['token'] === undefined ? undefined : true));
     assert.doesNotMatch(await set.controllerLog('west'), /403/, 'no call was forbidden');
   });

@@ -63,7 +63,7 @@ describe('kube controller: global services, link Secrets, router and API server 
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: 'token-for-north', namespace: CONTROLLER_NAMESPACE, labels: { 'causeway.io/token-request': 'true' }, annotations: { 'causeway.io/for-site': 'north' } },
-    } as Secret);
+    });
     const issued = await set.waitFor('token issued', async () => {
       const s = await set.rest('east').get<Secret>(objectPath(Resources.secrets, 'token-for-north', CONTROLLER_NAMESPACE));
       return s?.data?.['token'] === undefined ? undefined : s;
@@ -74,7 +74,7 @@ describe('kube controller: global services, link Secrets, router and API server 
       kind: 'Secret',
       metadata: { name: 'link-to-east', namespace: CONTROLLER_NAMESPACE, labels: { 'causeway.io/link-token': 'true' } },
       data: { token: issued.data?.['token'] ?? '' },
-    } as Secret);
+    });
     const redeemed = await set.waitFor('token redeemed', async () => {
       const s = await set.rest('north').get<Secret>(objectPath(Resources.secrets, 'link-to-east', CONTROLLER_NAMESPACE));
       return s?.metadata.annotations?.['causeway.io/link-status'] === undefined ? undefined : s;

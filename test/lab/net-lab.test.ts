@@ -40,7 +40,7 @@ async function listNamespaces(): Promise<string> {
 test('NetLab builds sites with overlapping pod addresses, partitions and heals them, and cleans up', { skip: netnsSkip, timeout: 60_000 }, async () => {
   assert.ok(netnsAvailable, 'CI=true but NetLab is not available: run as root with iproute2 installed');
   const lab = await NetLab.create({ prefix: 'cwt' });
-  let namespaces: readonly string[] = [];
+  let namespaces: readonly string[];
   let server: ChildProcess | undefined;
   try {
     const east = await lab.addSite('east', { wanAddress: '192.0.2.11/24', podCidrAddress: '10.244.0.1/16' });

@@ -71,7 +71,7 @@ export class HttpProbeBackend {
   }
 
   private record(req: IncomingMessage, bodyBytes: number): SeenRequest {
-    const header = (name: string): string | undefined => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+    const header = (name: string): string | undefined => (typeof req.headers[name] === 'string' ? (req.headers[name]) : undefined);
     const seen: SeenRequest = {
       site: this.site,
       method: req.method ?? '',

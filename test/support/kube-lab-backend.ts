@@ -13,6 +13,6 @@ export async function startLabNameServer(lab: KubeLabNetwork, name: string, host
     `s.listen(p,${JSON.stringify(host)},()=>{bound.push(s.address().port);if(bound.length===ports.length)console.log(bound[0])})}`;
   const { command, args } = lab.exec(process.execPath, ['-e', script]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   return { child, host, port: Number(chunk.toString().trim()) };
 }

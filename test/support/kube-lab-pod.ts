@@ -6,7 +6,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { KubeObject, KubeRest } from '../../src/kube/index.js';
+import type { KubeRest } from '../../src/kube/index.js';
 import type { KubeCluster } from './kube-cluster.js';
 import type { KubeLabNetwork } from './kube-lab-network.js';
 import { corednsBinary } from './install-tools.js';
@@ -157,7 +157,7 @@ export class KubeLabPod {
       metadata: { name: this.namespace, labels: { 'kubernetes.io/hostname': this.namespace } },
       status: { addresses: [{ type: 'InternalIP', address: this.address }] },
     };
-    await rest.create('/api/v1/nodes', node as KubeObject);
+    await rest.create('/api/v1/nodes', node);
   }
 
   /**

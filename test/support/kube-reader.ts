@@ -27,7 +27,7 @@ export class KubeReader {
   /** The object, or undefined when the API server answers 404 (or the kind is not served). */
   async get<T extends KubernetesObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | undefined> {
     try {
-      return (await this.api.read<T>({ apiVersion, kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) } })) as T;
+      return (await this.api.read<T>({ apiVersion, kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) } }));
     } catch (err) {
       if ((err as { code?: number }).code === 404 || /Unrecognized API version and kind/.test((err as Error).message)) return undefined;
       throw err;
@@ -35,7 +35,7 @@ export class KubeReader {
   }
 
   async create<T extends KubernetesObject>(object: T): Promise<T> {
-    return (await this.api.create(object)) as T;
+    return this.api.create<T>(object);
   }
 
   /** Server-side apply with dryRun=All: validated and admitted by the server, stored nowhere. */

@@ -1,5 +1,5 @@
 import { ExportConfig, type UncarriedPort } from '../../config/index.js';
-import { exportTypeOf, type Condition as McsCondition, type KubeServiceType } from '../../mcs/index.js';
+import { exportTypeOf, type Condition as McsCondition } from '../../mcs/index.js';
 import { HTTP_APP_PROTOCOL } from '../../services/index.js';
 import type { EndpointSlice, EndpointSliceEndpoint, Service, ServiceExport, ServicePortSpec } from '../client/kube-objects.js';
 import { globalAnnotations, globalSettingsOf } from './global-annotations.js';
@@ -26,7 +26,7 @@ const ADVERT_PORTS_MAX = 256;
 export function planExport(exp: ServiceExport, service: Service | undefined, slices: readonly EndpointSlice[]): ExportPlan {
   const where = `${exp.metadata.namespace ?? ''}/${exp.metadata.name}`;
   if (service === undefined) return invalid('NoService', `Service ${where} does not exist.`);
-  const type = exportTypeOf((service.spec?.type ?? 'ClusterIP') as KubeServiceType, service.spec?.clusterIP);
+  const type = exportTypeOf((service.spec?.type ?? 'ClusterIP'), service.spec?.clusterIP);
   if (!type.ok) return { valid: type.condition, entries: [] };
   const tcpPorts = (service.spec?.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
   if (tcpPorts.length === 0) return invalid('UnsupportedProtocol', 'Service has no TCP port; only TCP is carried across clusters.');

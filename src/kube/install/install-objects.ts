@@ -46,8 +46,8 @@ export function customiseManifests(objects: readonly KubernetesObject[], setting
     if (object.kind === 'Namespace') object.metadata.name = settings.namespace;
     else if (!isClusterScoped(object)) object.metadata.namespace = settings.namespace;
     retargetSubjects(object, settings.namespace);
-    if (object.kind === 'Deployment') fitDeployment(object as V1Deployment, settings);
-    if (object.kind === 'Service' && object.metadata.name === 'causeway-link') fitLinkService(object as V1Service, settings);
+    if (object.kind === 'Deployment') fitDeployment(object, settings);
+    if (object.kind === 'Service' && object.metadata.name === 'causeway-link') fitLinkService(object, settings);
     return object;
   });
 }

@@ -42,7 +42,7 @@ export class KubeSession {
   /** The object, or undefined when it (or its kind) does not exist. */
   async read<T extends KubernetesObject>(ref: ObjectRef): Promise<T | undefined> {
     try {
-      return (await this.objects.read<T>(header(ref))) as T;
+      return (await this.objects.read<T>(header(ref)));
     } catch (err) {
       if (apiStatus(err) === 404 || isUnknownKind(err)) return undefined;
       throw kubeApiError(this.context, `read ${describeRef(ref)}`, err);
@@ -52,7 +52,7 @@ export class KubeSession {
   /** Server-side apply: creates or updates the fields Causeway owns, leaving others' fields alone. */
   async apply<T extends KubernetesObject>(object: T): Promise<T> {
     try {
-      return (await this.objects.patch<T>(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply)) as T;
+      return (await this.objects.patch<T>(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
     } catch (err) {
       throw kubeApiError(this.context, `apply ${describeObject(object)}`, err);
     }
@@ -61,7 +61,7 @@ export class KubeSession {
   /** Creates an object that must not exist yet (a request that should happen once). */
   async create<T extends KubernetesObject>(object: T): Promise<T> {
     try {
-      return (await this.objects.create<T>(object, undefined, undefined, FIELD_MANAGER)) as T;
+      return (await this.objects.create<T>(object, undefined, undefined, FIELD_MANAGER));
     } catch (err) {
       throw kubeApiError(this.context, `create ${describeObject(object)}`, err);
     }
@@ -70,7 +70,7 @@ export class KubeSession {
   /** Replaces an object read earlier; a 409 means someone changed it in between. */
   async replace<T extends KubernetesObject>(object: T): Promise<T> {
     try {
-      return (await this.objects.replace<T>(object, undefined, undefined, FIELD_MANAGER)) as T;
+      return (await this.objects.replace<T>(object, undefined, undefined, FIELD_MANAGER));
     } catch (err) {
       throw kubeApiError(this.context, `update ${describeObject(object)}`, err);
     }

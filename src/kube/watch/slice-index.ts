@@ -19,7 +19,7 @@ export class SliceIndex {
       if (slices?.size === 0) this.byService.delete(key);
       return key;
     }
-    if (slices === undefined) this.byService.set(key, (slices = new Map()));
+    if (slices === undefined) this.byService.set(key, (slices = new Map<string, EndpointSlice>()));
     slices.set(slice.metadata.name, slice);
     return key;
   }
