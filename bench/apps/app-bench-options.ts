@@ -44,7 +44,9 @@ Options:
   --only LIST            applications, of: ${KNOWN_APPS.join(', ')} (default both)
   --paths LIST           paths, of: ${KNOWN_PATHS.join(', ')} (default all; direct and stunnel are the baselines)
   --results FILE         where the JSON goes (default bench/results/apps.json)
-  --cpu-prof DIR         run the routers under node --cpu-prof, profiles written to DIR when they stop
+  --cpu-prof DIR         profile the routers (the inspector's sampler, as node --cpu-prof), one
+                         <pid>.cpuprofile each in DIR when they stop; summarize with
+                         node dist/bench/apps/cpu-profile-top.js DIR/*.cpuprofile
                          (the profiler slows them: use for where the time goes, not for the figures)
   --output json          print the JSON results instead of the tables
   -h, --help             this text

@@ -12,11 +12,13 @@ import { stunnelPath } from '../paths/stunnel-path.js';
 import { BadBenchOption, parseAppBenchOptions, USAGE, type AppBenchOptions } from './app-bench-options.js';
 import type { AppLoad, AppRun, RunningApp } from './app-load.js';
 import { appsTable, ratiosOf, type AppSummary } from './apps-table.js';
+import { costPerOperation, readPathCounters } from './path-cost.js';
 import { pgbenchLoad } from './pgbench-load.js';
 import { redisBenchmarkLoad } from './redis-benchmark-load.js';
 import { summarizeRepeats, type RepeatSummary } from './repeat-summary.js';
 
 const PATH_START_TIMEOUT_MS = 60_000;
+const PROFILE_PRELOAD = new URL('./cpu-profile-preload.js', import.meta.url).href;
 const DEFAULT_RESULTS = fileURLToPath(new URL('../../../bench/results/apps.json', import.meta.url));
 
 // Everything started, stopped in reverse however the run ends, so no server or router outlives it.
@@ -44,6 +46,8 @@ async function main(options: AppBenchOptions): Promise<void> {
     apps[load.name] = { command: load.command, method: load.method, summary, runs };
     say(`\n${appsTable(summary)}`);
   }
+  // A failed path or run leaves its figures out; the tables say why, and the exit code says so too.
+  if (Object.values(apps).some((app) => app.runs.some((r) => r.failures.length > 0))) process.exitCode = 1;
   const loadAtEnd = loadavg();
   say(`\nload average at end: ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')}`);
   const body = resultsBody(options, { start: loadAtStart, end: loadAtEnd }, apps);
@@ -62,7 +66,7 @@ function selectedLoads(options: AppBenchOptions): AppLoad[] {
 }
 
 function selectedPaths(options: AppBenchOptions): PathUnderTest[] {
-  const env = options.cpuProfDir === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProfDir)}` };
+  const env = options.cpuProfDir === undefined ? {} : { NODE_OPTIONS: `--import=${PROFILE_PRELOAD}`, CAUSEWAY_BENCH_CPU_PROF_DIR: resolve(options.cpuProfDir) };
   const all: Record<string, PathUnderTest> = { direct: directPath, stunnel: stunnelPath, causeway: causewayPath(1, env) };
   return options.paths.map((name) => all[name]).filter((path): path is PathUnderTest => path !== undefined);
 }
@@ -89,7 +93,7 @@ async function benchApp(load: AppLoad, paths: readonly PathUnderTest[], options:
       if (r.at === undefined) continue;
       progress(`${load.name}: run ${round + 1}/${options.repeats} through ${r.path}`);
       try {
-        r.runs.runs.push(await app.measure(r.at));
+        r.runs.runs.push(await measureWithCost(app, r.at));
       } catch (err) {
         r.runs.failures.push(errorText(err));
       }
@@ -97,6 +101,15 @@ async function benchApp(load: AppLoad, paths: readonly PathUnderTest[], options:
   }
   await stopAll();
   return running.map((r) => r.runs);
+}
+
+/** One run, with the CPU time and system calls of the path's processes per operation added. */
+async function measureWithCost(app: RunningApp, at: RunningPath): Promise<AppRun> {
+  if (at.pids.length === 0) return app.measure(at);
+  const before = await readPathCounters(at.pids);
+  const run = await app.measure(at);
+  const cost = costPerOperation(before, await readPathCounters(at.pids), run.operations);
+  return { ...run, figures: { ...run.figures, ...cost } };
 }
 
 async function warmUp(app: RunningApp, at: RunningPath, path: string): Promise<void> {

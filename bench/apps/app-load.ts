@@ -10,6 +10,8 @@ export interface AppFigure {
 /** What one load run measured through one path. */
 export interface AppRun {
   readonly figures: Readonly<Record<string, number>>;
+  /** Transactions or requests the run completed, to divide the path's costs by. */
+  readonly operations: number;
   readonly notes: readonly string[];
 }
 

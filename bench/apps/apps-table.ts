@@ -32,6 +32,11 @@ export function ratiosOf(app: AppSummary): Record<string, PathRatios> {
   return ratios;
 }
 
+const COST_FIGURES = [
+  { key: 'pathCpuUsPerOp', label: 'CPU us/op' },
+  { key: 'pathSyscallsPerOp', label: 'syscalls/op' },
+] as const;
+
 /** The figures table (median and min–max per path) followed by the ratios of medians. */
 export function appsTable(app: AppSummary): string {
   const runs = Math.max(...app.paths.map((p) => p.runs));
@@ -48,11 +53,22 @@ export function appsTable(app: AppSummary): string {
     path,
     ...app.figures.flatMap(({ key }) => [formatRatio(ratios[path]?.vsDirect[key]), path === 'stunnel' ? '' : formatRatio(ratios[path]?.vsStunnel[key])]),
   ]);
+  const costRows = app.paths.filter((p) => p.summary['pathCpuUsPerOp'] !== undefined).map(({ path, summary }) => [
+    path,
+    ...COST_FIGURES.flatMap(({ key }) => {
+      const s = summary[key];
+      const stunnel = app.paths.find((p) => p.path === 'stunnel')?.summary[key]?.median;
+      return [s === undefined ? '-' : `${formatFigure(s.median)} (${formatFigure(s.min)}-${formatFigure(s.max)})`, path === 'stunnel' || s === undefined || stunnel === undefined ? '' : formatRatio(s.median / stunnel)];
+    }),
+  ]);
+  const costTable = costRows.length === 0 ? [] : [textTable('', [['cost in the path per operation', ...COST_FIGURES.flatMap((f) => [f.label, 'x stunnel'])], ...costRows]).replace(/^== \n/, '')];
   const failures = app.paths.flatMap((p) => p.failures.map((f) => `  ${p.path} failed: ${f}`));
   return [
     textTable(`${app.title}: ${runs} runs per path, median (min-max)`, [['path', ...app.figures.map((f) => f.label)], ...figureRows]),
     textTable('', [ratioHeader, ...ratioRows]).replace(/^== \n/, ''),
+    ...costTable,
     `  ${app.method}; for latencies a ratio above 1 is slower`,
+    '  cost: CPU time (user+system) and read/write system calls of the path\'s processes (stunnel pair, both routers) per transaction or request',
     ...failures,
   ].join('\n');
 }

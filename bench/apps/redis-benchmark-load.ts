@@ -47,5 +47,5 @@ async function runRedisBenchmark(at: Endpoint, options: RedisBenchmarkOptions): 
     figures[`${test.toLowerCase()}P99Ms`] = row.p99Ms;
   }
   const errors = /error|reset|refused/i.test(out.stderr) ? [`redis-benchmark reported: ${out.stderr.trim().slice(0, 300)}`] : [];
-  return { figures, notes: errors };
+  return { figures, operations: options.requests * TESTS.length, notes: errors };
 }
