@@ -14,6 +14,7 @@ import type { AppLoad, AppRun, RunningApp } from './app-load.js';
 import { appsTable, ratiosOf, type AppSummary } from './apps-table.js';
 import { costPerOperation, readPathCounters } from './path-cost.js';
 import { pgbenchLoad } from './pgbench-load.js';
+import { watchRunQueueWait } from './run-queue-wait.js';
 import { redisBenchmarkLoad } from './redis-benchmark-load.js';
 import { summarizeRepeats, type RepeatSummary } from './repeat-summary.js';
 
@@ -107,8 +108,9 @@ async function benchApp(load: AppLoad, paths: readonly PathUnderTest[], options:
 async function measureWithCost(app: RunningApp, at: RunningPath): Promise<AppRun> {
   if (at.pids.length === 0) return app.measure(at);
   const before = await readPathCounters(at.pids);
-  const run = await app.measure(at);
-  const cost = costPerOperation(before, await readPathCounters(at.pids), run.operations);
+  const wait = await watchRunQueueWait(at.pids);
+  const run = await app.measure(at).finally(() => wait.stop());
+  const cost = costPerOperation(before, await readPathCounters(at.pids), await wait.stop(), run.operations);
   return { ...run, figures: { ...run.figures, ...cost } };
 }
 

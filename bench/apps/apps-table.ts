@@ -35,6 +35,7 @@ export function ratiosOf(app: AppSummary): Record<string, PathRatios> {
 const COST_FIGURES = [
   { key: 'pathCpuUsPerOp', label: 'CPU us/op' },
   { key: 'pathSyscallsPerOp', label: 'syscalls/op' },
+  { key: 'pathWaitUsPerOp', label: 'run-queue wait us/op (sum of threads)' },
 ] as const;
 
 /** The figures table (median and min–max per path) followed by the ratios of medians. */
@@ -68,7 +69,7 @@ export function appsTable(app: AppSummary): string {
     textTable('', [ratioHeader, ...ratioRows]).replace(/^== \n/, ''),
     ...costTable,
     `  ${app.method}; for latencies a ratio above 1 is slower`,
-    '  cost: CPU time (user+system) and read/write system calls of the path\'s processes (stunnel pair, both routers) per transaction or request',
+    '  cost: CPU time (user+system), read/write system calls and time runnable but waiting for a core, of the path\'s processes (stunnel pair, both routers), per transaction or request',
     ...failures,
   ].join('\n');
 }

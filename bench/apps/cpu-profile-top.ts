@@ -8,7 +8,7 @@ import { formatFigure, textTable } from '../discovery/text-table.js';
 
 /** The part of V8's .cpuprofile JSON this reads. */
 export interface CpuProfile {
-  readonly nodes: readonly { readonly id: number; readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number } }[];
+  readonly nodes: readonly { readonly id: number; readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number }; readonly children?: readonly number[] }[];
   readonly samples: readonly number[];
   readonly startTime: number;
   readonly endTime: number;
@@ -27,6 +27,8 @@ export interface ProfileTop {
   readonly busyMs: number;
   readonly functions: SelfTime[];
   readonly files: SelfTime[];
+  /** Each sample charged to the nearest Causeway (`src/`) function on its stack: who asked for the work. */
+  readonly callers: SelfTime[];
 }
 
 const IDLE = '(idle)';
@@ -41,6 +43,8 @@ export function profileTop(profile: CpuProfile, top: number): ProfileTop {
   const perSample = profile.samples.length === 0 ? 0 : (profile.endTime - profile.startTime) / 1000 / profile.samples.length;
   const functions = new Map<string, number>();
   const files = new Map<string, number>();
+  const callers = new Map<string, number>();
+  const parents = new Map(profile.nodes.flatMap((n) => (n.children ?? []).map((child): [number, number] => [child, n.id])));
   let idleMs = 0;
   for (const id of profile.samples) {
     const frame = byId.get(id);
@@ -53,12 +57,22 @@ export function profileTop(profile: CpuProfile, top: number): ProfileTop {
     const where = frame === undefined || frame.url === '' ? fn : `${fn} ${file}:${frame.lineNumber + 1}`;
     functions.set(where, (functions.get(where) ?? 0) + perSample);
     files.set(file, (files.get(file) ?? 0) + perSample);
+    const caller = nearestProductFrame(id, byId, parents);
+    callers.set(caller, (callers.get(caller) ?? 0) + perSample);
   }
   const sampledMs = perSample * profile.samples.length;
   const busyMs = sampledMs - idleMs;
   const ranked = (m: Map<string, number>): SelfTime[] =>
     [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, ms]) => ({ name, ms, share: busyMs === 0 ? 0 : ms / busyMs }));
-  return { sampledMs, idleMs, busyMs, functions: ranked(functions), files: ranked(files) };
+  return { sampledMs, idleMs, busyMs, functions: ranked(functions), files: ranked(files), callers: ranked(callers) };
+}
+
+function nearestProductFrame(id: number, byId: ReadonlyMap<number, CpuProfile['nodes'][number]['callFrame']>, parents: ReadonlyMap<number, number>): string {
+  for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+    const frame = byId.get(at);
+    if (frame !== undefined && frame.url.includes('/dist/src/')) return `${frame.functionName === '' ? '(anonymous)' : frame.functionName} ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
+  }
+  return '(no Causeway frame: node internals, GC, start-up)';
 }
 
 /** `file:///…/dist/src/transport/mux-stream.js` → `src/transport/mux-stream.js`; node: and deps kept short. */
@@ -77,6 +91,7 @@ function render(file: string, result: ProfileTop): string {
     head,
     textTable('self time by function (share of CPU time)', [['function', 'ms', 'share'], ...result.functions.map((f) => [f.name, formatFigure(f.ms), pct(f.share)])]),
     textTable('self time by file', [['file', 'ms', 'share'], ...result.files.map((f) => [f.name, formatFigure(f.ms), pct(f.share)])]),
+    textTable('time by nearest Causeway function on the stack', [['function', 'ms', 'share'], ...result.callers.map((f) => [f.name, formatFigure(f.ms), pct(f.share)])]),
   ].join('\n');
 }
 

@@ -24,9 +24,10 @@ async function syscalls(pid: number): Promise<number> {
   return field('syscr') + field('syscw');
 }
 
-/** The path's cost per operation between two readings: CPU µs and system calls. */
-export function costPerOperation(before: PathCounters, after: PathCounters, operations: number): { pathCpuUsPerOp: number; pathSyscallsPerOp: number } {
+/** The path's cost per operation between two readings: CPU µs, system calls, µs waiting for a CPU. */
+export function costPerOperation(before: PathCounters, after: PathCounters, waitSeconds: number, operations: number): { pathCpuUsPerOp: number; pathSyscallsPerOp: number; pathWaitUsPerOp: number } {
   return {
+    pathWaitUsPerOp: (waitSeconds * 1e6) / operations,
     pathCpuUsPerOp: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / operations,
     pathSyscallsPerOp: (after.syscalls - before.syscalls) / operations,
   };
