@@ -30,8 +30,10 @@ export const USAGE = `Usage: npm run bench:apps -- [options]
 
 Real servers (PostgreSQL, Redis) loaded by their own benchmark tools, each load run directly,
 through a stunnel client+server pair and through a Causeway import (two routers linked over mTLS),
-the paths taking turns within each repetition. Prints median (min-max) per path and the ratios of
-medians against direct and against stunnel; writes the runs to bench/results/apps.json.
+the paths taking turns within each repetition. Prints median (min-max) per path, the ratios of
+medians against direct and against stunnel, and what each proxying path cost per operation in its
+own processes (CPU time, read/write system calls, time waiting for a core); prints the load average
+at start and end, and writes every run to bench/results/apps.json.
 
 Options:
   --quick                short runs for a smoke test (1 run, pgbench -T 3, redis -n 10000)
