@@ -49,8 +49,13 @@ export class LinkMesh {
         this.logger.warn({ reason, ...detail }, 'link connection refused');
       },
     });
-    const address = await this.listener.listen(host, port);
-    return { host: address.address, port: address.port };
+    try {
+      const address = await this.listener.listen(host, port);
+      return { host: address.address, port: address.port };
+    } catch (err) {
+      this.listener = undefined;
+      throw err;
+    }
   }
 
   /** Applies a new certificate/CA to the listener (new connections use it). */

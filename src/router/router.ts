@@ -22,6 +22,7 @@ import { buildStatus, servicesView, type StatusReport } from './status-report.js
 import { ServicesFeed } from './services-feed.js';
 import { VipImports } from './vip-imports.js';
 import { PartitionView, writeSafeModeFile, type PartitionReport } from './partition-view.js';
+import { listenerFailure } from './listener-failure.js';
 
 /** What the router writes beside its config while it runs, so the CLI can find it. */
 export interface RuntimeInfo {
@@ -79,6 +80,8 @@ export class Router {
   private readonly egress: FlowEgress;
   private readonly desk: RedemptionDesk;
   linkAddress: { host: string; port: number } = { host: '', port: 0 };
+  /** Set once the link port is open: links are dialed and accepted only from then on. */
+  private connected = false;
 
   private constructor(
     readonly paths: SitePaths,
@@ -148,21 +151,42 @@ export class Router {
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
   }
 
-  /** Loads the site directory and starts everything; errors name the file and field at fault. */
-  static async start(paths: SitePaths, logger: Logger, options: RouterOptions = {}): Promise<Router> {
+  /**
+   * Loads the site directory and binds every local listener (DNS, imports) but not the link
+   * port, so a start-up that cannot finish never accepted a peer. Errors name the setting at
+   * fault; after one, nothing the router opened stays open. `connect` finishes the start.
+   */
+  static async open(paths: SitePaths, logger: Logger, options: RouterOptions = {}): Promise<Router> {
     const config = await loadEffectiveConfig(paths);
     const material = await loadSiteMaterial(paths, config.site.id, config.site.trustDomain);
     const router = new Router(paths, config, material, logger, options);
-    router.linkAddress = await router.mesh.listen(config.link.listen);
-    await router.vips.load();
-    await router.partition.load();
-    await router.startDns();
-    await router.apply();
-    router.leases.start();
-    router.expiry = setInterval(() => router.expireStale(), 1_000);
-    router.expiry.unref();
-    logger.info({ link: `${router.linkAddress.host}:${router.linkAddress.port}`, trustDomain: config.site.trustDomain }, 'router started');
+    try {
+      await router.vips.load();
+      await router.partition.load();
+      await router.startDns();
+      await router.apply();
+    } catch (err) {
+      await router.stop();
+      throw err;
+    }
     return router;
+  }
+
+  /** The last step of start-up: opens the link port, then dials the configured links. */
+  async connect(): Promise<void> {
+    const { config, logger } = this;
+    try {
+      this.linkAddress = await this.mesh.listen(config.link.listen);
+    } catch (err) {
+      throw listenerFailure('link.listen', config.link.listen, err, `in ${this.paths.config}`);
+    }
+    this.connected = true;
+    this.mesh.reconcile(config.links);
+    this.publish();
+    this.leases.start();
+    this.expiry = setInterval(() => this.expireStale(), 1_000);
+    this.expiry.unref();
+    logger.info({ link: `${this.linkAddress.host}:${this.linkAddress.port}`, trustDomain: config.site.trustDomain }, 'router started');
   }
 
   get site(): SiteConfig['site'] {
@@ -178,10 +202,21 @@ export class Router {
     const config = await loadEffectiveConfig(this.paths);
     if (config.site.id !== this.config.site.id) throw new Error(`site id changed on disk (${this.config.site.id} → ${config.site.id}); restart the router`);
     if (JSON.stringify(config.leases) !== JSON.stringify(this.config.leases)) this.logger.warn('the leases section changed: it applies when the router restarts');
+    const previous = { config: this.config, material: this.material };
     this.config = config;
     this.material = await loadSiteMaterial(this.paths, config.site.id, config.site.trustDomain);
     this.mesh.refreshMaterial();
-    await this.apply();
+    try {
+      await this.apply();
+    } catch (err) {
+      // All or nothing: the configuration in force stays the one that worked.
+      this.config = previous.config;
+      this.material = previous.material;
+      this.mesh.refreshMaterial();
+      await this.apply().catch((again: unknown) => this.logger.error({ err: again }, 'the previous configuration could not be restored'));
+      this.logger.warn({ err }, 'reload refused: the previous configuration stays in force');
+      throw err;
+    }
     this.logger.info('configuration reloaded');
   }
 
@@ -230,21 +265,31 @@ export class Router {
         return { id: exportId(e), host, port, check, ...e.health };
       }),
     );
-    this.mesh.reconcile(this.config.links);
+    if (this.connected) this.mesh.reconcile(this.config.links);
     this.publish();
-    await this.syncImports();
+    const failed = await this.syncImports();
+    // Configured imports must listen; virtual-IP imports follow the clusterset and only log.
+    const imports = this.config.imports;
+    const first = failed.find((f) => imports.includes(f.config));
+    if (first !== undefined) throw listenerFailure(`imports[${imports.indexOf(first.config)}].listen`, first.config.listen, first.error, `in ${this.paths.config} (or \`causeway unimport ${first.config.name}\`)`);
   }
 
-  /** Explicit imports plus, with autoImport, a virtual IP per clusterset service imported here. */
-  private syncImports(): Promise<void> {
-    this.importsChain = this.importsChain.then(async () => {
+  /** Explicit imports plus, with autoImport, a virtual IP per clusterset service imported here; resolves with those that did not bind. */
+  private syncImports(): Promise<Awaited<ReturnType<FlowIngress['reconcile']>>> {
+    const run = this.importsChain.then(async () => {
       const imported = this.directory.imported(new Set(this.namespaces()));
       const auto = this.config.services.autoImport ? await this.vips.listeners(imported, (s) => this.directory.model.readyEndpoints(s.name, s.namespace)) : [];
-      await this.ingress.reconcile([...this.config.imports, ...auto]);
+      const failed = await this.ingress.reconcile([...this.config.imports, ...auto]);
       // Watchers hear of a change only once its addresses are listening, so what they publish works.
       this.servicesFeed.refresh();
-    }).catch((err: unknown) => this.logger.error({ error: (err as Error).message }, 'import listeners could not be updated'));
-    return this.importsChain;
+      return failed;
+    });
+    const logged = run.catch((err: unknown) => {
+      this.logger.error({ error: (err as Error).message }, 'import listeners could not be updated');
+      return [];
+    });
+    this.importsChain = logged.then(() => undefined);
+    return logged;
   }
 
   private async startDns(): Promise<void> {
@@ -259,7 +304,12 @@ export class Router {
     );
     this.dns = new DnsServer(view, { zone, targetedSuffix, ttl, logger: this.logger });
     const { host, port } = parseHostPort(listen, 'dns.listen', true);
-    this.dnsAddress = await this.dns.listen(host, port);
+    try {
+      this.dnsAddress = await this.dns.listen(host, port);
+    } catch (err) {
+      this.dns = undefined;
+      throw listenerFailure('dns.listen', listen, err, `in ${this.paths.config} ("" turns DNS off)`);
+    }
     this.logger.info({ dns: `${this.dnsAddress.host}:${this.dnsAddress.port}`, zone }, 'DNS listening');
   }
 
