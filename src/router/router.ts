@@ -236,6 +236,13 @@ export class Router {
     return { remaining, waitedMs: Date.now() - started };
   }
 
+  /** Why a local export entry is advertised not ready; undefined when it is ready. */
+  exportFailure(e: SiteConfig['exports'][number]): string | undefined {
+    if (this.draining) return 'draining';
+    if (e.ready === false) return 'the platform reports the backend not ready';
+    return this.health.failureOf(exportId(e));
+  }
+
   status(): StatusReport {
     return buildStatus(this);
   }

@@ -57,7 +57,8 @@ export function renderStatus(r: StatusReport): string {
     'EXPORTS',
     r.exports.length === 0
       ? '  (none)'
-      : table(['SERVICE', 'PORT', 'BACKEND', 'ACTIVE', 'FLOWS', 'FAILED'], r.exports.map((e) => [`${e.name}.${e.namespace}`, e.port, e.to, e.flows.active, e.flows.total, e.flows.failed])),
+      : table(['SERVICE', 'PORT', 'BACKEND', 'READY', 'ACTIVE', 'FLOWS', 'FAILED'], r.exports.map((e) => [`${e.name}.${e.namespace}`, e.port, e.to, e.ready ? 'yes' : 'no', e.flows.active, e.flows.total, e.flows.failed])),
+    ...r.exports.filter((e) => !e.ready).map((e) => `  ${e.name}.${e.namespace}:${e.port} not ready: ${e.reason ?? 'unknown'}`),
     '',
     'IMPORTS',
     configured.length === 0
