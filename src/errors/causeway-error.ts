@@ -19,6 +19,7 @@ export const ErrorCode = {
   FrameTooLarge: 'CW_FRAME_TOO_LARGE',
   ProtocolVersion: 'CW_PROTOCOL_VERSION',
   PeerIdentity: 'CW_PEER_IDENTITY',
+  AdvertSignature: 'CW_ADVERT_SIGNATURE',
   ServiceUnknown: 'CW_SERVICE_UNKNOWN',
   NoEndpoint: 'CW_NO_ENDPOINT',
   VipPoolExhausted: 'CW_VIP_POOL_EXHAUSTED',

@@ -15,6 +15,10 @@ export class PeerLink {
   /** When the link last changed state, for `status`. */
   since = Date.now();
   lastError: string | undefined;
+  /** Failed dials since the link was last up (this side dials it); 0 while it is up. */
+  dialFailures = 0;
+  /** Where this side dials the peer now: learned from its signed adverts first, then the configured ones. */
+  endpoints: string[] = [];
 
   constructor(peer: string, cost: number, dialed: boolean) {
     this.peer = peer;

@@ -1,6 +1,6 @@
 import type { TLSSocket } from 'node:tls';
 import type { LinkConfig, SiteConfig } from '../config/index.js';
-import { parseHostPort } from '../config/index.js';
+import { formatHostPort, parseHostPort, type HostPort } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { LinkDialer, LinkListener, PeerLink, decodeHello, encodeHello, type TlsMaterial } from '../link/index.js';
 import type { Logger, RouterMetrics } from '../observability/index.js';
@@ -27,6 +27,8 @@ export class LinkMesh {
   readonly peers = new Map<string, PeerLink>();
   private readonly dialers = new Map<string, { dialer: LinkDialer; config: LinkConfig }>();
   private listener: LinkListener | undefined;
+  /** Each peer's newest endpoints from its signed adverts, kept for dialers started later. */
+  private readonly learned = new Map<string, HostPort[]>();
 
   constructor(
     private readonly site: () => SiteConfig['site'],
@@ -85,13 +87,41 @@ export class LinkMesh {
           connected: (socket) => this.attach(socket, 'dialer', peer),
           failed: (error, attempt, retryInMs) => {
             link.lastError = error.message;
-            this.logger.warn({ peer, attempt, retryInMs, error: error.message }, 'link dial failed');
+            link.dialFailures += 1;
+            this.metrics.linkDialFailures.inc({ peer });
+            this.metrics.linkDialFailing.set({ peer }, link.dialFailures);
+            this.logger.warn({ peer, attempt, retryInMs, failures: link.dialFailures, error: error.message }, 'link dial failed');
           },
         },
       );
+      const learned = this.learned.get(peer);
+      if (learned !== undefined) dialer.useEndpoints(learned);
+      link.endpoints = dialer.dialing.map(formatHostPort);
+      link.dialFailures = 0;
       this.dialers.set(peer, { dialer, config });
       dialer.start();
     }
+  }
+
+  /** A peer's current endpoints, from its verified advert: its dialer tries them first from now on. */
+  learnEndpoints(peer: string, addresses: readonly string[]): void {
+    const parsed = addresses.flatMap((a) => {
+      try {
+        return [parseHostPort(a, 'advert endpoints')];
+      } catch {
+        return [];
+      }
+    });
+    if (parsed.length === 0) return;
+    const before = this.learned.get(peer);
+    if (before !== undefined && JSON.stringify(before) === JSON.stringify(parsed)) return;
+    this.learned.set(peer, parsed);
+    const entry = this.dialers.get(peer);
+    if (entry === undefined) return;
+    entry.dialer.useEndpoints(parsed);
+    const link = this.peers.get(peer);
+    if (link !== undefined) link.endpoints = entry.dialer.dialing.map(formatHostPort);
+    this.logger.info({ peer, endpoints: addresses }, 'link endpoints learned from the peer\'s advert');
   }
 
   isUp(peer: string): boolean {
@@ -156,6 +186,8 @@ export class LinkMesh {
       this.events.sessionUp(link.peer, session);
       return;
     }
+    link.dialFailures = 0;
+    this.metrics.linkDialFailing.set({ peer: link.peer }, 0);
     this.metrics.linkUp.set({ peer: link.peer }, 1);
     this.metrics.linkTransitions.inc({ peer: link.peer, state: 'up' });
     this.logger.info({ peer: link.peer, zone: link.zone, region: link.region }, 'link up');

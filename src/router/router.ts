@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import { loadManagedState, loadSiteConfig, mergeManagedState, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
-import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type AdvertService, type SiteAdvert } from '../routing/index.js';
+import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, signEndpoints, verifyEndpoints, type AdvertService, type SiteAdvert } from '../routing/index.js';
 import { ServiceDirectory, writePolicyOf } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
@@ -23,6 +23,8 @@ import { ServicesFeed } from './services-feed.js';
 import { VipImports } from './vip-imports.js';
 import { PartitionView, writeSafeModeFile, type PartitionReport } from './partition-view.js';
 import { listenerFailure } from './listener-failure.js';
+import { keepLinkPort, keptLinkListen } from './kept-link-port.js';
+import { ownLinkEndpoints } from './own-link-endpoints.js';
 
 /** What the router writes beside its config while it runs, so the CLI can find it. */
 export interface RuntimeInfo {
@@ -175,11 +177,18 @@ export class Router {
   /** The last step of start-up: opens the link port, then dials the configured links. */
   async connect(): Promise<void> {
     const { config, logger } = this;
+    const listen = await keptLinkListen(this.paths.linkPort, config.link.listen);
     try {
-      this.linkAddress = await this.mesh.listen(config.link.listen);
+      this.linkAddress = await this.mesh.listen(listen).catch((err: unknown) => {
+        if (listen === config.link.listen || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        // Peers learn the new port from our adverts; tokens issued before name the old one.
+        logger.warn({ kept: listen, error: (err as Error).message }, 'the kept link port is taken: choosing a new one');
+        return this.mesh.listen(config.link.listen);
+      });
     } catch (err) {
       throw listenerFailure('link.listen', config.link.listen, err, `in ${this.paths.config}`);
     }
+    await keepLinkPort(this.paths.linkPort, config.link.listen, this.linkAddress.port);
     this.connected = true;
     this.mesh.reconcile(config.links);
     this.publish();
@@ -347,12 +356,17 @@ export class Router {
       namespaces: this.namespaces(),
       links: [...this.mesh.peers.values()].filter((l) => l.state === 'up').map((l) => ({ peer: l.peer, cost: l.cost })).sort((a, b) => a.peer.localeCompare(b.peer)),
       services: this.advertisedServices(),
+      endpoints: ownLinkEndpoints(this.config.link.advertise, this.linkAddress),
     };
     const serialized = JSON.stringify(content);
     if (serialized === this.lastAdvertised) return;
     this.lastAdvertised = serialized;
     this.seq += 1;
-    const advert: SiteAdvert = { type: 'site', origin: this.config.site.id, epoch: this.epoch, seq: this.seq, ...content };
+    const { endpoints, ...rest } = content;
+    const version = { origin: this.config.site.id, epoch: this.epoch, seq: this.seq };
+    // Signed, so a site that relays our advert cannot point other sites' links elsewhere.
+    const signed = endpoints.length === 0 ? {} : { endpoints: signEndpoints(version, endpoints, this.material.keyPem, this.material.certPem) };
+    const advert: SiteAdvert = { type: 'site', ...version, ...rest, ...signed };
     this.lsdb.setOwn(advert, Date.now());
     this.refreshCatalog();
     this.flood(advert, undefined);
@@ -383,7 +397,9 @@ export class Router {
         this.logger.debug({ peer, message: message.name }, 'ignoring unknown control message');
         return;
       }
+      if (message.endpoints !== undefined && message.origin !== this.config.site.id) verifyEndpoints(message, message.endpoints, this.material);
       if (this.lsdb.apply(message, Date.now()) !== 'applied') return;
+      if (message.endpoints !== undefined && message.origin !== this.config.site.id) this.mesh.learnEndpoints(message.origin, message.endpoints.addresses);
       this.flood(message, peer);
       this.refreshCatalog();
       this.logger.debug({ peer, origin: message.origin, seq: message.seq }, 'site advert applied');

@@ -41,7 +41,7 @@ export interface StatusReport {
   startedAt: string;
   linkAddress: string;
   dnsAddress: string | null;
-  links: Array<{ peer: string; state: string; direction: 'outbound' | 'inbound'; cost: number; rttMs: number | null; connections: number; flows: number; zone: string; region: string; since: string; lastError: string | null }>;
+  links: Array<{ peer: string; state: string; direction: 'outbound' | 'inbound'; cost: number; rttMs: number | null; connections: number; flows: number; zone: string; region: string; since: string; lastError: string | null; dialFailures: number; endpoints: string[] }>;
   /** `ready` is what this site advertises; `reason` says why not (failed health check, draining). */
   exports: Array<{ name: string; namespace: string; port: number; to: string; ready: boolean; reason: string | null; flows: FlowCounts }>;
   imports: Array<{ name: string; namespace: string; listen: string; port: number | null; site: string | null; kind: 'configured' | 'virtual-ip'; exporters: string[]; flows: FlowCounts }>;
@@ -78,6 +78,8 @@ export function buildStatus(router: Router): StatusReport {
         region: l.region,
         since: new Date(l.since).toISOString(),
         lastError: l.lastError ?? null,
+        dialFailures: l.dialFailures,
+        endpoints: l.endpoints,
       })),
     exports: config.exports.map((e) => {
       const reason = router.exportFailure(e) ?? null;
