@@ -15,6 +15,7 @@ export const ErrorCode = {
   LinkRedeemFailed: 'CW_LINK_REDEEM_FAILED',
   LinkExists: 'CW_LINK_EXISTS',
   LinkUnknown: 'CW_LINK_UNKNOWN',
+  LinkRemoved: 'CW_LINK_REMOVED',
   FrameMalformed: 'CW_FRAME_MALFORMED',
   FrameTooLarge: 'CW_FRAME_TOO_LARGE',
   ProtocolVersion: 'CW_PROTOCOL_VERSION',

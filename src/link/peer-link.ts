@@ -76,6 +76,11 @@ export class PeerLink {
     return best;
   }
 
+  /** Tells the peer why on every live connection, then closes them. */
+  goAwayAll(payload: Buffer, reason: Error): void {
+    for (const s of [...this.sessions]) s.goAway(payload, reason);
+  }
+
   closeAll(): void {
     for (const s of [...this.sessions]) s.close();
   }

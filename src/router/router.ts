@@ -1,6 +1,6 @@
 import { rm, writeFile } from 'node:fs/promises';
 import type { TLSSocket } from 'node:tls';
-import { loadManagedState, loadSiteConfig, mergeManagedState, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
+import { loadManagedState, loadRemovedPeers, loadSiteConfig, mergeManagedState, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, type Logger } from '../observability/index.js';
 import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, signEndpoints, verifyEndpoints, type AdvertService, type SiteAdvert } from '../routing/index.js';
@@ -25,6 +25,7 @@ import { PartitionView, writeSafeModeFile, type PartitionReport } from './partit
 import { listenerFailure } from './listener-failure.js';
 import { keepLinkPort, keptLinkListen } from './kept-link-port.js';
 import { ownLinkEndpoints } from './own-link-endpoints.js';
+import { dropConfiguredLink, forgetRemovedPeer } from './removed-links.js';
 
 /** What the router writes beside its config while it runs, so the CLI can find it. */
 export interface RuntimeInfo {
@@ -84,6 +85,8 @@ export class Router {
   linkAddress: { host: string; port: number } = { host: '', port: 0 };
   /** Set once the link port is open: links are dialed and accepted only from then on. */
   private connected = false;
+  /** Peers whose link this site removed (removed-peers.json), refused until they redeem a new token. */
+  private removedPeers: Set<string> = new Set();
 
   private constructor(
     readonly paths: SitePaths,
@@ -116,6 +119,7 @@ export class Router {
         sessionUp: () => undefined,
         linkDown: () => this.publish(),
         redeem: (socket) => this.onRedeem(socket),
+        linkRemoved: (peer) => void this.onLinkRemoved(peer),
       },
     );
     const dataPlane = (): SiteConfig['dataPlane'] => this.config.dataPlane;
@@ -163,6 +167,7 @@ export class Router {
     const material = await loadSiteMaterial(paths, config.site.id, config.site.trustDomain);
     const router = new Router(paths, config, material, logger, options);
     try {
+      router.removedPeers = await loadRemovedPeers(paths.removedPeers);
       await router.vips.load();
       await router.partition.load();
       await router.startDns();
@@ -209,6 +214,7 @@ export class Router {
   /** Re-reads config and certificates from disk and converges to them (CLI changes land here). */
   async reload(): Promise<void> {
     const config = await loadEffectiveConfig(this.paths);
+    this.removedPeers = await loadRemovedPeers(this.paths.removedPeers);
     if (config.site.id !== this.config.site.id) throw new Error(`site id changed on disk (${this.config.site.id} → ${config.site.id}); restart the router`);
     if (JSON.stringify(config.leases) !== JSON.stringify(this.config.leases)) this.logger.warn('the leases section changed: it applies when the router restarts');
     const previous = { config: this.config, material: this.material };
@@ -281,6 +287,7 @@ export class Router {
         return { id: exportId(e), host, port, check, ...e.health };
       }),
     );
+    this.mesh.refuse(this.removedPeers);
     if (this.connected) this.mesh.reconcile(this.config.links);
     this.publish();
     const failed = await this.syncImports();
@@ -462,7 +469,22 @@ export class Router {
   }
 
   private onRedeem(socket: TLSSocket): void {
-    void this.desk.serve(socket);
+    void this.desk.serve(socket).then(async (site) => {
+      if (site === undefined || !this.removedPeers.delete(site)) return;
+      // A new token links a removed peer again: accept it from its next dial on.
+      this.mesh.refuse(this.removedPeers);
+      await forgetRemovedPeer(this.paths, site);
+    }).catch((err: unknown) => this.logger.warn({ err }, 'cannot update removed-peers.json'));
+  }
+
+  /** The peer removed the link we dial: stop for good (site.yaml loses it); a new token links again. */
+  private async onLinkRemoved(peer: string): Promise<void> {
+    this.logger.warn({ peer }, 'the peer removed this link: not dialing it again (a new token links again)');
+    try {
+      if (await dropConfiguredLink(this.paths, peer)) await this.reload();
+    } catch (err) {
+      this.logger.error({ peer, err }, 'cannot drop the removed link from site.yaml');
+    }
   }
 }
 
