@@ -3,5 +3,6 @@ export { DEFAULT_READ_METHODS, ExportConfig, ImportConfig, LinkConfig, PolicyCon
 export { sitePaths, type SitePaths } from './site-paths.js';
 export { replaceFile } from './replace-file.js';
 export { withSiteLock } from './site-lock.js';
+export { loadRemovedPeers, saveRemovedPeers } from './removed-peers.js';
 export { parseHostPort, formatHostPort, type HostPort } from './host-port.js';
 export { ManagedState, loadManagedState, mergeManagedState, saveManagedState, type ManagedStateInput } from './managed-state.js';

@@ -35,8 +35,9 @@ export class FlowIngress {
     private readonly http: HttpIngress,
   ) {}
 
-  /** Opens listeners for new imports and closes removed ones; a bind failure is logged, not fatal. */
-  async reconcile(imports: readonly ImportConfig[]): Promise<void> {
+  /** Opens listeners for new imports and closes removed ones; resolves with the imports that could not bind. */
+  async reconcile(imports: readonly ImportConfig[]): Promise<Array<{ config: ImportConfig; error: unknown }>> {
+    const failed: Array<{ config: ImportConfig; error: unknown }> = [];
     const wanted = new Map(imports.map((i) => [JSON.stringify(i), i]));
     for (const [id, listener] of this.listeners) {
       if (!wanted.has(id)) {
@@ -50,8 +51,10 @@ export class FlowIngress {
         this.listeners.set(id, await this.open(config));
       } catch (err) {
         this.logger.error({ service: serviceKey(config.name, config.namespace), listen: config.listen, error: (err as Error).message }, 'import listener failed to bind');
+        failed.push({ config, error: err });
       }
     }
+    return failed;
   }
 
   /** Where each import actually listens (port 0 resolved). */

@@ -28,6 +28,10 @@ export interface ServiceView {
   /** Headless services: each endpoint with the address it has at this site. */
   endpoints: Array<{ site: string; hostname: string; vip: string | null }>;
   conditions: Record<string, ExportConditions>;
+  /** Whether any site has a ready endpoint for it: without one, new flows fail. */
+  ready?: boolean;
+  /** This site's exports of the service that are advertised not ready, and why. */
+  notReadyHere?: Array<{ port: number; to: string; reason: string }>;
 }
 
 /** `causeway status` as data: the same object is printed as text or JSON. */
@@ -37,8 +41,9 @@ export interface StatusReport {
   startedAt: string;
   linkAddress: string;
   dnsAddress: string | null;
-  links: Array<{ peer: string; state: string; direction: 'outbound' | 'inbound'; cost: number; rttMs: number | null; connections: number; flows: number; zone: string; region: string; since: string; lastError: string | null }>;
-  exports: Array<{ name: string; namespace: string; port: number; to: string; flows: FlowCounts }>;
+  links: Array<{ peer: string; state: string; direction: 'outbound' | 'inbound'; cost: number; rttMs: number | null; connections: number; flows: number; zone: string; region: string; since: string; lastError: string | null; dialFailures: number; endpoints: string[] }>;
+  /** `ready` is what this site advertises; `reason` says why not (failed health check, draining). */
+  exports: Array<{ name: string; namespace: string; port: number; to: string; ready: boolean; reason: string | null; flows: FlowCounts }>;
   imports: Array<{ name: string; namespace: string; listen: string; port: number | null; site: string | null; kind: 'configured' | 'virtual-ip'; exporters: string[]; flows: FlowCounts }>;
   /** The clusterset's services as merged here (MCS ServiceImport view), with this site's virtual IP. */
   services: ServiceView[];
@@ -73,8 +78,13 @@ export function buildStatus(router: Router): StatusReport {
         region: l.region,
         since: new Date(l.since).toISOString(),
         lastError: l.lastError ?? null,
+        dialFailures: l.dialFailures,
+        endpoints: l.endpoints,
       })),
-    exports: config.exports.map((e) => ({ name: e.name, namespace: e.namespace, port: e.port, to: e.to, flows: router.stats.get('egress', serviceKey(e.name, e.namespace)) })),
+    exports: config.exports.map((e) => {
+      const reason = router.exportFailure(e) ?? null;
+      return { name: e.name, namespace: e.namespace, port: e.port, to: e.to, ready: reason === null, reason, flows: router.stats.get('egress', serviceKey(e.name, e.namespace)) };
+    }),
     imports: router.ingress.addresses().map(({ config: i, address }) => ({
       name: i.name,
       namespace: i.namespace,
@@ -128,5 +138,12 @@ export function servicesView(router: Router): ServiceView[] {
           )
         : [],
     conditions: s.conditions,
+    ready: router.directory.model.readyEndpoints(s.name, s.namespace).length > 0,
+    notReadyHere: config.exports
+      .filter((e) => e.name === s.name && e.namespace === s.namespace)
+      .flatMap((e) => {
+        const reason = router.exportFailure(e);
+        return reason === undefined ? [] : [{ port: e.port, to: e.to, reason }];
+      }),
   }));
 }
