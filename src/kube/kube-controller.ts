@@ -44,6 +44,8 @@ export class KubeController {
   private readonly views = new Map<string, { view: ServiceView; text: string }>();
   /** Export entries per ServiceExport, reused while its inputs' resourceVersions are unchanged. */
   private readonly plans = new Map<string, { fingerprint: string; entries: ExportConfig[] }>();
+  /** Whether the router's last snapshot said it had re-learned the clusterset (undefined before the first). */
+  private routerConverged: boolean | undefined;
   private constructor(
     readonly paths: SitePaths,
     readonly siteId: string,
@@ -144,6 +146,12 @@ export class KubeController {
   }
 
   private onSnapshot(snapshot: ServicesSnapshot): void {
+    // Removals held during the router's restart are due now: look at every import again.
+    const convergedNow = this.routerConverged === false && snapshot.converged !== false;
+    if (snapshot.converged === false && this.routerConverged !== false) this.logger.info({ site: this.siteId }, 'router is re-learning the clusterset: imports are kept as they are until it has');
+    if (convergedNow) this.logger.info({ site: this.siteId }, 'router has re-learned the clusterset: imports are reconciled again');
+    this.routerConverged = snapshot.converged !== false;
+    if (convergedNow) this.resyncAll();
     const seen = new Set<string>();
     for (const view of snapshot.services) {
       const key = `${view.namespace}/${view.name}`;
@@ -261,6 +269,7 @@ export class KubeController {
       serviceImports: this.caches.serviceImports,
       services: this.caches.services,
       slices: this.caches.slices,
+      holdRemovals: this.feed.latest?.converged === false,
     };
   }
 

@@ -18,6 +18,12 @@ export interface ImportContext {
   serviceImports: ResourceInformer<ServiceImport>;
   services: ResourceInformer<Service>;
   slices: ResourceInformer<EndpointSlice>;
+  /**
+   * True while the router has not re-learned the clusterset since it started: a service it does
+   * not know yet may only be not yet heard of, so nothing is removed (its objects, and with them
+   * the derived Service's ClusterIP, stay as they are).
+   */
+  holdRemovals: boolean;
 }
 
 /**
@@ -29,8 +35,10 @@ export interface ImportContext {
 export async function reconcileImport(ctx: ImportContext, namespace: string, name: string): Promise<void> {
   const view = ctx.view(namespace, name);
   const names: ImportNames = { namespace, name, derivedName: derivedServiceName(namespace, name), clusterId: ctx.siteId };
-  const usable = view !== undefined && view.importedHere && ctx.namespaceExists(namespace) && (view.type === 'Headless' || view.vip !== null);
-  if (!usable) return removeImport(ctx, names);
+  const wanted = view !== undefined && view.importedHere && ctx.namespaceExists(namespace);
+  if (!wanted) return ctx.holdRemovals ? undefined : removeImport(ctx, names);
+  // A virtual IP not assigned yet comes with the router's next snapshot: keep what is there.
+  if (view.type !== 'Headless' && view.vip === null) return;
   const resource = serviceImports(ctx.mcsVersion);
   const siPath = objectPath(resource, name, namespace);
   let derived = ctx.services.get(names.derivedName, namespace);
@@ -57,6 +65,7 @@ export async function reconcileGlobal(ctx: ImportContext, namespace: string, nam
   const live = ctx.slices.get(sliceName, namespace);
   const path = objectPath(Resources.endpointSlices, sliceName, namespace);
   if (desired === undefined) {
+    if (ctx.holdRemovals) return;
     if (live?.metadata.labels?.[GLOBAL_SLICE_LABEL] === 'true') await ctx.rest.remove(path);
     return;
   }
