@@ -3,6 +3,7 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import type { Logger } from '../observability/index.js';
 import type { ServicesSnapshot, ServiceView } from '../router/index.js';
 import { loadKubeConfig, type KubeConfigOptions } from './client/kube-config-loader.js';
+import type { Service } from './client/kube-objects.js';
 import { KubeRest } from './client/kube-rest.js';
 import { Resources, objectPath } from './client/resources.js';
 import { ControllerCaches } from './controller-caches.js';
@@ -12,8 +13,8 @@ import { planExport } from './export/export-entries.js';
 import { reconcileExportStatus } from './export/export-status-sync.js';
 import { globalSettingsOf, type Affinity } from './export/global-annotations.js';
 import { ManagedStateSync, type SiteDesired } from './export/managed-state-sync.js';
-import { derivedServiceName } from './import/derived-names.js';
-import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER } from './import/import-labels.js';
+import { derivedServiceName, derivedSiteServiceName } from './import/derived-names.js';
+import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER, SITE_TARGET_OF_LABEL } from './import/import-labels.js';
 import { reconcileGlobal, reconcileImport, type ImportContext } from './import/import-sync.js';
 import { LeaseElector } from './leader/lease-elector.js';
 import { reconcileLinkSecret } from './link-exchange/link-exchange.js';
@@ -180,7 +181,7 @@ export class KubeController {
   }
 
   private onService(namespace: string, name: string, labels: Record<string, string> | undefined): void {
-    const owner = labels?.[ImportLabel.serviceName];
+    const owner = labels?.[ImportLabel.serviceName] ?? labels?.[SITE_TARGET_OF_LABEL];
     if (labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER && owner !== undefined) {
       this.queue.add(`import/${namespace}/${owner}`);
       // Its ClusterIP is what the router's DNS answers for the import.
@@ -195,6 +196,7 @@ export class KubeController {
     if (labels[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER) {
       if (labels[GLOBAL_SLICE_LABEL] === 'true') this.queue.add(`global/${namespace}/${labels[ImportLabel.kubeServiceName] ?? ''}`);
       else if (labels[ImportLabel.serviceName] !== undefined) this.queue.add(`import/${namespace}/${labels[ImportLabel.serviceName]}`);
+      else if (labels[SITE_TARGET_OF_LABEL] !== undefined) this.queue.add(`import/${namespace}/${labels[SITE_TARGET_OF_LABEL]}`);
       return;
     }
     const service = exportKey?.split('/')[1];
@@ -252,9 +254,13 @@ export class KubeController {
     const out: Record<string, string[]> = {};
     for (const view of this.feed.latest?.services ?? []) {
       if (view.importListeners.length === 0) continue;
-      const derived = this.caches.services.get(derivedServiceName(view.namespace, view.name), view.namespace);
-      const ips = (derived?.spec?.clusterIPs ?? (derived?.spec?.clusterIP === undefined ? [] : [derived.spec.clusterIP])).filter((ip) => ip !== '' && ip !== 'None');
+      const ips = serviceIps(this.caches.services.get(derivedServiceName(view.namespace, view.name), view.namespace));
       if (ips.length > 0) out[`${view.namespace}/${view.name}`] = ips;
+      // Site-targeted names: the ClusterIP of each site's derived Service, keyed `namespace/name@site`.
+      for (const site of new Set((view.siteListeners ?? []).map((l) => l.site))) {
+        const siteIps = serviceIps(this.caches.services.get(derivedSiteServiceName(view.namespace, view.name, site), view.namespace));
+        if (siteIps.length > 0) out[`${view.namespace}/${view.name}@${site}`] = siteIps;
+      }
     }
     return out;
   }
@@ -309,6 +315,11 @@ export class KubeController {
         this.logger.warn({ key }, 'unknown work key');
     }
   }
+}
+
+/** A Service's ClusterIPs, without `None` and empty ones. */
+function serviceIps(service: Service | undefined): string[] {
+  return (service?.spec?.clusterIPs ?? (service?.spec?.clusterIP === undefined ? [] : [service.spec.clusterIP])).filter((ip) => ip !== '' && ip !== 'None');
 }
 
 async function assertNamespace(rest: KubeRest, namespace: string): Promise<void> {

@@ -20,6 +20,7 @@ import { RedemptionDesk } from './redemption-desk.js';
 import { loadSiteMaterial } from './site-material.js';
 import { buildStatus, servicesView, type StatusReport } from './status-report.js';
 import { ServicesFeed } from './services-feed.js';
+import { mayBindPrivileged, unprivilegedPortStart } from './privileged-ports.js';
 import { VipImports } from './vip-imports.js';
 import { PartitionView, writeSafeModeFile, type PartitionReport } from './partition-view.js';
 
@@ -93,9 +94,18 @@ export class Router {
     this.directory = new ServiceDirectory(config.site.id);
     this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
     this.lsdb = new LinkStateDb(config.site.id);
+    // Read once: neither changes for a running process.
+    const privilegedBind = mayBindPrivileged();
+    const portStart = unprivilegedPortStart();
     this.vips = new VipImports(
       { vips: paths.vips, ports: paths.importPorts },
-      { addressPool: config.services.addressPool, importPorts: config.services.importPorts, importAddress: () => options.importAddress ?? this.config.services.importAddress },
+      {
+        addressPool: config.services.addressPool,
+        importPorts: config.services.importPorts,
+        importAddress: () => options.importAddress ?? this.config.services.importAddress,
+        mayBindPrivileged: () => privilegedBind,
+        unprivilegedPortStart: () => portStart,
+      },
       logger,
       config.routing.staleAfterMs,
     );
