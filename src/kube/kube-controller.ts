@@ -3,7 +3,7 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import type { Logger } from '../observability/index.js';
 import type { ServicesSnapshot, ServiceView } from '../router/index.js';
 import { loadKubeConfig, type KubeConfigOptions } from './client/kube-config-loader.js';
-import type { Service } from './client/kube-objects.js';
+import type { Service, ServiceExport } from './client/kube-objects.js';
 import { KubeRest } from './client/kube-rest.js';
 import { Resources, objectPath } from './client/resources.js';
 import { ControllerCaches } from './controller-caches.js';
@@ -11,7 +11,7 @@ import { ensureClusterProperties } from './crds/cluster-property.js';
 import { ensureCrds } from './crds/crd-installer.js';
 import { planExport } from './export/export-entries.js';
 import { reconcileExportStatus } from './export/export-status-sync.js';
-import { globalSettingsOf, type Affinity } from './export/global-annotations.js';
+import { exportedByAnnotation, globalSettingsOf, type Affinity } from './export/global-annotations.js';
 import { ManagedStateSync, type SiteDesired } from './export/managed-state-sync.js';
 import { derivedServiceName, derivedSiteServiceName } from './import/derived-names.js';
 import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER, SITE_TARGET_OF_LABEL } from './import/import-labels.js';
@@ -205,7 +205,8 @@ export class KubeController {
 
   private onServiceExport(namespace: string, name: string): void {
     this.queue.add(`export/${namespace}/${name}`);
-    if (this.caches.serviceExports.get(name, namespace) !== undefined || this.exportedHere(namespace, name)) this.managedSync.schedule();
+    const byAnnotation = exportedByAnnotation(this.caches.services.get(name, namespace)?.metadata.annotations);
+    if (byAnnotation || this.caches.serviceExports.get(name, namespace) !== undefined || this.exportedHere(namespace, name)) this.managedSync.schedule();
   }
 
   /** Whether the router still advertises an export of ours for this service (so its removal must be written). */
@@ -220,7 +221,7 @@ export class KubeController {
   /** The site's managed state as the cluster says it should be: computed whole from the caches each time (level-triggered). */
   private desiredSite(): SiteDesired {
     const seen = new Set<string>();
-    const exports = this.caches.serviceExports.list().flatMap((se) => {
+    const exports = this.exportSources().flatMap((se) => {
       const namespace = se.metadata.namespace ?? '';
       if (se.metadata.deletionTimestamp !== undefined) return [];
       const key = `${namespace}/${se.metadata.name}`;
@@ -239,10 +240,30 @@ export class KubeController {
     const namespaces = this.caches.namespaces.list().filter((ns) => ns.metadata.deletionTimestamp === undefined).map((ns) => ns.metadata.name);
     const affinities = new Map<string, Affinity>();
     for (const view of this.feed.latest?.services ?? []) {
-      const settings = globalSettingsOf(view.annotations);
+      // Cilium's affinity is the local Service's: each cluster says where its own clients prefer to go.
+      const local = globalSettingsOf(this.caches.services.get(view.name, view.namespace)?.metadata.annotations);
+      const settings = local.global ? local : globalSettingsOf(view.annotations);
       if (settings.global) affinities.set(`${view.namespace}/${view.name}`, settings.affinity);
     }
     return { exports, namespaces, affinities, clustersetIps: this.clustersetIps() };
+  }
+
+  /**
+   * The ServiceExports, plus one stand-in for every Service global by annotation alone (Cilium's
+   * contract: no ServiceExport needed). The stand-in has the Service's creation time, so the
+   * export's age, and with it the conflict winner, is stable across controller restarts.
+   */
+  private exportSources(): ServiceExport[] {
+    const explicit = this.caches.serviceExports.list();
+    const named = new Set(explicit.map((se) => `${se.metadata.namespace ?? ''}/${se.metadata.name}`));
+    const implicit = this.caches.services.list().flatMap((svc): ServiceExport[] => {
+      const namespace = svc.metadata.namespace ?? '';
+      if (named.has(`${namespace}/${svc.metadata.name}`) || svc.metadata.labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER) return [];
+      if (!exportedByAnnotation(svc.metadata.annotations)) return [];
+      const metadata = { name: svc.metadata.name, namespace, ...(svc.metadata.creationTimestamp === undefined ? {} : { creationTimestamp: svc.metadata.creationTimestamp }) };
+      return [{ apiVersion: 'multicluster.x-k8s.io/v1alpha1', kind: 'ServiceExport', metadata }];
+    });
+    return [...explicit, ...implicit];
   }
 
   /**
