@@ -23,6 +23,8 @@ interface ImportListener {
 /** Import listeners: a local address per imported service whose connections become flows. */
 export class FlowIngress {
   private readonly listeners = new Map<string, ImportListener>();
+  /** Listeners that failed to bind, with the error code last logged for each. */
+  private readonly bindFailures = new Map<string, string>();
 
   constructor(
     private readonly directory: ServiceDirectory,
@@ -49,11 +51,17 @@ export class FlowIngress {
       if (this.listeners.has(id)) continue;
       try {
         this.listeners.set(id, await this.open(config));
+        this.bindFailures.delete(id);
       } catch (err) {
-        this.logger.error({ service: serviceKey(config.name, config.namespace), listen: config.listen, error: (err as Error).message }, 'import listener failed to bind');
         failed.push({ config, error: err });
+        // Retried at every sync; told once per listener and error, not at every reload.
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        if (this.bindFailures.get(id) === code) continue;
+        this.bindFailures.set(id, code);
+        this.logger.error({ service: serviceKey(config.name, config.namespace), listen: config.listen, err }, 'import listener failed to bind');
       }
     }
+    for (const id of this.bindFailures.keys()) if (!wanted.has(id)) this.bindFailures.delete(id);
     return failed;
   }
 

@@ -35,6 +35,11 @@ export class PartitionView {
     this.members = new Set([this.self, ...(Array.isArray(saved) ? saved.filter((m): m is string => typeof m === 'string') : [])]);
   }
 
+  /** Every remembered member other than this site. */
+  peers(): string[] {
+    return [...this.members].filter((m) => m !== this.self).sort();
+  }
+
   /** Adds newly seen sites to the membership; persists only when it grew, one write at a time. */
   observe(sites: Iterable<string>): Promise<void> {
     const before = this.members.size;

@@ -20,6 +20,7 @@ import { RedemptionDesk } from './redemption-desk.js';
 import { loadSiteMaterial } from './site-material.js';
 import { buildStatus, servicesView, type StatusReport } from './status-report.js';
 import { ServicesFeed } from './services-feed.js';
+import { mayBindPrivileged, unprivilegedPortStart } from './privileged-ports.js';
 import { VipImports } from './vip-imports.js';
 import { PartitionView, writeSafeModeFile, type PartitionReport } from './partition-view.js';
 import { listenerFailure } from './listener-failure.js';
@@ -76,7 +77,10 @@ export class Router {
       .map((a) => a.origin)
       .filter((site) => site !== this.config.site.id && !this.lsdb.isReachable(site))
       .sort(),
+    converged: this.converged(),
   }));
+  /** Latched once every remembered member has been heard from, or the stale bound has passed. */
+  private convergedSince: number | undefined;
   readonly mesh: LinkMesh;
   readonly ingress: FlowIngress;
   readonly leases: SiteLeases;
@@ -98,9 +102,18 @@ export class Router {
     this.directory = new ServiceDirectory(config.site.id);
     this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
     this.lsdb = new LinkStateDb(config.site.id);
+    // Read once: neither changes for a running process.
+    const privilegedBind = mayBindPrivileged();
+    const portStart = unprivilegedPortStart();
     this.vips = new VipImports(
       { vips: paths.vips, ports: paths.importPorts },
-      { addressPool: config.services.addressPool, importPorts: config.services.importPorts, importAddress: () => options.importAddress ?? this.config.services.importAddress },
+      {
+        addressPool: config.services.addressPool,
+        importPorts: config.services.importPorts,
+        importAddress: () => options.importAddress ?? this.config.services.importAddress,
+        mayBindPrivileged: () => privilegedBind,
+        unprivilegedPortStart: () => portStart,
+      },
       logger,
       config.routing.staleAfterMs,
     );
@@ -454,7 +467,25 @@ export class Router {
       .catch((err: unknown) => this.logger.warn({ file, error: (err as Error).message }, 'cannot write the safe-mode file'));
   }
 
+  /**
+   * Whether this router has re-learned the clusterset since it started: an advert from every site
+   * of members.json, or `routing.staleAfterMs` gone by (then the missing ones count as forgotten,
+   * as any unreachable site would be). A restarted router hears from its peers only after its links
+   * are up; until then its view lacks their services although nothing was unexported.
+   */
+  private converged(): boolean {
+    if (this.convergedSince !== undefined) return true;
+    const heard = new Set(this.lsdb.all().map((a) => a.origin));
+    const waited = Date.now() - this.epoch >= this.config.routing.staleAfterMs;
+    if (!waited && !this.partition.peers().every((site) => heard.has(site))) return false;
+    this.convergedSince = Date.now();
+    this.logger.info({ afterMs: this.convergedSince - this.epoch, heardFrom: [...heard].sort(), waited }, 'clusterset view converged');
+    return true;
+  }
+
   private expireStale(): void {
+    // The hold of a restart ends on a timer too (peers that never come back), so watchers are told.
+    if (this.convergedSince === undefined && this.converged()) this.servicesFeed.refresh();
     this.checkPartition();
     const expired = this.lsdb.expire(Date.now(), this.config.routing.staleAfterMs);
     if (expired.length === 0) return;

@@ -10,6 +10,12 @@ export interface ServicesSnapshot {
    * want to tell apart from an unexport.
    */
   unreachable: string[];
+  /**
+   * False while a freshly started router has not yet heard from every site it remembers as a
+   * member (members.json), for at most `routing.staleAfterMs`: until then a service missing from
+   * `services` may only be not yet re-learned, and a consumer must not take that for an unexport.
+   */
+  converged: boolean;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface ServiceView {
   vip: string | null;
   /** Each TCP port's listener on the import address (`services.importAddress`); empty without one. */
   importListeners: PortListener[];
+  /** Per exporting site, each TCP port's listener on the import address for site-targeted names; empty without one. */
+  siteListeners?: Array<PortListener & { site: string }>;
   dnsName: string;
   sessionAffinity: 'None' | 'ClientIP';
   sessionAffinityTimeoutSeconds: number | null;
@@ -123,6 +125,7 @@ export function servicesView(router: Router): ServiceView[] {
     importedHere: imported.has(`${s.namespace}/${s.name}`),
     vip: router.vips.vip(s.name, s.namespace) ?? null,
     importListeners: s.type === 'Headless' ? [] : router.vips.portListeners(s.name, s.namespace, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
+    siteListeners: s.type === 'Headless' ? [] : router.vips.siteListeners(s.name, s.namespace, s.sites, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
     dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
     sessionAffinity: s.sessionAffinity,
     sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds ?? null,
