@@ -10,8 +10,9 @@ import type { PathUnderTest, RunningPath } from '../path-under-test.js';
 /**
  * Two Causeway routers as separate processes, linked with a token: the client connects to the
  * import on the ingress site, the flow crosses the mTLS link, the egress site connects the target.
+ * `routerEnv` is added to both routers' environment (say `NODE_OPTIONS=--cpu-prof` to profile them).
  */
-export function causewayPath(connections = 1): PathUnderTest {
+export function causewayPath(connections = 1, routerEnv: NodeJS.ProcessEnv = {}): PathUnderTest {
   return {
     name: connections === 1 ? 'causeway' : `causeway-x${connections}`,
     async start(target): Promise<RunningPath> {
@@ -29,8 +30,9 @@ export function causewayPath(connections = 1): PathUnderTest {
         const ingress = sitePaths(join(root, 'ingress'));
         await exposeService(egress, { name: 'target', namespace: 'bench', port: 9000, to: `${target.host}:${target.port}` });
         await importService(ingress, { name: 'target', namespace: 'bench', listen: '127.0.0.1:0' });
-        routers.push(await startRouterProcess(egress.dir, [], { ...process.env, CAUSEWAY_LOG_LEVEL: 'warn' }));
-        routers.push(await startRouterProcess(ingress.dir, [], { ...process.env, CAUSEWAY_LOG_LEVEL: 'warn' }));
+        const env = { ...process.env, CAUSEWAY_LOG_LEVEL: 'warn', ...routerEnv };
+        routers.push(await startRouterProcess(egress.dir, [], env));
+        routers.push(await startRouterProcess(ingress.dir, [], env));
         const token = await issueLinkToken(egress, { uses: 1, ttlMs: 60_000 });
         await createLink(ingress, token.text, { cost: 1, connections });
         const address = await waitForImport(routers[1] as RouterProcess);

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { CausewayError, ErrorCode, isErrorCode } from '../errors/index.js';
 import { readStateFile, type SitePaths } from '../site-files/index.js';
 import type { RuntimeInfo, ServicesSnapshot, StatusReport } from './api-types.js';
@@ -7,17 +8,19 @@ import type { RuntimeInfo, ServicesSnapshot, StatusReport } from './api-types.js
 export class ApiClient {
   constructor(private readonly paths: SitePaths) {}
 
-  /** The runtime file of a live router, or undefined when none runs for this site. */
+  /**
+   * The runtime file of a live router, or undefined when none runs for this site.
+   * Liveness is the API socket accepting a connection, not the pid in the file: a router killed
+   * with SIGKILL leaves runtime.json behind, and in a container its successor is pid 1 again, so
+   * the recorded pid names a live process (the successor itself) although no router answers.
+   */
   async runtime(): Promise<RuntimeInfo | undefined> {
-    // Whatever keeps the file from telling a live pid (absent, unreadable, torn) means no router to talk to.
-    const read = await readStateFile(this.paths.runtime, (raw) => raw as RuntimeInfo);
+    // Whatever keeps the file from naming a router (absent, unreadable, torn) means none to talk to.
+    const read = await readStateFile(this.paths.runtime, (raw) => raw);
     if (read.kind !== 'ok') return undefined;
-    try {
-      process.kill(read.value.pid, 0);
-      return read.value;
-    } catch {
-      return undefined;
-    }
+    const info = parseRuntime(read.text);
+    if (info === undefined) return undefined;
+    return (await socketAnswers(this.paths.apiSocket)) ? info : undefined;
   }
 
   status(): Promise<StatusReport> {
@@ -100,6 +103,30 @@ export class ApiClient {
       req.end();
     });
   }
+}
+
+/** How long a connect to the API socket may take before the router counts as not running. */
+const SOCKET_PROBE_MS = 2_000;
+
+/** Whether something accepts connections on the unix socket (a stale socket file refuses them). */
+function socketAnswers(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ path: socketPath });
+    const done = (answered: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answered);
+    };
+    const timer = setTimeout(() => done(false), SOCKET_PROBE_MS);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function parseRuntime(text: string): RuntimeInfo | undefined {
+  const info = safeJson(text) as Partial<RuntimeInfo> | undefined;
+  if (typeof info !== 'object' || info === null || typeof info.pid !== 'number' || typeof info.siteId !== 'string') return undefined;
+  return info as RuntimeInfo;
 }
 
 function safeJson(text: string): unknown {

@@ -47,6 +47,8 @@ export interface ServiceView {
   vip: string | null;
   /** Each TCP port's listener on the import address (`services.importAddress`); empty without one. */
   importListeners: PortListener[];
+  /** Per exporting site, each TCP port's listener on the import address for site-targeted names; empty without one. */
+  siteListeners?: Array<PortListener & { site: string }>;
   dnsName: string;
   sessionAffinity: 'None' | 'ClientIP';
   sessionAffinityTimeoutSeconds: number | null;
@@ -58,6 +60,10 @@ export interface ServiceView {
   /** Headless services: each endpoint with the address it has at this site. */
   endpoints: Array<{ site: string; hostname: string; vip: string | null }>;
   conditions: Record<string, ExportConditions>;
+  /** Whether any site has a ready endpoint for it: without one, new flows fail. */
+  ready?: boolean;
+  /** This site's exports of the service that are advertised not ready, and why. */
+  notReadyHere?: Array<{ port: number; to: string; reason: string }>;
 }
 
 /** `causeway status` as data: the same object is printed as text or JSON. */
@@ -67,8 +73,9 @@ export interface StatusReport {
   startedAt: string;
   linkAddress: string;
   dnsAddress: string | null;
-  links: Array<{ peer: string; state: string; direction: 'outbound' | 'inbound'; cost: number; rttMs: number | null; connections: number; flows: number; zone: string; region: string; since: string; lastError: string | null }>;
-  exports: Array<{ name: string; namespace: string; port: number; to: string; flows: FlowCounts }>;
+  links: Array<{ peer: string; state: string; direction: 'outbound' | 'inbound'; cost: number; rttMs: number | null; connections: number; flows: number; zone: string; region: string; since: string; lastError: string | null; dialFailures: number; endpoints: string[] }>;
+  /** `ready` is what this site advertises; `reason` says why not (failed health check, draining). */
+  exports: Array<{ name: string; namespace: string; port: number; to: string; ready: boolean; reason: string | null; flows: FlowCounts }>;
   imports: Array<{ name: string; namespace: string; listen: string; port: number | null; site: string | null; kind: 'configured' | 'virtual-ip'; exporters: string[]; flows: FlowCounts }>;
   /** The clusterset's services as merged here (MCS ServiceImport view), with this site's virtual IP. */
   services: ServiceView[];
@@ -89,7 +96,12 @@ export interface ServicesSnapshot {
    * `routing.staleAfterMs`): their services are out of the merge meanwhile, which a consumer may
    * want to tell apart from an unexport.
    */
-  unreachable: string[];
+  unreachable: string[];  /**
+   * False while a freshly started router has not yet heard from every site it remembers as a
+   * member (members.json), for at most `routing.staleAfterMs`: until then a service missing from
+   * `services` may only be not yet re-learned, and a consumer must not take that for an unexport.
+   */
+  converged: boolean;
 }
 
 /** What the router writes beside its config while it runs, so the CLI can find it. */

@@ -31,6 +31,17 @@ describe('parseSiteConfig', () => {
     );
   });
 
+  it('names the file and field of a link.listen port out of range', () => {
+    for (const listen of ['127.0.0.1:70000', '0.0.0.0:65536']) {
+      assert.throws(
+        () => parseSiteConfig(stringify({ ...valid, link: { listen } }), '/etc/causeway/site.yaml'),
+        (err: unknown) => err instanceof CausewayError && err.code === 'CW_CONFIG_INVALID' && err.message.includes('/etc/causeway/site.yaml') && err.message.includes('link.listen'),
+        listen,
+      );
+    }
+    assert.equal(parseSiteConfig(stringify({ ...valid, link: { listen: '0.0.0.0:65535' } })).link.listen, '0.0.0.0:65535');
+  });
+
   it('export ports: names are Service port names, appProtocol http only through protocol: http, listed ports distinct', () => {
     const withExport = (fields: Record<string, unknown>) => stringify({ ...valid, exports: [{ ...valid.exports[0], ...fields }] });
     const rejects = (fields: Record<string, unknown>, field: string) =>

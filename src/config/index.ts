@@ -3,5 +3,6 @@ export { DEFAULT_READ_METHODS, ExportConfig, ImportConfig, LinkConfig, PolicyCon
 // Paths and state-file I/O live in site-files/; re-exported so config's users need one import.
 export { readStateFile, readStateText, replaceFile, sitePaths, type SitePaths, type StateRead } from '../site-files/index.js';
 export { withSiteLock } from './site-lock.js';
+export { loadRemovedPeers, saveRemovedPeers } from './removed-peers.js';
 export { parseHostPort, formatHostPort, type HostPort } from './host-port.js';
 export { ManagedState, loadManagedState, mergeManagedState, saveManagedState, type ManagedStateInput } from './managed-state.js';

@@ -24,9 +24,12 @@ const portRange = z
     return first >= 1024 && last <= 65535 && first <= last;
   }, { message: 'must be a port range first-last with 1024 <= first <= last <= 65535' });
 /** `host:port` with IPv4, [IPv6] or a DNS name; port 0 means "pick one" where listening. */
-export const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
-  message: 'must be host:port, e.g. 127.0.0.1:7443 or [::1]:7443',
-});
+export const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
+    message: 'must be host:port, e.g. 127.0.0.1:7443 or [::1]:7443',
+  })
+  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, { message: 'port must be 0-65535 (0 picks a free port where listening)' });
 
 export const LinkConfig = z.strictObject({
   /** Site id of the peer this link goes to (verified against its certificate). */

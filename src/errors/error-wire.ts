@@ -46,6 +46,8 @@ export const ERROR_WIRE = {
   [ErrorCode.LinkRedeemFailed]: refused(502),
   [ErrorCode.LinkExists]: failed(409),
   [ErrorCode.LinkUnknown]: failed(404),
+  [ErrorCode.LinkRemoved]: failed(410),
+  [ErrorCode.AdvertSignature]: failed(502),
   [ErrorCode.FrameMalformed]: failed(400, WireRcode.FormErr),
   [ErrorCode.FrameTooLarge]: failed(413, WireRcode.FormErr),
   [ErrorCode.ProtocolVersion]: failed(400, WireRcode.BadVers),

@@ -1,4 +1,4 @@
-import { probeBackend, type HealthCheck } from './health-probe.js';
+import { probeFailure, type HealthCheck } from './health-probe.js';
 
 export interface HealthTarget {
   /** Stable id of what is checked (an export entry). */
@@ -19,6 +19,8 @@ interface TargetState {
   streak: number;
   timer: NodeJS.Timeout;
   probing: boolean;
+  /** Why the last probe failed; undefined after a success. */
+  failure: string | undefined;
 }
 
 /**
@@ -43,7 +45,7 @@ export class HealthChecker {
     }
     for (const [id, target] of wanted) {
       if (this.targets.has(id) || target.check.type === 'none') continue;
-      const state: TargetState = { target, healthy: true, streak: 0, probing: false, timer: setInterval(() => void this.probe(state), target.intervalMs) };
+      const state: TargetState = { target, healthy: true, streak: 0, probing: false, failure: undefined, timer: setInterval(() => void this.probe(state), target.intervalMs) };
       state.timer.unref();
       this.targets.set(id, state);
     }
@@ -52,6 +54,12 @@ export class HealthChecker {
   /** Unknown targets (not checked) count as healthy. */
   isHealthy(id: string): boolean {
     return this.targets.get(id)?.healthy ?? true;
+  }
+
+  /** Why an unhealthy target fails its checks; undefined while it is healthy. */
+  failureOf(id: string): string | undefined {
+    const state = this.targets.get(id);
+    return state === undefined || state.healthy ? undefined : state.failure;
   }
 
   stop(): void {
@@ -63,8 +71,10 @@ export class HealthChecker {
     if (state.probing) return; // a slow probe never stacks up behind itself
     state.probing = true;
     const { host, port, check, timeoutMs, unhealthyThreshold, healthyThreshold } = state.target;
-    const ok = await probeBackend(host, port, check, timeoutMs);
+    const failure = await probeFailure(host, port, check, timeoutMs);
+    const ok = failure === undefined;
     state.probing = false;
+    state.failure = failure;
     if (this.targets.get(state.target.id) !== state) return; // removed meanwhile
     state.streak = ok === state.healthy ? 0 : state.streak + 1;
     const threshold = state.healthy ? unhealthyThreshold : healthyThreshold;

@@ -3,6 +3,7 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import type { Logger } from '../observability/index.js';
 import type { ServicesSnapshot, ServiceView } from '../api/index.js';
 import { loadKubeConfig, type KubeConfigOptions } from './client/kube-config-loader.js';
+import type { Service, ServiceExport } from './client/kube-objects.js';
 import { KubeRest } from './client/kube-rest.js';
 import { Resources, objectPath } from './client/resources.js';
 import { ControllerCaches } from './controller-caches.js';
@@ -10,10 +11,10 @@ import { ensureClusterProperties } from './crds/cluster-property.js';
 import { ensureCrds } from './crds/crd-installer.js';
 import { planExport } from './export/export-entries.js';
 import { reconcileExportStatus } from './export/export-status-sync.js';
-import { globalSettingsOf, type Affinity } from './export/global-annotations.js';
+import { exportedByAnnotation, globalSettingsOf, type Affinity } from './export/global-annotations.js';
 import { ManagedStateSync, type SiteDesired } from './export/managed-state-sync.js';
-import { derivedServiceName } from './import/derived-names.js';
-import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER } from './import/import-labels.js';
+import { derivedServiceName, derivedSiteServiceName } from './import/derived-names.js';
+import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER, SITE_TARGET_OF_LABEL } from './import/import-labels.js';
 import { reconcileGlobal, reconcileImport, type ImportContext } from './import/import-sync.js';
 import { LeaseElector } from './leader/lease-elector.js';
 import { reconcileLinkSecret } from './link-exchange/link-exchange.js';
@@ -44,6 +45,8 @@ export class KubeController {
   private readonly views = new Map<string, { view: ServiceView; text: string }>();
   /** Export entries per ServiceExport, reused while its inputs' resourceVersions are unchanged. */
   private readonly plans = new Map<string, { fingerprint: string; entries: ExportConfig[] }>();
+  /** Whether the router's last snapshot said it had re-learned the clusterset (undefined before the first). */
+  private routerConverged: boolean | undefined;
   private constructor(
     readonly paths: SitePaths,
     readonly siteId: string,
@@ -144,6 +147,12 @@ export class KubeController {
   }
 
   private onSnapshot(snapshot: ServicesSnapshot): void {
+    // Removals held during the router's restart are due now: look at every import again.
+    const convergedNow = this.routerConverged === false && snapshot.converged !== false;
+    if (snapshot.converged === false && this.routerConverged !== false) this.logger.info({ site: this.siteId }, 'router is re-learning the clusterset: imports are kept as they are until it has');
+    if (convergedNow) this.logger.info({ site: this.siteId }, 'router has re-learned the clusterset: imports are reconciled again');
+    this.routerConverged = snapshot.converged !== false;
+    if (convergedNow) this.resyncAll();
     const seen = new Set<string>();
     for (const view of snapshot.services) {
       const key = `${view.namespace}/${view.name}`;
@@ -172,7 +181,7 @@ export class KubeController {
   }
 
   private onService(namespace: string, name: string, labels: Record<string, string> | undefined): void {
-    const owner = labels?.[ImportLabel.serviceName];
+    const owner = labels?.[ImportLabel.serviceName] ?? labels?.[SITE_TARGET_OF_LABEL];
     if (labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER && owner !== undefined) {
       this.queue.add(`import/${namespace}/${owner}`);
       // Its ClusterIP is what the router's DNS answers for the import.
@@ -187,6 +196,7 @@ export class KubeController {
     if (labels[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER) {
       if (labels[GLOBAL_SLICE_LABEL] === 'true') this.queue.add(`global/${namespace}/${labels[ImportLabel.kubeServiceName] ?? ''}`);
       else if (labels[ImportLabel.serviceName] !== undefined) this.queue.add(`import/${namespace}/${labels[ImportLabel.serviceName]}`);
+      else if (labels[SITE_TARGET_OF_LABEL] !== undefined) this.queue.add(`import/${namespace}/${labels[SITE_TARGET_OF_LABEL]}`);
       return;
     }
     const service = exportKey?.split('/')[1];
@@ -195,7 +205,8 @@ export class KubeController {
 
   private onServiceExport(namespace: string, name: string): void {
     this.queue.add(`export/${namespace}/${name}`);
-    if (this.caches.serviceExports.get(name, namespace) !== undefined || this.exportedHere(namespace, name)) this.managedSync.schedule();
+    const byAnnotation = exportedByAnnotation(this.caches.services.get(name, namespace)?.metadata.annotations);
+    if (byAnnotation || this.caches.serviceExports.get(name, namespace) !== undefined || this.exportedHere(namespace, name)) this.managedSync.schedule();
   }
 
   /** Whether the router still advertises an export of ours for this service (so its removal must be written). */
@@ -210,7 +221,7 @@ export class KubeController {
   /** The site's managed state as the cluster says it should be: computed whole from the caches each time (level-triggered). */
   private desiredSite(): SiteDesired {
     const seen = new Set<string>();
-    const exports = this.caches.serviceExports.list().flatMap((se) => {
+    const exports = this.exportSources().flatMap((se) => {
       const namespace = se.metadata.namespace ?? '';
       if (se.metadata.deletionTimestamp !== undefined) return [];
       const key = `${namespace}/${se.metadata.name}`;
@@ -229,10 +240,30 @@ export class KubeController {
     const namespaces = this.caches.namespaces.list().filter((ns) => ns.metadata.deletionTimestamp === undefined).map((ns) => ns.metadata.name);
     const affinities = new Map<string, Affinity>();
     for (const view of this.feed.latest?.services ?? []) {
-      const settings = globalSettingsOf(view.annotations);
+      // Cilium's affinity is the local Service's: each cluster says where its own clients prefer to go.
+      const local = globalSettingsOf(this.caches.services.get(view.name, view.namespace)?.metadata.annotations);
+      const settings = local.global ? local : globalSettingsOf(view.annotations);
       if (settings.global) affinities.set(`${view.namespace}/${view.name}`, settings.affinity);
     }
     return { exports, namespaces, affinities, clustersetIps: this.clustersetIps() };
+  }
+
+  /**
+   * The ServiceExports, plus one stand-in for every Service global by annotation alone (Cilium's
+   * contract: no ServiceExport needed). The stand-in has the Service's creation time, so the
+   * export's age, and with it the conflict winner, is stable across controller restarts.
+   */
+  private exportSources(): ServiceExport[] {
+    const explicit = this.caches.serviceExports.list();
+    const named = new Set(explicit.map((se) => `${se.metadata.namespace ?? ''}/${se.metadata.name}`));
+    const implicit = this.caches.services.list().flatMap((svc): ServiceExport[] => {
+      const namespace = svc.metadata.namespace ?? '';
+      if (named.has(`${namespace}/${svc.metadata.name}`) || svc.metadata.labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER) return [];
+      if (!exportedByAnnotation(svc.metadata.annotations)) return [];
+      const metadata = { name: svc.metadata.name, namespace, ...(svc.metadata.creationTimestamp === undefined ? {} : { creationTimestamp: svc.metadata.creationTimestamp }) };
+      return [{ apiVersion: 'multicluster.x-k8s.io/v1alpha1', kind: 'ServiceExport', metadata }];
+    });
+    return [...explicit, ...implicit];
   }
 
   /**
@@ -244,9 +275,13 @@ export class KubeController {
     const out: Record<string, string[]> = {};
     for (const view of this.feed.latest?.services ?? []) {
       if (view.importListeners.length === 0) continue;
-      const derived = this.caches.services.get(derivedServiceName(view.namespace, view.name), view.namespace);
-      const ips = (derived?.spec?.clusterIPs ?? (derived?.spec?.clusterIP === undefined ? [] : [derived.spec.clusterIP])).filter((ip) => ip !== '' && ip !== 'None');
+      const ips = serviceIps(this.caches.services.get(derivedServiceName(view.namespace, view.name), view.namespace));
       if (ips.length > 0) out[`${view.namespace}/${view.name}`] = ips;
+      // Site-targeted names: the ClusterIP of each site's derived Service, keyed `namespace/name@site`.
+      for (const site of new Set((view.siteListeners ?? []).map((l) => l.site))) {
+        const siteIps = serviceIps(this.caches.services.get(derivedSiteServiceName(view.namespace, view.name, site), view.namespace));
+        if (siteIps.length > 0) out[`${view.namespace}/${view.name}@${site}`] = siteIps;
+      }
     }
     return out;
   }
@@ -261,6 +296,7 @@ export class KubeController {
       serviceImports: this.caches.serviceImports,
       services: this.caches.services,
       slices: this.caches.slices,
+      holdRemovals: this.feed.latest?.converged === false,
     };
   }
 
@@ -300,6 +336,11 @@ export class KubeController {
         this.logger.warn({ key }, 'unknown work key');
     }
   }
+}
+
+/** A Service's ClusterIPs, without `None` and empty ones. */
+function serviceIps(service: Service | undefined): string[] {
+  return (service?.spec?.clusterIPs ?? (service?.spec?.clusterIP === undefined ? [] : [service.spec.clusterIP])).filter((ip) => ip !== '' && ip !== 'None');
 }
 
 async function assertNamespace(rest: KubeRest, namespace: string): Promise<void> {

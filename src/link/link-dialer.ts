@@ -27,12 +27,26 @@ const HEALTHY_SESSION_MS = 2_000;
 /** Keeps `connections` TLS connections to one peer open, re-dialing with back-off and jitter. */
 export class LinkDialer {
   private stopped = false;
+  private endpoints: readonly HostPort[];
 
   constructor(
     private readonly target: DialTarget,
     private readonly material: () => TlsMaterial,
     private readonly events: DialerEvents,
-  ) {}
+  ) {
+    this.endpoints = target.endpoints;
+  }
+
+  /** Dials these first from the next attempt on (the peer's newest advertised endpoints); the configured ones stay as fallback. */
+  useEndpoints(learned: readonly HostPort[]): void {
+    const all = [...learned, ...this.target.endpoints];
+    this.endpoints = all.filter((e, i) => all.findIndex((o) => o.host === e.host && o.port === e.port) === i);
+  }
+
+  /** The endpoints dialed, in order. */
+  get dialing(): readonly HostPort[] {
+    return this.endpoints;
+  }
 
   start(): void {
     for (let slot = 0; slot < this.target.connections; slot++) void this.runSlot(slot);
@@ -45,7 +59,7 @@ export class LinkDialer {
   private async runSlot(slot: number): Promise<void> {
     let attempt = 0;
     while (!this.stopped) {
-      const endpoint = this.target.endpoints[(attempt + slot) % this.target.endpoints.length] as HostPort;
+      const endpoint = this.endpoints[(attempt + slot) % this.endpoints.length] as HostPort;
       const startedAt = Date.now();
       try {
         const socket = await dialPeer(endpoint, this.target.peer, this.material());

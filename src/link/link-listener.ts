@@ -15,6 +15,8 @@ export interface LinkListenerEvents {
 }
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** A refused client gets this long to read our close_notify before the socket is torn down. */
+const REFUSAL_LINGER_MS = 1_000;
 
 /** The link port: TLS 1.3 only, client certificates verified against the clusterset CA. */
 export class LinkListener {
@@ -33,7 +35,10 @@ export class LinkListener {
     });
     this.server.on('secureConnection', (socket) => this.accept(socket));
     this.server.on('tlsClientError', (err, socket) => {
-      events.rejected('handshake', { error: err.message, code: (err as NodeJS.ErrnoException).code, remote: socket.remoteAddress });
+      const code = (err as NodeJS.ErrnoException).code;
+      // OpenSSL already sent no_application_protocol: the client offered none of our ALPN ids.
+      const reason = code === 'ERR_SSL_NO_APPLICATION_PROTOCOL' ? 'alpn' : 'handshake';
+      events.rejected(reason, { error: err.message, code, remote: socket.remoteAddress });
       socket.destroy();
     });
     this.server.on('error', (err: Error) => events.rejected('listener', { error: err.message }));
@@ -92,7 +97,11 @@ export class LinkListener {
 
   private refuse(socket: TLSSocket, reason: string, detail: Record<string, unknown>): void {
     this.events.rejected(reason, detail);
-    socket.destroy();
+    // Node verifies client certificates only after the handshake (its OpenSSL verify callback
+    // always accepts), so no unknown_ca alert is possible here; close_notify is the TLS alert we
+    // can send, and it tells the client the session was ended on purpose, not lost.
+    socket.end();
+    setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS).unref();
   }
 }
 

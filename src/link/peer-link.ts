@@ -15,6 +15,10 @@ export class PeerLink {
   /** When the link last changed state, for `status`. */
   since = Date.now();
   lastError: string | undefined;
+  /** Failed dials since the link was last up (this side dials it); 0 while it is up. */
+  dialFailures = 0;
+  /** Where this side dials the peer now: learned from its signed adverts first, then the configured ones. */
+  endpoints: string[] = [];
 
   constructor(peer: string, cost: number, dialed: boolean) {
     this.peer = peer;
@@ -70,6 +74,11 @@ export class PeerLink {
       if (best === undefined || s.streamCount < best.streamCount) best = s;
     }
     return best;
+  }
+
+  /** Tells the peer why on every live connection, then closes them. */
+  goAwayAll(payload: Buffer, reason: Error): void {
+    for (const s of [...this.sessions]) s.goAway(payload, reason);
   }
 
   closeAll(): void {

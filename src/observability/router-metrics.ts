@@ -12,6 +12,8 @@ export class RouterMetrics {
   readonly linkUp = new Gauge({ name: 'causeway_link_up', help: '1 when at least one connection to the peer site is live.', labelNames: ['peer'], registers: [this.registry] });
   readonly linkSessions = new Gauge({ name: 'causeway_link_connections', help: 'Live TLS connections to the peer site.', labelNames: ['peer'], registers: [this.registry] });
   readonly linkRtt = new Gauge({ name: 'causeway_link_rtt_seconds', help: 'Smoothed round-trip time to the peer site.', labelNames: ['peer'], registers: [this.registry] });
+  readonly linkDialFailures = new Counter({ name: 'causeway_link_dial_failures_total', help: 'Failed dials of a configured link (connect, TLS or identity failures).', labelNames: ['peer'], registers: [this.registry] });
+  readonly linkDialFailing = new Gauge({ name: 'causeway_link_dial_consecutive_failures', help: 'Failed dials of a configured link since it was last up; 0 while up.', labelNames: ['peer'], registers: [this.registry] });
   readonly linkTransitions = new Counter({ name: 'causeway_link_transitions_total', help: 'Link state changes.', labelNames: ['peer', 'state'], registers: [this.registry] });
   readonly tokenRedemptions = new Counter({ name: 'causeway_token_redemptions_total', help: 'Token redemptions at this site, by result code.', labelNames: ['result'], registers: [this.registry] });
   readonly flows = new Counter({

@@ -31,8 +31,11 @@ export class ClustersetDnsView implements DnsView {
     const vip = this.vips.vip(name, namespace);
     const siteIps: Record<string, string[]> = {};
     for (const site of service.sites) {
+      // In a cluster, the ClusterIP of the site's derived Service (pods reach it), else the virtual IP.
+      const assignedSite = service.type === 'Headless' ? undefined : this.clustersetIps()[`${namespace}/${name}@${site}`];
       const ip = this.vips.vip(name, namespace, site);
-      if (ip !== undefined) siteIps[site] = [ip];
+      if (assignedSite !== undefined && assignedSite.length > 0) siteIps[site] = [...assignedSite];
+      else if (ip !== undefined) siteIps[site] = [ip];
     }
     const assigned = service.type === 'Headless' ? undefined : this.clustersetIps()[`${namespace}/${name}`];
     const ips = assigned !== undefined && assigned.length > 0 ? [...assigned] : vip === undefined ? [] : [vip];

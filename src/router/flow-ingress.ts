@@ -23,6 +23,8 @@ interface ImportListener {
 /** Import listeners: a local address per imported service whose connections become flows. */
 export class FlowIngress {
   private readonly listeners = new Map<string, ImportListener>();
+  /** Listeners that failed to bind, with the error code last logged for each. */
+  private readonly bindFailures = new Map<string, string>();
 
   constructor(
     private readonly directory: ServiceDirectory,
@@ -35,8 +37,9 @@ export class FlowIngress {
     private readonly http: HttpIngress,
   ) {}
 
-  /** Opens listeners for new imports and closes removed ones; a bind failure is logged, not fatal. */
-  async reconcile(imports: readonly ImportConfig[]): Promise<void> {
+  /** Opens listeners for new imports and closes removed ones; resolves with the imports that could not bind. */
+  async reconcile(imports: readonly ImportConfig[]): Promise<Array<{ config: ImportConfig; error: unknown }>> {
+    const failed: Array<{ config: ImportConfig; error: unknown }> = [];
     const wanted = new Map(imports.map((i) => [JSON.stringify(i), i]));
     for (const [id, listener] of this.listeners) {
       if (!wanted.has(id)) {
@@ -48,10 +51,18 @@ export class FlowIngress {
       if (this.listeners.has(id)) continue;
       try {
         this.listeners.set(id, await this.open(config));
+        this.bindFailures.delete(id);
       } catch (err) {
+        failed.push({ config, error: err });
+        // Retried at every sync; told once per listener and error, not at every reload.
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        if (this.bindFailures.get(id) === code) continue;
+        this.bindFailures.set(id, code);
         this.logger.error({ service: serviceKey(config.name, config.namespace), listen: config.listen, err }, 'import listener failed to bind');
       }
     }
+    for (const id of this.bindFailures.keys()) if (!wanted.has(id)) this.bindFailures.delete(id);
+    return failed;
   }
 
   /** Where each import actually listens (port 0 resolved). */

@@ -1,6 +1,6 @@
 import type { TLSSocket } from 'node:tls';
 import type { LinkConfig, SiteConfig } from '../config/index.js';
-import { parseHostPort } from '../config/index.js';
+import { formatHostPort, parseHostPort, type HostPort } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { LinkDialer, LinkListener, PeerLink, decodeHello, encodeHello, type TlsMaterial } from '../link/index.js';
 import { publishEvent, type Logger, type RouterMetrics } from '../observability/index.js';
@@ -17,6 +17,8 @@ export interface MeshEvents {
   sessionUp(peer: string, session: MuxSession): void;
   linkDown(peer: string): void;
   redeem(socket: TLSSocket): void;
+  /** The peer removed our link: this side must stop dialing it. */
+  linkRemoved(peer: string): void;
 }
 
 /**
@@ -27,6 +29,10 @@ export class LinkMesh {
   readonly peers = new Map<string, PeerLink>();
   private readonly dialers = new Map<string, { dialer: LinkDialer; config: LinkConfig }>();
   private listener: LinkListener | undefined;
+  /** Each peer's newest endpoints from its signed adverts, kept for dialers started later. */
+  private readonly learned = new Map<string, HostPort[]>();
+  /** Peers whose link this site removed: refused at HELLO and told so. */
+  private removed: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly site: () => SiteConfig['site'],
@@ -49,8 +55,13 @@ export class LinkMesh {
         this.logger.warn({ reason, ...detail }, 'link connection refused');
       },
     });
-    const address = await this.listener.listen(host, port);
-    return { host: address.address, port: address.port };
+    try {
+      const address = await this.listener.listen(host, port);
+      return { host: address.address, port: address.port };
+    } catch (err) {
+      this.listener = undefined;
+      throw err;
+    }
   }
 
   /** Applies a new certificate/CA to the listener (new connections use it). */
@@ -66,7 +77,10 @@ export class LinkMesh {
       if (next === undefined || JSON.stringify(next) !== JSON.stringify(config)) {
         dialer.stop();
         this.dialers.delete(peer);
-        this.peers.get(peer)?.closeAll();
+        const link = this.peers.get(peer);
+        // A removed link is no longer "connecting": it is down until the peer dials us.
+        if (link !== undefined && next === undefined) link.dialed = false;
+        link?.closeAll();
       }
     }
     for (const [peer, config] of wanted) {
@@ -80,12 +94,51 @@ export class LinkMesh {
           connected: (socket) => this.attach(socket, 'dialer', peer),
           failed: (error, attempt, retryInMs) => {
             link.lastError = error.message;
-            this.logger.warn({ peer, attempt, retryInMs, err: error }, 'link dial failed');
+            link.dialFailures += 1;
+            this.metrics.linkDialFailures.inc({ peer });
+            this.metrics.linkDialFailing.set({ peer }, link.dialFailures);
+            this.logger.warn({ peer, attempt, retryInMs, failures: link.dialFailures, err: error }, 'link dial failed');
           },
         },
       );
+      const learned = this.learned.get(peer);
+      if (learned !== undefined) dialer.useEndpoints(learned);
+      link.endpoints = dialer.dialing.map(formatHostPort);
+      link.dialFailures = 0;
       this.dialers.set(peer, { dialer, config });
       dialer.start();
+    }
+  }
+
+  /** A peer's current endpoints, from its verified advert: its dialer tries them first from now on. */
+  learnEndpoints(peer: string, addresses: readonly string[]): void {
+    const parsed = addresses.flatMap((a) => {
+      try {
+        return [parseHostPort(a, 'advert endpoints')];
+      } catch {
+        return [];
+      }
+    });
+    if (parsed.length === 0) return;
+    const before = this.learned.get(peer);
+    if (before !== undefined && JSON.stringify(before) === JSON.stringify(parsed)) return;
+    this.learned.set(peer, parsed);
+    const entry = this.dialers.get(peer);
+    if (entry === undefined) return;
+    entry.dialer.useEndpoints(parsed);
+    const link = this.peers.get(peer);
+    if (link !== undefined) link.endpoints = entry.dialer.dialing.map(formatHostPort);
+    this.logger.info({ peer, endpoints: addresses }, 'link endpoints learned from the peer\'s advert');
+  }
+
+  /** Refuses these peers from now on, closing their live connections with the reason. */
+  refuse(peers: ReadonlySet<string>): void {
+    this.removed = peers;
+    for (const peer of peers) {
+      const link = this.peers.get(peer);
+      if (link === undefined) continue;
+      link.dialed = false;
+      link.goAwayAll(linkRemovedPayload(this.site().id), new CausewayError(ErrorCode.LinkRemoved, `this site removed its link to ${peer}`));
     }
   }
 
@@ -119,13 +172,14 @@ export class LinkMesh {
           try {
             const hello = decodeHello(payload);
             if (hello.site !== peer) throw new CausewayError(ErrorCode.PeerIdentity, `HELLO says site "${hello.site}" but the certificate says "${peer}"`);
+            if (this.removed.has(peer)) throw new CausewayError(ErrorCode.LinkRemoved, `site ${this.site().id} removed its link to ${peer}; a new token links them again`);
             link = this.peerLink(peer, 1, role === 'dialer' || this.dialers.has(peer));
             link.zone = hello.zone;
             link.region = hello.region;
             link.lastError = undefined;
             this.onSessionUp(link, session);
           } catch (err) {
-            const reason = err instanceof CausewayError && err.code === ErrorCode.ProtocolVersion ? 'protocol-version' : 'hello';
+            const reason = err instanceof CausewayError && err.code === ErrorCode.ProtocolVersion ? 'protocol-version' : err instanceof CausewayError && err.code === ErrorCode.LinkRemoved ? 'removed' : 'hello';
             this.metrics.linkRejections.inc({ reason });
             this.logger.warn({ peer, err }, 'link refused after handshake');
             session.goAway(Buffer.from(JSON.stringify({ code: (err as CausewayError).code ?? 'error', message: (err as Error).message })), err as Error);
@@ -133,7 +187,10 @@ export class LinkMesh {
         },
         stream: (stream, open) => this.events.stream(peer, stream, open),
         control: (payload) => this.events.control(peer, payload),
-        goAway: (payload) => this.logger.warn({ peer, reason: payload.toString('utf8').slice(0, 512) }, 'peer is closing the link'),
+        goAway: (payload) => {
+          this.logger.warn({ peer, reason: payload.toString('utf8').slice(0, 512) }, 'peer is closing the link');
+          if (goAwayCode(payload) === ErrorCode.LinkRemoved && this.dialers.has(peer)) this.events.linkRemoved(peer);
+        },
         rtt: (ms) => this.metrics.linkRtt.set({ peer }, ms / 1000),
         closed: (reason) => {
           if (link !== undefined) this.onSessionDown(link, session, reason);
@@ -151,6 +208,8 @@ export class LinkMesh {
       this.events.sessionUp(link.peer, session);
       return;
     }
+    link.dialFailures = 0;
+    this.metrics.linkDialFailing.set({ peer: link.peer }, 0);
     publishEvent('linkUp', () => ({ site: this.site().id, peer: { site: link.peer, zone: link.zone, region: link.region } }));
     this.logger.info({ peer: link.peer, zone: link.zone, region: link.region }, 'link up');
     this.events.linkUp(link.peer, session);
@@ -164,5 +223,20 @@ export class LinkMesh {
     publishEvent('linkDown', () => ({ site: this.site().id, peer: { site: link.peer, zone: link.zone, region: link.region }, error: reason }));
     this.logger.warn({ peer: link.peer, err: reason }, 'link down');
     this.events.linkDown(link.peer);
+  }
+}
+
+/** The GOAWAY that tells a peer its link here was removed (the same shape as other refusals). */
+function linkRemovedPayload(site: string): Buffer {
+  return Buffer.from(JSON.stringify({ code: ErrorCode.LinkRemoved, message: `site ${site} removed this link; a new token links again` }));
+}
+
+/** The error code a GOAWAY carries, when it is one of ours. */
+function goAwayCode(payload: Buffer): string | undefined {
+  try {
+    const code = (JSON.parse(payload.toString('utf8')) as { code?: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
   }
 }

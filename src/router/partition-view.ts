@@ -37,6 +37,11 @@ export class PartitionView {
     }
   }
 
+  /** Every remembered member other than this site. */
+  peers(): string[] {
+    return [...this.members].filter((m) => m !== this.self).sort();
+  }
+
   /** Adds newly seen sites to the membership; persists only when it grew, one write at a time. */
   observe(sites: Iterable<string>): Promise<void> {
     const before = this.members.size;

@@ -22,7 +22,8 @@ export class RedemptionDesk {
     this.store = new TokenStore(paths.tokens);
   }
 
-  async serve(socket: TLSSocket): Promise<void> {
+  /** Serves one redemption; resolves with the site that redeemed, undefined when it was refused. */
+  async serve(socket: TLSSocket): Promise<string | undefined> {
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     let joining: string | undefined;
     try {
@@ -32,6 +33,7 @@ export class RedemptionDesk {
       sendMessage(socket, response);
       this.metrics.tokenRedemptions.inc({ result: 'ok' });
       this.logger.info({ peer: joining, remote, tokenId: request.id, certified: response.ok && response.certPem !== undefined }, 'link token redeemed');
+      return joining;
     } catch (err) {
       const code = err instanceof CausewayError ? err.code : ErrorCode.LinkRedeemFailed;
       const message = err instanceof Error ? err.message : String(err);
@@ -39,6 +41,7 @@ export class RedemptionDesk {
       // The secret is never logged: only the token id travels into messages.
       this.logger.warn({ peer: joining, remote, code, reason: message }, 'link token refused');
       if (!socket.destroyed) sendMessage(socket, { ok: false, code, message });
+      return undefined;
     } finally {
       socket.end();
     }

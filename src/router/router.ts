@@ -1,9 +1,9 @@
 import { rm, writeFile } from 'node:fs/promises';
 import type { TLSSocket } from 'node:tls';
-import { loadManagedState, loadSiteConfig, mergeManagedState, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
+import { loadManagedState, loadRemovedPeers, loadSiteConfig, mergeManagedState, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
 import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, subscribeRouterMetrics, type Logger, type SitePlace } from '../observability/index.js';
-import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type AdvertService, type SiteAdvert } from '../routing/index.js';
+import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, signEndpoints, verifyEndpoints, type AdvertService, type SiteAdvert } from '../routing/index.js';
 import { ServiceDirectory, writePolicyOf } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
@@ -21,9 +21,14 @@ import { RedemptionDesk } from './redemption-desk.js';
 import { loadSiteMaterial } from './site-material.js';
 import { buildStatus, servicesView } from './status-report.js';
 import { ServicesFeed } from './services-feed.js';
+import { mayBindPrivileged, unprivilegedPortStart } from './privileged-ports.js';
 import { VipImports } from './vip-imports.js';
 import { PartitionView, writeSafeModeFile } from './partition-view.js';
 import type { DrainResult, PartitionReport, RuntimeInfo, StatusReport } from '../api/index.js';
+import { listenerFailure } from './listener-failure.js';
+import { keepLinkPort, keptLinkListen } from './kept-link-port.js';
+import { ownLinkEndpoints } from './own-link-endpoints.js';
+import { dropConfiguredLink, forgetRemovedPeer } from './removed-links.js';
 
 /** Choices made when the router starts, not kept in the site config. */
 export interface RouterOptions {
@@ -41,6 +46,8 @@ export class Router {
   readonly stats = new FlowStats();
   readonly epoch: number;
   private readonly runtime: Runtime;
+  /** The metrics and status counts are fed from this site's events until stop. */
+  private readonly stopMetrics: () => void;
   private seq = 0;
   /** Our advert's content as last flooded, so an unchanged state does not bump the sequence. */
   private lastAdvertised = '';
@@ -68,15 +75,20 @@ export class Router {
       .map((a) => a.origin)
       .filter((site) => site !== this.config.site.id && !this.lsdb.isReachable(site))
       .sort(),
+    converged: this.converged(),
   }));
+  /** Latched once every remembered member has been heard from, or the stale bound has passed. */
+  private convergedSince: number | undefined;
   readonly mesh: LinkMesh;
   readonly ingress: FlowIngress;
   readonly leases: SiteLeases;
   private readonly egress: FlowEgress;
   private readonly desk: RedemptionDesk;
   linkAddress: { host: string; port: number } = { host: '', port: 0 };
-  /** The metrics and status counts are fed from this site's events until stop. */
-  private readonly stopMetrics: () => void;
+  /** Set once the link port is open: links are dialed and accepted only from then on. */
+  private connected = false;
+  /** Peers whose link this site removed (removed-peers.json), refused until they redeem a new token. */
+  private removedPeers: Set<string> = new Set();
 
   private constructor(
     readonly paths: SitePaths,
@@ -91,9 +103,18 @@ export class Router {
     this.directory = new ServiceDirectory(config.site.id);
     this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
     this.lsdb = new LinkStateDb(config.site.id);
+    // Read once: neither changes for a running process.
+    const privilegedBind = mayBindPrivileged();
+    const portStart = unprivilegedPortStart();
     this.vips = new VipImports(
       { vips: paths.vips, ports: paths.importPorts },
-      { addressPool: config.services.addressPool, importPorts: config.services.importPorts, importAddress: () => options.importAddress ?? this.config.services.importAddress },
+      {
+        addressPool: config.services.addressPool,
+        importPorts: config.services.importPorts,
+        importAddress: () => options.importAddress ?? this.config.services.importAddress,
+        mayBindPrivileged: () => privilegedBind,
+        unprivilegedPortStart: () => portStart,
+      },
       logger,
       config.routing.staleAfterMs,
     );
@@ -112,6 +133,7 @@ export class Router {
         sessionUp: () => undefined,
         linkDown: () => this.publish(),
         redeem: (socket) => this.onRedeem(socket),
+        linkRemoved: (peer) => void this.onLinkRemoved(peer),
       },
     );
     const dataPlane = (): SiteConfig['dataPlane'] => this.config.dataPlane;
@@ -151,20 +173,49 @@ export class Router {
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
   }
 
-  /** Loads the site directory and starts everything; errors name the file and field at fault. */
-  static async start(paths: SitePaths, logger: Logger, options: RouterOptions = {}): Promise<Router> {
+  /**
+   * Loads the site directory and binds every local listener (DNS, imports) but not the link
+   * port, so a start-up that cannot finish never accepted a peer. Errors name the setting at
+   * fault; after one, nothing the router opened stays open. `connect` finishes the start.
+   */
+  static async open(paths: SitePaths, logger: Logger, options: RouterOptions = {}): Promise<Router> {
     const config = await loadEffectiveConfig(paths);
     const material = await loadSiteMaterial(paths, config.site.id, config.site.trustDomain);
     const router = new Router(paths, config, material, logger, options);
-    router.linkAddress = await router.mesh.listen(config.link.listen);
-    await router.vips.load();
-    await router.partition.load();
-    await router.startDns();
-    await router.apply();
-    router.leases.start();
-    router.expiry = router.runtime.every(1_000, () => router.expireStale()).unref();
-    logger.info({ link: `${router.linkAddress.host}:${router.linkAddress.port}`, trustDomain: config.site.trustDomain }, 'router started');
+    try {
+      router.removedPeers = await loadRemovedPeers(paths.removedPeers);
+      await router.vips.load();
+      await router.partition.load();
+      await router.startDns();
+      await router.apply();
+    } catch (err) {
+      await router.stop();
+      throw err;
+    }
     return router;
+  }
+
+  /** The last step of start-up: opens the link port, then dials the configured links. */
+  async connect(): Promise<void> {
+    const { config, logger } = this;
+    const listen = await keptLinkListen(this.paths.linkPort, config.link.listen);
+    try {
+      this.linkAddress = await this.mesh.listen(listen).catch((err: unknown) => {
+        if (listen === config.link.listen || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+        // Peers learn the new port from our adverts; tokens issued before name the old one.
+        logger.warn({ kept: listen, err }, 'the kept link port is taken: choosing a new one');
+        return this.mesh.listen(config.link.listen);
+      });
+    } catch (err) {
+      throw listenerFailure('link.listen', config.link.listen, err, `in ${this.paths.config}`);
+    }
+    await keepLinkPort(this.paths.linkPort, config.link.listen, this.linkAddress.port);
+    this.connected = true;
+    this.mesh.reconcile(config.links);
+    this.publish();
+    this.leases.start();
+    this.expiry = this.runtime.every(1_000, () => this.expireStale()).unref();
+    logger.info({ link: `${this.linkAddress.host}:${this.linkAddress.port}`, trustDomain: config.site.trustDomain }, 'router started');
   }
 
   get site(): SiteConfig['site'] {
@@ -178,12 +229,24 @@ export class Router {
   /** Re-reads config and certificates from disk and converges to them (CLI changes land here). */
   async reload(): Promise<void> {
     const config = await loadEffectiveConfig(this.paths);
+    this.removedPeers = await loadRemovedPeers(this.paths.removedPeers);
     if (config.site.id !== this.config.site.id) throw new Error(`site id changed on disk (${this.config.site.id} → ${config.site.id}); restart the router`);
     if (JSON.stringify(config.leases) !== JSON.stringify(this.config.leases)) this.logger.warn('the leases section changed: it applies when the router restarts');
+    const previous = { config: this.config, material: this.material };
     this.config = config;
     this.material = await loadSiteMaterial(this.paths, config.site.id, config.site.trustDomain);
     this.mesh.refreshMaterial();
-    await this.apply();
+    try {
+      await this.apply();
+    } catch (err) {
+      // All or nothing: the configuration in force stays the one that worked.
+      this.config = previous.config;
+      this.material = previous.material;
+      this.mesh.refreshMaterial();
+      await this.apply().catch((again: unknown) => this.logger.error({ err: again }, 'the previous configuration could not be restored'));
+      this.logger.warn({ err }, 'reload refused: the previous configuration stays in force');
+      throw err;
+    }
     this.logger.info('configuration reloaded');
   }
 
@@ -202,6 +265,13 @@ export class Router {
     const remaining = inFlight();
     this.logger.info({ remaining, waitedMs: this.runtime.now() - started }, 'drain finished');
     return { remaining, waitedMs: this.runtime.now() - started };
+  }
+
+  /** Why a local export entry is advertised not ready; undefined when it is ready. */
+  exportFailure(e: SiteConfig['exports'][number]): string | undefined {
+    if (this.draining) return 'draining';
+    if (e.ready === false) return 'the platform reports the backend not ready';
+    return this.health.failureOf(exportId(e));
   }
 
   status(): StatusReport {
@@ -234,21 +304,32 @@ export class Router {
         return { id: exportId(e), host, port, check, ...e.health };
       }),
     );
-    this.mesh.reconcile(this.config.links);
+    this.mesh.refuse(this.removedPeers);
+    if (this.connected) this.mesh.reconcile(this.config.links);
     this.publish();
-    await this.syncImports();
+    const failed = await this.syncImports();
+    // Configured imports must listen; virtual-IP imports follow the clusterset and only log.
+    const imports = this.config.imports;
+    const first = failed.find((f) => imports.includes(f.config));
+    if (first !== undefined) throw listenerFailure(`imports[${imports.indexOf(first.config)}].listen`, first.config.listen, first.error, `in ${this.paths.config} (or \`causeway unimport ${first.config.name}\`)`);
   }
 
-  /** Explicit imports plus, with autoImport, a virtual IP per clusterset service imported here. */
-  private syncImports(): Promise<void> {
-    this.importsChain = this.importsChain.then(async () => {
+  /** Explicit imports plus, with autoImport, a virtual IP per clusterset service imported here; resolves with those that did not bind. */
+  private syncImports(): Promise<Awaited<ReturnType<FlowIngress['reconcile']>>> {
+    const run = this.importsChain.then(async () => {
       const imported = this.directory.imported(new Set(this.namespaces()));
       const auto = this.config.services.autoImport ? await this.vips.listeners(imported, (s) => this.directory.model.readyEndpoints(s.name, s.namespace)) : [];
-      await this.ingress.reconcile([...this.config.imports, ...auto]);
+      const failed = await this.ingress.reconcile([...this.config.imports, ...auto]);
       // Watchers hear of a change only once its addresses are listening, so what they publish works.
       this.servicesFeed.refresh();
-    }).catch((err: unknown) => this.logger.error({ err }, 'import listeners could not be updated'));
-    return this.importsChain;
+      return failed;
+    });
+    const logged = run.catch((err: unknown) => {
+      this.logger.error({ err }, 'import listeners could not be updated');
+      return [];
+    });
+    this.importsChain = logged.then(() => undefined);
+    return logged;
   }
 
   private async startDns(): Promise<void> {
@@ -263,7 +344,12 @@ export class Router {
     );
     this.dns = new DnsServer(view, { zone, targetedSuffix, ttl, logger: this.logger });
     const { host, port } = parseHostPort(listen, 'dns.listen', true);
-    this.dnsAddress = await this.dns.listen(host, port);
+    try {
+      this.dnsAddress = await this.dns.listen(host, port);
+    } catch (err) {
+      this.dns = undefined;
+      throw listenerFailure('dns.listen', listen, err, `in ${this.paths.config} ("" turns DNS off)`);
+    }
     this.logger.info({ dns: `${this.dnsAddress.host}:${this.dnsAddress.port}`, zone }, 'DNS listening');
   }
 
@@ -294,12 +380,17 @@ export class Router {
       namespaces: this.namespaces(),
       links: [...this.mesh.peers.values()].filter((l) => l.state === 'up').map((l) => ({ peer: l.peer, cost: l.cost })).sort((a, b) => a.peer.localeCompare(b.peer)),
       services: this.advertisedServices(),
+      endpoints: ownLinkEndpoints(this.config.link.advertise, this.linkAddress),
     };
     const serialized = JSON.stringify(content);
     if (serialized === this.lastAdvertised) return;
     this.lastAdvertised = serialized;
     this.seq += 1;
-    const advert: SiteAdvert = { type: 'site', origin: this.config.site.id, epoch: this.epoch, seq: this.seq, ...content };
+    const { endpoints, ...rest } = content;
+    const version = { origin: this.config.site.id, epoch: this.epoch, seq: this.seq };
+    // Signed, so a site that relays our advert cannot point other sites' links elsewhere.
+    const signed = endpoints.length === 0 ? {} : { endpoints: signEndpoints(version, endpoints, this.material.keyPem, this.material.certPem) };
+    const advert: SiteAdvert = { type: 'site', ...version, ...rest, ...signed };
     this.lsdb.setOwn(advert, this.runtime.now());
     this.refreshCatalog();
     this.flood(advert, undefined);
@@ -330,7 +421,9 @@ export class Router {
         this.logger.debug({ peer, message: message.name }, 'ignoring unknown control message');
         return;
       }
+      if (message.endpoints !== undefined && message.origin !== this.config.site.id) verifyEndpoints(message, message.endpoints, this.material);
       if (this.lsdb.apply(message, this.runtime.now()) !== 'applied') return;
+      if (message.endpoints !== undefined && message.origin !== this.config.site.id) this.mesh.learnEndpoints(message.origin, message.endpoints.addresses);
       this.flood(message, peer);
       this.refreshCatalog();
       this.logger.debug({ peer, origin: message.origin, seq: message.seq }, 'site advert applied');
@@ -378,7 +471,25 @@ export class Router {
       .catch((err: unknown) => this.logger.warn({ file, err }, 'cannot write the safe-mode file'));
   }
 
+  /**
+   * Whether this router has re-learned the clusterset since it started: an advert from every site
+   * of members.json, or `routing.staleAfterMs` gone by (then the missing ones count as forgotten,
+   * as any unreachable site would be). A restarted router hears from its peers only after its links
+   * are up; until then its view lacks their services although nothing was unexported.
+   */
+  private converged(): boolean {
+    if (this.convergedSince !== undefined) return true;
+    const heard = new Set(this.lsdb.all().map((a) => a.origin));
+    const waited = this.runtime.now() - this.epoch >= this.config.routing.staleAfterMs;
+    if (!waited && !this.partition.peers().every((site) => heard.has(site))) return false;
+    this.convergedSince = this.runtime.now();
+    this.logger.info({ afterMs: this.convergedSince - this.epoch, heardFrom: [...heard].sort(), waited }, 'clusterset view converged');
+    return true;
+  }
+
   private expireStale(): void {
+    // The hold of a restart ends on a timer too (peers that never come back), so watchers are told.
+    if (this.convergedSince === undefined && this.converged()) this.servicesFeed.refresh();
     this.checkPartition();
     const expired = this.lsdb.expire(this.runtime.now(), this.config.routing.staleAfterMs);
     if (expired.length === 0) return;
@@ -400,7 +511,22 @@ export class Router {
   }
 
   private onRedeem(socket: TLSSocket): void {
-    void this.desk.serve(socket);
+    void this.desk.serve(socket).then(async (site) => {
+      if (site === undefined || !this.removedPeers.delete(site)) return;
+      // A new token links a removed peer again: accept it from its next dial on.
+      this.mesh.refuse(this.removedPeers);
+      await forgetRemovedPeer(this.paths, site);
+    }).catch((err: unknown) => this.logger.warn({ err }, 'cannot update removed-peers.json'));
+  }
+
+  /** The peer removed the link we dial: stop for good (site.yaml loses it); a new token links again. */
+  private async onLinkRemoved(peer: string): Promise<void> {
+    this.logger.warn({ peer }, 'the peer removed this link: not dialing it again (a new token links again)');
+    try {
+      if (await dropConfiguredLink(this.paths, peer)) await this.reload();
+    } catch (err) {
+      this.logger.error({ peer, err }, 'cannot drop the removed link from site.yaml');
+    }
   }
 }
 

@@ -21,8 +21,10 @@ export interface StatusSources {
   readonly partitionReport: PartitionReport | undefined;
   readonly leases: Pick<SiteLeases, 'report'>;
   readonly lsdb: Pick<LinkStateDb, 'all' | 'route'>;
-  readonly vips: Pick<VipImports, 'vip' | 'portListeners'>;
+  readonly vips: Pick<VipImports, 'vip' | 'portListeners' | 'siteListeners'>;
   importedServices(): ReturnType<ServiceDirectory['imported']>;
+  /** Why this export is advertised not ready (failed health check, draining), or undefined. */
+  exportFailure(e: SiteConfig['exports'][number]): string | undefined;
 }
 
 /** `causeway status` as data, built from the router's parts. */
@@ -49,8 +51,13 @@ export function buildStatus(router: StatusSources): StatusReport {
         region: l.region,
         since: new Date(l.since).toISOString(),
         lastError: l.lastError ?? null,
+        dialFailures: l.dialFailures,
+        endpoints: l.endpoints,
       })),
-    exports: config.exports.map((e) => ({ name: e.name, namespace: e.namespace, port: e.port, to: e.to, flows: router.stats.get('egress', serviceKey(e.name, e.namespace)) })),
+    exports: config.exports.map((e) => {
+      const reason = router.exportFailure(e) ?? null;
+      return { name: e.name, namespace: e.namespace, port: e.port, to: e.to, ready: reason === null, reason, flows: router.stats.get('egress', serviceKey(e.name, e.namespace)) };
+    }),
     imports: router.ingress.addresses().map(({ config: i, address }) => ({
       name: i.name,
       namespace: i.namespace,
@@ -89,6 +96,7 @@ export function servicesView(router: StatusSources): ServiceView[] {
     importedHere: imported.has(`${s.namespace}/${s.name}`),
     vip: router.vips.vip(s.name, s.namespace) ?? null,
     importListeners: s.type === 'Headless' ? [] : router.vips.portListeners(s.name, s.namespace, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
+    siteListeners: s.type === 'Headless' ? [] : router.vips.siteListeners(s.name, s.namespace, s.sites, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
     dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
     sessionAffinity: s.sessionAffinity,
     sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds ?? null,
@@ -104,5 +112,12 @@ export function servicesView(router: StatusSources): ServiceView[] {
           )
         : [],
     conditions: s.conditions,
+    ready: router.directory.model.readyEndpoints(s.name, s.namespace).length > 0,
+    notReadyHere: config.exports
+      .filter((e) => e.name === s.name && e.namespace === s.namespace)
+      .flatMap((e) => {
+        const reason = router.exportFailure(e);
+        return reason === undefined ? [] : [{ port: e.port, to: e.to, reason }];
+      }),
   }));
 }

@@ -11,6 +11,10 @@ export interface ImportAddressing {
   importAddress(): string | undefined;
   /** `first-last` ports on `importAddress`; fixed for the router's life. */
   importPorts: string;
+  /** Whether this process may bind ports below `unprivilegedPortStart()` (root with its capabilities). */
+  mayBindPrivileged(): boolean;
+  /** The lowest port any process may bind (Linux `net.ipv4.ip_unprivileged_port_start`, 1024 by default). */
+  unprivilegedPortStart(): number;
 }
 
 /** One port of an imported service as reachable on the import address (what an EndpointSlice points at). */
@@ -71,8 +75,8 @@ export class VipImports {
       }
       wanted.add(key);
       const vip = this.allocator.allocate(key, 'IPv4');
-      for (const p of tcpPorts) out.push({ name: service.name, namespace: service.namespace, listen: `${vip}:${p.port}`, port: p.port });
       const address = this.addressing.importAddress();
+      for (const p of this.vipPorts(tcpPorts, address)) out.push({ name: service.name, namespace: service.namespace, listen: `${vip}:${p.port}`, port: p.port });
       if (address !== undefined) {
         for (const p of tcpPorts) {
           const portKey = `${key}#${p.port}`;
@@ -84,7 +88,14 @@ export class VipImports {
         const siteKey = `${key}@${site}`;
         wanted.add(siteKey);
         const siteVip = this.allocator.allocate(siteKey, 'IPv4');
-        for (const p of tcpPorts) out.push({ name: service.name, namespace: service.namespace, listen: `${siteVip}:${p.port}`, port: p.port, site });
+        for (const p of this.vipPorts(tcpPorts, address)) out.push({ name: service.name, namespace: service.namespace, listen: `${siteVip}:${p.port}`, port: p.port, site });
+        if (address === undefined) continue;
+        // Site-targeted names need an address other pods reach too: a port each on the import address.
+        for (const p of tcpPorts) {
+          const portKey = `${siteKey}#${p.port}`;
+          wanted.add(portKey);
+          out.push({ name: service.name, namespace: service.namespace, listen: hostPortOf(address, this.ports.allocate(portKey)), port: p.port, site });
+        }
       }
     }
     for (const key of wanted) this.unwanted.delete(key);
@@ -92,6 +103,18 @@ export class VipImports {
     this.releaseUnwanted(this.ports.keys(), wanted, (key) => this.ports.release(key));
     await this.persist();
     return out;
+  }
+
+  /**
+   * The ports that get a listener on a virtual IP. With an import address (a router pod) a
+   * privileged port is left out when this process may not bind it: the pod runs non-root with
+   * every capability dropped, the bind would fail with EACCES on every sync, and pods reach the
+   * service through the import address anyway, which uses ports of its own above 1024.
+   */
+  private vipPorts<P extends { port: number }>(ports: readonly P[], address: string | undefined): P[] {
+    if (address === undefined || this.addressing.mayBindPrivileged()) return [...ports];
+    const first = this.addressing.unprivilegedPortStart();
+    return ports.filter((p) => p.port >= first);
   }
 
   /** Frees allocations unwanted for longer than the hold time. */
@@ -116,6 +139,19 @@ export class VipImports {
       const listenPort = this.ports.lookup(`${key}#${port}`);
       return listenPort === undefined ? [] : [{ port, listen: hostPortOf(address, listenPort) }];
     });
+  }
+
+  /** Per exporting site, where each TCP port of a ClusterSetIP service targeted at that site listens on the import address. */
+  siteListeners(name: string, namespace: string, sites: readonly string[], ports: readonly number[]): Array<PortListener & { site: string }> {
+    const address = this.addressing.importAddress();
+    if (address === undefined) return [];
+    const key = clustersetKey(name, namespace);
+    return sites.flatMap((site) =>
+      ports.flatMap((port) => {
+        const listenPort = this.ports.lookup(`${key}@${site}#${port}`);
+        return listenPort === undefined ? [] : [{ site, port, listen: hostPortOf(address, listenPort) }];
+      }),
+    );
   }
 
   /** The virtual IP here of a service, of one site's share of it, or of one headless endpoint. */

@@ -53,6 +53,14 @@ const SiteAdvertSchema = z.strictObject({
   namespaces: z.array(z.string().min(1).max(63)).max(10_000),
   links: z.array(z.strictObject({ peer: name, cost: z.number().int().min(1).max(1_000_000) })).max(10_000),
   services: z.array(AdvertService).max(100_000),
+  /** Where to dial the origin now, signed by it (see signed-endpoints.ts); absent from older routers. */
+  endpoints: z
+    .strictObject({
+      addresses: z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253}):\d{1,5}$/)).max(16),
+      certificate: z.string().max(16_384),
+      signature: z.string().max(1_024),
+    })
+    .optional(),
 });
 export type SiteAdvert = z.infer<typeof SiteAdvertSchema>;
 

@@ -18,6 +18,10 @@ export interface SitePaths {
   readonly managed: string;
   readonly members: string;
   readonly runtime: string;
+  /** The link port chosen at first start when `link.listen` asks for port 0, kept for the next starts. */
+  readonly linkPort: string;
+  /** Peers whose link this site removed: refused until they redeem a new token here. */
+  readonly removedPeers: string;
   readonly lock: string;
   readonly apiSocket: string;
 }
@@ -41,6 +45,8 @@ export function sitePaths(dir: string): SitePaths {
     managed: join(abs, 'managed.json'),
     members: join(abs, 'members.json'),
     runtime: join(abs, 'runtime.json'),
+    linkPort: join(abs, 'link-port.json'),
+    removedPeers: join(abs, 'removed-peers.json'),
     lock: join(abs, '.lock'),
     apiSocket:
       socket.length <= MAX_SOCKET_PATH

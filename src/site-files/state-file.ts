@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
  * | `vips.json`         | none assigned     | warn, reassign      | warn, reassign                            |
  * | `import-ports.json` | none assigned     | warn, reassign      | warn, reassign                            |
  * | `runtime.json`      | router not running| router not running  | router not running                        |
+ * | `removed-peers.json`| refuse nobody     | refuse nobody       | refuse nobody (`link remove` rewrites it)  |
  * | `ca.key`            | not the CA site   | refuse to start     | (PEM, checked where it is used)           |
  * Membership refuses rather than forgets because a site that forgot the members it lost would
  * count itself a majority: the split brain the partition view exists to prevent.

@@ -4,3 +4,4 @@ export { createLink, type LinkCreateResult } from './link-create.js';
 export { exposeService, importService, unexposeService, unimportService } from './service-edits.js';
 export { editSiteConfig } from './config-edit.js';
 export { noticeRouter } from './router-notice.js';
+export { removeLink } from './link-remove.js';

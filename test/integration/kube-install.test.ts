@@ -91,6 +91,8 @@ describe('causeway kube install / uninstall / dns on real API servers', () => {
     assert.deepEqual(deployment?.spec?.template.spec?.containers.map((c) => c.name), ['router', 'controller', 'site-saver']);
     assert.equal(deployment?.spec?.template.spec?.serviceAccountName, 'causeway');
     assert.equal(deployment?.spec?.template.spec?.volumes?.find((v) => v.name === 'site-secret')?.secret?.secretName, 'causeway-site');
+    // The manifest says 0440 (octal, as kubectl and Helm read it): 288, not decimal 440 (0670).
+    assert.equal(deployment?.spec?.template.spec?.volumes?.find((v) => v.name === 'site-secret')?.secret?.defaultMode, 0o440);
     const link = await eastApi.get<V1Service>('v1', 'Service', 'causeway-link', NS);
     assert.equal(link?.spec?.type, 'LoadBalancer');
     const dns = await eastApi.get<V1Service>('v1', 'Service', 'causeway-dns', NS);

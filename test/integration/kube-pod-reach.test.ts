@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Resources, collectionPath, derivedServiceName, objectPath, type EndpointSlice, type Service } from '../../src/kube/index.js';
+import { Resources, collectionPath, derivedServiceName, derivedSiteServiceName, objectPath, type EndpointSlice, type Service } from '../../src/kube/index.js';
 import { KubeClusterset } from '../support/kube-clusterset.js';
 import { startLabNameServer } from '../support/kube-lab-backend.js';
 import { KubeLabPod } from '../support/kube-lab-pod.js';
@@ -77,6 +77,27 @@ describe('kube: a pod reaches an imported service by its clusterset name, throug
       return text?.includes('east-web') === true ? text : undefined;
     });
     assert.equal(reply.trim(), 'east-web');
+  });
+
+  it('a site-targeted name resolves to a ClusterIP of its own, and the pod reaches that site through it', async () => {
+    const name = derivedSiteServiceName('shop', 'web', 'east');
+    const siteService = await set.waitFor('the site-targeted Service in west', () => set.rest('west').get<Service>(objectPath(Resources.services, name, 'shop')));
+    const clusterIp = siteService.spec?.clusterIP ?? '';
+    assert.match(clusterIp, /^10\.96\./);
+    const [slice] = (await set.rest('west').list<EndpointSlice>(collectionPath(Resources.endpointSlices, 'shop'), { labelSelector: `kubernetes.io/service-name=${name}` })).items;
+    assert.equal(slice?.endpoints?.[0]?.addresses[0], routerAddress, 'the site slice points at the router pod address, not a loopback virtual IP');
+    const answers = await set.waitFor('web.shop.svc.east.causeway resolves to that ClusterIP', async () => {
+      const a = await digFromPod('web.shop.svc.east.causeway');
+      return a.includes(clusterIp) ? a : undefined;
+    });
+    assert.deepEqual(answers, [clusterIp]);
+    const reply = await set.waitFor('the pod reaches east through the site-targeted ClusterIP', async () => {
+      const text = await pod.read(clusterIp, 80).catch(() => undefined);
+      return text?.includes('east-web') === true ? text : undefined;
+    });
+    assert.equal(reply.trim(), 'east-web');
+    const importSlices = await slicesIn('west');
+    assert.equal(importSlices.length, 1, 'the import itself still has one slice: the site-targeted one is not labelled as the import\'s');
   });
 
   it('a global service: the pod reaches the other cluster through the ordinary Service\'s ClusterIP', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { connect, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
@@ -121,6 +122,32 @@ describe('link port: hostile connections are refused, logged, counted, and survi
     assert.equal(sumOf(metricSeries(after, REJECTIONS)), sumOf(before) + 1, 'exactly one refusal was counted');
     const [line] = (await waitForLogLines(alpha.dir, refusals('certificate-untrusted'), 1)).slice(-1);
     assert.match(String(line?.['error']), /UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT)/);
+    await assertStillServing();
+  });
+
+  it('counts a client offering another ALPN protocol as alpn and answers with the TLS alert', async () => {
+    const before = await rejections();
+    const result = await probe(() => tlsConnect({ ...tlsOptions({}), ALPNProtocols: ['h2'] }));
+    assert.equal(result.secureConnected, false);
+    assert.match(String(result.error?.code), /NO_APPLICATION_PROTOCOL/);
+    await waitForMetrics(alpha, (t) => metricValue(t, REJECTIONS, { reason: 'alpn' }) === (before.get('reason="alpn"') ?? 0) + 1);
+    assert.equal(metricValue(await alpha.api.metrics(), REJECTIONS, { reason: 'handshake' }), before.get('reason="handshake"') ?? 0, 'the ALPN refusal was also counted as handshake');
+    await assertStillServing();
+  });
+
+  it('ends the TLS session of a certificate from another CA with an alert, not a bare TCP close', async () => {
+    const outsider = fx.dir('outsider');
+    // openssl s_client prints every TLS record it reads with -msg: the refusal must be one.
+    const output = await new Promise<string>((resolve) => {
+      const child = execFile(
+        'openssl',
+        ['s_client', '-connect', `127.0.0.1:${linkPort}`, '-tls1_3', '-alpn', 'causeway-link/1', '-cert', `${outsider}/site.crt`, '-key', `${outsider}/site.key`, '-msg', '-ign_eof'],
+        { timeout: PROBE_TIMEOUT_MS },
+        (_err, stdout, stderr) => resolve(stdout + stderr),
+      );
+      child.stdin?.end();
+    });
+    assert.match(output, /<<< TLS 1\.3, Alert/, `no TLS alert reached the client:\n${output}`);
     await assertStillServing();
   });
 

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { sitePaths } from '../../config/index.js';
-import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { createLink, editSiteConfig } from '../../site/index.js';
+import { createLink, removeLink } from '../../site/index.js';
 import { emit, outputFormat } from '../output.js';
 import { DIR_HELP, intOption, readTokenArgument, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
@@ -40,19 +39,22 @@ certificate signed by that clusterset's CA.`,
 
   link
     .command('remove')
-    .description('stop dialing a peer site')
+    .description('remove the link to a peer site, from either end: it closes on both sides and the peer does not dial again')
     .argument('<peer>', 'site id of the peer')
     .option('--dir <dir>', DIR_HELP)
     .option('--output <format>', 'text or json', 'text')
+    .addHelpText(
+      'after',
+      `
+Works on the site that dials (it stops dialing) and on the site that was dialed (it closes the
+link, refuses the peer from then on and tells it to stop dialing). To link the two again, issue a
+new token and redeem it: \`causeway token issue\` here, \`causeway link create\` there.`,
+    )
     .action(
       runAction(async (peer: string, opts: { dir?: string; output: string }) => {
         const format = outputFormat(opts.output);
-        const { live } = await editSiteConfig(sitePaths(siteDir(opts.dir)), (config) => {
-          const before = config.links.length;
-          config.links = config.links.filter((l) => l.peer !== peer);
-          if (config.links.length === before) throw new CausewayError(ErrorCode.LinkUnknown, `this site has no link to ${peer}`, { hint: 'see `causeway status`' });
-        });
-        emit(format, { removed: peer, live }, () => `link to ${peer} removed`);
+        const result = await removeLink(sitePaths(siteDir(opts.dir)), peer);
+        emit(format, { removed: peer, ...result }, () => `link to ${peer} removed${result.live ? ' (closed on both sides)' : ' (saved; applies when the router starts)'}`);
       }),
     );
   return link;

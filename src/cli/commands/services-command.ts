@@ -45,11 +45,13 @@ function renderServices(report: StatusReport): string {
       s.ports.map((p) => `${p.port}/${p.protocol}${p.name === undefined ? '' : `(${p.name})`}`).join(','),
       s.sites.join(','),
       s.importedHere ? (s.vip ?? '-') : '(namespace not here)',
+      s.ready === false ? 'no' : 'yes',
       conflict?.status === 'True' ? conflict.reason : '-',
     ];
   });
-  const lines = [table(['SERVICE', 'TYPE', 'PORTS', 'SITES', 'VIP', 'CONFLICT'], rows)];
+  const lines = [table(['SERVICE', 'TYPE', 'PORTS', 'SITES', 'VIP', 'READY', 'CONFLICT'], rows)];
   for (const s of report.services) {
+    for (const n of s.notReadyHere ?? []) lines.push(`${s.name}.${s.namespace}:${n.port} → ${n.to} not ready here: ${n.reason}`);
     const conflict = s.conditions[s.winnerSite]?.conflict;
     if (conflict?.status === 'True') lines.push(`${s.name}.${s.namespace}: ${conflict.message}`);
   }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,7 +9,7 @@ import { ApiClient, ApiServer } from '../../api/index.js';
 import { loadSiteConfig, parseHostPort, sitePaths } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
 import { createLogger } from '../../observability/index.js';
-import { Router } from '../../router/index.js';
+import { Router, listenerFailure } from '../../router/index.js';
 import { initSite } from '../../site/index.js';
 import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat } from '../output.js';
@@ -137,18 +138,21 @@ interface RunOptions {
 async function runForeground(dir: string, { metricsListen, holdLeases, importAddress }: RunOptions): Promise<void> {
   const paths = sitePaths(dir);
   const config = await loadSiteConfig(paths.config);
-  const router = await Router.start(paths, createLogger(config.site.id), { holdLeases, ...(importAddress === undefined ? {} : { importAddress }) });
+  const router = await Router.open(paths, createLogger(config.site.id), { holdLeases, ...(importAddress === undefined ? {} : { importAddress }) });
   const api = new ApiServer(router);
-  await api.listen(paths.apiSocket);
   let drained: () => void = () => undefined;
   const drainedSignal = new Promise<void>((resolve) => (drained = resolve));
   api.onDrained = () => drained();
-  if (metricsListen !== undefined) {
-    const { host, port } = parseHostPort(metricsListen, '--metrics-listen', true);
-    const bound = await api.listenMetrics(host, port);
-    router.logger.info({ metrics: `${host}:${bound}` }, 'metrics listening');
+  try {
+    await openLocalApi(api, paths.apiSocket, metricsListen, router);
+    // The link port opens last: a peer that links here finds every other listener bound.
+    await router.connect();
+    await router.writeRuntime(paths.apiSocket);
+  } catch (err) {
+    await api.close();
+    await router.stop();
+    throw err;
   }
-  await router.writeRuntime(paths.apiSocket);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -158,6 +162,26 @@ async function runForeground(dir: string, { metricsListen, holdLeases, importAdd
   await api.close();
   await router.stop();
   process.exit(0);
+}
+
+/** The management socket and, when asked for, the metrics listener; errors name the setting. */
+async function openLocalApi(api: ApiServer, socket: string, metricsListen: string | undefined, router: Router): Promise<void> {
+  try {
+    await api.listen(socket);
+  } catch (err) {
+    throw new CausewayError(ErrorCode.ConfigInvalid, `--dir: cannot listen on the API socket ${socket} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      cause: err,
+      hint: 'use a site directory on a local file system with a shorter path (a unix socket path has at most 107 bytes)',
+    });
+  }
+  if (metricsListen === undefined) return;
+  const { host, port } = parseHostPort(metricsListen, '--metrics-listen', true);
+  try {
+    const bound = await api.listenMetrics(host, port);
+    router.logger.info({ metrics: `${host}:${bound}` }, 'metrics listening');
+  } catch (err) {
+    throw listenerFailure('--metrics-listen', metricsListen, err, 'on the command line');
+  }
 }
 
 async function startDaemon(dir: string, { metricsListen, holdLeases, importAddress }: RunOptions): Promise<void> {
@@ -185,5 +209,17 @@ async function startDaemon(dir: string, { metricsListen, holdLeases, importAddre
     }
     if (child.exitCode !== null) break;
   }
+  const refusal = await startRefusal(join(paths.dir, 'router.log'));
+  if (child.exitCode !== null && refusal !== undefined) throw new CausewayError(ErrorCode.ConfigInvalid, refusal.message, { hint: refusal.hint ?? `read ${join(paths.dir, 'router.log')}` });
   throw new CausewayError(ErrorCode.Timeout, 'the router did not start', { hint: `read ${join(paths.dir, 'router.log')}` });
+}
+
+/** The `error:` and `hint:` lines a background router wrote to its log when it refused to start. */
+async function startRefusal(log: string): Promise<{ message: string; hint: string | undefined } | undefined> {
+  const lines = (await readFile(log, 'utf8').catch(() => '')).split('\n');
+  let at = lines.length - 1;
+  while (at >= 0 && lines[at]?.startsWith('error: ') !== true) at -= 1;
+  if (at < 0) return undefined;
+  const hint = lines[at + 1]?.startsWith('hint: ') === true ? lines[at + 1]?.slice('hint: '.length) : undefined;
+  return { message: (lines[at] ?? '').slice('error: '.length), hint };
 }

@@ -35,6 +35,7 @@ export function renderStatus(r: StatusReport): string {
           ['PEER', 'STATE', 'DIRECTION', 'COST', 'RTT', 'CONNS', 'FLOWS', 'SINCE'],
           r.links.map((l) => [l.peer, l.state, l.direction, l.cost, l.rttMs === null ? '-' : `${l.rttMs.toFixed(2)}ms`, l.connections, l.flows, l.since]),
         ),
+    ...r.links.filter((l) => l.dialFailures > 0).map((l) => `  ${l.peer}: ${l.dialFailures} failed dial(s) in a row (${l.endpoints.join(', ')}); last: ${l.lastError ?? '-'}`),
     r.partition === null
       ? ''
       : `partition: ${r.partition.majority ? 'majority' : 'MINORITY (safe mode)'} — ${r.partition.reachable.length}/${r.partition.members.length} members reachable, quorum ${r.partition.quorum}${r.partition.unreachable.length > 0 ? `; unreachable: ${r.partition.unreachable.join(', ')}` : ''}`,
@@ -57,7 +58,8 @@ export function renderStatus(r: StatusReport): string {
     'EXPORTS',
     r.exports.length === 0
       ? '  (none)'
-      : table(['SERVICE', 'PORT', 'BACKEND', 'ACTIVE', 'FLOWS', 'FAILED'], r.exports.map((e) => [`${e.name}.${e.namespace}`, e.port, e.to, e.flows.active, e.flows.total, e.flows.failed])),
+      : table(['SERVICE', 'PORT', 'BACKEND', 'READY', 'ACTIVE', 'FLOWS', 'FAILED'], r.exports.map((e) => [`${e.name}.${e.namespace}`, e.port, e.to, e.ready ? 'yes' : 'no', e.flows.active, e.flows.total, e.flows.failed])),
+    ...r.exports.filter((e) => !e.ready).map((e) => `  ${e.name}.${e.namespace}:${e.port} not ready: ${e.reason ?? 'unknown'}`),
     '',
     'IMPORTS',
     configured.length === 0

@@ -89,7 +89,7 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
     assert.equal(e?.trafficDistribution, 'PreferClose');
     assert.deepEqual(e?.exportedLabels, { tier: 'web' });
     assert.deepEqual(e?.exportedAnnotations, { 'causeway.io/global': 'true', 'causeway.io/affinity': 'local' });
-    assert.deepEqual(globalSettingsOf(e?.exportedAnnotations), { global: true, affinity: 'local' });
+    assert.deepEqual(globalSettingsOf(e?.exportedAnnotations), { global: true, affinity: 'local', shared: true });
   });
 });
 

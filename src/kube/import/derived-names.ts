@@ -32,6 +32,14 @@ export function derivedServiceName(namespace: string, name: string): string {
   return `derived-${digest(`${namespace}/${name}`, 10)}`;
 }
 
+/**
+ * The Service behind a site-targeted name (`name.namespace.svc.<site>.<zone>`): its ClusterIP
+ * reaches the router's listener pinned to that site. Hash of `namespace/name@site`.
+ */
+export function derivedSiteServiceName(namespace: string, name: string, site: string): string {
+  return `derived-${digest(`${namespace}/${name}@${site}`, 10)}`;
+}
+
 /** One EndpointSlice per source cluster of an import: `<derived>-<hash of the cluster id>`. */
 export function importSliceName(derivedName: string, sourceCluster: string): string {
   return `${derivedName}-${digest(sourceCluster, 6)}`;

@@ -7,7 +7,8 @@ import { hashed } from './import-objects.js';
 import { routerTarget } from './router-target.js';
 
 /**
- * For a global service (exported with `causeway.io/global` or Cilium's `service.cilium.io/global`),
+ * For a global service (`causeway.io/global`, or Cilium's `service.cilium.io/global` or
+ * `io.cilium/global-service`, on this cluster's Service or on the exporters'),
  * an extra EndpointSlice on this cluster's ordinary Service of the same name pointing at the router
  * (its import address and listener ports, else its virtual IP), so the `cluster.local` name reaches
  * remote endpoints too. Only where the Service exists,
@@ -16,7 +17,9 @@ import { routerTarget } from './router-target.js';
  */
 export function desiredGlobalSlice(view: ServiceView | undefined, ordinary: Service | undefined, site: string): EndpointSlice | undefined {
   if (view === undefined || ordinary === undefined || view.type === 'Headless') return undefined;
-  if (!globalSettingsOf(view.annotations).global || !view.sites.some((s) => s !== site)) return undefined;
+  // Global here when this cluster's Service says so (Cilium: in every cluster that has it), or when the exporters do.
+  const global = globalSettingsOf(ordinary.metadata.annotations).global || globalSettingsOf(view.annotations).global;
+  if (!global || !view.sites.some((s) => s !== site)) return undefined;
   const target = routerTarget(view);
   if (target === undefined) return undefined;
   const offered = new Set(view.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port));

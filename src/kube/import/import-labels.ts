@@ -21,3 +21,12 @@ export const APPLIED_HASH_ANNOTATION = 'causeway.io/applied-hash';
 
 /** Marks a global-service slice, added to an ordinary Service beside its own endpoints. */
 export const GLOBAL_SLICE_LABEL = 'causeway.io/global-service';
+
+/**
+ * On a site-targeted derived Service and its slice: the clusterset service they serve. Not the
+ * MCS `service-name` label, so MCS tools counting an import's slices see only the import's own.
+ */
+export const SITE_TARGET_OF_LABEL = 'causeway.io/site-target-of';
+
+/** On a site-targeted derived Service and its slice: the exporting site its name targets. */
+export const TARGET_SITE_LABEL = 'causeway.io/target-site';

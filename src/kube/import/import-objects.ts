@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ServicePort } from '../../mcs/index.js';
 import type { ServiceView } from '../../api/index.js';
 import type { EndpointSlice, KubeObject, OwnerReference, Service, ServiceImport } from '../client/kube-objects.js';
-import { APPLIED_HASH_ANNOTATION, DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER } from './import-labels.js';
-import { importSliceName } from './derived-names.js';
+import { APPLIED_HASH_ANNOTATION, DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER, SITE_TARGET_OF_LABEL, TARGET_SITE_LABEL } from './import-labels.js';
+import { derivedSiteServiceName, importSliceName } from './derived-names.js';
 import { isLoopback, routerTarget } from './router-target.js';
 
 /** The objects one clusterset service becomes in a cluster, before the API server fills in uids and IPs. */
@@ -116,6 +116,53 @@ export function desiredImportSlices(view: ServiceView, names: ImportNames, owner
     bySite.set(endpoint.site, list);
   }
   return [...bySite.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([site, endpoints]) => slice(names, site, owner, ports, endpoints));
+}
+
+/** A site-targeted name's Service and its one slice, pointing at the router's listener pinned to that site. */
+export interface SiteTarget {
+  site: string;
+  service: Service;
+  slice: EndpointSlice;
+}
+
+/**
+ * Per exporting site of a ClusterSetIP import, a selector-less Service whose slice points at the
+ * router's import-address ports pinned to that site: its ClusterIP is what the router's DNS
+ * answers for `name.namespace.svc.<site>.<zone>`, so any pod reaches that site's share, as the
+ * clusterset name reaches the whole. None without an import address (nothing a pod could reach).
+ */
+export function desiredSiteTargets(view: ServiceView, names: ImportNames, owner: OwnerReference): SiteTarget[] {
+  if (view.type === 'Headless') return [];
+  const ports = tcpPorts(view);
+  return view.sites.flatMap((site) => {
+    const listeners = (view.siteListeners ?? []).filter((l) => l.site === site);
+    const [first] = listeners;
+    if (first === undefined) return [];
+    const address = first.listen.slice(0, first.listen.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+    const byPort = new Map(listeners.map((l) => [l.port, Number(l.listen.slice(l.listen.lastIndexOf(':') + 1))]));
+    const routed = ports.flatMap((p) => {
+      const port = byPort.get(p.port);
+      return port === undefined ? [] : [{ ...p, port }];
+    });
+    const name = derivedSiteServiceName(names.namespace, names.name, site);
+    const labels = { [SITE_TARGET_OF_LABEL]: names.name, [TARGET_SITE_LABEL]: site, [ImportLabel.managedBy]: MANAGED_BY_CONTROLLER };
+    const service = hashed<Service>({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: names.namespace, labels, ownerReferences: [owner] },
+      spec: { type: 'ClusterIP', ports: ports.map((p) => ({ ...p, targetPort: p.port })) },
+    });
+    const addressType = address.includes(':') ? 'IPv6' : 'IPv4';
+    const targetSlice = hashed<EndpointSlice>({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: importSliceName(name, names.clusterId), namespace: names.namespace, labels: { ...labels, [ImportLabel.kubeServiceName]: name }, ownerReferences: [{ ...owner, controller: false }] },
+      addressType,
+      endpoints: [{ addresses: [address], conditions: { ready: true } }],
+      ports: routed,
+    });
+    return [{ site, service, slice: targetSlice }];
+  });
 }
 
 function slice(

@@ -5,8 +5,8 @@ import { Resources, apiVersionOf, objectPath, serviceImports } from '../client/r
 import type { ResourceInformer } from '../watch/resource-informer.js';
 import { derivedServiceName, globalSliceName } from './derived-names.js';
 import { desiredGlobalSlice } from './global-slice.js';
-import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER } from './import-labels.js';
-import { desiredDerivedService, desiredImportSlices, desiredServiceImport, importStatus, upToDate, type ImportNames } from './import-objects.js';
+import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER, SITE_TARGET_OF_LABEL } from './import-labels.js';
+import { desiredDerivedService, desiredImportSlices, desiredServiceImport, desiredSiteTargets, importStatus, upToDate, type ImportNames, type SiteTarget } from './import-objects.js';
 
 /** What the import reconciler reads (informer caches, the router's view) and writes through. */
 export interface ImportContext {
@@ -18,6 +18,12 @@ export interface ImportContext {
   serviceImports: ResourceInformer<ServiceImport>;
   services: ResourceInformer<Service>;
   slices: ResourceInformer<EndpointSlice>;
+  /**
+   * True while the router has not re-learned the clusterset since it started: a service it does
+   * not know yet may only be not yet heard of, so nothing is removed (its objects, and with them
+   * the derived Service's ClusterIP, stay as they are).
+   */
+  holdRemovals: boolean;
 }
 
 /**
@@ -29,8 +35,10 @@ export interface ImportContext {
 export async function reconcileImport(ctx: ImportContext, namespace: string, name: string): Promise<void> {
   const view = ctx.view(namespace, name);
   const names: ImportNames = { namespace, name, derivedName: derivedServiceName(namespace, name), clusterId: ctx.siteId };
-  const usable = view !== undefined && view.importedHere && ctx.namespaceExists(namespace) && (view.type === 'Headless' || view.vip !== null);
-  if (!usable) return removeImport(ctx, names);
+  const wanted = view !== undefined && view.importedHere && ctx.namespaceExists(namespace);
+  if (!wanted) return ctx.holdRemovals ? undefined : removeImport(ctx, names);
+  // A virtual IP not assigned yet comes with the router's next snapshot: keep what is there.
+  if (view.type !== 'Headless' && view.vip === null) return;
   const resource = serviceImports(ctx.mcsVersion);
   const siPath = objectPath(resource, name, namespace);
   let derived = ctx.services.get(names.derivedName, namespace);
@@ -48,6 +56,26 @@ export async function reconcileImport(ctx: ImportContext, namespace: string, nam
   const status = importStatus(view);
   if (JSON.stringify(si.status?.clusters ?? []) !== JSON.stringify(status.clusters)) await ctx.rest.mergePatch(`${siPath}/status`, { status });
   await syncSlices(ctx, names, desiredImportSlices(view, names, owner));
+  await syncSiteTargets(ctx, names, desiredSiteTargets(view, names, owner));
+}
+
+/** The site-targeted Services and slices of one import: exactly the desired ones. */
+async function syncSiteTargets(ctx: ImportContext, names: ImportNames, desired: SiteTarget[]): Promise<void> {
+  const wanted = new Set(desired.map((t) => t.service.metadata.name));
+  for (const { service, slice } of desired) {
+    await applyIfChanged(ctx, objectPath(Resources.services, service.metadata.name, names.namespace), ctx.services.get(service.metadata.name, names.namespace), service);
+    await applyIfChanged(ctx, objectPath(Resources.endpointSlices, slice.metadata.name, names.namespace), ctx.slices.get(slice.metadata.name, names.namespace), slice);
+  }
+  for (const slice of siteTargetObjects(ctx.slices.list(names.namespace), names)) {
+    if (!wanted.has(slice.metadata.labels?.[ImportLabel.kubeServiceName] ?? '')) await ctx.rest.remove(objectPath(Resources.endpointSlices, slice.metadata.name, names.namespace));
+  }
+  for (const service of siteTargetObjects(ctx.services.list(names.namespace), names)) {
+    if (!wanted.has(service.metadata.name)) await ctx.rest.remove(objectPath(Resources.services, service.metadata.name, names.namespace));
+  }
+}
+
+function siteTargetObjects<T extends Service | EndpointSlice>(objects: readonly T[], names: ImportNames): T[] {
+  return objects.filter((o) => o.metadata.labels?.[SITE_TARGET_OF_LABEL] === names.name && o.metadata.labels[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER);
 }
 
 /** The global-service slice on the ordinary Service `namespace/name`: present exactly when wanted. */
@@ -57,6 +85,7 @@ export async function reconcileGlobal(ctx: ImportContext, namespace: string, nam
   const live = ctx.slices.get(sliceName, namespace);
   const path = objectPath(Resources.endpointSlices, sliceName, namespace);
   if (desired === undefined) {
+    if (ctx.holdRemovals) return;
     if (live?.metadata.labels?.[GLOBAL_SLICE_LABEL] === 'true') await ctx.rest.remove(path);
     return;
   }
@@ -64,6 +93,7 @@ export async function reconcileGlobal(ctx: ImportContext, namespace: string, nam
 }
 
 async function removeImport(ctx: ImportContext, names: ImportNames): Promise<void> {
+  await syncSiteTargets(ctx, names, []);
   for (const slice of importSlices(ctx, names)) await ctx.rest.remove(objectPath(Resources.endpointSlices, slice.metadata.name, names.namespace));
   if (ctx.services.get(names.derivedName, names.namespace) !== undefined) await ctx.rest.remove(objectPath(Resources.services, names.derivedName, names.namespace));
   if (ctx.serviceImports.get(names.name, names.namespace) !== undefined) await ctx.rest.remove(objectPath(serviceImports(ctx.mcsVersion), names.name, names.namespace));

@@ -31,9 +31,13 @@ export async function loadDeployFolder(folder: DeployFolder, root = DEPLOY_DIR):
   return objects;
 }
 
-/** Parses multi-document YAML into objects; empty documents (comments only) are skipped. */
+/**
+ * Parses multi-document YAML into objects; empty documents (comments only) are skipped.
+ * Read as YAML 1.1, as kubectl and Helm read manifests (sigs.k8s.io/yaml): there `0440` is octal
+ * 288, which a volume's `defaultMode` means, while YAML 1.2 would read decimal 440 (mode 0670).
+ */
 export function parseManifests(text: string, source: string): KubernetesObject[] {
-  return parseAllDocuments(text).flatMap((doc) => {
+  return parseAllDocuments(text, { version: '1.1' }).flatMap((doc) => {
     const error = doc.errors[0];
     if (error !== undefined) throw new CausewayError(ErrorCode.ConfigInvalid, `${source}: not valid YAML: ${error.message.split('\n')[0]}`);
     const value: unknown = doc.toJS();

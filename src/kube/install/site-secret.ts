@@ -12,10 +12,12 @@ export const SITE_SECRET = 'causeway-site';
 /**
  * The files that make a site: config, key material and the state worth keeping across restarts.
  * Runtime files (API socket, lock, runtime.json, logs) are left out: they belong to one process.
- * So is the controller's managed.json: it is rebuilt from the cluster's objects, and it changes
+ * vips.json and import-ports.json are kept so a re-created pod serves each import on the same
+ * address and port, and the derived Services' EndpointSlices need not change.
+ * The controller's managed.json is not: it is rebuilt from the cluster's objects, and it changes
  * with every endpoint, which would make every endpoint change a Secret write.
  */
-export const SITE_FILES = ['site.yaml', 'site.key', 'site.crt', 'ca.crt', 'ca.key', 'tokens.json', 'vips.json', 'members.json'] as const;
+export const SITE_FILES = ['site.yaml', 'site.key', 'site.crt', 'ca.crt', 'ca.key', 'tokens.json', 'vips.json', 'import-ports.json', 'members.json'] as const;
 
 /** File name → contents. */
 export type SiteFiles = Map<string, Buffer>;

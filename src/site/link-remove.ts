@@ -1,0 +1,32 @@
+import { ApiClient } from '../api/index.js';
+import { loadRemovedPeers, loadSiteConfig, saveRemovedPeers, withSiteLock, type SitePaths } from '../config/index.js';
+import { CausewayError, ErrorCode } from '../errors/index.js';
+import { editSiteConfig } from './config-edit.js';
+
+/**
+ * Removes the link to `peer` from whichever end this site is: the configured link (if this side
+ * dials) leaves site.yaml, and the peer is refused from now on (removed-peers.json), so a link it
+ * dials is closed and the peer told to stop dialing. A new token links the two again.
+ */
+export async function removeLink(paths: SitePaths, peer: string): Promise<{ live: boolean; dialed: boolean; inbound: boolean }> {
+  const dialed = (await loadSiteConfig(paths.config)).links.some((l) => l.peer === peer);
+  const inbound = await hasInboundLink(paths, peer);
+  if (!dialed && !inbound) {
+    throw new CausewayError(ErrorCode.LinkUnknown, `this site has no link to ${peer}`, { hint: 'see `causeway status` (an inbound link shows only while the router runs)' });
+  }
+  await withSiteLock(paths.lock, async () => {
+    const removed = await loadRemovedPeers(paths.removedPeers);
+    await saveRemovedPeers(paths.removedPeers, removed.add(peer));
+  });
+  const { live } = await editSiteConfig(paths, (config) => {
+    config.links = config.links.filter((l) => l.peer !== peer);
+  });
+  return { live, dialed, inbound };
+}
+
+/** Whether the running router has a link to `peer` that the peer dialed. */
+async function hasInboundLink(paths: SitePaths, peer: string): Promise<boolean> {
+  const client = new ApiClient(paths);
+  if ((await client.runtime()) === undefined) return false;
+  return (await client.status()).links.some((l) => l.peer === peer && l.direction === 'inbound' && l.state === 'up');
+}
