@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_SESSION_TIMING } from '../transport/index.js';
 
 /** DNS-1123 subdomain: how sites, services and namespaces are named everywhere. */
 const dnsName = z
@@ -42,8 +43,9 @@ export const LinkConfig = z.strictObject({
 });
 export type LinkConfig = z.infer<typeof LinkConfig>;
 
-/** Lease names become etcd keys and JSON keys (same alphabet as the lease area checks). */
-const leaseName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+/** Lease names become etcd keys and JSON keys, so they keep to a safe alphabet; the lease area checks the same pattern. */
+export const LEASE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const leaseName = z.string().regex(LEASE_NAME_PATTERN, {
   message: 'must be a lease name: letters, digits, ".", "_" and "-", at most 128 characters, e.g. payments-writer',
 });
 /** An HTTP method is a token (RFC 9110 §9.1); methods are case-sensitive, so none is upper-cased. */
@@ -55,8 +57,11 @@ export const DEFAULT_READ_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 const servicePortName = dnsLabel;
 /** A port's `appProtocol`; at most what an advert carries. */
 const appProtocol = z.string().min(1).max(253);
-/** The `appProtocol` that makes importing routers parse HTTP/1.1: only `protocol: http` exports advertise it. */
-const HTTP_MARKER = 'http';
+/**
+ * The one `http` marker: an export's `protocol: http`, and the `appProtocol` that makes importing
+ * routers parse HTTP/1.1 (only `protocol: http` exports advertise it).
+ */
+export const HTTP_PROTOCOL = 'http';
 
 /** A port the service lists (in every ServiceImport) but Causeway does not carry: its data plane is TCP only. */
 export const UncarriedPort = z.strictObject({
@@ -77,7 +82,7 @@ export const ExportConfig = z
   /** Name the port is advertised with (a Kubernetes Service port's); '' advertises it unnamed; absent: `tcp-<port>`, or `http-<port>`. */
   portName: z.union([servicePortName, z.literal('')]).optional(),
   /** `http`: importing routers parse HTTP/1.1 and choose a destination per request, not per connection. */
-  protocol: z.enum(['TCP', 'http']).default('TCP'),
+  protocol: z.enum(['TCP', HTTP_PROTOCOL]).default('TCP'),
   /** Application protocol the port is listed with (a Kubernetes Service port's); `protocol: http` ports are listed as `http`. */
   appProtocol: appProtocol.optional(),
   /** `single-writer`: writes go only to the site holding `lease`, reads to the nearest endpoint. */
@@ -123,12 +128,12 @@ export const ExportConfig = z
 })
   .superRefine((e, ctx) => {
     const single = e.writes === 'single-writer';
-    if (single && e.protocol !== 'http') ctx.addIssue({ code: 'custom', path: ['protocol'], message: 'writes: single-writer needs protocol: http (reads and writes are told apart by HTTP method)' });
+    if (single && e.protocol !== HTTP_PROTOCOL) ctx.addIssue({ code: 'custom', path: ['protocol'], message: 'writes: single-writer needs protocol: http (reads and writes are told apart by HTTP method)' });
     if (single && e.lease === undefined) ctx.addIssue({ code: 'custom', path: ['lease'], message: 'writes: single-writer needs the lease whose holder takes the writes, e.g. lease: payments-writer' });
     if (!single && e.lease !== undefined) ctx.addIssue({ code: 'custom', path: ['lease'], message: 'lease only applies with writes: single-writer' });
     if (!single && e.readMethods !== undefined) ctx.addIssue({ code: 'custom', path: ['readMethods'], message: 'readMethods only applies with writes: single-writer' });
-    if (e.appProtocol !== undefined && e.protocol === 'http') ctx.addIssue({ code: 'custom', path: ['appProtocol'], message: 'protocol: http exports are listed with appProtocol http; leave appProtocol out' });
-    else if (e.appProtocol === HTTP_MARKER) ctx.addIssue({ code: 'custom', path: ['appProtocol'], message: 'appProtocol http makes importers parse HTTP/1.1: export with protocol: http instead' });
+    if (e.appProtocol !== undefined && e.protocol === HTTP_PROTOCOL) ctx.addIssue({ code: 'custom', path: ['appProtocol'], message: 'protocol: http exports are listed with appProtocol http; leave appProtocol out' });
+    else if (e.appProtocol === HTTP_PROTOCOL) ctx.addIssue({ code: 'custom', path: ['appProtocol'], message: 'appProtocol http makes importers parse HTTP/1.1: export with protocol: http instead' });
     checkPortNames(e, ctx);
   });
 export type ExportConfig = z.infer<typeof ExportConfig>;
@@ -191,8 +196,9 @@ export const SiteConfig = z.strictObject({
       listen: hostPort.default('0.0.0.0:7443'),
       /** Addresses other sites dial, written into tokens; defaults to the listen address. */
       advertise: z.array(hostPort).default([]),
-      pingIntervalMs: z.number().int().min(20).max(60_000).default(200),
-      deadAfterMs: z.number().int().min(100).max(600_000).default(900),
+      // The session's own defaults, so a link built without a config times out like a configured one.
+      pingIntervalMs: z.number().int().min(20).max(60_000).default(DEFAULT_SESSION_TIMING.pingIntervalMs),
+      deadAfterMs: z.number().int().min(100).max(600_000).default(DEFAULT_SESSION_TIMING.deadAfterMs),
     })
     .prefault({}),
   dataPlane: z

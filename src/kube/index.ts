@@ -15,5 +15,5 @@ export { desiredServiceImport, desiredDerivedService, desiredImportSlices, desir
 export { desiredGlobalSlice } from './import/global-slice.js';
 export { ImportLabel, MANAGED_BY_CONTROLLER, DERIVED_SERVICE_ANNOTATION, GLOBAL_SLICE_LABEL } from './import/import-labels.js';
 export { LinkSecret, LINK_TOKEN_TTL_MS, secretAction, type SecretAction } from './link-exchange/link-secrets.js';
-export { leaseStep, microTime, type LeaseStep } from './leader/lease-decision.js';
+export { leaseStep, microTime, type LeaseStep } from './leader/lease-step.js';
 export { WorkQueue } from './watch/work-queue.js';

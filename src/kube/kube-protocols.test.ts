@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ExportConfig, ManagedState, PolicyConfig, SiteConfig, mergeManagedState } from '../config/index.js';
 import { managedStateOf } from './export/managed-state-sync.js';
-import { leaseStep, microTime } from './leader/lease-decision.js';
+import { leaseStep, microTime } from './leader/lease-step.js';
 import { secretAction } from './link-exchange/link-secrets.js';
 import { pickServedVersion } from './crds/crd-installer.js';
 import { createLogger } from '../observability/index.js';

@@ -1,4 +1,5 @@
 import { CausewayError, ErrorCode } from '../errors/index.js';
+import { LEASE_NAME_PATTERN } from '../config/index.js';
 import type { AcquireResult, LeaseRecord } from './lease-backend.js';
 
 /** What an acquire does to the stored state; `write` is what to store, absent when nothing changes. */
@@ -36,7 +37,6 @@ export function decideAcquire(
   return { type: 'taken', result: { acquired: true, lease: taken }, write: taken, lastToken: fencingToken };
 }
 
-const leaseName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Rejects names that would escape a key prefix or a file, empty holders and non-positive TTLs. */
 export function checkAcquireInput(name: string, holder: string, ttlMs: number): void {
@@ -49,7 +49,7 @@ export function checkAcquireInput(name: string, holder: string, ttlMs: number): 
 
 /** Lease names become etcd keys and JSON keys, so they are kept to a safe alphabet. */
 export function checkLeaseName(name: string): void {
-  if (!leaseName.test(name)) {
+  if (!LEASE_NAME_PATTERN.test(name)) {
     throw new CausewayError(ErrorCode.InputInvalid, `invalid lease name ${JSON.stringify(name)}`, {
       hint: 'use letters, digits, ".", "_" and "-" (at most 128 characters)',
     });

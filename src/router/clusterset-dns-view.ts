@@ -1,7 +1,7 @@
 import type { DnsServiceView, DnsView } from '../dns/index.js';
-import { headlessHostname } from '../mcs/index.js';
+import type { VipImports } from '../flow/index.js';
 import type { ServiceDirectory } from '../services/index.js';
-import type { VipImports } from './vip-imports.js';
+import { headlessHostname } from '../mcs/index.js';
 
 /** Answers DNS from the clusterset model as this site sees it, with this site's virtual IPs. */
 export class ClustersetDnsView implements DnsView {

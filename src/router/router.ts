@@ -1,34 +1,19 @@
 import { rm, writeFile } from 'node:fs/promises';
+import { ServicesFeed, type DrainResult, type PartitionReport, type RuntimeInfo, type StatusReport } from '../api/index.js';
+import { PartitionView, SiteLeases, writeSafeModeFile } from '../membership/index.js';
+import { EndpointChooser, HttpIngress, listenerFailure, mayBindPrivileged, TcpEgress, TcpIngress, unprivilegedPortStart, VipImports } from '../flow/index.js';
+import { advertServices, ServiceDirectory, writePolicyOf } from '../services/index.js';
+import { dropConfiguredLink, forgetRemovedPeer, keepLinkPort, keptLinkListen, LinkMesh, loadSiteMaterial, ownLinkEndpoints, RedemptionDesk, type TlsMaterial } from '../link/index.js';
 import type { TLSSocket } from 'node:tls';
 import { loadManagedState, loadRemovedPeers, loadSiteConfig, mergeManagedState, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
-import type { TlsMaterial } from '../link/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, subscribeRouterMetrics, type Logger, type SitePlace } from '../observability/index.js';
 import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, signEndpoints, verifyEndpoints, type AdvertService, type SiteAdvert } from '../routing/index.js';
-import { ServiceDirectory, writePolicyOf } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
 import { HealthChecker, type HealthCheck } from '../health/index.js';
 import { systemRuntime, type Runtime, type Timer } from '../runtime/index.js';
-import { advertServices } from './advert-services.js';
 import { ClustersetDnsView } from './clusterset-dns-view.js';
-import { EndpointChooser } from './endpoint-chooser.js';
-import { FlowEgress } from './flow-egress.js';
-import { FlowIngress } from './flow-ingress.js';
-import { HttpIngress } from './http-ingress.js';
-import { SiteLeases } from './site-leases.js';
-import { LinkMesh } from './link-mesh.js';
-import { RedemptionDesk } from './redemption-desk.js';
-import { loadSiteMaterial } from './site-material.js';
 import { buildStatus, servicesView } from './status-report.js';
-import { ServicesFeed } from './services-feed.js';
-import { mayBindPrivileged, unprivilegedPortStart } from './privileged-ports.js';
-import { VipImports } from './vip-imports.js';
-import { PartitionView, writeSafeModeFile } from './partition-view.js';
-import type { DrainResult, PartitionReport, RuntimeInfo, StatusReport } from '../api/index.js';
-import { listenerFailure } from './listener-failure.js';
-import { keepLinkPort, keptLinkListen } from './kept-link-port.js';
-import { ownLinkEndpoints } from './own-link-endpoints.js';
-import { dropConfiguredLink, forgetRemovedPeer } from './removed-links.js';
 
 /** Choices made when the router starts, not kept in the site config. */
 export interface RouterOptions {
@@ -80,9 +65,9 @@ export class Router {
   /** Latched once every remembered member has been heard from, or the stale bound has passed. */
   private convergedSince: number | undefined;
   readonly mesh: LinkMesh;
-  readonly ingress: FlowIngress;
+  readonly ingress: TcpIngress;
   readonly leases: SiteLeases;
-  private readonly egress: FlowEgress;
+  private readonly egress: TcpEgress;
   private readonly desk: RedemptionDesk;
   linkAddress: { host: string; port: number } = { host: '', port: 0 };
   /** Set once the link port is open: links are dialed and accepted only from then on. */
@@ -139,7 +124,7 @@ export class Router {
     const dataPlane = (): SiteConfig['dataPlane'] => this.config.dataPlane;
     const placeOf = (site: string): SitePlace | undefined => this.placeOf(site);
     const now = (): number => this.runtime.now();
-    this.egress = new FlowEgress(
+    this.egress = new TcpEgress(
       this.directory,
       this.mesh,
       this.lsdb,
@@ -169,7 +154,7 @@ export class Router {
       logger,
       runtime: this.runtime,
     });
-    this.ingress = new FlowIngress(this.directory, this.mesh, this.lsdb, chooser, dataPlane, ingressRecorder, logger, http);
+    this.ingress = new TcpIngress(this.directory, this.mesh, this.lsdb, chooser, dataPlane, ingressRecorder, logger, http);
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
   }
 
@@ -315,7 +300,7 @@ export class Router {
   }
 
   /** Explicit imports plus, with autoImport, a virtual IP per clusterset service imported here; resolves with those that did not bind. */
-  private syncImports(): Promise<Awaited<ReturnType<FlowIngress['reconcile']>>> {
+  private syncImports(): Promise<Awaited<ReturnType<TcpIngress['reconcile']>>> {
     const run = this.importsChain.then(async () => {
       const imported = this.directory.imported(new Set(this.namespaces()));
       const auto = this.config.services.autoImport ? await this.vips.listeners(imported, (s) => this.directory.model.readyEndpoints(s.name, s.namespace)) : [];

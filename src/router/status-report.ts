@@ -1,12 +1,11 @@
-import type { PartitionReport, ServiceView, StatusReport } from '../api/index.js';
 import type { FlowStats } from '../observability/index.js';
-import type { LinkStateDb } from '../routing/index.js';
+import type { SiteLeases } from '../membership/index.js';
+import type { LinkMesh } from '../link/index.js';
+import type { TcpIngress, VipImports } from '../flow/index.js';
 import { serviceKey, type ServiceDirectory } from '../services/index.js';
+import type { PartitionReport, ServiceView, StatusReport } from '../api/index.js';
+import type { LinkStateDb } from '../routing/index.js';
 import type { SiteConfig } from '../config/index.js';
-import type { FlowIngress } from './flow-ingress.js';
-import type { LinkMesh } from './link-mesh.js';
-import type { SiteLeases } from './site-leases.js';
-import type { VipImports } from './vip-imports.js';
 
 /** What the status and the services view are read from; the router hands itself, read-only. */
 export interface StatusSources {
@@ -17,7 +16,7 @@ export interface StatusSources {
   readonly directory: ServiceDirectory;
   readonly mesh: Pick<LinkMesh, 'peers'>;
   readonly stats: Pick<FlowStats, 'get'>;
-  readonly ingress: Pick<FlowIngress, 'addresses'>;
+  readonly ingress: Pick<TcpIngress, 'addresses'>;
   readonly partitionReport: PartitionReport | undefined;
   readonly leases: Pick<SiteLeases, 'report'>;
   readonly lsdb: Pick<LinkStateDb, 'all' | 'route'>;

@@ -1,4 +1,4 @@
-import { DEFAULT_READ_METHODS, type ExportConfig } from '../config/index.js';
+import { DEFAULT_READ_METHODS, HTTP_PROTOCOL, type ExportConfig } from '../config/index.js';
 import type { ClustersetService } from '../mcs/index.js';
 
 /** Annotation keys a single-writer export carries in its advert (they land on the ServiceImport too). */
@@ -9,7 +9,7 @@ export const WritesAnnotation = {
 } as const;
 
 /** `appProtocol` of an HTTP/1.1 port, as Kubernetes spells it (KEP-3726 standard application protocols). */
-export const HTTP_APP_PROTOCOL = 'http';
+export const HTTP_APP_PROTOCOL = HTTP_PROTOCOL;
 
 /** How an importing site routes a service's requests: all alike, or writes to one lease holder. */
 export type WritePolicy = { type: 'any' } | { type: 'single-writer'; lease: string; readMethods: ReadonlySet<string> };

@@ -4,7 +4,7 @@ import type { Logger } from '../../observability/index.js';
 import type { Lease } from '../client/kube-objects.js';
 import { isConflict, type KubeRest } from '../client/kube-rest.js';
 import { Resources, collectionPath, objectPath } from '../client/resources.js';
-import { leaseStep, microTime } from './lease-decision.js';
+import { leaseStep, microTime } from './lease-step.js';
 
 export interface LeaseElectorOptions {
   namespace: string;

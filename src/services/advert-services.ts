@@ -1,6 +1,6 @@
 import type { ExportConfig } from '../config/index.js';
 import type { AdvertService } from '../routing/index.js';
-import { HTTP_APP_PROTOCOL, writePolicyAnnotations } from '../services/index.js';
+import { HTTP_APP_PROTOCOL, writePolicyAnnotations } from './write-policy.js';
 
 /** What the site adds to its export entries when it advertises them. */
 export interface AdvertSite {
@@ -56,7 +56,7 @@ type AdvertPort = AdvertService['ports'][number];
  * `appProtocol: http` (as on a Kubernetes port) tells importers to parse it.
  */
 function carriedPort(e: ExportConfig): AdvertPort {
-  const http = e.protocol === 'http';
+  const http = e.protocol === HTTP_APP_PROTOCOL;
   const name = e.portName ?? `${http ? 'http' : 'tcp'}-${e.port}`;
   return listedPort({ name, port: e.port, protocol: 'TCP', appProtocol: http ? HTTP_APP_PROTOCOL : e.appProtocol });
 }

@@ -1,10 +1,10 @@
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { parseHostPort } from '../config/index.js';
-import { CausewayError, ErrorCode } from '../errors/index.js';
-import type { Endpoint } from '../services/index.js';
-import { MuxDuplex, type MuxStream } from '../transport/index.js';
+import { parseHostPort } from '../../config/index.js';
+import { CausewayError, ErrorCode } from '../../errors/index.js';
+import type { Endpoint } from '../../services/index.js';
+import { MuxDuplex, type MuxStream } from '../../transport/index.js';
 
 /** Opens a flow to `site` for the import's service port (undefined when no route). */
 export type FlowOpener = (site: string) => MuxStream | undefined;

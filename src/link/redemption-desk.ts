@@ -1,11 +1,12 @@
 import type { TLSSocket } from 'node:tls';
 import { withSiteLock, type SitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { RedeemRequest, readMessage, sendMessage, type RedeemResponse, type TlsMaterial } from '../link/index.js';
+import { RedeemRequest, readMessage, sendMessage, type RedeemResponse } from './redeem-messages.js';
+import type { TlsMaterial } from './tls-material.js';
 import type { Logger, RouterMetrics } from '../observability/index.js';
 import { isValidSiteId, issueSiteCertificate } from '../pki/index.js';
 import { TokenStore } from '../token/index.js';
-import { loadCaKey } from './site-material.js';
+import { loadCaKey } from './load-site-material.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 

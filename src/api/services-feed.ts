@@ -1,4 +1,4 @@
-import type { ServicesSnapshot } from '../api/index.js';
+import type { ServicesSnapshot } from './api-types.js';
 
 /**
  * Change notifications for the merged clusterset, so a controller beside the router need not

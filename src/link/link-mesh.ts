@@ -2,7 +2,11 @@ import type { TLSSocket } from 'node:tls';
 import type { LinkConfig, SiteConfig } from '../config/index.js';
 import { formatHostPort, parseHostPort, type HostPort } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { LinkDialer, LinkListener, PeerLink, decodeHello, encodeHello, type TlsMaterial } from '../link/index.js';
+import { decodeHello, encodeHello } from './hello.js';
+import { LinkDialer } from './link-dialer.js';
+import { LinkListener } from './link-listener.js';
+import { PeerLink } from './peer-link.js';
+import type { TlsMaterial } from './tls-material.js';
 import { publishEvent, type Logger, type RouterMetrics } from '../observability/index.js';
 import { MuxSession, type MuxStream, type SessionRole } from '../transport/index.js';
 

@@ -1,13 +1,13 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { ImportConfig, SiteConfig } from '../config/index.js';
-import { parseHostPort } from '../config/index.js';
-import type { FlowRecorder, FlowRoute, Logger } from '../observability/index.js';
-import { encodeOpenRequest, isHttpPort, serviceKey, type ServiceDirectory } from '../services/index.js';
-import { ResetCode, bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome, type MuxStream } from '../transport/index.js';
-import type { LinkStateDb } from '../routing/index.js';
-import type { EndpointChooser } from './endpoint-chooser.js';
-import type { HttpIngress } from './http-ingress.js';
-import type { LinkMesh } from './link-mesh.js';
+import type { ImportConfig, SiteConfig } from '../../config/index.js';
+import { parseHostPort } from '../../config/index.js';
+import type { FlowRecorder, FlowRoute, Logger } from '../../observability/index.js';
+import { encodeOpenRequest, isHttpPort, serviceKey, type ServiceDirectory } from '../../services/index.js';
+import { ResetCode, bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome, type MuxStream } from '../../transport/index.js';
+import type { LinkStateDb } from '../../routing/index.js';
+import type { EndpointChooser } from '../endpoint-chooser.js';
+import type { HttpIngress } from '../http/http-ingress.js';
+import type { LinkMesh } from '../../link/index.js';
 
 /** Sites a new flow may try before the client sees a failure. */
 const MAX_ATTEMPTS = 3;
@@ -21,7 +21,7 @@ interface ImportListener {
 }
 
 /** Import listeners: a local address per imported service whose connections become flows. */
-export class FlowIngress {
+export class TcpIngress {
   private readonly listeners = new Map<string, ImportListener>();
   /** Listeners that failed to bind, with the error code last logged for each. */
   private readonly bindFailures = new Map<string, string>();

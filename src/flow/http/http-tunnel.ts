@@ -1,9 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
-import { wireForm } from '../errors/index.js';
-import { parseHostPort } from '../config/index.js';
-import type { Endpoint } from '../services/index.js';
-import { bridgeFlow, pipeSockets, type FlowOutcome } from '../transport/index.js';
+import { wireForm } from '../../errors/index.js';
+import { parseHostPort } from '../../config/index.js';
+import type { Endpoint } from '../../services/index.js';
+import { bridgeFlow, pipeSockets, type FlowOutcome } from '../../transport/index.js';
 import type { ErrorBody } from './http-forward.js';
 import type { FlowOpener } from './http-upstreams.js';
 

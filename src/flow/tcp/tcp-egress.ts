@@ -1,11 +1,11 @@
 import { connect, type Socket } from 'node:net';
-import type { SiteConfig } from '../config/index.js';
-import { parseHostPort } from '../config/index.js';
-import type { FlowRecorder, FlowTicket, Logger } from '../observability/index.js';
-import type { LinkStateDb } from '../routing/index.js';
-import { decodeOpenRequest, encodeOpenRequest, serviceKey, type OpenRequest, type ServiceDirectory } from '../services/index.js';
-import { ResetCode, bridgeFlow, resetCodeName, spliceStreams, type FlowOutcome, type MuxStream } from '../transport/index.js';
-import type { LinkMesh } from './link-mesh.js';
+import type { SiteConfig } from '../../config/index.js';
+import { parseHostPort } from '../../config/index.js';
+import type { FlowRecorder, FlowTicket, Logger } from '../../observability/index.js';
+import type { LinkStateDb } from '../../routing/index.js';
+import { decodeOpenRequest, encodeOpenRequest, serviceKey, type OpenRequest, type ServiceDirectory } from '../../services/index.js';
+import { ResetCode, bridgeFlow, resetCodeName, spliceStreams, type FlowOutcome, type MuxStream } from '../../transport/index.js';
+import type { LinkMesh } from '../../link/index.js';
 
 /** Hops a flow may take when the opener did not say; more than any sane topology needs. */
 const DEFAULT_TTL = 16;
@@ -14,7 +14,7 @@ const DEFAULT_TTL = 16;
  * Flows arriving over links: for this site's exports, connect the backend and bridge; for
  * another site, forward them one hop further along the least-cost route (transit).
  */
-export class FlowEgress {
+export class TcpEgress {
   constructor(
     private readonly directory: ServiceDirectory,
     private readonly mesh: LinkMesh,

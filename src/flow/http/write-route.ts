@@ -1,4 +1,4 @@
-import type { LeaseRecord, LeaseState } from '../lease/index.js';
+import type { LeaseRecord, LeaseState } from '../../lease/index.js';
 
 /** Why a write was refused; each is a label of `causeway_writes_refused_total`. */
 export type WriteRefusalReason =

@@ -1,6 +1,6 @@
 import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
-import { CausewayError, ErrorCode, wireForm } from '../errors/index.js';
+import { CausewayError, ErrorCode, wireForm } from '../../errors/index.js';
 import { forwardHeaders } from './http-headers.js';
 
 /** How one proxied request ended. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { readStateText, type SitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import type { TlsMaterial } from '../link/index.js';
+import type { TlsMaterial } from './tls-material.js';
 
 /** Loads the site's key, certificate and clusterset CA from its directory. */
 export async function loadSiteMaterial(paths: SitePaths, siteId: string, trustDomain: string): Promise<TlsMaterial> {

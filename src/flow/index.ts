@@ -1,0 +1,13 @@
+// The flow area: carrying a client's connection to an endpoint somewhere in the clusterset.
+// Owns the listeners and connectors per protocol (tcp/ today, http/ for HTTP imports; udp/ and
+// http2/ will be siblings), endpoint choice (traffic policy, outlier ejection), the virtual IPs and
+// ports imports listen on, and the listener errors users see. Tells every flow as a
+// causeway:flow:* event (observability/). May import errors/, runtime/, config/, site-files/,
+// transport/, observability/, policy/, health/, services/, mcs/, lease/ (states only), routing/
+// (routes), link/ (the mesh a flow leaves through), api/ (shapes); never membership/ or router/.
+export { EndpointChooser } from './endpoint-chooser.js';
+export { VipImports, type ImportAddressing } from './vip-imports.js';
+export { listenerFailure } from './listener-failure.js';
+export { mayBindPrivileged, unprivilegedPortStart } from './privileged-ports.js';
+export { TcpEgress, TcpIngress } from './tcp/index.js';
+export { HttpIngress, type HttpIngressDeps } from './http/index.js';
