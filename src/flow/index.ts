@@ -7,7 +7,7 @@
 // (routes), link/ (the mesh a flow leaves through), api/ (shapes); never membership/ or router/.
 export { EndpointChooser } from './endpoint-chooser.js';
 export { VipImports, type ImportAddressing } from './vip-imports.js';
-export { listenerFailure } from './listener-failure.js';
 export { mayBindPrivileged, unprivilegedPortStart } from './privileged-ports.js';
 export { TcpEgress, TcpIngress } from './tcp/index.js';
 export { HttpIngress, type HttpIngressDeps } from './http/index.js';
+export { ImportSync, type ImportFailure, type ImportSyncDeps } from './import-sync.js';

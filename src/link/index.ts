@@ -18,3 +18,4 @@ export { loadCaKey, loadSiteMaterial } from './load-site-material.js';
 export { keepLinkPort, keptLinkListen } from './kept-link-port.js';
 export { ownLinkEndpoints } from './own-link-endpoints.js';
 export { dropConfiguredLink, forgetRemovedPeer } from './removed-links.js';
+export { openLinkPort } from './open-link-port.js';

@@ -5,3 +5,4 @@
 // observability/, api/ (shapes); never link/, flow/, routing/ or router/.
 export { PartitionView, writeSafeModeFile } from './partition-view.js';
 export { SiteLeases, type SiteLeasesOptions } from './site-leases.js';
+export { MembershipWatch, type MembershipWatchDeps } from './membership-watch.js';

@@ -2,4 +2,4 @@
 // directory and connects their events; holds no protocol, file format or timer of its own. May
 // import every area's index; nothing imports the router but the CLI and the Kubernetes controller.
 export { Router, type RouterOptions } from './router.js';
-export { listenerFailure } from '../flow/index.js';
+export { listenerFailure } from '../errors/index.js';

@@ -1,18 +1,17 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { ServicesFeed, type DrainResult, type PartitionReport, type RuntimeInfo, type StatusReport } from '../api/index.js';
-import { PartitionView, SiteLeases, writeSafeModeFile } from '../membership/index.js';
-import { EndpointChooser, HttpIngress, listenerFailure, mayBindPrivileged, TcpEgress, TcpIngress, unprivilegedPortStart, VipImports } from '../flow/index.js';
-import { advertServices, ServiceDirectory, writePolicyOf } from '../services/index.js';
-import { dropConfiguredLink, forgetRemovedPeer, keepLinkPort, keptLinkListen, LinkMesh, loadSiteMaterial, ownLinkEndpoints, RedemptionDesk, type TlsMaterial } from '../link/index.js';
+import { MembershipWatch, PartitionView, SiteLeases } from '../membership/index.js';
+import { EndpointChooser, HttpIngress, ImportSync, mayBindPrivileged, TcpEgress, TcpIngress, unprivilegedPortStart, VipImports } from '../flow/index.js';
+import { advertServices, ExportReadiness, ServiceDirectory, writePolicyOf } from '../services/index.js';
+import { dropConfiguredLink, forgetRemovedPeer, LinkMesh, loadSiteMaterial, openLinkPort, ownLinkEndpoints, RedemptionDesk, type TlsMaterial } from '../link/index.js';
 import type { TLSSocket } from 'node:tls';
-import { loadManagedState, loadRemovedPeers, loadSiteConfig, mergeManagedState, parseHostPort, type SiteConfig, type SitePaths } from '../config/index.js';
+import { loadManagedState, loadRemovedPeers, loadSiteConfig, mergeManagedState, type SiteConfig, type SitePaths } from '../config/index.js';
 import { FlowRecorder, FlowStats, RouterMetrics, subscribeRouterMetrics, type Logger, type SitePlace } from '../observability/index.js';
-import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, signEndpoints, verifyEndpoints, type AdvertService, type SiteAdvert } from '../routing/index.js';
+import { AdvertExchange, LinkStateDb, type AdvertService } from '../routing/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
-import { DnsServer } from '../dns/index.js';
-import { HealthChecker, type HealthCheck } from '../health/index.js';
+import type { DnsServer } from '../dns/index.js';
 import { systemRuntime, type Runtime, type Timer } from '../runtime/index.js';
-import { ClustersetDnsView } from './clusterset-dns-view.js';
+import { startClustersetDns } from './start-dns.js';
 import { buildStatus, servicesView } from './status-report.js';
 
 /** Choices made when the router starts, not kept in the site config. */
@@ -33,23 +32,14 @@ export class Router {
   private readonly runtime: Runtime;
   /** The metrics and status counts are fed from this site's events until stop. */
   private readonly stopMetrics: () => void;
-  private seq = 0;
-  /** Our advert's content as last flooded, so an unchanged state does not bump the sequence. */
-  private lastAdvertised = '';
   readonly lsdb: LinkStateDb;
   private expiry: Timer | undefined;
   readonly vips: VipImports;
   private readonly partition: PartitionView;
-  partitionReport: PartitionReport | undefined;
-  private readonly health = new HealthChecker(() => this.publish());
+  private readonly readiness = new ExportReadiness(() => this.publish());
   private dns: DnsServer | undefined;
   dnsAddress: { host: string; port: number } | undefined;
-  /** Set by `drain`: every endpoint is advertised not ready, so peers stop sending new flows. */
-  private draining = false;
-  /** Import listeners are reconciled one change at a time, in order. */
-  private importsChain: Promise<void> = Promise.resolve();
-  /** Safe-mode file writes, in order (see checkPartition). */
-  private safeModeWrites: Promise<void> = Promise.resolve();
+  private readonly imports: ImportSync;
   readonly directory: ServiceDirectory;
   /** Clusterset changes as they land here (after virtual IPs are assigned), for `/v1/services?watch=1`. */
   readonly servicesFeed = new ServicesFeed(() => ({
@@ -60,10 +50,10 @@ export class Router {
       .map((a) => a.origin)
       .filter((site) => site !== this.config.site.id && !this.lsdb.isReachable(site))
       .sort(),
-    converged: this.converged(),
+    converged: this.membership.converged(),
   }));
-  /** Latched once every remembered member has been heard from, or the stale bound has passed. */
-  private convergedSince: number | undefined;
+  private readonly membership: MembershipWatch;
+  private readonly adverts: AdvertExchange;
   readonly mesh: LinkMesh;
   readonly ingress: TcpIngress;
   readonly leases: SiteLeases;
@@ -86,7 +76,7 @@ export class Router {
     this.epoch = this.runtime.now();
     this.stopMetrics = subscribeRouterMetrics(config.site.id, this.metrics, this.stats);
     this.directory = new ServiceDirectory(config.site.id);
-    this.directory.setHealthCheck((e) => e.ready !== false && this.health.isHealthy(exportId(e)));
+    this.directory.setHealthCheck((e) => this.readiness.isServing(e));
     this.lsdb = new LinkStateDb(config.site.id);
     // Read once: neither changes for a running process.
     const privilegedBind = mayBindPrivileged();
@@ -104,6 +94,30 @@ export class Router {
       config.routing.staleAfterMs,
     );
     this.partition = new PartitionView(config.site.id, paths.members);
+    const now = (): number => this.runtime.now();
+    this.membership = new MembershipWatch({
+      view: this.partition,
+      known: () => this.lsdb.all().map((a) => a.origin),
+      isReachable: (site) => this.lsdb.isReachable(site),
+      safeModeFile: () => this.config.partition.safeModeFile,
+      staleAfterMs: () => this.config.routing.staleAfterMs,
+      epoch: this.epoch,
+      now,
+      metrics: this.metrics,
+      logger,
+    });
+    this.adverts = new AdvertExchange({
+      self: config.site.id,
+      epoch: this.epoch,
+      lsdb: this.lsdb,
+      peers: () => this.mesh.peers.values(),
+      material: () => this.material,
+      learnEndpoints: (site, addresses) => this.mesh.learnEndpoints(site, addresses),
+      changed: () => this.refreshCatalog(),
+      now,
+      metrics: this.metrics,
+      logger,
+    });
     this.mesh = new LinkMesh(
       () => this.config.site,
       () => this.config.link,
@@ -113,7 +127,7 @@ export class Router {
       this.metrics,
       {
         stream: (peer, stream, open) => this.onStream(peer, stream, open),
-        control: (peer, payload) => this.onControl(peer, payload),
+        control: (peer, payload) => this.adverts.receive(peer, payload),
         linkUp: (_peer, session) => this.onLinkUp(session),
         sessionUp: () => undefined,
         linkDown: () => this.publish(),
@@ -123,7 +137,6 @@ export class Router {
     );
     const dataPlane = (): SiteConfig['dataPlane'] => this.config.dataPlane;
     const placeOf = (site: string): SitePlace | undefined => this.placeOf(site);
-    const now = (): number => this.runtime.now();
     this.egress = new TcpEgress(
       this.directory,
       this.mesh,
@@ -139,7 +152,7 @@ export class Router {
       config,
       siteDir: paths.dir,
       hold: options.holdLeases ?? [],
-      onMajoritySide: () => this.partitionReport?.majority === true,
+      onMajoritySide: () => this.membership.report?.majority === true,
       logger,
     });
     const http = new HttpIngress({
@@ -155,6 +168,16 @@ export class Router {
       runtime: this.runtime,
     });
     this.ingress = new TcpIngress(this.directory, this.mesh, this.lsdb, chooser, dataPlane, ingressRecorder, logger, http);
+    this.imports = new ImportSync({
+      config: () => this.config,
+      configFile: paths.config,
+      directory: this.directory,
+      vips: this.vips,
+      ingress: this.ingress,
+      namespaces: () => this.namespaces(),
+      synced: () => this.servicesFeed.refresh(),
+      logger,
+    });
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
   }
 
@@ -183,24 +206,18 @@ export class Router {
   /** The last step of start-up: opens the link port, then dials the configured links. */
   async connect(): Promise<void> {
     const { config, logger } = this;
-    const listen = await keptLinkListen(this.paths.linkPort, config.link.listen);
-    try {
-      this.linkAddress = await this.mesh.listen(listen).catch((err: unknown) => {
-        if (listen === config.link.listen || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-        // Peers learn the new port from our adverts; tokens issued before name the old one.
-        logger.warn({ kept: listen, err }, 'the kept link port is taken: choosing a new one');
-        return this.mesh.listen(config.link.listen);
-      });
-    } catch (err) {
-      throw listenerFailure('link.listen', config.link.listen, err, `in ${this.paths.config}`);
-    }
-    await keepLinkPort(this.paths.linkPort, config.link.listen, this.linkAddress.port);
+    this.linkAddress = await openLinkPort(this.mesh, this.paths, config.link.listen, logger);
     this.connected = true;
     this.mesh.reconcile(config.links);
     this.publish();
     this.leases.start();
     this.expiry = this.runtime.every(1_000, () => this.expireStale()).unref();
     logger.info({ link: `${this.linkAddress.host}:${this.linkAddress.port}`, trustDomain: config.site.trustDomain }, 'router started');
+  }
+
+  /** Which members this site reaches (the API's `/v1/partition`, the status). */
+  get partitionReport(): PartitionReport | undefined {
+    return this.membership.report;
   }
 
   get site(): SiteConfig['site'] {
@@ -241,7 +258,7 @@ export class Router {
    */
   async drain(timeoutMs: number): Promise<DrainResult> {
     const started = this.runtime.now();
-    this.draining = true;
+    this.readiness.drain();
     this.logger.info({ timeoutMs }, 'draining: no new flows to this site');
     this.publish();
     const inFlight = (): number => this.stats.active('egress') + this.stats.active('transit');
@@ -254,9 +271,7 @@ export class Router {
 
   /** Why a local export entry is advertised not ready; undefined when it is ready. */
   exportFailure(e: SiteConfig['exports'][number]): string | undefined {
-    if (this.draining) return 'draining';
-    if (e.ready === false) return 'the platform reports the backend not ready';
-    return this.health.failureOf(exportId(e));
+    return this.readiness.failureOf(e);
   }
 
   status(): StatusReport {
@@ -270,7 +285,7 @@ export class Router {
 
   async stop(): Promise<void> {
     this.expiry?.cancel();
-    this.health.stop();
+    this.readiness.stop();
     await this.dns?.close();
     this.ingress.close();
     await this.leases.close();
@@ -282,60 +297,25 @@ export class Router {
 
   private async apply(): Promise<void> {
     this.directory.setLocalExports(this.config.exports);
-    this.health.reconcile(
-      this.config.exports.map((e) => {
-        const { host, port } = parseHostPort(e.to, 'exports.to');
-        const check: HealthCheck = e.health.type === 'http' ? { type: 'http', path: e.health.path, expectStatus: e.health.expectStatus } : { type: e.health.type };
-        return { id: exportId(e), host, port, check, ...e.health };
-      }),
-    );
+    this.readiness.reconcile(this.config.exports);
     this.mesh.refuse(this.removedPeers);
     if (this.connected) this.mesh.reconcile(this.config.links);
     this.publish();
-    const failed = await this.syncImports();
-    // Configured imports must listen; virtual-IP imports follow the clusterset and only log.
-    const imports = this.config.imports;
-    const first = failed.find((f) => imports.includes(f.config));
-    if (first !== undefined) throw listenerFailure(`imports[${imports.indexOf(first.config)}].listen`, first.config.listen, first.error, `in ${this.paths.config} (or \`causeway unimport ${first.config.name}\`)`);
-  }
-
-  /** Explicit imports plus, with autoImport, a virtual IP per clusterset service imported here; resolves with those that did not bind. */
-  private syncImports(): Promise<Awaited<ReturnType<TcpIngress['reconcile']>>> {
-    const run = this.importsChain.then(async () => {
-      const imported = this.directory.imported(new Set(this.namespaces()));
-      const auto = this.config.services.autoImport ? await this.vips.listeners(imported, (s) => this.directory.model.readyEndpoints(s.name, s.namespace)) : [];
-      const failed = await this.ingress.reconcile([...this.config.imports, ...auto]);
-      // Watchers hear of a change only once its addresses are listening, so what they publish works.
-      this.servicesFeed.refresh();
-      return failed;
-    });
-    const logged = run.catch((err: unknown) => {
-      this.logger.error({ err }, 'import listeners could not be updated');
-      return [];
-    });
-    this.importsChain = logged.then(() => undefined);
-    return logged;
+    await this.imports.syncConfigured();
   }
 
   private async startDns(): Promise<void> {
-    const { listen, zone, targetedSuffix, ttl } = this.config.dns;
-    if (listen === '') return;
-    const view = new ClustersetDnsView(
-      this.directory,
-      this.vips,
-      () => new Set(this.namespaces()),
-      () => new Set(this.lsdb.all().map((a) => a.origin)),
-      () => this.config.services.clustersetIps,
-    );
-    this.dns = new DnsServer(view, { zone, targetedSuffix, ttl, logger: this.logger });
-    const { host, port } = parseHostPort(listen, 'dns.listen', true);
-    try {
-      this.dnsAddress = await this.dns.listen(host, port);
-    } catch (err) {
-      this.dns = undefined;
-      throw listenerFailure('dns.listen', listen, err, `in ${this.paths.config} ("" turns DNS off)`);
-    }
-    this.logger.info({ dns: `${this.dnsAddress.host}:${this.dnsAddress.port}`, zone }, 'DNS listening');
+    const dns = await startClustersetDns({
+      config: () => this.config,
+      configFile: this.paths.config,
+      directory: this.directory,
+      vips: this.vips,
+      namespaces: () => this.namespaces(),
+      knownSites: () => this.lsdb.all().map((a) => a.origin),
+      logger: this.logger,
+    });
+    this.dns = dns?.server;
+    this.dnsAddress = dns?.address;
   }
 
   /** The clusterset services this site imports (their namespace is present here). */
@@ -353,78 +333,35 @@ export class Router {
     return advertServices(this.config.exports, {
       epoch: this.epoch,
       zone: this.config.site.zone,
-      ready: (e) => !this.draining && e.ready !== false && this.health.isHealthy(exportId(e)),
+      ready: (e) => this.readiness.isReady(e),
     });
   }
 
   /** Re-announces this site when its links or exports changed; floods to every live peer. */
   private publish(): void {
-    const content = {
+    this.adverts.publish({
       zone: this.config.site.zone,
       region: this.config.site.region,
       namespaces: this.namespaces(),
       links: [...this.mesh.peers.values()].filter((l) => l.state === 'up').map((l) => ({ peer: l.peer, cost: l.cost })).sort((a, b) => a.peer.localeCompare(b.peer)),
       services: this.advertisedServices(),
       endpoints: ownLinkEndpoints(this.config.link.advertise, this.linkAddress),
-    };
-    const serialized = JSON.stringify(content);
-    if (serialized === this.lastAdvertised) return;
-    this.lastAdvertised = serialized;
-    this.seq += 1;
-    const { endpoints, ...rest } = content;
-    const version = { origin: this.config.site.id, epoch: this.epoch, seq: this.seq };
-    // Signed, so a site that relays our advert cannot point other sites' links elsewhere.
-    const signed = endpoints.length === 0 ? {} : { endpoints: signEndpoints(version, endpoints, this.material.keyPem, this.material.certPem) };
-    const advert: SiteAdvert = { type: 'site', ...version, ...rest, ...signed };
-    this.lsdb.setOwn(advert, this.runtime.now());
-    this.refreshCatalog();
-    this.flood(advert, undefined);
-  }
-
-  /** Sends an advert to every live peer except the one it came from. */
-  private flood(advert: SiteAdvert, from: string | undefined): void {
-    const payload = encodeSiteAdvert(advert);
-    for (const link of this.mesh.peers.values()) {
-      if (link.peer === from) continue;
-      link.pickSession()?.sendControl(payload);
-    }
+    });
   }
 
   /** A new peer gets everything we know (first sync); only changes follow. */
   private onLinkUp(session: MuxSession): void {
     this.publish();
-    for (const advert of this.lsdb.all()) session.sendControl(encodeSiteAdvert(advert));
-  }
-
-  private onControl(peer: string, payload: Buffer): void {
-    // Most copies of a flood are duplicates in a dense mesh: drop them before the full decode.
-    const version = peekAdvertVersion(payload);
-    if (version !== undefined && version.origin !== this.config.site.id && !isNewerAdvert(this.lsdb.get(version.origin), version)) return;
-    try {
-      const message = decodeControl(payload);
-      if (message.type === 'unknown') {
-        this.logger.debug({ peer, message: message.name }, 'ignoring unknown control message');
-        return;
-      }
-      if (message.endpoints !== undefined && message.origin !== this.config.site.id) verifyEndpoints(message, message.endpoints, this.material);
-      if (this.lsdb.apply(message, this.runtime.now()) !== 'applied') return;
-      if (message.endpoints !== undefined && message.origin !== this.config.site.id) this.mesh.learnEndpoints(message.origin, message.endpoints.addresses);
-      this.flood(message, peer);
-      this.refreshCatalog();
-      this.logger.debug({ peer, origin: message.origin, seq: message.seq }, 'site advert applied');
-    } catch (err) {
-      this.metrics.controlErrors.inc({ peer, code: (err as { code?: string }).code ?? 'error' });
-      this.logger.warn({ peer, err }, 'control message refused');
-    }
+    this.adverts.syncPeer(session);
   }
 
   /** Rebuilds the clusterset's services from every reachable site's advert. */
   private refreshCatalog(): void {
-    this.checkPartition();
+    this.membership.check();
     const before = this.directory.model.version;
     this.directory.sync(this.lsdb.all(), (site) => this.lsdb.isReachable(site));
     if (this.directory.model.version !== before) {
-      void this.syncImports();
+      void this.imports.sync();
       this.trackLeases();
     }
   }
@@ -435,47 +372,10 @@ export class Router {
     this.leases.track(names);
   }
 
-  /** Re-evaluates which members this site reaches; logs, counts and signals every change. */
-  private checkPartition(): void {
-    void this.partition.observe(this.lsdb.all().map((a) => a.origin)).catch((err: unknown) => this.logger.warn({ err }, 'cannot save clusterset membership'));
-    const { report, changed } = this.partition.evaluate((site) => this.lsdb.isReachable(site));
-    this.partitionReport = report;
-    if (!changed) return;
-    this.metrics.partitionMajority.set(report.majority ? 1 : 0);
-    this.metrics.partitionReachable.set(report.reachable.length);
-    this.metrics.partitionMembers.set(report.members.length);
-    const line = { reachable: report.reachable, unreachable: report.unreachable, quorum: report.quorum };
-    if (report.majority) this.logger.info(line, 'partition view: majority side');
-    else this.logger.warn(line, 'partition view: minority side (safe mode)');
-    const file = this.config.partition.safeModeFile;
-    if (file === undefined) return;
-    // One write at a time, each with the view current when it runs: a minority write still in
-    // flight must never land after the removal that followed it and leave a stale safe-mode file.
-    this.safeModeWrites = this.safeModeWrites
-      .then(() => (this.partitionReport === undefined ? undefined : writeSafeModeFile(file, this.partitionReport)))
-      .catch((err: unknown) => this.logger.warn({ file, err }, 'cannot write the safe-mode file'));
-  }
-
-  /**
-   * Whether this router has re-learned the clusterset since it started: an advert from every site
-   * of members.json, or `routing.staleAfterMs` gone by (then the missing ones count as forgotten,
-   * as any unreachable site would be). A restarted router hears from its peers only after its links
-   * are up; until then its view lacks their services although nothing was unexported.
-   */
-  private converged(): boolean {
-    if (this.convergedSince !== undefined) return true;
-    const heard = new Set(this.lsdb.all().map((a) => a.origin));
-    const waited = this.runtime.now() - this.epoch >= this.config.routing.staleAfterMs;
-    if (!waited && !this.partition.peers().every((site) => heard.has(site))) return false;
-    this.convergedSince = this.runtime.now();
-    this.logger.info({ afterMs: this.convergedSince - this.epoch, heardFrom: [...heard].sort(), waited }, 'clusterset view converged');
-    return true;
-  }
-
   private expireStale(): void {
     // The hold of a restart ends on a timer too (peers that never come back), so watchers are told.
-    if (this.convergedSince === undefined && this.converged()) this.servicesFeed.refresh();
-    this.checkPartition();
+    if (!this.membership.isConverged && this.membership.converged()) this.servicesFeed.refresh();
+    this.membership.check();
     const expired = this.lsdb.expire(this.runtime.now(), this.config.routing.staleAfterMs);
     if (expired.length === 0) return;
     this.logger.info({ sites: expired }, 'forgot unreachable sites after the stale-state bound');
@@ -518,9 +418,4 @@ export class Router {
 /** site.yaml plus what a controller manages beside it (managed.json). */
 async function loadEffectiveConfig(paths: SitePaths): Promise<SiteConfig> {
   return mergeManagedState(await loadSiteConfig(paths.config), await loadManagedState(paths.managed));
-}
-
-/** Identity of one export entry for health checks: service port, headless endpoint and backend. */
-function exportId(e: { name: string; namespace: string; port: number; hostname?: string | undefined; to: string }): string {
-  return `${e.name}.${e.namespace}:${e.port}/${e.hostname ?? ''}@${e.to}`;
 }

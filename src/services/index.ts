@@ -3,3 +3,4 @@ export { decodeOpenRequest, encodeOpenRequest, type OpenRequest } from './open-r
 export { serviceKey } from './service-key.js';
 export { HTTP_APP_PROTOCOL, WritesAnnotation, isHttpPort, writePolicyAnnotations, writePolicyOf, type WritePolicy } from './write-policy.js';
 export { advertServices } from './advert-services.js';
+export { ExportReadiness } from './export-readiness.js';

@@ -11,7 +11,7 @@ describe('parseManifests', () => {
 
   it('loads the shipped Deployment with its Secret volume group-readable (0440 = 288)', async () => {
     const objects = await loadDeployFolder('manifests');
-    const deployment = objects.find((o) => o.kind === 'Deployment') as V1Deployment | undefined;
+    const deployment = objects.find((o): o is V1Deployment => o.kind === 'Deployment');
     const volume = deployment?.spec?.template.spec?.volumes?.find((v) => v.name === 'site-secret');
     assert.equal(volume?.secret?.defaultMode, 288);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CausewayError, ErrorCode } from '../errors/index.js';
+import { CausewayError, ErrorCode } from './causeway-error.js';
 import { listenerFailure } from './listener-failure.js';
 
 const system = (code: string, message: string): NodeJS.ErrnoException => Object.assign(new Error(message), { code });

@@ -1,4 +1,4 @@
-import { CausewayError, ErrorCode } from '../errors/index.js';
+import { CausewayError, ErrorCode } from './causeway-error.js';
 
 /**
  * A listener that could not bind, as the user fixes it: the setting that asked for it, the

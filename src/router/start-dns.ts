@@ -1,0 +1,41 @@
+import type { SiteConfig } from '../config/index.js';
+import { parseHostPort } from '../config/index.js';
+import { DnsServer } from '../dns/index.js';
+import { listenerFailure } from '../errors/index.js';
+import type { VipImports } from '../flow/index.js';
+import type { Logger } from '../observability/index.js';
+import type { ServiceDirectory } from '../services/index.js';
+import { ClustersetDnsView } from './clusterset-dns-view.js';
+
+export interface ClustersetDnsDeps {
+  config(): SiteConfig;
+  configFile: string;
+  directory: ServiceDirectory;
+  vips: VipImports;
+  namespaces(): string[];
+  knownSites(): string[];
+  logger: Logger;
+}
+
+/** Starts the `clusterset.local` DNS server of `dns.listen`, or nothing when it is "" (DNS off). */
+export async function startClustersetDns(deps: ClustersetDnsDeps): Promise<{ server: DnsServer; address: { host: string; port: number } } | undefined> {
+  const { listen, zone, targetedSuffix, ttl } = deps.config().dns;
+  if (listen === '') return undefined;
+  const view = new ClustersetDnsView(
+    deps.directory,
+    deps.vips,
+    () => new Set(deps.namespaces()),
+    () => new Set(deps.knownSites()),
+    () => deps.config().services.clustersetIps,
+  );
+  const server = new DnsServer(view, { zone, targetedSuffix, ttl, logger: deps.logger });
+  const { host, port } = parseHostPort(listen, 'dns.listen', true);
+  let address: { host: string; port: number };
+  try {
+    address = await server.listen(host, port);
+  } catch (err) {
+    throw listenerFailure('dns.listen', listen, err, `in ${deps.configFile} ("" turns DNS off)`);
+  }
+  deps.logger.info({ dns: `${address.host}:${address.port}`, zone }, 'DNS listening');
+  return { server, address };
+}
