@@ -11,3 +11,4 @@ export { mayBindPrivileged, unprivilegedPortStart } from './privileged-ports.js'
 export { TcpEgress, TcpIngress } from './tcp/index.js';
 export { HttpIngress, type HttpIngressDeps } from './http/index.js';
 export { ImportSync, type ImportFailure, type ImportSyncDeps } from './import-sync.js';
+export { createSiteFlows, type SiteFlows, type SiteFlowsDeps } from './site-flows.js';

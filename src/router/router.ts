@@ -1,12 +1,12 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { ServicesFeed, type DrainResult, type PartitionReport, type RuntimeInfo, type StatusReport } from '../api/index.js';
 import { MembershipWatch, PartitionView, SiteLeases } from '../membership/index.js';
-import { EndpointChooser, HttpIngress, ImportSync, mayBindPrivileged, TcpEgress, TcpIngress, unprivilegedPortStart, VipImports } from '../flow/index.js';
+import { createSiteFlows, mayBindPrivileged, unprivilegedPortStart, VipImports, type ImportSync, type TcpEgress, type TcpIngress } from '../flow/index.js';
 import { advertServices, ExportReadiness, ServiceDirectory, writePolicyOf } from '../services/index.js';
 import { dropConfiguredLink, forgetRemovedPeer, LinkMesh, loadSiteMaterial, openLinkPort, ownLinkEndpoints, RedemptionDesk, type TlsMaterial } from '../link/index.js';
 import type { TLSSocket } from 'node:tls';
 import { loadManagedState, loadRemovedPeers, loadSiteConfig, mergeManagedState, type SiteConfig, type SitePaths } from '../config/index.js';
-import { FlowRecorder, FlowStats, RouterMetrics, subscribeRouterMetrics, type Logger, type SitePlace } from '../observability/index.js';
+import { FlowStats, RouterMetrics, subscribeRouterMetrics, type Logger, type SitePlace } from '../observability/index.js';
 import { AdvertExchange, LinkStateDb, type AdvertService } from '../routing/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import type { DnsServer } from '../dns/index.js';
@@ -135,19 +135,6 @@ export class Router {
         linkRemoved: (peer) => void this.onLinkRemoved(peer),
       },
     );
-    const dataPlane = (): SiteConfig['dataPlane'] => this.config.dataPlane;
-    const placeOf = (site: string): SitePlace | undefined => this.placeOf(site);
-    this.egress = new TcpEgress(
-      this.directory,
-      this.mesh,
-      this.lsdb,
-      dataPlane,
-      new FlowRecorder('egress', config.site.id, placeOf, now),
-      new FlowRecorder('transit', config.site.id, placeOf, now),
-      logger,
-    );
-    const chooser = new EndpointChooser(this.directory, this.lsdb, () => this.config, this.metrics, logger, this.runtime);
-    const ingressRecorder = new FlowRecorder('ingress', config.site.id, placeOf, now);
     this.leases = new SiteLeases({
       config,
       siteDir: paths.dir,
@@ -155,29 +142,21 @@ export class Router {
       onMajoritySide: () => this.membership.report?.majority === true,
       logger,
     });
-    const http = new HttpIngress({
-      directory: this.directory,
-      lsdb: this.lsdb,
-      chooser,
-      openFlow: (imp, port, site) => this.ingress.openFlow(imp, port, site),
-      lease: (name) => this.leases.state(name),
-      dataPlane,
-      recorder: ingressRecorder,
-      metrics: this.metrics,
-      logger,
-      runtime: this.runtime,
-    });
-    this.ingress = new TcpIngress(this.directory, this.mesh, this.lsdb, chooser, dataPlane, ingressRecorder, logger, http);
-    this.imports = new ImportSync({
+    ({ ingress: this.ingress, egress: this.egress, imports: this.imports } = createSiteFlows({
       config: () => this.config,
       configFile: paths.config,
       directory: this.directory,
+      mesh: this.mesh,
+      lsdb: this.lsdb,
       vips: this.vips,
-      ingress: this.ingress,
+      lease: (name) => this.leases.state(name),
+      placeOf: (site) => this.placeOf(site),
       namespaces: () => this.namespaces(),
-      synced: () => this.servicesFeed.refresh(),
+      importsSynced: () => this.servicesFeed.refresh(),
+      metrics: this.metrics,
       logger,
-    });
+      runtime: this.runtime,
+    }));
     this.desk = new RedemptionDesk(paths, () => this.material, logger, this.metrics);
   }
 

@@ -1,0 +1,76 @@
+import type { SiteConfig } from '../config/index.js';
+import type { LeaseState } from '../lease/index.js';
+import type { LinkMesh } from '../link/index.js';
+import { FlowRecorder, type Logger, type RouterMetrics, type SitePlace } from '../observability/index.js';
+import type { LinkStateDb } from '../routing/index.js';
+import type { Runtime } from '../runtime/index.js';
+import type { ServiceDirectory } from '../services/index.js';
+import { EndpointChooser } from './endpoint-chooser.js';
+import { HttpIngress } from './http/index.js';
+import { ImportSync } from './import-sync.js';
+import { TcpEgress, TcpIngress } from './tcp/index.js';
+import type { VipImports } from './vip-imports.js';
+
+export interface SiteFlowsDeps {
+  config(): SiteConfig;
+  configFile: string;
+  directory: ServiceDirectory;
+  mesh: LinkMesh;
+  lsdb: LinkStateDb;
+  vips: VipImports;
+  /** What this site knows of a lease (single-writer HTTP imports route writes by it). */
+  lease(name: string): LeaseState;
+  /** Where a site is, for the flow events. */
+  placeOf(site: string): SitePlace | undefined;
+  namespaces(): string[];
+  /** The import listeners follow a change (watchers may be told). */
+  importsSynced(): void;
+  metrics: RouterMetrics;
+  logger: Logger;
+  runtime: Runtime;
+}
+
+/** One site's flows: the TCP and HTTP ingress of its imports, the egress of its exports and transit, and the listener sync. */
+export interface SiteFlows {
+  ingress: TcpIngress;
+  egress: TcpEgress;
+  imports: ImportSync;
+}
+
+/** Builds a site's flow parts around one endpoint chooser and one recorder per side. */
+export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
+  const { directory, mesh, lsdb, metrics, logger, runtime } = deps;
+  const site = deps.config().site.id;
+  const dataPlane = (): SiteConfig['dataPlane'] => deps.config().dataPlane;
+  const placeOf = (s: string): SitePlace | undefined => deps.placeOf(s);
+  const now = (): number => runtime.now();
+  const recorder = (side: 'ingress' | 'egress' | 'transit'): FlowRecorder => new FlowRecorder(side, site, placeOf, now);
+  const egress = new TcpEgress(directory, mesh, lsdb, dataPlane, recorder('egress'), recorder('transit'), logger);
+  const chooser = new EndpointChooser(directory, lsdb, deps.config, metrics, logger, runtime);
+  const ingressRecorder = recorder('ingress');
+  let ingress: TcpIngress | undefined;
+  const http = new HttpIngress({
+    directory,
+    lsdb,
+    chooser,
+    openFlow: (imp, port, target) => ingress?.openFlow(imp, port, target),
+    lease: (name) => deps.lease(name),
+    dataPlane,
+    recorder: ingressRecorder,
+    metrics,
+    logger,
+    runtime,
+  });
+  ingress = new TcpIngress(directory, mesh, lsdb, chooser, dataPlane, ingressRecorder, logger, http);
+  const imports = new ImportSync({
+    config: deps.config,
+    configFile: deps.configFile,
+    directory,
+    vips: deps.vips,
+    ingress,
+    namespaces: () => deps.namespaces(),
+    synced: () => deps.importsSynced(),
+    logger,
+  });
+  return { ingress, egress, imports };
+}
