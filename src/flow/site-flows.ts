@@ -46,7 +46,7 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
   const now = (): number => runtime.now();
   const recorder = (side: 'ingress' | 'egress' | 'transit'): FlowRecorder => new FlowRecorder(side, site, placeOf, now);
   const egress = new TcpEgress(directory, mesh, lsdb, dataPlane, recorder('egress'), recorder('transit'), logger);
-  const chooser = new EndpointChooser(directory, lsdb, deps.config, metrics, logger, runtime);
+  const chooser = new EndpointChooser(directory, lsdb, () => deps.config(), metrics, logger, runtime);
   const ingressRecorder = recorder('ingress');
   let ingress: TcpIngress | undefined;
   const http = new HttpIngress({
@@ -63,7 +63,7 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
   });
   ingress = new TcpIngress(directory, mesh, lsdb, chooser, dataPlane, ingressRecorder, logger, http);
   const imports = new ImportSync({
-    config: deps.config,
+    config: () => deps.config(),
     configFile: deps.configFile,
     directory,
     vips: deps.vips,
