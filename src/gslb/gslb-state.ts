@@ -1,0 +1,161 @@
+import type { ServicesSnapshot, StatusReport } from '../router/index.js';
+import { chooseTargets, type Choice, type GslbClient } from './choose-targets.js';
+import type { GslbConfig, GslbRecord } from './gslb-config.js';
+import type { GslbView } from './gslb-view.js';
+import { HealthHistory, type HealthTransition } from './health-history.js';
+import { RegionTable } from './region-table.js';
+
+/** What one router told us: its clusterset snapshot and, from its status, partition and link RTTs. */
+export interface RouterObservation {
+  snapshot?: ServicesSnapshot;
+  status?: Pick<StatusReport, 'site' | 'links' | 'partition'>;
+}
+
+/**
+ * The GSLB's picture of the world: configuration plus what the feeding routers report. Implements
+ * the view the answer code reads; time is passed in (`now`), so tests need no clock.
+ */
+export class GslbState implements GslbView {
+  private config: GslbConfig;
+  private regions: RegionTable;
+  private records = new Map<string, GslbRecord>();
+  private below = new Set<string>();
+  private configSerial: number;
+  private readonly observations = new Map<string, RouterObservation>();
+  private readonly history = new HealthHistory();
+  private current = 0;
+
+  constructor(config: GslbConfig, now: number) {
+    this.config = config;
+    this.regions = new RegionTable(config.geo);
+    this.configSerial = Math.floor(now / 1000);
+    this.current = now;
+    this.index();
+  }
+
+  get zone(): string {
+    return this.config.zone;
+  }
+
+  get nameServers(): GslbConfig['nameServers'] {
+    return this.config.nameServers;
+  }
+
+  /** Replaces the configuration (file edited); health history is kept. */
+  reconfigure(config: GslbConfig, now: number): HealthTransition[] {
+    this.config = config;
+    this.regions = new RegionTable(config.geo);
+    // A serial that only moves forward (RFC 1982), even when two edits land in one second.
+    this.configSerial = Math.max(this.configSerial + 1, Math.floor(now / 1000));
+    this.index();
+    return this.refresh(now);
+  }
+
+  /** Takes a router's latest report and returns the health changes it caused. */
+  observe(source: string, observation: RouterObservation, now: number): HealthTransition[] {
+    this.observations.set(source, { ...this.observations.get(source), ...observation });
+    return this.refresh(now);
+  }
+
+  /** Forgets a router (its stream ended); its sites count as unknown until it reports again. */
+  forget(source: string, now: number): HealthTransition[] {
+    this.observations.delete(source);
+    return this.refresh(now);
+  }
+
+  record(name: string): GslbRecord | undefined {
+    return this.records.get(name);
+  }
+
+  hasNamesBelow(name: string): boolean {
+    return this.below.has(name);
+  }
+
+  serving(): boolean {
+    return this.majorityObservations().length > 0;
+  }
+
+  serial(): number {
+    return this.configSerial;
+  }
+
+  choose(record: GslbRecord, client: GslbClient): Choice {
+    const ready = this.readySites(record.service);
+    return chooseTargets(record, client, {
+      healthy: (site) => ready.has(site),
+      healthySince: (site) => this.history.healthySince(record.service, site),
+      now: this.current,
+      regions: this.regions,
+      latency: (from, to) => this.latency(from, to),
+    });
+  }
+
+  /** Advances the clock the hold-down is measured against (the server calls this per query batch). */
+  tick(now: number): void {
+    this.current = now;
+  }
+
+  /** Sites whose backing service has ready endpoints, as any router on the majority side sees them. */
+  readySites(service: string): Set<string> {
+    const [namespace, name] = service.split('/');
+    const ready = new Set<string>();
+    for (const { snapshot } of this.majorityObservations()) {
+      const view = snapshot?.services.find((s) => s.name === name && s.namespace === namespace);
+      if (view === undefined) continue;
+      const unreachable = new Set(snapshot?.unreachable ?? []);
+      // Routers without `readySites` report exporting sites only; readiness is then the export itself.
+      for (const site of view.readySites ?? view.sites) if (!unreachable.has(site)) ready.add(site);
+    }
+    return ready;
+  }
+
+  /** Milliseconds between two regions: the configured table first, then RTTs the routers measured. */
+  latency(from: string, to: string): number | undefined {
+    const configured = this.config.latency[from]?.[to];
+    if (configured !== undefined) return configured;
+    let best: number | undefined;
+    for (const { status } of this.observations.values()) {
+      if (status === undefined) continue;
+      for (const link of status.links) {
+        if (link.rttMs === null) continue;
+        const matches = (status.site.region === from && link.region === to) || (status.site.region === to && link.region === from);
+        if (matches && (best === undefined || link.rttMs < best)) best = link.rttMs;
+      }
+    }
+    return best;
+  }
+
+  private majorityObservations(): RouterObservation[] {
+    // A router with no partition report has no members to lose: it counts as the majority.
+    return [...this.observations.values()].filter((o) => o.snapshot !== undefined && o.status?.partition?.majority !== false);
+  }
+
+  private refresh(now: number): HealthTransition[] {
+    this.current = now;
+    const changes: HealthTransition[] = [];
+    // Without a view from the majority nothing is known; looking now would start every hold-down.
+    if (!this.serving()) return changes;
+    const services = new Map<string, Set<string>>();
+    for (const record of this.config.records) {
+      const sites = services.get(record.service) ?? new Set<string>();
+      for (const t of record.targets) sites.add(t.site);
+      services.set(record.service, sites);
+    }
+    for (const [service, sites] of services) changes.push(...this.history.observe(service, [...sites], this.readySites(service), now));
+    return changes;
+  }
+
+  private index(): void {
+    this.records = new Map(this.config.records.map((r) => [r.name, r]));
+    this.below = new Set();
+    const names = [...this.config.records.map((r) => r.name), ...this.config.nameServers.map((n) => n.name)];
+    for (const name of names) {
+      const labels = name.split('.');
+      for (let i = 1; i < labels.length; i++) {
+        const ancestor = labels.slice(i).join('.');
+        if (ancestor === this.config.zone) break;
+        this.below.add(ancestor);
+      }
+    }
+  }
+}
