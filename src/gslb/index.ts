@@ -16,3 +16,7 @@ export { GslbService, type GslbServiceOptions } from './gslb-service.js';
 export { qualifyName, removeRecord, upsertRecord } from './gslb-edits.js';
 export { explainRecord, parseClient, type RecordExplanation } from './explain-record.js';
 export { RouterWatch } from './router-watch.js';
+export { DELEGATION_TTL, delegationRecords, formatZoneLines, type DelegationRecord } from './delegation-records.js';
+export { readUpdateResponse, signedUpdate, type SignedUpdate, type UpdateResponse } from './dns-update.js';
+export { publishDelegation, type PublishOptions } from './publish-delegation.js';
+export { parseTsigKey, TSIG_ALGORITHMS, type TsigAlgorithm, type TsigKey } from './tsig-key.js';
