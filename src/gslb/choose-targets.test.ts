@@ -128,3 +128,19 @@ describe('health from the routers', () => {
     assert.deepEqual(state.observe('router-eu', { snapshot: snapshotWith(['us']) }, 6), []);
   });
 });
+
+describe('back from the minority side', () => {
+  it('stays silent for the longest hold-down, then answers as the servers that saw the failure do', () => {
+    const t0 = 1_000_000;
+    const state = stateWith(['eu', 'us', 'ap'], t0);
+    // Cut off with eu: this router goes minority and sees only itself healthy.
+    state.observe('router-eu', { snapshot: snapshotWith(['eu']), status: statusWith(false) }, t0 + 1_000);
+    assert.equal(state.serving(), false);
+    state.observe('router-eu', { snapshot: snapshotWith(['eu', 'us', 'ap']), status: statusWith(true) }, t0 + 8_000);
+    assert.equal(state.serving(), false, 'warming up: the peers are holding eu down');
+    state.tick(t0 + 8_000 + 30_000);
+    assert.equal(state.serving(), true);
+    assert.deepEqual(pick(state, 'api.gslb.example.com'), ['eu']);
+  });
+  it('answers at once on its first start (nothing to have missed)', () => assert.equal(stateWith(['eu']).serving(), true));
+});

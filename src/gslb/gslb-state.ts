@@ -24,6 +24,12 @@ export class GslbState implements GslbView {
   private readonly observations = new Map<string, RouterObservation>();
   private readonly history = new HealthHistory();
   private current = 0;
+  // Derived from the observations at each change, not per query: a query reads two fields.
+  private ready = new Map<string, Set<string>>();
+  private isServing = false;
+  private servedBefore = false;
+  /** After a gap this server stays silent until it has seen one full hold-down itself. */
+  private warmUntil = Number.NEGATIVE_INFINITY;
 
   constructor(config: GslbConfig, now: number) {
     this.config = config;
@@ -31,6 +37,7 @@ export class GslbState implements GslbView {
     this.configSerial = Math.floor(now / 1000);
     this.current = now;
     this.index();
+    this.refresh(now);
   }
 
   get zone(): string {
@@ -72,7 +79,7 @@ export class GslbState implements GslbView {
   }
 
   serving(): boolean {
-    return this.majorityObservations().length > 0;
+    return this.isServing && this.current >= this.warmUntil;
   }
 
   serial(): number {
@@ -96,7 +103,11 @@ export class GslbState implements GslbView {
   }
 
   /** Sites whose backing service has ready endpoints, as any router on the majority side sees them. */
-  readySites(service: string): Set<string> {
+  readySites(service: string): ReadonlySet<string> {
+    return this.ready.get(service) ?? this.computeReadySites(service);
+  }
+
+  private computeReadySites(service: string): Set<string> {
     const [namespace, name] = service.split('/');
     const ready = new Set<string>();
     for (const { snapshot } of this.majorityObservations()) {
@@ -132,16 +143,28 @@ export class GslbState implements GslbView {
 
   private refresh(now: number): HealthTransition[] {
     this.current = now;
-    const changes: HealthTransition[] = [];
-    // Without a view from the majority nothing is known; looking now would start every hold-down.
-    if (!this.serving()) return changes;
+    const wasServing = this.isServing;
+    this.isServing = this.majorityObservations().length > 0;
+    const rejoined = this.isServing && !wasServing && this.servedBefore;
+    this.servedBefore ||= this.isServing;
     const services = new Map<string, Set<string>>();
     for (const record of this.config.records) {
       const sites = services.get(record.service) ?? new Set<string>();
       for (const t of record.targets) sites.add(t.site);
       services.set(record.service, sites);
     }
+    this.ready = new Map([...services.keys()].map((service) => [service, this.computeReadySites(service)]));
+    const changes: HealthTransition[] = [];
+    // Without a view from the majority nothing is known; looking now would start every hold-down.
+    if (!this.isServing) return changes;
     for (const [service, sites] of services) changes.push(...this.history.observe(service, [...sites], this.readySites(service), now));
+    if (rejoined) {
+      // Back from the minority side: peers applied hold-downs we never saw (a region that was cut
+      // off with us looks healthy throughout from here). Restart every hold-down and answer nothing
+      // until the longest has passed, so resolvers keep asking the servers that saw it all.
+      this.history.restartFrom(now);
+      this.warmUntil = now + Math.max(0, ...this.config.records.map((r) => r.holdDownSeconds * 1000));
+    }
     return changes;
   }
 

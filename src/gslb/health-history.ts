@@ -35,6 +35,14 @@ export class HealthHistory {
     return changes;
   }
 
+  /**
+   * Back from a gap in what we could see (the minority side of a partition): whatever happened
+   * meanwhile is unknown, so every healthy site counts as healthy only from `now`.
+   */
+  restartFrom(now: number): void {
+    for (const key of this.since.keys()) this.since.set(key, now);
+  }
+
   /** Since when `site` has been healthy for `service`, or undefined when it is not. */
   healthySince(service: string, site: string): number | undefined {
     return this.since.get(`${service}\u0000${site}`);
