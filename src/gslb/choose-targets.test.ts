@@ -113,6 +113,8 @@ describe('health from the routers', () => {
     state.observe('router-eu', { status: statusWith(false) }, 1);
     assert.equal(state.serving(), false);
     state.observe('router-us', { snapshot: snapshotWith(['us'], 'us'), status: statusWith(true, 'us') }, 2);
+    assert.equal(state.serving(), false, 'a gap in the view: silent for the longest hold-down');
+    state.tick(2 + 30_000);
     assert.equal(state.serving(), true);
     assert.deepEqual([...state.readySites('shop/web')], ['us']);
   });
