@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, isIPv6, type Server, type Socket } from 'node:net';
 import { encodeTcpFrame, TcpFrameReader } from '../dns/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
+import { AnswerCache, type CacheableView } from './answer-cache.js';
 import { answerGslbMessage, type GslbMessageAnswer, type GslbTransport } from './gslb-message.js';
 import type { GslbView } from './gslb-view.js';
 
@@ -18,13 +19,16 @@ export class GslbServer {
   private udp: UdpSocket | undefined;
   private tcp: Server | undefined;
   private readonly connections = new Set<Socket>();
+  private readonly cache: AnswerCache;
 
   constructor(
-    private readonly view: GslbView,
+    private readonly view: GslbView & CacheableView,
     private readonly onAnswer: GslbAnswerListener = () => undefined,
     /** Called with the time before each answer, so hold-downs are measured on the server's clock. */
-    private readonly beforeAnswer: () => void = () => undefined,
-  ) {}
+    private readonly beforeAnswer: (now: number) => void = () => undefined,
+  ) {
+    this.cache = new AnswerCache(view);
+  }
 
   /** Binds UDP, then TCP on the same port; port 0 picks one free for both. */
   async listen(host: string, port: number): Promise<{ host: string; port: number }> {
@@ -93,11 +97,14 @@ export class GslbServer {
   }
 
   private respond(message: Buffer, transport: GslbTransport, peer: string): Buffer | undefined {
-    this.beforeAnswer();
+    const now = Date.now();
+    this.beforeAnswer(now);
     // A v4 client on a dual-stack socket shows as ::ffff:a.b.c.d; the region table holds v4 blocks.
     const address = peer.startsWith('::ffff:') ? peer.slice(7) : peer;
-    const answer = answerGslbMessage(message, transport, address, this.view);
+    const cached = this.cache.get(message, transport, address, now);
+    const answer = cached ?? answerGslbMessage(message, transport, address, this.view);
     if (answer === undefined) return undefined;
+    if (cached === undefined) this.cache.put(message, transport, address, answer);
     this.onAnswer(answer, transport);
     return answer.bytes;
   }

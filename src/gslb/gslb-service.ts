@@ -39,7 +39,7 @@ export class GslbService {
     const config = await loadGslbConfig(options.file);
     const state = new GslbState(config, Date.now());
     const metrics = new GslbMetrics(state);
-    const server = new GslbServer(state, (answer) => metrics.answered(answer), () => state.tick(Date.now()));
+    const server = new GslbServer(state, (answer) => metrics.answered(answer), (now) => state.tick(now));
     const address = await server.listen(options.listen.host, options.listen.port);
     const service = new GslbService(options, state, server, metrics, address);
     service.follow([...config.routers, ...options.routers]);

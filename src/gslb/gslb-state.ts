@@ -30,6 +30,7 @@ export class GslbState implements GslbView {
   private servedBefore = false;
   /** After a gap this server stays silent until it has seen one full hold-down itself. */
   private warmUntil = Number.NEGATIVE_INFINITY;
+  private changes = 0;
 
   constructor(config: GslbConfig, now: number) {
     this.config = config;
@@ -141,7 +142,28 @@ export class GslbState implements GslbView {
     return [...this.observations.values()].filter((o) => o.snapshot !== undefined && o.status?.partition?.majority !== false);
   }
 
+  /** Bumped on every change of configuration or observations: cached answers of another version are stale. */
+  version(): number {
+    return this.changes;
+  }
+
+  /**
+   * The first moment after `now` at which answers may change with no new observation: the end of a
+   * hold-down or of the warm-up. Infinity when nothing is pending.
+   */
+  nextChangeAfter(now: number): number {
+    let next = this.warmUntil > now ? this.warmUntil : Number.POSITIVE_INFINITY;
+    for (const record of this.config.records) {
+      for (const target of record.targets) {
+        const end = (this.history.healthySince(record.service, target.site) ?? Number.NEGATIVE_INFINITY) + record.holdDownSeconds * 1000;
+        if (end > now && end < next) next = end;
+      }
+    }
+    return next;
+  }
+
   private refresh(now: number): HealthTransition[] {
+    this.changes += 1;
     this.current = now;
     const wasServing = this.isServing;
     this.isServing = this.majorityObservations().length > 0;

@@ -131,16 +131,16 @@ ${GSLB_REGIONS.map((r) => `  stub-addr: ${GSLB_WAN[r]}`).join('\n')}
 
   /**
    * A bounded client loop in the resolver namespace: every `intervalMs`, for `seconds`, dig the name
-   * through unbound and fetch it with curl (a fresh connection, resolved through unbound too). Each
-   * line is `<ms since epoch> <answered address or -> <body or FAIL>`.
+   * through unbound and fetch it with curl (a fresh connection, resolved through unbound too), each
+   * with a 2 s timeout. Each line is `<ms since epoch> <answered address or -> <body or FAIL>`.
    */
   clientLoop(name: string, seconds: number, intervalMs: number): ChildProcess {
     const script = `
 end=$(( $(date +%s%3N) + ${seconds * 1000} ))
 while [ "$(date +%s%3N)" -lt "$end" ]; do
   t=$(date +%s%3N)
-  ip=$(dig +tries=1 +time=1 +short ${name} | head -n 1)
-  body=$(curl -s --max-time 1 http://${name}:${INGRESS_PORT}/ || true)
+  ip=$(dig +tries=1 +time=2 +short ${name} | grep -E '^[0-9a-f.:]+$' | head -n 1)
+  body=$(curl -s --max-time 2 http://${name}:${INGRESS_PORT}/ | head -c 16 | tr -dc 'a-z' || true)
   echo "$t \${ip:--} \${body:-FAIL}"
   sleep ${intervalMs / 1000}
 done`;
