@@ -50,6 +50,10 @@ test('a region cut under a client loop: answers through unbound move within dete
     assert.equal((await lab.dig([`@${GSLB_WAN.us}`, `geo.${GSLB_ZONE}`, '+short', `+subnet=${GSLB_WAN.ap}/32`])).stdout.trim(), GSLB_WAN.ap);
     assert.equal((await lab.dig([`@${GSLB_WAN.us}`, `geo.${GSLB_ZONE}`, '+short', '+tcp', `+subnet=${GSLB_WAN.us}/32`])).stdout.trim(), GSLB_WAN.us);
     assert.match((await lab.dig(['+short', NAME])).stdout, new RegExp(GSLB_WAN.eu), 'through unbound');
+    // explain asks a live router, as the servers do, and says which site a subnet gets and why.
+    const explained = JSON.parse((await lab.gslb(['explain', 'geo', '--client', `${GSLB_WAN.ap}/32`, '--router', lab.sites.fx.dir('us'), '--output', 'json'])).stdout) as { answer: { sites: string[]; reason: string } };
+    assert.deepEqual(explained.answer.sites, ['ap']);
+    assert.match(explained.answer.reason, /ecs 192\.0\.2\.33\/32 → ap \(192\.0\.2\.33\/32\); healthy in region/);
 
     const loop = lab.clientLoop(NAME, LOOP_SECONDS, 100);
     const lines: string[] = [];
