@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Choice, GslbClient } from './choose-targets.js';
+import { explainRecord } from './explain-record.js';
 import { FIXTURE_CONFIG, snapshotWith, stateWith, statusWith } from './gslb-state.fixture.js';
 import type { GslbState } from './gslb-state.js';
 
@@ -145,4 +146,12 @@ describe('back from the minority side', () => {
     assert.deepEqual(pick(state, 'api.gslb.example.com'), ['eu']);
   });
   it('answers at once on its first start (nothing to have missed)', () => assert.equal(stateWith(['eu']).serving(), true));
+});
+
+describe('explainRecord', () => {
+  it('names a record whose service no router reports, as bad input', () => {
+    const state = stateWith(['eu'], 0, { ...FIXTURE_CONFIG, records: [{ name: 'x.gslb.example.com', service: 'shop/nothing', targets: [{ site: 'eu', address: '192.0.2.1' }] }] });
+    assert.throws(() => explainRecord(state, 'x', resolver('10.1.0.1')), /x\.gslb\.example\.com refers to shop\/nothing, which no router reports/);
+    assert.deepEqual(explainRecord(stateWith(['eu']), 'api', resolver('10.1.0.1')).answer.sites, ['eu']);
+  });
 });

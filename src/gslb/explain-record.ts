@@ -35,6 +35,11 @@ export function parseClient(text: string): GslbClient {
 export function explainRecord(state: GslbState, name: string, client: GslbClient): RecordExplanation {
   const record = state.record(qualifyName(name, state.zone));
   if (record === undefined) throw new CausewayError(ErrorCode.InputInvalid, `no GSLB record ${qualifyName(name, state.zone)}`, { hint: '`causeway gslb list` shows the records' });
+  if (!state.knowsService(record.service)) {
+    throw new CausewayError(ErrorCode.ServiceUnknown, `${record.name} refers to ${record.service}, which no router reports in the clusterset`, {
+      hint: `export it from a site (\`causeway expose ${record.service.split('/')[1]} --namespace ${record.service.split('/')[0]} ...\`), or fix the record with \`causeway gslb set ${record.name} --service <namespace/name>\``,
+    });
+  }
   const ready = state.readySites(record.service);
   const targets = record.targets.map((t) => ({ site: t.site, address: t.address, weight: t.weight, region: t.region ?? t.site, healthy: ready.has(t.site) }));
   const base = { name: record.name, strategy: record.strategy, client, serving: state.serving(), targets };

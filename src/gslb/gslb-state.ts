@@ -121,6 +121,12 @@ export class GslbState implements GslbView {
     return ready;
   }
 
+  /** True when some router reports `service` (namespace/name) in its clusterset view. */
+  knowsService(service: string): boolean {
+    const [namespace, name] = service.split('/');
+    return [...this.observations.values()].some(({ snapshot }) => snapshot?.services.some((s) => s.name === name && s.namespace === namespace) === true);
+  }
+
   /** Milliseconds between two regions: the configured table first, then RTTs the routers measured. */
   latency(from: string, to: string): number | undefined {
     const configured = this.config.latency[from]?.[to];
