@@ -1,17 +1,11 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ApiClient } from '../../api/index.js';
-import { parseHostPort, sitePaths } from '../../config/index.js';
+import { sitePaths } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
 import {
-  DEFAULT_GSLB_FILE,
-  delegationRecords,
-  formatZoneLines,
-  parseTsigKey,
-  publishDelegation,
   explainRecord,
-  GslbService,
   GslbState,
   loadGslbConfig,
   parseClient,
@@ -24,14 +18,12 @@ import {
   type GslbRecordInput,
   type RecordExplanation,
 } from '../../gslb/index.js';
-import { createLogger } from '../../observability/index.js';
 import { emit, outputFormat, table } from '../output.js';
 import { intOption } from '../options.js';
 import { runAction } from '../run-action.js';
-
-const FILE_HELP = `the GSLB file (default: $CAUSEWAY_GSLB_FILE or ./${DEFAULT_GSLB_FILE})`;
-const gslbFile = (file: string | undefined): string => file ?? process.env['CAUSEWAY_GSLB_FILE'] ?? DEFAULT_GSLB_FILE;
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+import { gslbDelegateCommand } from './gslb-delegate-command.js';
+import { collect, FILE_HELP, gslbFile } from './gslb-options.js';
+import { gslbServeCommand } from './gslb-serve-command.js';
 
 /** `--target eu-west=192.0.2.10[,weight=3][,region=eu]`. */
 function targetOption(value: string, previous: NonNullable<GslbRecordInput['targets']> = []): NonNullable<GslbRecordInput['targets']> {
@@ -75,8 +67,8 @@ answering server computes the same answer, so the parent zone can list them all 
   gslb.addCommand(listCommand());
   gslb.addCommand(removeCommand());
   gslb.addCommand(explainCommand());
-  gslb.addCommand(serveCommand());
-  gslb.addCommand(delegateCommand());
+  gslb.addCommand(gslbServeCommand());
+  gslb.addCommand(gslbDelegateCommand());
   return gslb;
 }
 
@@ -228,102 +220,6 @@ function explainCommand(): Command {
         emit(format, explained, () => renderExplanation(explained));
       }),
     );
-}
-
-function serveCommand(): Command {
-  return new Command('serve')
-    .description('answer the GSLB zone over UDP and TCP, with health from the routers\' clusterset views')
-    .option('--listen <host:port>', 'where to answer DNS (port 0 picks a free one)', '127.0.0.1:5353')
-    .option('--router <dir>', 'follow this router too, besides those in the file (repeatable)', collect)
-    .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics')
-    .option('--file <file>', FILE_HELP)
-    .addHelpText(
-      'after',
-      `
-A server whose routers are all on the minority side of a partition (safe mode), or that has no
-router view yet, answers REFUSED: resolvers then ask another listed name server at once, where a
-SERVFAIL could be cached for minutes (RFC 2308 §7). Edits to the file are picked up while serving.`,
-    )
-    .action(
-      runAction(async (opts: { listen: string; router?: string[]; metrics?: string; file?: string }) => {
-        const file = gslbFile(opts.file);
-        const listen = parseHostPort(opts.listen, '--listen', true);
-        const metrics = opts.metrics === undefined ? undefined : parseHostPort(opts.metrics, '--metrics', true);
-        const logger = createLogger('gslb');
-        const service = await GslbService.start({ file, listen, routers: opts.router ?? [], logger, ...(metrics === undefined ? {} : { metrics }) });
-        // Scripts and tests read the bound address from this line when they pass port 0.
-        process.stdout.write(`${JSON.stringify({ msg: 'GSLB listening', dns: `${service.address.host}:${service.address.port}` })}\n`);
-        await new Promise<void>((done) => {
-          process.once('SIGINT', done);
-          process.once('SIGTERM', done);
-        });
-        await service.stop();
-      }),
-    );
-}
-
-interface DelegateOptions {
-  parent?: string;
-  server?: string;
-  tsig?: string;
-  tsigFile?: string;
-  attempts: number;
-  print?: boolean;
-  file?: string;
-  output: string;
-}
-
-function delegateCommand(): Command {
-  return new Command('delegate')
-    .description("publish the zone's NS and glue records in its parent zone by signed dynamic update (RFC 2136, TSIG), or print them")
-    .option('--parent <zone>', 'the parent zone (default: the zone without its first label)')
-    .option('--server <host:port>', "the parent zone's primary server, which accepts dynamic updates")
-    .option('--tsig <[algorithm:]name:secret>', 'the TSIG key the parent allows to update (as dig -y takes it)')
-    .option('--tsig-file <file>', 'read the key, in the same form, from a file (keeps the secret out of ps)')
-    .option('--attempts <n>', 'tries before giving up, with back-off between them', intOption('--attempts', 1, 20), 5)
-    .option('--print', 'only print the records, in zone-file form, for providers where they are entered by hand')
-    .option('--file <file>', FILE_HELP)
-    .option('--output <format>', 'text or json', 'text')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  causeway gslb delegate --print
-  causeway gslb delegate --server 203.0.113.53:53 --tsig-file gslb-update.key
-The update replaces the parent's NS set for the zone and the glue addresses in one message; the
-parent serves it at once. Works with BIND, Knot, PowerDNS and other RFC 2136 servers.`,
-    )
-    .action(
-      runAction(async (opts: DelegateOptions) => {
-        const format = outputFormat(opts.output);
-        const config = await loadGslbConfig(gslbFile(opts.file));
-        const records = delegationRecords(config);
-        const parent = (opts.parent ?? config.zone.split('.').slice(1).join('.')).replace(/\.$/, '').toLowerCase();
-        if (opts.print === true) return emit(format, { parent, records }, () => `; add to the ${parent} zone:\n${formatZoneLines(records)}`);
-        if (opts.server === undefined) throw new CausewayError(ErrorCode.InputInvalid, '--server: the parent\'s primary is needed to send the update', { hint: 'pass --server host:port, or --print to enter the records by hand' });
-        const server = parseHostPort(opts.server, '--server');
-        const keyText = opts.tsigFile !== undefined ? await readKeyFile(opts.tsigFile) : opts.tsig;
-        if (keyText === undefined) throw new CausewayError(ErrorCode.InputInvalid, '--tsig: a TSIG key is needed to sign the update', { hint: 'pass --tsig-file <file> or --tsig hmac-sha256:name:secret' });
-        const key = parseTsigKey(keyText);
-        const { attempts } = await publishDelegation({
-          parentZone: parent,
-          server,
-          key,
-          records,
-          attempts: opts.attempts,
-          onRetry: (attempt, err, delayMs) => process.stderr.write(`attempt ${attempt} failed: ${err.message}; retrying in ${Math.round(delayMs)} ms\n`),
-        });
-        emit(format, { parent, server: opts.server, records, attempts }, () => `published ${records.length} records in ${parent} at ${opts.server}:\n${formatZoneLines(records)}`);
-      }),
-    );
-}
-
-async function readKeyFile(file: string): Promise<string> {
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch (err) {
-    throw new CausewayError(ErrorCode.InputInvalid, `--tsig-file: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, { hint: 'the file holds one line: hmac-sha256:key-name:base64-secret' });
-  }
 }
 
 /** One look at each router: its clusterset snapshot and status, as `gslb serve` would hold them. */
