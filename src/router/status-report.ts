@@ -12,6 +12,8 @@ export interface ServiceView {
   type: string;
   ports: ServicePort[];
   sites: string[];
+  /** Exporting sites with at least one ready endpoint (what global DNS answers from); absent from older routers. */
+  readySites?: string[];
   winnerSite: string;
   importedHere: boolean;
   vip: string | null;
@@ -121,6 +123,7 @@ export function servicesView(router: Router): ServiceView[] {
     type: s.type,
     ports: s.ports,
     sites: s.sites,
+    readySites: [...new Set(router.directory.model.readyEndpoints(s.name, s.namespace).map((e) => e.site))].sort(),
     winnerSite: s.winnerSite,
     importedHere: imported.has(`${s.namespace}/${s.name}`),
     vip: router.vips.vip(s.name, s.namespace) ?? null,
