@@ -24,7 +24,7 @@ export const FIXTURE_CONFIG: GslbConfigInput = {
 /** A router's snapshot in which `ready` sites have ready endpoints for shop/web. */
 export function snapshotWith(ready: string[], site = 'eu'): ServicesSnapshot {
   const service = { name: 'web', namespace: 'shop', type: 'ClusterSetIP', sites: ['ap', 'eu', 'us'], readySites: ready } as unknown as ServicesSnapshot['services'][number];
-  return { site, services: [service], unreachable: [] };
+  return { site, services: [service], unreachable: [], converged: true };
 }
 
 export function statusWith(majority: boolean, region = 'eu'): Pick<StatusReport, 'site' | 'links' | 'partition'> {
