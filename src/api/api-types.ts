@@ -42,6 +42,8 @@ export interface ServiceView {
   type: string;
   ports: ServicePort[];
   sites: string[];
+  /** Exporting sites with at least one ready endpoint (what global DNS answers from); absent from older routers. */
+  readySites?: string[];
   winnerSite: string;
   importedHere: boolean;
   vip: string | null;

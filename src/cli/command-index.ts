@@ -62,6 +62,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/kube-command.js')).kubeCommand(),
   },
   {
+    name: 'gslb',
+    args: [],
+    hasOptions: false,
+    description: 'global load balancing: authoritative DNS for your own zone that sends users to healthy sites (failover, weighted, geo, latency)',
+    load: async () => (await import('./commands/gslb-command.js')).gslbCommand(),
+  },
+  {
     name: 'demo',
     args: [],
     hasOptions: true,

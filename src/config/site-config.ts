@@ -192,7 +192,7 @@ export const SiteConfig = z.strictObject({
   }),
   link: z
     .strictObject({
-      /** Address the link listener binds; port 0 picks a free port (reported by `status`). */
+      /** Address the link listener binds; port 0 picks a free port at first start, kept in link-port.json (reported by `status`). */
       listen: hostPort.default('0.0.0.0:7443'),
       /** Addresses other sites dial, written into tokens; defaults to the listen address. */
       advertise: z.array(hostPort).default([]),

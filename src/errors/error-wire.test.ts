@@ -44,6 +44,8 @@ const EXPECTED: Record<ErrorCode, [exit: number, http: number, rcode?: number]> 
   CW_FLOW_RESET: [1, 502],
   CW_UPSTREAM_FAILED: [1, 502, 2],
   CW_WRITER_UNREACHABLE: [1, 503],
+  CW_DELEGATION_REFUSED: [4, 502],
+  CW_DELEGATION_FAILED: [1, 502],
   CW_INTERNAL: [1, 500, 2],
 };
 

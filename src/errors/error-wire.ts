@@ -70,6 +70,8 @@ export const ERROR_WIRE = {
   [ErrorCode.FlowReset]: failed(502),
   [ErrorCode.UpstreamFailed]: failed(502, WireRcode.ServFail),
   [ErrorCode.WriterUnreachable]: failed(503),
+  [ErrorCode.DelegationRefused]: refused(502),
+  [ErrorCode.DelegationFailed]: failed(502),
   [ErrorCode.Internal]: failed(500, WireRcode.ServFail),
 } as const satisfies Record<ErrorCode, WireForm>;
 

@@ -213,6 +213,10 @@ export class Router {
     this.removedPeers = await loadRemovedPeers(this.paths.removedPeers);
     if (config.site.id !== this.config.site.id) throw new Error(`site id changed on disk (${this.config.site.id} → ${config.site.id}); restart the router`);
     if (JSON.stringify(config.leases) !== JSON.stringify(this.config.leases)) this.logger.warn('the leases section changed: it applies when the router restarts');
+    for (const setting of ['link.listen', 'dns.listen'] as const) {
+      const [section] = setting.split('.') as ['link' | 'dns'];
+      if (config[section].listen !== this.config[section].listen) this.logger.warn({ setting, now: this.config[section].listen, next: config[section].listen }, `${setting} changed: it applies when the router restarts`);
+    }
     const previous = { config: this.config, material: this.material };
     this.config = config;
     this.material = await loadSiteMaterial(this.paths, config.site.id, config.site.trustDomain);

@@ -91,6 +91,7 @@ export function servicesView(router: StatusSources): ServiceView[] {
     type: s.type,
     ports: s.ports,
     sites: s.sites,
+    readySites: [...new Set(router.directory.model.readyEndpoints(s.name, s.namespace).map((e) => e.site))].sort(),
     winnerSite: s.winnerSite,
     importedHere: imported.has(`${s.namespace}/${s.name}`),
     vip: router.vips.vip(s.name, s.namespace) ?? null,

@@ -1,6 +1,6 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createPublicKey } from 'node:crypto';
-import { loadSiteConfig, saveSiteConfig, withSiteLock, type SiteConfig, type SitePaths } from '../config/index.js';
+import { loadRemovedPeers, loadSiteConfig, saveRemovedPeers, saveSiteConfig, withSiteLock, type SiteConfig, type SitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { redeemToken } from '../link/index.js';
 import { decodeToken, formatEndpoint, type LinkToken } from '../token/index.js';
@@ -35,6 +35,9 @@ export async function createLink(paths: SitePaths, tokenText: string, options: {
   });
   await withSiteLock(paths.lock, async () => {
     const current = await loadSiteConfig(paths.config);
+    // A new token from a site that removed its link to us links again: we no longer refuse it either.
+    const removed = await loadRemovedPeers(paths.removedPeers);
+    if (removed.delete(result.issuerSite)) await saveRemovedPeers(paths.removedPeers, removed);
     if (joining) await adoptClusterset(paths, current, result.caPem, result.certPem, result.trustDomain);
     else if (result.certPem !== undefined) await writeFile(paths.cert, result.certPem);
     current.links = current.links.filter((l) => l.peer !== result.issuerSite);

@@ -28,7 +28,7 @@ export function siteCommand(): Command {
     .option('--dir <dir>', 'directory to create (default: ./<site-id>)')
     .option('--trust-domain <name>', 'trust domain of a new clusterset (default: a random cs-XXXXXXXX.causeway)')
     .option('--ca-dir <dir>', 'sign this site with an existing clusterset CA (ca.crt + ca.key) instead of creating one')
-    .option('--listen <host:port>', 'link port other sites dial; port 0 picks a free port', '0.0.0.0:7443')
+    .option('--listen <host:port>', 'link port other sites dial; port 0 picks a free port at first start and keeps it', '0.0.0.0:7443')
     .option('--advertise <host:port...>', 'addresses other sites should dial, written into tokens (default: from --listen)')
     .option('--address-pool <cidr>', 'IPv4 CIDR for virtual IPs of imported services (default: a 127.x.0.0/16 derived from the id)')
     .option('--output <format>', 'text or json', 'text')
