@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { waitForToolBuild } from './tool-build-wait.js';
 
 /** The repository root: the nearest folder above this file with a package.json (works from src and dist). */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);

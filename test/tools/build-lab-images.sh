@@ -69,7 +69,7 @@ add_program() {
   local root="$1" program="$2" target="${3:-$2}" lib
   mkdir -p "${root}$(dirname "${target}")"
   cp -L "${program}" "${root}${target}"
-  for lib in $(ldd "${program}" | awk '/=> \// { print $3 } /^\s*\/lib/ { print $1 }'); do
+  for lib in $(ldd "${program}" | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }'); do
     mkdir -p "${root}$(dirname "${lib}")"
     cp -L "${lib}" "${root}${lib}"
   done
@@ -187,9 +187,9 @@ build_coredns() {
   local root="$1" binary
   binary="$(coredns_binary)"
   [[ -x "${binary}" ]] || die "CoreDNS is not built at ${binary}; run bash test/tools/build-install-tools.sh first"
-  mkdir -p "${root}/etc"
-  cp "${binary}" "${root}/coredns"
   busybox_rootfs "${root}"
+  # The Go build links against glibc (cgo resolver): its libraries and loader come along.
+  add_program "${root}" "${binary}" /coredns
   oci_archive "${root}" "$2" "$3" --config.entrypoint /coredns
 }
 
