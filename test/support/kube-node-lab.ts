@@ -74,7 +74,7 @@ export async function startNodeLab(options: NodeLabOptions = {}): Promise<NodeLa
   const wan = new WanNetwork(plan.id, plan.subnet);
   const clusters: LabClusterRuntime[] = [];
   const stop = async (): Promise<void> => {
-    for (const cluster of clusters.reverse()) await cluster.stop();
+    await Promise.all(clusters.map((cluster) => cluster.stop()));
     wan.destroy();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -142,8 +142,7 @@ async function startLabCluster(name: string, index: number, wan: WanNetwork, lab
   const processes: ServerProcess[] = [];
   let node: KubeNode | undefined;
   const stop = async (): Promise<void> => {
-    await node?.stop();
-    for (const server of processes) await stopServer(server, 3_000);
+    await Promise.all([node?.stop(), ...processes.map((server) => stopServer(server, 3_000))]);
     await control.stop();
   };
   try {

@@ -146,12 +146,11 @@ export class KubeNode {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const podNetns = await this.podNetworkNamespaces().catch(() => []);
-    await this.stopChild('kubelet');
-    await this.stopChild('kube-proxy');
+    const sandboxes = await this.sandboxes().catch(() => ({ ids: [], netns: [] }));
+    await Promise.all([this.stopChild('kubelet'), this.stopChild('kube-proxy')]);
     this.killContainers();
-    for (const child of [...this.children]) await this.stopChild(this.nameOf(child));
-    this.cleanShared(podNetns);
+    await Promise.all([...this.children].map((child) => this.stopChild(this.nameOf(child))));
+    await this.cleanShared(sandboxes);
   }
 
   // --- processes
@@ -354,15 +353,15 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
 
   // --- teardown
 
-  /** The network namespaces containerd made for this node's Pod sandboxes (shared /run/netns). */
-  private async podNetworkNamespaces(): Promise<string[]> {
+  /** This node's containers and the network namespaces containerd made for its Pod sandboxes (in the shared /run/netns). */
+  private async sandboxes(): Promise<{ ids: string[]; netns: string[] }> {
     const ids = (await this.ctr(['containers', 'list', '--quiet'], 10_000)).split('\n').filter((id) => id !== '');
     const paths = new Set<string>();
     for (const id of ids) {
       const info = await this.ctr(['containers', 'info', id], 10_000).catch(() => '');
       for (const match of info.matchAll(/"path":\s*"(\/(?:var\/)?run\/netns\/cni-[0-9a-f-]+)"/g)) if (match[1] !== undefined) paths.add(match[1]);
     }
-    return [...paths];
+    return { ids, netns: [...paths] };
   }
 
   /** SIGKILL by pid: every process in this node's cgroups (its containers) and its containerd shims. */
@@ -392,8 +391,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
     }
   }
 
-  private cleanShared(podNetns: readonly string[]): void {
+  private async cleanShared(sandboxes: { ids: readonly string[]; netns: readonly string[] }): Promise<void> {
     const dir = this.spec.dir;
+    // /var/run is a link to /run: a mount shows under the latter.
+    const podNetns = sandboxes.netns.flatMap((path) => [path, path.replace(/^\/var\/run\//, '/run/')]);
     // Mounts under the node's directory (overlay root file systems, Secret and projected volumes,
     // shm), deepest first; then the Pods' network namespace files.
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
@@ -403,14 +404,18 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
       .sort((a, b) => b.length - a.length);
     for (const point of mounts) quietly(() => execFileSync('umount', ['-l', point], { stdio: 'ignore' }));
     for (const path of podNetns) quietly(() => rmSync(path, { force: true }));
-    for (const entry of safeList('/var/lib/cni/results')) if (entry.startsWith(`${this.cniNetwork}-`)) quietly(() => rmSync(join('/var/lib/cni/results', entry)));
+    // <network>-<container>-<interface>: the bridge network is named after this node; containerd's own
+    // loopback network is named cni-loopback in every runtime, so those go by this node's container ids.
+    for (const entry of safeList('/var/lib/cni/results')) {
+      if (entry.startsWith(`${this.cniNetwork}-`) || sandboxes.ids.some((id) => entry === `cni-loopback-${id}-lo`)) quietly(() => rmSync(join('/var/lib/cni/results', entry)));
+    }
     for (const entry of safeList('/var/log/containers')) {
       const link = join('/var/log/containers', entry);
       quietly(() => {
         if (readlinkSync(link).startsWith(`${dir}/`)) rmSync(link);
       });
     }
-    this.removeStaleShimSockets();
+    await this.removeStaleShimSockets();
     // Cgroups: leaves first; empty once the processes in them have gone.
     for (const controller of this.cgroupControllers()) {
       const root = join('/sys/fs/cgroup', controller, this.cgroupRoot);
@@ -420,15 +425,23 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   }
 
   /** Shim sockets in /run/containerd/s that no process listens on any more (ours, now that the shims are gone). */
-  private removeStaleShimSockets(): void {
-    for (const entry of safeList('/run/containerd/s')) {
-      const path = join('/run/containerd/s', entry);
-      const socket = connect(path);
-      socket.on('connect', () => socket.destroy());
-      socket.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ECONNREFUSED') quietly(() => rmSync(path));
-      });
-    }
+  private async removeStaleShimSockets(): Promise<void> {
+    const checks = safeList('/run/containerd/s').map(
+      (entry) =>
+        new Promise<void>((resolve) => {
+          const path = join('/run/containerd/s', entry);
+          const socket = connect(path);
+          socket.on('connect', () => {
+            socket.destroy();
+            resolve();
+          });
+          socket.on('error', (err: NodeJS.ErrnoException) => {
+            if (err.code === 'ECONNREFUSED') quietly(() => rmSync(path));
+            resolve();
+          });
+        }),
+    );
+    await Promise.all(checks);
   }
 }
 
