@@ -48,7 +48,7 @@ async function readyRouterPod(cluster: NodeLabCluster, timeoutMs: number, not?: 
 
 /** Runs `script` in a throwaway Pod of `image` and returns its output (the Pod is deleted after). */
 async function inPod(cluster: NodeLabCluster, name: string, image: string, script: string, timeoutMs = 120_000): Promise<string> {
-  await cluster.kubectl(['run', name, `--image=${image}`, '--image-pull-policy=IfNotPresent', '--restart=Never', '--command', '--', 'sh', '-c', script]);
+  await cluster.kubectl(['run', name, `--image=${image}`, '--restart=Never', '--command', '--', 'sh', '-c', script]);
   try {
     await until(`Pod ${name} finished`, timeoutMs, async () => {
       const phase = await cluster.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}']);

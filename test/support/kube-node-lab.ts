@@ -13,6 +13,7 @@ import { kubeControllerManagerBinary, kubectlBinary, kubeSchedulerBinary } from 
 import { writeKubeconfig, type KubeAccess } from './kubeconfig.js';
 import { ensureLabImages, type LabImage } from './lab-images.js';
 import { corednsManifests } from './lab-coredns.js';
+import { LabRegistry } from './lab-registry.js';
 import { spawnServer, stopServer, type ServerProcess } from './server-process.js';
 
 const run = promisify(execFile);
@@ -73,8 +74,10 @@ export async function startNodeLab(options: NodeLabOptions = {}): Promise<NodeLa
   const plan = wanPlan((await run('ip', ['route'])).stdout);
   const wan = new WanNetwork(plan.id, plan.subnet);
   const clusters: LabClusterRuntime[] = [];
+  let registry: LabRegistry | undefined;
   const stop = async (): Promise<void> => {
     await Promise.all(clusters.map((cluster) => cluster.stop()));
+    await registry?.close();
     wan.destroy();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -84,8 +87,10 @@ export async function startNodeLab(options: NodeLabOptions = {}): Promise<NodeLa
     await wan.create();
     log(`WAN ${wan.namespace} ${plan.subnet}.0/24`);
     const imageList = await images;
+    // On the host's end of the WAN: every node's containerd reaches it, nothing beyond the lab does.
+    registry = await LabRegistry.start(imageList, `${plan.subnet}.1`);
     for (const [index, name] of names.entries()) {
-      const cluster = await startLabCluster(name, index, wan, dir, imageList, log);
+      const cluster = await startLabCluster(name, index, wan, dir, imageList, registry.url, log);
       clusters.push(cluster);
     }
     const kubeconfigPath = await writeKubeconfig(join(dir, 'kubeconfig'), clusters.map((c) => c.access));
@@ -118,7 +123,7 @@ interface LabClusterRuntime {
   stop(): Promise<void>;
 }
 
-async function startLabCluster(name: string, index: number, wan: WanNetwork, labDir: string, images: readonly LabImage[], log: (line: string) => void): Promise<LabClusterRuntime> {
+async function startLabCluster(name: string, index: number, wan: WanNetwork, labDir: string, images: readonly LabImage[], registryMirror: string, log: (line: string) => void): Promise<LabClusterRuntime> {
   const started = Date.now();
   const nodeName = `${name}-node`;
   const netns = `cwn-${wan.id}-${index}`;
@@ -160,6 +165,7 @@ async function startLabCluster(name: string, index: number, wan: WanNetwork, lab
       kubeletKubeconfig,
       proxyKubeconfig: control.kubeconfigPath,
       upstreamResolver: wan.gateway,
+      registryMirror,
     });
     await node.start();
     processes.push(...startControllers(control));

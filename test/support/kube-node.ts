@@ -34,6 +34,8 @@ export interface KubeNodeSpec {
   proxyKubeconfig: string;
   /** The address a Pod's resolv.conf `nameserver` points at for names outside the cluster. */
   upstreamResolver: string;
+  /** The lab's registry (LabRegistry), containerd's mirror of docker.io and registry.k8s.io. */
+  registryMirror?: string;
 }
 
 // Whatever a node started, by pid, so a crash of the test process does not leave them running.
@@ -260,11 +262,19 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
         Root = "${join(this.spec.dir, 'runc')}"
-  [plugins."io.containerd.grpc.v1.cri".cni]
+${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "${join(this.spec.dir, 'cni', 'net.d')}"
     max_conf_num = 1
 `;
+  }
+
+  private mirrors(): string {
+    const mirror = this.spec.registryMirror;
+    if (mirror === undefined) return '';
+    return ['docker.io', 'registry.k8s.io']
+      .map((registry) => `  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."${registry}"]\n    endpoint = ["${mirror}"]\n`)
+      .join('');
   }
 
   private writeCniConfig(): void {

@@ -9,7 +9,7 @@
 #   socat        docker.io/alpine/socat:1.7.4.4      busybox + Debian's socat (entrypoint socat)
 #   netshoot     docker.io/nicolaka/netshoot:v0.15   busybox (sh, nslookup, nc, grep, awk) + dig, curl, socat
 #   nginx        docker.io/library/nginx:stable      busybox + Debian's nginx, serving /usr/share/nginx/html on :80
-#   curl         docker.io/curlimages/curl:latest    busybox + Debian's curl (entrypoint curl)
+#   curl         docker.io/curlimages/curl:latest    busybox + Debian's curl (upstream's entrypoint.sh)
 #   coredns      registry.k8s.io/coredns/coredns:v<version>  the CoreDNS build-install-tools.sh makes
 #   causeway     docker.io/library/causeway:0.1.0    deploy/image/Dockerfile built by `buildah bud
 #                --pull-never` on a local node:20-bookworm-slim (mmdebstrap'd Debian + this machine's
@@ -150,7 +150,10 @@ build_netshoot() {
 build_curl() {
   busybox_rootfs "$1"
   add_program "$1" /usr/bin/curl
-  oci_archive "$1" "$2" "$3" --config.entrypoint curl --config.user 100:101
+  # As upstream's entrypoint: arguments that start with a command run it (`-- sh -c ...`), others go to curl.
+  printf '%s\n' '#!/bin/sh' 'set -e' 'if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ]; then' '  set -- curl "$@"' 'fi' 'exec "$@"' >"$1/entrypoint.sh"
+  chmod 0755 "$1/entrypoint.sh"
+  oci_archive "$1" "$2" "$3" --config.entrypoint /entrypoint.sh --config.cmd curl --config.user 100:101
 }
 
 build_nginx() {
