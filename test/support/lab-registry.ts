@@ -99,7 +99,14 @@ export class LabRegistry {
   }
 
   private answer(method: string, rawUrl: string, res: ServerResponse): void {
-    const url = new URL(rawUrl, 'http://registry');
+    let url: URL;
+    try {
+      // A request target such as `//%/x` is no URL at all; it gets a 400, not a thrown error.
+      url = new URL(rawUrl, 'http://registry');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     const head = method === 'HEAD';
     if (url.pathname === '/v2/' || url.pathname === '/v2') {
       res.writeHead(200, { 'docker-distribution-api-version': 'registry/2.0' }).end();
