@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { toolCacheRoot } from './tool-build-wait.js';
 import { repositoryRoot } from './kube-tools.js';
@@ -25,17 +25,20 @@ export function labImagesDir(): string {
  * build already running elsewhere on the machine is waited for through its lock.
  */
 export async function ensureLabImages(): Promise<LabImage[]> {
-  await run('bash', [join(repositoryRoot(), 'test/tools/build-lab-images.sh')], { timeout: 1_800_000, maxBuffer: 16 << 20 }).catch((err: Error & { stderr?: string }) => {
+  const { stdout } = await run('bash', [join(repositoryRoot(), 'test/tools/build-lab-images.sh')], { timeout: 1_800_000, maxBuffer: 16 << 20 }).catch((err: Error & { stderr?: string }) => {
     throw new Error(`building the lab images failed (\`${buildLabImagesCommand}\`): ${err.stderr?.slice(-3000) ?? err.message}`);
   });
-  return listLabImages();
+  // The cache may hold Causeway images of other checkouts; the script names this source's.
+  const causeway = /^causeway-archive: (.+)$/m.exec(stdout)?.[1];
+  if (causeway === undefined) throw new Error(`${buildLabImagesCommand} named no Causeway archive; output:\n${stdout.slice(-2000)}`);
+  return listLabImages(causeway);
 }
 
-/** The image archives in the cache, each with its `.ref`; the Causeway one is the current source's. */
-export function listLabImages(): LabImage[] {
+/** The image archives in the cache, each with its `.ref`; of the Causeway ones only `causewayArchive`. */
+export function listLabImages(causewayArchive: string): LabImage[] {
   const dir = labImagesDir();
-  const current = readFileSync(join(dir, 'causeway.current'), 'utf8').trim();
   return readdirSync(dir)
-    .filter((name) => name.endsWith('.ref') && (!name.startsWith('causeway-') || name === `${current}.ref`))
-    .map((name) => ({ path: join(dir, name.replace(/\.ref$/, '.tar')), ref: readFileSync(join(dir, name), 'utf8').trim() }));
+    .filter((name) => name.endsWith('.ref'))
+    .map((name) => ({ path: join(dir, name.replace(/\.ref$/, '.tar')), ref: readFileSync(join(dir, name), 'utf8').trim() }))
+    .filter((image) => !basename(image.path).startsWith('causeway-') || image.path === causewayArchive);
 }

@@ -270,6 +270,9 @@ build_causeway() {
   rm -f "${npmrc}"
   rm -f "${output}.partial"
   buildah_ push --quiet "${ref}" "oci-archive:${output}.partial:${ref##*:}" >&2
+  # The build's intermediate images would pile up (about 400 MB per source change); the npm cache
+  # mounted into RUN keeps the next build's npm ci short without them.
+  buildah_ rmi --prune >/dev/null 2>&1 || true
 }
 
 # Builds one image unless it is cached; the archive appears under its final name only when whole.
@@ -301,11 +304,13 @@ build_image() {
     printf '%s\n' "${ref}" >"${images_dir}/${file}.ref"
     say "built ${ref} in $((SECONDS - started)) s, $(du -h "${output}" | cut -f1)"
   fi
-  # The lab imports the newest Causeway archive it finds; older ones (older source) go.
+  # Several checkouts (other sources) share the cache: each lab is told which archive is its own,
+  # the one just used is marked fresh, and only archives beyond the four most recently used go.
   if [[ "${image}" == causeway ]]; then
-    find "${images_dir}" -maxdepth 1 -name 'causeway-*.tar' -not -name "${file}.tar" -delete
-    find "${images_dir}" -maxdepth 1 -name 'causeway-*.ref' -not -name "${file}.ref" -delete
-    printf '%s\n' "${file}" >"${images_dir}/causeway.current"
+    touch "${output}"
+    local stale
+    for stale in $(ls -t "${images_dir}"/causeway-*.tar 2>/dev/null | tail -n +5); do rm -f "${stale}" "${stale%.tar}.ref"; done
+    printf 'causeway-archive: %s\n' "${output}"
   fi
   exec 7>&-
 }
