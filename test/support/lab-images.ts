@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { toolCacheRoot } from './tool-build-wait.js';
 import { repositoryRoot } from './kube-tools.js';
+import { corednsBinary } from './install-tools.js';
 
 const run = promisify(execFile);
 
@@ -25,6 +26,9 @@ export function labImagesDir(): string {
  * build already running elsewhere on the machine is waited for through its lock.
  */
 export async function ensureLabImages(): Promise<LabImage[]> {
+  // The CoreDNS image wraps the binary of build-install-tools.sh: wait for a build of it in progress
+  // (in CI the background build makes it, then the images) rather than fail for its absence.
+  corednsBinary();
   const { stdout } = await run('bash', [join(repositoryRoot(), 'test/tools/build-lab-images.sh')], { timeout: 1_800_000, maxBuffer: 16 << 20 }).catch((err: Error & { stderr?: string }) => {
     throw new Error(`building the lab images failed (\`${buildLabImagesCommand}\`): ${err.stderr?.slice(-3000) ?? err.message}`);
   });
