@@ -6,7 +6,7 @@
 // scaled to 0. Prints each distribution; exit 1 when one misses the exercise's expectation.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from '../support/cli-runner.js';
+import { installClusterset } from '../support/lab-causeway.js';
 import { startNodeLab, type NodeLab, type NodeLabCluster } from '../support/kube-node-lab.js';
 import { repositoryRoot } from '../support/kube-tools.js';
 
@@ -43,9 +43,7 @@ export function parseUniqCounts(output: string): Distribution {
 export async function runCiliumExercise(lab: NodeLab, log: (line: string) => void): Promise<ExerciseResult> {
   const a = lab.cluster('cluster-a');
   const b = lab.cluster('cluster-b');
-  for (const cluster of [a, b]) await install(lab, cluster, log);
-  await causeway(['kube', 'link', '--kubeconfig', lab.kubeconfigPath, '--from', 'cluster-a', '--to', 'cluster-b', '--timeout', '120s']);
-  log('linked cluster-b to cluster-a');
+  await installClusterset(lab, log);
   const manifests = join(repositoryRoot(), 'test/exercises/cilium');
   for (const [cluster, file] of [[a, 'rebel-base-a.yaml'], [b, 'rebel-base-b.yaml']] as const) {
     await cluster.kubectl(['apply', '-f', '-'], await readFile(join(manifests, file), 'utf8'));
@@ -63,22 +61,14 @@ export async function runCiliumExercise(lab: NodeLab, log: (line: string) => voi
   return { even, affinityLocal, localScaledToZero };
 }
 
-async function install(lab: NodeLab, cluster: NodeLabCluster, log: (line: string) => void): Promise<void> {
-  const site = cluster.context;
-  await causeway([
-    'kube', 'install', '--kubeconfig', lab.kubeconfigPath, '--context', site, '--site', site, '--zone', `${site}-1a`, '--region', site,
-    '--link-service', 'NodePort', '--link-node-port', '30443', '--advertise', `${cluster.nodeAddress}:30443`,
-  ]);
-  await cluster.kubectl(['-n', 'causeway-system', 'rollout', 'status', 'deployment/causeway', '--timeout=180s']);
-  log(`causeway installed and Ready in ${site}`);
-}
-
 /** Runs the curl Pod (a fresh name per attempt) until `done` holds for its distribution, at most `attempts` times. */
 async function curlUntil(cluster: NodeLabCluster, name: string, done: (d: Distribution) => boolean, log: (line: string) => void, attempts = 10): Promise<Distribution> {
   let last: Distribution = {};
   for (let i = 0; i < attempts; i++) {
     const pod = i === 0 ? name : `${name}-${i}`;
-    await cluster.kubectl(['run', pod, '--image=curlimages/curl', '--restart=Never', '--command', '--', 'sh', '-c', CURL_LOOP]);
+    // The exercise's `kubectl run --image=curlimages/curl`; the image is :latest, which kubectl
+    // would pull Always, and the lab has no registry: the image is already on the node.
+    await cluster.kubectl(['run', pod, '--image=curlimages/curl', '--image-pull-policy=IfNotPresent', '--restart=Never', '--command', '--', 'sh', '-c', CURL_LOOP]);
     await cluster.kubectl(['wait', '--for=jsonpath={.status.phase}=Succeeded', `pod/${pod}`, '--timeout=120s']);
     last = parseUniqCounts(await cluster.kubectl(['logs', pod]));
     await cluster.kubectl(['delete', 'pod', pod, '--wait=false']);
@@ -86,12 +76,6 @@ async function curlUntil(cluster: NodeLabCluster, name: string, done: (d: Distri
     if (done(last)) return last;
   }
   return last;
-}
-
-async function causeway(args: string[]): Promise<string> {
-  const result = await runCli(args, { timeoutMs: 300_000 });
-  if (result.code !== 0) throw new Error(`causeway ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
 }
 
 /** Whether each distribution meets the exercise's expectation. */
