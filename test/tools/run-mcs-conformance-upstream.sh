@@ -4,6 +4,7 @@
 # (`causeway kube install` and `causeway kube link`, CoreDNS wired with `causeway kube dns --apply`),
 # and prints its summary: every Required spec, and each Optional one with its result.
 #
+#   npm run conformance:mcs:upstream                        # a real-node lab of its own (root)
 #   npm run conformance:mcs:upstream -- --kubeconfig FILE --contexts a,b [--focus RE] [--report FILE.json]
 #
 # The suite needs real nodes (it starts Pods and execs into them) with the images
@@ -13,7 +14,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 bad_input() {
   printf 'conformance:mcs:upstream: %s\nhint: %s\n' "$1" "$2" >&2
   exit 2
@@ -30,6 +31,12 @@ while [[ $# -gt 0 ]]; do
     *) bad_input "unknown argument $1" "see --help" ;;
   esac
 done
+if [[ -z "${kubeconfig}" && -z "${contexts}" ]]; then
+  # No clusters given: a real-node lab clusterset of its own, Causeway installed as users do.
+  [[ "$(id -u)" -eq 0 ]] || bad_input "starting lab clusters needs root (network namespaces, containerd)" "run as root, or pass --kubeconfig FILE --contexts a,b of clusters with Causeway installed"
+  npm run build --silent
+  exec node dist/test/tools/mcs-upstream-lab.js ${focus:+"${focus}"}
+fi
 [[ -n "${kubeconfig}" && -f "${kubeconfig}" ]] || bad_input "--kubeconfig: give the kubeconfig file of the clusters" "e.g. --kubeconfig ~/.kube/config --contexts east,west"
 [[ "${contexts}" == *,* ]] || bad_input "--contexts: give at least two contexts, comma-separated" "e.g. --contexts east,west"
 
