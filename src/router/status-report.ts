@@ -30,7 +30,7 @@ export interface ServiceView {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   /** Headless services: each endpoint with the address it has at this site. */
-  endpoints: Array<{ site: string; hostname: string; vip: string | null }>;
+  endpoints: Array<{ site: string; hostname: string; vip: string | null; listeners?: PortListener[] }>;
   conditions: Record<string, ExportConditions>;
   /** Whether any site has a ready endpoint for it: without one, new flows fail. */
   ready?: boolean;
@@ -140,7 +140,16 @@ export function servicesView(router: Router): ServiceView[] {
     endpoints:
       s.type === 'Headless'
         ? router.directory.model.readyEndpoints(s.name, s.namespace).flatMap(({ site, endpoint }) =>
-            endpoint.hostname === undefined ? [] : [{ site, hostname: endpoint.hostname, vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null }],
+            endpoint.hostname === undefined
+              ? []
+              : [
+                  {
+                    site,
+                    hostname: endpoint.hostname,
+                    vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null,
+                    listeners: router.vips.endpointListeners(s.name, s.namespace, site, endpoint.hostname, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
+                  },
+                ],
           )
         : [],
     conditions: s.conditions,
