@@ -142,8 +142,16 @@ build_socat() {
 
 build_netshoot() {
   busybox_rootfs "$1"
-  local program
+  local program debs
   for program in /usr/bin/dig /usr/bin/curl /usr/bin/socat; do add_program "$1" "${program}"; done
+  # netshoot's nc is OpenBSD netcat: the MCS conformance suite calls `nc -v -w 2 -4 NAME PORT`,
+  # options busybox's nc refuses with its usage text.
+  debs="$(mktemp -d)"
+  (cd "${debs}" && apt-get download -q netcat-openbsd >/dev/null)
+  dpkg-deb -x "${debs}"/netcat-openbsd_*.deb "${debs}/x"
+  add_program "$1" "${debs}/x/bin/nc.openbsd" /usr/bin/nc
+  ln -sf ../usr/bin/nc "$1/bin/nc"
+  rm -rf "${debs}"
   oci_archive "$1" "$2" "$3" --config.cmd sh
 }
 
@@ -292,7 +300,11 @@ build_image() {
   local output="${images_dir}/${file}.tar"
   exec 7>"${images_dir}/${image}.lock"
   flock 7
-  if [[ -s "${output}" ]]; then
+  # A stand-in is rebuilt when its recipe (the functions that make it) changes; the Causeway
+  # image's name already carries its source hash.
+  local recipe
+  recipe="$(declare -f "build_${image}" busybox_rootfs add_program oci_archive | sha256sum | cut -c1-16)"
+  if [[ -s "${output}" && ( "${image}" == causeway || "$(cat "${output%.tar}.recipe" 2>/dev/null)" == "${recipe}" ) ]]; then
     say "cached: ${output}"
   else
     say "building ${ref} -> ${output}"
@@ -302,6 +314,7 @@ build_image() {
     rm -rf "$(dirname "${root}")"
     mv "${output}.partial" "${output}"
     printf '%s\n' "${ref}" >"${images_dir}/${file}.ref"
+    printf '%s\n' "${recipe}" >"${images_dir}/${file}.recipe"
     say "built ${ref} in $((SECONDS - started)) s, $(du -h "${output}" | cut -f1)"
   fi
   # Several checkouts (other sources) share the cache: each lab is told which archive is its own,
