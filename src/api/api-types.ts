@@ -60,7 +60,7 @@ export interface ServiceView {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   /** Headless services: each endpoint with the address it has at this site. */
-  endpoints: Array<{ site: string; hostname: string; vip: string | null }>;
+  endpoints: Array<{ site: string; hostname: string; vip: string | null; listeners?: PortListener[] }>;
   conditions: Record<string, ExportConditions>;
   /** Whether any site has a ready endpoint for it: without one, new flows fail. */
   ready?: boolean;

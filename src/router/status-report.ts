@@ -20,7 +20,7 @@ export interface StatusSources {
   readonly partitionReport: PartitionReport | undefined;
   readonly leases: Pick<SiteLeases, 'report'>;
   readonly lsdb: Pick<LinkStateDb, 'all' | 'route'>;
-  readonly vips: Pick<VipImports, 'vip' | 'portListeners' | 'siteListeners'>;
+  readonly vips: Pick<VipImports, 'vip' | 'portListeners' | 'siteListeners' | 'endpointListeners'>;
   importedServices(): ReturnType<ServiceDirectory['imported']>;
   /** Why this export is advertised not ready (failed health check, draining), or undefined. */
   exportFailure(e: SiteConfig['exports'][number]): string | undefined;
@@ -108,7 +108,16 @@ export function servicesView(router: StatusSources): ServiceView[] {
     endpoints:
       s.type === 'Headless'
         ? router.directory.model.readyEndpoints(s.name, s.namespace).flatMap(({ site, endpoint }) =>
-            endpoint.hostname === undefined ? [] : [{ site, hostname: endpoint.hostname, vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null }],
+            endpoint.hostname === undefined
+              ? []
+              : [
+                  {
+                    site,
+                    hostname: endpoint.hostname,
+                    vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null,
+                    listeners: router.vips.endpointListeners(s.name, s.namespace, site, endpoint.hostname, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
+                  },
+                ],
           )
         : [],
     conditions: s.conditions,
