@@ -39,6 +39,8 @@ export const ErrorCode = {
   FlowReset: 'CW_FLOW_RESET',
   UpstreamFailed: 'CW_UPSTREAM_FAILED',
   WriterUnreachable: 'CW_WRITER_UNREACHABLE',
+  /** Not raised on purpose: what an unexpected error is reported as at an edge. */
+  Internal: 'CW_INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -59,4 +61,11 @@ export class CausewayError extends Error {
 /** True when `err` is a CausewayError with the given code. */
 export function hasCode(err: unknown, code: ErrorCode): boolean {
   return err instanceof CausewayError && err.code === code;
+}
+
+const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/** True when `value` is one of the stable codes (for codes read back off the wire). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && CODES.has(value);
 }

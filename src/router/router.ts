@@ -8,6 +8,7 @@ import { ServiceDirectory, writePolicyOf } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
 import { HealthChecker, type HealthCheck } from '../health/index.js';
+import { CausewayError, ErrorCode } from '../errors/index.js';
 import { advertServices } from './advert-services.js';
 import { ClustersetDnsView } from './clusterset-dns-view.js';
 import { EndpointChooser } from './endpoint-chooser.js';
@@ -228,7 +229,11 @@ export class Router {
   async reload(): Promise<void> {
     const config = await loadEffectiveConfig(this.paths);
     this.removedPeers = await loadRemovedPeers(this.paths.removedPeers);
-    if (config.site.id !== this.config.site.id) throw new Error(`site id changed on disk (${this.config.site.id} → ${config.site.id}); restart the router`);
+    if (config.site.id !== this.config.site.id) {
+      throw new CausewayError(ErrorCode.ConfigInvalid, `site.id: changed on disk from ${this.config.site.id} to ${config.site.id} (in ${this.paths.config})`, {
+        hint: `a site keeps its id (its certificate names it): put site.id back to ${this.config.site.id}, or create a new site with \`causeway site init\``,
+      });
+    }
     if (JSON.stringify(config.leases) !== JSON.stringify(this.config.leases)) this.logger.warn('the leases section changed: it applies when the router restarts');
     for (const setting of ['link.listen', 'dns.listen'] as const) {
       const [section] = setting.split('.') as ['link' | 'dns'];
