@@ -24,9 +24,12 @@ export async function removeLink(paths: SitePaths, peer: string): Promise<{ live
   return { live, dialed, inbound };
 }
 
-/** Whether the running router has a link to `peer` that the peer dialed. */
+/**
+ * Whether the running router has a link to `peer` that the peer dialed, up or down: one that is
+ * down (the peer is restarting, say) would come back at the peer's next dial if it could not be removed.
+ */
 async function hasInboundLink(paths: SitePaths, peer: string): Promise<boolean> {
   const client = new ApiClient(paths);
   if ((await client.runtime()) === undefined) return false;
-  return (await client.status()).links.some((l) => l.peer === peer && l.direction === 'inbound' && l.state === 'up');
+  return (await client.status()).links.some((l) => l.peer === peer && l.direction === 'inbound');
 }
