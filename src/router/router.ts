@@ -316,7 +316,11 @@ export class Router {
     // Configured imports must listen; virtual-IP imports follow the clusterset and only log.
     const imports = this.config.imports;
     const first = failed.find((f) => imports.includes(f.config));
-    if (first !== undefined) throw listenerFailure(`imports[${imports.indexOf(first.config)}].listen`, first.config.listen, first.error, `in ${this.paths.config} (or \`causeway unimport ${first.config.name}\`)`);
+    if (first === undefined) return;
+    // Said so that it is true both at start-up (the entry is in site.yaml) and for `causeway import` (its edit was put back).
+    const { name, namespace, port } = first.config;
+    const again = `causeway import ${name} --namespace ${namespace}${port === undefined ? '' : ` --port ${port}`} --listen <address>`;
+    throw listenerFailure(`imports[${imports.indexOf(first.config)}].listen`, first.config.listen, first.error, `(\`${again}\`, or in ${this.paths.config})`);
   }
 
   /** Explicit imports plus, with autoImport, a virtual IP per clusterset service imported here; resolves with those that did not bind. */

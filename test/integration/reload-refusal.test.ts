@@ -43,7 +43,8 @@ describe('a change the running router refuses fails with the router\'s reason an
     const error = errorOf(refused.stderr);
     assert.equal(error.code, 'CW_CONFIG_INVALID');
     assert.match(error.message, /imports\[0\]\.listen: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE/);
-    assert.match(error.hint ?? '', /free address/);
+    // The hint is one the user can follow: the refused import is not in site.yaml to be edited there.
+    assert.match(error.hint ?? '', /`causeway import web --namespace shop --listen <address>`, or in .*site\.yaml\) to a free address/);
   });
 
   it('a site.id changed by hand is refused naming the field, and the router keeps its id', async () => {
