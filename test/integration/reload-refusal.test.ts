@@ -80,4 +80,18 @@ describe('a change the running router refuses fails with the router\'s reason an
     assert.equal(await readFile(file, 'utf8'), written, 'site.yaml kept a link the router refused');
     assert.deepEqual((await fx.status('b')).links, []);
   });
+
+  it('link remove: a refused reload keeps the link, in site.yaml and in removed-peers.json alike', async () => {
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^imports:\n(  .*\n|    .*\n)*/m, 'imports: []\n'));
+    await fx.link('b', 'a');
+    await fx.waitFor('b', (s) => s.links.some((l) => l.peer === 'a' && l.state === 'up'));
+    await writeFile(file, `${(await readFile(file, 'utf8')).replace(/^imports: \[\]\n/m, '')}imports:\n  - name: web\n    namespace: shop\n    listen: "127.0.0.1:${taken.port}"\n`);
+    const written = await readFile(file, 'utf8');
+    const refused = await fx.cli(['link', 'remove', 'a', '--dir', fx.dir('b'), '--output', 'json'], true);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.equal(await readFile(file, 'utf8'), written);
+    const removed = await readFile(join(fx.dir('b'), 'removed-peers.json'), 'utf8').catch(() => '{"peers":[]}');
+    assert.deepEqual((JSON.parse(removed) as { peers: string[] }).peers, [], 'a is refused although site.yaml still dials it');
+    assert.equal((await fx.status('b')).links.find((l) => l.peer === 'a')?.state, 'up');
+  });
 });
