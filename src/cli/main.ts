@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ErrorCode } from '../errors/index.js';
 import { demoCommand } from './commands/demo-command.js';
+import { gslbCommand } from './commands/gslb-command.js';
 import { kubeCommand } from './commands/kube-command.js';
 import { leaseCommand } from './commands/lease-command.js';
 import { linkCommand } from './commands/link-command.js';
@@ -38,7 +39,7 @@ By hand:
   causeway status --dir ./us`,
   );
 
-for (const command of [siteCommand(), tokenCommand(), linkCommand(), exposeCommand(), unexposeCommand(), importCommand(), unimportCommand(), statusCommand(), servicesCommand(), namespaceCommand(), policyCommand(), leaseCommand(), kubeCommand(), demoCommand()]) {
+for (const command of [siteCommand(), tokenCommand(), linkCommand(), exposeCommand(), unexposeCommand(), importCommand(), unimportCommand(), statusCommand(), servicesCommand(), namespaceCommand(), policyCommand(), leaseCommand(), kubeCommand(), gslbCommand(), demoCommand()]) {
   program.addCommand(command);
 }
 // Scripts that asked for JSON get usage errors (bad option values too) as JSON, like action errors.

@@ -34,6 +34,7 @@ const REFUSED: ReadonlySet<string> = new Set([
   ErrorCode.TokenPeerMismatch,
   ErrorCode.LinkRedeemFailed,
   ErrorCode.KubeSiteMismatch,
+  ErrorCode.DelegationRefused,
 ]);
 
 /** The one place CLI errors are reported: message, hint and a stable exit code. */

@@ -6,3 +6,7 @@ export type { DnsStatsSnapshot } from './dns-stats.js';
 export type { DnsServiceView, DnsView } from './dns-view.js';
 export { DNS_SCHEMA_VERSION } from './lookup-records.js';
 export { Rcode, rcodeName, type RcodeName } from './rcode.js';
+export { decodeQuery, type DecodedQuery } from './decode-query.js';
+export { CLASSIC_UDP_PAYLOAD, encodeForTcp, encodeForUdp, udpPayloadLimit, type EncodedResponse } from './encode-response.js';
+export { encodeTcpFrame, TcpFrameReader } from './tcp-frame-reader.js';
+export { isInZone, isValidName, withoutTrailingDot } from './dns-name.js';

@@ -39,6 +39,8 @@ export const ErrorCode = {
   FlowReset: 'CW_FLOW_RESET',
   UpstreamFailed: 'CW_UPSTREAM_FAILED',
   WriterUnreachable: 'CW_WRITER_UNREACHABLE',
+  DelegationRefused: 'CW_DELEGATION_REFUSED',
+  DelegationFailed: 'CW_DELEGATION_FAILED',
   /** Not raised on purpose: what an unexpected error is reported as at an edge. */
   Internal: 'CW_INTERNAL',
 } as const;

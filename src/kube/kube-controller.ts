@@ -274,6 +274,12 @@ export class KubeController {
   private clustersetIps(): Record<string, string[]> {
     const out: Record<string, string[]> = {};
     for (const view of this.feed.latest?.services ?? []) {
+      // Headless: each endpoint's derived Service, keyed `namespace/name@site/hostname`.
+      for (const endpoint of view.endpoints) {
+        if ((endpoint.listeners ?? []).length === 0) continue;
+        const endpointIps = serviceIps(this.caches.services.get(derivedSiteServiceName(view.namespace, view.name, `${endpoint.site}/${endpoint.hostname}`), view.namespace));
+        if (endpointIps.length > 0) out[`${view.namespace}/${view.name}@${endpoint.site}/${endpoint.hostname}`] = endpointIps;
+      }
       if (view.importListeners.length === 0) continue;
       const ips = serviceIps(this.caches.services.get(derivedServiceName(view.namespace, view.name), view.namespace));
       if (ips.length > 0) out[`${view.namespace}/${view.name}`] = ips;

@@ -24,8 +24,12 @@ export class ClustersetDnsView implements DnsView {
       service.type === 'Headless'
         ? this.directory.model.readyEndpoints(name, namespace).flatMap(({ site, endpoint }) => {
             const hostname = endpoint.hostname ?? (endpoint.addresses.length > 0 ? headlessHostname(endpoint) : undefined);
-            const vip = hostname === undefined ? undefined : this.vips.vip(name, namespace, site, hostname);
-            return hostname === undefined || vip === undefined ? [] : [{ site, hostname, addresses: [vip] }];
+            if (hostname === undefined) return [];
+            // In a cluster, the ClusterIP of the endpoint's derived Service (pods reach it), else its virtual IP.
+            const assigned = this.clustersetIps()[`${namespace}/${name}@${site}/${hostname}`];
+            if (assigned !== undefined && assigned.length > 0) return [{ site, hostname, addresses: [...assigned] }];
+            const vip = this.vips.vip(name, namespace, site, hostname);
+            return vip === undefined ? [] : [{ site, hostname, addresses: [vip] }];
           })
         : [];
     const vip = this.vips.vip(name, namespace);

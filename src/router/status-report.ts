@@ -12,6 +12,8 @@ export interface ServiceView {
   type: string;
   ports: ServicePort[];
   sites: string[];
+  /** Exporting sites with at least one ready endpoint (what global DNS answers from); absent from older routers. */
+  readySites?: string[];
   winnerSite: string;
   importedHere: boolean;
   vip: string | null;
@@ -28,7 +30,7 @@ export interface ServiceView {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   /** Headless services: each endpoint with the address it has at this site. */
-  endpoints: Array<{ site: string; hostname: string; vip: string | null }>;
+  endpoints: Array<{ site: string; hostname: string; vip: string | null; listeners?: PortListener[] }>;
   conditions: Record<string, ExportConditions>;
   /** Whether any site has a ready endpoint for it: without one, new flows fail. */
   ready?: boolean;
@@ -121,6 +123,7 @@ export function servicesView(router: Router): ServiceView[] {
     type: s.type,
     ports: s.ports,
     sites: s.sites,
+    readySites: [...new Set(router.directory.model.readyEndpoints(s.name, s.namespace).map((e) => e.site))].sort(),
     winnerSite: s.winnerSite,
     importedHere: imported.has(`${s.namespace}/${s.name}`),
     vip: router.vips.vip(s.name, s.namespace) ?? null,
@@ -137,7 +140,16 @@ export function servicesView(router: Router): ServiceView[] {
     endpoints:
       s.type === 'Headless'
         ? router.directory.model.readyEndpoints(s.name, s.namespace).flatMap(({ site, endpoint }) =>
-            endpoint.hostname === undefined ? [] : [{ site, hostname: endpoint.hostname, vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null }],
+            endpoint.hostname === undefined
+              ? []
+              : [
+                  {
+                    site,
+                    hostname: endpoint.hostname,
+                    vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null,
+                    listeners: router.vips.endpointListeners(s.name, s.namespace, site, endpoint.hostname, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
+                  },
+                ],
           )
         : [],
     conditions: s.conditions,

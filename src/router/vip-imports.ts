@@ -69,12 +69,20 @@ export class VipImports {
       const tcpPorts = service.ports.filter((p) => p.protocol === 'TCP');
       const key = clustersetKey(service.name, service.namespace);
       if (service.type === 'Headless') {
+        const address = this.addressing.importAddress();
         for (const { site, endpoint } of endpointsOf(service)) {
           if (endpoint.hostname === undefined) continue;
           const endpointKey = `${key}@${site}/${endpoint.hostname}`;
           wanted.add(endpointKey);
           const vip = this.allocator.allocate(endpointKey, 'IPv4');
-          for (const p of tcpPorts) out.push({ name: service.name, namespace: service.namespace, listen: `${vip}:${p.port}`, port: p.port, site, endpoint: endpoint.hostname });
+          for (const p of this.vipPorts(tcpPorts, address)) out.push({ name: service.name, namespace: service.namespace, listen: `${vip}:${p.port}`, port: p.port, site, endpoint: endpoint.hostname });
+          if (address === undefined) continue;
+          // Stateful peers dial each other by per-endpoint name: in a cluster, a port each on the import address.
+          for (const p of tcpPorts) {
+            const portKey = `${endpointKey}#${p.port}`;
+            wanted.add(portKey);
+            out.push({ name: service.name, namespace: service.namespace, listen: hostPortOf(address, this.ports.allocate(portKey)), port: p.port, site, endpoint: endpoint.hostname });
+          }
         }
         continue;
       }
@@ -157,6 +165,17 @@ export class VipImports {
         return listenPort === undefined ? [] : [{ site, port, listen: hostPortOf(address, listenPort) }];
       }),
     );
+  }
+
+  /** Where each TCP port of one headless endpoint listens on the import address; empty without one. */
+  endpointListeners(name: string, namespace: string, site: string, hostname: string, ports: readonly number[]): PortListener[] {
+    const address = this.addressing.importAddress();
+    if (address === undefined) return [];
+    const key = `${clustersetKey(name, namespace)}@${site}/${hostname}`;
+    return ports.flatMap((port) => {
+      const listenPort = this.ports.lookup(`${key}#${port}`);
+      return listenPort === undefined ? [] : [{ port, listen: hostPortOf(address, listenPort) }];
+    });
   }
 
   /** The virtual IP here of a service, of one site's share of it, or of one headless endpoint. */

@@ -21,8 +21,9 @@ async function helm(args: string[]): Promise<string> {
   return (await run(helmBinary(), args, { maxBuffer: 16 * 1024 * 1024 })).stdout;
 }
 
+/** Helm's output read as the API server reads it (YAML 1.1: `defaultMode: 0440` is octal). */
 function objectsOf(yaml: string): KubernetesObject[] {
-  return parseAllDocuments(yaml).map((d) => d.toJS() as KubernetesObject | null).filter((o): o is KubernetesObject => o !== null);
+  return parseAllDocuments(yaml, { version: '1.1' }).map((d) => d.toJS() as KubernetesObject | null).filter((o): o is KubernetesObject => o !== null);
 }
 
 /** What must agree between chart and plain manifests: everything but labels and annotations, which Helm adds its own of. */

@@ -121,6 +121,36 @@ describe('kube: a pod reaches an imported service by its clusterset name, throug
     assert.equal(reply.trim(), 'east-api');
   });
 
+  it('a StatefulSet\'s headless Service exported from both clusters: every member is reachable by its per-endpoint name, and SRV lists them', async () => {
+    const members: Array<[cluster: string, hostname: string]> = [['east', 'db-0'], ['east', 'db-1'], ['west', 'db-0']];
+    for (const cluster of ['east', 'west']) {
+      const own = members.filter(([c]) => c === cluster);
+      const served = await Promise.all(own.map(([, hostname], i) => startLabNameServer(set.lab, `${cluster}-${hostname}`, `${set.lab.prefix}.${cluster === 'east' ? 11 : 12}.${i + 1}`, [5432])));
+      extra.push(...served.map((b) => b.child));
+      await set.service(cluster, 'shop', 'db', [{ name: 'pg', port: 5432 }], { clusterIP: 'None' });
+      await set.endpointSlice(cluster, 'shop', 'db', { name: 'pg', port: 5432 }, served.map((b, i) => ({ address: b.host, hostname: own[i]?.[1] ?? '' })));
+      await set.serviceExport(cluster, 'shop', 'db');
+    }
+    const srv = await set.waitFor('SRV lists every member of both clusters', async () => {
+      const out = await pod.output('dig', [`@${routerAddress}`, '-p', '5353', '_pg._tcp.db.shop.svc.clusterset.local', 'SRV', '+short', '+time=2', '+tries=2']);
+      const targets = out.split('\n').filter((l) => l !== '').map((l) => l.split(/\s+/).at(-1) ?? '').sort();
+      return targets.length === members.length ? targets : undefined;
+    });
+    assert.deepEqual(srv, ['db-0.east.db.shop.svc.clusterset.local.', 'db-0.west.db.shop.svc.clusterset.local.', 'db-1.east.db.shop.svc.clusterset.local.']);
+    for (const [cluster, hostname] of members) {
+      const name = `${hostname}.${cluster}.db.shop.svc.clusterset.local`;
+      const [address] = await set.waitFor(`${name} resolves to a ClusterIP`, async () => {
+        const a = await digFromPod(name);
+        return a.length === 1 && /^10\.96\./.test(a[0] ?? '') ? a : undefined;
+      });
+      const reply = await set.waitFor(`the pod reaches ${name}`, async () => {
+        const text = await pod.read(address ?? '', 5432).catch(() => undefined);
+        return text?.trim() === `${cluster}-${hostname}` ? text : undefined;
+      });
+      assert.equal(reply.trim(), `${cluster}-${hostname}`, `${name} reaches exactly that member`);
+    }
+  });
+
   it('a restarted router keeps the import port, so the slice and the pod\'s connections stay right', async () => {
     const [before] = await slicesIn('west');
     await set.stopRouter('west');

@@ -31,9 +31,10 @@ function serial(): string {
 /**
  * A CA of its own per cluster and a serving certificate for 127.0.0.1 and localhost signed by it,
  * so a client that trusts one cluster's CA does not trust another's. ECDSA P-256 keeps this to a
- * few milliseconds, which matters when every test starts its own clusters.
+ * few milliseconds, which matters when every test starts its own clusters. `extraIpSans`: more
+ * addresses clients reach the API server at (a Pod dials the `kubernetes` Service's ClusterIP).
  */
-export async function createKubeCertificates(clusterName: string): Promise<KubeCertificates> {
+export async function createKubeCertificates(clusterName: string, extraIpSans: readonly string[] = []): Promise<KubeCertificates> {
   const notBefore = new Date(Date.now() - day);
   const notAfter = new Date(Date.now() + 7 * day);
   const caKeys = await webcrypto.subtle.generateKey(ecdsa, true, ['sign', 'verify']);
@@ -68,6 +69,7 @@ export async function createKubeCertificates(clusterName: string): Promise<KubeC
         { type: 'ip', value: '127.0.0.1' },
         { type: 'dns', value: 'localhost' },
         { type: 'dns', value: 'kubernetes.default.svc' },
+        ...extraIpSans.map((value) => ({ type: 'ip' as const, value })),
       ]),
       await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
     ],

@@ -15,8 +15,12 @@ export interface KubeClusterOptions {
   name: string;
   /** Service ClusterIPs come from here; two clusters may overlap, as real ones often do. */
   serviceClusterIpRange?: string;
-  /** More kube-apiserver flags, appended last so they win. */
+  /** More kube-apiserver flags; each replaces a default flag of the same name. */
   extraApiserverArgs?: string[];
+  /** More identities for the token file: a kubelet's `system:node:<name>` in `system:nodes`. */
+  extraTokens?: readonly { token: string; user: string; groups: readonly string[] }[];
+  /** More IP addresses for the serving certificate (the `kubernetes` Service's ClusterIP). */
+  extraServingIps?: readonly string[];
   /** How long etcd and the API server each get to become ready. */
   startTimeoutMs?: number;
 }
@@ -66,7 +70,7 @@ export async function startKubeCluster(options: KubeClusterOptions): Promise<Kub
     }
   };
   try {
-    const access = await prepareAccess(options.name, dir);
+    const access = await prepareAccess(options, dir);
     etcd = await startEtcdServer(dir, timeoutMs);
     running.add(etcd);
     const args = apiserverArgs(dir, etcd.clientUrl, access.port, options);
@@ -105,8 +109,10 @@ export async function startKubeCluster(options: KubeClusterOptions): Promise<Kub
 }
 
 /** Certificates, keys and the token file in `dir`; the port is picked now so restarts keep it. */
-async function prepareAccess(name: string, dir: string): Promise<KubeAccess & { port: number }> {
-  const certs = await createKubeCertificates(name);
+async function prepareAccess(options: KubeClusterOptions, dir: string): Promise<KubeAccess & { port: number }> {
+  const name = options.name;
+  const certs = await createKubeCertificates(name, options.extraServingIps);
+  const extraTokens = (options.extraTokens ?? []).map((t) => `${t.token},${t.user},${t.user},"${t.groups.join(',')}"\n`).join('');
   const token = randomBytes(24).toString('hex');
   await Promise.all([
     writeFile(join(dir, 'ca.crt'), certs.caCertPem),
@@ -115,13 +121,21 @@ async function prepareAccess(name: string, dir: string): Promise<KubeAccess & { 
     writeFile(join(dir, 'service-account.key'), certs.serviceAccountKeyPem, { mode: 0o600 }),
     writeFile(join(dir, 'service-account.pub'), certs.serviceAccountPublicKeyPem),
     // token,user,uid,"groups": system:masters is bound to cluster-admin by the bootstrap policy.
-    writeFile(join(dir, 'tokens.csv'), `${token},${adminUser},${adminUser},"system:masters"\n`, { mode: 0o600 }),
+    writeFile(join(dir, 'tokens.csv'), `${token},${adminUser},${adminUser},"system:masters"\n${extraTokens}`, { mode: 0o600 }),
   ]);
   const port = await freePort();
   return { name, server: `https://127.0.0.1:${port}`, caCertPem: certs.caCertPem, token, port };
 }
 
 function apiserverArgs(dir: string, etcdUrl: string, port: number, options: KubeClusterOptions): string[] {
+  // A flag given in extraApiserverArgs replaces the default one: list flags such as
+  // --authorization-mode would otherwise add up, and the API server refuses a mode given twice.
+  const extra = options.extraApiserverArgs ?? [];
+  const overridden = new Set(extra.map((arg) => arg.split('=')[0]));
+  return defaultApiserverArgs(dir, etcdUrl, port, options).filter((arg) => !overridden.has(arg.split('=')[0])).concat(extra);
+}
+
+function defaultApiserverArgs(dir: string, etcdUrl: string, port: number, options: KubeClusterOptions): string[] {
   return [
     `--etcd-servers=${etcdUrl}`,
     '--bind-address=127.0.0.1',
@@ -143,7 +157,6 @@ function apiserverArgs(dir: string, etcdUrl: string, port: number, options: Kube
     '--endpoint-reconciler-type=none',
     '--enable-priority-and-fairness=false',
     '--profiling=false',
-    ...(options.extraApiserverArgs ?? []),
   ];
 }
 

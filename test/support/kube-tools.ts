@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { waitForToolBuild } from './tool-build-wait.js';
 
 /** The repository root: the nearest folder above this file with a package.json (works from src and dist). */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
@@ -50,9 +50,26 @@ export function kubeProxyBinary(): string {
   return cachedKubeBinary('kube-proxy', 'KUBE_PROXY_BIN', '.build-proxy.lock');
 }
 
+/** The node binaries of the real-node lab, each behind its own build lock (build-kube-tools.sh). */
+export function kubeletBinary(): string {
+  return cachedKubeBinary('kubelet', 'KUBELET_BIN', '.build-kubelet.lock');
+}
+
+export function kubectlBinary(): string {
+  return cachedKubeBinary('kubectl', 'KUBECTL_BIN', '.build-kubectl.lock');
+}
+
+export function kubeSchedulerBinary(): string {
+  return cachedKubeBinary('kube-scheduler', 'KUBE_SCHEDULER_BIN', '.build-kube-scheduler.lock');
+}
+
+export function kubeControllerManagerBinary(): string {
+  return cachedKubeBinary('kube-controller-manager', 'KUBE_CONTROLLER_MANAGER_BIN', '.build-kube-controller-manager.lock');
+}
+
 /** A binary of build-kube-tools.sh, waiting for a build in progress; `envVar` points at another one. */
 function cachedKubeBinary(name: string, envVar: string, lock: string): string {
-  // build-kube-tools.sh runs first in .ci/run's background build and takes both locks at once.
+  // build-kube-tools.sh runs first in .ci/run's background build and takes all its locks at once.
   waitForToolBuild(join(kubeToolsDir(), lock), undefined, { ownLockSuffices: true });
   const path = process.env[envVar] ?? join(kubeToolsDir(), name);
   if (!isExecutable(path)) {

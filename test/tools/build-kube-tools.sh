@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds the Kubernetes binaries the tests start (kube-apiserver, kube-proxy) from the Go module under
+# Builds the Kubernetes binaries the tests start (kube-apiserver, kube-proxy, and for the real-node
+# lab kubectl, kube-scheduler, kube-controller-manager and kubelet) from the Go module under
 # test/tools/kube into a cache shared by every run and every checkout on this machine:
 #   ${CAUSEWAY_TOOLS_CACHE:-$HOME/.cache/causeway-tools}/kubernetes-<version>/
 # A binary already in the cache is kept, so only the first run on a machine pays for the build
-# (about 11 minutes on 2 cores with an empty Go module cache). Prints where the binaries are.
+# (about 11 minutes on 2 cores for kube-apiserver with an empty Go module cache, about 6 more for the
+# node binaries, which share most of its packages through the Go build cache). Prints where the
+# binaries are.
 #
 # Usage: bash test/tools/build-kube-tools.sh [--print-dir]
 #   --print-dir   print only the cache directory (builds first if needed), for scripts
@@ -66,29 +69,41 @@ kube_dir="${cache_root}/kubernetes-${kube_version}"
 mkdir -p "${kube_dir}"
 
 # Several checkouts may build at once; one builds, the others wait and then find the binary.
-# One lock per binary, both taken before either build starts: a test waiting for kube-apiserver
-# goes on as soon as it is built, one waiting for kube-proxy waits for that build too.
-exec 9>"${kube_dir}/.build.lock"
-flock 9
-exec 8>"${kube_dir}/.build-proxy.lock"
-flock 8
+# One lock per binary, all taken before any build starts and each released as soon as its binary
+# is there: a test waiting for kube-apiserver goes on once it is built, one waiting for the kubelet
+# waits for the builds before it too. The order puts what most tests need first.
+readonly binaries=(kube-apiserver kube-proxy kubectl kube-scheduler kube-controller-manager kubelet)
+lock_file() {
+  case "$1" in
+    kube-apiserver) printf '%s/.build.lock' "${kube_dir}" ;;
+    kube-proxy) printf '%s/.build-proxy.lock' "${kube_dir}" ;;
+    *) printf '%s/.build-%s.lock' "${kube_dir}" "$1" ;;
+  esac
+}
+declare -A lock_fd=()
+for binary in "${binaries[@]}"; do
+  exec {fd}>"$(lock_file "${binary}")"
+  flock "${fd}"
+  lock_fd[${binary}]=${fd}
+done
 
 minor="${kube_version#v1.}"
 minor="${minor%%.*}"
-# Without these the server reports a development version at /version; clients print it.
+# Without these the server reports a development version at /version; clients print it. Every
+# binary gets the same -trimpath and ldflags, so the Go build cache is shared between them.
 kube_ldflags="-s -w
   -X k8s.io/component-base/version.gitVersion=${kube_version}
   -X k8s.io/component-base/version.gitMajor=1
   -X k8s.io/component-base/version.gitMinor=${minor}
   -X k8s.io/component-base/version.gitTreeState=clean"
-build_tool "${here}/kube" k8s.io/kubernetes/cmd/kube-apiserver "${kube_dir}/kube-apiserver" "${kube_ldflags//$'\n'/ }"
-exec 9>&-
-build_tool "${here}/kube" k8s.io/kubernetes/cmd/kube-proxy "${kube_dir}/kube-proxy" "${kube_ldflags//$'\n'/ }"
+for binary in "${binaries[@]}"; do
+  build_tool "${here}/kube" "k8s.io/kubernetes/cmd/${binary}" "${kube_dir}/${binary}" "${kube_ldflags//$'\n'/ }"
+  exec {lock_fd[${binary}]}>&-
+done
 
 if [[ "${print_dir_only}" == 1 ]]; then
   printf '%s\n' "${kube_dir}"
 else
-  printf 'kube-apiserver: %s\n' "${kube_dir}/kube-apiserver"
-  printf 'kube-proxy: %s\n' "${kube_dir}/kube-proxy"
+  for binary in "${binaries[@]}"; do printf '%s: %s\n' "${binary}" "${kube_dir}/${binary}"; done
   printf 'binaries in: %s\n' "${kube_dir}"
 fi

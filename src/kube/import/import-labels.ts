@@ -30,3 +30,6 @@ export const SITE_TARGET_OF_LABEL = 'causeway.io/site-target-of';
 
 /** On a site-targeted derived Service and its slice: the exporting site its name targets. */
 export const TARGET_SITE_LABEL = 'causeway.io/target-site';
+
+/** On a per-endpoint derived Service of a headless import and its slice: the endpoint's hostname. */
+export const TARGET_ENDPOINT_LABEL = 'causeway.io/target-endpoint';

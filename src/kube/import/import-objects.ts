@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ServicePort } from '../../mcs/index.js';
 import type { ServiceView } from '../../router/index.js';
 import type { EndpointSlice, KubeObject, OwnerReference, Service, ServiceImport } from '../client/kube-objects.js';
-import { APPLIED_HASH_ANNOTATION, DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER, SITE_TARGET_OF_LABEL, TARGET_SITE_LABEL } from './import-labels.js';
+import { APPLIED_HASH_ANNOTATION, DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER, SITE_TARGET_OF_LABEL, TARGET_ENDPOINT_LABEL, TARGET_SITE_LABEL } from './import-labels.js';
 import { derivedSiteServiceName, importSliceName } from './derived-names.js';
 import { isLoopback, routerTarget } from './router-target.js';
 
@@ -97,7 +97,7 @@ export function desiredDerivedService(view: ServiceView, names: ImportNames, own
  * a slice whose source is this cluster. A headless service has one endpoint per remote endpoint, with
  * its own virtual IP and hostname, in one slice per source cluster (so `hostname.cluster` names work).
  */
-export function desiredImportSlices(view: ServiceView, names: ImportNames, owner: OwnerReference): EndpointSlice[] {
+export function desiredImportSlices(view: ServiceView, names: ImportNames, owner: OwnerReference, endpointIp: (site: string, hostname: string) => string | undefined = () => undefined): EndpointSlice[] {
   const ports = tcpPorts(view);
   if (view.type !== 'Headless') {
     const target = routerTarget(view);
@@ -110,9 +110,11 @@ export function desiredImportSlices(view: ServiceView, names: ImportNames, owner
   }
   const bySite = new Map<string, Array<{ addresses: string[]; hostname: string; conditions: { ready: boolean } }>>();
   for (const endpoint of view.endpoints) {
-    if (endpoint.vip === null || isLoopback(endpoint.vip)) continue;
+    // In a cluster the endpoint's own derived Service's ClusterIP; else its virtual IP when routable.
+    const address = endpointIp(endpoint.site, endpoint.hostname) ?? (endpoint.vip === null || isLoopback(endpoint.vip) ? undefined : endpoint.vip);
+    if (address === undefined) continue;
     const list = bySite.get(endpoint.site) ?? [];
-    list.push({ addresses: [endpoint.vip], hostname: endpoint.hostname, conditions: { ready: true } });
+    list.push({ addresses: [address], hostname: endpoint.hostname, conditions: { ready: true } });
     bySite.set(endpoint.site, list);
   }
   return [...bySite.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([site, endpoints]) => slice(names, site, owner, ports, endpoints));
@@ -121,6 +123,8 @@ export function desiredImportSlices(view: ServiceView, names: ImportNames, owner
 /** A site-targeted name's Service and its one slice, pointing at the router's listener pinned to that site. */
 export interface SiteTarget {
   site: string;
+  /** Set for one endpoint of a headless import. */
+  hostname?: string;
   service: Service;
   slice: EndpointSlice;
 }
@@ -132,37 +136,61 @@ export interface SiteTarget {
  * clusterset name reaches the whole. None without an import address (nothing a pod could reach).
  */
 export function desiredSiteTargets(view: ServiceView, names: ImportNames, owner: OwnerReference): SiteTarget[] {
-  if (view.type === 'Headless') return [];
-  const ports = tcpPorts(view);
+  if (view.type === 'Headless') return desiredEndpointTargets(view, names, owner);
   return view.sites.flatMap((site) => {
-    const listeners = (view.siteListeners ?? []).filter((l) => l.site === site);
-    const [first] = listeners;
-    if (first === undefined) return [];
-    const address = first.listen.slice(0, first.listen.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-    const byPort = new Map(listeners.map((l) => [l.port, Number(l.listen.slice(l.listen.lastIndexOf(':') + 1))]));
-    const routed = ports.flatMap((p) => {
-      const port = byPort.get(p.port);
-      return port === undefined ? [] : [{ ...p, port }];
-    });
-    const name = derivedSiteServiceName(names.namespace, names.name, site);
-    const labels = { [SITE_TARGET_OF_LABEL]: names.name, [TARGET_SITE_LABEL]: site, [ImportLabel.managedBy]: MANAGED_BY_CONTROLLER };
-    const service = hashed<Service>({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name, namespace: names.namespace, labels, ownerReferences: [owner] },
-      spec: { type: 'ClusterIP', ports: ports.map((p) => ({ ...p, targetPort: p.port })) },
-    });
-    const addressType = address.includes(':') ? 'IPv6' : 'IPv4';
-    const targetSlice = hashed<EndpointSlice>({
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: importSliceName(name, names.clusterId), namespace: names.namespace, labels: { ...labels, [ImportLabel.kubeServiceName]: name }, ownerReferences: [{ ...owner, controller: false }] },
-      addressType,
-      endpoints: [{ addresses: [address], conditions: { ready: true } }],
-      ports: routed,
-    });
-    return [{ site, service, slice: targetSlice }];
+    const target = pinnedTarget(view, names, owner, { site }, (view.siteListeners ?? []).filter((l) => l.site === site));
+    return target === undefined ? [] : [target];
   });
+}
+
+/**
+ * Per endpoint of a headless import, the same: a Service whose ClusterIP reaches the router's
+ * listener pinned to that endpoint, so `hostname.site.name.namespace.svc.<zone>` gives a pod an
+ * address it reaches (a database peer dials each member by name). The import's own slices carry
+ * these ClusterIPs as the endpoints' addresses.
+ */
+export function desiredEndpointTargets(view: ServiceView, names: ImportNames, owner: OwnerReference): SiteTarget[] {
+  return view.endpoints.flatMap((endpoint) => {
+    const target = pinnedTarget(view, names, owner, { site: endpoint.site, hostname: endpoint.hostname }, endpoint.listeners ?? []);
+    return target === undefined ? [] : [target];
+  });
+}
+
+/** The Service and slice for router listeners pinned to one site (or one endpoint of it). */
+function pinnedTarget(view: ServiceView, names: ImportNames, owner: OwnerReference, pin: { site: string; hostname?: string }, listeners: ReadonlyArray<{ port: number; listen: string }>): SiteTarget | undefined {
+  const ports = tcpPorts(view);
+  const site = pin.site;
+  const [first] = listeners;
+  if (first === undefined) return undefined;
+  const address = first.listen.slice(0, first.listen.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  const byPort = new Map(listeners.map((l) => [l.port, Number(l.listen.slice(l.listen.lastIndexOf(':') + 1))]));
+  const routed = ports.flatMap((p) => {
+    const port = byPort.get(p.port);
+    return port === undefined ? [] : [{ ...p, port }];
+  });
+  const name = derivedSiteServiceName(names.namespace, names.name, pin.hostname === undefined ? site : `${site}/${pin.hostname}`);
+  const labels = {
+    [SITE_TARGET_OF_LABEL]: names.name,
+    [TARGET_SITE_LABEL]: site,
+    ...(pin.hostname === undefined ? {} : { [TARGET_ENDPOINT_LABEL]: pin.hostname }),
+    [ImportLabel.managedBy]: MANAGED_BY_CONTROLLER,
+  };
+  const service = hashed<Service>({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: names.namespace, labels, ownerReferences: [owner] },
+    spec: { type: 'ClusterIP', ports: ports.map((p) => ({ ...p, targetPort: p.port })) },
+  });
+  const addressType = address.includes(':') ? 'IPv6' : 'IPv4';
+  const targetSlice = hashed<EndpointSlice>({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: importSliceName(name, names.clusterId), namespace: names.namespace, labels: { ...labels, [ImportLabel.kubeServiceName]: name }, ownerReferences: [{ ...owner, controller: false }] },
+    addressType,
+    endpoints: [{ addresses: [address], conditions: { ready: true } }],
+    ports: routed,
+  });
+  return { site, ...(pin.hostname === undefined ? {} : { hostname: pin.hostname }), service, slice: targetSlice };
 }
 
 function slice(

@@ -55,15 +55,18 @@ export async function reconcileImport(ctx: ImportContext, namespace: string, nam
   si = await applyIfChanged(ctx, siPath, si, withIps);
   const status = importStatus(view);
   if (JSON.stringify(si.status?.clusters ?? []) !== JSON.stringify(status.clusters)) await ctx.rest.mergePatch(`${siPath}/status`, { status });
-  await syncSlices(ctx, names, desiredImportSlices(view, names, owner));
-  await syncSiteTargets(ctx, names, desiredSiteTargets(view, names, owner));
+  const targets = await syncSiteTargets(ctx, names, desiredSiteTargets(view, names, owner));
+  const endpointIp = (site: string, hostname: string): string | undefined => clusterIps(targets.get(`${site}/${hostname}`))[0];
+  await syncSlices(ctx, names, desiredImportSlices(view, names, owner, endpointIp));
 }
 
 /** The site-targeted Services and slices of one import: exactly the desired ones. */
-async function syncSiteTargets(ctx: ImportContext, names: ImportNames, desired: SiteTarget[]): Promise<void> {
+async function syncSiteTargets(ctx: ImportContext, names: ImportNames, desired: SiteTarget[]): Promise<Map<string, Service>> {
   const wanted = new Set(desired.map((t) => t.service.metadata.name));
-  for (const { service, slice } of desired) {
-    await applyIfChanged(ctx, objectPath(Resources.services, service.metadata.name, names.namespace), ctx.services.get(service.metadata.name, names.namespace), service);
+  const live = new Map<string, Service>();
+  for (const { site, hostname, service, slice } of desired) {
+    const applied = await applyIfChanged(ctx, objectPath(Resources.services, service.metadata.name, names.namespace), ctx.services.get(service.metadata.name, names.namespace), service);
+    live.set(hostname === undefined ? site : `${site}/${hostname}`, applied);
     await applyIfChanged(ctx, objectPath(Resources.endpointSlices, slice.metadata.name, names.namespace), ctx.slices.get(slice.metadata.name, names.namespace), slice);
   }
   for (const slice of siteTargetObjects(ctx.slices.list(names.namespace), names)) {
@@ -72,6 +75,7 @@ async function syncSiteTargets(ctx: ImportContext, names: ImportNames, desired: 
   for (const service of siteTargetObjects(ctx.services.list(names.namespace), names)) {
     if (!wanted.has(service.metadata.name)) await ctx.rest.remove(objectPath(Resources.services, service.metadata.name, names.namespace));
   }
+  return live;
 }
 
 function siteTargetObjects<T extends Service | EndpointSlice>(objects: readonly T[], names: ImportNames): T[] {

@@ -1,0 +1,212 @@
+import type { ServicesSnapshot, StatusReport } from '../router/index.js';
+import { chooseTargets, type Choice, type GslbClient } from './choose-targets.js';
+import type { GslbConfig, GslbRecord } from './gslb-config.js';
+import type { GslbView } from './gslb-view.js';
+import { HealthHistory, type HealthTransition } from './health-history.js';
+import { RegionTable } from './region-table.js';
+
+/** What one router told us: its clusterset snapshot and, from its status, partition and link RTTs. */
+export interface RouterObservation {
+  snapshot?: ServicesSnapshot;
+  status?: Pick<StatusReport, 'site' | 'links' | 'partition'>;
+}
+
+/**
+ * The GSLB's picture of the world: configuration plus what the feeding routers report. Implements
+ * the view the answer code reads; time is passed in (`now`), so tests need no clock.
+ */
+export class GslbState implements GslbView {
+  private config: GslbConfig;
+  private regions: RegionTable;
+  private records = new Map<string, GslbRecord>();
+  private below = new Set<string>();
+  private configSerial: number;
+  private readonly observations = new Map<string, RouterObservation>();
+  private readonly history = new HealthHistory();
+  private current = 0;
+  // Derived from the observations at each change, not per query: a query reads two fields.
+  private ready = new Map<string, Set<string>>();
+  private isServing = false;
+  private servedBefore = false;
+  /** After a gap this server stays silent until it has seen one full hold-down itself. */
+  private warmUntil = Number.NEGATIVE_INFINITY;
+  private changes = 0;
+
+  constructor(config: GslbConfig, now: number) {
+    this.config = config;
+    this.regions = new RegionTable(config.geo);
+    this.configSerial = Math.floor(now / 1000);
+    this.current = now;
+    this.index();
+    this.refresh(now);
+  }
+
+  get zone(): string {
+    return this.config.zone;
+  }
+
+  get nameServers(): GslbConfig['nameServers'] {
+    return this.config.nameServers;
+  }
+
+  /** Replaces the configuration (file edited); health history is kept. */
+  reconfigure(config: GslbConfig, now: number): HealthTransition[] {
+    this.config = config;
+    this.regions = new RegionTable(config.geo);
+    // A serial that only moves forward (RFC 1982), even when two edits land in one second.
+    this.configSerial = Math.max(this.configSerial + 1, Math.floor(now / 1000));
+    this.index();
+    return this.refresh(now);
+  }
+
+  /** Takes a router's latest report and returns the health changes it caused. */
+  observe(source: string, observation: RouterObservation, now: number): HealthTransition[] {
+    this.observations.set(source, { ...this.observations.get(source), ...observation });
+    return this.refresh(now);
+  }
+
+  /** Forgets a router (its stream ended); its sites count as unknown until it reports again. */
+  forget(source: string, now: number): HealthTransition[] {
+    this.observations.delete(source);
+    return this.refresh(now);
+  }
+
+  record(name: string): GslbRecord | undefined {
+    return this.records.get(name);
+  }
+
+  hasNamesBelow(name: string): boolean {
+    return this.below.has(name);
+  }
+
+  serving(): boolean {
+    return this.isServing && this.current >= this.warmUntil;
+  }
+
+  serial(): number {
+    return this.configSerial;
+  }
+
+  choose(record: GslbRecord, client: GslbClient): Choice {
+    const ready = this.readySites(record.service);
+    return chooseTargets(record, client, {
+      healthy: (site) => ready.has(site),
+      healthySince: (site) => this.history.healthySince(record.service, site),
+      now: this.current,
+      regions: this.regions,
+      latency: (from, to) => this.latency(from, to),
+    });
+  }
+
+  /** Advances the clock the hold-down is measured against (the server calls this per query batch). */
+  tick(now: number): void {
+    this.current = now;
+  }
+
+  /** Sites whose backing service has ready endpoints, as any router on the majority side sees them. */
+  readySites(service: string): ReadonlySet<string> {
+    return this.ready.get(service) ?? this.computeReadySites(service);
+  }
+
+  private computeReadySites(service: string): Set<string> {
+    const [namespace, name] = service.split('/');
+    const ready = new Set<string>();
+    for (const { snapshot } of this.majorityObservations()) {
+      const view = snapshot?.services.find((s) => s.name === name && s.namespace === namespace);
+      if (view === undefined) continue;
+      const unreachable = new Set(snapshot?.unreachable ?? []);
+      // Routers without `readySites` report exporting sites only; readiness is then the export itself.
+      for (const site of view.readySites ?? view.sites) if (!unreachable.has(site)) ready.add(site);
+    }
+    return ready;
+  }
+
+  /** True when some router reports `service` (namespace/name) in its clusterset view. */
+  knowsService(service: string): boolean {
+    const [namespace, name] = service.split('/');
+    return [...this.observations.values()].some(({ snapshot }) => snapshot?.services.some((s) => s.name === name && s.namespace === namespace) === true);
+  }
+
+  /** Milliseconds between two regions: the configured table first, then RTTs the routers measured. */
+  latency(from: string, to: string): number | undefined {
+    const configured = this.config.latency[from]?.[to];
+    if (configured !== undefined) return configured;
+    let best: number | undefined;
+    for (const { status } of this.observations.values()) {
+      if (status === undefined) continue;
+      for (const link of status.links) {
+        if (link.rttMs === null) continue;
+        const matches = (status.site.region === from && link.region === to) || (status.site.region === to && link.region === from);
+        if (matches && (best === undefined || link.rttMs < best)) best = link.rttMs;
+      }
+    }
+    return best;
+  }
+
+  private majorityObservations(): RouterObservation[] {
+    // A router with no partition report has no members to lose: it counts as the majority.
+    return [...this.observations.values()].filter((o) => o.snapshot !== undefined && o.status?.partition?.majority !== false);
+  }
+
+  /** Bumped on every change of configuration or observations: cached answers of another version are stale. */
+  version(): number {
+    return this.changes;
+  }
+
+  /**
+   * The first moment after `now` at which answers may change with no new observation: the end of a
+   * hold-down or of the warm-up. Infinity when nothing is pending.
+   */
+  nextChangeAfter(now: number): number {
+    let next = this.warmUntil > now ? this.warmUntil : Number.POSITIVE_INFINITY;
+    for (const record of this.config.records) {
+      for (const target of record.targets) {
+        const end = (this.history.healthySince(record.service, target.site) ?? Number.NEGATIVE_INFINITY) + record.holdDownSeconds * 1000;
+        if (end > now && end < next) next = end;
+      }
+    }
+    return next;
+  }
+
+  private refresh(now: number): HealthTransition[] {
+    this.changes += 1;
+    this.current = now;
+    const wasServing = this.isServing;
+    this.isServing = this.majorityObservations().length > 0;
+    const rejoined = this.isServing && !wasServing && this.servedBefore;
+    this.servedBefore ||= this.isServing;
+    const services = new Map<string, Set<string>>();
+    for (const record of this.config.records) {
+      const sites = services.get(record.service) ?? new Set<string>();
+      for (const t of record.targets) sites.add(t.site);
+      services.set(record.service, sites);
+    }
+    this.ready = new Map([...services.keys()].map((service) => [service, this.computeReadySites(service)]));
+    const changes: HealthTransition[] = [];
+    // Without a view from the majority nothing is known; looking now would start every hold-down.
+    if (!this.isServing) return changes;
+    for (const [service, sites] of services) changes.push(...this.history.observe(service, [...sites], this.readySites(service), now));
+    if (rejoined) {
+      // Back from the minority side: peers applied hold-downs we never saw (a region that was cut
+      // off with us looks healthy throughout from here). Restart every hold-down and answer nothing
+      // until the longest has passed, so resolvers keep asking the servers that saw it all.
+      this.history.restartFrom(now);
+      this.warmUntil = now + Math.max(0, ...this.config.records.map((r) => r.holdDownSeconds * 1000));
+    }
+    return changes;
+  }
+
+  private index(): void {
+    this.records = new Map(this.config.records.map((r) => [r.name, r]));
+    this.below = new Set();
+    const names = [...this.config.records.map((r) => r.name), ...this.config.nameServers.map((n) => n.name)];
+    for (const name of names) {
+      const labels = name.split('.');
+      for (let i = 1; i < labels.length; i++) {
+        const ancestor = labels.slice(i).join('.');
+        if (ancestor === this.config.zone) break;
+        this.below.add(ancestor);
+      }
+    }
+  }
+}
