@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { CausewayError, ErrorCode } from '../errors/index.js';
+import { CausewayError, ErrorCode, isErrorCode } from '../errors/index.js';
 import type { SitePaths } from '../config/index.js';
 import type { RuntimeInfo, ServicesSnapshot, StatusReport } from '../router/index.js';
 
@@ -82,8 +82,10 @@ export class ApiClient {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           if ((res.statusCode ?? 500) >= 400) {
-            const body = safeJson(text) as { error?: string; hint?: string } | undefined;
-            reject(new CausewayError(ErrorCode.InputInvalid, `router refused ${method} ${path}: ${body?.error ?? text}`, body?.hint === undefined ? {} : { hint: body.hint }));
+            const body = safeJson(text) as { error?: string; code?: unknown; hint?: string } | undefined;
+            // The router's code comes back as it was raised, so the CLI exits as if it had raised it itself.
+            const code = isErrorCode(body?.code) ? body.code : ErrorCode.InputInvalid;
+            reject(new CausewayError(code, `router refused ${method} ${path}: ${body?.error ?? text}`, body?.hint === undefined ? {} : { hint: body.hint }));
             return;
           }
           resolve((raw ? text : safeJson(text)) as T);

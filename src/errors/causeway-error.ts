@@ -41,6 +41,8 @@ export const ErrorCode = {
   WriterUnreachable: 'CW_WRITER_UNREACHABLE',
   DelegationRefused: 'CW_DELEGATION_REFUSED',
   DelegationFailed: 'CW_DELEGATION_FAILED',
+  /** Not raised on purpose: what an unexpected error is reported as at an edge. */
+  Internal: 'CW_INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -61,4 +63,11 @@ export class CausewayError extends Error {
 /** True when `err` is a CausewayError with the given code. */
 export function hasCode(err: unknown, code: ErrorCode): boolean {
   return err instanceof CausewayError && err.code === code;
+}
+
+const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/** True when `value` is one of the stable codes (for codes read back off the wire). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && CODES.has(value);
 }

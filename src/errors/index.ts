@@ -1,1 +1,1 @@
-export { CausewayError, ErrorCode, hasCode } from './causeway-error.js';
+export { CausewayError, ErrorCode, hasCode, isErrorCode } from './causeway-error.js';

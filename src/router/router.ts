@@ -8,6 +8,7 @@ import { ServiceDirectory, writePolicyOf } from '../services/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import { DnsServer } from '../dns/index.js';
 import { HealthChecker, type HealthCheck } from '../health/index.js';
+import { CausewayError, ErrorCode } from '../errors/index.js';
 import { advertServices } from './advert-services.js';
 import { ClustersetDnsView } from './clusterset-dns-view.js';
 import { EndpointChooser } from './endpoint-chooser.js';
@@ -227,8 +228,13 @@ export class Router {
   /** Re-reads config and certificates from disk and converges to them (CLI changes land here). */
   async reload(): Promise<void> {
     const config = await loadEffectiveConfig(this.paths);
+    if (config.site.id !== this.config.site.id) {
+      throw new CausewayError(ErrorCode.ConfigInvalid, `site.id: changed on disk from ${this.config.site.id} to ${config.site.id} (in ${this.paths.config})`, {
+        hint: `a site keeps its id (its certificate names it): put site.id back to ${this.config.site.id}, or create a new site with \`causeway site init\``,
+      });
+    }
+    const removedPeers = this.removedPeers;
     this.removedPeers = await loadRemovedPeers(this.paths.removedPeers);
-    if (config.site.id !== this.config.site.id) throw new Error(`site id changed on disk (${this.config.site.id} → ${config.site.id}); restart the router`);
     if (JSON.stringify(config.leases) !== JSON.stringify(this.config.leases)) this.logger.warn('the leases section changed: it applies when the router restarts');
     for (const setting of ['link.listen', 'dns.listen'] as const) {
       const [section] = setting.split('.') as ['link' | 'dns'];
@@ -244,6 +250,7 @@ export class Router {
       // All or nothing: the configuration in force stays the one that worked.
       this.config = previous.config;
       this.material = previous.material;
+      this.removedPeers = removedPeers;
       this.mesh.refreshMaterial();
       await this.apply().catch((again: unknown) => this.logger.error({ err: again }, 'the previous configuration could not be restored'));
       this.logger.warn({ err }, 'reload refused: the previous configuration stays in force');
@@ -304,14 +311,22 @@ export class Router {
         return { id: exportId(e), host, port, check, ...e.health };
       }),
     );
-    this.mesh.refuse(this.removedPeers);
-    if (this.connected) this.mesh.reconcile(this.config.links);
     this.publish();
     const failed = await this.syncImports();
     // Configured imports must listen; virtual-IP imports follow the clusterset and only log.
     const imports = this.config.imports;
     const first = failed.find((f) => imports.includes(f.config));
-    if (first !== undefined) throw listenerFailure(`imports[${imports.indexOf(first.config)}].listen`, first.config.listen, first.error, `in ${this.paths.config} (or \`causeway unimport ${first.config.name}\`)`);
+    if (first === undefined) {
+      // Links change last: a closed link, or a removal told to the peer (which then forgets the
+      // link), cannot be taken back when a listener fails and the reload is refused.
+      this.mesh.refuse(this.removedPeers);
+      if (this.connected) this.mesh.reconcile(this.config.links);
+      return;
+    }
+    // Said so that it is true both at start-up (the entry is in site.yaml) and for `causeway import` (its edit was put back).
+    const { name, namespace, port } = first.config;
+    const again = `causeway import ${name} --namespace ${namespace}${port === undefined ? '' : ` --port ${port}`} --listen <address>`;
+    throw listenerFailure(`imports[${imports.indexOf(first.config)}].listen`, first.config.listen, first.error, `(\`${again}\`, or in ${this.paths.config})`);
   }
 
   /** Explicit imports plus, with autoImport, a virtual IP per clusterset service imported here; resolves with those that did not bind. */
