@@ -42,6 +42,14 @@ const COMMANDS = [
   ['kube', 'controller'],
   ['kube', 'save-site'],
   ['lease', 'store'],
+  ['gslb'],
+  ['gslb', 'init'],
+  ['gslb', 'set'],
+  ['gslb', 'list'],
+  ['gslb', 'remove'],
+  ['gslb', 'explain'],
+  ['gslb', 'serve'],
+  ['gslb', 'delegate'],
   ['demo'],
 ];
 
