@@ -84,7 +84,7 @@ export class ApiClient {
           if ((res.statusCode ?? 500) >= 400) {
             const body = safeJson(text) as { error?: string; code?: unknown; hint?: string } | undefined;
             // The router's code comes back as it was raised, so the CLI exits as if it had raised it itself.
-            const code = isErrorCode(body?.code) && body.code !== ErrorCode.Internal ? body.code : ErrorCode.InputInvalid;
+            const code = isErrorCode(body?.code) ? body.code : ErrorCode.InputInvalid;
             reject(new CausewayError(code, `router refused ${method} ${path}: ${body?.error ?? text}`, body?.hint === undefined ? {} : { hint: body.hint }));
             return;
           }

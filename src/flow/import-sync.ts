@@ -55,6 +55,10 @@ export class ImportSync {
     const failed = await this.sync();
     const imports = this.deps.config().imports;
     const first = failed.find((f) => imports.includes(f.config));
-    if (first !== undefined) throw listenerFailure(`imports[${imports.indexOf(first.config)}].listen`, first.config.listen, first.error, `in ${this.deps.configFile} (or \`causeway unimport ${first.config.name}\`)`);
+    if (first === undefined) return;
+    // Said so that it is true both at start-up (the entry is in site.yaml) and for `causeway import` (its edit was put back).
+    const { name, namespace, port } = first.config;
+    const again = `causeway import ${name} --namespace ${namespace}${port === undefined ? '' : ` --port ${port}`} --listen <address>`;
+    throw listenerFailure(`imports[${imports.indexOf(first.config)}].listen`, first.config.listen, first.error, `(\`${again}\`, or in ${this.deps.configFile})`);
   }
 }

@@ -37,6 +37,8 @@ export class LinkMesh {
   private readonly learned = new Map<string, HostPort[]>();
   /** Peers whose link this site removed: refused at HELLO and told so. */
   private removed: ReadonlySet<string> = new Set();
+  /** Links removed on either side, forgotten once their last connection closes. */
+  private readonly retiring = new WeakSet<PeerLink>();
 
   constructor(
     private readonly site: () => SiteConfig['site'],
@@ -85,6 +87,7 @@ export class LinkMesh {
         // A removed link is no longer "connecting": it is down until the peer dials us.
         if (link !== undefined && next === undefined) link.dialed = false;
         link?.closeAll();
+        if (link !== undefined && next === undefined) this.retire(link);
       }
     }
     for (const [peer, config] of wanted) {
@@ -143,7 +146,23 @@ export class LinkMesh {
       if (link === undefined) continue;
       link.dialed = false;
       link.goAwayAll(linkRemovedPayload(this.site().id), new CausewayError(ErrorCode.LinkRemoved, `this site removed its link to ${peer}`));
+      this.retire(link);
     }
+  }
+
+  /**
+   * A removed link leaves `status` once its last connection has closed: listed on, it would read
+   * as an inbound link that is down, a peer expected back, when neither side will link again.
+   */
+  private retire(link: PeerLink): void {
+    this.retiring.add(link);
+    this.forgetIfIdle(link);
+  }
+
+  private forgetIfIdle(link: PeerLink): void {
+    if (link.sessionCount > 0 || this.dialers.has(link.peer) || this.peers.get(link.peer) !== link) return;
+    this.retiring.delete(link);
+    this.peers.delete(link.peer);
   }
 
   isUp(peer: string): boolean {
@@ -193,7 +212,10 @@ export class LinkMesh {
         control: (payload) => this.events.control(peer, payload),
         goAway: (payload) => {
           this.logger.warn({ peer, reason: payload.toString('utf8').slice(0, 512) }, 'peer is closing the link');
-          if (goAwayCode(payload) === ErrorCode.LinkRemoved && this.dialers.has(peer)) this.events.linkRemoved(peer);
+          if (goAwayCode(payload) !== ErrorCode.LinkRemoved) return;
+          if (this.dialers.has(peer)) this.events.linkRemoved(peer);
+          // The dialer removed the link it made to us: it will not dial again, so the link is not merely down.
+          else if (link !== undefined) this.retiring.add(link);
         },
         rtt: (ms) => this.metrics.linkRtt.set({ peer }, ms / 1000),
         closed: (reason) => {
@@ -206,6 +228,8 @@ export class LinkMesh {
   }
 
   private onSessionUp(link: PeerLink, session: MuxSession): void {
+    // The peer dials us again (a link it keeps, or a new token): the link is current once more.
+    this.retiring.delete(link);
     const first = link.add(session);
     this.metrics.linkSessions.set({ peer: link.peer }, link.sessionCount);
     if (!first) {
@@ -227,6 +251,7 @@ export class LinkMesh {
     publishEvent('linkDown', () => ({ site: this.site().id, peer: { site: link.peer, zone: link.zone, region: link.region }, error: reason }));
     this.logger.warn({ peer: link.peer, err: reason }, 'link down');
     this.events.linkDown(link.peer);
+    if (this.retiring.has(link)) this.forgetIfIdle(link);
   }
 }
 

@@ -13,6 +13,7 @@ import type { DnsServer } from '../dns/index.js';
 import { systemRuntime, type Runtime, type Timer } from '../runtime/index.js';
 import { startClustersetDns } from './start-dns.js';
 import { buildStatus, servicesView } from './status-report.js';
+import { CausewayError, ErrorCode } from '../errors/index.js';
 
 /** Choices made when the router starts, not kept in the site config. */
 export interface RouterOptions {
@@ -210,8 +211,13 @@ export class Router {
   /** Re-reads config and certificates from disk and converges to them (CLI changes land here). */
   async reload(): Promise<void> {
     const config = await loadEffectiveConfig(this.paths);
+    if (config.site.id !== this.config.site.id) {
+      throw new CausewayError(ErrorCode.ConfigInvalid, `site.id: changed on disk from ${this.config.site.id} to ${config.site.id} (in ${this.paths.config})`, {
+        hint: `a site keeps its id (its certificate names it): put site.id back to ${this.config.site.id}, or create a new site with \`causeway site init\``,
+      });
+    }
+    const removedPeers = this.removedPeers;
     this.removedPeers = await loadRemovedPeers(this.paths.removedPeers);
-    if (config.site.id !== this.config.site.id) throw new Error(`site id changed on disk (${this.config.site.id} → ${config.site.id}); restart the router`);
     if (JSON.stringify(config.leases) !== JSON.stringify(this.config.leases)) this.logger.warn('the leases section changed: it applies when the router restarts');
     for (const setting of ['link.listen', 'dns.listen'] as const) {
       const [section] = setting.split('.') as ['link' | 'dns'];
@@ -227,6 +233,7 @@ export class Router {
       // All or nothing: the configuration in force stays the one that worked.
       this.config = previous.config;
       this.material = previous.material;
+      this.removedPeers = removedPeers;
       this.mesh.refreshMaterial();
       await this.apply().catch((again: unknown) => this.logger.error({ err: again }, 'the previous configuration could not be restored'));
       this.logger.warn({ err }, 'reload refused: the previous configuration stays in force');
@@ -281,10 +288,12 @@ export class Router {
   private async apply(): Promise<void> {
     this.directory.setLocalExports(this.config.exports);
     this.readiness.reconcile(this.config.exports);
-    this.mesh.refuse(this.removedPeers);
-    if (this.connected) this.mesh.reconcile(this.config.links);
     this.publish();
     await this.imports.syncConfigured();
+    // Links change last: a closed link, or a removal told to the peer (which then forgets the
+    // link), cannot be taken back when a listener fails and the reload is refused.
+    this.mesh.refuse(this.removedPeers);
+    if (this.connected) this.mesh.reconcile(this.config.links);
   }
 
   private async startDns(): Promise<void> {

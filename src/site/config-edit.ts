@@ -16,14 +16,22 @@ export async function editSiteConfig(paths: SitePaths, change: (config: SiteConf
     await saveSiteConfig(paths.config, current);
     return { config: current, previous, written: await readFile(paths.config, 'utf8') };
   });
+  return { live: await noticeRouterOrRestore(paths, { previous, written }), config };
+}
+
+/**
+ * Lets a running router apply an edit of site.yaml (`previous` → `written`); when it refuses, the
+ * file is put back to `previous` and the router's reason thrown. Returns whether a router ran.
+ */
+export async function noticeRouterOrRestore(paths: SitePaths, edit: { previous: string; written: string }): Promise<boolean> {
   try {
-    return { live: await noticeRouter(paths), config };
+    return await noticeRouter(paths);
   } catch (err) {
     // A router that went away refused nothing: the change waits for its next start.
     if (hasCode(err, ErrorCode.RouterNotRunning)) throw err;
     await withSiteLock(paths.lock, async () => {
       // Only our own edit is undone: a later edit by someone else stays.
-      if ((await readFile(paths.config, 'utf8')) === written) await replaceFile(paths.config, previous, 0o644);
+      if ((await readFile(paths.config, 'utf8')) === edit.written) await replaceFile(paths.config, edit.previous, 0o644);
     });
     throw err;
   }

@@ -4,7 +4,7 @@ import { loadRemovedPeers, loadSiteConfig, saveRemovedPeers, saveSiteConfig, wit
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { redeemToken } from '../link/index.js';
 import { decodeToken, formatEndpoint, type LinkToken } from '../token/index.js';
-import { noticeRouter } from './router-notice.js';
+import { noticeRouterOrRestore } from './config-edit.js';
 
 export interface LinkCreateResult {
   peer: string;
@@ -33,7 +33,8 @@ export async function createLink(paths: SitePaths, tokenText: string, options: {
     publicKeyPem,
     memberOf: config.site.trustDomain,
   });
-  await withSiteLock(paths.lock, async () => {
+  const edit = await withSiteLock(paths.lock, async () => {
+    const previous = await readFile(paths.config, 'utf8');
     const current = await loadSiteConfig(paths.config);
     // A new token from a site that removed its link to us links again: we no longer refuse it either.
     const removed = await loadRemovedPeers(paths.removedPeers);
@@ -43,8 +44,10 @@ export async function createLink(paths: SitePaths, tokenText: string, options: {
     current.links = current.links.filter((l) => l.peer !== result.issuerSite);
     current.links.push({ peer: result.issuerSite, endpoints: token.endpoints.map(formatEndpoint), cost: options.cost, connections: options.connections });
     await saveSiteConfig(paths.config, current);
+    return { previous, written: await readFile(paths.config, 'utf8') };
   });
-  return { peer: result.issuerSite, endpoint: formatEndpoint(result.endpoint), trustDomain: result.trustDomain, joined: joining, live: await noticeRouter(paths) };
+  const live = await noticeRouterOrRestore(paths, edit);
+  return { peer: result.issuerSite, endpoint: formatEndpoint(result.endpoint), trustDomain: result.trustDomain, joined: joining, live };
 }
 
 /** Joining is only safe for a site nobody trusts yet: no links, no tokens handed out. */
