@@ -82,7 +82,7 @@ describe('a change the running router refuses fails with the router\'s reason an
   });
 
   it('link remove: a refused reload keeps the link, in site.yaml and in removed-peers.json alike', async () => {
-    await writeFile(file, (await readFile(file, 'utf8')).replace(/^imports:\n(  .*\n|    .*\n)*/m, 'imports: []\n'));
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^imports:\n( {2}.*\n| {4}.*\n)*/m, 'imports: []\n'));
     await fx.link('b', 'a');
     await fx.waitFor('b', (s) => s.links.some((l) => l.peer === 'a' && l.state === 'up'));
     await writeFile(file, `${(await readFile(file, 'utf8')).replace(/^imports: \[\]\n/m, '')}imports:\n  - name: web\n    namespace: shop\n    listen: "127.0.0.1:${taken.port}"\n`);
