@@ -16,11 +16,16 @@ export default tseslint.config(
         'error',
         {
           // node:test's describe/it return promises the runner itself awaits and reports.
-          allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }],
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
         },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       // An async method without await still turns a throw into a rejection, which is what an
       // interface returning a Promise promises its callers (lease backends' close, test doubles).
       '@typescript-eslint/require-await': 'off',

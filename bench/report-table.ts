@@ -10,17 +10,31 @@ const FLOOR = 'direct';
 
 /** Renders one workload's table: its figures per path, the ratio to stunnel, and added over direct. */
 export function reportTable(workload: Workload, outcomes: readonly PathOutcome[]): string {
-  const header = ['path', ...workload.columns.map((c) => c.label), 'x stunnel', ...workload.addedOverDirect.map((k) => `+${labelOf(workload, k)} vs direct`)];
+  const header = [
+    'path',
+    ...workload.columns.map((c) => c.label),
+    'x stunnel',
+    ...workload.addedOverDirect.map((k) => `+${labelOf(workload, k)} vs direct`),
+  ];
   const baseline = figure(outcomes, BASELINE, workload.headline);
   const rows = outcomes.map((outcome) => {
     if (outcome.type === 'failed') return [outcome.path, ...header.slice(1).map(() => 'failed')];
     const figures = outcome.result.figures;
     const ratio = (figures[workload.headline] ?? Number.NaN) / baseline;
-    const added = workload.addedOverDirect.map((k) => formatNumber((figures[k] ?? Number.NaN) - figure(outcomes, FLOOR, k)));
-    return [outcome.path, ...workload.columns.map((c) => formatNumber(figures[c.key] ?? Number.NaN)), Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-', ...added];
+    const added = workload.addedOverDirect.map((k) =>
+      formatNumber((figures[k] ?? Number.NaN) - figure(outcomes, FLOOR, k)),
+    );
+    return [
+      outcome.path,
+      ...workload.columns.map((c) => formatNumber(figures[c.key] ?? Number.NaN)),
+      Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-',
+      ...added,
+    ];
   });
   const notes = outcomes.flatMap((o) =>
-    o.type === 'measured' ? o.result.notes.map((n) => `  note (${o.path}): ${n}`) : [`  ${o.path} failed: ${o.error.trim()}`],
+    o.type === 'measured'
+      ? o.result.notes.map((n) => `  note (${o.path}): ${n}`)
+      : [`  ${o.path} failed: ${o.error.trim()}`],
   );
   return [`== ${workload.name}`, ...alignColumns([header, ...rows]), ...notes].join('\n');
 }
@@ -44,6 +58,11 @@ function formatNumber(value: number): string {
 
 function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '));
+  for (const row of rows)
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  '),
+  );
 }

@@ -49,16 +49,22 @@ function selectWorkloads(): { selected: [string, Workload][]; idleNote: string |
   const requested = Number(values['idle-flows']);
   const capacity = idleFlowCapacity();
   const idleFlows = Math.min(requested, capacity);
-  const all = workloads({ seconds: Number(values.seconds), rounds: Number(values.rounds), idleFlows });
+  const all = workloads({
+    seconds: Number(values.seconds),
+    rounds: Number(values.rounds),
+    idleFlows,
+  });
   const keys = values.only?.split(',') ?? [...all.keys()];
   const selected = keys.map((key): [string, Workload] => {
     const workload = all.get(key);
-    if (workload === undefined) throw new Error(`unknown workload ${key}; known: ${[...all.keys()].join(', ')}`);
+    if (workload === undefined)
+      throw new Error(`unknown workload ${key}; known: ${[...all.keys()].join(', ')}`);
     return [key, workload];
   });
-  const idleNote = idleFlows < requested && keys.includes('idle-flows')
-    ? `idle flows capped at ${idleFlows} (open-file limit here allows ~${capacity} proxied flows)`
-    : undefined;
+  const idleNote =
+    idleFlows < requested && keys.includes('idle-flows')
+      ? `idle flows capped at ${idleFlows} (open-file limit here allows ~${capacity} proxied flows)`
+      : undefined;
   return { selected, idleNote };
 }
 
@@ -66,12 +72,16 @@ function selectPaths(): readonly PathUnderTest[] {
   if (values.paths === undefined) return knownPaths;
   return values.paths.split(',').map((name) => {
     const path = knownPaths.find((p) => p.name === name);
-    if (path === undefined) throw new Error(`unknown path ${name}; known: ${knownPaths.map((p) => p.name).join(', ')}`);
+    if (path === undefined)
+      throw new Error(`unknown path ${name}; known: ${knownPaths.map((p) => p.name).join(', ')}`);
     return path;
   });
 }
 
-async function runWorkload(workload: Workload, paths: readonly PathUnderTest[]): Promise<PathOutcome[]> {
+async function runWorkload(
+  workload: Workload,
+  paths: readonly PathUnderTest[],
+): Promise<PathOutcome[]> {
   process.stderr.write(`bench: ${workload.name}\n`);
   const target = await workload.startTarget();
   const outcomes: PathOutcome[] = [];
@@ -83,18 +93,34 @@ async function runWorkload(workload: Workload, paths: readonly PathUnderTest[]):
   return outcomes;
 }
 
-async function runOnePath(workload: Workload, path: PathUnderTest, target: { host: string; port: number }): Promise<PathOutcome> {
+async function runOnePath(
+  workload: Workload,
+  path: PathUnderTest,
+  target: { host: string; port: number },
+): Promise<PathOutcome> {
   process.stderr.write(`bench:   through ${path.name}\n`);
   try {
-    const running = await withTimeout(path.start(target), PATH_START_TIMEOUT_MS, `${path.name} start`);
+    const running = await withTimeout(
+      path.start(target),
+      PATH_START_TIMEOUT_MS,
+      `${path.name} start`,
+    );
     try {
-      const result = await withTimeout(workload.measure(running), MEASURE_TIMEOUT_MS, `${workload.name} via ${path.name}`);
+      const result = await withTimeout(
+        workload.measure(running),
+        MEASURE_TIMEOUT_MS,
+        `${workload.name} via ${path.name}`,
+      );
       return { type: 'measured', path: path.name, result };
     } finally {
       await running.stop();
     }
   } catch (err) {
-    return { type: 'failed', path: path.name, error: err instanceof Error ? err.message : String(err) };
+    return {
+      type: 'failed',
+      path: path.name,
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
 }
 
@@ -106,11 +132,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function writeResults(report: Record<string, PathOutcome[]>, idleNote: string | undefined): Promise<void> {
+async function writeResults(
+  report: Record<string, PathOutcome[]>,
+  idleNote: string | undefined,
+): Promise<void> {
   const dir = new URL('../../bench/results/', import.meta.url);
   await mkdir(dir, { recursive: true });
   const machine = { node: process.version, platform: process.platform, cpus: cpus().length };
-  const body = { at: new Date().toISOString(), machine, notes: idleNote === undefined ? [] : [idleNote], workloads: report };
+  const body = {
+    at: new Date().toISOString(),
+    machine,
+    notes: idleNote === undefined ? [] : [idleNote],
+    workloads: report,
+  };
   await writeFile(new URL('latest.json', dir), `${JSON.stringify(body, null, 2)}\n`);
   process.stdout.write(`\nwrote bench/results/latest.json\n`);
 }

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Service, V1ServiceSpec } from '@kubernetes/client-node';
-import { conditionOf, consistently, eventually, type McsCluster, type McsObject } from './mcs-clusters.js';
+import {
+  conditionOf,
+  consistently,
+  eventually,
+  type McsCluster,
+  type McsObject,
+} from './mcs-clusters.js';
 import type { McsPods } from './mcs-pods.js';
 
 export const helloName = 'hello';
@@ -14,7 +20,11 @@ export const helloName = 'hello';
  */
 export function helloService(spec: Partial<V1ServiceSpec> = {}): V1Service {
   return {
-    metadata: { name: helloName, labels: { 'service-label': 'not-exported' }, annotations: { 'service-annotation': 'not-exported' } },
+    metadata: {
+      name: helloName,
+      labels: { 'service-label': 'not-exported' },
+      annotations: { 'service-annotation': 'not-exported' },
+    },
     spec: {
       selector: { app: helloName },
       ports: [
@@ -70,7 +80,8 @@ export class McsCaseDriver {
   }
 
   async setUp(): Promise<void> {
-    for (const cluster of this.clusters) await cluster.core.createNamespace({ body: { metadata: { name: this.namespace } } });
+    for (const cluster of this.clusters)
+      await cluster.core.createNamespace({ body: { metadata: { name: this.namespace } } });
   }
 
   /** Unexports, then deletes the namespace (a real cluster removes what is left). */
@@ -99,7 +110,11 @@ export class McsCaseDriver {
    * one-second granularity of creation timestamps) deploys and exports `second` from cluster 1, so
    * cluster 0's export is unambiguously the oldest.
    */
-  async exportFromTwo(second: V1Service, firstExport: McsObject['spec'] = {}, secondExport: McsObject['spec'] = {}): Promise<void> {
+  async exportFromTwo(
+    second: V1Service,
+    firstExport: McsObject['spec'] = {},
+    secondExport: McsObject['spec'] = {},
+  ): Promise<void> {
     await this.deploy(0);
     await this.export(0, firstExport);
     await this.awaitImport(0);
@@ -109,27 +124,44 @@ export class McsCaseDriver {
   }
 
   /** Waits until cluster `index` has the ServiceImport and `verify` accepts it. */
-  awaitImport(index: number, verify: (serviceImport: McsObject) => void = () => undefined): Promise<McsObject> {
+  awaitImport(
+    index: number,
+    verify: (serviceImport: McsObject) => void = () => undefined,
+  ): Promise<McsObject> {
     const cluster = this.cluster(index);
-    return eventually(`ServiceImport ${this.namespace}/${helloName} in ${cluster.name}`, async () => {
-      const serviceImport = await cluster.getImport(this.namespace, helloName);
-      assert.ok(serviceImport !== undefined, 'it does not exist');
-      verify(serviceImport);
-      return serviceImport;
-    });
+    return eventually(
+      `ServiceImport ${this.namespace}/${helloName} in ${cluster.name}`,
+      async () => {
+        const serviceImport = await cluster.getImport(this.namespace, helloName);
+        assert.ok(serviceImport !== undefined, 'it does not exist');
+        verify(serviceImport);
+        return serviceImport;
+      },
+    );
   }
 
   async awaitNoImport(index: number): Promise<void> {
     const cluster = this.cluster(index);
-    await eventually(`ServiceImport ${this.namespace}/${helloName} gone from ${cluster.name}`, async () => {
-      assert.equal(await cluster.getImport(this.namespace, helloName), undefined, 'it still exists');
-    });
+    await eventually(
+      `ServiceImport ${this.namespace}/${helloName} gone from ${cluster.name}`,
+      async () => {
+        assert.equal(
+          await cluster.getImport(this.namespace, helloName),
+          undefined,
+          'it still exists',
+        );
+      },
+    );
   }
 
   async ensureImport(index: number, why: string): Promise<void> {
     const cluster = this.cluster(index);
     await consistently(`ServiceImport in ${cluster.name} ${why}`, async () => {
-      assert.notEqual(await cluster.getImport(this.namespace, helloName), undefined, 'it disappeared');
+      assert.notEqual(
+        await cluster.getImport(this.namespace, helloName),
+        undefined,
+        'it disappeared',
+      );
     });
   }
 
@@ -144,7 +176,11 @@ export class McsCaseDriver {
     const cluster = this.cluster(index);
     await eventually(`ServiceExport condition ${type}=${status} in ${cluster.name}`, async () => {
       const condition = conditionOf(await cluster.getExport(this.namespace, helloName), type);
-      assert.equal(condition?.status, status, `it is ${condition === undefined ? 'not set' : `${condition.status} (${condition.reason ?? ''}: ${condition.message ?? ''})`}`);
+      assert.equal(
+        condition?.status,
+        status,
+        `it is ${condition === undefined ? 'not set' : `${condition.status} (${condition.reason ?? ''}: ${condition.message ?? ''})`}`,
+      );
     });
   }
 }

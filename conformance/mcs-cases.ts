@@ -17,14 +17,15 @@ export interface McsCase {
 }
 
 /** Why a case with `pods` is skipped against clusters this run did not start. */
-export const runningPodsNeed = 'running Pods to send traffic from and to (a self-hosted run starts lab Pods with a real kube-proxy)';
+export const runningPodsNeed =
+  'running Pods to send traffic from and to (a self-hosted run starts lab Pods with a real kube-proxy)';
 /**
  * The upstream check compares the answers with the exporting cluster's Pod IPs, which assumes one
  * flat network. Causeway answers each endpoint with an address of the importing cluster's own
  * (pod CIDRs may overlap, and remote Pod IPs are often unroutable), so it would fail by design.
  */
 const headlessDeviation =
-  'a flat pod network: it expects the exporting cluster\'s Pod IPs, while Causeway answers every endpoint with an address of the asking cluster (a deliberate difference: pod CIDRs may overlap); per-endpoint names and SRV are covered by the headless integration tests';
+  "a flat pod network: it expects the exporting cluster's Pod IPs, while Causeway answers every endpoint with an address of the asking cluster (a deliberate difference: pod CIDRs may overlap); per-endpoint names and SRV are covered by the headless integration tests";
 
 /** How many requests a "never" or "only" traffic rule sends from each cluster. */
 const REQUESTS = 10;
@@ -32,60 +33,102 @@ const REQUESTS = 10;
 /** Sends REQUESTS requests from every cluster's client Pod and returns the answers (for "only"/"never" rules). */
 async function requestsFromEveryCluster(driver: McsCaseDriver, port = 42): Promise<string[]> {
   const answers: string[] = [];
-  for (const index of driver.clusters.keys()) for (let i = 0; i < REQUESTS; i++) answers.push(await driver.request(index, port));
+  for (const index of driver.clusters.keys())
+    for (let i = 0; i < REQUESTS; i++) answers.push(await driver.request(index, port));
   return answers;
 }
 
 /** Waits until the client Pod of every cluster gets an answer from one of `backends` on `port`. */
-async function awaitReachable(driver: McsCaseDriver, backends: readonly string[], port = 42): Promise<void> {
+async function awaitReachable(
+  driver: McsCaseDriver,
+  backends: readonly string[],
+  port = 42,
+): Promise<void> {
   for (const index of driver.clusters.keys()) {
-    await eventually(`a Pod in cluster #${index + 1} reaching ${driver.clustersetName}:${port}`, async () => {
-      const answer = await driver.request(index, port);
-      assert.ok(backends.some((ip) => answer === `pod ip ${ip}`), `answer ${JSON.stringify(answer)}`);
-    });
+    await eventually(
+      `a Pod in cluster #${index + 1} reaching ${driver.clustersetName}:${port}`,
+      async () => {
+        const answer = await driver.request(index, port);
+        assert.ok(
+          backends.some((ip) => answer === `pod ip ${ip}`),
+          `answer ${JSON.stringify(answer)}`,
+        );
+      },
+    );
   }
 }
 
 /** Every answer came from one of `backends` (none was empty or from another Pod). */
 function allFrom(answers: readonly string[], backends: readonly string[], what: string): void {
   const strays = answers.filter((a) => !backends.some((ip) => a === `pod ip ${ip}`));
-  assert.deepEqual(strays, [], `${what}: ${strays.length} of ${answers.length} answers came from elsewhere`);
+  assert.deepEqual(
+    strays,
+    [],
+    `${what}: ${strays.length} of ${answers.length} answers came from elsewhere`,
+  );
 }
 
 /** Ports compared as the API defines them: by name, with protocol TCP by default. */
 function normalized(ports: readonly McsPort[] | undefined): McsPort[] {
   return (ports ?? [])
-    .map((p) => ({ name: p.name ?? '', protocol: p.protocol ?? 'TCP', port: p.port, ...(p.appProtocol === undefined ? {} : { appProtocol: p.appProtocol }) }))
+    .map((p) => ({
+      name: p.name ?? '',
+      protocol: p.protocol ?? 'TCP',
+      port: p.port,
+      ...(p.appProtocol === undefined ? {} : { appProtocol: p.appProtocol }),
+    }))
     .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
 }
 
 const helloPorts = normalized(helloService().spec?.ports as McsPort[]);
 
-function hasEntries(actual: Record<string, string> | undefined, expected: Record<string, string>, what: string): void {
-  for (const [key, value] of Object.entries(expected)) assert.equal(actual?.[key], value, `${what} lacks ${key}=${value}`);
+function hasEntries(
+  actual: Record<string, string> | undefined,
+  expected: Record<string, string>,
+  what: string,
+): void {
+  for (const [key, value] of Object.entries(expected))
+    assert.equal(actual?.[key], value, `${what} lacks ${key}=${value}`);
 }
 
-function lacksEntries(actual: Record<string, string> | undefined, unexpected: Record<string, string>, what: string): void {
-  for (const [key, value] of Object.entries(unexpected)) assert.notEqual(actual?.[key], value, `${what} carries ${key}=${value}`);
+function lacksEntries(
+  actual: Record<string, string> | undefined,
+  unexpected: Record<string, string>,
+  what: string,
+): void {
+  for (const [key, value] of Object.entries(unexpected))
+    assert.notEqual(actual?.[key], value, `${what} carries ${key}=${value}`);
 }
 
-async function exportHello(driver: McsCaseDriver, spec: Parameters<typeof helloService>[0] = {}, exportSpec: McsObject['spec'] = {}): Promise<void> {
+async function exportHello(
+  driver: McsCaseDriver,
+  spec: Parameters<typeof helloService>[0] = {},
+  exportSpec: McsObject['spec'] = {},
+): Promise<void> {
   await driver.deploy(0, helloService(spec));
   await driver.export(0, exportSpec);
 }
 
 /** Exports from two clusters, the second unlike the first, and waits for Conflict=True on both exports. */
-async function exportInConflict(driver: McsCaseDriver, ...args: Parameters<McsCaseDriver['exportFromTwo']>): Promise<void> {
+async function exportInConflict(
+  driver: McsCaseDriver,
+  ...args: Parameters<McsCaseDriver['exportFromTwo']>
+): Promise<void> {
   await driver.exportFromTwo(...args);
   await driver.awaitExportCondition(0, 'Conflict', 'True');
   await driver.awaitExportCondition(1, 'Conflict', 'True');
 }
 
 /** Export → a Valid export and an import of `type` in every cluster; unexport → no import anywhere. */
-async function importLifecycle(driver: McsCaseDriver, spec: Parameters<typeof helloService>[0], type: string): Promise<void> {
+async function importLifecycle(
+  driver: McsCaseDriver,
+  spec: Parameters<typeof helloService>[0],
+  type: string,
+): Promise<void> {
   await exportHello(driver, spec);
   await driver.awaitExportCondition(0, 'Valid', 'True');
-  for (const index of driver.clusters.keys()) await driver.awaitImport(index, (si) => assert.equal(si.spec?.type, type));
+  for (const index of driver.clusters.keys())
+    await driver.awaitImport(index, (si) => assert.equal(si.spec?.type, type));
   await driver.unexport(0);
   for (const index of driver.clusters.keys()) await driver.awaitNoImport(index);
 }
@@ -94,14 +137,16 @@ async function importLifecycle(driver: McsCaseDriver, spec: Parameters<typeof he
 export const mcsCases: readonly McsCase[] = [
   {
     id: 'clusterip-import',
-    title: 'Exporting a ClusterIP Service creates a ClusterSetIP ServiceImport in every cluster; unexporting deletes it',
+    title:
+      'Exporting a ClusterIP Service creates a ClusterSetIP ServiceImport in every cluster; unexporting deletes it',
     requirement: 'Required',
     clusters: 1,
     run: (driver) => importLifecycle(driver, {}, 'ClusterSetIP'),
   },
   {
     id: 'session-affinity',
-    title: 'A ClusterSetIP ServiceImport has the exported Service\'s session affinity and its config',
+    title:
+      "A ClusterSetIP ServiceImport has the exported Service's session affinity and its config",
     requirement: 'Required',
     clusters: 1,
     run: async (driver) => {
@@ -114,11 +159,15 @@ export const mcsCases: readonly McsCase[] = [
   },
   {
     id: 'traffic-policy',
-    title: 'A ServiceImport has the exported Service\'s internalTrafficPolicy and trafficDistribution',
+    title:
+      "A ServiceImport has the exported Service's internalTrafficPolicy and trafficDistribution",
     requirement: 'Required',
     clusters: 1,
     run: async (driver) => {
-      await exportHello(driver, { internalTrafficPolicy: 'Cluster', trafficDistribution: 'PreferClose' });
+      await exportHello(driver, {
+        internalTrafficPolicy: 'Cluster',
+        trafficDistribution: 'PreferClose',
+      });
       await driver.awaitImport(0, (si) => {
         assert.equal(si.spec?.internalTrafficPolicy, 'Cluster');
         assert.equal(si.spec?.trafficDistribution, 'PreferClose');
@@ -137,14 +186,24 @@ export const mcsCases: readonly McsCase[] = [
         const families = si.spec?.ipFamilies ?? [];
         assert.ok(ips.length > 0, 'spec.ips is empty');
         for (const ip of ips) assert.ok(isIpAddress(ip), `${ip} is not an IP address`);
-        assert.equal(ips.length, families.length, `spec.ips ${JSON.stringify(ips)} vs spec.ipFamilies ${JSON.stringify(families)}`);
-        ips.forEach((ip, i) => assert.equal(ip.includes(':') ? 'IPv6' : 'IPv4', families[i], `${ip} is not of family ${families[i]}`));
+        assert.equal(
+          ips.length,
+          families.length,
+          `spec.ips ${JSON.stringify(ips)} vs spec.ipFamilies ${JSON.stringify(families)}`,
+        );
+        ips.forEach((ip, i) =>
+          assert.equal(
+            ip.includes(':') ? 'IPv6' : 'IPv4',
+            families[i],
+            `${ip} is not of family ${families[i]}`,
+          ),
+        );
       });
     },
   },
   {
     id: 'ports',
-    title: 'A ClusterSetIP ServiceImport has the exported Service\'s ports',
+    title: "A ClusterSetIP ServiceImport has the exported Service's ports",
     requirement: 'Required',
     clusters: 1,
     run: async (driver) => {
@@ -154,7 +213,8 @@ export const mcsCases: readonly McsCase[] = [
   },
   {
     id: 'headless-import',
-    title: 'Exporting a headless Service creates a Headless ServiceImport in every cluster; unexporting deletes it',
+    title:
+      'Exporting a headless Service creates a Headless ServiceImport in every cluster; unexporting deletes it',
     requirement: 'Required',
     clusters: 1,
     run: (driver) => importLifecycle(driver, { clusterIP: 'None' }, 'Headless'),
@@ -180,7 +240,13 @@ export const mcsCases: readonly McsCase[] = [
     requirement: 'Required',
     clusters: 1,
     run: async (driver) => {
-      await exportHello(driver, { type: 'ExternalName', externalName: 'example.com', sessionAffinity: 'None', sessionAffinityConfig: undefined, selector: undefined });
+      await exportHello(driver, {
+        type: 'ExternalName',
+        externalName: 'example.com',
+        sessionAffinity: 'None',
+        sessionAffinityConfig: undefined,
+        selector: undefined,
+      });
       await driver.awaitExportCondition(0, 'Valid', 'False');
       await driver.ensureNoImport(0, 'for an ExternalName Service');
     },
@@ -201,11 +267,17 @@ export const mcsCases: readonly McsCase[] = [
   },
   {
     id: 'ports-union',
-    title: 'Exported from two clusters with different ports: the ServiceImport has the union, and both exports a Conflict',
+    title:
+      'Exported from two clusters with different ports: the ServiceImport has the union, and both exports a Conflict',
     requirement: 'Required',
     clusters: 2,
     run: async (driver) => {
-      const second = helloService({ ports: [{ name: 'tcp', port: 42, protocol: 'TCP' }, { name: 'stcp', port: 142, protocol: 'SCTP' }] });
+      const second = helloService({
+        ports: [
+          { name: 'tcp', port: 42, protocol: 'TCP' },
+          { name: 'stcp', port: 142, protocol: 'SCTP' },
+        ],
+      });
       await exportInConflict(driver, second);
       const union = normalized([...helloPorts, { name: 'stcp', port: 142, protocol: 'SCTP' }]);
       await driver.awaitImport(0, (si) => assert.deepEqual(normalized(si.spec?.ports), union));
@@ -213,83 +285,142 @@ export const mcsCases: readonly McsCase[] = [
   },
   {
     id: 'port-conflict',
-    title: 'One port name with different numbers: the oldest export wins, and both exports report a Conflict',
+    title:
+      'One port name with different numbers: the oldest export wins, and both exports report a Conflict',
     requirement: 'Required',
     clusters: 2,
     run: async (driver) => {
-      await exportInConflict(driver, helloService({ ports: [{ name: 'tcp', port: 43, protocol: 'TCP' }] }));
+      await exportInConflict(
+        driver,
+        helloService({ ports: [{ name: 'tcp', port: 43, protocol: 'TCP' }] }),
+      );
       await driver.awaitImport(0, (si) => assert.deepEqual(normalized(si.spec?.ports), helloPorts));
     },
   },
   {
     id: 'type-conflict',
-    title: 'ClusterIP in the oldest export, headless in the next: Conflict on both, the import stays ClusterSetIP',
+    title:
+      'ClusterIP in the oldest export, headless in the next: Conflict on both, the import stays ClusterSetIP',
     requirement: 'Required',
     clusters: 2,
     run: async (driver) => {
       await exportInConflict(driver, helloService({ clusterIP: 'None' }));
-      for (const index of driver.clusters.keys()) await driver.awaitImport(index, (si) => assert.equal(si.spec?.type, 'ClusterSetIP'));
+      for (const index of driver.clusters.keys())
+        await driver.awaitImport(index, (si) => assert.equal(si.spec?.type, 'ClusterSetIP'));
     },
   },
   {
     id: 'exported-labels',
-    title: 'Only the labels and annotations a ServiceExport lists as exported reach the ServiceImport',
+    title:
+      'Only the labels and annotations a ServiceExport lists as exported reach the ServiceImport',
     requirement: 'Optional',
     clusters: 1,
     run: async (driver) => {
-      const exported = { exportedLabels: { 'dummy-label': 'true' }, exportedAnnotations: { 'dummy-annotation': 'true' } };
+      const exported = {
+        exportedLabels: { 'dummy-label': 'true' },
+        exportedAnnotations: { 'dummy-annotation': 'true' },
+      };
       await exportHello(driver, {}, exported);
       const service = helloService().metadata;
       await driver.awaitImport(0, (si) => {
         hasEntries(si.metadata?.labels, exported.exportedLabels, 'ServiceImport labels');
-        hasEntries(si.metadata?.annotations, exported.exportedAnnotations, 'ServiceImport annotations');
+        hasEntries(
+          si.metadata?.annotations,
+          exported.exportedAnnotations,
+          'ServiceImport annotations',
+        );
         lacksEntries(si.metadata?.labels, service?.labels ?? {}, 'ServiceImport labels');
-        lacksEntries(si.metadata?.annotations, service?.annotations ?? {}, 'ServiceImport annotations');
+        lacksEntries(
+          si.metadata?.annotations,
+          service?.annotations ?? {},
+          'ServiceImport annotations',
+        );
       });
     },
   },
   {
     id: 'exported-labels-conflict',
-    title: 'Different exported labels in two clusters: the oldest export\'s win, and both exports report a Conflict',
+    title:
+      "Different exported labels in two clusters: the oldest export's win, and both exports report a Conflict",
     requirement: 'Optional',
     clusters: 2,
     run: async (driver) => {
-      const first = { exportedLabels: { 'dummy-label': 'true' }, exportedAnnotations: { 'dummy-annotation': 'true' } };
-      const second = { exportedLabels: { 'dummy-label2': 'true' }, exportedAnnotations: { 'dummy-annotation2': 'true' } };
+      const first = {
+        exportedLabels: { 'dummy-label': 'true' },
+        exportedAnnotations: { 'dummy-annotation': 'true' },
+      };
+      const second = {
+        exportedLabels: { 'dummy-label2': 'true' },
+        exportedAnnotations: { 'dummy-annotation2': 'true' },
+      };
       await exportInConflict(driver, helloService(), first, second);
       await driver.awaitImport(0, (si) => {
         hasEntries(si.metadata?.labels, first.exportedLabels, 'ServiceImport labels');
         lacksEntries(si.metadata?.labels, second.exportedLabels, 'ServiceImport labels');
-        hasEntries(si.metadata?.annotations, first.exportedAnnotations, 'ServiceImport annotations');
-        lacksEntries(si.metadata?.annotations, second.exportedAnnotations, 'ServiceImport annotations');
+        hasEntries(
+          si.metadata?.annotations,
+          first.exportedAnnotations,
+          'ServiceImport annotations',
+        );
+        lacksEntries(
+          si.metadata?.annotations,
+          second.exportedAnnotations,
+          'ServiceImport annotations',
+        );
       });
     },
   },
   {
     id: 'endpointslices',
-    title: 'MCS EndpointSlices carry service-name, source-cluster and managed-by labels and go with the export',
+    title:
+      'MCS EndpointSlices carry service-name, source-cluster and managed-by labels and go with the export',
     requirement: 'Optional',
     clusters: 1,
     run: async (driver) => {
       await exportHello(driver);
       const found = [];
       for (const [index, cluster] of driver.clusters.entries()) {
-        const slice = await eventually(`an MCS EndpointSlice in cluster #${index + 1}`, async () => {
-          const mcs = (await cluster.endpointSlices(driver.namespace)).find((s) => s.metadata?.labels?.['multicluster.kubernetes.io/service-name'] !== undefined || s.metadata?.labels?.['multicluster.kubernetes.io/source-cluster'] !== undefined);
-          assert.ok(mcs !== undefined, 'none has a multicluster.kubernetes.io label');
-          return mcs;
-        });
+        const slice = await eventually(
+          `an MCS EndpointSlice in cluster #${index + 1}`,
+          async () => {
+            const mcs = (await cluster.endpointSlices(driver.namespace)).find(
+              (s) =>
+                s.metadata?.labels?.['multicluster.kubernetes.io/service-name'] !== undefined ||
+                s.metadata?.labels?.['multicluster.kubernetes.io/source-cluster'] !== undefined,
+            );
+            assert.ok(mcs !== undefined, 'none has a multicluster.kubernetes.io label');
+            return mcs;
+          },
+        );
         const labels = slice.metadata?.labels ?? {};
-        assert.equal(labels['multicluster.kubernetes.io/service-name'], 'hello', 'service-name label');
-        assert.ok(labels['multicluster.kubernetes.io/source-cluster'] !== undefined, 'source-cluster label');
-        assert.ok(labels['endpointslice.kubernetes.io/managed-by'] !== undefined, 'managed-by label');
-        assert.notEqual(labels['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io', 'managed-by names the MCS controller');
+        assert.equal(
+          labels['multicluster.kubernetes.io/service-name'],
+          'hello',
+          'service-name label',
+        );
+        assert.ok(
+          labels['multicluster.kubernetes.io/source-cluster'] !== undefined,
+          'source-cluster label',
+        );
+        assert.ok(
+          labels['endpointslice.kubernetes.io/managed-by'] !== undefined,
+          'managed-by label',
+        );
+        assert.notEqual(
+          labels['endpointslice.kubernetes.io/managed-by'],
+          'endpointslice-controller.k8s.io',
+          'managed-by names the MCS controller',
+        );
         found.push({ cluster, name: slice.metadata?.name ?? '' });
       }
       await driver.unexport(0);
       for (const { cluster, name } of found) {
         await eventually(`EndpointSlice ${name} deleted from ${cluster.name}`, async () => {
-          assert.equal((await cluster.endpointSlices(driver.namespace)).some((s) => s.metadata?.name === name), false, 'it still exists');
+          assert.equal(
+            (await cluster.endpointSlices(driver.namespace)).some((s) => s.metadata?.name === name),
+            false,
+            'it still exists',
+          );
         });
       }
     },
@@ -304,7 +435,11 @@ export const mcsCases: readonly McsCase[] = [
       await driver.deploy(0);
       await driver.deployBackends(0);
       const answers = await requestsFromEveryCluster(driver);
-      assert.deepEqual(answers.filter((a) => a.includes('pod ip')), [], 'a Pod answered through the clusterset name');
+      assert.deepEqual(
+        answers.filter((a) => a.includes('pod ip')),
+        [],
+        'a Pod answered through the clusterset name',
+      );
     },
   },
   {
@@ -343,13 +478,22 @@ export const mcsCases: readonly McsCase[] = [
     clusters: 2,
     pods: true,
     run: async (driver) => {
-      const second = helloService({ ports: [{ name: 'tcp', port: 42, protocol: 'TCP' }, { name: 'extra', port: 43, protocol: 'TCP' }] });
+      const second = helloService({
+        ports: [
+          { name: 'tcp', port: 42, protocol: 'TCP' },
+          { name: 'extra', port: 43, protocol: 'TCP' },
+        ],
+      });
       const first = await driver.deployBackends(0);
       const exposing = await driver.deployBackends(1, second);
       await driver.exportFromTwo(second);
       await driver.awaitExportCondition(1, 'Conflict', 'True');
       await awaitReachable(driver, exposing, 43);
-      allFrom(await requestsFromEveryCluster(driver, 43), exposing, 'requests to port 43, which only the second cluster exposes');
+      allFrom(
+        await requestsFromEveryCluster(driver, 43),
+        exposing,
+        'requests to port 43, which only the second cluster exposes',
+      );
       await awaitReachable(driver, [...first, ...exposing], 42);
     },
   },
@@ -363,27 +507,46 @@ export const mcsCases: readonly McsCase[] = [
       await exportHello(driver);
       const name = driver.clustersetName;
       for (const index of driver.clusters.keys()) {
-        const si = await driver.awaitImport(index, (s) => assert.ok((s.spec?.ips ?? []).length > 0, 'no clusterset IP yet'));
+        const si = await driver.awaitImport(index, (s) =>
+          assert.ok((s.spec?.ips ?? []).length > 0, 'no clusterset IP yet'),
+        );
         const ip = si.spec?.ips?.[0] ?? '';
-        await eventually(`A ${name} from a Pod of cluster #${index + 1}`, async () => assert.ok((await driver.lookup(index, name, 'A')).includes(ip), `answers lack the clusterset IP ${ip}`));
-        const srv = await eventually(`SRV ${name} from a Pod of cluster #${index + 1}`, async () => {
-          const answers = await driver.lookup(index, name, 'SRV');
-          assert.ok(answers.length > 0, 'no SRV answer');
-          return answers;
-        });
+        await eventually(`A ${name} from a Pod of cluster #${index + 1}`, async () =>
+          assert.ok(
+            (await driver.lookup(index, name, 'A')).includes(ip),
+            `answers lack the clusterset IP ${ip}`,
+          ),
+        );
+        const srv = await eventually(
+          `SRV ${name} from a Pod of cluster #${index + 1}`,
+          async () => {
+            const answers = await driver.lookup(index, name, 'SRV');
+            assert.ok(answers.length > 0, 'no SRV answer');
+            return answers;
+          },
+        );
         // `priority weight port target`: one record, at the first port, naming the service.
-        assert.deepEqual(srv.map((line) => line.split(/\s+/).slice(2).join(' ')), [`42 ${name}.`]);
+        assert.deepEqual(
+          srv.map((line) => line.split(/\s+/).slice(2).join(' ')),
+          [`42 ${name}.`],
+        );
       }
-      const local = await driver.cluster(0).core.readNamespacedService({ name: 'hello', namespace: driver.namespace });
+      const local = await driver
+        .cluster(0)
+        .core.readNamespacedService({ name: 'hello', namespace: driver.namespace });
       const clusterIp = local.spec?.clusterIP ?? '';
       await eventually('A hello.<ns>.svc.cluster.local in cluster #1', async () => {
-        assert.deepEqual(await driver.lookup(0, `hello.${driver.namespace}.svc.cluster.local`, 'A'), [clusterIp]);
+        assert.deepEqual(
+          await driver.lookup(0, `hello.${driver.namespace}.svc.cluster.local`, 'A'),
+          [clusterIp],
+        );
       });
     },
   },
   {
     id: 'headless-dns',
-    title: 'clusterset.local answers of a headless Service: all ready endpoints, per-endpoint names, SRV',
+    title:
+      'clusterset.local answers of a headless Service: all ready endpoints, per-endpoint names, SRV',
     requirement: 'Optional',
     clusters: 1,
     needs: headlessDeviation,

@@ -1,7 +1,15 @@
 import { AssertionError } from 'node:assert';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiException, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, type V1EndpointSlice, type V1Service } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoreV1Api,
+  CustomObjectsApi,
+  DiscoveryV1Api,
+  KubeConfig,
+  type V1EndpointSlice,
+  type V1Service,
+} from '@kubernetes/client-node';
 
 /** The MCS API objects the checks read, as far as they read them. */
 export interface McsCondition {
@@ -17,7 +25,11 @@ export interface McsPort {
   appProtocol?: string;
 }
 export interface McsObject {
-  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec?: {
     type?: string;
     ips?: string[];
@@ -64,12 +76,29 @@ export class McsCluster {
   }
 
   async createExport(namespace: string, name: string, spec: McsObject['spec'] = {}): Promise<void> {
-    const body = { apiVersion: `${group}/${version}`, kind: 'ServiceExport', metadata: { name }, spec };
-    await this.custom.createNamespacedCustomObject({ group, version, namespace, plural: 'serviceexports', body });
+    const body = {
+      apiVersion: `${group}/${version}`,
+      kind: 'ServiceExport',
+      metadata: { name },
+      spec,
+    };
+    await this.custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace,
+      plural: 'serviceexports',
+      body,
+    });
   }
 
   async deleteExport(namespace: string, name: string): Promise<void> {
-    await this.custom.deleteNamespacedCustomObject({ group, version, namespace, plural: 'serviceexports', name });
+    await this.custom.deleteNamespacedCustomObject({
+      group,
+      version,
+      namespace,
+      plural: 'serviceexports',
+      name,
+    });
   }
 
   getExport(namespace: string, name: string): Promise<McsObject | undefined> {
@@ -83,15 +112,25 @@ export class McsCluster {
   /** Fails unless the MCS CRDs are served: nothing else here would make sense without them. */
   async checkMcsApi(): Promise<void> {
     for (const plural of ['serviceexports', 'serviceimports']) {
-      await this.custom.listClusterCustomObject({ group, version, plural }).catch((err: unknown) => {
-        throw new Error(`context ${this.name}: cannot list ${plural}.${group}/${version}; are the MCS CRDs installed? (${(err as Error).message})`);
-      });
+      await this.custom
+        .listClusterCustomObject({ group, version, plural })
+        .catch((err: unknown) => {
+          throw new Error(
+            `context ${this.name}: cannot list ${plural}.${group}/${version}; are the MCS CRDs installed? (${(err as Error).message})`,
+          );
+        });
     }
   }
 
   async #get(plural: string, namespace: string, name: string): Promise<McsObject | undefined> {
     try {
-      return (await this.custom.getNamespacedCustomObject({ group, version, namespace, plural, name })) as McsObject;
+      return (await this.custom.getNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        name,
+      })) as McsObject;
     } catch (err) {
       if (err instanceof ApiException && err.code === 404) return undefined;
       throw err;
@@ -105,27 +144,37 @@ export function clustersOf(path: string | undefined, contexts: string[]): McsClu
     const config = new KubeConfig();
     if (path === undefined) config.loadFromDefault();
     else config.loadFromFile(path);
-    if (config.getContextObject(context) === null) throw new Error(`--contexts: no context ${context} in ${path ?? 'the default kubeconfig'}`);
+    if (config.getContextObject(context) === null)
+      throw new Error(`--contexts: no context ${context} in ${path ?? 'the default kubeconfig'}`);
     config.setCurrentContext(context);
     return new McsCluster(context, config);
   });
 }
 
 /** Polls `check` every 100 ms until it passes (returns without throwing) or `timeoutMs` ends. */
-export async function eventually<T>(what: string, check: () => Promise<T>, timeoutMs = eventuallyMs): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T>,
+  timeoutMs = eventuallyMs,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await check();
     } catch (err) {
-      if (Date.now() >= deadline) throw new Error(`${what}: not within ${timeoutMs / 1_000} s: ${describeFailure(err)}`);
+      if (Date.now() >= deadline)
+        throw new Error(`${what}: not within ${timeoutMs / 1_000} s: ${describeFailure(err)}`);
     }
     await sleep(100);
   }
 }
 
 /** Checks every 100 ms for `forMs` that `check` keeps passing. */
-export async function consistently(what: string, check: () => Promise<void>, forMs = consistentlyMs): Promise<void> {
+export async function consistently(
+  what: string,
+  check: () => Promise<void>,
+  forMs = consistentlyMs,
+): Promise<void> {
   const deadline = Date.now() + forMs;
   while (Date.now() < deadline) {
     try {

@@ -25,12 +25,26 @@ export interface McsCaseResult {
   reason?: string;
 }
 
-async function runCase(testCase: McsCase, clusters: readonly McsCluster[], pods: McsPods | undefined, filter: (id: string) => boolean): Promise<McsCaseResult> {
-  const base = { id: testCase.id, title: testCase.title, requirement: testCase.requirement, durationMs: 0 };
-  if (!filter(testCase.id)) return { ...base, result: 'skipped', reason: 'left out by --focus/--skip' };
-  if (testCase.needs !== undefined || testCase.run === undefined) return { ...base, result: 'skipped', reason: `needs ${testCase.needs ?? 'a check'}` };
-  if (clusters.length < testCase.clusters) return { ...base, result: 'skipped', reason: `needs ${testCase.clusters} clusters` };
-  if (testCase.pods === true && pods === undefined) return { ...base, result: 'skipped', reason: `needs ${runningPodsNeed}` };
+async function runCase(
+  testCase: McsCase,
+  clusters: readonly McsCluster[],
+  pods: McsPods | undefined,
+  filter: (id: string) => boolean,
+): Promise<McsCaseResult> {
+  const base = {
+    id: testCase.id,
+    title: testCase.title,
+    requirement: testCase.requirement,
+    durationMs: 0,
+  };
+  if (!filter(testCase.id))
+    return { ...base, result: 'skipped', reason: 'left out by --focus/--skip' };
+  if (testCase.needs !== undefined || testCase.run === undefined)
+    return { ...base, result: 'skipped', reason: `needs ${testCase.needs ?? 'a check'}` };
+  if (clusters.length < testCase.clusters)
+    return { ...base, result: 'skipped', reason: `needs ${testCase.clusters} clusters` };
+  if (testCase.pods === true && pods === undefined)
+    return { ...base, result: 'skipped', reason: `needs ${runningPodsNeed}` };
   const driver = new McsCaseDriver(clusters, pods);
   const started = Date.now();
   try {
@@ -38,38 +52,65 @@ async function runCase(testCase: McsCase, clusters: readonly McsCluster[], pods:
     await testCase.run(driver);
     return { ...base, result: 'passed', durationMs: Date.now() - started };
   } catch (err) {
-    return { ...base, result: 'failed', durationMs: Date.now() - started, reason: (err as Error).message.split('\n')[0] ?? '' };
+    return {
+      ...base,
+      result: 'failed',
+      durationMs: Date.now() - started,
+      reason: (err as Error).message.split('\n')[0] ?? '',
+    };
   } finally {
     await driver.tearDown();
   }
 }
 
-function printReport(results: readonly McsCaseResult[], contexts: readonly string[], totalMs: number): void {
-  const lines = [`MCS API checks against ${contexts.join(', ')} (${(totalMs / 1_000).toFixed(1)} s)`, ''];
+function printReport(
+  results: readonly McsCaseResult[],
+  contexts: readonly string[],
+  totalMs: number,
+): void {
+  const lines = [
+    `MCS API checks against ${contexts.join(', ')} (${(totalMs / 1_000).toFixed(1)} s)`,
+    '',
+  ];
   for (const r of results) {
     const time = r.result === 'skipped' ? '' : ` (${(r.durationMs / 1_000).toFixed(1)} s)`;
-    lines.push(`${r.result.toUpperCase().padEnd(7)}  ${r.requirement.padEnd(8)}  ${r.id}${time}: ${r.title}`);
-    if (r.reason !== undefined) lines.push(`         ${r.result === 'failed' ? 'why' : 'skip'}: ${r.reason}`);
+    lines.push(
+      `${r.result.toUpperCase().padEnd(7)}  ${r.requirement.padEnd(8)}  ${r.id}${time}: ${r.title}`,
+    );
+    if (r.reason !== undefined)
+      lines.push(`         ${r.result === 'failed' ? 'why' : 'skip'}: ${r.reason}`);
   }
-  const count = (result: McsCaseResult['result']) => results.filter((r) => r.result === result).length;
-  lines.push('', `mcs-conformance: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
+  const count = (result: McsCaseResult['result']) =>
+    results.filter((r) => r.result === result).length;
+  lines.push(
+    '',
+    `mcs-conformance: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function caseFilter(focus: string | undefined, skip: string | undefined): (id: string) => boolean {
   const focusRe = focus === undefined ? undefined : new RegExp(focus);
   const skipRe = skip === undefined ? undefined : new RegExp(skip);
-  return (id) => (focusRe === undefined || focusRe.test(id)) && (skipRe === undefined || !skipRe.test(id));
+  return (id) =>
+    (focusRe === undefined || focusRe.test(id)) && (skipRe === undefined || !skipRe.test(id));
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { kubeconfig: { type: 'string' }, contexts: { type: 'string' }, focus: { type: 'string' }, skip: { type: 'string' }, report: { type: 'string' } },
+    options: {
+      kubeconfig: { type: 'string' },
+      contexts: { type: 'string' },
+      focus: { type: 'string' },
+      skip: { type: 'string' },
+      report: { type: 'string' },
+    },
   });
   const selfHosted = values.contexts === undefined ? await startSelfHostedClusterset() : undefined;
   try {
     const kubeconfig = selfHosted?.kubeconfigPath ?? values.kubeconfig;
-    const contexts = selfHosted?.contexts ?? (values.contexts ?? '').split(',').filter((c) => c.length > 0);
+    const contexts =
+      selfHosted?.contexts ?? (values.contexts ?? '').split(',').filter((c) => c.length > 0);
     const clusters = clustersOf(kubeconfig, contexts);
     for (const cluster of clusters) await cluster.checkMcsApi();
     const filter = caseFilter(values.focus, values.skip);
@@ -81,7 +122,8 @@ async function main(): Promise<number> {
       results.push(result);
     }
     printReport(results, contexts, Date.now() - started);
-    if (values.report !== undefined) await writeFile(values.report, `${JSON.stringify({ contexts, results }, null, 2)}\n`);
+    if (values.report !== undefined)
+      await writeFile(values.report, `${JSON.stringify({ contexts, results }, null, 2)}\n`);
     return results.some((r) => r.result === 'failed') ? 1 : 0;
   } finally {
     await selfHosted?.close();

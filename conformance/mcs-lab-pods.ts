@@ -42,8 +42,17 @@ export class McsLabPods implements McsPods {
         const cluster = set.clusters.get(name);
         if (cluster === undefined) throw new Error(`no cluster ${name}`);
         await pod.startKubeProxy(cluster, set.rest(name), join(set.fx.dir(name), 'kube-proxy.log'));
-        const corefile = clusterCorefile(cluster.kubeconfigPath, cluster.context, `${routerAddress(set.lab.prefix, i)}:${ROUTER_DNS_PORT}`);
-        await pod.startCoreDns(corefile, join(set.fx.dir(name), 'Corefile'), join(set.fx.dir(name), 'coredns.log'), 'kubernetes.default.svc.cluster.local');
+        const corefile = clusterCorefile(
+          cluster.kubeconfigPath,
+          cluster.context,
+          `${routerAddress(set.lab.prefix, i)}:${ROUTER_DNS_PORT}`,
+        );
+        await pod.startCoreDns(
+          corefile,
+          join(set.fx.dir(name), 'Corefile'),
+          join(set.fx.dir(name), 'coredns.log'),
+          'kubernetes.default.svc.cluster.local',
+        );
       }
     } catch (err) {
       for (const pod of clients) pod.destroySync();
@@ -52,25 +61,50 @@ export class McsLabPods implements McsPods {
     return new McsLabPods(set, names, clients);
   }
 
-  async deployBackends(index: number, namespace: string, service: V1Service, count = 2): Promise<string[]> {
+  async deployBackends(
+    index: number,
+    namespace: string,
+    service: V1Service,
+    count = 2,
+  ): Promise<string[]> {
     const cluster = this.names[index] ?? '';
     const name = service.metadata?.name ?? '';
     const tcp = (service.spec?.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
-    const targetPort = (p: (typeof tcp)[number]): number => (typeof p.targetPort === 'number' ? p.targetPort : p.port);
+    const targetPort = (p: (typeof tcp)[number]): number =>
+      typeof p.targetPort === 'number' ? p.targetPort : p.port;
     const addresses: string[] = [];
     for (let i = 0; i < count; i++) {
       const address = `${this.set.lab.prefix}.20.${++this.nextAddress}`;
-      const backend = await startLabNameServer(this.set.lab, `pod ip ${address}`, address, tcp.map(targetPort));
+      const backend = await startLabNameServer(
+        this.set.lab,
+        `pod ip ${address}`,
+        address,
+        tcp.map(targetPort),
+      );
       this.backends.set(namespace, [...(this.backends.get(namespace) ?? []), backend.child]);
       addresses.push(address);
     }
     const slice: EndpointSlice = {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { name: `${name}-${cluster}`, namespace, labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+      metadata: {
+        name: `${name}-${cluster}`,
+        namespace,
+        labels: {
+          'kubernetes.io/service-name': name,
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+        },
+      },
       addressType: 'IPv4',
-      endpoints: addresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
-      ports: tcp.map((p) => ({ ...(p.name === undefined ? {} : { name: p.name }), port: targetPort(p), protocol: 'TCP' as const })),
+      endpoints: addresses.map((address) => ({
+        addresses: [address],
+        conditions: { ready: true },
+      })),
+      ports: tcp.map((p) => ({
+        ...(p.name === undefined ? {} : { name: p.name }),
+        port: targetPort(p),
+        protocol: 'TCP' as const,
+      })),
     };
     await this.set.rest(cluster).create(collectionPath(Resources.endpointSlices, namespace), slice);
     return addresses;
@@ -80,7 +114,9 @@ export class McsLabPods implements McsPods {
     const pod = this.clients[index];
     if (pod === undefined) throw new Error(`no client pod in cluster #${index + 1}`);
     // The pod's cluster DNS (CoreDNS) resolves the name, as a Pod's resolv.conf would have it.
-    const answer = await pod.request(name, port, { resolver: '127.0.0.1:53', send: 'hi\n' }).catch(() => '');
+    const answer = await pod
+      .request(name, port, { resolver: '127.0.0.1:53', send: 'hi\n' })
+      .catch(() => '');
     return answer.trim();
   }
 
@@ -106,6 +142,17 @@ export class McsLabPods implements McsPods {
  * kubeconfig since CoreDNS runs outside a pod) plus the block `causeway kube dns` adds.
  */
 function clusterCorefile(kubeconfig: string, context: string, causewayDns: string): string {
-  const kubernetes = ['.:53 {', '    errors', '    kubernetes cluster.local in-addr.arpa ip6.arpa {', `       kubeconfig ${kubeconfig} ${context}`, '       pods insecure', '       fallthrough in-addr.arpa ip6.arpa', '       ttl 5', '    }', '}', ''];
+  const kubernetes = [
+    '.:53 {',
+    '    errors',
+    '    kubernetes cluster.local in-addr.arpa ip6.arpa {',
+    `       kubeconfig ${kubeconfig} ${context}`,
+    '       pods insecure',
+    '       fallthrough in-addr.arpa ip6.arpa',
+    '       ttl 5',
+    '    }',
+    '}',
+    '',
+  ];
   return `${kubernetes.join('\n')}\n${corefileBlock(CLUSTERSET_ZONE, causewayDns)}`;
 }

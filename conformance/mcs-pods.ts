@@ -11,7 +11,12 @@ export interface McsPods {
    * on every TCP target port, and writes their EndpointSlice as the EndpointSlice controller does.
    * Returns their addresses.
    */
-  deployBackends(index: number, namespace: string, service: V1Service, count?: number): Promise<string[]>;
+  deployBackends(
+    index: number,
+    namespace: string,
+    service: V1Service,
+    count?: number,
+  ): Promise<string[]>;
   /**
    * From the client Pod of cluster `index`: resolves `name` through the cluster DNS, connects to `port`, sends `hi` and returns the answer; '' when the name does
    * not resolve or nothing answers.

@@ -32,7 +32,15 @@ export async function startSelfHostedClusterset(): Promise<SelfHostedClusterset>
     const clusters = contexts.map((name) => set.clusters.get(name)).filter((c) => c !== undefined);
     const kubeconfigPath = await writeKubeconfig(join(set.fx.root, 'kubeconfig'), clusters);
     const started = pods;
-    return { kubeconfigPath, contexts, pods, close: async () => { await started.close(); await set.close(); } };
+    return {
+      kubeconfigPath,
+      contexts,
+      pods,
+      close: async () => {
+        await started.close();
+        await set.close();
+      },
+    };
   } catch (err) {
     await pods?.close();
     await set.close();

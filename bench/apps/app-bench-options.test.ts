@@ -3,13 +3,24 @@ import { describe, it } from 'node:test';
 
 import { BadBenchOption, parseAppBenchOptions } from './app-bench-options.js';
 
-const parse = (...argv: string[]): ReturnType<typeof parseAppBenchOptions> => parseAppBenchOptions(argv, '/tmp/apps.json');
+const parse = (...argv: string[]): ReturnType<typeof parseAppBenchOptions> =>
+  parseAppBenchOptions(argv, '/tmp/apps.json');
 
 describe('parseAppBenchOptions', () => {
   it('defaults to the full loads, five runs, both applications and every path', () => {
     assert.deepEqual(parse(), {
-      repeats: 5, pgSeconds: 20, pgClients: 8, pgThreads: 2, redisRequests: 100_000, redisClients: 50,
-      only: ['pgbench', 'redis-benchmark'], paths: ['direct', 'stunnel', 'causeway'], results: '/tmp/apps.json', cpuProfDir: undefined, output: 'table', quick: false,
+      repeats: 5,
+      pgSeconds: 20,
+      pgClients: 8,
+      pgThreads: 2,
+      redisRequests: 100_000,
+      redisClients: 50,
+      only: ['pgbench', 'redis-benchmark'],
+      paths: ['direct', 'stunnel', 'causeway'],
+      results: '/tmp/apps.json',
+      cpuProfDir: undefined,
+      output: 'table',
+      quick: false,
     });
   });
 
@@ -34,7 +45,12 @@ describe('parseAppBenchOptions', () => {
       [['--output', 'yaml'], /--output must be table or json/],
     ];
     for (const [argv, message] of cases) {
-      assert.throws(() => parse(...argv), (err: unknown) => err instanceof BadBenchOption && message.test(err.message) && err.hint !== '', argv.join(' '));
+      assert.throws(
+        () => parse(...argv),
+        (err: unknown) =>
+          err instanceof BadBenchOption && message.test(err.message) && err.hint !== '',
+        argv.join(' '),
+      );
     }
   });
 });

@@ -18,7 +18,10 @@ export interface AppBenchOptions {
 
 /** A command-line mistake: printed with a hint, exit code 2. */
 export class BadBenchOption extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
   }
 }
@@ -60,7 +63,10 @@ const QUICK = { repeats: 1, pgSeconds: 3, redisRequests: 10_000 } as const;
 const FULL = { repeats: 5, pgSeconds: 20, redisRequests: 100_000 } as const;
 
 /** Parses argv; throws BadBenchOption naming the option and the fix. Returns undefined for --help. */
-export function parseAppBenchOptions(argv: readonly string[], defaultResults: string): AppBenchOptions | undefined {
+export function parseAppBenchOptions(
+  argv: readonly string[],
+  defaultResults: string,
+): AppBenchOptions | undefined {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
@@ -84,14 +90,25 @@ export function parseAppBenchOptions(argv: readonly string[], defaultResults: st
   const base = values.quick ? QUICK : FULL;
   const pgClients = count(values['pg-clients'], '--pg-clients');
   const pgThreads = count(values['pg-threads'], '--pg-threads');
-  if (pgClients % pgThreads !== 0) throw new BadBenchOption(`--pg-threads ${pgThreads} does not divide --pg-clients ${pgClients}`, 'pgbench needs the clients spread evenly over its threads, e.g. --pg-clients 8 --pg-threads 2');
-  if (values.output !== 'table' && values.output !== 'json') throw new BadBenchOption(`--output must be table or json, not ${values.output}`, 'use --output json to print the results as JSON');
+  if (pgClients % pgThreads !== 0)
+    throw new BadBenchOption(
+      `--pg-threads ${pgThreads} does not divide --pg-clients ${pgClients}`,
+      'pgbench needs the clients spread evenly over its threads, e.g. --pg-clients 8 --pg-threads 2',
+    );
+  if (values.output !== 'table' && values.output !== 'json')
+    throw new BadBenchOption(
+      `--output must be table or json, not ${values.output}`,
+      'use --output json to print the results as JSON',
+    );
   return {
     repeats: count(values.repeats ?? String(base.repeats), '--repeats'),
     pgSeconds: count(values['pg-seconds'] ?? String(base.pgSeconds), '--pg-seconds'),
     pgClients,
     pgThreads,
-    redisRequests: count(values['redis-requests'] ?? String(base.redisRequests), '--redis-requests'),
+    redisRequests: count(
+      values['redis-requests'] ?? String(base.redisRequests),
+      '--redis-requests',
+    ),
     redisClients: count(values['redis-clients'], '--redis-clients'),
     only: list(values.only, '--only', KNOWN_APPS),
     paths: list(values.paths, '--paths', KNOWN_PATHS),
@@ -104,14 +121,25 @@ export function parseAppBenchOptions(argv: readonly string[], defaultResults: st
 
 function count(text: string, option: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) throw new BadBenchOption(`${option} must be a whole number of at least 1, not "${text}"`, `for example ${option} 2`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)
+    throw new BadBenchOption(
+      `${option} must be a whole number of at least 1, not "${text}"`,
+      `for example ${option} 2`,
+    );
   return value;
 }
 
 function list(text: string | undefined, option: string, known: readonly string[]): string[] {
   if (text === undefined) return [...known];
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const unknown = items.filter((item) => !known.includes(item));
-  if (items.length === 0 || unknown.length > 0) throw new BadBenchOption(`${option} names ${unknown.length > 0 ? `unknown ${unknown.join(', ')}` : 'nothing'}`, `pick from ${known.join(', ')} (comma-separated)`);
+  if (items.length === 0 || unknown.length > 0)
+    throw new BadBenchOption(
+      `${option} names ${unknown.length > 0 ? `unknown ${unknown.join(', ')}` : 'nothing'}`,
+      `pick from ${known.join(', ')} (comma-separated)`,
+    );
   return items;
 }

@@ -9,7 +9,12 @@ import type { PathUnderTest, RunningPath } from '../path-under-test.js';
 import { causewayPath } from '../paths/causeway-path.js';
 import { directPath } from '../paths/direct-path.js';
 import { stunnelPath } from '../paths/stunnel-path.js';
-import { BadBenchOption, parseAppBenchOptions, USAGE, type AppBenchOptions } from './app-bench-options.js';
+import {
+  BadBenchOption,
+  parseAppBenchOptions,
+  USAGE,
+  type AppBenchOptions,
+} from './app-bench-options.js';
 import type { AppLoad, AppRun, RunningApp } from './app-load.js';
 import { appsTable, ratiosOf, type AppSummary } from './apps-table.js';
 import { costPerOperation, readPathCounters } from './path-cost.js';
@@ -35,12 +40,22 @@ interface PathRuns {
 
 async function main(options: AppBenchOptions): Promise<void> {
   const watchdogMs = runDeadlineMs(options);
-  const watchdog = setTimeout(() => void stopAll().finally(() => exitWith(`gave up after ${Math.round(watchdogMs / 1000)} s`, 1)), watchdogMs);
+  const watchdog = setTimeout(
+    () =>
+      void stopAll().finally(() => exitWith(`gave up after ${Math.round(watchdogMs / 1000)} s`, 1)),
+    watchdogMs,
+  );
   watchdog.unref();
   const loadAtStart = loadavg();
-  const say = (text: string): boolean => options.output === 'table' && process.stdout.write(`${text}\n`);
-  say(`load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} (${cpus().length} cores)`);
-  const apps: Record<string, { command: string; method: string; summary: AppSummary; runs: PathRuns[] }> = {};
+  const say = (text: string): boolean =>
+    options.output === 'table' && process.stdout.write(`${text}\n`);
+  say(
+    `load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} (${cpus().length} cores)`,
+  );
+  const apps: Record<
+    string,
+    { command: string; method: string; summary: AppSummary; runs: PathRuns[] }
+  > = {};
   for (const load of selectedLoads(options)) {
     const runs = await benchApp(load, selectedPaths(options), options);
     const summary = summarize(load, runs);
@@ -48,7 +63,8 @@ async function main(options: AppBenchOptions): Promise<void> {
     say(`\n${appsTable(summary)}`);
   }
   // A failed path or run leaves its figures out; the tables say why, and the exit code says so too.
-  if (Object.values(apps).some((app) => app.runs.some((r) => r.failures.length > 0))) process.exitCode = 1;
+  if (Object.values(apps).some((app) => app.runs.some((r) => r.failures.length > 0)))
+    process.exitCode = 1;
   const loadAtEnd = loadavg();
   say(`\nload average at end: ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')}`);
   const body = resultsBody(options, { start: loadAtStart, end: loadAtEnd }, apps);
@@ -60,16 +76,37 @@ async function main(options: AppBenchOptions): Promise<void> {
 
 function selectedLoads(options: AppBenchOptions): AppLoad[] {
   const loads: Record<string, AppLoad> = {
-    pgbench: pgbenchLoad({ clients: options.pgClients, threads: options.pgThreads, seconds: options.pgSeconds }),
-    'redis-benchmark': redisBenchmarkLoad({ requests: options.redisRequests, clients: options.redisClients }),
+    pgbench: pgbenchLoad({
+      clients: options.pgClients,
+      threads: options.pgThreads,
+      seconds: options.pgSeconds,
+    }),
+    'redis-benchmark': redisBenchmarkLoad({
+      requests: options.redisRequests,
+      clients: options.redisClients,
+    }),
   };
-  return options.only.map((name) => loads[name]).filter((load): load is AppLoad => load !== undefined);
+  return options.only
+    .map((name) => loads[name])
+    .filter((load): load is AppLoad => load !== undefined);
 }
 
 function selectedPaths(options: AppBenchOptions): PathUnderTest[] {
-  const env = options.cpuProfDir === undefined ? {} : { NODE_OPTIONS: `--import=${PROFILE_PRELOAD}`, CAUSEWAY_BENCH_CPU_PROF_DIR: resolve(options.cpuProfDir) };
-  const all: Record<string, PathUnderTest> = { direct: directPath, stunnel: stunnelPath, causeway: causewayPath(1, env) };
-  return options.paths.map((name) => all[name]).filter((path): path is PathUnderTest => path !== undefined);
+  const env =
+    options.cpuProfDir === undefined
+      ? {}
+      : {
+          NODE_OPTIONS: `--import=${PROFILE_PRELOAD}`,
+          CAUSEWAY_BENCH_CPU_PROF_DIR: resolve(options.cpuProfDir),
+        };
+  const all: Record<string, PathUnderTest> = {
+    direct: directPath,
+    stunnel: stunnelPath,
+    causeway: causewayPath(1, env),
+  };
+  return options.paths
+    .map((name) => all[name])
+    .filter((path): path is PathUnderTest => path !== undefined);
 }
 
 /**
@@ -77,15 +114,28 @@ function selectedPaths(options: AppBenchOptions): PathUnderTest[] {
  * caches), then runs the load `repeats` times per path, the paths taking turns so that a change in
  * the machine's load falls on all of them alike.
  */
-async function benchApp(load: AppLoad, paths: readonly PathUnderTest[], options: AppBenchOptions): Promise<PathRuns[]> {
+async function benchApp(
+  load: AppLoad,
+  paths: readonly PathUnderTest[],
+  options: AppBenchOptions,
+): Promise<PathRuns[]> {
   progress(`${load.name}: starting the server and ${paths.length} paths`);
   const app = await load.start();
   stops.push(() => app.stop());
   const running: { path: string; at: RunningPath | undefined; runs: PathRuns }[] = [];
   for (const path of paths) {
-    const at = await withTimeout(path.start(app.endpoint), PATH_START_TIMEOUT_MS, `${path.name} start`).catch((err: unknown) => errorText(err));
+    const at = await withTimeout(
+      path.start(app.endpoint),
+      PATH_START_TIMEOUT_MS,
+      `${path.name} start`,
+    ).catch((err: unknown) => errorText(err));
     if (typeof at !== 'string') stops.push(() => at.stop());
-    const runs: PathRuns = { path: path.name, pids: typeof at === 'string' ? [] : at.pids, runs: [], failures: typeof at === 'string' ? [at] : [] };
+    const runs: PathRuns = {
+      path: path.name,
+      pids: typeof at === 'string' ? [] : at.pids,
+      runs: [],
+      failures: typeof at === 'string' ? [at] : [],
+    };
     running.push({ path: path.name, at: typeof at === 'string' ? undefined : at, runs });
   }
   for (const r of running) if (r.at !== undefined) await warmUp(app, r.at, r.path);
@@ -110,7 +160,12 @@ async function measureWithCost(app: RunningApp, at: RunningPath): Promise<AppRun
   const before = await readPathCounters(at.pids);
   const wait = await watchRunQueueWait(at.pids);
   const run = await app.measure(at).finally(() => wait.stop());
-  const cost = costPerOperation(before, await readPathCounters(at.pids), await wait.stop(), run.operations);
+  const cost = costPerOperation(
+    before,
+    await readPathCounters(at.pids),
+    await wait.stop(),
+    run.operations,
+  );
   return { ...run, figures: { ...run.figures, ...cost } };
 }
 
@@ -124,32 +179,64 @@ function summarize(load: AppLoad, runs: readonly PathRuns[]): AppSummary {
     title: load.command,
     method: load.method,
     figures: load.figures,
-    paths: runs.map((r) => ({ path: r.path, runs: r.runs.length, summary: summaryOf(r.runs), failures: r.failures })),
+    paths: runs.map((r) => ({
+      path: r.path,
+      runs: r.runs.length,
+      summary: summaryOf(r.runs),
+      failures: r.failures,
+    })),
   };
 }
 
 function summaryOf(runs: readonly AppRun[]): Record<string, RepeatSummary> {
   if (runs.length === 0) return {};
   const keys = Object.keys(runs[0]?.figures ?? {});
-  return Object.fromEntries(keys.map((key) => [key, summarizeRepeats(runs.map((r) => r.figures[key] ?? Number.NaN))]));
+  return Object.fromEntries(
+    keys.map((key) => [key, summarizeRepeats(runs.map((r) => r.figures[key] ?? Number.NaN))]),
+  );
 }
 
-function resultsBody(options: AppBenchOptions, loadAverage: { start: number[]; end: number[] }, apps: Record<string, { command: string; method: string; summary: AppSummary; runs: PathRuns[] }>): object {
-  const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' };
+function resultsBody(
+  options: AppBenchOptions,
+  loadAverage: { start: number[]; end: number[] },
+  apps: Record<string, { command: string; method: string; summary: AppSummary; runs: PathRuns[] }>,
+): object {
+  const machine = {
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+  };
   const { results: _results, output: _output, ...settings } = options;
-  const perApp = Object.fromEntries(Object.entries(apps).map(([name, app]) => [name, {
-    command: app.command,
-    method: app.method,
-    figures: app.summary.figures,
-    paths: Object.fromEntries(app.runs.map((r) => [r.path, {
-      pids: r.pids,
-      runs: r.runs,
-      failures: r.failures,
-      summary: app.summary.paths.find((p) => p.path === r.path)?.summary ?? {},
-    }])),
-    ratios: ratiosOf(app.summary),
-  }]));
-  return { at: new Date().toISOString(), machine, loadAverage, settings, profiled: options.cpuProfDir !== undefined, apps: perApp };
+  const perApp = Object.fromEntries(
+    Object.entries(apps).map(([name, app]) => [
+      name,
+      {
+        command: app.command,
+        method: app.method,
+        figures: app.summary.figures,
+        paths: Object.fromEntries(
+          app.runs.map((r) => [
+            r.path,
+            {
+              pids: r.pids,
+              runs: r.runs,
+              failures: r.failures,
+              summary: app.summary.paths.find((p) => p.path === r.path)?.summary ?? {},
+            },
+          ]),
+        ),
+        ratios: ratiosOf(app.summary),
+      },
+    ]),
+  );
+  return {
+    at: new Date().toISOString(),
+    machine,
+    loadAverage,
+    settings,
+    profiled: options.cpuProfDir !== undefined,
+    apps: perApp,
+  };
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {
@@ -160,7 +247,9 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 /** Warm-up, start-up and every run, with room to spare; past this something hangs. */
 function runDeadlineMs(options: AppBenchOptions): number {
   const pg = options.only.includes('pgbench') ? options.repeats * 3 * (options.pgSeconds + 30) : 0;
-  const redis = options.only.includes('redis-benchmark') ? options.repeats * 3 * (60 + options.redisRequests / 1000) : 0;
+  const redis = options.only.includes('redis-benchmark')
+    ? options.repeats * 3 * (60 + options.redisRequests / 1000)
+    : 0;
   return (pg + redis + 300) * 1000;
 }
 
@@ -202,7 +291,8 @@ const options = parseOrExit();
 if (options === undefined) {
   process.stdout.write(`${USAGE}\n`);
 } else {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().finally(() => exitWith(`stopped by ${signal}`, 130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void stopAll().finally(() => exitWith(`stopped by ${signal}`, 130)));
   try {
     await main(options);
   } catch (err) {

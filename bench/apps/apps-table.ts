@@ -7,7 +7,12 @@ export interface AppSummary {
   readonly title: string;
   readonly method: string;
   readonly figures: readonly AppFigure[];
-  readonly paths: readonly { readonly path: string; readonly runs: number; readonly summary: Readonly<Record<string, RepeatSummary>>; readonly failures: readonly string[] }[];
+  readonly paths: readonly {
+    readonly path: string;
+    readonly runs: number;
+    readonly summary: Readonly<Record<string, RepeatSummary>>;
+    readonly failures: readonly string[];
+  }[];
 }
 
 /** Ratios of medians of one path's figure to the same figure of `direct` and of `stunnel`. */
@@ -18,7 +23,8 @@ export interface PathRatios {
 
 /** Ratio of each path's median to the baselines' medians, per figure. */
 export function ratiosOf(app: AppSummary): Record<string, PathRatios> {
-  const median = (path: string, key: string): number => app.paths.find((p) => p.path === path)?.summary[key]?.median ?? Number.NaN;
+  const median = (path: string, key: string): number =>
+    app.paths.find((p) => p.path === path)?.summary[key]?.median ?? Number.NaN;
   const ratios: Record<string, PathRatios> = {};
   for (const { path } of app.paths) {
     const vsDirect: Record<string, number> = {};
@@ -45,31 +51,66 @@ export function appsTable(app: AppSummary): string {
     path,
     ...app.figures.map(({ key }) => {
       const s = summary[key];
-      return s === undefined ? (failures.length > 0 ? 'failed' : '-') : `${formatFigure(s.median)} (${formatFigure(s.min)}-${formatFigure(s.max)})`;
+      return s === undefined
+        ? failures.length > 0
+          ? 'failed'
+          : '-'
+        : `${formatFigure(s.median)} (${formatFigure(s.min)}-${formatFigure(s.max)})`;
     }),
   ]);
   const ratios = ratiosOf(app);
-  const ratioHeader = ['ratio of medians', ...app.figures.flatMap((f) => [`${f.label} x direct`, `${f.label} x stunnel`])];
-  const ratioRows = app.paths.filter((p) => p.path !== 'direct').map(({ path }) => [
-    path,
-    ...app.figures.flatMap(({ key }) => [formatRatio(ratios[path]?.vsDirect[key]), path === 'stunnel' ? '' : formatRatio(ratios[path]?.vsStunnel[key])]),
-  ]);
-  const costRows = app.paths.filter((p) => p.summary['pathCpuUsPerOp'] !== undefined).map(({ path, summary }) => [
-    path,
-    ...COST_FIGURES.flatMap(({ key }) => {
-      const s = summary[key];
-      const stunnel = app.paths.find((p) => p.path === 'stunnel')?.summary[key]?.median;
-      return [s === undefined ? '-' : `${formatFigure(s.median)} (${formatFigure(s.min)}-${formatFigure(s.max)})`, path === 'stunnel' || s === undefined || stunnel === undefined ? '' : formatRatio(s.median / stunnel)];
-    }),
-  ]);
-  const costTable = costRows.length === 0 ? [] : [textTable('', [['cost in the path per operation', ...COST_FIGURES.flatMap((f) => [f.label, 'x stunnel'])], ...costRows]).replace(/^== \n/, '')];
+  const ratioHeader = [
+    'ratio of medians',
+    ...app.figures.flatMap((f) => [`${f.label} x direct`, `${f.label} x stunnel`]),
+  ];
+  const ratioRows = app.paths
+    .filter((p) => p.path !== 'direct')
+    .map(({ path }) => [
+      path,
+      ...app.figures.flatMap(({ key }) => [
+        formatRatio(ratios[path]?.vsDirect[key]),
+        path === 'stunnel' ? '' : formatRatio(ratios[path]?.vsStunnel[key]),
+      ]),
+    ]);
+  const costRows = app.paths
+    .filter((p) => p.summary['pathCpuUsPerOp'] !== undefined)
+    .map(({ path, summary }) => [
+      path,
+      ...COST_FIGURES.flatMap(({ key }) => {
+        const s = summary[key];
+        const stunnel = app.paths.find((p) => p.path === 'stunnel')?.summary[key]?.median;
+        return [
+          s === undefined
+            ? '-'
+            : `${formatFigure(s.median)} (${formatFigure(s.min)}-${formatFigure(s.max)})`,
+          path === 'stunnel' || s === undefined || stunnel === undefined
+            ? ''
+            : formatRatio(s.median / stunnel),
+        ];
+      }),
+    ]);
+  const costTable =
+    costRows.length === 0
+      ? []
+      : [
+          textTable('', [
+            [
+              'cost in the path per operation',
+              ...COST_FIGURES.flatMap((f) => [f.label, 'x stunnel']),
+            ],
+            ...costRows,
+          ]).replace(/^== \n/, ''),
+        ];
   const failures = app.paths.flatMap((p) => p.failures.map((f) => `  ${p.path} failed: ${f}`));
   return [
-    textTable(`${app.title}: ${runs} runs per path, median (min-max)`, [['path', ...app.figures.map((f) => f.label)], ...figureRows]),
+    textTable(`${app.title}: ${runs} runs per path, median (min-max)`, [
+      ['path', ...app.figures.map((f) => f.label)],
+      ...figureRows,
+    ]),
     textTable('', [ratioHeader, ...ratioRows]).replace(/^== \n/, ''),
     ...costTable,
     `  ${app.method}; for latencies a ratio above 1 is slower`,
-    '  cost: CPU time (user+system), read/write system calls and time runnable but waiting for a core, of the path\'s processes (stunnel pair, both routers), per transaction or request',
+    "  cost: CPU time (user+system), read/write system calls and time runnable but waiting for a core, of the path's processes (stunnel pair, both routers), per transaction or request",
     ...failures,
   ].join('\n');
 }

@@ -14,18 +14,32 @@ export interface PathCounters {
  * even on a machine so busy that its throughput mostly measures the other tenants.
  */
 export async function readPathCounters(pids: readonly number[]): Promise<PathCounters> {
-  const each = await Promise.all(pids.map(async (pid) => ({ cpuSeconds: await cpuSeconds(pid), syscalls: await syscalls(pid) })));
-  return each.reduce((sum, c) => ({ cpuSeconds: sum.cpuSeconds + c.cpuSeconds, syscalls: sum.syscalls + c.syscalls }), { cpuSeconds: 0, syscalls: 0 });
+  const each = await Promise.all(
+    pids.map(async (pid) => ({ cpuSeconds: await cpuSeconds(pid), syscalls: await syscalls(pid) })),
+  );
+  return each.reduce(
+    (sum, c) => ({
+      cpuSeconds: sum.cpuSeconds + c.cpuSeconds,
+      syscalls: sum.syscalls + c.syscalls,
+    }),
+    { cpuSeconds: 0, syscalls: 0 },
+  );
 }
 
 async function syscalls(pid: number): Promise<number> {
   const io = await readFile(`/proc/${pid}/io`, 'utf8');
-  const field = (name: string): number => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+  const field = (name: string): number =>
+    Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
   return field('syscr') + field('syscw');
 }
 
 /** The path's cost per operation between two readings: CPU µs, system calls, µs waiting for a CPU. */
-export function costPerOperation(before: PathCounters, after: PathCounters, waitSeconds: number, operations: number): { pathCpuUsPerOp: number; pathSyscallsPerOp: number; pathWaitUsPerOp: number } {
+export function costPerOperation(
+  before: PathCounters,
+  after: PathCounters,
+  waitSeconds: number,
+  operations: number,
+): { pathCpuUsPerOp: number; pathSyscallsPerOp: number; pathWaitUsPerOp: number } {
   return {
     pathWaitUsPerOp: (waitSeconds * 1e6) / operations,
     pathCpuUsPerOp: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / operations,

@@ -7,7 +7,13 @@ export interface RedisBenchmarkFigures {
   readonly maxMs: number;
 }
 
-const COLUMNS = { rps: 'rps', avgMs: 'avg_latency_ms', p50Ms: 'p50_latency_ms', p99Ms: 'p99_latency_ms', maxMs: 'max_latency_ms' } as const;
+const COLUMNS = {
+  rps: 'rps',
+  avgMs: 'avg_latency_ms',
+  p50Ms: 'p50_latency_ms',
+  p99Ms: 'p99_latency_ms',
+  maxMs: 'max_latency_ms',
+} as const;
 
 /**
  * Parses `redis-benchmark --csv` output: a header row naming the columns, then one row per test
@@ -15,11 +21,16 @@ const COLUMNS = { rps: 'rps', avgMs: 'avg_latency_ms', p50Ms: 'p50_latency_ms', 
  * lacks a column or has a non-number is left out rather than guessed; never throws.
  */
 export function parseRedisBenchmarkCsv(text: string): Map<string, RedisBenchmarkFigures> {
-  const rows = text.split('\n').map((line) => splitCsvRow(line.trim())).filter((row): row is string[] => row !== undefined && row.length > 0);
+  const rows = text
+    .split('\n')
+    .map((line) => splitCsvRow(line.trim()))
+    .filter((row): row is string[] => row !== undefined && row.length > 0);
   const result = new Map<string, RedisBenchmarkFigures>();
   const header = rows.find((row) => row[0] === 'test');
   if (header === undefined) return result;
-  const index = Object.fromEntries(Object.entries(COLUMNS).map(([key, name]) => [key, header.indexOf(name)])) as Record<keyof typeof COLUMNS, number>;
+  const index = Object.fromEntries(
+    Object.entries(COLUMNS).map(([key, name]) => [key, header.indexOf(name)]),
+  ) as Record<keyof typeof COLUMNS, number>;
   for (const row of rows) {
     const test = row[0];
     if (row === header || test === undefined || test === '') continue;
@@ -29,7 +40,10 @@ export function parseRedisBenchmarkCsv(text: string): Map<string, RedisBenchmark
   return result;
 }
 
-function readFigures(row: readonly string[], index: Record<keyof typeof COLUMNS, number>): RedisBenchmarkFigures | undefined {
+function readFigures(
+  row: readonly string[],
+  index: Record<keyof typeof COLUMNS, number>,
+): RedisBenchmarkFigures | undefined {
   const values: Partial<Record<keyof typeof COLUMNS, number>> = {};
   for (const key of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) {
     const cell = row[index[key]];
@@ -37,7 +51,14 @@ function readFigures(row: readonly string[], index: Record<keyof typeof COLUMNS,
     values[key] = Number(cell);
   }
   const { rps, avgMs, p50Ms, p99Ms, maxMs } = values;
-  if (rps === undefined || avgMs === undefined || p50Ms === undefined || p99Ms === undefined || maxMs === undefined) return undefined;
+  if (
+    rps === undefined ||
+    avgMs === undefined ||
+    p50Ms === undefined ||
+    p99Ms === undefined ||
+    maxMs === undefined
+  )
+    return undefined;
   return { rps, avgMs, p50Ms, p99Ms, maxMs };
 }
 

@@ -12,13 +12,16 @@ describe('summarizeRepeats', () => {
 
   it('puts the median between min and max, whatever the order of the runs', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0.001, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 20 }), (values) => {
-        const s = summarizeRepeats(values);
-        assert.ok(s.min <= s.median && s.median <= s.max);
-        assert.equal(s.min, Math.min(...values));
-        assert.equal(s.max, Math.max(...values));
-        assert.ok(s.spread >= 0);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0.001, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 20 }),
+        (values) => {
+          const s = summarizeRepeats(values);
+          assert.ok(s.min <= s.median && s.median <= s.max);
+          assert.equal(s.min, Math.min(...values));
+          assert.equal(s.max, Math.max(...values));
+          assert.ok(s.spread >= 0);
+        },
+      ),
     );
   });
 });

@@ -5,7 +5,10 @@ export interface BenchTopology {
   links: Array<[string, string]>;
 }
 
-export function ringWithChords(count: number, chords: ReadonlyArray<[number, number]>): BenchTopology {
+export function ringWithChords(
+  count: number,
+  chords: ReadonlyArray<[number, number]>,
+): BenchTopology {
   const sites = Array.from({ length: count }, (_, i) => `site-${i}`);
   const name = (i: number): string => sites[i % count] as string;
   const links: Array<[string, string]> = [];

@@ -46,7 +46,11 @@ export class DnsProbe {
         resolve(answer);
       };
       this.pending.set(id, settle);
-      this.socket.send(dnsPacket.encode({ type: 'query', id, questions: [{ name, type: 'A' }] }), this.port, this.host);
+      this.socket.send(
+        dnsPacket.encode({ type: 'query', id, questions: [{ name, type: 'A' }] }),
+        this.port,
+        this.host,
+      );
     });
   }
 

@@ -1,6 +1,16 @@
 import { performance } from 'node:perf_hooks';
-import { LinkStateDb, decodeControl, encodeSiteAdvert, isNewerAdvert } from '../../src/routing/index.js';
-import { peersOf, siteId, syntheticAdvert, type SyntheticClusterset } from './synthetic-clusterset.js';
+import {
+  LinkStateDb,
+  decodeControl,
+  encodeSiteAdvert,
+  isNewerAdvert,
+} from '../../src/routing/index.js';
+import {
+  peersOf,
+  siteId,
+  syntheticAdvert,
+  type SyntheticClusterset,
+} from './synthetic-clusterset.js';
 
 /** One CONTROL frame in flight: who sends it to whom, and how many hops from the origin it is. */
 interface Delivery {
@@ -37,9 +47,16 @@ export interface FloodResult {
 }
 
 /** Reads (origin, epoch, seq) from the front of an encoded advert without parsing the rest. */
-function peekAdvertVersion(payload: Buffer): { origin: string; epoch: number; seq: number } | undefined {
-  const match = /^\{"type":"site","origin":"([^"]{1,253})","epoch":(\d{1,16}),"seq":(\d{1,16}),/.exec(payload.toString('latin1', 0, 340));
-  return match === null ? undefined : { origin: match[1] as string, epoch: Number(match[2]), seq: Number(match[3]) };
+function peekAdvertVersion(
+  payload: Buffer,
+): { origin: string; epoch: number; seq: number } | undefined {
+  const match =
+    /^\{"type":"site","origin":"([^"]{1,253})","epoch":(\d{1,16}),"seq":(\d{1,16}),/.exec(
+      payload.toString('latin1', 0, 340),
+    );
+  return match === null
+    ? undefined
+    : { origin: match[1] as string, epoch: Number(match[2]), seq: Number(match[3]) };
 }
 
 /**
@@ -50,7 +67,11 @@ function peekAdvertVersion(payload: Buffer): { origin: string; epoch: number; se
  * Once every site holds the new advert any delivery left is a duplicate that cannot apply or
  * forward, so only `duplicateBudgetMs` of them are processed for real; all are counted.
  */
-export function simulateFlood(cs: SyntheticClusterset, originIndex: number, duplicateBudgetMs: number): FloodResult {
+export function simulateFlood(
+  cs: SyntheticClusterset,
+  originIndex: number,
+  duplicateBudgetMs: number,
+): FloodResult {
   const previous = decodeControl(encodeSiteAdvert(syntheticAdvert(cs, originIndex, 1)));
   if (previous.type !== 'site') throw new Error('synthetic advert did not decode as a site advert');
   const nodes = Array.from({ length: cs.sites }, (_, i) => {
@@ -64,7 +85,8 @@ export function simulateFlood(cs: SyntheticClusterset, originIndex: number, dupl
   let encodeMs = 0;
   let encodes = 0;
   const send = (from: number, payload: Buffer, hop: number, except?: number): void => {
-    for (const to of nodes[from]?.peers ?? []) if (to !== except) queue.push({ to, from, payload, hop });
+    for (const to of nodes[from]?.peers ?? [])
+      if (to !== except) queue.push({ to, from, payload, hop });
   };
 
   const started = performance.now();
@@ -104,7 +126,8 @@ export function simulateFlood(cs: SyntheticClusterset, originIndex: number, dupl
       const t3 = performance.now();
       const version = peekAdvertVersion(delivery.payload);
       const held = version === undefined ? undefined : node.db.get(version.origin);
-      if (version === undefined || held === undefined || isNewerAdvert(held, version)) throw new Error('peek would not have rejected a duplicate');
+      if (version === undefined || held === undefined || isNewerAdvert(held, version))
+        throw new Error('peek would not have rejected a duplicate');
       peekMs += performance.now() - t3;
       continue;
     }

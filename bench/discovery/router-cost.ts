@@ -1,7 +1,13 @@
 import { seededRandom } from '../../src/policy/index.js';
 import { performance } from 'node:perf_hooks';
 import type { ClustersetModel, SiteExport } from '../../src/mcs/index.js';
-import { LinkStateDb, computeRoutes, decodeControl, encodeSiteAdvert, type SiteAdvert } from '../../src/routing/index.js';
+import {
+  LinkStateDb,
+  computeRoutes,
+  decodeControl,
+  encodeSiteAdvert,
+  type SiteAdvert,
+} from '../../src/routing/index.js';
 import { ServiceDirectory } from '../../src/services/index.js';
 import { summarizeLatencies, type LatencySummary } from './latency-summary.js';
 import { siteId, syntheticAdvert, type SyntheticClusterset } from './synthetic-clusterset.js';
@@ -14,7 +20,13 @@ export interface RouterCostResult {
   loadMs: number;
   firstSyncMs: number;
   /** Per change (one site exports one more service): decode, apply, sync, and the router's next read. */
-  change: { decodeMs: LatencySummary; applyMs: LatencySummary; syncMs: LatencySummary; applySyncMs: LatencySummary; importedMs: LatencySummary };
+  change: {
+    decodeMs: LatencySummary;
+    applyMs: LatencySummary;
+    syncMs: LatencySummary;
+    applySyncMs: LatencySummary;
+    importedMs: LatencySummary;
+  };
   /** The same change the previous way: routes recomputed on every apply, every advert re-fed on every sync. */
   baseline: { applyMs: LatencySummary; syncMs: LatencySummary; applySyncMs: LatencySummary };
   heapBaselineBytes: number;
@@ -35,7 +47,12 @@ function fromWire(advert: SiteAdvert): SiteAdvert {
  * database and the service directory over 1,000 × 100 exports), reports its heap, then times
  * `changes` single-site changes (apply + sync) and `baselineChanges` the previous way.
  */
-export function measureRouterCost(cs: SyntheticClusterset, changes: number, baselineChanges: number, gc: () => void): RouterCostResult {
+export function measureRouterCost(
+  cs: SyntheticClusterset,
+  changes: number,
+  baselineChanges: number,
+  gc: () => void,
+): RouterCostResult {
   gc();
   const heapBaselineBytes = process.memoryUsage().heapUsed;
   const self = siteId(0);
@@ -64,13 +81,20 @@ export function measureRouterCost(cs: SyntheticClusterset, changes: number, base
     seqs.set(index, seq);
     return syntheticAdvert(cs, index, seq, seq - 1);
   };
-  const samples = { decodeMs: [] as number[], applyMs: [] as number[], syncMs: [] as number[], applySyncMs: [] as number[], importedMs: [] as number[] };
+  const samples = {
+    decodeMs: [] as number[],
+    applyMs: [] as number[],
+    syncMs: [] as number[],
+    applySyncMs: [] as number[],
+    importedMs: [] as number[],
+  };
   for (let i = 0; i < changes; i++) {
     const wire = encodeSiteAdvert(nextChange());
     const t0 = performance.now();
     const message = decodeControl(wire);
     const t1 = performance.now();
-    if (message.type !== 'site' || db.apply(message, 0) !== 'applied') throw new Error('change was not applied');
+    if (message.type !== 'site' || db.apply(message, 0) !== 'applied')
+      throw new Error('change was not applied');
     const t2 = performance.now();
     directory.sync(db.all(), reachable);
     const t3 = performance.now();
@@ -87,7 +111,10 @@ export function measureRouterCost(cs: SyntheticClusterset, changes: number, base
     const message = fromWire(nextChange());
     const t0 = performance.now();
     db.apply(message, 0);
-    computeRoutes(self, db.all().map((a) => ({ site: a.origin, links: a.links })));
+    computeRoutes(
+      self,
+      db.all().map((a) => ({ site: a.origin, links: a.links })),
+    );
     const t1 = performance.now();
     refeedEveryAdvert(directory.model, db.all(), reachable);
     const t2 = performance.now();
@@ -112,7 +139,11 @@ export function measureRouterCost(cs: SyntheticClusterset, changes: number, base
       applySyncMs: summarizeLatencies(samples.applySyncMs),
       importedMs: summarizeLatencies(samples.importedMs),
     },
-    baseline: { applyMs: summarizeLatencies(base.applyMs), syncMs: summarizeLatencies(base.syncMs), applySyncMs: summarizeLatencies(base.applySyncMs) },
+    baseline: {
+      applyMs: summarizeLatencies(base.applyMs),
+      syncMs: summarizeLatencies(base.syncMs),
+      applySyncMs: summarizeLatencies(base.applySyncMs),
+    },
     heapBaselineBytes,
     heapUsedBytes: memory.heapUsed,
     memoryPerRouterBytes: memory.heapUsed - heapBaselineBytes,
@@ -124,15 +155,21 @@ export function measureRouterCost(cs: SyntheticClusterset, changes: number, base
 }
 
 /** ServiceDirectory.sync before it became incremental: every reachable advert re-fed, every site checked. */
-function refeedEveryAdvert(model: ClustersetModel, adverts: readonly SiteAdvert[], reachable: (site: string) => boolean): void {
+function refeedEveryAdvert(
+  model: ClustersetModel,
+  adverts: readonly SiteAdvert[],
+  reachable: (site: string) => boolean,
+): void {
   const present = new Set<string>();
   for (const advert of adverts) {
     if (!reachable(advert.origin)) continue;
     present.add(advert.origin);
-    model.setSiteExports(advert.origin, advert.services.map((s): SiteExport => ({ ...s, site: advert.origin })));
+    model.setSiteExports(
+      advert.origin,
+      advert.services.map((s): SiteExport => ({ ...s, site: advert.origin })),
+    );
   }
   for (const service of model.services()) {
     for (const site of service.sites) if (!present.has(site)) model.removeSite(site);
   }
 }
-

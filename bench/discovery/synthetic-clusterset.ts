@@ -28,7 +28,12 @@ export function peersOf(cs: SyntheticClusterset, index: number): number[] {
  * port and one ready endpoint per service. SHARED_SERVICES names are exported by every site, the
  * rest are the site's own; `extra` adds services (a new export).
  */
-export function syntheticAdvert(cs: SyntheticClusterset, index: number, seq: number, extra = 0): SiteAdvert {
+export function syntheticAdvert(
+  cs: SyntheticClusterset,
+  index: number,
+  seq: number,
+  extra = 0,
+): SiteAdvert {
   const origin = siteId(index);
   const zone = `${origin}-a`;
   const services: AdvertService[] = [];

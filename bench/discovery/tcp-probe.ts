@@ -1,7 +1,11 @@
 import { connect, createServer, type Server } from 'node:net';
 
 /** Connects, reads until the peer ends, and returns the text; undefined on any error or timeout. */
-export function readGreeting(host: string, port: number, timeoutMs = 500): Promise<string | undefined> {
+export function readGreeting(
+  host: string,
+  port: number,
+  timeoutMs = 500,
+): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     let text = '';
@@ -18,7 +22,9 @@ export function readGreeting(host: string, port: number, timeoutMs = 500): Promi
 }
 
 /** A backend that greets every connection with `greeting` and closes it. */
-export async function startGreetingBackend(greeting: string): Promise<{ server: Server; port: number }> {
+export async function startGreetingBackend(
+  greeting: string,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((socket) => {
     // The exporting router's health checks connect and reset; a reset greeting is no failure here.
     socket.on('error', () => socket.destroy());

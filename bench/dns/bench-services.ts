@@ -22,10 +22,20 @@ const ENDPOINTS_PER_HEADLESS = 10;
 export function benchServices(): Map<string, DnsServiceView> {
   const services = new Map<string, DnsServiceView>();
   for (let i = 0; i < CLUSTERSET_IP_SERVICES; i++) {
-    services.set(`svc-${i}.${BENCH_NAMESPACE}`, { type: 'ClusterSetIP', ips: [`10.96.0.${i + 1}`], ports: [BENCH_PORT], endpoints: [] });
+    services.set(`svc-${i}.${BENCH_NAMESPACE}`, {
+      type: 'ClusterSetIP',
+      ips: [`10.96.0.${i + 1}`],
+      ports: [BENCH_PORT],
+      endpoints: [],
+    });
   }
   for (let i = 0; i < HEADLESS_SERVICES; i++) {
-    services.set(`hl-${i}.${BENCH_NAMESPACE}`, { type: 'Headless', ips: [], ports: [BENCH_PORT], endpoints: headlessEndpoints(i) });
+    services.set(`hl-${i}.${BENCH_NAMESPACE}`, {
+      type: 'Headless',
+      ips: [],
+      ports: [BENCH_PORT],
+      endpoints: headlessEndpoints(i),
+    });
   }
   return services;
 }

@@ -5,7 +5,10 @@ import { DnsServer } from '../../src/dns/index.js';
 import { BenchDnsView } from './bench-dns-view.js';
 import { BENCH_SERIAL, BENCH_TTL, BENCH_ZONE, benchServices } from './bench-services.js';
 
-const server = new DnsServer(new BenchDnsView(benchServices(), BENCH_SERIAL), { zone: BENCH_ZONE, ttl: BENCH_TTL });
+const server = new DnsServer(new BenchDnsView(benchServices(), BENCH_SERIAL), {
+  zone: BENCH_ZONE,
+  ttl: BENCH_TTL,
+});
 const { port } = await server.listen('127.0.0.1', 0);
 process.stdout.write(`READY ${port}\n`);
 

@@ -19,15 +19,23 @@ export async function startCauseway(core: number, cpuProfDir?: string): Promise<
   const server = spawnPinned(core, [process.execPath, ...profile, script]);
   try {
     const ready = await waitForLine(server, /^READY (\d+)$/, READY_TIMEOUT_MS);
-    return { pid: server.child.pid ?? -1, port: Number(ready[1]), stop: () => stopWithStats(server) };
+    return {
+      pid: server.child.pid ?? -1,
+      port: Number(ready[1]),
+      stop: () => stopWithStats(server),
+    };
   } catch (err) {
     await server.stop();
     throw err;
   }
 }
 
-async function stopWithStats(server: ReturnType<typeof spawnPinned>): Promise<DnsStatsSnapshot | undefined> {
+async function stopWithStats(
+  server: ReturnType<typeof spawnPinned>,
+): Promise<DnsStatsSnapshot | undefined> {
   await server.stop();
   const line = server.lines.find((l) => l.startsWith('STATS '));
-  return line === undefined ? undefined : (JSON.parse(line.slice('STATS '.length)) as DnsStatsSnapshot);
+  return line === undefined
+    ? undefined
+    : (JSON.parse(line.slice('STATS '.length)) as DnsStatsSnapshot);
 }

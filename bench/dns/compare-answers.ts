@@ -10,7 +10,10 @@ export interface Question {
  * Asks every question of both servers and lists where the rcode or answer RDATA (with owner and TTL)
  * differ, so a throughput ratio is never taken between servers that answer differently.
  */
-export async function compareAnswers(questions: readonly Question[], ports: { causeway: number; knot: number }): Promise<string[]> {
+export async function compareAnswers(
+  questions: readonly Question[],
+  ports: { causeway: number; knot: number },
+): Promise<string[]> {
   const mismatches: string[] = [];
   for (const { name, type } of questions) {
     const causeway = await digAnswer(ports.causeway, name, type);

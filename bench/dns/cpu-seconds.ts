@@ -20,6 +20,10 @@ export async function coreBusySeconds(core: number): Promise<number> {
   const stat = await readFile('/proc/stat', 'utf8');
   const line = stat.split('\n').find((l) => l.startsWith(`cpu${core} `));
   if (line === undefined) throw new Error(`no cpu${core} in /proc/stat`);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
 }

@@ -6,8 +6,20 @@ import type { ServerRun } from './measure-server.js';
  */
 export function dnsQpsTable(runs: readonly ServerRun[], baseline: string): string {
   const base = runs.find((r) => r.server === baseline);
-  const ratio = (value: number, of: number | undefined): string => (of === undefined || !(of > 0) ? '-' : `${(value / of).toFixed(2)}x`);
-  const header = ['server', 'queries/s', 'lost %', 'avg lat ms', 'server cpu %', 'others on core %', 'q/cpu-s', `q/s x ${baseline}`, `q/cpu-s x ${baseline}`, 'rcodes'];
+  const ratio = (value: number, of: number | undefined): string =>
+    of === undefined || !(of > 0) ? '-' : `${(value / of).toFixed(2)}x`;
+  const header = [
+    'server',
+    'queries/s',
+    'lost %',
+    'avg lat ms',
+    'server cpu %',
+    'others on core %',
+    'q/cpu-s',
+    `q/s x ${baseline}`,
+    `q/cpu-s x ${baseline}`,
+    'rcodes',
+  ];
   const rows = runs.map((run) => [
     run.server,
     run.stats.qps.toFixed(0),
@@ -25,12 +37,22 @@ export function dnsQpsTable(runs: readonly ServerRun[], baseline: string): strin
 
 function rcodeShares(run: ServerRun): string {
   const total = Math.max(1, run.stats.completed);
-  return Object.entries(run.stats.rcodes).map(([rcode, n]) => `${rcode} ${((100 * n) / total).toFixed(0)}%`).join(' ');
+  return Object.entries(run.stats.rcodes)
+    .map(([rcode, n]) => `${rcode} ${((100 * n) / total).toFixed(0)}%`)
+    .join(' ');
 }
 
 /** Left-aligns the first and last (text) columns, right-aligns the figures between. */
 function alignColumns(table: readonly (readonly string[])[]): string {
   const width = (i: number): number => Math.max(...table.map((row) => (row[i] ?? '').length));
-  const cell = (text: string, i: number, last: number): string => (i === 0 || i === last ? text.padEnd(width(i)) : text.padStart(width(i)));
-  return table.map((row) => row.map((text, i) => cell(text, i, row.length - 1)).join('  ').trimEnd()).join('\n');
+  const cell = (text: string, i: number, last: number): string =>
+    i === 0 || i === last ? text.padEnd(width(i)) : text.padStart(width(i));
+  return table
+    .map((row) =>
+      row
+        .map((text, i) => cell(text, i, row.length - 1))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

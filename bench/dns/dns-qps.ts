@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   // Two loads, a few server starts and checks; anything beyond this is a hang.
   const deadlineS = 2 * seconds + 60;
-  const watchdog = setTimeout(() => void stopAll().finally(() => exitWith(`gave up after ${deadlineS} s`)), deadlineS * 1000);
+  const watchdog = setTimeout(
+    () => void stopAll().finally(() => exitWith(`gave up after ${deadlineS} s`)),
+    deadlineS * 1000,
+  );
   watchdog.unref();
   await requireTools();
   const services = benchServices();
@@ -57,9 +60,17 @@ async function main(): Promise<void> {
   stops.push(() => causeway.stop());
   const knot = await startKnot(zoneFile(services), SERVER_CORE);
   stops.push(() => knot.stop());
-  const mismatches = await compareAnswers(checkQuestions(), { causeway: causeway.port, knot: knot.port });
-  if (mismatches.length > 0) throw new Error(`the servers answer differently, so no ratio is taken:\n  ${mismatches.join('\n  ')}`);
-  process.stdout.write(`both servers gave identical answers to ${checkQuestions().length} check questions\n`);
+  const mismatches = await compareAnswers(checkQuestions(), {
+    causeway: causeway.port,
+    knot: knot.port,
+  });
+  if (mismatches.length > 0)
+    throw new Error(
+      `the servers answer differently, so no ratio is taken:\n  ${mismatches.join('\n  ')}`,
+    );
+  process.stdout.write(
+    `both servers gave identical answers to ${checkQuestions().length} check questions\n`,
+  );
   const runs: ServerRun[] = [];
   const targets: ServerUnderTest[] = [
     { server: 'causeway', pid: causeway.pid, port: causeway.port, core: SERVER_CORE },
@@ -71,14 +82,20 @@ async function main(): Promise<void> {
   }
   const causewayServerStats = await causeway.stop();
   const flags = `-c ${load.clients} -q ${load.outstanding} -Q ${load.maxQps}${load.edns ? ' -e' : ''}`;
-  process.stdout.write(`\n== DNS queries/s, server on one core (dnsperf ${flags}, ${seconds} s each)\n${dnsQpsTable(runs, 'knot')}\n`);
+  process.stdout.write(
+    `\n== DNS queries/s, server on one core (dnsperf ${flags}, ${seconds} s each)\n${dnsQpsTable(runs, 'knot')}\n`,
+  );
   for (const run of runs.filter((r) => r.othersOnCoreSeconds > BUSY_CORE_SHARE * r.wallSeconds)) {
     const share = ((100 * run.othersOnCoreSeconds) / run.wallSeconds).toFixed(0);
-    process.stdout.write(`note: other processes took ${share}% of core ${SERVER_CORE} during the ${run.server} run; its queries/s is understated, q/cpu-s is not\n`);
+    process.stdout.write(
+      `note: other processes took ${share}% of core ${SERVER_CORE} during the ${run.server} run; its queries/s is understated, q/cpu-s is not\n`,
+    );
   }
   if (causewayServerStats !== undefined) {
     const { queries, truncated } = causewayServerStats;
-    process.stdout.write(`causeway server counted ${queries.udp} UDP queries, ${truncated} answered truncated (TC)\n`);
+    process.stdout.write(
+      `causeway server counted ${queries.udp} UDP queries, ${truncated} answered truncated (TC)\n`,
+    );
   }
   await writeResults({ load, runs, causewayServerStats });
 }
@@ -96,7 +113,12 @@ function dnsperfLoad(queryFile: string, seconds: number): DnsperfLoad {
 }
 
 async function stopAll(): Promise<void> {
-  await Promise.allSettled(stops.splice(0).reverse().map((stop) => stop()));
+  await Promise.allSettled(
+    stops
+      .splice(0)
+      .reverse()
+      .map((stop) => stop()),
+  );
 }
 
 /** One of each query kind in the mix, headless and ClusterSetIP alike. */
@@ -113,16 +135,33 @@ function checkQuestions(): Question[] {
 }
 
 async function requireTools(): Promise<void> {
-  const { stdout } = await runCommand(['bash', '-c', `for t in ${REQUIRED_TOOLS.join(' ')}; do command -v "$t" >/dev/null || echo "$t"; done`], 5_000);
+  const { stdout } = await runCommand(
+    [
+      'bash',
+      '-c',
+      `for t in ${REQUIRED_TOOLS.join(' ')}; do command -v "$t" >/dev/null || echo "$t"; done`,
+    ],
+    5_000,
+  );
   const missing = stdout.split('\n').filter((t) => t !== '');
-  if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}; install with: apt-get install -y dnsperf knot dnsutils util-linux`);
+  if (missing.length > 0)
+    throw new Error(
+      `missing ${missing.join(', ')}; install with: apt-get install -y dnsperf knot dnsutils util-linux`,
+    );
 }
 
 async function writeResults(body: object): Promise<void> {
   const dir = new URL('../../../bench/results/', import.meta.url);
   await mkdir(dir, { recursive: true });
-  const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' };
-  await writeFile(new URL('dns-qps.json', dir), `${JSON.stringify({ at: new Date().toISOString(), machine, ...body }, null, 2)}\n`);
+  const machine = {
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+  };
+  await writeFile(
+    new URL('dns-qps.json', dir),
+    `${JSON.stringify({ at: new Date().toISOString(), machine, ...body }, null, 2)}\n`,
+  );
   process.stdout.write('\nwrote bench/results/dns-qps.json\n');
 }
 

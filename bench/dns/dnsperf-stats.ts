@@ -14,7 +14,8 @@ export interface DnsperfStats {
 export function parseDnsperf(output: string): DnsperfStats {
   const number = (pattern: RegExp): number => {
     const match = pattern.exec(output);
-    if (match?.[1] === undefined) throw new Error(`dnsperf output lacks ${pattern.source}:\n${output}`);
+    if (match?.[1] === undefined)
+      throw new Error(`dnsperf output lacks ${pattern.source}:\n${output}`);
     return Number(match[1]);
   };
   const sent = number(/Queries sent:\s+(\d+)/);

@@ -35,7 +35,10 @@ export async function startKnot(zoneText: string, core: number): Promise<KnotSer
     await waitForZone(port, () => knot.child.exitCode !== null);
   } catch (err) {
     await stop();
-    throw new Error(`knotd did not serve ${BENCH_ZONE}: ${err instanceof Error ? err.message : String(err)}\n${knot.stderr()}`, { cause: err });
+    throw new Error(
+      `knotd did not serve ${BENCH_ZONE}: ${err instanceof Error ? err.message : String(err)}\n${knot.stderr()}`,
+      { cause: err },
+    );
   }
   return { pid: knot.child.pid ?? -1, port, stop };
 }

@@ -24,12 +24,21 @@ export interface ServerRun {
 }
 
 /** Loads `target` with dnsperf and accounts the CPU time of the server and of its core around the run. */
-export async function measureServer(target: ServerUnderTest, load: DnsperfLoad): Promise<ServerRun> {
-  const [server0, core0] = await Promise.all([cpuSeconds(target.pid), coreBusySeconds(target.core)]);
+export async function measureServer(
+  target: ServerUnderTest,
+  load: DnsperfLoad,
+): Promise<ServerRun> {
+  const [server0, core0] = await Promise.all([
+    cpuSeconds(target.pid),
+    coreBusySeconds(target.core),
+  ]);
   const started = performance.now();
   const stats = await runDnsperf(target.port, load);
   const wallSeconds = (performance.now() - started) / 1000;
-  const [server1, core1] = await Promise.all([cpuSeconds(target.pid), coreBusySeconds(target.core)]);
+  const [server1, core1] = await Promise.all([
+    cpuSeconds(target.pid),
+    coreBusySeconds(target.core),
+  ]);
   const serverCpuSeconds = server1 - server0;
   return {
     server: target.server,

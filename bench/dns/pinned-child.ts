@@ -14,7 +14,9 @@ export interface PinnedChild {
 
 /** Starts `argv` under `taskset -c <core>`, so the process and all its threads share that one core. */
 export function spawnPinned(core: number, argv: readonly string[]): PinnedChild {
-  const child = spawn('taskset', ['-c', String(core), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('taskset', ['-c', String(core), ...argv], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -25,14 +27,20 @@ export function spawnPinned(core: number, argv: readonly string[]): PinnedChild 
 }
 
 /** Resolves with the first stdout line matching `pattern`; rejects if the child exits or time runs out first. */
-export function waitForLine(pinned: PinnedChild, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+export function waitForLine(
+  pinned: PinnedChild,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {
       const match = pinned.lines.map((line) => pattern.exec(line)).find((m) => m !== null);
       if (match !== undefined && match !== null) return settle(() => resolve(match));
-      if (pinned.child.exitCode !== null || pinned.child.signalCode !== null) return settle(() => reject(new Error(`exited before ready: ${pinned.stderr()}`)));
-      if (Date.now() - started > timeoutMs) settle(() => reject(new Error(`not ready in ${timeoutMs} ms: ${pinned.stderr()}`)));
+      if (pinned.child.exitCode !== null || pinned.child.signalCode !== null)
+        return settle(() => reject(new Error(`exited before ready: ${pinned.stderr()}`)));
+      if (Date.now() - started > timeoutMs)
+        settle(() => reject(new Error(`not ready in ${timeoutMs} ms: ${pinned.stderr()}`)));
     }, 20);
     const settle = (done: () => void): void => {
       clearInterval(poll);

@@ -20,9 +20,24 @@ const SLACK_MS = 15_000;
 /** Runs dnsperf against 127.0.0.1:`port` for `load.seconds` and returns its statistics. */
 export async function runDnsperf(port: number, load: DnsperfLoad): Promise<DnsperfStats> {
   const argv = [
-    'taskset', '-c', String(load.core),
-    'dnsperf', '-s', '127.0.0.1', '-p', String(port), '-d', load.queryFile,
-    '-l', String(load.seconds), '-c', String(load.clients), '-Q', String(load.maxQps), '-q', String(load.outstanding),
+    'taskset',
+    '-c',
+    String(load.core),
+    'dnsperf',
+    '-s',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-d',
+    load.queryFile,
+    '-l',
+    String(load.seconds),
+    '-c',
+    String(load.clients),
+    '-Q',
+    String(load.maxQps),
+    '-q',
+    String(load.outstanding),
     ...(load.edns ? ['-e'] : []),
   ];
   const { code, stdout, stderr } = await runCommand(argv, load.seconds * 1000 + SLACK_MS);

@@ -34,16 +34,27 @@ interface SrvTarget {
 /** `key` is `<name>.<namespace>`; owners are relative to the zone origin. */
 function serviceRecords(key: string, service: DnsServiceView, origin: string): string[] {
   const owner = `${key}.svc`;
-  const targets: SrvTarget[] = service.type === 'ClusterSetIP'
-    ? [{ owner, addresses: service.ips }]
-    : service.endpoints.map((e) => ({ owner: `${e.hostname}.${e.site}.${owner}`, addresses: e.addresses }));
-  const lines = [...new Set(targets.flatMap((t) => t.addresses))].map((address) => addressRecord(owner, address));
-  if (service.type === 'Headless') lines.push(...targets.flatMap((t) => t.addresses.map((address) => addressRecord(t.owner, address))));
-  const srv = (at: string, port: number): string[] => targets.map((t) => `${at} SRV ${SRV_PRIORITY_WEIGHT} ${port} ${t.owner}.${origin}`);
+  const targets: SrvTarget[] =
+    service.type === 'ClusterSetIP'
+      ? [{ owner, addresses: service.ips }]
+      : service.endpoints.map((e) => ({
+          owner: `${e.hostname}.${e.site}.${owner}`,
+          addresses: e.addresses,
+        }));
+  const lines = [...new Set(targets.flatMap((t) => t.addresses))].map((address) =>
+    addressRecord(owner, address),
+  );
+  if (service.type === 'Headless')
+    lines.push(
+      ...targets.flatMap((t) => t.addresses.map((address) => addressRecord(t.owner, address))),
+    );
+  const srv = (at: string, port: number): string[] =>
+    targets.map((t) => `${at} SRV ${SRV_PRIORITY_WEIGHT} ${port} ${t.owner}.${origin}`);
   // Causeway answers SRV at the bare service name with one record per distinct port number.
   for (const port of new Set(service.ports.map((p) => p.port))) lines.push(...srv(owner, port));
   for (const port of service.ports) {
-    if (port.name !== undefined && port.name !== '') lines.push(...srv(`_${port.name}._${port.protocol.toLowerCase()}.${owner}`, port.port));
+    if (port.name !== undefined && port.name !== '')
+      lines.push(...srv(`_${port.name}._${port.protocol.toLowerCase()}.${owner}`, port.port));
   }
   return lines;
 }

@@ -35,7 +35,12 @@ const RUN_DEADLINE_MS = 6 * 60_000;
 const LOAD = fileURLToPath(new URL('./flow-load.js', import.meta.url));
 const RESULTS = new URL('../../../bench/results/failover.json', import.meta.url);
 
-const { values } = parseArgs({ options: { repetitions: { type: 'string', default: '5' }, rate: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: {
+    repetitions: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '200' },
+  },
+});
 const repetitions = Number(values.repetitions);
 const rate = Number(values.rate);
 
@@ -43,7 +48,10 @@ const rate = Number(values.rate);
 // before, and restoring waits that out.
 const SCENARIOS = {
   'site-loss': { title: 'site loss (SIGKILL router a)', goalMs: 1_000 },
-  'silent-peer': { title: `silent peer (SIGSTOP router a, SIGCONT after ${STOP_MS} ms)`, goalMs: 1_200 },
+  'silent-peer': {
+    title: `silent peer (SIGSTOP router a, SIGCONT after ${STOP_MS} ms)`,
+    goalMs: 1_200,
+  },
   'backend-death': { title: "endpoint death (a's backend stops listening)", goalMs: 2_000 },
 } as const;
 type Scenario = keyof typeof SCENARIOS;
@@ -89,9 +97,29 @@ async function setUp(): Promise<Bench> {
   const backends = { a: new NameBackend('a'), b: new NameBackend('b') };
   for (const site of ['a', 'b'] as const) {
     await backends[site].listen();
-    await fx.cli(['expose', SERVICE, '--namespace', NAMESPACE, '--port', String(SERVICE_PORT), '--to', `127.0.0.1:${backends[site].port}`, '--dir', fx.dir(site)]);
+    await fx.cli([
+      'expose',
+      SERVICE,
+      '--namespace',
+      NAMESPACE,
+      '--port',
+      String(SERVICE_PORT),
+      '--to',
+      `127.0.0.1:${backends[site].port}`,
+      '--dir',
+      fx.dir(site),
+    ]);
   }
-  await fx.cli(['import', SERVICE, '--namespace', NAMESPACE, '--listen', '127.0.0.1:0', '--dir', fx.dir('c')]);
+  await fx.cli([
+    'import',
+    SERVICE,
+    '--namespace',
+    NAMESPACE,
+    '--listen',
+    '127.0.0.1:0',
+    '--dir',
+    fx.dir('c'),
+  ]);
   await fx.waitFor('c', (s) => exportersOf(s).length === 2);
   return { fx, backends, address: await fx.importAddress('c', `${SERVICE}.${NAMESPACE}`) };
 }
@@ -102,7 +130,8 @@ function exportersOf(status: StatusReport): string[] {
 
 function retriesIn(metrics: string): number {
   let total = 0;
-  for (const m of metrics.matchAll(/^causeway_flow_retries_total\{([^}]*)\} (\d+)/gm)) if (m[1]?.includes(`service="${SERVICE}"`)) total += Number(m[2]);
+  for (const m of metrics.matchAll(/^causeway_flow_retries_total\{([^}]*)\} (\d+)/gm))
+    if (m[1]?.includes(`service="${SERVICE}"`)) total += Number(m[2]);
   return total;
 }
 
@@ -125,14 +154,19 @@ function ask(address: { host: string; port: number }): Promise<string | undefine
 async function untilBothServe(bench: Bench): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < RESTORE_TIMEOUT_MS) {
-    if (exportersOf(await bench.fx.status('c')).length === 2 && (await ask(bench.address)) === 'a') return Date.now() - started;
+    if (exportersOf(await bench.fx.status('c')).length === 2 && (await ask(bench.address)) === 'a')
+      return Date.now() - started;
     await sleep(20);
   }
   throw new Error(`site a did not serve again within ${RESTORE_TIMEOUT_MS} ms`);
 }
 
 /** Polls c's status and retry counter during the measured window. */
-async function watchC(bench: Bench, eventAt: number, until: number): Promise<{ withdrawnAt: number | undefined; retriesRaisedAt: number | undefined }> {
+async function watchC(
+  bench: Bench,
+  eventAt: number,
+  until: number,
+): Promise<{ withdrawnAt: number | undefined; retriesRaisedAt: number | undefined }> {
   const api = bench.fx.routers.get('c')?.api;
   let withdrawnAt: number | undefined;
   let retriesRaisedAt: number | undefined;
@@ -146,7 +180,10 @@ async function watchC(bench: Bench, eventAt: number, until: number): Promise<{ w
     last = retries;
     await sleep(POLL_MS);
   }
-  return { withdrawnAt: withdrawnAt === undefined ? undefined : withdrawnAt - eventAt, retriesRaisedAt: retriesRaisedAt === undefined ? undefined : retriesRaisedAt - eventAt };
+  return {
+    withdrawnAt: withdrawnAt === undefined ? undefined : withdrawnAt - eventAt,
+    retriesRaisedAt: retriesRaisedAt === undefined ? undefined : retriesRaisedAt - eventAt,
+  };
 }
 
 /** Injects the scenario's failure; resolves once it is in place, with when a came back (if it did). */
@@ -184,10 +221,31 @@ async function restore(bench: Bench, scenario: Scenario): Promise<void> {
   }
 }
 
-async function measure(bench: Bench, scenario: Scenario, rep: number, restoreMs: number): Promise<Repetition> {
+async function measure(
+  bench: Bench,
+  scenario: Scenario,
+  rep: number,
+  restoreMs: number,
+): Promise<Repetition> {
   const c = bench.fx.routers.get('c');
   const retriesBefore = retriesIn((await c?.api.metrics()) ?? '');
-  const load = new LoadRun(spawn(process.execPath, [LOAD, '--host', bench.address.host, '--port', String(bench.address.port), '--rate', String(rate), '--seconds', String((PRE_MS + POST_MS) / 1000)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const load = new LoadRun(
+    spawn(
+      process.execPath,
+      [
+        LOAD,
+        '--host',
+        bench.address.host,
+        '--port',
+        String(bench.address.port),
+        '--rate',
+        String(rate),
+        '--seconds',
+        String((PRE_MS + POST_MS) / 1000),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
+  );
   await load.firstFlow;
   await sleep(PRE_MS);
   const eventAt = Date.now();
@@ -197,19 +255,44 @@ async function measure(bench: Bench, scenario: Scenario, rep: number, restoreMs:
   const watched = await watching;
   const windowEnd = Date.now();
   const p99Ms = baselineLatency(records, eventAt, 99);
-  const shift = summarizeShift(records, { eventAt, lost: 'a', slowMs: Math.max(100, 3 * p99Ms), ...(returnedAt === undefined ? {} : { until: returnedAt }) });
+  const shift = summarizeShift(records, {
+    eventAt,
+    lost: 'a',
+    slowMs: Math.max(100, 3 * p99Ms),
+    ...(returnedAt === undefined ? {} : { until: returnedAt }),
+  });
   const before = records.filter((r) => r.end < eventAt);
-  const since = (entries: { at: number }[]): number | undefined => (entries.length === 0 ? undefined : Math.max(...entries.map((e) => e.at)) - eventAt);
-  const first = (entries: { at: number }[]): number | undefined => (entries.length === 0 ? undefined : Math.min(...entries.map((e) => e.at)) - eventAt);
-  const linkDown = (await logEntries(bench.fx.dir('c'), 'link down', eventAt, windowEnd)).filter((e) => e.fields['peer'] === 'a');
-  const ejected = (await logEntries(bench.fx.dir('c'), 'endpoint ejected after consecutive failures', eventAt, windowEnd)).filter((e) => e.fields['site'] === 'a');
-  const refused = await logEntries(bench.fx.dir('a'), 'flow refused', eventAt, returnedAt ?? windowEnd);
+  const since = (entries: { at: number }[]): number | undefined =>
+    entries.length === 0 ? undefined : Math.max(...entries.map((e) => e.at)) - eventAt;
+  const first = (entries: { at: number }[]): number | undefined =>
+    entries.length === 0 ? undefined : Math.min(...entries.map((e) => e.at)) - eventAt;
+  const linkDown = (await logEntries(bench.fx.dir('c'), 'link down', eventAt, windowEnd)).filter(
+    (e) => e.fields['peer'] === 'a',
+  );
+  const ejected = (
+    await logEntries(
+      bench.fx.dir('c'),
+      'endpoint ejected after consecutive failures',
+      eventAt,
+      windowEnd,
+    )
+  ).filter((e) => e.fields['site'] === 'a');
+  const refused = await logEntries(
+    bench.fx.dir('a'),
+    'flow refused',
+    eventAt,
+    returnedAt ?? windowEnd,
+  );
   const lastRefusedOnAMs = since(refused);
   return {
     scenario,
     rep,
     restoreMs,
-    baseline: { flows: before.length, failed: before.filter((r) => r.error !== undefined).length, p99Ms },
+    baseline: {
+      flows: before.length,
+      failed: before.filter((r) => r.error !== undefined).length,
+      p99Ms,
+    },
     shift,
     outOfRotationMs: scenario === 'backend-death' ? (lastRefusedOnAMs ?? 0) : shift.movedMs,
     linkDownMs: first(linkDown),
@@ -220,7 +303,12 @@ async function measure(bench: Bench, scenario: Scenario, rep: number, restoreMs:
     retries: retriesIn((await c?.api.metrics()) ?? '') - retriesBefore,
     failures: records
       .filter((r) => r.error !== undefined && r.end >= eventAt)
-      .map((r) => ({ startMs: r.start - eventAt, endMs: r.end - eventAt, error: r.error ?? '', ...(r.partial === undefined ? {} : { partial: r.partial }) })),
+      .map((r) => ({
+        startMs: r.start - eventAt,
+        endMs: r.end - eventAt,
+        error: r.error ?? '',
+        ...(r.partial === undefined ? {} : { partial: r.partial }),
+      })),
   };
 }
 
@@ -252,32 +340,74 @@ function figuresOf(scenario: Scenario, reps: readonly Repetition[]): ScenarioFig
 
 function render(figures: readonly ScenarioFigures[], reps: readonly Repetition[]): string {
   const ms = (x: number | undefined): string => (x === undefined ? '-' : formatFigure(x));
-  const main = textTable(`failover under ${rate} new flows/s, ${repetitions} repetitions each (ms after the failure)`, [
-    ['scenario', 'out of rotation p50', 'max', 'goal', 'failed new', 'failed in flight', 'flows judged', 'slowest flow', 'retries', 'restore p50'],
-    ...figures.map((f) => [
-      SCENARIOS[f.scenario].title,
-      ms(f.outOfRotationMs.p50),
-      ms(f.outOfRotationMs.max),
-      `${f.outOfRotationMs.max <= SCENARIOS[f.scenario].goalMs && f.failedNew === 0 ? 'met' : 'MISSED'} (≤ ${SCENARIOS[f.scenario].goalMs}, 0 failed)`,
-      String(f.failedNew),
-      String(f.failedInFlight),
-      String(f.flowsJudged),
-      ms(f.maxLatencyMs),
-      String(f.retries),
-      ms(f.restoreMs.p50),
-    ]),
-  ]);
+  const main = textTable(
+    `failover under ${rate} new flows/s, ${repetitions} repetitions each (ms after the failure)`,
+    [
+      [
+        'scenario',
+        'out of rotation p50',
+        'max',
+        'goal',
+        'failed new',
+        'failed in flight',
+        'flows judged',
+        'slowest flow',
+        'retries',
+        'restore p50',
+      ],
+      ...figures.map((f) => [
+        SCENARIOS[f.scenario].title,
+        ms(f.outOfRotationMs.p50),
+        ms(f.outOfRotationMs.max),
+        `${f.outOfRotationMs.max <= SCENARIOS[f.scenario].goalMs && f.failedNew === 0 ? 'met' : 'MISSED'} (≤ ${SCENARIOS[f.scenario].goalMs}, 0 failed)`,
+        String(f.failedNew),
+        String(f.failedInFlight),
+        String(f.flowsJudged),
+        ms(f.maxLatencyMs),
+        String(f.retries),
+        ms(f.restoreMs.p50),
+      ]),
+    ],
+  );
   const detail = textTable('per repetition (ms after the failure; - = not seen)', [
-    ['scenario', 'rep', 'out of rotation', 'last sent to a', 'c link down', 'c withdrew a', 'c ejected a', 'last refusal on a', 'retries settled', 'retries', 'failed', 'slow', 'restore'],
-    ...reps.map((r) => [r.scenario, String(r.rep), ms(r.outOfRotationMs), ms(r.shift.lastSentMs), ms(r.linkDownMs), ms(r.withdrawnMs), ms(r.ejectedMs), ms(r.lastRefusedOnAMs), ms(r.retriesSettledMs), String(r.retries), String(r.shift.failed), String(r.shift.slow), ms(r.restoreMs)]),
+    [
+      'scenario',
+      'rep',
+      'out of rotation',
+      'last sent to a',
+      'c link down',
+      'c withdrew a',
+      'c ejected a',
+      'last refusal on a',
+      'retries settled',
+      'retries',
+      'failed',
+      'slow',
+      'restore',
+    ],
+    ...reps.map((r) => [
+      r.scenario,
+      String(r.rep),
+      ms(r.outOfRotationMs),
+      ms(r.shift.lastSentMs),
+      ms(r.linkDownMs),
+      ms(r.withdrawnMs),
+      ms(r.ejectedMs),
+      ms(r.lastRefusedOnAMs),
+      ms(r.retriesSettledMs),
+      String(r.retries),
+      String(r.shift.failed),
+      String(r.shift.slow),
+      ms(r.restoreMs),
+    ]),
   ]);
   const notes = [
     'out of rotation: site loss and silent peer — until the end of the last flow that failed, was answered by a, or was held up (slower than max(100 ms, 3 × baseline p99));',
     '  "last sent to a" is when that last disturbed flow started: after it, c sent every new flow elsewhere.',
     '  endpoint death — until the last flow a refused (its log): later flows went straight to b. "retries settled" is the same from polling c\'s retry counter every 50 ms.',
-    'c withdrew a: c\'s status stopped listing a as an exporter. Status lists exporters whether or not their endpoints are ready, so this shows link loss only;',
+    "c withdrew a: c's status stopped listing a as an exporter. Status lists exporters whether or not their endpoints are ready, so this shows link loss only;",
     '  for endpoint death, passive ejection ("c ejected a") takes a out before its active checks (500 ms × 2) can.',
-    'restore (shown on the repetition it preceded): from restarting/reviving a until c sent it flows again; after endpoint death this waits out c\'s ejection of a, which doubles on every repeat.',
+    "restore (shown on the repetition it preceded): from restarting/reviving a until c sent it flows again; after endpoint death this waits out c's ejection of a, which doubles on every repeat.",
     'failed new: flows started after the failure that the client saw fail; failed in flight: flows already open at the failure.',
   ];
   return [main, detail, notes.join('\n')].join('\n\n');
@@ -298,7 +428,9 @@ async function main(): Promise<void> {
       for (let rep = 1; rep <= repetitions; rep++) {
         const result = await measure(bench, scenario, rep, restoreMs);
         reps.push(result);
-        process.stdout.write(`${scenario} #${rep}: out of rotation after ${formatFigure(result.outOfRotationMs)} ms, ${result.shift.failed} failed (${result.shift.failedNew} new), ${result.retries} retries\n`);
+        process.stdout.write(
+          `${scenario} #${rep}: out of rotation after ${formatFigure(result.outOfRotationMs)} ms, ${result.shift.failed} failed (${result.shift.failedNew} new), ${result.retries} retries\n`,
+        );
         const last = rep === repetitions && scenario === 'backend-death';
         if (last) break;
         const restoring = Date.now();
@@ -309,11 +441,28 @@ async function main(): Promise<void> {
     }
     const figures = (Object.keys(SCENARIOS) as Scenario[]).map((s) => figuresOf(s, reps));
     process.stdout.write(`\n${render(figures, reps)}\n`);
-    const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
+    const machine = {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+    };
     await mkdir(new URL('.', RESULTS), { recursive: true });
-    const config = { rate, repetitions, preMs: PRE_MS, postMs: POST_MS, stopMs: STOP_MS, pollMs: POLL_MS, goals: SCENARIOS };
-    await writeFile(RESULTS, `${JSON.stringify({ at: new Date().toISOString(), machine, config, runMs: Date.now() - started, figures, repetitions: reps }, null, 2)}\n`);
-    process.stdout.write(`\nwrote ${fileURLToPath(RESULTS)} (${formatFigure((Date.now() - started) / 1000)} s)\n`);
+    const config = {
+      rate,
+      repetitions,
+      preMs: PRE_MS,
+      postMs: POST_MS,
+      stopMs: STOP_MS,
+      pollMs: POLL_MS,
+      goals: SCENARIOS,
+    };
+    await writeFile(
+      RESULTS,
+      `${JSON.stringify({ at: new Date().toISOString(), machine, config, runMs: Date.now() - started, figures, repetitions: reps }, null, 2)}\n`,
+    );
+    process.stdout.write(
+      `\nwrote ${fileURLToPath(RESULTS)} (${formatFigure((Date.now() - started) / 1000)} s)\n`,
+    );
   } finally {
     clearTimeout(watchdog);
     bench.fx.routers.get('a')?.child.kill('SIGCONT');

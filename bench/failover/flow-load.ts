@@ -40,19 +40,30 @@ function runFlow(i: number): Promise<FlowRecord> {
     const timer = setTimeout(() => settle({ error: 'TIMEOUT' }), timeoutMs);
     socket.once('connect', () => socket.write('hello\n'));
     socket.on('data', (chunk: Buffer) => (reply += chunk.toString('utf8')));
-    socket.once('end', () => settle(reply.trim() === '' ? { error: 'EMPTY' } : { backend: reply.trim() }));
-    socket.once('error', (err: NodeJS.ErrnoException) => settle({ error: err.code ?? err.message, ...(reply === '' ? {} : { partial: reply.trim() }) }));
+    socket.once('end', () =>
+      settle(reply.trim() === '' ? { error: 'EMPTY' } : { backend: reply.trim() }),
+    );
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      settle({
+        error: err.code ?? err.message,
+        ...(reply === '' ? {} : { partial: reply.trim() }),
+      }),
+    );
   });
 }
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(port) || port <= 0 || !(rate > 0) || !(total > 0)) throw new Error('need --port, a positive --rate and --seconds');
+  if (!Number.isInteger(port) || port <= 0 || !(rate > 0) || !(total > 0))
+    throw new Error('need --port, a positive --rate and --seconds');
   const flows: Promise<void>[] = [];
   const began = performance.now();
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - began) * rate) / 1000) + 1);
-      while (flows.length < due) flows.push(runFlow(flows.length).then((r) => void process.stdout.write(`${JSON.stringify(r)}\n`)));
+      while (flows.length < due)
+        flows.push(
+          runFlow(flows.length).then((r) => void process.stdout.write(`${JSON.stringify(r)}\n`)),
+        );
       if (flows.length >= total) {
         clearInterval(tick);
         resolve();

@@ -15,7 +15,12 @@ export interface FlowRecord {
 export function parseFlowRecord(line: string): FlowRecord | undefined {
   try {
     const value = JSON.parse(line) as Partial<FlowRecord>;
-    if (typeof value.i !== 'number' || typeof value.start !== 'number' || typeof value.end !== 'number') return undefined;
+    if (
+      typeof value.i !== 'number' ||
+      typeof value.start !== 'number' ||
+      typeof value.end !== 'number'
+    )
+      return undefined;
     return value as FlowRecord;
   } catch {
     return undefined;

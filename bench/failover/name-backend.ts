@@ -10,7 +10,10 @@ export class NameBackend {
   private readonly sockets = new Set<Socket>();
   port = 0;
 
-  constructor(readonly name: string, readonly host = '127.0.0.1') {}
+  constructor(
+    readonly name: string,
+    readonly host = '127.0.0.1',
+  ) {}
 
   async listen(): Promise<number> {
     const server = createServer((socket) => {

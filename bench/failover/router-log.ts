@@ -9,7 +9,12 @@ export interface LogEntry {
 }
 
 /** The entries of `<dir>/router.log` with message `msg`, logged within [from, to]. */
-export async function logEntries(dir: string, msg: string, from: number, to: number): Promise<LogEntry[]> {
+export async function logEntries(
+  dir: string,
+  msg: string,
+  from: number,
+  to: number,
+): Promise<LogEntry[]> {
   const text = await readFile(join(dir, 'router.log'), 'utf8').catch(() => '');
   const out: LogEntry[] = [];
   for (const line of text.split('\n')) {

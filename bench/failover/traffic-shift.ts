@@ -36,9 +36,13 @@ export interface TrafficShift {
 
 /** Summarizes the flows that ended after `window.eventAt`. Pure: records in, figures out. */
 export function summarizeShift(records: readonly FlowRecord[], window: ShiftWindow): TrafficShift {
-  const judged = records.filter((r) => r.end >= window.eventAt && (window.until === undefined || r.start < window.until));
+  const judged = records.filter(
+    (r) => r.end >= window.eventAt && (window.until === undefined || r.start < window.until),
+  );
   const failed = judged.filter((r) => !answered(r));
-  const disturbed = judged.filter((r) => !answered(r) || r.backend === window.lost || r.end - r.start > window.slowMs);
+  const disturbed = judged.filter(
+    (r) => !answered(r) || r.backend === window.lost || r.end - r.start > window.slowMs,
+  );
   const errors: Record<string, number> = {};
   for (const r of failed) errors[r.error ?? 'unknown'] = (errors[r.error ?? 'unknown'] ?? 0) + 1;
   return {
@@ -56,7 +60,18 @@ export function summarizeShift(records: readonly FlowRecord[], window: ShiftWind
 }
 
 /** Latency percentile (nearest rank) of the answered flows that ended before `before`. */
-export function baselineLatency(records: readonly FlowRecord[], before: number, percentile: number): number {
-  const sorted = records.filter((r) => r.end < before && answered(r)).map((r) => r.end - r.start).sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1))] ?? 0;
+export function baselineLatency(
+  records: readonly FlowRecord[],
+  before: number,
+  percentile: number,
+): number {
+  const sorted = records
+    .filter((r) => r.end < before && answered(r))
+    .map((r) => r.end - r.start)
+    .sort((a, b) => a - b);
+  return (
+    sorted[
+      Math.min(sorted.length - 1, Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1))
+    ] ?? 0
+  );
 }

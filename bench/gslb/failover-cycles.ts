@@ -25,21 +25,45 @@ export interface Cycle {
  * Kills and heals eu `cycles` times under a client loop through unbound: each cycle cuts eu's WAN
  * port for a random 4–8 s and heals it, then waits until clients are back on eu.
  */
-export async function measureFailoverCycles(cycles: number, log: (line: string) => void): Promise<Cycle[]> {
+export async function measureFailoverCycles(
+  cycles: number,
+  log: (line: string) => void,
+): Promise<Cycle[]> {
   const lab = await GslbLab.create('cwb');
   try {
     await lab.startRegions();
     await lab.initGslb();
-    await lab.gslb(['set', 'api', '--service', 'shop/web', '--ttl', String(TTL_S), '--hold-down', String(HOLD_DOWN_S), '--target', `eu=${GSLB_WAN.eu}`, '--target', `us=${GSLB_WAN.us}`, '--target', `ap=${GSLB_WAN.ap}`]);
+    await lab.gslb([
+      'set',
+      'api',
+      '--service',
+      'shop/web',
+      '--ttl',
+      String(TTL_S),
+      '--hold-down',
+      String(HOLD_DOWN_S),
+      '--target',
+      `eu=${GSLB_WAN.eu}`,
+      '--target',
+      `us=${GSLB_WAN.us}`,
+      '--target',
+      `ap=${GSLB_WAN.ap}`,
+    ]);
     await lab.startGslbServers();
     await lab.startResolver();
     const results: Cycle[] = [];
     for (let i = 0; i < cycles; i++) {
-      await lab.waitFor('clients back on eu', async () => (await lab.dig(['+short', NAME])).stdout.trim() === GSLB_WAN.eu, 60_000);
+      await lab.waitFor(
+        'clients back on eu',
+        async () => (await lab.dig(['+short', NAME])).stdout.trim() === GSLB_WAN.eu,
+        60_000,
+      );
       const cutMs = 4_000 + Math.floor(Math.random() * 4_000);
       const cycle = await oneCycle(lab, cutMs);
       results.push(cycle);
-      log(`cycle ${i + 1}/${cycles}: cut ${cutMs} ms, failover ${cycle.failoverMs ?? '-'} ms, recovery ${cycle.recoveryMs ?? '-'} ms, stale ${cycle.staleAfterBound}, flaps ${cycle.flaps}`);
+      log(
+        `cycle ${i + 1}/${cycles}: cut ${cutMs} ms, failover ${cycle.failoverMs ?? '-'} ms, recovery ${cycle.recoveryMs ?? '-'} ms, stale ${cycle.staleAfterBound}, flaps ${cycle.flaps}`,
+      );
     }
     return results;
   } finally {
@@ -49,7 +73,9 @@ export async function measureFailoverCycles(cycles: number, log: (line: string) 
 
 async function oneCycle(lab: GslbLab, cutMs: number): Promise<Cycle> {
   // Long enough for: 1 s before, the cut, heal → relink (≤ 3 s) → hold-down → TTL, and a margin.
-  const loopSeconds = Math.ceil((1_000 + cutMs + 3_000 + HOLD_DOWN_S * 1000 + TTL_S * 1000 + 3_000) / 1000);
+  const loopSeconds = Math.ceil(
+    (1_000 + cutMs + 3_000 + HOLD_DOWN_S * 1000 + TTL_S * 1000 + 3_000) / 1000,
+  );
   const loop = lab.clientLoop(NAME, loopSeconds, 50);
   const lines: string[] = [];
   let pending = '';
@@ -82,7 +108,9 @@ async function oneCycle(lab: GslbLab, cutMs: number): Promise<Cycle> {
     cutMs,
     failoverMs: moved === undefined ? undefined : moved.at - cutAt,
     recoveryMs: back === undefined ? undefined : back.at - healAt,
-    staleAfterBound: samples.filter((s) => s.at >= bound && s.at < healAt && (s.address === GSLB_WAN.eu || s.body !== 'us')).length,
+    staleAfterBound: samples.filter(
+      (s) => s.at >= bound && s.at < healAt && (s.address === GSLB_WAN.eu || s.body !== 'us'),
+    ).length,
     flaps: Math.max(0, changes - 2),
     samples: samples.length,
   };

@@ -12,37 +12,60 @@ import { parseArgs } from 'node:util';
 import { measureFailoverCycles, HOLD_DOWN_S, TTL_S } from './failover-cycles.js';
 import { measureGslbQps } from './gslb-qps.js';
 
-const { values } = parseArgs({ options: { cycles: { type: 'string', default: '10' }, seconds: { type: 'string', default: '10' }, 'skip-failover': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    cycles: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '10' },
+    'skip-failover': { type: 'boolean', default: false },
+  },
+});
 const stops: Array<() => Promise<unknown>> = [];
 
 async function main(): Promise<void> {
   const cycles = Number(values.cycles);
   const seconds = Number(values.seconds);
   // Each cycle is under 30 s, the qps runs 3 × (seconds + 15 s), setup a few minutes: past this it hangs.
-  const watchdog = setTimeout(() => void stopAll().finally(() => process.exit(1)), (cycles * 40 + 3 * (seconds + 20) + 300) * 1000);
+  const watchdog = setTimeout(
+    () => void stopAll().finally(() => process.exit(1)),
+    (cycles * 40 + 3 * (seconds + 20) + 300) * 1000,
+  );
   watchdog.unref();
   if (!values['skip-failover']) {
-    process.stdout.write(`== client-observed failover through unbound (TTL ${TTL_S} s, hold-down ${HOLD_DOWN_S} s), ${cycles} cycles\n`);
-    const results = await measureFailoverCycles(cycles, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(
+      `== client-observed failover through unbound (TTL ${TTL_S} s, hold-down ${HOLD_DOWN_S} s), ${cycles} cycles\n`,
+    );
+    const results = await measureFailoverCycles(cycles, (line) =>
+      process.stdout.write(`${line}\n`),
+    );
     const failover = results.map((c) => c.failoverMs).filter((v): v is number => v !== undefined);
     const recovery = results.map((c) => c.recoveryMs).filter((v): v is number => v !== undefined);
-    process.stdout.write(`failover ms: ${distribution(failover)} (${results.length - failover.length} cycles never moved)\n`);
+    process.stdout.write(
+      `failover ms: ${distribution(failover)} (${results.length - failover.length} cycles never moved)\n`,
+    );
     process.stdout.write(`recovery ms: ${distribution(recovery)}\n`);
-    process.stdout.write(`answers to the dead region after detection + TTL: ${results.reduce((n, c) => n + c.staleAfterBound, 0)}; flaps: ${results.reduce((n, c) => n + c.flaps, 0)}\n`);
-    process.stdout.write('baselines (documented, not run here): Route 53 health checks 30 s + TTL 60 s; k8gb ~48 s measured\n\n');
+    process.stdout.write(
+      `answers to the dead region after detection + TTL: ${results.reduce((n, c) => n + c.staleAfterBound, 0)}; flaps: ${results.reduce((n, c) => n + c.flaps, 0)}\n`,
+    );
+    process.stdout.write(
+      'baselines (documented, not run here): Route 53 health checks 30 s + TTL 60 s; k8gb ~48 s measured\n\n',
+    );
   }
   const work = await mkdtemp(join(tmpdir(), 'causeway-gslb-bench-'));
   stops.push(() => rm(work, { recursive: true, force: true }));
   const qps = await measureGslbQps(work, seconds, stops);
-  process.stdout.write(`== answers/s, server on one core (dnsperf, ${seconds} s each)\n${qps.table}\n`);
-  if (qps.mismatches.length > 0) process.stdout.write(`answers differ:\n${qps.mismatches.join('\n')}\n`);
+  process.stdout.write(
+    `== answers/s, server on one core (dnsperf, ${seconds} s each)\n${qps.table}\n`,
+  );
+  if (qps.mismatches.length > 0)
+    process.stdout.write(`answers differ:\n${qps.mismatches.join('\n')}\n`);
   await stopAll();
 }
 
 function distribution(values: number[]): string {
   if (values.length === 0) return '-';
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  const at = (p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
   return `min ${sorted[0]} p50 ${at(50)} p90 ${at(90)} p99 ${at(99)} max ${sorted[sorted.length - 1]} (n=${sorted.length})`;
 }
 

@@ -14,7 +14,12 @@ export interface StaticServer {
 }
 
 /** The zone as a master file with the records the GSLB answers while its first site is healthy. */
-export function staticZone(zone: string, serial: number, nameServer: { name: string; address: string }, records: ReadonlyArray<{ name: string; address: string; ttl: number }>): string {
+export function staticZone(
+  zone: string,
+  serial: number,
+  nameServer: { name: string; address: string },
+  records: ReadonlyArray<{ name: string; address: string; ttl: number }>,
+): string {
   return [
     `$ORIGIN ${zone}.`,
     '$TTL 5',
@@ -28,7 +33,12 @@ export function staticZone(zone: string, serial: number, nameServer: { name: str
 }
 
 /** knotd with one worker of each kind, pinned to `core`, as the bench of clusterset DNS runs it. */
-export async function startKnotZone(dir: string, zone: string, zoneText: string, core: number): Promise<StaticServer> {
+export async function startKnotZone(
+  dir: string,
+  zone: string,
+  zoneText: string,
+  core: number,
+): Promise<StaticServer> {
   const port = await freePort();
   await mkdir(join(dir, 'db'), { recursive: true });
   await writeFile(join(dir, `${zone}.zone`), zoneText);
@@ -42,11 +52,19 @@ export async function startKnotZone(dir: string, zone: string, zoneText: string,
 }
 
 /** CoreDNS's `file` plugin serving the zone, pinned to `core` (GOMAXPROCS 1: one core's worth of threads). */
-export async function startCorednsZone(dir: string, zone: string, zoneText: string, core: number): Promise<StaticServer> {
+export async function startCorednsZone(
+  dir: string,
+  zone: string,
+  zoneText: string,
+  core: number,
+): Promise<StaticServer> {
   const port = await freePort();
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `${zone}.zone`), zoneText);
-  await writeFile(join(dir, 'Corefile'), `${zone}:${port} {\n  bind 127.0.0.1\n  file ${join(dir, `${zone}.zone`)}\n}\n`);
+  await writeFile(
+    join(dir, 'Corefile'),
+    `${zone}:${port} {\n  bind 127.0.0.1\n  file ${join(dir, `${zone}.zone`)}\n}\n`,
+  );
   process.env['GOMAXPROCS'] = '1';
   const pinned = spawnPinned(core, [corednsBinary(), '-conf', join(dir, 'Corefile'), '-quiet']);
   await answering(port, zone, pinned);

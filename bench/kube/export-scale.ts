@@ -6,7 +6,13 @@
  * controller-driven sync sits on). Real API servers, routers and controllers, as in the tests.
  */
 import { readFile } from 'node:fs/promises';
-import { Resources, collectionPath, serviceImports, type EndpointSlice, type ServiceImport } from '../../src/kube/index.js';
+import {
+  Resources,
+  collectionPath,
+  serviceImports,
+  type EndpointSlice,
+  type ServiceImport,
+} from '../../src/kube/index.js';
 import { KubeClusterset } from '../../test/support/kube-clusterset.js';
 
 const SERVICES = Number(process.env['BENCH_SERVICES'] ?? 1_000);
@@ -15,9 +21,11 @@ const CONCURRENCY = 16;
 
 async function inParallel<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
 }
 
 async function rssMiB(pid: number | undefined): Promise<number> {
@@ -29,31 +37,59 @@ async function usableImports(set: KubeClusterset, cluster: string): Promise<numb
   const rest = set.rest(cluster);
   const [sis, slices] = await Promise.all([
     rest.list<ServiceImport>(collectionPath(serviceImports('v1beta1'), 'bench')),
-    rest.list<EndpointSlice>(collectionPath(Resources.endpointSlices, 'bench'), { labelSelector: 'endpointslice.kubernetes.io/managed-by=controller.causeway.io' }),
+    rest.list<EndpointSlice>(collectionPath(Resources.endpointSlices, 'bench'), {
+      labelSelector: 'endpointslice.kubernetes.io/managed-by=controller.causeway.io',
+    }),
   ]);
-  const withSlice = new Set(slices.items.map((s) => s.metadata.labels?.['multicluster.kubernetes.io/service-name']));
-  return (sis).items.filter((si) => (si.spec?.ips ?? []).length > 0 && withSlice.has(si.metadata.name)).length;
+  const withSlice = new Set(
+    slices.items.map((s) => s.metadata.labels?.['multicluster.kubernetes.io/service-name']),
+  );
+  return sis.items.filter(
+    (si) => (si.spec?.ips ?? []).length > 0 && withSlice.has(si.metadata.name),
+  ).length;
 }
 
-const set = await KubeClusterset.create(['east', 'west'], ['east', 'west'], (prefix, i) => `${prefix}.${128 + 64 * i}.0/18`);
+const set = await KubeClusterset.create(
+  ['east', 'west'],
+  ['east', 'west'],
+  (prefix, i) => `${prefix}.${128 + 64 * i}.0/18`,
+);
 try {
   for (const cluster of ['east', 'west']) await set.namespace(cluster, 'bench');
   await set.namespace('east', 'baseline');
-  const controllers = await Promise.all(['east', 'west'].map((c) => set.startController(c, ['--workers', '16'])));
+  const controllers = await Promise.all(
+    ['east', 'west'].map((c) => set.startController(c, ['--workers', '16'])),
+  );
   const indexes = Array.from({ length: SERVICES }, (_, i) => i);
-  const endpoints = (i: number) => Array.from({ length: ENDPOINTS }, (_, j) => ({ address: `${set.lab.prefix}.${32 + (i % 64)}.${j + 1}`, zone: `zone-${j % 3}` }));
+  const endpoints = (i: number) =>
+    Array.from({ length: ENDPOINTS }, (_, j) => ({
+      address: `${set.lab.prefix}.${32 + (i % 64)}.${j + 1}`,
+      zone: `zone-${j % 3}`,
+    }));
 
   // Baseline: the same objects stored by one client, nothing reacting to them.
   let t0 = Date.now();
   await inParallel(indexes, async (i) => {
     await set.service('east', 'baseline', `svc-${i}`, [{ name: 'tcp', port: 80 }]);
-    await set.endpointSlice('east', 'baseline', `svc-${i}`, { name: 'tcp', port: 10_000 + i }, endpoints(i));
+    await set.endpointSlice(
+      'east',
+      'baseline',
+      `svc-${i}`,
+      { name: 'tcp', port: 10_000 + i },
+      endpoints(i),
+    );
   });
   const baselineMs = Date.now() - t0;
 
   await inParallel(indexes, async (i) => {
     await set.service('east', 'bench', `svc-${i}`, [{ name: 'tcp', port: 80 }]);
-    await set.endpointSlice('east', 'bench', `svc-${i}`, { name: 'tcp', port: 10_000 + i }, endpoints(i));
+    await set.endpointSlice(
+      'east',
+      'bench',
+      `svc-${i}`,
+      { name: 'tcp', port: 10_000 + i },
+      endpoints(i),
+    );
   });
   t0 = Date.now();
   await inParallel(indexes, (i) => set.serviceExport('east', 'bench', `svc-${i}`));

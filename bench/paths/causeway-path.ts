@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sitePaths } from '../../src/config/index.js';
 import { startRouterProcess, type RouterProcess } from '../../src/demo/index.js';
-import { createLink, exposeService, importService, initSite, issueLinkToken } from '../../src/site/index.js';
+import {
+  createLink,
+  exposeService,
+  importService,
+  initSite,
+  issueLinkToken,
+} from '../../src/site/index.js';
 import type { PathUnderTest, RunningPath } from '../path-under-test.js';
 
 /**
@@ -24,11 +30,23 @@ export function causewayPath(connections = 1, routerEnv: NodeJS.ProcessEnv = {})
       };
       try {
         for (const id of ['egress', 'ingress']) {
-          await initSite({ id, zone: `${id}-a`, region: id, dir: join(root, id), listen: '127.0.0.1:0', advertise: [] });
+          await initSite({
+            id,
+            zone: `${id}-a`,
+            region: id,
+            dir: join(root, id),
+            listen: '127.0.0.1:0',
+            advertise: [],
+          });
         }
         const egress = sitePaths(join(root, 'egress'));
         const ingress = sitePaths(join(root, 'ingress'));
-        await exposeService(egress, { name: 'target', namespace: 'bench', port: 9000, to: `${target.host}:${target.port}` });
+        await exposeService(egress, {
+          name: 'target',
+          namespace: 'bench',
+          port: 9000,
+          to: `${target.host}:${target.port}`,
+        });
         await importService(ingress, { name: 'target', namespace: 'bench', listen: '127.0.0.1:0' });
         const env = { ...process.env, CAUSEWAY_LOG_LEVEL: 'warn', ...routerEnv };
         routers.push(await startRouterProcess(egress.dir, [], env));

@@ -9,4 +9,11 @@ import { causewayPath } from './causeway-path.js';
  * Every path `npm run bench` knows, in table order. Add the router's path here; `direct` and
  * `stunnel` must stay, since the tables compare against them.
  */
-export const paths: readonly PathUnderTest[] = [directPath, stunnelPath, causewayPath(1), causewayPath(2), nodeTlsPairPath, nodeH2ConnectPath];
+export const paths: readonly PathUnderTest[] = [
+  directPath,
+  stunnelPath,
+  causewayPath(1),
+  causewayPath(2),
+  nodeTlsPairPath,
+  nodeH2ConnectPath,
+];

@@ -24,7 +24,9 @@ export const stunnelPath: PathUnderTest = {
       const serverPort = await freePort();
       children.push(await startStunnel(cert, 'server', serverPort, target));
       const clientPort = await freePort();
-      children.push(await startStunnel(cert, 'client', clientPort, { host: '127.0.0.1', port: serverPort }));
+      children.push(
+        await startStunnel(cert, 'client', clientPort, { host: '127.0.0.1', port: serverPort }),
+      );
       const pids = children.map((child) => child.pid ?? -1);
       return { host: '127.0.0.1', port: clientPort, pids, stop };
     } catch (err) {
@@ -34,7 +36,12 @@ export const stunnelPath: PathUnderTest = {
   },
 };
 
-async function startStunnel(cert: ThrowawayCert, role: 'client' | 'server', accept: number, connect: Endpoint): Promise<ChildProcess> {
+async function startStunnel(
+  cert: ThrowawayCert,
+  role: 'client' | 'server',
+  accept: number,
+  connect: Endpoint,
+): Promise<ChildProcess> {
   const file = join(cert.dir, `${role}.conf`);
   await writeFile(file, stunnelConfig(cert, role, accept, connect));
   const [command = 'bash', ...args] = raiseFdLimit([stunnelBinary(), file]);
@@ -58,7 +65,12 @@ async function startStunnel(cert: ThrowawayCert, role: 'client' | 'server', acce
 
 // Foreground so the pid we hold is the daemon itself; `pid =` (empty) writes no pid file.
 // TCP_NODELAY on both sides matches what the node peers set, so latency compares like for like.
-function stunnelConfig(cert: ThrowawayCert, role: 'client' | 'server', accept: number, connect: Endpoint): string {
+function stunnelConfig(
+  cert: ThrowawayCert,
+  role: 'client' | 'server',
+  accept: number,
+  connect: Endpoint,
+): string {
   return [
     'foreground = yes',
     'pid =',
@@ -74,7 +86,9 @@ function stunnelConfig(cert: ThrowawayCert, role: 'client' | 'server', accept: n
     `key = ${cert.keyFile}`,
     `CAfile = ${cert.certFile}`,
     'verifyPeer = yes',
-    ...(role === 'client' ? [`checkHost = ${BENCH_SERVER_NAME}`, `sni = ${BENCH_SERVER_NAME}`] : []),
+    ...(role === 'client'
+      ? [`checkHost = ${BENCH_SERVER_NAME}`, `sni = ${BENCH_SERVER_NAME}`]
+      : []),
     '',
   ].join('\n');
 }

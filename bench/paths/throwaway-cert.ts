@@ -24,10 +24,28 @@ export async function createThrowawayCert(): Promise<ThrowawayCert> {
   const dir = await mkdtemp(join(tmpdir(), 'causeway-bench-'));
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
-  await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', `/CN=${BENCH_SERVER_NAME}`,
-    '-addext', `subjectAltName=DNS:${BENCH_SERVER_NAME}`,
-  ], { timeout: 10_000 });
+  await run(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${BENCH_SERVER_NAME}`,
+      '-addext',
+      `subjectAltName=DNS:${BENCH_SERVER_NAME}`,
+    ],
+    { timeout: 10_000 },
+  );
   return { dir, keyFile, certFile, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -47,7 +47,12 @@ function candidates(maxOutstanding: number): Candidate[] {
   });
 }
 
-const client: ClientLocation = { site: 'site-0', zone: 'site-0-zone-0', region: 'region-0', labels: { 'topology.example/rack': 'rack-0' } };
+const client: ClientLocation = {
+  site: 'site-0',
+  zone: 'site-0-zone-0',
+  region: 'region-0',
+  labels: { 'topology.example/rack': 'rack-0' },
+};
 
 interface Scenario {
   name: string;
@@ -58,18 +63,49 @@ interface Scenario {
 }
 
 const scenarios: Scenario[] = [
-  { name: 'PreferClose, no affinity', policy: { locality: 'PreferClose', affinity: 'none', overloadThreshold: 50 }, maxOutstanding: 20 },
-  { name: 'PreferClose, local zone overloaded (spill)', policy: { locality: 'PreferClose', affinity: 'none', overloadThreshold: 10 }, maxOutstanding: 30 },
-  { name: 'Any: one tier of ~970', policy: { locality: 'Any', affinity: 'none', overloadThreshold: 50 }, maxOutstanding: 20 },
-  { name: 'affinity local, site weights', policy: { locality: 'PreferClose', affinity: 'local', overloadThreshold: 50, siteWeights: { 'site-1': 3 } }, maxOutstanding: 20 },
+  {
+    name: 'PreferClose, no affinity',
+    policy: { locality: 'PreferClose', affinity: 'none', overloadThreshold: 50 },
+    maxOutstanding: 20,
+  },
+  {
+    name: 'PreferClose, local zone overloaded (spill)',
+    policy: { locality: 'PreferClose', affinity: 'none', overloadThreshold: 10 },
+    maxOutstanding: 30,
+  },
+  {
+    name: 'Any: one tier of ~970',
+    policy: { locality: 'Any', affinity: 'none', overloadThreshold: 50 },
+    maxOutstanding: 20,
+  },
+  {
+    name: 'affinity local, site weights',
+    policy: {
+      locality: 'PreferClose',
+      affinity: 'local',
+      overloadThreshold: 50,
+      siteWeights: { 'site-1': 3 },
+    },
+    maxOutstanding: 20,
+  },
   {
     name: 'failoverPriority (4 keys)',
-    policy: { locality: 'PreferClose', affinity: 'none', overloadThreshold: 50, failoverPriority: ['region', 'site', 'zone', 'topology.example/rack'] },
+    policy: {
+      locality: 'PreferClose',
+      affinity: 'none',
+      overloadThreshold: 50,
+      failoverPriority: ['region', 'site', 'zone', 'topology.example/rack'],
+    },
     maxOutstanding: 20,
   },
   {
     name: 'ClientIP sessions, 10k clients',
-    policy: { locality: 'PreferClose', affinity: 'none', overloadThreshold: 50, sessionAffinity: { type: 'ClientIP', timeoutSeconds: 10_800 } },
+    policy: {
+      locality: 'PreferClose',
+      affinity: 'none',
+      overloadThreshold: 50,
+      sessionAffinity: { type: 'ClientIP', timeoutSeconds: 10_800 },
+    },
     maxOutstanding: 20,
     sessions: true,
   },
@@ -116,7 +152,11 @@ function summary(means: BatchMeans): Stats {
 }
 
 function compiledRunner(scenario: Scenario): (i: number) => unknown {
-  const compiled: CompiledTiers = compilePolicy(candidates(scenario.maxOutstanding), client, scenario.policy);
+  const compiled: CompiledTiers = compilePolicy(
+    candidates(scenario.maxOutstanding),
+    client,
+    scenario.policy,
+  );
   if (scenario.sessions !== true) return () => selectFromCompiled(compiled, random);
   const sessions = new SessionTable();
   const ips = Array.from({ length: 10_000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.1`);
@@ -131,9 +171,15 @@ function row(name: string, selections: number, stats: Stats): string {
 function main(): void {
   // Batch means at p99 are as much the machine's scheduling as the code's: say how busy it was.
   const load = loadavg()[0]?.toFixed(1) ?? '?';
-  process.stdout.write(`endpoint selection, ${CANDIDATES} candidates across ${SITES} sites / ${SITES * ZONES_PER_SITE} zones\n`);
-  process.stdout.write(`node ${process.version}, ${availableParallelism()} CPUs, load average ${load} at start\n\n`);
-  process.stdout.write(`${'scenario'.padEnd(54)} ${'selections'.padStart(9)} ${'p50 ns'.padStart(9)} ${'p99 ns'.padStart(9)} ${'cpu p99'.padStart(9)}\n`);
+  process.stdout.write(
+    `endpoint selection, ${CANDIDATES} candidates across ${SITES} sites / ${SITES * ZONES_PER_SITE} zones\n`,
+  );
+  process.stdout.write(
+    `node ${process.version}, ${availableParallelism()} CPUs, load average ${load} at start\n\n`,
+  );
+  process.stdout.write(
+    `${'scenario'.padEnd(54)} ${'selections'.padStart(9)} ${'p50 ns'.padStart(9)} ${'p99 ns'.padStart(9)} ${'cpu p99'.padStart(9)}\n`,
+  );
   let worstP99 = 0;
   let worstCpuP99 = 0;
   for (const scenario of scenarios) {
@@ -149,10 +195,17 @@ function main(): void {
   const uncached = (): unknown => selectEndpoint(list, client, baseline.policy, random);
   batchMeans(2_000, UNCACHED_BATCH, uncached);
   const uncachedStats = summary(batchMeans(UNCACHED_SELECTIONS, UNCACHED_BATCH, uncached));
-  process.stdout.write(`${row(`uncached selectEndpoint: ${baseline.name}`, UNCACHED_SELECTIONS, uncachedStats)}\n\n`);
-  const verdict = (ns: number): string => `${ns <= GOAL_NS ? 'met' : 'MISSED'} (worst ${ns.toFixed(0)} ns)`;
-  process.stdout.write(`goal p99 ≤ ${GOAL_NS} ns with compiled tiers: wall clock ${verdict(worstP99)}, on CPU ${verdict(worstCpuP99)}\n`);
-  process.stdout.write('ns per selection = mean of a batch; p50/p99 across batches; cpu p99 leaves out time spent preempted\n');
+  process.stdout.write(
+    `${row(`uncached selectEndpoint: ${baseline.name}`, UNCACHED_SELECTIONS, uncachedStats)}\n\n`,
+  );
+  const verdict = (ns: number): string =>
+    `${ns <= GOAL_NS ? 'met' : 'MISSED'} (worst ${ns.toFixed(0)} ns)`;
+  process.stdout.write(
+    `goal p99 ≤ ${GOAL_NS} ns with compiled tiers: wall clock ${verdict(worstP99)}, on CPU ${verdict(worstCpuP99)}\n`,
+  );
+  process.stdout.write(
+    'ns per selection = mean of a batch; p50/p99 across batches; cpu p99 leaves out time spent preempted\n',
+  );
 }
 
 main();

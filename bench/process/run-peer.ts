@@ -9,7 +9,11 @@ import { stopChild } from './stop-child.js';
  * Runs a short-lived peer (a load client) to completion and returns the JSON it printed on its
  * `RESULT {...}` line. The peer is killed if it outlives `timeoutMs`.
  */
-export async function runPeer<T>(name: string, args: readonly string[], timeoutMs: number): Promise<T> {
+export async function runPeer<T>(
+  name: string,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<T> {
   const [command = 'bash', ...rest] = raiseFdLimit([process.execPath, peerScript(name), ...args]);
   const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -23,8 +27,11 @@ export async function runPeer<T>(name: string, args: readonly string[], timeoutM
     });
   }
   const timer = setTimeout(() => void stopChild(child), timeoutMs);
-  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  const code = await new Promise<number | null>((resolve) =>
+    child.once('close', (c) => resolve(c)),
+  );
   clearTimeout(timer);
-  if (result === undefined) throw new Error(`${name} gave no result (exit ${code}): ${stderr.trim()}`);
+  if (result === undefined)
+    throw new Error(`${name} gave no result (exit ${code}): ${stderr.trim()}`);
   return JSON.parse(result) as T;
 }

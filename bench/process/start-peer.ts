@@ -17,7 +17,11 @@ export interface PeerProcess {
  * Starts `dist/bench/peers/<name>.js` with `args` and waits for its `READY <port>` line.
  * Anything else it prints on stderr is kept for the error message if it dies first.
  */
-export async function startPeer(name: string, args: readonly string[], timeoutMs = 10_000): Promise<PeerProcess> {
+export async function startPeer(
+  name: string,
+  args: readonly string[],
+  timeoutMs = 10_000,
+): Promise<PeerProcess> {
   const [command = 'bash', ...rest] = raiseFdLimit([process.execPath, peerScript(name), ...args]);
   const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -33,9 +37,16 @@ export async function startPeer(name: string, args: readonly string[], timeoutMs
   }
 }
 
-function waitForReady(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number> {
+function waitForReady(
+  child: ChildProcess,
+  timeoutMs: number,
+  stderr: () => string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`peer not ready in ${timeoutMs} ms: ${stderr()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`peer not ready in ${timeoutMs} ms: ${stderr()}`)),
+      timeoutMs,
+    );
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`peer exited (${code ?? signal}) before ready: ${stderr()}`));

@@ -9,9 +9,16 @@ export interface ConnectionRateOptions {
 }
 
 /** Short connections (open, read one byte, close) at fixed concurrency; connections/s and errors. */
-export async function measureConnectionRate(at: Endpoint, options: ConnectionRateOptions): Promise<WorkloadResult> {
+export async function measureConnectionRate(
+  at: Endpoint,
+  options: ConnectionRateOptions,
+): Promise<WorkloadResult> {
   const args = [at.host, String(at.port), String(options.concurrency), String(options.seconds)];
-  const result = await runPeer<{ perSecond: number; errors: number }>('connect-client', args, options.seconds * 1_000 + 15_000);
+  const result = await runPeer<{ perSecond: number; errors: number }>(
+    'connect-client',
+    args,
+    options.seconds * 1_000 + 15_000,
+  );
   return { figures: { perSecond: result.perSecond, errors: result.errors }, notes: [] };
 }
 

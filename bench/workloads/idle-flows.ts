@@ -31,10 +31,17 @@ export function idleFlowCapacity(): number {
  * Opens `flows` idle connections through the path, each proven end to end with one echoed
  * byte, and reports how much the path's resident memory grew per flow.
  */
-export async function measureIdleFlows(path: RunningPath, options: IdleFlowOptions): Promise<WorkloadResult> {
+export async function measureIdleFlows(
+  path: RunningPath,
+  options: IdleFlowOptions,
+): Promise<WorkloadResult> {
   const before = await readRssBytes(path.pids);
   const [command = 'bash', ...args] = raiseFdLimit([
-    process.execPath, peerScript('idle-client'), path.host, String(path.port), String(options.flows),
+    process.execPath,
+    peerScript('idle-client'),
+    path.host,
+    String(path.port),
+    String(options.flows),
   ]);
   const client = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'] });
   try {
@@ -43,7 +50,13 @@ export async function measureIdleFlows(path: RunningPath, options: IdleFlowOptio
     const after = await readRssBytes(path.pids);
     const perFlow = path.pids.length === 0 || opened === 0 ? Number.NaN : (after - before) / opened;
     return {
-      figures: { flows: opened, errors, rssBeforeMiB: before / 2 ** 20, rssAfterMiB: after / 2 ** 20, bytesPerFlow: perFlow },
+      figures: {
+        flows: opened,
+        errors,
+        rssBeforeMiB: before / 2 ** 20,
+        rssAfterMiB: after / 2 ** 20,
+        bytesPerFlow: perFlow,
+      },
       notes: [],
     };
   } finally {
@@ -52,9 +65,15 @@ export async function measureIdleFlows(path: RunningPath, options: IdleFlowOptio
   }
 }
 
-function waitForOpen(client: ChildProcess, timeoutMs: number): Promise<{ opened: number; errors: number }> {
+function waitForOpen(
+  client: ChildProcess,
+  timeoutMs: number,
+): Promise<{ opened: number; errors: number }> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`idle flows not open after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`idle flows not open after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     client.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`idle client exited (${code}) before reporting`));

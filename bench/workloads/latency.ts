@@ -11,10 +11,24 @@ export interface LatencyOptions {
 }
 
 /** 1 KiB request/response ping-pong over one kept-alive connection; p50/p99 in ms. */
-export async function measureLatency(at: Endpoint, options: LatencyOptions): Promise<WorkloadResult> {
-  const args = [at.host, String(at.port), String(options.warmup), String(options.rounds), String(options.deadlineMs)];
-  const result = await runPeer<{ rounds: number; p50Ms: number; p99Ms: number }>('latency-client', args, options.deadlineMs + 10_000);
-  const notes = result.rounds < options.rounds ? [`only ${result.rounds} rounds before the deadline`] : [];
+export async function measureLatency(
+  at: Endpoint,
+  options: LatencyOptions,
+): Promise<WorkloadResult> {
+  const args = [
+    at.host,
+    String(at.port),
+    String(options.warmup),
+    String(options.rounds),
+    String(options.deadlineMs),
+  ];
+  const result = await runPeer<{ rounds: number; p50Ms: number; p99Ms: number }>(
+    'latency-client',
+    args,
+    options.deadlineMs + 10_000,
+  );
+  const notes =
+    result.rounds < options.rounds ? [`only ${result.rounds} rounds before the deadline`] : [];
   return { figures: { p50Ms: result.p50Ms, p99Ms: result.p99Ms }, notes };
 }
 

@@ -37,10 +37,18 @@ export async function startThroughputTarget(tool: ThroughputTool): Promise<Runni
 }
 
 /** One TCP flow for `seconds`; returns Gbit/s as received by the sink. */
-export async function measureThroughput(tool: ThroughputTool, at: Endpoint, options: ThroughputOptions): Promise<WorkloadResult> {
+export async function measureThroughput(
+  tool: ThroughputTool,
+  at: Endpoint,
+  options: ThroughputOptions,
+): Promise<WorkloadResult> {
   const timeoutMs = options.seconds * 1_000 + 20_000;
   if (tool === 'node') {
-    const result = await runPeer<{ gbps: number }>('sink-sender', [at.host, String(at.port), String(options.seconds)], timeoutMs);
+    const result = await runPeer<{ gbps: number }>(
+      'sink-sender',
+      [at.host, String(at.port), String(options.seconds)],
+      timeoutMs,
+    );
     return { figures: { gbps: result.gbps }, notes: ['node sender/sink'] };
   }
   const args = ['-c', at.host, '-p', String(at.port), '-t', String(options.seconds), '-J'];
@@ -49,7 +57,10 @@ export async function measureThroughput(tool: ThroughputTool, at: Endpoint, opti
 }
 
 function receivedBitsPerSecond(iperfJson: string): number {
-  const report = JSON.parse(iperfJson) as { error?: string; end?: { sum_received?: { bits_per_second?: number } } };
+  const report = JSON.parse(iperfJson) as {
+    error?: string;
+    end?: { sum_received?: { bits_per_second?: number } };
+  };
   const bps = report.end?.sum_received?.bits_per_second;
   if (bps === undefined) throw new Error(`iperf3: ${report.error ?? 'no sum_received in report'}`);
   return bps;

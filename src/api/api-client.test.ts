@@ -10,7 +10,7 @@ import { CausewayError, ErrorCode, isErrorCode } from '../errors/index.js';
 import { ApiClient } from './api-client.js';
 
 /** A server on the API socket that answers every request with `next` (status and body). */
-describe('ApiClient: a refusal keeps the router\'s code and hint', () => {
+describe("ApiClient: a refusal keeps the router's code and hint", () => {
   let dir: string;
   let server: Server;
   let next = { status: 500, body: '' };
@@ -40,7 +40,12 @@ describe('ApiClient: a refusal keeps the router\'s code and hint', () => {
   }
 
   it('takes the code and hint the router raised', async () => {
-    for (const code of [ErrorCode.ConfigInvalid, ErrorCode.LeaseContended, ErrorCode.TokenExpired, ErrorCode.Internal]) {
+    for (const code of [
+      ErrorCode.ConfigInvalid,
+      ErrorCode.LeaseContended,
+      ErrorCode.TokenExpired,
+      ErrorCode.Internal,
+    ]) {
       const err = await refusal(500, JSON.stringify({ error: 'why', code, hint: 'do this' }));
       assert.equal(err.code, code);
       assert.equal(err.message, 'router refused POST /v1/reload: why');
@@ -49,7 +54,10 @@ describe('ApiClient: a refusal keeps the router\'s code and hint', () => {
   });
 
   it('an answer without a code of ours is bad input, with the text as the reason', async () => {
-    assert.equal((await refusal(404, JSON.stringify({ error: 'no route POST /v1/reload' }))).code, ErrorCode.InputInvalid);
+    assert.equal(
+      (await refusal(404, JSON.stringify({ error: 'no route POST /v1/reload' }))).code,
+      ErrorCode.InputInvalid,
+    );
     const other = await refusal(500, JSON.stringify({ error: 'x', code: 'CW_NOT_OURS' }));
     assert.equal(other.code, ErrorCode.InputInvalid);
     assert.match((await refusal(502, 'not json')).message, /not json$/);
@@ -59,7 +67,17 @@ describe('ApiClient: a refusal keeps the router\'s code and hint', () => {
     const bodies = fc.oneof(
       fc.string(),
       fc.json(),
-      fc.record({ error: fc.oneof(fc.string(), fc.integer()), code: fc.oneof(fc.constantFrom(...Object.values(ErrorCode)), fc.string(), fc.constant(null)), hint: fc.oneof(fc.string(), fc.constant(undefined)) }).map((b) => JSON.stringify(b)),
+      fc
+        .record({
+          error: fc.oneof(fc.string(), fc.integer()),
+          code: fc.oneof(
+            fc.constantFrom(...Object.values(ErrorCode)),
+            fc.string(),
+            fc.constant(null),
+          ),
+          hint: fc.oneof(fc.string(), fc.constant(undefined)),
+        })
+        .map((b) => JSON.stringify(b)),
     );
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 400, max: 599 }), bodies, async (status, body) => {

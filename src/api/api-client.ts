@@ -29,7 +29,9 @@ export class ApiClient {
 
   /** One snapshot of the merged clusterset as this site sees it. */
   services(): Promise<ServicesSnapshot> {
-    return this.call<string>('GET', '/v1/services', true).then((text) => JSON.parse(text) as ServicesSnapshot);
+    return this.call<string>('GET', '/v1/services', true).then(
+      (text) => JSON.parse(text) as ServicesSnapshot,
+    );
   }
 
   /**
@@ -37,26 +39,39 @@ export class ApiClient {
    * Resolves when the router closes the stream (it stopped) or `signal` aborts; rejects when no
    * router answers.
    */
-  watchServices(onSnapshot: (snapshot: ServicesSnapshot) => void, signal: AbortSignal): Promise<void> {
+  watchServices(
+    onSnapshot: (snapshot: ServicesSnapshot) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
-      const req = request({ socketPath: this.paths.apiSocket, method: 'GET', path: '/v1/services?watch=1', signal }, (res) => {
-        let pending = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          pending += chunk;
-          for (let cut = pending.indexOf('\n'); cut >= 0; cut = pending.indexOf('\n')) {
-            const line = pending.slice(0, cut);
-            pending = pending.slice(cut + 1);
-            if (line.length > 0) onSnapshot(JSON.parse(line) as ServicesSnapshot);
-          }
-        });
-        res.on('end', () => resolve());
-        res.on('error', () => resolve());
-        res.on('close', () => resolve());
-      });
+      const req = request(
+        { socketPath: this.paths.apiSocket, method: 'GET', path: '/v1/services?watch=1', signal },
+        (res) => {
+          let pending = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            pending += chunk;
+            for (let cut = pending.indexOf('\n'); cut >= 0; cut = pending.indexOf('\n')) {
+              const line = pending.slice(0, cut);
+              pending = pending.slice(cut + 1);
+              if (line.length > 0) onSnapshot(JSON.parse(line) as ServicesSnapshot);
+            }
+          });
+          res.on('end', () => resolve());
+          res.on('error', () => resolve());
+          res.on('close', () => resolve());
+        },
+      );
       req.on('error', (err) => {
         if (signal.aborted) resolve();
-        else reject(new CausewayError(ErrorCode.RouterNotRunning, `the router of ${this.paths.dir} is not running (${(err as NodeJS.ErrnoException).code ?? err.message})`, { cause: err }));
+        else
+          reject(
+            new CausewayError(
+              ErrorCode.RouterNotRunning,
+              `the router of ${this.paths.dir} is not running (${(err as NodeJS.ErrnoException).code ?? err.message})`,
+              { cause: err },
+            ),
+          );
       });
       req.end();
     });
@@ -76,28 +91,42 @@ export class ApiClient {
 
   private call<T>(method: string, path: string, raw = false, timeoutMs = 10_000): Promise<T> {
     return new Promise((resolve, reject) => {
-      const req = request({ socketPath: this.paths.apiSocket, method, path, timeout: timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 500) >= 400) {
-            const body = safeJson(text) as { error?: string; code?: unknown; hint?: string } | undefined;
-            // The router's code comes back as it was raised, so the CLI exits as if it had raised it itself.
-            const code = isErrorCode(body?.code) ? body.code : ErrorCode.InputInvalid;
-            reject(new CausewayError(code, `router refused ${method} ${path}: ${body?.error ?? text}`, body?.hint === undefined ? {} : { hint: body.hint }));
-            return;
-          }
-          resolve((raw ? text : safeJson(text)) as T);
-        });
-      });
+      const req = request(
+        { socketPath: this.paths.apiSocket, method, path, timeout: timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if ((res.statusCode ?? 500) >= 400) {
+              const body = safeJson(text) as
+                { error?: string; code?: unknown; hint?: string } | undefined;
+              // The router's code comes back as it was raised, so the CLI exits as if it had raised it itself.
+              const code = isErrorCode(body?.code) ? body.code : ErrorCode.InputInvalid;
+              reject(
+                new CausewayError(
+                  code,
+                  `router refused ${method} ${path}: ${body?.error ?? text}`,
+                  body?.hint === undefined ? {} : { hint: body.hint },
+                ),
+              );
+              return;
+            }
+            resolve((raw ? text : safeJson(text)) as T);
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('router API timed out')));
       req.on('error', (err) =>
         reject(
-          new CausewayError(ErrorCode.RouterNotRunning, `the router of ${this.paths.dir} is not running (${(err as NodeJS.ErrnoException).code ?? err.message})`, {
-            cause: err,
-            hint: `start it with \`causeway site run --dir ${this.paths.dir}\``,
-          }),
+          new CausewayError(
+            ErrorCode.RouterNotRunning,
+            `the router of ${this.paths.dir} is not running (${(err as NodeJS.ErrnoException).code ?? err.message})`,
+            {
+              cause: err,
+              hint: `start it with \`causeway site run --dir ${this.paths.dir}\``,
+            },
+          ),
         ),
       );
       req.end();
@@ -125,7 +154,13 @@ function socketAnswers(socketPath: string): Promise<boolean> {
 
 function parseRuntime(text: string): RuntimeInfo | undefined {
   const info = safeJson(text) as Partial<RuntimeInfo> | undefined;
-  if (typeof info !== 'object' || info === null || typeof info.pid !== 'number' || typeof info.siteId !== 'string') return undefined;
+  if (
+    typeof info !== 'object' ||
+    info === null ||
+    typeof info.pid !== 'number' ||
+    typeof info.siteId !== 'string'
+  )
+    return undefined;
   return info as RuntimeInfo;
 }
 

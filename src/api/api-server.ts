@@ -11,7 +11,9 @@ export interface ApiBackend {
   reload(): Promise<void>;
   drain(timeoutMs: number): Promise<DrainResult>;
   readonly servicesFeed: { current(): string; subscribe(send: (line: string) => void): () => void };
-  readonly metrics: { readonly registry: { metrics(): Promise<string>; readonly contentType: string } };
+  readonly metrics: {
+    readonly registry: { metrics(): Promise<string>; readonly contentType: string };
+  };
   readonly logger: Logger;
 }
 
@@ -70,19 +72,26 @@ export class ApiServer {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const path = (req.url ?? '/').split('?')[0];
-      if (req.method === 'GET' && path === '/v1/status') return send(res, 200, this.router.status());
+      if (req.method === 'GET' && path === '/v1/status')
+        return send(res, 200, this.router.status());
       if (req.method === 'GET' && path === '/v1/services') return this.services(req, res);
       if (req.method === 'GET' && path === '/v1/partition') {
         // 503 on the minority side, so an application can use it directly as its safe-mode probe.
         const report = this.router.partitionReport;
-        return send(res, report?.majority === false ? 503 : 200, report ?? { majority: true, members: [], reachable: [], unreachable: [] });
+        return send(
+          res,
+          report?.majority === false ? 503 : 200,
+          report ?? { majority: true, members: [], reachable: [], unreachable: [] },
+        );
       }
       if (req.method === 'POST' && path === '/v1/reload') {
         await this.router.reload();
         return send(res, 200, { ok: true });
       }
       if (req.method === 'POST' && path === '/v1/drain') {
-        const timeoutMs = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('timeoutMs') ?? 30_000);
+        const timeoutMs = Number(
+          new URL(req.url ?? '/', 'http://x').searchParams.get('timeoutMs') ?? 30_000,
+        );
         const result = await this.router.drain(Number.isFinite(timeoutMs) ? timeoutMs : 30_000);
         send(res, 200, result);
         // The router exits once the answer is out: drained is the last thing it does.
@@ -102,7 +111,11 @@ export class ApiServer {
       const status = wireForm(code).http;
       if (status >= 500) this.router.logger.error({ err, code }, 'api request failed');
       else this.router.logger.warn({ err, code }, 'api request refused');
-      send(res, status, { error: err instanceof Error ? err.message : String(err), code, hint: err instanceof CausewayError ? err.hint : undefined });
+      send(res, status, {
+        error: err instanceof Error ? err.message : String(err),
+        code,
+        hint: err instanceof CausewayError ? err.hint : undefined,
+      });
     }
   }
 }

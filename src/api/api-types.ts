@@ -60,7 +60,12 @@ export interface ServiceView {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   /** Headless services: each endpoint with the address it has at this site. */
-  endpoints: Array<{ site: string; hostname: string; vip: string | null; listeners?: PortListener[] }>;
+  endpoints: Array<{
+    site: string;
+    hostname: string;
+    vip: string | null;
+    listeners?: PortListener[];
+  }>;
   conditions: Record<string, ExportConditions>;
   /** Whether any site has a ready endpoint for it: without one, new flows fail. */
   ready?: boolean;
@@ -75,18 +80,61 @@ export interface StatusReport {
   startedAt: string;
   linkAddress: string;
   dnsAddress: string | null;
-  links: Array<{ peer: string; state: string; direction: 'outbound' | 'inbound'; cost: number; rttMs: number | null; connections: number; flows: number; zone: string; region: string; since: string; lastError: string | null; dialFailures: number; endpoints: string[] }>;
+  links: Array<{
+    peer: string;
+    state: string;
+    direction: 'outbound' | 'inbound';
+    cost: number;
+    rttMs: number | null;
+    connections: number;
+    flows: number;
+    zone: string;
+    region: string;
+    since: string;
+    lastError: string | null;
+    dialFailures: number;
+    endpoints: string[];
+  }>;
   /** `ready` is what this site advertises; `reason` says why not (failed health check, draining). */
-  exports: Array<{ name: string; namespace: string; port: number; to: string; ready: boolean; reason: string | null; flows: FlowCounts }>;
-  imports: Array<{ name: string; namespace: string; listen: string; port: number | null; site: string | null; kind: 'configured' | 'virtual-ip'; exporters: string[]; flows: FlowCounts }>;
+  exports: Array<{
+    name: string;
+    namespace: string;
+    port: number;
+    to: string;
+    ready: boolean;
+    reason: string | null;
+    flows: FlowCounts;
+  }>;
+  imports: Array<{
+    name: string;
+    namespace: string;
+    listen: string;
+    port: number | null;
+    site: string | null;
+    kind: 'configured' | 'virtual-ip';
+    exporters: string[];
+    flows: FlowCounts;
+  }>;
   /** The clusterset's services as merged here (MCS ServiceImport view), with this site's virtual IP. */
   services: ServiceView[];
   /** Which members this site reaches and whether that is a majority (split-brain safety). */
-  partition: { majority: boolean; quorum: number; members: string[]; reachable: string[]; unreachable: string[] } | null;
+  partition: {
+    majority: boolean;
+    quorum: number;
+    members: string[];
+    reachable: string[];
+    unreachable: string[];
+  } | null;
   /** Leases this router watches (its single-writer imports' and those it holds). */
   leases: LeaseReport[];
   /** Sites known from adverts, with whether a route reaches them and through which peer. */
-  routes: Array<{ site: string; reachable: boolean; nextHop: string | null; cost: number | null; hops: number | null }>;
+  routes: Array<{
+    site: string;
+    reachable: boolean;
+    nextHop: string | null;
+    cost: number | null;
+    hops: number | null;
+  }>;
 }
 
 /** What `/v1/services` sends: this site's id and every clusterset service as seen here. */
@@ -98,7 +146,7 @@ export interface ServicesSnapshot {
    * `routing.staleAfterMs`): their services are out of the merge meanwhile, which a consumer may
    * want to tell apart from an unexport.
    */
-  unreachable: string[];  /**
+  unreachable: string[]; /**
    * False while a freshly started router has not yet heard from every site it remembers as a
    * member (members.json), for at most `routing.staleAfterMs`: until then a service missing from
    * `services` may only be not yet re-learned, and a consumer must not take that for an unexport.

@@ -4,4 +4,13 @@
 export { ApiServer, type ApiBackend } from './api-server.js';
 export { ApiClient } from './api-client.js';
 export { ServicesFeed } from './services-feed.js';
-export type { DrainResult, LeaseReport, PartitionReport, PortListener, RuntimeInfo, ServiceView, ServicesSnapshot, StatusReport } from './api-types.js';
+export type {
+  DrainResult,
+  LeaseReport,
+  PartitionReport,
+  PortListener,
+  RuntimeInfo,
+  ServiceView,
+  ServicesSnapshot,
+  StatusReport,
+} from './api-types.js';

@@ -18,61 +18,116 @@ export interface CommandEntry {
  * test checks it against the commands themselves, so the two cannot drift.
  */
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'site', args: [], hasOptions: false, description: 'create and run a site (one router per cluster or host)', load: async () => (await import('./commands/site-command.js')).siteCommand() },
-  { name: 'token', args: [], hasOptions: false, description: 'one-time secrets that let another site link to this one', load: async () => (await import('./commands/token-command.js')).tokenCommand() },
-  { name: 'link', args: [], hasOptions: false, description: 'links between this site and others', load: async () => (await import('./commands/link-command.js')).linkCommand() },
-  { name: 'expose', args: ['<name>'], hasOptions: true, description: 'offer a local backend to the clusterset as <name>.<namespace>, port <port>', load: async () => (await import('./commands/service-commands.js')).exposeCommand() },
-  { name: 'unexpose', args: ['<name>'], hasOptions: true, description: 'stop offering a service (all ports, or one)', load: async () => (await import('./commands/service-commands.js')).unexposeCommand() },
-  { name: 'import', args: ['<name>'], hasOptions: true, description: 'make a clusterset service reachable at a local address on this site', load: async () => (await import('./commands/service-commands.js')).importCommand() },
-  { name: 'unimport', args: ['<name>'], hasOptions: true, description: 'close the local address of an imported service', load: async () => (await import('./commands/service-commands.js')).unimportCommand() },
-  { name: 'status', args: [], hasOptions: true, description: 'this site, its links (state, RTT, cost, peer), exports, imports and flow counts', load: async () => (await import('./commands/status-command.js')).statusCommand() },
+  {
+    name: 'site',
+    args: [],
+    hasOptions: false,
+    description: 'create and run a site (one router per cluster or host)',
+    load: async () => (await import('./commands/site-command.js')).siteCommand(),
+  },
+  {
+    name: 'token',
+    args: [],
+    hasOptions: false,
+    description: 'one-time secrets that let another site link to this one',
+    load: async () => (await import('./commands/token-command.js')).tokenCommand(),
+  },
+  {
+    name: 'link',
+    args: [],
+    hasOptions: false,
+    description: 'links between this site and others',
+    load: async () => (await import('./commands/link-command.js')).linkCommand(),
+  },
+  {
+    name: 'expose',
+    args: ['<name>'],
+    hasOptions: true,
+    description: 'offer a local backend to the clusterset as <name>.<namespace>, port <port>',
+    load: async () => (await import('./commands/service-commands.js')).exposeCommand(),
+  },
+  {
+    name: 'unexpose',
+    args: ['<name>'],
+    hasOptions: true,
+    description: 'stop offering a service (all ports, or one)',
+    load: async () => (await import('./commands/service-commands.js')).unexposeCommand(),
+  },
+  {
+    name: 'import',
+    args: ['<name>'],
+    hasOptions: true,
+    description: 'make a clusterset service reachable at a local address on this site',
+    load: async () => (await import('./commands/service-commands.js')).importCommand(),
+  },
+  {
+    name: 'unimport',
+    args: ['<name>'],
+    hasOptions: true,
+    description: 'close the local address of an imported service',
+    load: async () => (await import('./commands/service-commands.js')).unimportCommand(),
+  },
+  {
+    name: 'status',
+    args: [],
+    hasOptions: true,
+    description: 'this site, its links (state, RTT, cost, peer), exports, imports and flow counts',
+    load: async () => (await import('./commands/status-command.js')).statusCommand(),
+  },
   {
     name: 'services',
     args: [],
     hasOptions: true,
-    description: 'the clusterset\'s services as this site sees them: type, ports, exporting sites, virtual IP, DNS name and MCS conditions',
+    description:
+      "the clusterset's services as this site sees them: type, ports, exporting sites, virtual IP, DNS name and MCS conditions",
     load: async () => (await import('./commands/services-command.js')).servicesCommand(),
   },
   {
     name: 'namespace',
     args: [],
     hasOptions: false,
-    description: 'namespaces present at this site (clusterset services are imported only into present namespaces)',
+    description:
+      'namespaces present at this site (clusterset services are imported only into present namespaces)',
     load: async () => (await import('./commands/namespace-command.js')).namespaceCommand(),
   },
   {
     name: 'policy',
     args: [],
     hasOptions: false,
-    description: 'how this site spreads new flows over a service\'s endpoints: locality, affinity, weights, failover, session affinity',
+    description:
+      "how this site spreads new flows over a service's endpoints: locality, affinity, weights, failover, session affinity",
     load: async () => (await import('./commands/policy-command.js')).policyCommand(),
   },
   {
     name: 'lease',
     args: [],
     hasOptions: false,
-    description: 'named leases with fencing tokens: one holder at a time, a token that grows on every change of holder',
+    description:
+      'named leases with fencing tokens: one holder at a time, a token that grows on every change of holder',
     load: async () => (await import('./commands/lease-command.js')).leaseCommand(),
   },
   {
     name: 'kube',
     args: [],
     hasOptions: false,
-    description: 'run Causeway on Kubernetes: install into clusters, link them, wire CoreDNS, and the MCS controller',
+    description:
+      'run Causeway on Kubernetes: install into clusters, link them, wire CoreDNS, and the MCS controller',
     load: async () => (await import('./commands/kube-command.js')).kubeCommand(),
   },
   {
     name: 'gslb',
     args: [],
     hasOptions: false,
-    description: 'global load balancing: authoritative DNS for your own zone that sends users to healthy sites (failover, weighted, geo, latency)',
+    description:
+      'global load balancing: authoritative DNS for your own zone that sends users to healthy sites (failover, weighted, geo, latency)',
     load: async () => (await import('./commands/gslb-command.js')).gslbCommand(),
   },
   {
     name: 'demo',
     args: [],
     hasOptions: true,
-    description: 'build a three-site clusterset on this machine (no root), send traffic through it and show what happened',
+    description:
+      'build a three-site clusterset on this machine (no root), send traffic through it and show what happened',
     load: async () => (await import('./commands/demo-command.js')).demoCommand(),
   },
 ];

@@ -5,7 +5,9 @@ import { COMMANDS, commandStub, entryFor } from './command-index.js';
 import { ExitCode } from './output.js';
 
 const program = new Command('causeway')
-  .description('Connect clusters and hosts across regions, VPCs and clouds: mTLS links between sites, services reachable from any site.')
+  .description(
+    'Connect clusters and hosts across regions, VPCs and clouds: mTLS links between sites, services reachable from any site.',
+  )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride((err) => {
@@ -30,12 +32,17 @@ By hand:
 
 // Only the command this run names is loaded; the others stand in for the root help and suggestions.
 const running = entryFor(process.argv.slice(2));
-for (const entry of COMMANDS) program.addCommand(entry === running ? await entry.load() : commandStub(entry));
+for (const entry of COMMANDS)
+  program.addCommand(entry === running ? await entry.load() : commandStub(entry));
 // Scripts that asked for JSON get usage errors (bad option values too) as JSON, like action errors.
-const wantsJson = process.argv.some((a, i) => a === '--output=json' || (a === '--output' && process.argv[i + 1] === 'json'));
+const wantsJson = process.argv.some(
+  (a, i) => a === '--output=json' || (a === '--output' && process.argv[i + 1] === 'json'),
+);
 const usageErrorAsJson = (text: string, write: (s: string) => void): void => {
   const message = text.replace(/^error: /, '').trim();
-  write(`${JSON.stringify({ error: { code: ErrorCode.InputInvalid, message, hint: 'run with --help for usage' } })}\n`);
+  write(
+    `${JSON.stringify({ error: { code: ErrorCode.InputInvalid, message, hint: 'run with --help for usage' } })}\n`,
+  );
 };
 const exitOnUsageError = (command: Command): void => {
   command.exitOverride((err) => process.exit(err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput));

@@ -10,7 +10,9 @@ export function intOption(flag: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-      throw new InvalidArgumentError(`${flag}: "${value}" must be a whole number from ${min} to ${max}`);
+      throw new InvalidArgumentError(
+        `${flag}: "${value}" must be a whole number from ${min} to ${max}`,
+      );
     }
     return n;
   };
@@ -21,9 +23,13 @@ export function readTokenArgument(path: string): string {
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (err) {
-    throw new CausewayError(ErrorCode.InputInvalid, `--token: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      hint: 'pass the file written by `causeway token issue`, or - to read it from standard input',
-    });
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `--token: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      {
+        hint: 'pass the file written by `causeway token issue`, or - to read it from standard input',
+      },
+    );
   }
 }
 

@@ -9,7 +9,9 @@ export { ExitCode };
 export function outputFormat(value: string | undefined): OutputFormat {
   if (value === undefined || value === 'text') return 'text';
   if (value === 'json') return 'json';
-  throw new CausewayError(ErrorCode.InputInvalid, `--output: "${value}" is not a format`, { hint: 'use --output text or --output json' });
+  throw new CausewayError(ErrorCode.InputInvalid, `--output: "${value}" is not a format`, {
+    hint: 'use --output text or --output json',
+  });
 }
 
 /** Prints a result: JSON as-is for scripts, or the text rendering for people. */
@@ -21,7 +23,14 @@ export function emit(format: OutputFormat, data: unknown, text: () => string): v
 export function table(headers: string[], rows: Array<Array<string | number>>): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The one place CLI errors are reported: message, hint and a stable exit code. */
@@ -34,7 +43,8 @@ export function reportError(err: unknown, format: OutputFormat): number {
     process.stderr.write(`${JSON.stringify({ error: { code, message, hint } })}\n`);
   } else {
     process.stderr.write(`error: ${message}\n${hint === undefined ? '' : `hint: ${hint}\n`}`);
-    if (!known && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
+    if (!known && err instanceof Error && err.stack !== undefined)
+      process.stderr.write(`${err.stack}\n`);
   }
   return wireForm(code).exit;
 }

@@ -23,11 +23,18 @@ describe('parseSiteConfig', () => {
   });
 
   it('names the file, the field and the fix for a wrong field', () => {
-    const bad = { ...valid, links: [{ peer: 'us-east', endpoints: ['127.0.0.1:7443'], cost: 'cheap' }] };
+    const bad = {
+      ...valid,
+      links: [{ peer: 'us-east', endpoints: ['127.0.0.1:7443'], cost: 'cheap' }],
+    };
     assert.throws(
       () => parseSiteConfig(stringify(bad), '/etc/causeway/site.yaml'),
       (err: unknown) =>
-        err instanceof CausewayError && err.code === 'CW_CONFIG_INVALID' && err.message.includes('/etc/causeway/site.yaml') && err.message.includes('links[0].cost') && (err.hint ?? '').includes('links[0].cost'),
+        err instanceof CausewayError &&
+        err.code === 'CW_CONFIG_INVALID' &&
+        err.message.includes('/etc/causeway/site.yaml') &&
+        err.message.includes('links[0].cost') &&
+        (err.hint ?? '').includes('links[0].cost'),
     );
   });
 
@@ -35,75 +42,176 @@ describe('parseSiteConfig', () => {
     for (const listen of ['127.0.0.1:70000', '0.0.0.0:65536']) {
       assert.throws(
         () => parseSiteConfig(stringify({ ...valid, link: { listen } }), '/etc/causeway/site.yaml'),
-        (err: unknown) => err instanceof CausewayError && err.code === 'CW_CONFIG_INVALID' && err.message.includes('/etc/causeway/site.yaml') && err.message.includes('link.listen'),
+        (err: unknown) =>
+          err instanceof CausewayError &&
+          err.code === 'CW_CONFIG_INVALID' &&
+          err.message.includes('/etc/causeway/site.yaml') &&
+          err.message.includes('link.listen'),
         listen,
       );
     }
-    assert.equal(parseSiteConfig(stringify({ ...valid, link: { listen: '0.0.0.0:65535' } })).link.listen, '0.0.0.0:65535');
+    assert.equal(
+      parseSiteConfig(stringify({ ...valid, link: { listen: '0.0.0.0:65535' } })).link.listen,
+      '0.0.0.0:65535',
+    );
   });
 
   it('export ports: names are Service port names, appProtocol http only through protocol: http, listed ports distinct', () => {
-    const withExport = (fields: Record<string, unknown>) => stringify({ ...valid, exports: [{ ...valid.exports[0], ...fields }] });
+    const withExport = (fields: Record<string, unknown>) =>
+      stringify({ ...valid, exports: [{ ...valid.exports[0], ...fields }] });
     const rejects = (fields: Record<string, unknown>, field: string) =>
-      assert.throws(() => parseSiteConfig(withExport(fields)), (err: unknown) => err instanceof CausewayError && err.message.includes(field), JSON.stringify(fields));
-    const ok = parseSiteConfig(withExport({ portName: 'a-long-service-port-name', appProtocol: 'kubernetes.io/h2c', uncarriedPorts: [{ name: 'dns', port: 53, protocol: 'UDP' }, { port: 53, protocol: 'SCTP' }] }));
+      assert.throws(
+        () => parseSiteConfig(withExport(fields)),
+        (err: unknown) => err instanceof CausewayError && err.message.includes(field),
+        JSON.stringify(fields),
+      );
+    const ok = parseSiteConfig(
+      withExport({
+        portName: 'a-long-service-port-name',
+        appProtocol: 'kubernetes.io/h2c',
+        uncarriedPorts: [
+          { name: 'dns', port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'SCTP' },
+        ],
+      }),
+    );
     assert.equal(ok.exports[0]?.portName, 'a-long-service-port-name');
     assert.equal(parseSiteConfig(withExport({ portName: '' })).exports[0]?.portName, '');
     rejects({ portName: 'Web' }, 'exports[0].portName');
     rejects({ appProtocol: 'http' }, 'exports[0].appProtocol');
     rejects({ protocol: 'http', appProtocol: 'grpc' }, 'exports[0].appProtocol');
-    rejects({ portName: 'dns', uncarriedPorts: [{ name: 'dns', port: 53, protocol: 'UDP' }] }, 'exports[0].uncarriedPorts[0].name');
-    rejects({ uncarriedPorts: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'UDP' }] }, 'exports[0].uncarriedPorts[1]');
-    rejects({ uncarriedPorts: [{ port: 53, protocol: 'TCP' }] }, 'exports[0].uncarriedPorts[0].protocol');
+    rejects(
+      { portName: 'dns', uncarriedPorts: [{ name: 'dns', port: 53, protocol: 'UDP' }] },
+      'exports[0].uncarriedPorts[0].name',
+    );
+    rejects(
+      {
+        uncarriedPorts: [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'UDP' },
+        ],
+      },
+      'exports[0].uncarriedPorts[1]',
+    );
+    rejects(
+      { uncarriedPorts: [{ port: 53, protocol: 'TCP' }] },
+      'exports[0].uncarriedPorts[0].protocol',
+    );
   });
 
   it('rejects unknown keys (typos must not be silently ignored)', () => {
-    assert.throws(() => parseSiteConfig(stringify({ ...valid, exprots: [] })), (err: unknown) => err instanceof CausewayError && err.message.includes('exprots'));
+    assert.throws(
+      () => parseSiteConfig(stringify({ ...valid, exprots: [] })),
+      (err: unknown) => err instanceof CausewayError && err.message.includes('exprots'),
+    );
   });
 
   it('reports YAML syntax errors with a line', () => {
-    assert.throws(() => parseSiteConfig('site: [unclosed\n  id: x'), (err: unknown) => err instanceof CausewayError && /not valid YAML/.test(err.message) && /line/.test(err.hint ?? ''));
+    assert.throws(
+      () => parseSiteConfig('site: [unclosed\n  id: x'),
+      (err: unknown) =>
+        err instanceof CausewayError &&
+        /not valid YAML/.test(err.message) &&
+        /line/.test(err.hint ?? ''),
+    );
   });
 
   it('never throws anything but CW_CONFIG_INVALID on hostile text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue().map((v) => stringify(v)), fc.anything().map((v) => stringify({ ...valid, site: v }))), (text) => {
-        try {
-          parseSiteConfig(text);
-        } catch (err) {
-          assert.ok(err instanceof CausewayError && err.code === 'CW_CONFIG_INVALID', `unexpected ${String(err)}`);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.jsonValue().map((v) => stringify(v)),
+          fc.anything().map((v) => stringify({ ...valid, site: v })),
+        ),
+        (text) => {
+          try {
+            parseSiteConfig(text);
+          } catch (err) {
+            assert.ok(
+              err instanceof CausewayError && err.code === 'CW_CONFIG_INVALID',
+              `unexpected ${String(err)}`,
+            );
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('survives YAML alias bombs', () => {
-    const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
-    assert.throws(() => parseSiteConfig(bomb), (err: unknown) => err instanceof CausewayError);
+    const bomb =
+      'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
+    assert.throws(
+      () => parseSiteConfig(bomb),
+      (err: unknown) => err instanceof CausewayError,
+    );
   });
 
   it('accepts an HTTP single-writer export and a lease store, defaulting TCP, embedded and a 5 s TTL', () => {
     const config = parseSiteConfig(
       stringify({
         ...valid,
-        exports: [...valid.exports, { name: 'ledger', namespace: 'pay', port: 80, to: '127.0.0.1:8080', protocol: 'http', writes: 'single-writer', lease: 'payments-writer' }],
+        exports: [
+          ...valid.exports,
+          {
+            name: 'ledger',
+            namespace: 'pay',
+            port: 80,
+            to: '127.0.0.1:8080',
+            protocol: 'http',
+            writes: 'single-writer',
+            lease: 'payments-writer',
+          },
+        ],
         leases: { backend: 'etcd', endpoints: ['http://10.0.0.5:2379'], hold: ['payments-writer'] },
       }),
     );
     assert.equal(config.exports[0]?.protocol, 'TCP');
-    assert.deepEqual([config.exports[1]?.protocol, config.exports[1]?.writes, config.exports[1]?.lease], ['http', 'single-writer', 'payments-writer']);
-    assert.deepEqual([config.leases.backend, config.leases.ttlMs, config.leases.hold], ['etcd', 5_000, ['payments-writer']]);
+    assert.deepEqual(
+      [config.exports[1]?.protocol, config.exports[1]?.writes, config.exports[1]?.lease],
+      ['http', 'single-writer', 'payments-writer'],
+    );
+    assert.deepEqual(
+      [config.leases.backend, config.leases.ttlMs, config.leases.hold],
+      ['etcd', 5_000, ['payments-writer']],
+    );
     assert.equal(parseSiteConfig(stringify(valid)).leases.backend, 'embedded');
   });
 
   it('names the field a single-writer export or a lease store is missing', () => {
     const cases: Array<[Record<string, unknown>, string]> = [
-      [{ exports: [{ ...valid.exports[0], writes: 'single-writer', lease: 'w' }] }, 'exports[0].protocol'],
-      [{ exports: [{ ...valid.exports[0], protocol: 'http', writes: 'single-writer' }] }, 'exports[0].lease'],
+      [
+        { exports: [{ ...valid.exports[0], writes: 'single-writer', lease: 'w' }] },
+        'exports[0].protocol',
+      ],
+      [
+        { exports: [{ ...valid.exports[0], protocol: 'http', writes: 'single-writer' }] },
+        'exports[0].lease',
+      ],
       [{ exports: [{ ...valid.exports[0], protocol: 'http', lease: 'w' }] }, 'exports[0].lease'],
-      [{ exports: [{ ...valid.exports[0], protocol: 'http', writes: 'single-writer', lease: '../etc' }] }, 'exports[0].lease'],
-      [{ exports: [{ ...valid.exports[0], protocol: 'http', writes: 'single-writer', lease: 'w', readMethods: ['GET /'] }] }, 'exports[0].readMethods[0]'],
+      [
+        {
+          exports: [
+            { ...valid.exports[0], protocol: 'http', writes: 'single-writer', lease: '../etc' },
+          ],
+        },
+        'exports[0].lease',
+      ],
+      [
+        {
+          exports: [
+            {
+              ...valid.exports[0],
+              protocol: 'http',
+              writes: 'single-writer',
+              lease: 'w',
+              readMethods: ['GET /'],
+            },
+          ],
+        },
+        'exports[0].readMethods[0]',
+      ],
       [{ leases: { backend: 'etcd' } }, 'leases.endpoints'],
       [{ leases: { backend: 'etcd', endpoints: ['10.0.0.5:2379'] } }, 'leases.endpoints[0]'],
     ];

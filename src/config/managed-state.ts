@@ -23,16 +23,27 @@ export async function loadManagedState(file: string): Promise<ManagedState> {
   const read = await readStateFile(file, (raw) => raw);
   if (read.kind === 'absent') return ManagedState.parse({});
   if (read.kind === 'unreadable') {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: cannot be read (${read.error.code ?? read.error.message})`, { cause: read.error, hint: 'give the router user read access to it' });
+    throw new CausewayError(
+      ErrorCode.ConfigInvalid,
+      `${file}: cannot be read (${read.error.code ?? read.error.message})`,
+      { cause: read.error, hint: 'give the router user read access to it' },
+    );
   }
   if (read.kind === 'corrupt') {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: not valid JSON`, { cause: read.error, hint: `it is written by the Kubernetes controller; delete it and let the controller write it again` });
+    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: not valid JSON`, {
+      cause: read.error,
+      hint: `it is written by the Kubernetes controller; delete it and let the controller write it again`,
+    });
   }
   const raw = read.value;
   const result = ManagedState.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: field ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`, { hint: 'delete it and let the controller write it again' });
+    throw new CausewayError(
+      ErrorCode.ConfigInvalid,
+      `${file}: field ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`,
+      { hint: 'delete it and let the controller write it again' },
+    );
   }
   return result.data;
 }
@@ -54,7 +65,13 @@ export function mergeManagedState(config: SiteConfig, managed: ManagedState): Si
     ...config,
     exports: [...config.exports, ...managed.exports],
     namespaces: [...new Set([...config.namespaces, ...managed.namespaces])].sort(),
-    policies: [...config.policies, ...managed.policies.filter((p) => !own.has(`${p.namespace}/${p.service}`))],
-    services: { ...config.services, clustersetIps: { ...managed.clustersetIps, ...config.services.clustersetIps } },
+    policies: [
+      ...config.policies,
+      ...managed.policies.filter((p) => !own.has(`${p.namespace}/${p.service}`)),
+    ],
+    services: {
+      ...config.services,
+      clustersetIps: { ...managed.clustersetIps, ...config.services.clustersetIps },
+    },
   };
 }

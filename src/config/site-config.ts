@@ -7,30 +7,39 @@ const dnsName = z
   .string()
   .max(253)
   .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/, {
-    message: 'must be lowercase letters, digits, "-" and ".", each label 1-63 chars, starting and ending alphanumeric',
+    message:
+      'must be lowercase letters, digits, "-" and ".", each label 1-63 chars, starting and ending alphanumeric',
   });
 /** DNS-1123 label: namespaces and service names are single labels in Kubernetes. */
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-  message: 'must be a DNS label: lowercase letters, digits and "-", 1-63 chars, starting and ending alphanumeric',
+  message:
+    'must be a DNS label: lowercase letters, digits and "-", 1-63 chars, starting and ending alphanumeric',
 });
 const port = z.number().int().min(1).max(65535);
 /** An IPv4 or IPv6 address literal (no brackets, no port): what a listener binds. */
-export const ipLiteral = z.string().refine((v) => isIP(v) !== 0, { message: 'must be an IP address such as 10.0.3.7 or fd00::7 (no port)' });
+export const ipLiteral = z.string().refine((v) => isIP(v) !== 0, {
+  message: 'must be an IP address such as 10.0.3.7 or fd00::7 (no port)',
+});
 /** `first-last`, both within 1024-65535: ports a site allocates for its own listeners. */
 const portRange = z
   .string()
   .regex(/^\d{4,5}-\d{4,5}$/, { message: 'must be a port range first-last, e.g. 20000-29999' })
-  .refine((v) => {
-    const [first = 0, last = 0] = v.split('-').map(Number);
-    return first >= 1024 && last <= 65535 && first <= last;
-  }, { message: 'must be a port range first-last with 1024 <= first <= last <= 65535' });
+  .refine(
+    (v) => {
+      const [first = 0, last = 0] = v.split('-').map(Number);
+      return first >= 1024 && last <= 65535 && first <= last;
+    },
+    { message: 'must be a port range first-last with 1024 <= first <= last <= 65535' },
+  );
 /** `host:port` with IPv4, [IPv6] or a DNS name; port 0 means "pick one" where listening. */
 export const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
     message: 'must be host:port, e.g. 127.0.0.1:7443 or [::1]:7443',
   })
-  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, { message: 'port must be 0-65535 (0 picks a free port where listening)' });
+  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, {
+    message: 'port must be 0-65535 (0 picks a free port where listening)',
+  });
 
 export const LinkConfig = z.strictObject({
   /** Site id of the peer this link goes to (verified against its certificate). */
@@ -46,10 +55,13 @@ export type LinkConfig = z.infer<typeof LinkConfig>;
 /** Lease names become etcd keys and JSON keys, so they keep to a safe alphabet; the lease area checks the same pattern. */
 export const LEASE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const leaseName = z.string().regex(LEASE_NAME_PATTERN, {
-  message: 'must be a lease name: letters, digits, ".", "_" and "-", at most 128 characters, e.g. payments-writer',
+  message:
+    'must be a lease name: letters, digits, ".", "_" and "-", at most 128 characters, e.g. payments-writer',
 });
 /** An HTTP method is a token (RFC 9110 §9.1); methods are case-sensitive, so none is upper-cased. */
-const httpMethod = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/, { message: 'must be an HTTP method such as GET' });
+const httpMethod = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/, { message: 'must be an HTTP method such as GET' });
 /** Methods that never change state (RFC 9110 §9.2.1) and so may go to any endpoint. */
 export const DEFAULT_READ_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 
@@ -74,77 +86,123 @@ export type UncarriedPort = z.infer<typeof UncarriedPort>;
 
 export const ExportConfig = z
   .strictObject({
-  name: dnsLabel,
-  namespace: dnsLabel,
-  port,
-  /** Backend address for that port. */
-  to: hostPort,
-  /** Name the port is advertised with (a Kubernetes Service port's); '' advertises it unnamed; absent: `tcp-<port>`, or `http-<port>`. */
-  portName: z.union([servicePortName, z.literal('')]).optional(),
-  /** `http`: importing routers parse HTTP/1.1 and choose a destination per request, not per connection. */
-  protocol: z.enum(['TCP', HTTP_PROTOCOL]).default('TCP'),
-  /** Application protocol the port is listed with (a Kubernetes Service port's); `protocol: http` ports are listed as `http`. */
-  appProtocol: appProtocol.optional(),
-  /** `single-writer`: writes go only to the site holding `lease`, reads to the nearest endpoint. */
-  writes: z.enum(['any', 'single-writer']).optional(),
-  /** With single-writer: the lease whose holder is the one site that takes writes. */
-  lease: leaseName.optional(),
-  /** With single-writer: the methods that are reads (default GET, HEAD, OPTIONS); every other method is a write. */
-  readMethods: z.array(httpMethod).min(1).max(32).optional(),
-  /** Headless service: each export entry is one endpoint, reachable on its own by `hostname`. */
-  headless: z.boolean().optional(),
-  /** Endpoint name of a headless export: `<hostname>.<site>.<svc>.<ns>.svc.clusterset.local`. */
-  hostname: dnsLabel.optional(),
-  /** Active checks of the backend by this site; an unhealthy backend is advertised not ready. */
-  health: z
-    .strictObject({
-      type: z.enum(['tcp', 'http', 'none']).default('tcp'),
-      path: z.string().startsWith('/').max(2048).default('/'),
-      expectStatus: z.number().int().min(100).max(599).default(200),
-      intervalMs: z.number().int().min(50).max(600_000).default(500),
-      timeoutMs: z.number().int().min(10).max(60_000).default(400),
-      unhealthyThreshold: z.number().int().min(1).max(100).default(2),
-      healthyThreshold: z.number().int().min(1).max(100).default(2),
-    })
-    .prefault({}),
-  /** When the export was created (ms since epoch): the oldest export wins MCS conflicts. */
-  exportedAt: z.number().int().min(0).optional(),
-  /** False when the platform says this backend is not ready (a Kubernetes endpoint condition): advertised not ready whatever the checks say. */
-  ready: z.boolean().optional(),
-  /** Zone of this endpoint when it differs from the site's (Kubernetes endpoint `zone`). */
-  zone: z.string().min(1).max(63).optional(),
-  /**
-   * Whole-service MCS properties, carried on every entry of the service (the first entry wins);
-   * they take part in the clusterset's conflict resolution like any exported Service's.
-   */
-  sessionAffinity: z.enum(['None', 'ClientIP']).optional(),
-  sessionAffinityTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
-  internalTrafficPolicy: z.string().min(1).max(32).optional(),
-  trafficDistribution: z.string().min(1).max(64).optional(),
-  /** UDP and SCTP ports of the service: listed with its ports, so every cluster sees the same ports, but not carried. */
-  uncarriedPorts: z.array(UncarriedPort).max(255).optional(),
-  exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
-  exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
-})
+    name: dnsLabel,
+    namespace: dnsLabel,
+    port,
+    /** Backend address for that port. */
+    to: hostPort,
+    /** Name the port is advertised with (a Kubernetes Service port's); '' advertises it unnamed; absent: `tcp-<port>`, or `http-<port>`. */
+    portName: z.union([servicePortName, z.literal('')]).optional(),
+    /** `http`: importing routers parse HTTP/1.1 and choose a destination per request, not per connection. */
+    protocol: z.enum(['TCP', HTTP_PROTOCOL]).default('TCP'),
+    /** Application protocol the port is listed with (a Kubernetes Service port's); `protocol: http` ports are listed as `http`. */
+    appProtocol: appProtocol.optional(),
+    /** `single-writer`: writes go only to the site holding `lease`, reads to the nearest endpoint. */
+    writes: z.enum(['any', 'single-writer']).optional(),
+    /** With single-writer: the lease whose holder is the one site that takes writes. */
+    lease: leaseName.optional(),
+    /** With single-writer: the methods that are reads (default GET, HEAD, OPTIONS); every other method is a write. */
+    readMethods: z.array(httpMethod).min(1).max(32).optional(),
+    /** Headless service: each export entry is one endpoint, reachable on its own by `hostname`. */
+    headless: z.boolean().optional(),
+    /** Endpoint name of a headless export: `<hostname>.<site>.<svc>.<ns>.svc.clusterset.local`. */
+    hostname: dnsLabel.optional(),
+    /** Active checks of the backend by this site; an unhealthy backend is advertised not ready. */
+    health: z
+      .strictObject({
+        type: z.enum(['tcp', 'http', 'none']).default('tcp'),
+        path: z.string().startsWith('/').max(2048).default('/'),
+        expectStatus: z.number().int().min(100).max(599).default(200),
+        intervalMs: z.number().int().min(50).max(600_000).default(500),
+        timeoutMs: z.number().int().min(10).max(60_000).default(400),
+        unhealthyThreshold: z.number().int().min(1).max(100).default(2),
+        healthyThreshold: z.number().int().min(1).max(100).default(2),
+      })
+      .prefault({}),
+    /** When the export was created (ms since epoch): the oldest export wins MCS conflicts. */
+    exportedAt: z.number().int().min(0).optional(),
+    /** False when the platform says this backend is not ready (a Kubernetes endpoint condition): advertised not ready whatever the checks say. */
+    ready: z.boolean().optional(),
+    /** Zone of this endpoint when it differs from the site's (Kubernetes endpoint `zone`). */
+    zone: z.string().min(1).max(63).optional(),
+    /**
+     * Whole-service MCS properties, carried on every entry of the service (the first entry wins);
+     * they take part in the clusterset's conflict resolution like any exported Service's.
+     */
+    sessionAffinity: z.enum(['None', 'ClientIP']).optional(),
+    sessionAffinityTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+    internalTrafficPolicy: z.string().min(1).max(32).optional(),
+    trafficDistribution: z.string().min(1).max(64).optional(),
+    /** UDP and SCTP ports of the service: listed with its ports, so every cluster sees the same ports, but not carried. */
+    uncarriedPorts: z.array(UncarriedPort).max(255).optional(),
+    exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
+    exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
+  })
   .superRefine((e, ctx) => {
     const single = e.writes === 'single-writer';
-    if (single && e.protocol !== HTTP_PROTOCOL) ctx.addIssue({ code: 'custom', path: ['protocol'], message: 'writes: single-writer needs protocol: http (reads and writes are told apart by HTTP method)' });
-    if (single && e.lease === undefined) ctx.addIssue({ code: 'custom', path: ['lease'], message: 'writes: single-writer needs the lease whose holder takes the writes, e.g. lease: payments-writer' });
-    if (!single && e.lease !== undefined) ctx.addIssue({ code: 'custom', path: ['lease'], message: 'lease only applies with writes: single-writer' });
-    if (!single && e.readMethods !== undefined) ctx.addIssue({ code: 'custom', path: ['readMethods'], message: 'readMethods only applies with writes: single-writer' });
-    if (e.appProtocol !== undefined && e.protocol === HTTP_PROTOCOL) ctx.addIssue({ code: 'custom', path: ['appProtocol'], message: 'protocol: http exports are listed with appProtocol http; leave appProtocol out' });
-    else if (e.appProtocol === HTTP_PROTOCOL) ctx.addIssue({ code: 'custom', path: ['appProtocol'], message: 'appProtocol http makes importers parse HTTP/1.1: export with protocol: http instead' });
+    if (single && e.protocol !== HTTP_PROTOCOL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protocol'],
+        message:
+          'writes: single-writer needs protocol: http (reads and writes are told apart by HTTP method)',
+      });
+    if (single && e.lease === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lease'],
+        message:
+          'writes: single-writer needs the lease whose holder takes the writes, e.g. lease: payments-writer',
+      });
+    if (!single && e.lease !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lease'],
+        message: 'lease only applies with writes: single-writer',
+      });
+    if (!single && e.readMethods !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['readMethods'],
+        message: 'readMethods only applies with writes: single-writer',
+      });
+    if (e.appProtocol !== undefined && e.protocol === HTTP_PROTOCOL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['appProtocol'],
+        message: 'protocol: http exports are listed with appProtocol http; leave appProtocol out',
+      });
+    else if (e.appProtocol === HTTP_PROTOCOL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['appProtocol'],
+        message:
+          'appProtocol http makes importers parse HTTP/1.1: export with protocol: http instead',
+      });
     checkPortNames(e, ctx);
   });
 export type ExportConfig = z.infer<typeof ExportConfig>;
 
 /** Ports of one service need distinct names and distinct protocol+number pairs (as in a Kubernetes Service). */
-function checkPortNames(e: Pick<ExportConfig, 'portName' | 'uncarriedPorts'>, ctx: z.RefinementCtx): void {
+function checkPortNames(
+  e: Pick<ExportConfig, 'portName' | 'uncarriedPorts'>,
+  ctx: z.RefinementCtx,
+): void {
   const names = new Set(e.portName === undefined || e.portName === '' ? [] : [e.portName]);
   const keys = new Set<string>();
   for (const [i, p] of (e.uncarriedPorts ?? []).entries()) {
-    if (p.name !== undefined && names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['uncarriedPorts', i, 'name'], message: `port name ${p.name} is taken by another port of the service` });
-    if (keys.has(`${p.port}/${p.protocol}`)) ctx.addIssue({ code: 'custom', path: ['uncarriedPorts', i], message: `${p.port}/${p.protocol} is listed twice` });
+    if (p.name !== undefined && names.has(p.name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uncarriedPorts', i, 'name'],
+        message: `port name ${p.name} is taken by another port of the service`,
+      });
+    if (keys.has(`${p.port}/${p.protocol}`))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uncarriedPorts', i],
+        message: `${p.port}/${p.protocol} is listed twice`,
+      });
     if (p.name !== undefined) names.add(p.name);
     keys.add(`${p.port}/${p.protocol}`);
   }
@@ -177,7 +235,12 @@ export const PolicyConfig = z.strictObject({
   /** Ordered label keys for failover tiers, like Istio failoverPriority (site, region, zone, custom). */
   failoverPriority: z.array(z.string().min(1).max(317)).max(8).optional(),
   siteWeights: z.record(dnsName, z.number().min(0).max(10_000)).optional(),
-  sessionAffinity: z.strictObject({ type: z.literal('ClientIP'), timeoutSeconds: z.number().int().min(1).max(86_400).default(10_800) }).optional(),
+  sessionAffinity: z
+    .strictObject({
+      type: z.literal('ClientIP'),
+      timeoutSeconds: z.number().int().min(1).max(86_400).default(10_800),
+    })
+    .optional(),
 });
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 
@@ -197,8 +260,18 @@ export const SiteConfig = z.strictObject({
       /** Addresses other sites dial, written into tokens; defaults to the listen address. */
       advertise: z.array(hostPort).default([]),
       // The session's own defaults, so a link built without a config times out like a configured one.
-      pingIntervalMs: z.number().int().min(20).max(60_000).default(DEFAULT_SESSION_TIMING.pingIntervalMs),
-      deadAfterMs: z.number().int().min(100).max(600_000).default(DEFAULT_SESSION_TIMING.deadAfterMs),
+      pingIntervalMs: z
+        .number()
+        .int()
+        .min(20)
+        .max(60_000)
+        .default(DEFAULT_SESSION_TIMING.pingIntervalMs),
+      deadAfterMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(600_000)
+        .default(DEFAULT_SESSION_TIMING.deadAfterMs),
     })
     .prefault({}),
   dataPlane: z
@@ -231,7 +304,12 @@ export const SiteConfig = z.strictObject({
   services: z
     .strictObject({
       /** Clusterset virtual IPs for imported services are taken from here (127/8 needs no root on Linux). */
-      addressPool: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: 'must be an IPv4 CIDR such as 127.240.0.0/16' }).default('127.240.0.0/16'),
+      addressPool: z
+        .string()
+        .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, {
+          message: 'must be an IPv4 CIDR such as 127.240.0.0/16',
+        })
+        .default('127.240.0.0/16'),
       /** Listen on a virtual IP for every clusterset service whose namespace is present here. */
       autoImport: z.boolean().default(true),
       /**
@@ -247,7 +325,14 @@ export const SiteConfig = z.strictObject({
        * `namespace/name`: in Kubernetes the controller puts the ClusterIP of the derived Service
        * here (through managed.json), the address pods reach through kube-proxy.
        */
-      clustersetIps: z.record(z.string().regex(/^[a-z0-9-]{1,63}\/[a-z0-9-]{1,63}$/, { message: 'keys must be namespace/name' }), z.array(ipLiteral).max(2)).default({}),
+      clustersetIps: z
+        .record(
+          z.string().regex(/^[a-z0-9-]{1,63}\/[a-z0-9-]{1,63}$/, {
+            message: 'keys must be namespace/name',
+          }),
+          z.array(ipLiteral).max(2),
+        )
+        .default({}),
     })
     .prefault({}),
   dns: z
@@ -271,7 +356,10 @@ export const SiteConfig = z.strictObject({
     .strictObject({
       backend: z.enum(['embedded', 'etcd']).default('embedded'),
       /** etcd client URLs, e.g. http://10.0.0.5:2379 (backend: etcd). */
-      endpoints: z.array(z.url({ protocol: /^https?$/ })).max(16).default([]),
+      endpoints: z
+        .array(z.url({ protocol: /^https?$/ }))
+        .max(16)
+        .default([]),
       /** Embedded backend: the JSON file the sites of one host share (default: <site dir>/leases.json). */
       file: z.string().min(1).max(4096).optional(),
       /** Leases this site keeps acquiring and renewing while it is on the majority side. */
@@ -281,7 +369,12 @@ export const SiteConfig = z.strictObject({
     })
     .prefault({})
     .superRefine((l, ctx) => {
-      if (l.backend === 'etcd' && l.endpoints.length === 0) ctx.addIssue({ code: 'custom', path: ['endpoints'], message: 'backend: etcd needs at least one client URL, e.g. [http://127.0.0.1:2379]' });
+      if (l.backend === 'etcd' && l.endpoints.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endpoints'],
+          message: 'backend: etcd needs at least one client URL, e.g. [http://127.0.0.1:2379]',
+        });
     }),
   /** Namespaces present at this site besides those of its exports and imports (MCS namespace sameness). */
   namespaces: z.array(dnsLabel).default([]),

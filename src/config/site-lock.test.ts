@@ -24,7 +24,10 @@ describe('withSiteLock', () => {
     let inside = '';
     await withSiteLock(lock, async () => {
       inside = await readFile(lock, 'utf8');
-      await assert.rejects(withSiteLock(lock, () => Promise.resolve(), 100), { code: 'CW_SITE_LOCKED' });
+      await assert.rejects(
+        withSiteLock(lock, () => Promise.resolve(), 100),
+        { code: 'CW_SITE_LOCKED' },
+      );
     });
     assert.match(inside, new RegExp(`^${process.pid} `));
   });
@@ -32,7 +35,10 @@ describe('withSiteLock', () => {
   it('respects a fresh lock from another pid namespace and breaks an old one', async () => {
     const lock = join(dir, 'foreign.lock');
     await writeFile(lock, `1 pid:[1] another-container`);
-    await assert.rejects(withSiteLock(lock, () => Promise.resolve(), 100), { code: 'CW_SITE_LOCKED' });
+    await assert.rejects(
+      withSiteLock(lock, () => Promise.resolve(), 100),
+      { code: 'CW_SITE_LOCKED' },
+    );
     const minuteAgo = new Date(Date.now() - 60_000);
     await utimes(lock, minuteAgo, minuteAgo);
     assert.equal(await withSiteLock(lock, () => Promise.resolve('ran'), 500), 'ran');

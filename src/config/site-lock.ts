@@ -21,7 +21,11 @@ const FOREIGN_LOCK_STALE_MS = 30_000;
  * (config edits, token issue and redemption). The lock file names its holder so a lock left by a
  * crashed process is broken instead of blocking forever.
  */
-export async function withSiteLock<T>(lockFile: string, fn: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
+export async function withSiteLock<T>(
+  lockFile: string,
+  fn: () => Promise<T>,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -51,7 +55,9 @@ export async function withSiteLock<T>(lockFile: string, fn: () => Promise<T>, ti
 }
 
 async function holderIsGone(lockFile: string): Promise<boolean> {
-  const [pidText = '', namespace = '', token = ''] = (await readFile(lockFile, 'utf8').catch(() => '')).split(' ');
+  const [pidText = '', namespace = '', token = ''] = (
+    await readFile(lockFile, 'utf8').catch(() => '')
+  ).split(' ');
   const pid = Number.parseInt(pidText, 10);
   if (!Number.isInteger(pid) || pid <= 0) return false; // being written right now
   if (namespace !== OWN_PID_NAMESPACE) return olderThan(lockFile, FOREIGN_LOCK_STALE_MS);

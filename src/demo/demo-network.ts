@@ -7,7 +7,13 @@ import type { Server } from 'node:http';
 import { sitePaths } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import type { StatusReport } from '../api/index.js';
-import { createLink, exposeService, importService, initSite, issueLinkToken } from '../site/index.js';
+import {
+  createLink,
+  exposeService,
+  importService,
+  initSite,
+  issueLinkToken,
+} from '../site/index.js';
 import { startDemoBackend } from './demo-backend.js';
 import { startRouterProcess, type RouterProcess } from './router-process.js';
 
@@ -44,7 +50,14 @@ export async function startDemoNetwork(progress: Progress, root?: string): Promi
   try {
     progress('creating sites', DEMO_SITES.map((s) => s.id).join(', '));
     for (const s of DEMO_SITES) {
-      await initSite({ id: s.id, zone: s.zone, region: s.region, dir: join(dir, s.id), listen: '127.0.0.1:0', advertise: [] });
+      await initSite({
+        id: s.id,
+        zone: s.zone,
+        region: s.region,
+        dir: join(dir, s.id),
+        listen: '127.0.0.1:0',
+        advertise: [],
+      });
     }
     progress('starting routers', 'one process per site');
     const started = await Promise.all(DEMO_SITES.map((s) => startRouterProcess(join(dir, s.id))));
@@ -62,12 +75,24 @@ export async function startDemoNetwork(progress: Progress, root?: string): Promi
     for (const s of DEMO_SITES.filter((x) => x.backend)) {
       const backend = await startDemoBackend(s.id);
       backends.push(backend.server);
-      await exposeService(paths(s.id), { name: 'web', namespace: 'demo', port: 80, to: `127.0.0.1:${backend.port}` });
+      await exposeService(paths(s.id), {
+        name: 'web',
+        namespace: 'demo',
+        port: 80,
+        to: `127.0.0.1:${backend.port}`,
+      });
     }
-    await importService(paths('ap-south'), { name: 'web', namespace: 'demo', listen: '127.0.0.1:0' });
+    await importService(paths('ap-south'), {
+      name: 'web',
+      namespace: 'demo',
+      listen: '127.0.0.1:0',
+    });
     const apSouth = routers.get('ap-south') as RouterProcess;
     const importAddress = await waitForExporters(apSouth, 2);
-    progress('ready', `web.demo imported in ap-south at ${importAddress.host}:${importAddress.port}`);
+    progress(
+      'ready',
+      `web.demo imported in ap-south at ${importAddress.host}:${importAddress.port}`,
+    );
     return { root: dir, routers, backends, importAddress, stop };
   } catch (err) {
     await stop();
@@ -76,7 +101,10 @@ export async function startDemoNetwork(progress: Progress, root?: string): Promi
 }
 
 /** Waits until the import sees `count` exporting sites over live links. */
-async function waitForExporters(router: RouterProcess, count: number): Promise<{ host: string; port: number }> {
+async function waitForExporters(
+  router: RouterProcess,
+  count: number,
+): Promise<{ host: string; port: number }> {
   const deadline = Date.now() + 15_000;
   let last: StatusReport | undefined;
   while (Date.now() < deadline) {
@@ -84,16 +112,25 @@ async function waitForExporters(router: RouterProcess, count: number): Promise<{
     const imp = last.imports[0];
     const linksUp = last.links.filter((l) => l.state === 'up').length;
     if (imp !== undefined && imp.exporters.length >= count && linksUp >= count) {
-      const [host, port] = [imp.listen.slice(0, imp.listen.lastIndexOf(':')), Number(imp.listen.slice(imp.listen.lastIndexOf(':') + 1))];
+      const [host, port] = [
+        imp.listen.slice(0, imp.listen.lastIndexOf(':')),
+        Number(imp.listen.slice(imp.listen.lastIndexOf(':') + 1)),
+      ];
       return { host, port };
     }
     await sleep(50);
   }
-  throw new CausewayError(ErrorCode.Timeout, `ap-south did not see the service from ${count} sites in time (last status: ${JSON.stringify(last?.imports)})`);
+  throw new CausewayError(
+    ErrorCode.Timeout,
+    `ap-south did not see the service from ${count} sites in time (last status: ${JSON.stringify(last?.imports)})`,
+  );
 }
 
 /** Sends `count` HTTP requests, each on a new connection, and counts which site answered. */
-export async function sendDemoTraffic(address: { host: string; port: number }, count: number): Promise<{ bySite: Map<string, number>; failed: number; latenciesMs: number[] }> {
+export async function sendDemoTraffic(
+  address: { host: string; port: number },
+  count: number,
+): Promise<{ bySite: Map<string, number>; failed: number; latenciesMs: number[] }> {
   const bySite = new Map<string, number>();
   const latenciesMs: number[] = [];
   let failed = 0;
@@ -112,10 +149,13 @@ export async function sendDemoTraffic(address: { host: string; port: number }, c
 
 function fetchSite(address: { host: string; port: number }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = get({ host: address.host, port: address.port, path: '/', agent: false, timeout: 5_000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(String(res.headers['x-served-by'] ?? 'unknown')));
-    });
+    const req = get(
+      { host: address.host, port: address.port, path: '/', agent: false, timeout: 5_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(String(res.headers['x-served-by'] ?? 'unknown')));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
   });

@@ -20,22 +20,37 @@ const REQUESTS = 20;
  * with its site's name; a client in us-east sends 20 requests per phase — affinity none, affinity
  * local, local replicas killed, local replicas back — and the distribution of each is recorded.
  */
-export async function runRebelBaseScenario(root: string, routers: Map<string, RouterProcess>, say: (line: string) => void): Promise<{ phases: ScenarioPhase[]; stop(): void }> {
+export async function runRebelBaseScenario(
+  root: string,
+  routers: Map<string, RouterProcess>,
+  say: (line: string) => void,
+): Promise<{ phases: ScenarioPhase[]; stop(): void }> {
   const paths = (id: string) => sitePaths(join(root, id));
   const servers = new Map<string, { server: Server; port: number }>();
   for (const site of ['us-east', 'eu-west']) {
     const backend = await startDemoBackend(site);
     servers.set(site, backend);
-    await exposeService(paths(site), { name: 'rebel-base', namespace: 'default', port: 80, to: `127.0.0.1:${backend.port}` });
+    await exposeService(paths(site), {
+      name: 'rebel-base',
+      namespace: 'default',
+      port: 80,
+      to: `127.0.0.1:${backend.port}`,
+    });
   }
-  await importService(paths('us-east'), { name: 'rebel-base', namespace: 'default', listen: '127.0.0.1:0' });
+  await importService(paths('us-east'), {
+    name: 'rebel-base',
+    namespace: 'default',
+    listen: '127.0.0.1:0',
+  });
   const client = routers.get('us-east') as RouterProcess;
   const address = await importAddressWithSites(client, 2);
   const phases: ScenarioPhase[] = [];
   const measure = async (phase: string): Promise<void> => {
     const traffic = await sendDemoTraffic(address, REQUESTS);
     phases.push({ phase, answers: Object.fromEntries(traffic.bySite), failed: traffic.failed });
-    say(`  ${phase}: ${[...traffic.bySite].map(([s, n]) => `${s} ${n}`).join(', ')}${traffic.failed > 0 ? `, failed ${traffic.failed}` : ''}`);
+    say(
+      `  ${phase}: ${[...traffic.bySite].map(([s, n]) => `${s} ${n}`).join(', ')}${traffic.failed > 0 ? `, failed ${traffic.failed}` : ''}`,
+    );
   };
 
   await measure('affinity none');
@@ -54,9 +69,15 @@ export async function runRebelBaseScenario(root: string, routers: Map<string, Ro
   return { phases, stop: () => servers.forEach((s) => s.server.close()) };
 }
 
-async function setAffinity(paths: ReturnType<typeof sitePaths>, affinity: 'none' | 'local'): Promise<void> {
+async function setAffinity(
+  paths: ReturnType<typeof sitePaths>,
+  affinity: 'none' | 'local',
+): Promise<void> {
   await editSiteConfig(paths, (config) => {
-    config.policies = [...config.policies.filter((p) => p.service !== 'rebel-base'), { service: 'rebel-base', namespace: 'default', locality: 'Any', affinity }];
+    config.policies = [
+      ...config.policies.filter((p) => p.service !== 'rebel-base'),
+      { service: 'rebel-base', namespace: 'default', locality: 'Any', affinity },
+    ];
   });
 }
 
@@ -65,7 +86,10 @@ async function closeServer(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-async function importAddressWithSites(router: RouterProcess, sites: number): Promise<{ host: string; port: number }> {
+async function importAddressWithSites(
+  router: RouterProcess,
+  sites: number,
+): Promise<{ host: string; port: number }> {
   for (let i = 0; i < 400; i++) {
     const status = await router.api.status();
     const imp = status.imports.find((x) => x.name === 'rebel-base' && x.kind === 'configured');

@@ -21,10 +21,18 @@ export interface RouterProcess {
   stop(): Promise<void>;
 }
 
-export async function startRouterProcess(dir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<RouterProcess> {
+export async function startRouterProcess(
+  dir: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RouterProcess> {
   const paths = sitePaths(dir);
   const log = openSync(join(paths.dir, 'router.log'), 'a');
-  const child = spawn(process.execPath, [CLI_ENTRY, 'site', 'run', '--dir', paths.dir, ...extraArgs], { stdio: ['ignore', log, log], env });
+  const child = spawn(
+    process.execPath,
+    [CLI_ENTRY, 'site', 'run', '--dir', paths.dir, ...extraArgs],
+    { stdio: ['ignore', log, log], env },
+  );
   const api = new ApiClient(paths);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -36,8 +44,16 @@ export async function startRouterProcess(dir: string, extraArgs: string[] = [], 
     await sleep(25);
   }
   child.kill('SIGKILL');
-  const tail = (await readFile(join(paths.dir, 'router.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
-  throw new CausewayError(ErrorCode.Timeout, `router in ${paths.dir} did not start${tail === '' ? '' : `; its log ends with:\n${tail}`}`, { hint: `read ${join(paths.dir, 'router.log')}` });
+  const tail = (await readFile(join(paths.dir, 'router.log'), 'utf8').catch(() => ''))
+    .trim()
+    .split('\n')
+    .slice(-5)
+    .join('\n');
+  throw new CausewayError(
+    ErrorCode.Timeout,
+    `router in ${paths.dir} did not start${tail === '' ? '' : `; its log ends with:\n${tail}`}`,
+    { hint: `read ${join(paths.dir, 'router.log')}` },
+  );
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within 3 s. */

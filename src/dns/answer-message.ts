@@ -4,7 +4,13 @@ import type { AnswerOptions } from './answer-options.js';
 import { answerQuery } from './answer-query.js';
 import { decodeQuery } from './decode-query.js';
 import type { DnsView } from './dns-view.js';
-import { CLASSIC_UDP_PAYLOAD, encodeForTcp, encodeForUdp, udpPayloadLimit, type EncodedResponse } from './encode-response.js';
+import {
+  CLASSIC_UDP_PAYLOAD,
+  encodeForTcp,
+  encodeForUdp,
+  udpPayloadLimit,
+  type EncodedResponse,
+} from './encode-response.js';
 import { Rcode } from './rcode.js';
 import { wireForm } from '../errors/index.js';
 
@@ -20,18 +26,33 @@ export interface MessageAnswer extends EncodedResponse {
  * Turns received bytes into the bytes to send back, or undefined when the message gets no answer.
  * Never throws: hostile bytes end as FORMERR or silence, a failing view as SERVFAIL.
  */
-export function answerMessage(bytes: Buffer, transport: DnsTransport, view: DnsView, options: AnswerOptions): MessageAnswer | undefined {
+export function answerMessage(
+  bytes: Buffer,
+  transport: DnsTransport,
+  view: DnsView,
+  options: AnswerOptions,
+): MessageAnswer | undefined {
   const decoded = decodeQuery(bytes);
   switch (decoded.kind) {
     case 'ignored':
       return undefined;
     case 'malformed':
-      return { ...encodeFor(transport, bareResponse(decoded.id, decoded.flags, Rcode.FormErr), CLASSIC_UDP_PAYLOAD), rcode: Rcode.FormErr };
+      return {
+        ...encodeFor(
+          transport,
+          bareResponse(decoded.id, decoded.flags, Rcode.FormErr),
+          CLASSIC_UDP_PAYLOAD,
+        ),
+        rcode: Rcode.FormErr,
+      };
     case 'query': {
       const query = decoded.packet;
       try {
         const response = answerQuery(query, view, options);
-        return { ...encodeFor(transport, response, udpPayloadLimit(query)), rcode: responseRcode(response) };
+        return {
+          ...encodeFor(transport, response, udpPayloadLimit(query)),
+          rcode: responseRcode(response),
+        };
       } catch (error) {
         // A typed error answers with its own rcode from the errors' wire table; anything else is SERVFAIL.
         // A header-only answer carries 4 bits of rcode, so extended ones (BADVERS) fall back too.

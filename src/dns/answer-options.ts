@@ -18,12 +18,18 @@ export function normalizeAnswerOptions(options: Partial<AnswerOptions> = {}): An
   const zone = canonicalZone(options.zone ?? DEFAULT_ANSWER_OPTIONS.zone, 'zone');
   const ttl = options.ttl ?? DEFAULT_ANSWER_OPTIONS.ttl;
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > 0x7fffffff) {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `DNS ttl must be an integer between 0 and 2147483647, got ${ttl}`);
+    throw new CausewayError(
+      ErrorCode.ConfigInvalid,
+      `DNS ttl must be an integer between 0 and 2147483647, got ${ttl}`,
+    );
   }
   if (options.targetedSuffix === undefined) return { zone, ttl };
   const targetedSuffix = canonicalZone(options.targetedSuffix, 'targetedSuffix');
   if (targetedSuffix === zone) {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `DNS targetedSuffix must differ from the zone (${zone})`);
+    throw new CausewayError(
+      ErrorCode.ConfigInvalid,
+      `DNS targetedSuffix must differ from the zone (${zone})`,
+    );
   }
   return { zone, ttl, targetedSuffix };
 }
@@ -31,7 +37,10 @@ export function normalizeAnswerOptions(options: Partial<AnswerOptions> = {}): An
 function canonicalZone(raw: string, what: string): string {
   const zone = raw.replace(/\.$/, '').toLowerCase();
   if (zone === '' || !isValidName(zone)) {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `DNS ${what} "${raw}" is not a valid domain name`);
+    throw new CausewayError(
+      ErrorCode.ConfigInvalid,
+      `DNS ${what} "${raw}" is not a valid domain name`,
+    );
   }
   return zone;
 }

@@ -11,15 +11,28 @@ const OPTIONS = { zone: 'clusterset.local', targetedSuffix: 'causeway', ttl: 5 }
 const view = clustersetFixture();
 
 /** Asks one question and returns the response as a client would see it (encoded, then decoded). */
-function ask(name: string, type: string = 'A', extra: Partial<Packet> = {}, from: DnsView = view): DecodedPacket {
-  const query: Packet = { type: 'query', id: 4242, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name, type: type as RecordType, class: 'IN' }], ...extra };
+function ask(
+  name: string,
+  type: string = 'A',
+  extra: Partial<Packet> = {},
+  from: DnsView = view,
+): DecodedPacket {
+  const query: Packet = {
+    type: 'query',
+    id: 4242,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type: type as RecordType, class: 'IN' }],
+    ...extra,
+  };
   return dnsPacket.decode(dnsPacket.encode(answerQuery(query, from, OPTIONS)));
 }
 
 const rcode = (r: Packet): number => (r.flags ?? 0) & 0xf;
-const data = (records: Answer[] | undefined): string[] => (records ?? []).map((a) => (a.type === 'OPT' ? 'OPT' : format(a))).sort();
+const data = (records: Answer[] | undefined): string[] =>
+  (records ?? []).map((a) => (a.type === 'OPT' ? 'OPT' : format(a))).sort();
 function format(a: Exclude<Answer, { type: 'OPT' }>): string {
-  if (a.type === 'SRV') return `${a.data.priority} ${a.data.weight} ${a.data.port} ${a.data.target}`;
+  if (a.type === 'SRV')
+    return `${a.data.priority} ${a.data.weight} ${a.data.port} ${a.data.target}`;
   if (a.type === 'TXT') return [a.data].flat().map(String).join(' ');
   // The remaining record types (A, AAAA, PTR, CNAME, NS) carry a string.
   // eslint-disable-next-line @typescript-eslint/no-base-to-string
@@ -33,7 +46,11 @@ function assertAnswer(r: DecodedPacket, expected: string[]): void {
   assert.deepEqual(r.authorities, []);
 }
 
-function assertNegative(r: DecodedPacket, code: typeof Rcode.NoError | typeof Rcode.NxDomain, zone = 'clusterset.local'): void {
+function assertNegative(
+  r: DecodedPacket,
+  code: typeof Rcode.NoError | typeof Rcode.NxDomain,
+  zone = 'clusterset.local',
+): void {
   assert.equal(rcode(r), code, code === Rcode.NoError ? 'NODATA expected' : 'NXDOMAIN expected');
   assert.ok(r.flag_aa, 'authoritative');
   assert.deepEqual(r.answers, []);
@@ -48,7 +65,8 @@ const nodata = (r: DecodedPacket, zone?: string): void => assertNegative(r, Rcod
 const nxdomain = (r: DecodedPacket, zone?: string): void => assertNegative(r, Rcode.NxDomain, zone);
 
 describe('answerQuery: dns-version (DNSSPEC §2.2)', () => {
-  it('answers TXT "1.0.0"', () => assertAnswer(ask('dns-version.clusterset.local', 'TXT'), ['1.0.0']));
+  it('answers TXT "1.0.0"', () =>
+    assertAnswer(ask('dns-version.clusterset.local', 'TXT'), ['1.0.0']));
   it('is NODATA for other types', () => nodata(ask('dns-version.clusterset.local', 'A')));
 });
 
@@ -66,7 +84,11 @@ describe('answerQuery: ClusterSetIP services (§2.3)', () => {
   it('answers A and AAAA separately for a dual-stack service, both for ANY', () => {
     assertAnswer(ask('dual.shop.svc.clusterset.local', 'A'), ['10.96.0.20']);
     assertAnswer(ask('dual.shop.svc.clusterset.local', 'AAAA'), ['fd00:96::20']);
-    assertAnswer(ask('dual.shop.svc.clusterset.local', 'ANY'), ['10.96.0.20', 'fd00:96::20', '0 100 80 dual.shop.svc.clusterset.local']);
+    assertAnswer(ask('dual.shop.svc.clusterset.local', 'ANY'), [
+      '10.96.0.20',
+      'fd00:96::20',
+      '0 100 80 dual.shop.svc.clusterset.local',
+    ]);
     nodata(ask('v6only.shop.svc.clusterset.local', 'A'));
     assertAnswer(ask('v6only.shop.svc.clusterset.local', 'AAAA'), ['fd00:96::30']);
   });
@@ -75,8 +97,12 @@ describe('answerQuery: ClusterSetIP services (§2.3)', () => {
     assertAnswer(r, ['0 100 42 web.shop.svc.clusterset.local']);
     assert.deepEqual(data(r.additionals), ['10.96.0.10']);
     assert.equal(r.additionals?.[0]?.name, 'web.shop.svc.clusterset.local');
-    assertAnswer(ask('_dns-udp._udp.web.shop.svc.clusterset.local', 'SRV'), ['0 100 42 web.shop.svc.clusterset.local']);
-    assertAnswer(ask('_http._tcp.dual.shop.svc.clusterset.local', 'SRV'), ['0 100 80 dual.shop.svc.clusterset.local']);
+    assertAnswer(ask('_dns-udp._udp.web.shop.svc.clusterset.local', 'SRV'), [
+      '0 100 42 web.shop.svc.clusterset.local',
+    ]);
+    assertAnswer(ask('_http._tcp.dual.shop.svc.clusterset.local', 'SRV'), [
+      '0 100 80 dual.shop.svc.clusterset.local',
+    ]);
   });
   it('has no SRV name for a port with the wrong protocol, an unknown name, or an unnamed port', () => {
     nxdomain(ask('_dns-tcp._udp.web.shop.svc.clusterset.local', 'SRV'));
@@ -91,7 +117,10 @@ describe('answerQuery: ClusterSetIP services (§2.3)', () => {
   });
   it('answers SRV at the bare name once per distinct port number (conformance: tcp/42 + udp/42 is one record)', () => {
     const r = ask('web.shop.svc.clusterset.local', 'SRV');
-    assertAnswer(r, ['0 100 42 web.shop.svc.clusterset.local', '0 100 8080 web.shop.svc.clusterset.local']);
+    assertAnswer(r, [
+      '0 100 42 web.shop.svc.clusterset.local',
+      '0 100 8080 web.shop.svc.clusterset.local',
+    ]);
     assert.deepEqual(data(r.additionals), ['10.96.0.10'], 'one glue record per target');
   });
   it('has no per-endpoint names', () => nxdomain(ask('web-1.east.web.shop.svc.clusterset.local')));
@@ -103,7 +132,8 @@ describe('answerQuery: Headless services (§2.4)', () => {
     assertAnswer(ask('db.shop.svc.clusterset.local', 'AAAA'), ['fd00::5']);
   });
   it('answers NXDOMAIN for every name of a headless service without ready endpoints (§2.4.1)', () => {
-    for (const type of ['A', 'AAAA', 'SRV', 'TXT']) nxdomain(ask('idle.shop.svc.clusterset.local', type));
+    for (const type of ['A', 'AAAA', 'SRV', 'TXT'])
+      nxdomain(ask('idle.shop.svc.clusterset.local', type));
     nxdomain(ask('_pg._tcp.idle.shop.svc.clusterset.local', 'SRV'));
   });
   it('answers <hostname>.<site>.<svc> with that endpoint, multi-label site ids included', () => {
@@ -128,7 +158,9 @@ describe('answerQuery: Headless services (§2.4)', () => {
   it('answers SRV at the bare name: one per endpoint per distinct port', () => {
     const r = ask('db.shop.svc.clusterset.local', 'SRV');
     assert.equal(r.answers?.length, 6);
-    assert.ok(r.answers?.every((a) => a.type === 'SRV' && /^(db-0|10-1-0-6)\./.test(a.data.target)));
+    assert.ok(
+      r.answers?.every((a) => a.type === 'SRV' && /^(db-0|10-1-0-6)\./.test(a.data.target)),
+    );
   });
 });
 
@@ -153,8 +185,15 @@ describe('answerQuery: reserved and structural names', () => {
     const label63 = 'a'.repeat(63);
     const long = `${[label63, label63, label63, 'a'.repeat(50)].join('.')}.clusterset.local`;
     assert.ok(long.length > 253);
-    assert.equal(rcode(answerQuery({ id: 1, questions: [{ name: long, type: 'A' }] }, view, OPTIONS)), Rcode.NxDomain);
-    const bigLabel = answerQuery({ id: 1, questions: [{ name: `${'a'.repeat(64)}.shop.svc.clusterset.local`, type: 'A' }] }, view, OPTIONS);
+    assert.equal(
+      rcode(answerQuery({ id: 1, questions: [{ name: long, type: 'A' }] }, view, OPTIONS)),
+      Rcode.NxDomain,
+    );
+    const bigLabel = answerQuery(
+      { id: 1, questions: [{ name: `${'a'.repeat(64)}.shop.svc.clusterset.local`, type: 'A' }] },
+      view,
+      OPTIONS,
+    );
     assert.equal(rcode(bigLabel), Rcode.NxDomain);
     assert.deepEqual(bigLabel.questions, [], 'an unencodable question is not echoed');
     assert.doesNotThrow(() => dnsPacket.encode(bigLabel));
@@ -169,11 +208,22 @@ describe('answerQuery: reserved and structural names', () => {
     const soa = ask('clusterset.local', 'SOA');
     assert.equal(rcode(soa), Rcode.NoError);
     assert.equal(soa.answers?.[0]?.type, 'SOA');
-    assert.equal(soa.answers[0].type === 'SOA' && soa.answers[0].data.serial, 42, 'serial from view.version()');
+    assert.equal(
+      soa.answers[0].type === 'SOA' && soa.answers[0].data.serial,
+      42,
+      'serial from view.version()',
+    );
   });
-  it('answers NXDOMAIN for <ns>.svc.<zone> when the namespace is not present locally', () => nxdomain(ask('absent.svc.clusterset.local')));
+  it('answers NXDOMAIN for <ns>.svc.<zone> when the namespace is not present locally', () =>
+    nxdomain(ask('absent.svc.clusterset.local')));
   it('refuses names outside its zones, without AA', () => {
-    for (const name of ['example.com', 'local', 'clusterset.local.example', 'xclusterset.local', '.']) {
+    for (const name of [
+      'example.com',
+      'local',
+      'clusterset.local.example',
+      'xclusterset.local',
+      '.',
+    ]) {
       const r = ask(name);
       assert.equal(rcode(r), Rcode.Refused, name);
       assert.equal(r.flag_aa, false);
@@ -181,7 +231,11 @@ describe('answerQuery: reserved and structural names', () => {
     }
   });
   it('refuses other classes and zone transfers', () => {
-    const chaos = answerQuery({ id: 1, questions: [{ name: 'web.shop.svc.clusterset.local', type: 'TXT', class: 'CH' }] }, view, OPTIONS);
+    const chaos = answerQuery(
+      { id: 1, questions: [{ name: 'web.shop.svc.clusterset.local', type: 'TXT', class: 'CH' }] },
+      view,
+      OPTIONS,
+    );
     assert.equal(rcode(chaos), Rcode.Refused);
     assert.equal(rcode(ask('clusterset.local', 'AXFR')), Rcode.Refused);
   });
@@ -197,20 +251,28 @@ describe('answerQuery: names compare case-insensitively', () => {
     assert.equal(ask('_PG._TCP.db.shop.svc.clusterset.local', 'SRV').answers?.length, 3);
     assertAnswer(ask('web.shop.svc.EAST.Causeway'), ['10.96.1.10']);
   });
-  it('accepts a trailing dot', () => assertAnswer(ask('web.shop.svc.clusterset.local.'), ['10.96.0.10']));
+  it('accepts a trailing dot', () =>
+    assertAnswer(ask('web.shop.svc.clusterset.local.'), ['10.96.0.10']));
 });
 
 describe('answerQuery: site-targeted zone', () => {
-  it('answers a ClusterSetIP service with the site VIP when given, else that site\'s endpoints', () => {
+  it("answers a ClusterSetIP service with the site VIP when given, else that site's endpoints", () => {
     assertAnswer(ask('web.shop.svc.east.causeway'), ['10.96.1.10']);
     assertAnswer(ask('web.shop.svc.west.eu.example.causeway'), ['10.2.0.1']);
-    assertAnswer(ask('_dns-tcp._tcp.web.shop.svc.east.causeway', 'SRV'), ['0 100 42 web.shop.svc.east.causeway']);
-    assertAnswer(ask('web.shop.svc.east.causeway', 'SRV'), ['0 100 42 web.shop.svc.east.causeway', '0 100 8080 web.shop.svc.east.causeway']);
+    assertAnswer(ask('_dns-tcp._tcp.web.shop.svc.east.causeway', 'SRV'), [
+      '0 100 42 web.shop.svc.east.causeway',
+    ]);
+    assertAnswer(ask('web.shop.svc.east.causeway', 'SRV'), [
+      '0 100 42 web.shop.svc.east.causeway',
+      '0 100 8080 web.shop.svc.east.causeway',
+    ]);
   });
-  it('answers a Headless service with only that site\'s endpoints; SRV targets the clusterset endpoint names', () => {
+  it("answers a Headless service with only that site's endpoints; SRV targets the clusterset endpoint names", () => {
     assertAnswer(ask('db.shop.svc.east.causeway'), ['10.1.0.5', '10.1.0.6']);
     assertAnswer(ask('db.shop.svc.WEST.eu.example.causeway', 'AAAA'), ['fd00::5']);
-    assertAnswer(ask('_pg._tcp.db.shop.svc.west.eu.example.causeway', 'SRV'), ['0 100 5432 db-0.west.eu.example.db.shop.svc.clusterset.local']);
+    assertAnswer(ask('_pg._tcp.db.shop.svc.west.eu.example.causeway', 'SRV'), [
+      '0 100 5432 db-0.west.eu.example.db.shop.svc.clusterset.local',
+    ]);
   });
   it('answers NXDOMAIN for unknown sites, services with nothing at that site, and per-endpoint names', () => {
     nxdomain(ask('web.shop.svc.north.causeway'), 'causeway');
@@ -227,7 +289,11 @@ describe('answerQuery: site-targeted zone', () => {
     nodata(ask('shop.svc.east.causeway'), 'causeway');
   });
   it('is refused when no targeted suffix is configured', () => {
-    const r = answerQuery({ id: 1, questions: [{ name: 'web.shop.svc.east.causeway', type: 'A' }] }, view, { zone: 'clusterset.local', ttl: 5 });
+    const r = answerQuery(
+      { id: 1, questions: [{ name: 'web.shop.svc.east.causeway', type: 'A' }] },
+      view,
+      { zone: 'clusterset.local', ttl: 5 },
+    );
     assert.equal(rcode(r), Rcode.Refused);
   });
 });
@@ -248,28 +314,68 @@ describe('answerQuery: header handling', () => {
   });
   it('answers FORMERR for zero or several questions', () => {
     assert.equal(rcode(answerQuery({ id: 1, questions: [] }, view, OPTIONS)), Rcode.FormErr);
-    const two = answerQuery({ id: 1, questions: [{ name: 'web.shop.svc.clusterset.local', type: 'A' }, { name: 'db.shop.svc.clusterset.local', type: 'A' }] }, view, OPTIONS);
+    const two = answerQuery(
+      {
+        id: 1,
+        questions: [
+          { name: 'web.shop.svc.clusterset.local', type: 'A' },
+          { name: 'db.shop.svc.clusterset.local', type: 'A' },
+        ],
+      },
+      view,
+      OPTIONS,
+    );
     assert.equal(rcode(two), Rcode.FormErr);
   });
   it('answers EDNS queries with an OPT record, and BADVERS for EDNS versions above 0', () => {
-    const opt = (ednsVersion: number): Answer => ({ type: 'OPT', name: '.', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion, flags: 0, flag_do: false, options: [] });
+    const opt = (ednsVersion: number): Answer => ({
+      type: 'OPT',
+      name: '.',
+      udpPayloadSize: 4096,
+      extendedRcode: 0,
+      ednsVersion,
+      flags: 0,
+      flag_do: false,
+      options: [],
+    });
     const r = ask('web.shop.svc.clusterset.local', 'A', { additionals: [opt(0)] });
     const echoed = r.additionals?.find((a) => a.type === 'OPT');
     assert.equal(echoed?.type === 'OPT' && echoed.udpPayloadSize, 1232);
     const badvers = ask('web.shop.svc.clusterset.local', 'A', { additionals: [opt(1)] });
     const badOpt = badvers.additionals?.find((a) => a.type === 'OPT');
     assert.equal(rcode(badvers), 0);
-    assert.equal(badOpt?.type === 'OPT' && badOpt.extendedRcode, 1, 'BADVERS = 16 = extended 1, header 0');
-    assert.equal(rcode(ask('web.shop.svc.clusterset.local', 'A', { additionals: [opt(0), opt(0)] })), Rcode.FormErr);
+    assert.equal(
+      badOpt?.type === 'OPT' && badOpt.extendedRcode,
+      1,
+      'BADVERS = 16 = extended 1, header 0',
+    );
+    assert.equal(
+      rcode(ask('web.shop.svc.clusterset.local', 'A', { additionals: [opt(0), opt(0)] })),
+      Rcode.FormErr,
+    );
   });
   it('uses the configured TTL everywhere', () => {
-    const query: Packet = { id: 1, questions: [{ name: '_pg._tcp.db.shop.svc.clusterset.local', type: 'SRV' }] };
+    const query: Packet = {
+      id: 1,
+      questions: [{ name: '_pg._tcp.db.shop.svc.clusterset.local', type: 'SRV' }],
+    };
     const r = answerQuery(query, view, { ...OPTIONS, ttl: 30 });
-    assert.ok([...(r.answers ?? []), ...(r.additionals ?? [])].every((a) => a.type !== 'OPT' && a.ttl === 30));
+    assert.ok(
+      [...(r.answers ?? []), ...(r.additionals ?? [])].every(
+        (a) => a.type !== 'OPT' && a.ttl === 30,
+      ),
+    );
   });
   it('skips view data that cannot be encoded instead of corrupting the message', () => {
     const broken: DnsView = {
-      service: () => ({ type: 'Headless', ips: [], ports: [{ name: 'p', port: 1, protocol: 'TCP' }], endpoints: [{ site: 'east', hostname: 'x'.repeat(80), addresses: ['not-an-ip', '10.0.0.1'] }] }),
+      service: () => ({
+        type: 'Headless',
+        ips: [],
+        ports: [{ name: 'p', port: 1, protocol: 'TCP' }],
+        endpoints: [
+          { site: 'east', hostname: 'x'.repeat(80), addresses: ['not-an-ip', '10.0.0.1'] },
+        ],
+      }),
       namespaceExists: () => true,
       sites: () => new Set(['east']),
     };

@@ -18,7 +18,11 @@ const OPCODE_QUERY = 0;
  * Builds the authoritative answer to one query for the clusterset zone and the site-targeted zone.
  * Pure: the only data it reads is `view`; it throws only if `view` throws (the caller answers SERVFAIL).
  */
-export function answerQuery(query: Packet, view: DnsView, options: Partial<AnswerOptions> = {}): Packet {
+export function answerQuery(
+  query: Packet,
+  view: DnsView,
+  options: Partial<AnswerOptions> = {},
+): Packet {
   const { zone, targetedSuffix, ttl } = normalizeAnswerOptions(options);
   const flags = query.flags ?? 0;
   const opcode = (flags >> 11) & 0xf;
@@ -35,7 +39,8 @@ export function answerQuery(query: Packet, view: DnsView, options: Partial<Answe
   const question = questions[0];
   if (question === undefined || questions.length > 1) return response.finish(Rcode.FormErr);
   response.echo(questions);
-  if (question.class !== undefined && question.class !== 'IN' && question.class !== 'ANY') return response.finish(Rcode.Refused);
+  if (question.class !== undefined && question.class !== 'IN' && question.class !== 'ANY')
+    return response.finish(Rcode.Refused);
 
   const sites = new Map([...view.sites()].map((site) => [site.toLowerCase(), site] as const));
   const zones = targetedSuffix === undefined ? { zone } : { zone, targetedSuffix };
@@ -54,7 +59,12 @@ export function answerQuery(query: Packet, view: DnsView, options: Partial<Answe
 }
 
 /** The answer and additional records of one type at a name; ANY gets everything there is. */
-function recordsFor(question: Question, records: NameRecords, soa: Answer, ttl: number): { answers: Answer[]; additionals: Answer[] } {
+function recordsFor(
+  question: Question,
+  records: NameRecords,
+  soa: Answer,
+  ttl: number,
+): { answers: Answer[]; additionals: Answer[] } {
   const owner = withoutTrailingDot(question.name);
   // dns-packet's RecordType omits ANY (255), which it still decodes by that name.
   const qtype: string = question.type;
@@ -63,26 +73,51 @@ function recordsFor(question: Question, records: NameRecords, soa: Answer, ttl: 
   const additionals: Answer[] = [];
   if (wants('A')) answers.push(...addressRecords(owner, records.addresses, 'A', ttl));
   if (wants('AAAA')) answers.push(...addressRecords(owner, records.addresses, 'AAAA', ttl));
-  if (wants('TXT')) answers.push(...records.txt.map((text): Answer => ({ type: 'TXT', name: owner, ttl, class: 'IN', data: text })));
+  if (wants('TXT'))
+    answers.push(
+      ...records.txt.map((text): Answer => ({
+        type: 'TXT',
+        name: owner,
+        ttl,
+        class: 'IN',
+        data: text,
+      })),
+    );
   if (wants('SOA') && records.soa) answers.push(soa);
   if (wants('SRV')) {
     const glued = new Set<string>();
     for (const srv of records.srv) {
       // A target the view made unencodable would corrupt the whole message; leave that record out.
       if (!isValidName(srv.target)) continue;
-      answers.push({ type: 'SRV', name: owner, ttl, class: 'IN', data: { priority: 0, weight: 100, port: srv.port, target: srv.target } });
+      answers.push({
+        type: 'SRV',
+        name: owner,
+        ttl,
+        class: 'IN',
+        data: { priority: 0, weight: 100, port: srv.port, target: srv.target },
+      });
       if (glued.has(srv.target.toLowerCase())) continue;
       glued.add(srv.target.toLowerCase());
-      additionals.push(...addressRecords(srv.target, srv.addresses, 'A', ttl), ...addressRecords(srv.target, srv.addresses, 'AAAA', ttl));
+      additionals.push(
+        ...addressRecords(srv.target, srv.addresses, 'A', ttl),
+        ...addressRecords(srv.target, srv.addresses, 'AAAA', ttl),
+      );
     }
   }
   return { answers, additionals };
 }
 
 /** A or AAAA records for the addresses of that family; anything else the view holds is skipped, not encoded. */
-function addressRecords(owner: string, addresses: string[], type: 'A' | 'AAAA', ttl: number): Answer[] {
+function addressRecords(
+  owner: string,
+  addresses: string[],
+  type: 'A' | 'AAAA',
+  ttl: number,
+): Answer[] {
   const ofFamily = type === 'A' ? isIPv4 : isIPv6;
-  return addresses.filter((address) => ofFamily(address)).map((address) => ({ type, name: owner, ttl, class: 'IN', data: address }));
+  return addresses
+    .filter((address) => ofFamily(address))
+    .map((address) => ({ type, name: owner, ttl, class: 'IN', data: address }));
 }
 
 function soaSerial(view: DnsView): number {
@@ -119,7 +154,16 @@ class ResponseBuilder {
   }
 
   withOpt(): this {
-    this.opt = { type: 'OPT', name: '.', udpPayloadSize: MAX_UDP_PAYLOAD, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] };
+    this.opt = {
+      type: 'OPT',
+      name: '.',
+      udpPayloadSize: MAX_UDP_PAYLOAD,
+      extendedRcode: 0,
+      ednsVersion: 0,
+      flags: 0,
+      flag_do: false,
+      options: [],
+    };
     return this;
   }
 

@@ -25,7 +25,8 @@ export function decodeQuery(bytes: Buffer): DecodedQuery {
     // dns-packet reads label bytes as UTF-8 and writes them back with lengths it gets wrong for
     // some non-ASCII text: the answer's echoed question would not decode. Every name this server
     // knows is ASCII, so such a query is answered FORMERR, as one it could not read faithfully.
-    if (!(packet.questions ?? []).every((q) => writableName(q.name))) return { kind: 'malformed', id: header.id ?? 0, flags: header.flags ?? 0 };
+    if (!(packet.questions ?? []).every((q) => writableName(q.name)))
+      return { kind: 'malformed', id: header.id ?? 0, flags: header.flags ?? 0 };
     return { kind: 'query', packet };
   } catch {
     // dns-packet throws plain Errors for every malformation; the FORMERR we answer is the report.

@@ -18,11 +18,16 @@ const big: DnsServiceView = {
   type: 'Headless',
   ips: [],
   ports: [{ name: 'http', port: 80, protocol: 'TCP' }],
-  endpoints: Array.from({ length: 100 }, (_, i) => ({ site: i % 2 === 0 ? 'east' : 'west.eu.example', hostname: `big-${i}`, addresses: [`10.9.${i >> 8}.${i & 255}`] })),
+  endpoints: Array.from({ length: 100 }, (_, i) => ({
+    site: i % 2 === 0 ? 'east' : 'west.eu.example',
+    hostname: `big-${i}`,
+    addresses: [`10.9.${i >> 8}.${i & 255}`],
+  })),
 };
 const base = clustersetFixture();
 const view: DnsView = {
-  service: (name, namespace) => (name === 'big' && namespace === 'shop' ? big : base.service(name, namespace)),
+  service: (name, namespace) =>
+    name === 'big' && namespace === 'shop' ? big : base.service(name, namespace),
   namespaceExists: (namespace) => base.namespaceExists(namespace),
   sites: () => base.sites(),
 };
@@ -54,13 +59,28 @@ function parseDig(raw: string): DigResult {
   };
 }
 
-const records = (lines: string[], type: string): string[] => lines.map((l) => l.split(/\s+/)).filter((f) => f[3] === type).map((f) => f.slice(4).join(' ')).sort();
+const records = (lines: string[], type: string): string[] =>
+  lines
+    .map((l) => l.split(/\s+/))
+    .filter((f) => f[3] === type)
+    .map((f) => f.slice(4).join(' '))
+    .sort();
 
 describe('DnsServer with dig on 127.0.0.1', () => {
-  const server = new DnsServer(view, { targetedSuffix: 'causeway', logger: { warn: (obj, msg) => assert.fail(`unexpected warning ${msg} ${JSON.stringify(obj)}`) } });
+  const server = new DnsServer(view, {
+    targetedSuffix: 'causeway',
+    logger: { warn: (obj, msg) => assert.fail(`unexpected warning ${msg} ${JSON.stringify(obj)}`) },
+  });
   let port = 0;
   const dig = async (...args: string[]): Promise<DigResult> => {
-    const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', ...args]);
+    const { stdout } = await run('dig', [
+      '@127.0.0.1',
+      '-p',
+      String(port),
+      '+time=2',
+      '+tries=1',
+      ...args,
+    ]);
     return parseDig(stdout);
   };
 
@@ -81,7 +101,10 @@ describe('DnsServer with dig on 127.0.0.1', () => {
     assert.match(r.answer[0] ?? '', /^web\.shop\.svc\.clusterset\.local\.\s+5\s+IN\s+A/);
   });
   it('answers AAAA for a dual-stack service', async () => {
-    assert.deepEqual(records((await dig('dual.shop.svc.clusterset.local', 'AAAA')).answer, 'AAAA'), ['fd00:96::20']);
+    assert.deepEqual(
+      records((await dig('dual.shop.svc.clusterset.local', 'AAAA')).answer, 'AAAA'),
+      ['fd00:96::20'],
+    );
   });
   it('answers SRV with glue in the additional section', async () => {
     const r = await dig('_dns-tcp._tcp.web.shop.svc.clusterset.local', 'SRV');
@@ -89,19 +112,31 @@ describe('DnsServer with dig on 127.0.0.1', () => {
     assert.deepEqual(records(r.additional, 'A'), ['10.96.0.10']);
     const headless = await dig('_pg._tcp.db.shop.svc.clusterset.local', 'SRV');
     assert.equal(records(headless.answer, 'SRV').length, 3);
-    assert.ok(records(headless.answer, 'SRV').includes('0 100 5432 db-0.west.eu.example.db.shop.svc.clusterset.local.'));
+    assert.ok(
+      records(headless.answer, 'SRV').includes(
+        '0 100 5432 db-0.west.eu.example.db.shop.svc.clusterset.local.',
+      ),
+    );
   });
   it('answers SRV at the bare name once per distinct port', async () => {
-    assert.deepEqual(records((await dig('web.shop.svc.clusterset.local', 'SRV')).answer, 'SRV'), ['0 100 42 web.shop.svc.clusterset.local.', '0 100 8080 web.shop.svc.clusterset.local.']);
+    assert.deepEqual(records((await dig('web.shop.svc.clusterset.local', 'SRV')).answer, 'SRV'), [
+      '0 100 42 web.shop.svc.clusterset.local.',
+      '0 100 8080 web.shop.svc.clusterset.local.',
+    ]);
   });
   it('answers TXT at dns-version', async () => {
-    assert.deepEqual(records((await dig('dns-version.clusterset.local', 'TXT')).answer, 'TXT'), ['"1.0.0"']);
+    assert.deepEqual(records((await dig('dns-version.clusterset.local', 'TXT')).answer, 'TXT'), [
+      '"1.0.0"',
+    ]);
   });
   it('tells NXDOMAIN from NODATA, both with the zone SOA in AUTHORITY', async () => {
     const nx = await dig('nope.shop.svc.clusterset.local', 'A');
     assert.equal(nx.status, 'NXDOMAIN');
     assert.deepEqual(nx.answer, []);
-    assert.match(nx.authority[0] ?? '', /^clusterset\.local\.\s+5\s+IN\s+SOA\s+ns\.dns\.clusterset\.local\. hostmaster\.clusterset\.local\. 1 7200 1800 86400 5$/);
+    assert.match(
+      nx.authority[0] ?? '',
+      /^clusterset\.local\.\s+5\s+IN\s+SOA\s+ns\.dns\.clusterset\.local\. hostmaster\.clusterset\.local\. 1 7200 1800 86400 5$/,
+    );
     const reserved = await dig('east.web.shop.svc.clusterset.local', 'A');
     assert.equal(reserved.status, 'NXDOMAIN');
     const nodata = await dig('web.shop.svc.clusterset.local', 'AAAA');
@@ -143,7 +178,10 @@ describe('DnsServer with dig on 127.0.0.1', () => {
     assert.match(r.question[0] ?? '', /^;WEB\.SHOP\.SVC\.CLUSTERSET\.LOCAL\./);
   });
   it('answers site-targeted names', async () => {
-    assert.deepEqual(records((await dig('db.shop.svc.west.eu.example.causeway', 'A')).answer, 'A'), ['10.2.0.5']);
+    assert.deepEqual(
+      records((await dig('db.shop.svc.west.eu.example.causeway', 'A')).answer, 'A'),
+      ['10.2.0.5'],
+    );
     assert.equal((await dig('db.shop.svc.north.causeway', 'A')).status, 'NXDOMAIN');
   });
   it('counts answers by rcode', () => {
@@ -162,19 +200,27 @@ describe('DnsServer on raw sockets', () => {
   });
   after(() => server.close());
 
-  const query = (id: number, name: string): Buffer => dnsPacket.encode({ type: 'query', id, questions: [{ name, type: 'A' }] });
+  const query = (id: number, name: string): Buffer =>
+    dnsPacket.encode({ type: 'query', id, questions: [{ name, type: 'A' }] });
 
   it('answers several pipelined queries on one TCP connection, in order', async () => {
     const socket = connect(port, '127.0.0.1');
     await once(socket, 'connect');
-    socket.write(Buffer.concat([1, 2, 3].map((id) => encodeTcpFrame(query(id, 'web.shop.svc.clusterset.local')))));
+    socket.write(
+      Buffer.concat(
+        [1, 2, 3].map((id) => encodeTcpFrame(query(id, 'web.shop.svc.clusterset.local'))),
+      ),
+    );
     const reader = new TcpFrameReader();
     const replies: Buffer[] = [];
     for await (const chunk of socket) {
       replies.push(...reader.push(chunk as Buffer));
       if (replies.length === 3) break;
     }
-    assert.deepEqual(replies.map((r) => dnsPacket.decode(r).id), [1, 2, 3]);
+    assert.deepEqual(
+      replies.map((r) => dnsPacket.decode(r).id),
+      [1, 2, 3],
+    );
     socket.destroy();
   });
   it('closes idle TCP connections', async () => {
@@ -207,24 +253,41 @@ describe('DnsServer on raw sockets', () => {
 });
 
 describe('DnsServer with kdig (knot-dnsutils)', async () => {
-  const hasKdig = await run('kdig', ['-V']).then(() => true, () => false);
+  const hasKdig = await run('kdig', ['-V']).then(
+    () => true,
+    () => false,
+  );
   const server = new DnsServer(view);
   let port = 0;
   before(async () => {
     if (hasKdig) port = (await server.listen('127.0.0.1', 0)).port;
   });
   after(() => server.close());
-  const kdig = async (...args: string[]): Promise<string> => (await run('kdig', [`@127.0.0.1`, '-p', String(port), '+time=2', '+retry=0', ...args])).stdout;
+  const kdig = async (...args: string[]): Promise<string> =>
+    (await run('kdig', [`@127.0.0.1`, '-p', String(port), '+time=2', '+retry=0', ...args])).stdout;
 
   it('answers A, SRV and NXDOMAIN', { skip: !hasKdig && 'kdig not installed' }, async () => {
-    assert.match(await kdig('web.shop.svc.clusterset.local', 'A'), /web\.shop\.svc\.clusterset\.local\.\s+5\s+IN\s+A\s+10\.96\.0\.10/);
-    assert.match(await kdig('_pg._tcp.db.shop.svc.clusterset.local', 'SRV'), /SRV\s+0 100 5432 db-0\.east\.db\.shop\.svc\.clusterset\.local\./);
+    assert.match(
+      await kdig('web.shop.svc.clusterset.local', 'A'),
+      /web\.shop\.svc\.clusterset\.local\.\s+5\s+IN\s+A\s+10\.96\.0\.10/,
+    );
+    assert.match(
+      await kdig('_pg._tcp.db.shop.svc.clusterset.local', 'SRV'),
+      /SRV\s+0 100 5432 db-0\.east\.db\.shop\.svc\.clusterset\.local\./,
+    );
     assert.match(await kdig('nope.shop.svc.clusterset.local', 'A'), /status: NXDOMAIN/);
   });
-  it('retries a truncated answer over TCP', { skip: !hasKdig && 'kdig not installed' }, async () => {
-    const out = await kdig('big.shop.svc.clusterset.local', 'A');
-    assert.equal(out.match(/\sIN\s+A\s+10\.9\./g)?.length, 100);
-    // kdig lowercases the name before sending it, so this checks +tcp, not case handling.
-    assert.match(await kdig('+tcp', 'WEB.shop.svc.clusterset.local', 'A'), /web\.shop\.svc\.clusterset\.local\.\s+5\s+IN\s+A\s+10\.96\.0\.10[\s\S]*\(TCP\)/);
-  });
+  it(
+    'retries a truncated answer over TCP',
+    { skip: !hasKdig && 'kdig not installed' },
+    async () => {
+      const out = await kdig('big.shop.svc.clusterset.local', 'A');
+      assert.equal(out.match(/\sIN\s+A\s+10\.9\./g)?.length, 100);
+      // kdig lowercases the name before sending it, so this checks +tcp, not case handling.
+      assert.match(
+        await kdig('+tcp', 'WEB.shop.svc.clusterset.local', 'A'),
+        /web\.shop\.svc\.clusterset\.local\.\s+5\s+IN\s+A\s+10\.96\.0\.10[\s\S]*\(TCP\)/,
+      );
+    },
+  );
 });

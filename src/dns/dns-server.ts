@@ -51,7 +51,11 @@ export class DnsServer {
 
   /** Binds UDP, then TCP on the same port; port 0 picks a port free for both. */
   async listen(host = '127.0.0.1', port = 53): Promise<DnsServerAddress> {
-    if (this.bound !== undefined) throw new CausewayError(ErrorCode.ConfigInvalid, `DNS server already listening on ${this.bound.host}:${this.bound.port}`);
+    if (this.bound !== undefined)
+      throw new CausewayError(
+        ErrorCode.ConfigInvalid,
+        `DNS server already listening on ${this.bound.host}:${this.bound.port}`,
+      );
     for (let attempt = 1; ; attempt++) {
       const udp = await this.bindUdp(host, port);
       const udpPort = udp.address().port;
@@ -59,7 +63,10 @@ export class DnsServer {
         this.tcp = await this.listenTcp(host, udpPort);
       } catch (err) {
         udp.close();
-        const retry = port === 0 && attempt < BIND_ATTEMPTS && (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        const retry =
+          port === 0 &&
+          attempt < BIND_ATTEMPTS &&
+          (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
         if (retry) continue;
         throw bindError('TCP', host, udpPort, err);
       }
@@ -107,7 +114,11 @@ export class DnsServer {
       // Port 0 cannot be answered; such datagrams are spoofed or broken anyway.
       if (reply === undefined || peer.port === 0) return;
       udp.send(reply, peer.port, peer.address, (err) => {
-        if (err) this.serverOptions.logger?.warn({ err, peer: `${peer.address}:${peer.port}` }, 'DNS UDP send failed');
+        if (err)
+          this.serverOptions.logger?.warn(
+            { err, peer: `${peer.address}:${peer.port}` },
+            'DNS UDP send failed',
+          );
       });
     });
     return udp;
@@ -134,7 +145,9 @@ export class DnsServer {
     // Resets and aborted connections are routine for DNS clients; the socket closes and is forgotten.
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
-    socket.setTimeout(this.serverOptions.tcpIdleTimeoutMs ?? DEFAULT_TCP_IDLE_TIMEOUT_MS, () => socket.destroy());
+    socket.setTimeout(this.serverOptions.tcpIdleTimeoutMs ?? DEFAULT_TCP_IDLE_TIMEOUT_MS, () =>
+      socket.destroy(),
+    );
     const reader = new TcpFrameReader();
     socket.on('data', (chunk: Buffer) => {
       for (const message of reader.push(chunk)) {
@@ -157,15 +170,28 @@ export class DnsServer {
       return undefined;
     }
     this.counters.answered(answer.rcode, answer.truncated);
-    if (answer.error !== undefined) this.serverOptions.logger?.warn({ err: answer.error, transport, rcode: answer.rcode }, 'DNS answer failed; sent an error rcode');
+    if (answer.error !== undefined)
+      this.serverOptions.logger?.warn(
+        { err: answer.error, transport, rcode: answer.rcode },
+        'DNS answer failed; sent an error rcode',
+      );
     return answer.bytes;
   }
 }
 
-function bindError(protocol: 'UDP' | 'TCP', host: string, port: number, cause: unknown): CausewayError {
+function bindError(
+  protocol: 'UDP' | 'TCP',
+  host: string,
+  port: number,
+  cause: unknown,
+): CausewayError {
   const reason = (cause as NodeJS.ErrnoException | undefined)?.code ?? String(cause);
-  return new CausewayError(ErrorCode.ConfigInvalid, `cannot listen for DNS over ${protocol} on ${host}:${port} (${reason})`, {
-    cause,
-    hint: 'choose a free DNS port, or run with the privilege to bind it',
-  });
+  return new CausewayError(
+    ErrorCode.ConfigInvalid,
+    `cannot listen for DNS over ${protocol} on ${host}:${port} (${reason})`,
+    {
+      cause,
+      hint: 'choose a free DNS port, or run with the privilege to bind it',
+    },
+  );
 }

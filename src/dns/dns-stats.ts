@@ -13,7 +13,12 @@ export interface DnsStatsSnapshot {
 
 /** Counts messages in and answers out by rcode. */
 export class DnsStats {
-  private readonly counts: DnsStatsSnapshot = { queries: { udp: 0, tcp: 0 }, responses: {}, truncated: 0, dropped: 0 };
+  private readonly counts: DnsStatsSnapshot = {
+    queries: { udp: 0, tcp: 0 },
+    responses: {},
+    truncated: 0,
+    dropped: 0,
+  };
 
   received(transport: DnsTransport): void {
     this.counts.queries[transport] += 1;
@@ -30,6 +35,10 @@ export class DnsStats {
   }
 
   snapshot(): DnsStatsSnapshot {
-    return { ...this.counts, queries: { ...this.counts.queries }, responses: { ...this.counts.responses } };
+    return {
+      ...this.counts,
+      queries: { ...this.counts.queries },
+      responses: { ...this.counts.responses },
+    };
   }
 }

@@ -68,7 +68,12 @@ export function clustersetFixture(): MemoryDnsView {
         endpoints: [],
       },
       'v6only.shop': { type: 'ClusterSetIP', ips: ['fd00:96::30'], ports: [], endpoints: [] },
-      'idle.shop': { type: 'Headless', ips: [], ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }], endpoints: [] },
+      'idle.shop': {
+        type: 'Headless',
+        ips: [],
+        ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }],
+        endpoints: [],
+      },
     },
     new Set(['shop', 'empty']),
     new Set(['east', 'west.eu.example']),

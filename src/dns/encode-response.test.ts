@@ -5,8 +5,23 @@ import type { Answer, Packet } from 'dns-packet';
 import { encodeForTcp, encodeForUdp, udpPayloadLimit } from './encode-response.js';
 
 const OWNER = 'big.shop.svc.clusterset.local';
-const aRecords = (n: number): Answer[] => Array.from({ length: n }, (_, i) => ({ type: 'A', name: OWNER, ttl: 5, data: `10.0.${i >> 8}.${i & 255}` }));
-const opt: Answer = { type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] };
+const aRecords = (n: number): Answer[] =>
+  Array.from({ length: n }, (_, i) => ({
+    type: 'A',
+    name: OWNER,
+    ttl: 5,
+    data: `10.0.${i >> 8}.${i & 255}`,
+  }));
+const opt: Answer = {
+  type: 'OPT',
+  name: '.',
+  udpPayloadSize: 1232,
+  extendedRcode: 0,
+  ednsVersion: 0,
+  flags: 0,
+  flag_do: false,
+  options: [],
+};
 const response = (answers: Answer[], additionals: Answer[] = []): Packet => ({
   type: 'response',
   id: 1,
@@ -19,7 +34,9 @@ const response = (answers: Answer[], additionals: Answer[] = []): Packet => ({
 describe('udpPayloadLimit', () => {
   it('is 512 without EDNS and the advertised size within [512, 1232] with it', () => {
     assert.equal(udpPayloadLimit({ additionals: [] }), 512);
-    const withSize = (udpPayloadSize: number): Packet => ({ additionals: [{ ...opt, udpPayloadSize }] });
+    const withSize = (udpPayloadSize: number): Packet => ({
+      additionals: [{ ...opt, udpPayloadSize }],
+    });
     assert.equal(udpPayloadLimit(withSize(4096)), 1232);
     assert.equal(udpPayloadLimit(withSize(800)), 800);
     assert.equal(udpPayloadLimit(withSize(100)), 512);
@@ -38,7 +55,10 @@ describe('encodeForUdp', () => {
     assert.equal(out.truncated, true);
     assert.ok(decoded.flag_tc && decoded.flag_aa);
     assert.deepEqual(decoded.answers, []);
-    assert.deepEqual(decoded.additionals?.map((a) => a.type), ['OPT']);
+    assert.deepEqual(
+      decoded.additionals?.map((a) => a.type),
+      ['OPT'],
+    );
     assert.equal(decoded.questions?.[0]?.name, OWNER);
   });
   it('drops only the additional section when that is enough, without TC (RFC 2181 §9)', () => {
@@ -47,7 +67,10 @@ describe('encodeForUdp', () => {
     assert.equal(out.truncated, false);
     assert.equal(decoded.flag_tc, false);
     assert.equal(decoded.answers?.length, 5);
-    assert.deepEqual(decoded.additionals?.map((a) => a.type), ['OPT']);
+    assert.deepEqual(
+      decoded.additionals?.map((a) => a.type),
+      ['OPT'],
+    );
   });
 });
 

@@ -31,7 +31,10 @@ export function encodeForUdp(response: Packet, limit: number): EncodedResponse {
   const withoutAdditional = dnsPacket.encode({ ...response, additionals: opt });
   if (withoutAdditional.length <= limit) return { bytes: withoutAdditional, truncated: false };
   const flags = (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE;
-  return { bytes: dnsPacket.encode({ ...response, flags, answers: [], authorities: [], additionals: opt }), truncated: true };
+  return {
+    bytes: dnsPacket.encode({ ...response, flags, answers: [], authorities: [], additionals: opt }),
+    truncated: true,
+  };
 }
 
 /**

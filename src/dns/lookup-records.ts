@@ -26,18 +26,26 @@ type Endpoint = DnsServiceView['endpoints'][number];
 const EMPTY: NameRecords = { addresses: [], srv: [], txt: [], soa: false };
 
 /** The records at a classified name, or undefined when the name does not exist (NXDOMAIN). */
-export function lookupRecords(name: NamedQuery, view: DnsView, zones: QueryZones): NameRecords | undefined {
+export function lookupRecords(
+  name: NamedQuery,
+  view: DnsView,
+  zones: QueryZones,
+): NameRecords | undefined {
   switch (name.kind) {
     case 'apex':
       return { ...EMPTY, soa: true };
     case 'version':
       return { ...EMPTY, txt: [DNS_SCHEMA_VERSION] };
     case 'interior':
-      return name.namespace === undefined || view.namespaceExists(name.namespace) ? EMPTY : undefined;
+      return name.namespace === undefined || view.namespaceExists(name.namespace)
+        ? EMPTY
+        : undefined;
     case 'service': {
       const service = view.service(name.service, name.namespace);
       if (service === undefined) return undefined;
-      return name.site === undefined ? clustersetRecords(name, service) : targetedRecords(name, name.site, service, zones);
+      return name.site === undefined
+        ? clustersetRecords(name, service)
+        : targetedRecords(name, name.site, service, zones);
     }
   }
 }
@@ -54,14 +62,23 @@ function clustersetRecords(name: ServiceQuery, service: DnsServiceView): NameRec
   if (ready.length === 0) return undefined;
   const branch = name.branch;
   if (branch.kind === 'endpoint') {
-    const matching = ready.filter((e) => sameName(e.site, branch.site) && sameName(e.hostname, branch.hostname));
-    return matching.length === 0 ? undefined : { ...EMPTY, addresses: unique(matching.flatMap((e) => e.addresses)) };
+    const matching = ready.filter(
+      (e) => sameName(e.site, branch.site) && sameName(e.hostname, branch.hostname),
+    );
+    return matching.length === 0
+      ? undefined
+      : { ...EMPTY, addresses: unique(matching.flatMap((e) => e.addresses)) };
   }
   return portRecords(branch, service, endpointTargets(ready, serviceName));
 }
 
 /** `<svc>.<ns>.svc.<site>.<suffix>`: only what the one site serves; it does not exist when that is nothing. */
-function targetedRecords(name: ServiceQuery, site: string, service: DnsServiceView, zones: QueryZones): NameRecords | undefined {
+function targetedRecords(
+  name: ServiceQuery,
+  site: string,
+  service: DnsServiceView,
+  zones: QueryZones,
+): NameRecords | undefined {
   if (name.branch.kind === 'endpoint') return undefined;
   const ready = readyEndpoints(service.endpoints).filter((e) => sameName(e.site, site));
   if (service.type === 'Headless') {
@@ -73,25 +90,47 @@ function targetedRecords(name: ServiceQuery, site: string, service: DnsServiceVi
   const siteIps = siteEntry(service.siteIps, site) ?? [];
   const addresses = siteIps.length > 0 ? siteIps : unique(ready.flatMap((e) => e.addresses));
   if (addresses.length === 0) return undefined;
-  return portRecords(name.branch, service, [{ target: `${name.service}.${name.namespace}.svc.${site}.${name.zone}`, addresses }]);
+  return portRecords(name.branch, service, [
+    { target: `${name.service}.${name.namespace}.svc.${site}.${name.zone}`, addresses },
+  ]);
 }
 
 /** Records at the service name or its `_port._proto` names, each target combined with the matching ports. */
-function portRecords(branch: Exclude<ServiceBranch, { kind: 'endpoint' }>, service: DnsServiceView, targets: Target[]): NameRecords | undefined {
+function portRecords(
+  branch: Exclude<ServiceBranch, { kind: 'endpoint' }>,
+  service: DnsServiceView,
+  targets: Target[],
+): NameRecords | undefined {
   switch (branch.kind) {
     case 'service': {
       // Conformance queries SRV at the bare name and expects one record per distinct port number:
       // tcp/42 and udp/42 give one record, as CoreDNS de-duplicates identical target+port.
       const ports = unique(service.ports.map((p) => p.port));
-      return { ...EMPTY, addresses: unique(targets.flatMap((t) => t.addresses)), srv: srvRecords(targets, ports) };
+      return {
+        ...EMPTY,
+        addresses: unique(targets.flatMap((t) => t.addresses)),
+        srv: srvRecords(targets, ports),
+      };
     }
     case 'port': {
       // §2.3.2/§2.4.2: only named ports have SRV names; unnamed ports get none.
-      const ports = service.ports.filter((p) => p.protocol === branch.protocol && p.name !== undefined && p.name !== '' && sameName(p.name, branch.port));
-      return ports.length === 0 ? undefined : { ...EMPTY, srv: srvRecords(targets, unique(ports.map((p) => p.port))) };
+      const ports = service.ports.filter(
+        (p) =>
+          p.protocol === branch.protocol &&
+          p.name !== undefined &&
+          p.name !== '' &&
+          sameName(p.name, branch.port),
+      );
+      return ports.length === 0
+        ? undefined
+        : { ...EMPTY, srv: srvRecords(targets, unique(ports.map((p) => p.port))) };
     }
     case 'protocol':
-      return service.ports.some((p) => p.protocol === branch.protocol && p.name !== undefined && p.name !== '') ? EMPTY : undefined;
+      return service.ports.some(
+        (p) => p.protocol === branch.protocol && p.name !== undefined && p.name !== '',
+      )
+        ? EMPTY
+        : undefined;
   }
 }
 
@@ -101,7 +140,9 @@ interface Target {
 }
 
 function srvRecords(targets: Target[], ports: number[]): SrvRecord[] {
-  return targets.flatMap((t) => ports.map((port) => ({ port, target: t.target, addresses: t.addresses })));
+  return targets.flatMap((t) =>
+    ports.map((port) => ({ port, target: t.target, addresses: t.addresses })),
+  );
 }
 
 /** One target per (site, hostname): `<hostname>.<site>.<svc>.<ns>.svc.<zone>` (§2.4.2). */
@@ -111,7 +152,10 @@ function endpointTargets(ready: Endpoint[], serviceName: string): Target[] {
     const target = `${endpoint.hostname}.${endpoint.site}.${serviceName}`;
     const key = target.toLowerCase();
     const known = byName.get(key);
-    byName.set(key, { target, addresses: unique([...(known?.addresses ?? []), ...endpoint.addresses]) });
+    byName.set(key, {
+      target,
+      addresses: unique([...(known?.addresses ?? []), ...endpoint.addresses]),
+    });
   }
   return [...byName.values()];
 }
@@ -121,7 +165,10 @@ function readyEndpoints(endpoints: Endpoint[]): Endpoint[] {
   return endpoints.filter((e) => e.addresses.length > 0);
 }
 
-function siteEntry(siteIps: Record<string, string[]> | undefined, site: string): string[] | undefined {
+function siteEntry(
+  siteIps: Record<string, string[]> | undefined,
+  site: string,
+): string[] | undefined {
   if (siteIps === undefined) return undefined;
   const key = Object.keys(siteIps).find((k) => sameName(k, site));
   return key === undefined ? undefined : siteIps[key];

@@ -19,7 +19,14 @@ export type QueryName =
   /** Empty non-terminals: `svc.<zone>`, `<ns>.svc.<zone>`, and the site labels of the targeted zone. */
   | { kind: 'interior'; zone: string; namespace?: string }
   /** `site` is set for names in the site-targeted zone. */
-  | { kind: 'service'; zone: string; service: string; namespace: string; site?: string; branch: ServiceBranch };
+  | {
+      kind: 'service';
+      zone: string;
+      service: string;
+      namespace: string;
+      site?: string;
+      branch: ServiceBranch;
+    };
 
 export interface QueryZones {
   zone: string;
@@ -30,19 +37,31 @@ export interface QueryZones {
  * Classifies a lowercase query name without trailing dot. `sites` maps lowercase site ids to the ids the
  * view uses; site ids may span several labels, so they are found by lookup, never by label position.
  */
-export function parseQueryName(name: string, zones: QueryZones, sites: ReadonlyMap<string, string>): QueryName {
+export function parseQueryName(
+  name: string,
+  zones: QueryZones,
+  sites: ReadonlyMap<string, string>,
+): QueryName {
   const { zone, targetedSuffix } = zones;
   // The more specific zone wins when one suffix lies inside the other.
-  const candidates = [zone, targetedSuffix].filter((z): z is string => z !== undefined && isInZone(name, z));
+  const candidates = [zone, targetedSuffix].filter(
+    (z): z is string => z !== undefined && isInZone(name, z),
+  );
   const owner = candidates.sort((a, b) => b.length - a.length)[0];
   if (owner === undefined) return { kind: 'outside' };
   if (!isValidName(name)) return { kind: 'nonexistent', zone: owner };
   const labels = name === owner ? [] : name.slice(0, -(owner.length + 1)).split('.');
-  return owner === zone ? parseClustersetName(labels, zone, sites) : parseTargetedName(labels, owner, sites);
+  return owner === zone
+    ? parseClustersetName(labels, zone, sites)
+    : parseTargetedName(labels, owner, sites);
 }
 
 /** `<svc>.<ns>.svc.<zone>` and its children (DNSSPEC §2.3, §2.4). */
-function parseClustersetName(labels: string[], zone: string, sites: ReadonlyMap<string, string>): QueryName {
+function parseClustersetName(
+  labels: string[],
+  zone: string,
+  sites: ReadonlyMap<string, string>,
+): QueryName {
   const nonexistent = { kind: 'nonexistent', zone } as const;
   if (labels.length === 0) return { kind: 'apex', zone };
   if (labels.length === 1 && labels[0] === 'dns-version') return { kind: 'version', zone };
@@ -57,12 +76,17 @@ function parseClustersetName(labels: string[], zone: string, sites: ReadonlyMap<
 }
 
 /** `<svc>.<ns>.svc.<site-id>.<targetedSuffix>`: a separate zone, so the reserved `<site>.<svc>…` names stay unused. */
-function parseTargetedName(labels: string[], zone: string, sites: ReadonlyMap<string, string>): QueryName {
+function parseTargetedName(
+  labels: string[],
+  zone: string,
+  sites: ReadonlyMap<string, string>,
+): QueryName {
   const nonexistent = { kind: 'nonexistent', zone } as const;
   if (labels.length === 0) return { kind: 'apex', zone };
   const joined = labels.join('.');
   // A site id and its trailing labels (for multi-label ids) are empty non-terminals.
-  if (sites.has(joined) || [...sites.keys()].some((site) => site.endsWith(`.${joined}`))) return { kind: 'interior', zone };
+  if (sites.has(joined) || [...sites.keys()].some((site) => site.endsWith(`.${joined}`)))
+    return { kind: 'interior', zone };
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] !== 'svc') continue;
     const site = sites.get(labels.slice(i + 1).join('.'));
@@ -93,7 +117,10 @@ function parseBranch(prefix: string[]): ServiceBranch | undefined {
 }
 
 /** `<hostname>.<site-id>`; a bare `<site-id>` is reserved by DNSSPEC §2.3.4/§2.4.4 and so never matches. */
-function parseEndpoint(prefix: string[], sites: ReadonlyMap<string, string>): ServiceBranch | undefined {
+function parseEndpoint(
+  prefix: string[],
+  sites: ReadonlyMap<string, string>,
+): ServiceBranch | undefined {
   const [hostname, ...siteLabels] = prefix;
   if (hostname === undefined || siteLabels.length === 0) return undefined;
   const site = sites.get(siteLabels.join('.'));

@@ -5,11 +5,16 @@ import { encodeTcpFrame, TcpFrameReader } from './tcp-frame-reader.js';
 
 describe('TcpFrameReader', () => {
   it('reassembles length-prefixed messages however the stream is split', () => {
-    const messages = fc.array(fc.uint8Array({ maxLength: 700 }).map((a) => Buffer.from(a)), { maxLength: 8 });
+    const messages = fc.array(
+      fc.uint8Array({ maxLength: 700 }).map((a) => Buffer.from(a)),
+      { maxLength: 8 },
+    );
     fc.assert(
       fc.property(messages, fc.array(fc.nat(), { maxLength: 10 }), (sent, cuts) => {
         const stream = Buffer.concat(sent.map(encodeTcpFrame));
-        const points = [...new Set(cuts.map((c) => (stream.length === 0 ? 0 : c % stream.length)))].sort((a, b) => a - b);
+        const points = [
+          ...new Set(cuts.map((c) => (stream.length === 0 ? 0 : c % stream.length))),
+        ].sort((a, b) => a - b);
         const reader = new TcpFrameReader();
         const received: Buffer[] = [];
         let from = 0;

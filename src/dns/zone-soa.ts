@@ -15,6 +15,14 @@ export function zoneSoa(zone: string, ttl: number, serial: number): SoaAnswer {
     name: zone,
     ttl,
     class: 'IN',
-    data: { mname: `ns.dns.${zone}`, rname: `hostmaster.${zone}`, serial, refresh: REFRESH, retry: RETRY, expire: EXPIRE, minimum: ttl },
+    data: {
+      mname: `ns.dns.${zone}`,
+      rname: `hostmaster.${zone}`,
+      serial,
+      refresh: REFRESH,
+      retry: RETRY,
+      expire: EXPIRE,
+      minimum: ttl,
+    },
   };
 }

@@ -67,7 +67,13 @@ describe('error wire table', () => {
   }
 
   it('answers an unexpected error or an unknown code as CW_INTERNAL', () => {
-    for (const value of [new Error('boom'), 'CW_NOT_A_CODE', undefined, 42, { code: 'CW_TIMEOUT' }]) {
+    for (const value of [
+      new Error('boom'),
+      'CW_NOT_A_CODE',
+      undefined,
+      42,
+      { code: 'CW_TIMEOUT' },
+    ]) {
       assert.deepEqual(wireForm(value), ERROR_WIRE[ErrorCode.Internal]);
     }
   });

@@ -23,7 +23,8 @@ export interface WireForm {
 
 const bad = (http = 400): WireForm => ({ exit: ExitCode.BadInput, http });
 const refused = (http = 403): WireForm => ({ exit: ExitCode.Refused, http });
-const failed = (http: number, rcode?: WireRcode): WireForm => (rcode === undefined ? { exit: ExitCode.Failure, http } : { exit: ExitCode.Failure, http, rcode });
+const failed = (http: number, rcode?: WireRcode): WireForm =>
+  rcode === undefined ? { exit: ExitCode.Failure, http } : { exit: ExitCode.Failure, http, rcode };
 
 /**
  * The one table of wire forms: the CLI, the local API, the HTTP ingress and DNS read it, so a code
@@ -77,6 +78,9 @@ export const ERROR_WIRE = {
 
 /** The wire form of a code, or of any thrown value (an unexpected error is CW_INTERNAL). */
 export function wireForm(codeOrError: unknown): WireForm {
-  const code = typeof codeOrError === 'string' && codeOrError in ERROR_WIRE ? (codeOrError as ErrorCode) : errorCodeOf(codeOrError);
+  const code =
+    typeof codeOrError === 'string' && codeOrError in ERROR_WIRE
+      ? (codeOrError as ErrorCode)
+      : errorCodeOf(codeOrError);
   return ERROR_WIRE[code];
 }

@@ -1,10 +1,23 @@
 import type { ImportConfig, SiteConfig } from '../config/index.js';
 import { OutlierDetector } from '../health/index.js';
 import type { Logger, RouterMetrics } from '../observability/index.js';
-import { SessionTable, compilePolicy, selectEndpoint, selectFromCompiled, type Candidate, type CompiledTiers, type TrafficPolicy } from '../policy/index.js';
+import {
+  SessionTable,
+  compilePolicy,
+  selectEndpoint,
+  selectFromCompiled,
+  type Candidate,
+  type CompiledTiers,
+  type TrafficPolicy,
+} from '../policy/index.js';
 import type { LinkStateDb } from '../routing/index.js';
 import { systemRuntime, type Runtime } from '../runtime/index.js';
-import { serviceKey, writePolicyOf, type Endpoint, type ServiceDirectory } from '../services/index.js';
+import {
+  serviceKey,
+  writePolicyOf,
+  type Endpoint,
+  type ServiceDirectory,
+} from '../services/index.js';
 
 interface CachedChoice {
   stamp: string;
@@ -42,8 +55,16 @@ export class EndpointChooser {
   ) {}
 
   /** Picks an endpoint for a new flow; `exclude` lists sites already tried for this flow. */
-  choose(imp: ImportConfig, port: number, clientIp: string | undefined, exclude?: ReadonlySet<string>): Endpoint | undefined {
-    if (imp.site !== undefined) return this.directory.endpoints(imp.name, imp.namespace, port).find((e) => e.site === imp.site);
+  choose(
+    imp: ImportConfig,
+    port: number,
+    clientIp: string | undefined,
+    exclude?: ReadonlySet<string>,
+  ): Endpoint | undefined {
+    if (imp.site !== undefined)
+      return this.directory
+        .endpoints(imp.name, imp.namespace, port)
+        .find((e) => e.site === imp.site);
     const key = `${serviceKey(imp.name, imp.namespace)}:${port}`;
     const choice = this.compiled(imp, port, key);
     if (choice === undefined) return undefined;
@@ -79,7 +100,10 @@ export class EndpointChooser {
     if (ejectedFor === undefined) return;
     this.ejections += 1;
     this.metrics.ejections.inc({ service: imp.name, namespace: imp.namespace, site });
-    this.logger.warn({ service: serviceKey(imp.name, imp.namespace), site, ejectedForMs: ejectedFor }, 'endpoint ejected after consecutive failures');
+    this.logger.warn(
+      { service: serviceKey(imp.name, imp.namespace), site, ejectedForMs: ejectedFor },
+      'endpoint ejected after consecutive failures',
+    );
   }
 
   private adjust(key: string, site: string, delta: number): void {
@@ -95,11 +119,22 @@ export class EndpointChooser {
     // Checked on every new flow, so only counters and references: no allocation on a cache hit.
     const stamp = `${this.directory.model.version}/${this.lsdb.version}/${this.ejections}`;
     const cached = this.cache.get(key);
-    if (cached !== undefined && cached.stamp === stamp && cached.config === this.config() && now < cached.validUntil) return cached;
+    if (
+      cached !== undefined &&
+      cached.stamp === stamp &&
+      cached.config === this.config() &&
+      now < cached.validUntil
+    )
+      return cached;
     const endpoints = this.directory.endpoints(imp.name, imp.namespace, port);
     if (endpoints.length === 0) return undefined;
-    const ejected = endpoints.filter((e) => this.outliers.isEjected(`${key}/${e.site}`, now)).map((e) => e.site);
-    const validUntil = Math.min(Infinity, ...ejected.map((site) => this.outliers.ejectedUntil(`${key}/${site}`)));
+    const ejected = endpoints
+      .filter((e) => this.outliers.isEjected(`${key}/${e.site}`, now))
+      .map((e) => e.site);
+    const validUntil = Math.min(
+      Infinity,
+      ...ejected.map((site) => this.outliers.ejectedUntil(`${key}/${site}`)),
+    );
     const site = this.config().site;
     const candidates: Candidate[] = endpoints.map((e) => {
       const advert = this.lsdb.get(e.site);
@@ -118,7 +153,11 @@ export class EndpointChooser {
       config: this.config(),
       validUntil,
       endpoints: new Map(endpoints.map((e) => [e.site, e])),
-      compiled: compilePolicy(candidates, { site: site.id, zone: site.zone, region: site.region }, this.policyFor(imp)),
+      compiled: compilePolicy(
+        candidates,
+        { site: site.id, zone: site.zone, region: site.region },
+        this.policyFor(imp),
+      ),
     };
     this.cache.set(key, choice);
     return choice;
@@ -126,14 +165,18 @@ export class EndpointChooser {
 
   /** The site's configured policy for the service; else the service's own trafficDistribution. */
   private policyFor(imp: ImportConfig): TrafficPolicy {
-    const configured = this.config().policies.find((p) => p.service === imp.name && p.namespace === imp.namespace);
+    const configured = this.config().policies.find(
+      (p) => p.service === imp.name && p.namespace === imp.namespace,
+    );
     if (configured !== undefined) {
       const { service: _service, namespace: _namespace, ...policy } = configured;
       return policy;
     }
     const service = this.directory.service(imp.name, imp.namespace);
     // Reads of a single-writer service go to the nearest endpoint: the holder is far for most sites.
-    const close = service?.trafficDistribution === 'PreferClose' || writePolicyOf(service).type === 'single-writer';
+    const close =
+      service?.trafficDistribution === 'PreferClose' ||
+      writePolicyOf(service).type === 'single-writer';
     return { locality: close ? 'PreferClose' : 'Any', affinity: 'none' };
   }
 

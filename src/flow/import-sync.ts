@@ -36,7 +36,9 @@ export class ImportSync {
     const run = this.chain.then(async () => {
       const config = this.deps.config();
       const imported = directory.imported(new Set(this.deps.namespaces()));
-      const auto = config.services.autoImport ? await vips.listeners(imported, (s) => directory.model.readyEndpoints(s.name, s.namespace)) : [];
+      const auto = config.services.autoImport
+        ? await vips.listeners(imported, (s) => directory.model.readyEndpoints(s.name, s.namespace))
+        : [];
       const failed = await ingress.reconcile([...config.imports, ...auto]);
       // Watchers hear of a change only once its addresses are listening, so what they publish works.
       this.deps.synced();
@@ -59,6 +61,11 @@ export class ImportSync {
     // Said so that it is true both at start-up (the entry is in site.yaml) and for `causeway import` (its edit was put back).
     const { name, namespace, port } = first.config;
     const again = `causeway import ${name} --namespace ${namespace}${port === undefined ? '' : ` --port ${port}`} --listen <address>`;
-    throw listenerFailure(`imports[${imports.indexOf(first.config)}].listen`, first.config.listen, first.error, `(\`${again}\`, or in ${this.deps.configFile})`);
+    throw listenerFailure(
+      `imports[${imports.indexOf(first.config)}].listen`,
+      first.config.listen,
+      first.error,
+      `(\`${again}\`, or in ${this.deps.configFile})`,
+    );
   }
 }

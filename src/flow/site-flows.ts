@@ -1,7 +1,12 @@
 import type { SiteConfig } from '../config/index.js';
 import type { LeaseState } from '../lease/index.js';
 import type { LinkMesh } from '../link/index.js';
-import { FlowRecorder, type Logger, type RouterMetrics, type SitePlace } from '../observability/index.js';
+import {
+  FlowRecorder,
+  type Logger,
+  type RouterMetrics,
+  type SitePlace,
+} from '../observability/index.js';
 import type { LinkStateDb } from '../routing/index.js';
 import type { Runtime } from '../runtime/index.js';
 import type { ServiceDirectory } from '../services/index.js';
@@ -44,9 +49,25 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
   const dataPlane = (): SiteConfig['dataPlane'] => deps.config().dataPlane;
   const placeOf = (s: string): SitePlace | undefined => deps.placeOf(s);
   const now = (): number => runtime.now();
-  const recorder = (side: 'ingress' | 'egress' | 'transit'): FlowRecorder => new FlowRecorder(side, site, placeOf, now);
-  const egress = new TcpEgress(directory, mesh, lsdb, dataPlane, recorder('egress'), recorder('transit'), logger);
-  const chooser = new EndpointChooser(directory, lsdb, () => deps.config(), metrics, logger, runtime);
+  const recorder = (side: 'ingress' | 'egress' | 'transit'): FlowRecorder =>
+    new FlowRecorder(side, site, placeOf, now);
+  const egress = new TcpEgress(
+    directory,
+    mesh,
+    lsdb,
+    dataPlane,
+    recorder('egress'),
+    recorder('transit'),
+    logger,
+  );
+  const chooser = new EndpointChooser(
+    directory,
+    lsdb,
+    () => deps.config(),
+    metrics,
+    logger,
+    runtime,
+  );
   const ingressRecorder = recorder('ingress');
   let ingress: TcpIngress | undefined;
   const http = new HttpIngress({
@@ -61,7 +82,16 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
     logger,
     runtime,
   });
-  ingress = new TcpIngress(directory, mesh, lsdb, chooser, dataPlane, ingressRecorder, logger, http);
+  ingress = new TcpIngress(
+    directory,
+    mesh,
+    lsdb,
+    chooser,
+    dataPlane,
+    ingressRecorder,
+    logger,
+    http,
+  );
   const imports = new ImportSync({
     config: () => deps.config(),
     configFile: deps.configFile,

@@ -33,22 +33,59 @@ describe('VipImports', () => {
   const vips = (name: string, addressing: Partial<ImportAddressing>): VipImports =>
     new VipImports(
       { vips: join(dir, `${name}-vips.json`), ports: join(dir, `${name}-ports.json`) },
-      { addressPool: '127.240.0.0/16', importPorts: '20000-20999', importAddress: () => undefined, mayBindPrivileged: () => false, unprivilegedPortStart: () => 1024, ...addressing },
+      {
+        addressPool: '127.240.0.0/16',
+        importPorts: '20000-20999',
+        importAddress: () => undefined,
+        mayBindPrivileged: () => false,
+        unprivilegedPortStart: () => 1024,
+        ...addressing,
+      },
       createLogger('test', 'silent'),
     );
 
   it('in a pod that may not bind port 80, opens no loopback listener on it; the import address serves every port', async () => {
     const imports = vips('pod', { importAddress: () => '10.244.0.7' });
-    const listens = (await imports.listeners([service], () => [])).map((l) => `${l.listen}${l.site === undefined ? '' : `@${l.site}`}`);
-    assert.ok(!listens.some((l) => /^127\.[\d.]+:80(@|$)/.test(l)), `no privileged loopback listener: ${listens.join(' ')}`);
-    assert.ok(listens.some((l) => /^127\.[\d.]+:8080$/.test(l)), 'unprivileged virtual-IP ports still listen');
+    const listens = (await imports.listeners([service], () => [])).map(
+      (l) => `${l.listen}${l.site === undefined ? '' : `@${l.site}`}`,
+    );
+    assert.ok(
+      !listens.some((l) => /^127\.[\d.]+:80(@|$)/.test(l)),
+      `no privileged loopback listener: ${listens.join(' ')}`,
+    );
+    assert.ok(
+      listens.some((l) => /^127\.[\d.]+:8080$/.test(l)),
+      'unprivileged virtual-IP ports still listen',
+    );
     const onPodIp = listens.filter((l) => l.startsWith('10.244.0.7:'));
-    assert.equal(onPodIp.filter((l) => !l.includes('@')).length, 2, 'both ports of the clusterset name on the pod IP');
-    assert.equal(onPodIp.filter((l) => l.endsWith('@east')).length, 2, 'both ports targeted at east on the pod IP');
-    assert.equal(onPodIp.filter((l) => l.endsWith('@north')).length, 2, 'both ports targeted at north on the pod IP');
-    assert.equal(new Set(onPodIp.map((l) => l.split('@')[0])).size, 6, 'each listener has a port of its own');
+    assert.equal(
+      onPodIp.filter((l) => !l.includes('@')).length,
+      2,
+      'both ports of the clusterset name on the pod IP',
+    );
+    assert.equal(
+      onPodIp.filter((l) => l.endsWith('@east')).length,
+      2,
+      'both ports targeted at east on the pod IP',
+    );
+    assert.equal(
+      onPodIp.filter((l) => l.endsWith('@north')).length,
+      2,
+      'both ports targeted at north on the pod IP',
+    );
+    assert.equal(
+      new Set(onPodIp.map((l) => l.split('@')[0])).size,
+      6,
+      'each listener has a port of its own',
+    );
     const east = imports.siteListeners('web', 'shop', ['east'], [80, 8080]);
-    assert.deepEqual(east.map((l) => [l.site, l.port]), [['east', 80], ['east', 8080]]);
+    assert.deepEqual(
+      east.map((l) => [l.site, l.port]),
+      [
+        ['east', 80],
+        ['east', 8080],
+      ],
+    );
     assert.ok(east.every((l) => onPodIp.includes(`${l.listen}@east`)));
   });
 
@@ -56,7 +93,12 @@ describe('VipImports', () => {
     const host = (await vips('host', {}).listeners([service], () => [])).map((l) => l.listen);
     assert.equal(host.length, 6, host.join(' '));
     assert.ok(host.every((l) => l.startsWith('127.')));
-    const privileged = (await vips('cap', { importAddress: () => '10.244.0.7', mayBindPrivileged: () => true }).listeners([service], () => [])).map((l) => l.listen);
+    const privileged = (
+      await vips('cap', {
+        importAddress: () => '10.244.0.7',
+        mayBindPrivileged: () => true,
+      }).listeners([service], () => [])
+    ).map((l) => l.listen);
     assert.ok(privileged.some((l) => /^127\.[\d.]+:80$/.test(l)));
   });
 });

@@ -1,5 +1,12 @@
 import { readStateFile, replaceFile, type ImportConfig } from '../config/index.js';
-import { PortAllocator, VipAllocator, clustersetKey, parsePortRange, type ClustersetService, type SiteEndpoint } from '../mcs/index.js';
+import {
+  PortAllocator,
+  VipAllocator,
+  clustersetKey,
+  parsePortRange,
+  type ClustersetService,
+  type SiteEndpoint,
+} from '../mcs/index.js';
 import type { Logger } from '../observability/index.js';
 import type { PortListener } from '../api/index.js';
 
@@ -52,12 +59,25 @@ export class VipImports {
   }
 
   async load(): Promise<void> {
-    this.saved = await restoreFrom(this.files.vips, (raw) => this.allocator.restore(raw), this.logger, 'VIP allocations');
-    this.savedPorts = await restoreFrom(this.files.ports, (raw) => this.ports.restore(raw), this.logger, 'import port allocations');
+    this.saved = await restoreFrom(
+      this.files.vips,
+      (raw) => this.allocator.restore(raw),
+      this.logger,
+      'VIP allocations',
+    );
+    this.savedPorts = await restoreFrom(
+      this.files.ports,
+      (raw) => this.ports.restore(raw),
+      this.logger,
+      'import port allocations',
+    );
   }
 
   /** Listeners for these services; addresses of services no longer imported are released. */
-  async listeners(services: readonly ClustersetService[], endpointsOf: (service: ClustersetService) => SiteEndpoint[]): Promise<ImportConfig[]> {
+  async listeners(
+    services: readonly ClustersetService[],
+    endpointsOf: (service: ClustersetService) => SiteEndpoint[],
+  ): Promise<ImportConfig[]> {
     const wanted = new Set<string>();
     const out: ImportConfig[] = [];
     for (const service of services) {
@@ -70,13 +90,28 @@ export class VipImports {
           const endpointKey = `${key}@${site}/${endpoint.hostname}`;
           wanted.add(endpointKey);
           const vip = this.allocator.allocate(endpointKey, 'IPv4');
-          for (const p of this.vipPorts(tcpPorts, address)) out.push({ name: service.name, namespace: service.namespace, listen: `${vip}:${p.port}`, port: p.port, site, endpoint: endpoint.hostname });
+          for (const p of this.vipPorts(tcpPorts, address))
+            out.push({
+              name: service.name,
+              namespace: service.namespace,
+              listen: `${vip}:${p.port}`,
+              port: p.port,
+              site,
+              endpoint: endpoint.hostname,
+            });
           if (address === undefined) continue;
           // Stateful peers dial each other by per-endpoint name: in a cluster, a port each on the import address.
           for (const p of tcpPorts) {
             const portKey = `${endpointKey}#${p.port}`;
             wanted.add(portKey);
-            out.push({ name: service.name, namespace: service.namespace, listen: hostPortOf(address, this.ports.allocate(portKey)), port: p.port, site, endpoint: endpoint.hostname });
+            out.push({
+              name: service.name,
+              namespace: service.namespace,
+              listen: hostPortOf(address, this.ports.allocate(portKey)),
+              port: p.port,
+              site,
+              endpoint: endpoint.hostname,
+            });
           }
         }
         continue;
@@ -84,30 +119,56 @@ export class VipImports {
       wanted.add(key);
       const vip = this.allocator.allocate(key, 'IPv4');
       const address = this.addressing.importAddress();
-      for (const p of this.vipPorts(tcpPorts, address)) out.push({ name: service.name, namespace: service.namespace, listen: `${vip}:${p.port}`, port: p.port });
+      for (const p of this.vipPorts(tcpPorts, address))
+        out.push({
+          name: service.name,
+          namespace: service.namespace,
+          listen: `${vip}:${p.port}`,
+          port: p.port,
+        });
       if (address !== undefined) {
         for (const p of tcpPorts) {
           const portKey = `${key}#${p.port}`;
           wanted.add(portKey);
-          out.push({ name: service.name, namespace: service.namespace, listen: hostPortOf(address, this.ports.allocate(portKey)), port: p.port });
+          out.push({
+            name: service.name,
+            namespace: service.namespace,
+            listen: hostPortOf(address, this.ports.allocate(portKey)),
+            port: p.port,
+          });
         }
       }
       for (const site of service.sites) {
         const siteKey = `${key}@${site}`;
         wanted.add(siteKey);
         const siteVip = this.allocator.allocate(siteKey, 'IPv4');
-        for (const p of this.vipPorts(tcpPorts, address)) out.push({ name: service.name, namespace: service.namespace, listen: `${siteVip}:${p.port}`, port: p.port, site });
+        for (const p of this.vipPorts(tcpPorts, address))
+          out.push({
+            name: service.name,
+            namespace: service.namespace,
+            listen: `${siteVip}:${p.port}`,
+            port: p.port,
+            site,
+          });
         if (address === undefined) continue;
         // Site-targeted names need an address other pods reach too: a port each on the import address.
         for (const p of tcpPorts) {
           const portKey = `${siteKey}#${p.port}`;
           wanted.add(portKey);
-          out.push({ name: service.name, namespace: service.namespace, listen: hostPortOf(address, this.ports.allocate(portKey)), port: p.port, site });
+          out.push({
+            name: service.name,
+            namespace: service.namespace,
+            listen: hostPortOf(address, this.ports.allocate(portKey)),
+            port: p.port,
+            site,
+          });
         }
       }
     }
     for (const key of wanted) this.unwanted.delete(key);
-    this.releaseUnwanted(Object.keys(this.allocator.snapshot().allocations), wanted, (key) => this.allocator.release(key));
+    this.releaseUnwanted(Object.keys(this.allocator.snapshot().allocations), wanted, (key) =>
+      this.allocator.release(key),
+    );
     this.releaseUnwanted(this.ports.keys(), wanted, (key) => this.ports.release(key));
     await this.persist();
     return out;
@@ -119,14 +180,21 @@ export class VipImports {
    * every capability dropped, the bind would fail with EACCES on every sync, and pods reach the
    * service through the import address anyway, which uses ports of its own above 1024.
    */
-  private vipPorts<P extends { port: number }>(ports: readonly P[], address: string | undefined): P[] {
+  private vipPorts<P extends { port: number }>(
+    ports: readonly P[],
+    address: string | undefined,
+  ): P[] {
     if (address === undefined || this.addressing.mayBindPrivileged()) return [...ports];
     const first = this.addressing.unprivilegedPortStart();
     return ports.filter((p) => p.port >= first);
   }
 
   /** Frees allocations unwanted for longer than the hold time. */
-  private releaseUnwanted(keys: readonly string[], wanted: ReadonlySet<string>, release: (key: string) => void): void {
+  private releaseUnwanted(
+    keys: readonly string[],
+    wanted: ReadonlySet<string>,
+    release: (key: string) => void,
+  ): void {
     const now = Date.now();
     for (const key of keys) {
       if (wanted.has(key)) continue;
@@ -150,20 +218,33 @@ export class VipImports {
   }
 
   /** Per exporting site, where each TCP port of a ClusterSetIP service targeted at that site listens on the import address. */
-  siteListeners(name: string, namespace: string, sites: readonly string[], ports: readonly number[]): Array<PortListener & { site: string }> {
+  siteListeners(
+    name: string,
+    namespace: string,
+    sites: readonly string[],
+    ports: readonly number[],
+  ): Array<PortListener & { site: string }> {
     const address = this.addressing.importAddress();
     if (address === undefined) return [];
     const key = clustersetKey(name, namespace);
     return sites.flatMap((site) =>
       ports.flatMap((port) => {
         const listenPort = this.ports.lookup(`${key}@${site}#${port}`);
-        return listenPort === undefined ? [] : [{ site, port, listen: hostPortOf(address, listenPort) }];
+        return listenPort === undefined
+          ? []
+          : [{ site, port, listen: hostPortOf(address, listenPort) }];
       }),
     );
   }
 
   /** Where each TCP port of one headless endpoint listens on the import address; empty without one. */
-  endpointListeners(name: string, namespace: string, site: string, hostname: string, ports: readonly number[]): PortListener[] {
+  endpointListeners(
+    name: string,
+    namespace: string,
+    site: string,
+    hostname: string,
+    ports: readonly number[],
+  ): PortListener[] {
     const address = this.addressing.importAddress();
     if (address === undefined) return [];
     const key = `${clustersetKey(name, namespace)}@${site}/${hostname}`;
@@ -176,13 +257,26 @@ export class VipImports {
   /** The virtual IP here of a service, of one site's share of it, or of one headless endpoint. */
   vip(name: string, namespace: string, site?: string, endpoint?: string): string | undefined {
     const key = clustersetKey(name, namespace);
-    const scoped = site === undefined ? key : endpoint === undefined ? `${key}@${site}` : `${key}@${site}/${endpoint}`;
+    const scoped =
+      site === undefined
+        ? key
+        : endpoint === undefined
+          ? `${key}@${site}`
+          : `${key}@${site}/${endpoint}`;
     return this.allocator.lookup(scoped, 'IPv4');
   }
 
   private async persist(): Promise<void> {
-    this.saved = await writeIfChanged(this.files.vips, JSON.stringify(this.allocator.snapshot(), null, 1), this.saved);
-    this.savedPorts = await writeIfChanged(this.files.ports, JSON.stringify(this.ports.snapshot(), null, 1), this.savedPorts);
+    this.saved = await writeIfChanged(
+      this.files.vips,
+      JSON.stringify(this.allocator.snapshot(), null, 1),
+      this.saved,
+    );
+    this.savedPorts = await writeIfChanged(
+      this.files.ports,
+      JSON.stringify(this.ports.snapshot(), null, 1),
+      this.savedPorts,
+    );
   }
 }
 
@@ -191,7 +285,12 @@ function hostPortOf(address: string, port: number): string {
 }
 
 /** Restores allocations from a file; returns its text ('' when absent or unreadable, so it is rewritten). */
-async function restoreFrom(file: string, restore: (raw: unknown) => void, logger: Logger, what: string): Promise<string> {
+async function restoreFrom(
+  file: string,
+  restore: (raw: unknown) => void,
+  logger: Logger,
+  what: string,
+): Promise<string> {
   const read = await readStateFile(file, restore);
   switch (read.kind) {
     case 'absent':
@@ -201,7 +300,10 @@ async function restoreFrom(file: string, restore: (raw: unknown) => void, logger
     case 'unreadable':
     case 'corrupt':
       // Addresses are a cache of choices, not a source of truth: reassigning them is safe.
-      logger.warn({ file, err: read.error, state: read.kind }, `ignoring ${read.kind} ${what}; they will be reassigned`);
+      logger.warn(
+        { file, err: read.error, state: read.kind },
+        `ignoring ${read.kind} ${what}; they will be reassigned`,
+      );
       return '';
   }
 }

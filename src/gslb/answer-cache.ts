@@ -22,7 +22,12 @@ export class AnswerCache {
   constructor(private readonly view: CacheableView) {}
 
   /** The answer to `message`, its id set to the query's, or undefined on a miss. */
-  get(message: Buffer, transport: GslbTransport, resolver: string, now: number): GslbMessageAnswer | undefined {
+  get(
+    message: Buffer,
+    transport: GslbTransport,
+    resolver: string,
+    now: number,
+  ): GslbMessageAnswer | undefined {
     if (message.length < 12) return undefined;
     this.expire(now);
     const cached = this.entries.get(key(message, transport, resolver));
@@ -33,7 +38,12 @@ export class AnswerCache {
     return { ...cached, bytes };
   }
 
-  put(message: Buffer, transport: GslbTransport, resolver: string, answer: GslbMessageAnswer): void {
+  put(
+    message: Buffer,
+    transport: GslbTransport,
+    resolver: string,
+    answer: GslbMessageAnswer,
+  ): void {
     // Failures of the server itself are not worth repeating; FORMERR and the rest are deterministic.
     if (message.length < 12 || answer.error !== undefined) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();

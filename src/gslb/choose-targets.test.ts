@@ -7,8 +7,13 @@ import { FIXTURE_CONFIG, snapshotWith, stateWith, statusWith } from './gslb-stat
 import type { GslbState } from './gslb-state.js';
 
 const resolver = (address: string): GslbClient => ({ address, prefix: 32, source: 'resolver' });
-const sitesOf = (choice: Choice): string[] => (choice.kind === 'answer' ? choice.targets.map((t) => t.site) : ['SERVFAIL']);
-const pick = (state: GslbState, name: string, client: GslbClient = resolver('10.1.0.1')): string[] => sitesOf(state.choose(state.record(name)!, client));
+const sitesOf = (choice: Choice): string[] =>
+  choice.kind === 'answer' ? choice.targets.map((t) => t.site) : ['SERVFAIL'];
+const pick = (
+  state: GslbState,
+  name: string,
+  client: GslbClient = resolver('10.1.0.1'),
+): string[] => sitesOf(state.choose(state.record(name)!, client));
 
 describe('failover', () => {
   it('answers the first healthy site in order', () => {
@@ -36,14 +41,18 @@ describe('failover', () => {
     state.observe('router-eu', { snapshot: snapshotWith(['eu']) }, 2_000);
     assert.deepEqual(pick(state, 'api.gslb.example.com'), ['eu']);
   });
-  it('fails open to every target when nothing is healthy', () => assert.deepEqual(pick(stateWith([]), 'api.gslb.example.com'), ['eu', 'us', 'ap']));
+  it('fails open to every target when nothing is healthy', () =>
+    assert.deepEqual(pick(stateWith([]), 'api.gslb.example.com'), ['eu', 'us', 'ap']));
 });
 
 describe('weighted', () => {
   it('gives one client the same site on every server (fresh states agree)', () => {
     fc.assert(
       fc.property(fc.ipV4(), (address) => {
-        assert.deepEqual(pick(stateWith(['eu', 'us', 'ap']), 'w.gslb.example.com', resolver(address)), pick(stateWith(['eu', 'us', 'ap']), 'w.gslb.example.com', resolver(address)));
+        assert.deepEqual(
+          pick(stateWith(['eu', 'us', 'ap']), 'w.gslb.example.com', resolver(address)),
+          pick(stateWith(['eu', 'us', 'ap']), 'w.gslb.example.com', resolver(address)),
+        );
       }),
     );
   });
@@ -51,20 +60,26 @@ describe('weighted', () => {
     const state = stateWith(['eu', 'us', 'ap']);
     const counts: Record<string, number> = {};
     for (let i = 0; i < 4000; i++) {
-      const site = pick(state, 'w.gslb.example.com', resolver(`10.${(i >> 8) & 255}.${i & 255}.7`))[0]!;
+      const site = pick(
+        state,
+        'w.gslb.example.com',
+        resolver(`10.${(i >> 8) & 255}.${i & 255}.7`),
+      )[0]!;
       counts[site] = (counts[site] ?? 0) + 1;
     }
     assert.equal(counts['ap'], undefined);
     const euShare = (counts['eu'] ?? 0) / 4000;
     assert.ok(euShare > 0.71 && euShare < 0.79, `eu share ${euShare} should be near 0.75`);
   });
-  it('answers a drained site only when every healthy site is drained', () => assert.deepEqual(pick(stateWith(['ap']), 'w.gslb.example.com'), ['ap']));
+  it('answers a drained site only when every healthy site is drained', () =>
+    assert.deepEqual(pick(stateWith(['ap']), 'w.gslb.example.com'), ['ap']));
   it('moves only the clients of a site that went down', () => {
     const before = stateWith(['eu', 'us']);
     const after = stateWith(['eu']);
     for (let i = 0; i < 500; i++) {
       const client = resolver(`10.9.${i >> 8}.${i & 255}`);
-      if (pick(before, 'w.gslb.example.com', client)[0] === 'eu') assert.deepEqual(pick(after, 'w.gslb.example.com', client), ['eu']);
+      if (pick(before, 'w.gslb.example.com', client)[0] === 'eu')
+        assert.deepEqual(pick(after, 'w.gslb.example.com', client), ['eu']);
     }
   });
 });
@@ -78,22 +93,42 @@ describe('geo', () => {
     assert.deepEqual(pick(state, 'geo.gslb.example.com', resolver('172.16.0.1')), ['us']);
   });
   it('uses the ECS subnet when a resolver sent one', () => {
-    assert.deepEqual(pick(stateWith(['eu', 'us', 'ap']), 'geo.gslb.example.com', { address: '10.2.9.0', prefix: 24, source: 'ecs' }), ['ap']);
+    assert.deepEqual(
+      pick(stateWith(['eu', 'us', 'ap']), 'geo.gslb.example.com', {
+        address: '10.2.9.0',
+        prefix: 24,
+        source: 'ecs',
+      }),
+      ['ap'],
+    );
   });
   it('sends a region whose sites are down to the nearest region by latency', () => {
-    assert.deepEqual(pick(stateWith(['eu', 'us']), 'geo.gslb.example.com', resolver('10.2.9.4')), ['us']);
+    assert.deepEqual(pick(stateWith(['eu', 'us']), 'geo.gslb.example.com', resolver('10.2.9.4')), [
+      'us',
+    ]);
   });
 });
 
 describe('latency', () => {
   it('answers the nearest healthy site, a local one first', () => {
-    assert.deepEqual(pick(stateWith(['eu', 'us', 'ap']), 'near.gslb.example.com', resolver('10.2.9.1')), ['ap']);
-    assert.deepEqual(pick(stateWith(['eu', 'us']), 'near.gslb.example.com', resolver('10.2.9.1')), ['us']);
+    assert.deepEqual(
+      pick(stateWith(['eu', 'us', 'ap']), 'near.gslb.example.com', resolver('10.2.9.1')),
+      ['ap'],
+    );
+    assert.deepEqual(pick(stateWith(['eu', 'us']), 'near.gslb.example.com', resolver('10.2.9.1')), [
+      'us',
+    ]);
   });
   it('fills unknown latencies with the RTTs the routers measured', () => {
     const config = { ...FIXTURE_CONFIG, latency: {} };
     const state = stateWith(['us', 'ap'], 0, config);
-    const status = { ...statusWith(true, 'eu'), links: [{ region: 'us', rttMs: 90 }, { region: 'ap', rttMs: 40 }] } as unknown as ReturnType<typeof statusWith>;
+    const status = {
+      ...statusWith(true, 'eu'),
+      links: [
+        { region: 'us', rttMs: 90 },
+        { region: 'ap', rttMs: 40 },
+      ],
+    } as unknown as ReturnType<typeof statusWith>;
     state.observe('router-eu', { status }, 0);
     assert.deepEqual(pick(state, 'near.gslb.example.com', resolver('10.1.0.1')), ['ap']);
     assert.equal(state.latency('ap', 'eu'), 40, 'measured RTTs count both ways');
@@ -102,7 +137,10 @@ describe('latency', () => {
 
 describe('all-healthy', () => {
   it('answers up to maxAnswers healthy sites; SERVFAIL by policy when none', () => {
-    assert.deepEqual(pick(stateWith(['eu', 'us', 'ap']), 'all.deep.gslb.example.com'), ['eu', 'us']);
+    assert.deepEqual(pick(stateWith(['eu', 'us', 'ap']), 'all.deep.gslb.example.com'), [
+      'eu',
+      'us',
+    ]);
     assert.deepEqual(pick(stateWith(['ap']), 'all.deep.gslb.example.com'), ['ap']);
     assert.deepEqual(pick(stateWith([]), 'all.deep.gslb.example.com'), ['SERVFAIL']);
   });
@@ -113,7 +151,11 @@ describe('health from the routers', () => {
     const state = stateWith(['eu']);
     state.observe('router-eu', { status: statusWith(false) }, 1);
     assert.equal(state.serving(), false);
-    state.observe('router-us', { snapshot: snapshotWith(['us'], 'us'), status: statusWith(true, 'us') }, 2);
+    state.observe(
+      'router-us',
+      { snapshot: snapshotWith(['us'], 'us'), status: statusWith(true, 'us') },
+      2,
+    );
     assert.equal(state.serving(), false, 'a gap in the view: silent for the longest hold-down');
     state.tick(2 + 30_000);
     assert.equal(state.serving(), true);
@@ -121,7 +163,11 @@ describe('health from the routers', () => {
   });
   it('does not count a site the router lists as unreachable', () => {
     const state = stateWith([]);
-    state.observe('router-eu', { snapshot: { ...snapshotWith(['eu', 'us']), unreachable: ['us'] } }, 1);
+    state.observe(
+      'router-eu',
+      { snapshot: { ...snapshotWith(['eu', 'us']), unreachable: ['us'] } },
+      1,
+    );
     assert.deepEqual([...state.readySites('shop/web')], ['eu']);
   });
   it('reports each health transition once', () => {
@@ -137,21 +183,44 @@ describe('back from the minority side', () => {
     const t0 = 1_000_000;
     const state = stateWith(['eu', 'us', 'ap'], t0);
     // Cut off with eu: this router goes minority and sees only itself healthy.
-    state.observe('router-eu', { snapshot: snapshotWith(['eu']), status: statusWith(false) }, t0 + 1_000);
+    state.observe(
+      'router-eu',
+      { snapshot: snapshotWith(['eu']), status: statusWith(false) },
+      t0 + 1_000,
+    );
     assert.equal(state.serving(), false);
-    state.observe('router-eu', { snapshot: snapshotWith(['eu', 'us', 'ap']), status: statusWith(true) }, t0 + 8_000);
+    state.observe(
+      'router-eu',
+      { snapshot: snapshotWith(['eu', 'us', 'ap']), status: statusWith(true) },
+      t0 + 8_000,
+    );
     assert.equal(state.serving(), false, 'warming up: the peers are holding eu down');
     state.tick(t0 + 8_000 + 30_000);
     assert.equal(state.serving(), true);
     assert.deepEqual(pick(state, 'api.gslb.example.com'), ['eu']);
   });
-  it('answers at once on its first start (nothing to have missed)', () => assert.equal(stateWith(['eu']).serving(), true));
+  it('answers at once on its first start (nothing to have missed)', () =>
+    assert.equal(stateWith(['eu']).serving(), true));
 });
 
 describe('explainRecord', () => {
   it('names a record whose service no router reports, as bad input', () => {
-    const state = stateWith(['eu'], 0, { ...FIXTURE_CONFIG, records: [{ name: 'x.gslb.example.com', service: 'shop/nothing', targets: [{ site: 'eu', address: '192.0.2.1' }] }] });
-    assert.throws(() => explainRecord(state, 'x', resolver('10.1.0.1')), /x\.gslb\.example\.com refers to shop\/nothing, which no router reports/);
-    assert.deepEqual(explainRecord(stateWith(['eu']), 'api', resolver('10.1.0.1')).answer.sites, ['eu']);
+    const state = stateWith(['eu'], 0, {
+      ...FIXTURE_CONFIG,
+      records: [
+        {
+          name: 'x.gslb.example.com',
+          service: 'shop/nothing',
+          targets: [{ site: 'eu', address: '192.0.2.1' }],
+        },
+      ],
+    });
+    assert.throws(
+      () => explainRecord(state, 'x', resolver('10.1.0.1')),
+      /x\.gslb\.example\.com refers to shop\/nothing, which no router reports/,
+    );
+    assert.deepEqual(explainRecord(stateWith(['eu']), 'api', resolver('10.1.0.1')).answer.sites, [
+      'eu',
+    ]);
   });
 });

@@ -30,7 +30,8 @@ export type Choice =
 export function chooseTargets(record: GslbRecord, client: GslbClient, ctx: ChoiceContext): Choice {
   const healthy = record.targets.filter((t) => ctx.healthy(t.site));
   if (healthy.length === 0) {
-    if (record.noHealthy === 'servfail') return { kind: 'servfail', reason: 'no healthy site (policy servfail)' };
+    if (record.noHealthy === 'servfail')
+      return { kind: 'servfail', reason: 'no healthy site (policy servfail)' };
     return { kind: 'answer', targets: record.targets, reason: 'no healthy site: fail open to all' };
   }
   switch (record.strategy) {
@@ -43,7 +44,11 @@ export function chooseTargets(record: GslbRecord, client: GslbClient, ctx: Choic
     case 'latency':
       return chooseLatency(healthy, client, ctx);
     case 'all-healthy':
-      return { kind: 'answer', targets: healthy.slice(0, record.maxAnswers), reason: `all healthy (${healthy.length}, up to ${record.maxAnswers})` };
+      return {
+        kind: 'answer',
+        targets: healthy.slice(0, record.maxAnswers),
+        reason: `all healthy (${healthy.length}, up to ${record.maxAnswers})`,
+      };
   }
 }
 
@@ -53,11 +58,18 @@ export function chooseTargets(record: GslbRecord, client: GslbClient, ctx: Choic
  */
 function chooseFailover(record: GslbRecord, healthy: GslbTarget[], ctx: ChoiceContext): Choice {
   const holdDownMs = record.holdDownSeconds * 1000;
-  const settled = healthy.find((t) => ctx.now - (ctx.healthySince(t.site) ?? ctx.now) >= holdDownMs);
+  const settled = healthy.find(
+    (t) => ctx.now - (ctx.healthySince(t.site) ?? ctx.now) >= holdDownMs,
+  );
   const chosen = settled ?? healthy[0]!;
   const position = record.targets.indexOf(chosen);
-  const skipped = record.targets.slice(0, position).map((t) => `${t.site} ${ctx.healthy(t.site) ? 'in hold-down' : 'unhealthy'}`);
-  const reason = skipped.length === 0 ? `${chosen.site} is the first healthy site` : `${chosen.site} (${skipped.join(', ')})`;
+  const skipped = record.targets
+    .slice(0, position)
+    .map((t) => `${t.site} ${ctx.healthy(t.site) ? 'in hold-down' : 'unhealthy'}`);
+  const reason =
+    skipped.length === 0
+      ? `${chosen.site} is the first healthy site`
+      : `${chosen.site} (${skipped.join(', ')})`;
   return { kind: 'answer', targets: [chosen], reason };
 }
 
@@ -82,7 +94,9 @@ function chooseWeighted(record: GslbRecord, healthy: GslbTarget[], client: GslbC
       break;
     }
   }
-  const reason = draining ? `every healthy site drained (weight 0): ${chosen.site} by client hash` : `${chosen.site}: weight ${chosen.weight} of ${total} (client point ${point})`;
+  const reason = draining
+    ? `every healthy site drained (weight 0): ${chosen.site} by client hash`
+    : `${chosen.site}: weight ${chosen.weight} of ${total} (client point ${point})`;
   return { kind: 'answer', targets: [chosen], reason };
 }
 
@@ -90,31 +104,58 @@ function chooseWeighted(record: GslbRecord, healthy: GslbTarget[], client: GslbC
 function chooseGeo(healthy: GslbTarget[], client: GslbClient, ctx: ChoiceContext): Choice {
   const { region, matched } = ctx.regions.regionOf(client.address);
   const via = `${client.source} ${client.address}/${client.prefix} → ${region ?? 'no region'} (${matched})`;
-  if (region === undefined) return { kind: 'answer', targets: [healthy[0]!], reason: `${via}; first healthy site` };
+  if (region === undefined)
+    return { kind: 'answer', targets: [healthy[0]!], reason: `${via}; first healthy site` };
   const local = healthy.filter((t) => regionOfTarget(t) === region);
-  if (local.length > 0) return { kind: 'answer', targets: local, reason: `${via}; healthy in region`, clientRegion: region };
+  if (local.length > 0)
+    return {
+      kind: 'answer',
+      targets: local,
+      reason: `${via}; healthy in region`,
+      clientRegion: region,
+    };
   const nearest = nearestByLatency(healthy, region, ctx);
-  return { kind: 'answer', targets: [nearest.target], reason: `${via}; none healthy in region, nearest ${nearest.why}`, clientRegion: region };
+  return {
+    kind: 'answer',
+    targets: [nearest.target],
+    reason: `${via}; none healthy in region, nearest ${nearest.why}`,
+    clientRegion: region,
+  };
 }
 
 /** The healthy site with the lowest latency from the client's region (unknown latencies last). */
 function chooseLatency(healthy: GslbTarget[], client: GslbClient, ctx: ChoiceContext): Choice {
   const { region, matched } = ctx.regions.regionOf(client.address);
   const via = `${client.source} ${client.address}/${client.prefix} → ${region ?? 'no region'} (${matched})`;
-  if (region === undefined) return { kind: 'answer', targets: [healthy[0]!], reason: `${via}; first healthy site` };
+  if (region === undefined)
+    return { kind: 'answer', targets: [healthy[0]!], reason: `${via}; first healthy site` };
   const nearest = nearestByLatency(healthy, region, ctx);
-  return { kind: 'answer', targets: [nearest.target], reason: `${via}; nearest ${nearest.why}`, clientRegion: region };
+  return {
+    kind: 'answer',
+    targets: [nearest.target],
+    reason: `${via}; nearest ${nearest.why}`,
+    clientRegion: region,
+  };
 }
 
-function nearestByLatency(healthy: GslbTarget[], from: string, ctx: ChoiceContext): { target: GslbTarget; why: string } {
+function nearestByLatency(
+  healthy: GslbTarget[],
+  from: string,
+  ctx: ChoiceContext,
+): { target: GslbTarget; why: string } {
   let best = { target: healthy[0]!, ms: Number.POSITIVE_INFINITY };
   for (const target of healthy) {
     const to = regionOfTarget(target);
-    const ms = to === from ? (ctx.latency(from, to) ?? 0) : (ctx.latency(from, to) ?? Number.POSITIVE_INFINITY);
+    const ms =
+      to === from
+        ? (ctx.latency(from, to) ?? 0)
+        : (ctx.latency(from, to) ?? Number.POSITIVE_INFINITY);
     // Strictly less: ties keep the record's order, so every server breaks them the same way.
     if (ms < best.ms) best = { target, ms };
   }
-  const why = Number.isFinite(best.ms) ? `${best.target.site} at ${best.ms} ms` : `${best.target.site} (latency unknown, record order)`;
+  const why = Number.isFinite(best.ms)
+    ? `${best.target.site} at ${best.ms} ms`
+    : `${best.target.site} (latency unknown, record order)`;
   return { target: best.target, why };
 }
 

@@ -18,12 +18,26 @@ export const DELEGATION_TTL = 3600;
  * named inside it, without which resolvers could never reach them.
  */
 export function delegationRecords(config: GslbConfig): DelegationRecord[] {
-  const ns = config.nameServers.map((n): DelegationRecord => ({ name: config.zone, type: 'NS', ttl: DELEGATION_TTL, data: n.name }));
-  const glue = config.nameServers.filter((n) => isInZone(n.name, config.zone)).map((n): DelegationRecord => ({ name: n.name, type: isIPv4(n.address) ? 'A' : 'AAAA', ttl: DELEGATION_TTL, data: n.address }));
+  const ns = config.nameServers.map((n): DelegationRecord => ({
+    name: config.zone,
+    type: 'NS',
+    ttl: DELEGATION_TTL,
+    data: n.name,
+  }));
+  const glue = config.nameServers
+    .filter((n) => isInZone(n.name, config.zone))
+    .map((n): DelegationRecord => ({
+      name: n.name,
+      type: isIPv4(n.address) ? 'A' : 'AAAA',
+      ttl: DELEGATION_TTL,
+      data: n.address,
+    }));
   return [...ns, ...glue];
 }
 
 /** Zone-file lines (RFC 1035 §5) for a provider where the delegation is entered by hand. */
 export function formatZoneLines(records: readonly DelegationRecord[]): string {
-  return records.map((r) => `${r.name}.\t${r.ttl}\tIN\t${r.type}\t${r.type === 'NS' ? `${r.data}.` : r.data}`).join('\n');
+  return records
+    .map((r) => `${r.name}.\t${r.ttl}\tIN\t${r.type}\t${r.type === 'NS' ? `${r.data}.` : r.data}`)
+    .join('\n');
 }

@@ -23,15 +23,30 @@ export interface SignedUpdate {
  * exactly `records`: each RRset is deleted (class ANY, §2.5.2) and then added (§2.5.1), in one
  * message, so the server applies both or neither (§3.4). Signed with TSIG (RFC 8945 §4.2).
  */
-export function signedUpdate(parentZone: string, records: readonly DelegationRecord[], key: TsigKey, id: number, nowSeconds: number): SignedUpdate {
+export function signedUpdate(
+  parentZone: string,
+  records: readonly DelegationRecord[],
+  key: TsigKey,
+  id: number,
+  nowSeconds: number,
+): SignedUpdate {
   const rrsets = [...new Map(records.map((r) => [`${r.name}|${r.type}`, r])).values()];
-  const updates = [...rrsets.map((r) => deleteRrset(r.name, TYPE[r.type])), ...records.map(addRecord)];
+  const updates = [
+    ...rrsets.map((r) => deleteRrset(r.name, TYPE[r.type])),
+    ...records.map(addRecord),
+  ];
   const header = Buffer.alloc(12);
   header.writeUInt16BE(id, 0);
   header.writeUInt16BE(OPCODE_UPDATE << 11, 2);
   header.writeUInt16BE(1, 4);
   header.writeUInt16BE(updates.length, 8);
-  const message = Buffer.concat([header, wireName(parentZone), u16(TYPE.SOA), u16(CLASS_IN), ...updates]);
+  const message = Buffer.concat([
+    header,
+    wireName(parentZone),
+    u16(TYPE.SOA),
+    u16(CLASS_IN),
+    ...updates,
+  ]);
   const timeSigned = Math.floor(nowSeconds);
   const mac = tsigMac(key, [message], timeSigned, 0);
   const withCount = Buffer.from(message);
@@ -41,7 +56,13 @@ export function signedUpdate(parentZone: string, records: readonly DelegationRec
 
 /** What the parent answered: the rcode, the TSIG error it reported, and whether its signature checked out. */
 export type UpdateResponse =
-  | { kind: 'answer'; id: number; rcode: number; tsigError: number | undefined; signed: 'valid' | 'invalid' | 'absent' }
+  | {
+      kind: 'answer';
+      id: number;
+      rcode: number;
+      tsigError: number | undefined;
+      signed: 'valid' | 'invalid' | 'absent';
+    }
   | { kind: 'malformed'; reason: string };
 
 /**
@@ -49,18 +70,26 @@ export type UpdateResponse =
  * message is `malformed`, never an exception. A signed response is verified over the request's
  * MAC (RFC 8945 §5.3); an unsigned one is reported as such (servers do not sign BADKEY/BADSIG).
  */
-export function readUpdateResponse(bytes: Buffer, request: SignedUpdate, key: TsigKey): UpdateResponse {
+export function readUpdateResponse(
+  bytes: Buffer,
+  request: SignedUpdate,
+  key: TsigKey,
+): UpdateResponse {
   try {
     return readResponse(bytes, request, key);
   } catch (err) {
-    return { kind: 'malformed', reason: err instanceof RangeError || err instanceof WireError ? err.message : String(err) };
+    return {
+      kind: 'malformed',
+      reason: err instanceof RangeError || err instanceof WireError ? err.message : String(err),
+    };
   }
 }
 
 class WireError extends Error {}
 
 function readResponse(bytes: Buffer, request: SignedUpdate, key: TsigKey): UpdateResponse {
-  if (bytes.length < 12) throw new WireError(`response of ${bytes.length} bytes is shorter than a header`);
+  if (bytes.length < 12)
+    throw new WireError(`response of ${bytes.length} bytes is shorter than a header`);
   const id = bytes.readUInt16BE(0);
   const flags = bytes.readUInt16BE(2);
   if ((flags & 0x8000) === 0) throw new WireError('not a response');
@@ -75,13 +104,26 @@ function readResponse(bytes: Buffer, request: SignedUpdate, key: TsigKey): Updat
     const type = bytes.readUInt16BE(afterName);
     offset = skipRecord(bytes, offset);
     // RFC 8945 §5.1: the TSIG record is the last one of the message.
-    if (type === TYPE.TSIG && i === arcount - 1) return { kind: 'answer', id, rcode: flags & 0xf, ...checkTsig(bytes, start, afterName, request, key) };
+    if (type === TYPE.TSIG && i === arcount - 1)
+      return {
+        kind: 'answer',
+        id,
+        rcode: flags & 0xf,
+        ...checkTsig(bytes, start, afterName, request, key),
+      };
   }
-  if (offset !== bytes.length) throw new WireError(`${bytes.length - offset} bytes after the last record`);
+  if (offset !== bytes.length)
+    throw new WireError(`${bytes.length - offset} bytes after the last record`);
   return { kind: 'answer', id, rcode: flags & 0xf, tsigError: undefined, signed: 'absent' };
 }
 
-function checkTsig(bytes: Buffer, start: number, afterName: number, request: SignedUpdate, key: TsigKey): { tsigError: number; signed: 'valid' | 'invalid' | 'absent' } {
+function checkTsig(
+  bytes: Buffer,
+  start: number,
+  afterName: number,
+  request: SignedUpdate,
+  key: TsigKey,
+): { tsigError: number; signed: 'valid' | 'invalid' | 'absent' } {
   let o = afterName + 10;
   const algorithmEnd = skipName(bytes, o);
   o = algorithmEnd;
@@ -98,25 +140,55 @@ function checkTsig(bytes: Buffer, start: number, afterName: number, request: Sig
   // The digest covers the message as first built: original id, TSIG not counted (RFC 8945 §4.3.2).
   unsigned.writeUInt16BE(bytes.readUInt16BE(o), 0);
   const other = bytes.subarray(o + 6, o + 6 + otherLength);
-  const expected = tsigMac(key, [u16(request.mac.length), request.mac, unsigned], timeSigned, error, other);
+  const expected = tsigMac(
+    key,
+    [u16(request.mac.length), request.mac, unsigned],
+    timeSigned,
+    error,
+    other,
+  );
   const valid = expected.length === mac.length && timingSafeEqual(expected, mac);
   return { tsigError: error, signed: valid ? 'valid' : 'invalid' };
 }
 
 /** HMAC over `parts` and the TSIG variables (RFC 8945 §4.3.3); names in canonical (lowercase) form. */
-function tsigMac(key: TsigKey, parts: readonly Buffer[], timeSigned: number, error: number, other: Buffer = Buffer.alloc(0)): Buffer {
+function tsigMac(
+  key: TsigKey,
+  parts: readonly Buffer[],
+  timeSigned: number,
+  error: number,
+  other: Buffer = Buffer.alloc(0),
+): Buffer {
   const hmac = createHmac(TSIG_ALGORITHMS[key.algorithm], key.secret);
   for (const part of parts) hmac.update(part);
   hmac.update(wireName(key.name.toLowerCase()));
   hmac.update(Buffer.concat([u16(CLASS_ANY), u32(0)]));
   hmac.update(wireName(key.algorithm));
-  hmac.update(Buffer.concat([u48(timeSigned), u16(FUDGE_SECONDS), u16(error), u16(other.length), other]));
+  hmac.update(
+    Buffer.concat([u48(timeSigned), u16(FUDGE_SECONDS), u16(error), u16(other.length), other]),
+  );
   return hmac.digest();
 }
 
 function tsigRecord(key: TsigKey, timeSigned: number, mac: Buffer, id: number): Buffer {
-  const rdata = Buffer.concat([wireName(key.algorithm), u48(timeSigned), u16(FUDGE_SECONDS), u16(mac.length), mac, u16(id), u16(0), u16(0)]);
-  return Buffer.concat([wireName(key.name), u16(TYPE.TSIG), u16(CLASS_ANY), u32(0), u16(rdata.length), rdata]);
+  const rdata = Buffer.concat([
+    wireName(key.algorithm),
+    u48(timeSigned),
+    u16(FUDGE_SECONDS),
+    u16(mac.length),
+    mac,
+    u16(id),
+    u16(0),
+    u16(0),
+  ]);
+  return Buffer.concat([
+    wireName(key.name),
+    u16(TYPE.TSIG),
+    u16(CLASS_ANY),
+    u32(0),
+    u16(rdata.length),
+    rdata,
+  ]);
 }
 
 function deleteRrset(name: string, type: number): Buffer {
@@ -125,7 +197,14 @@ function deleteRrset(name: string, type: number): Buffer {
 
 function addRecord(record: DelegationRecord): Buffer {
   const rdata = record.type === 'NS' ? wireName(record.data) : addressBytes(record.data);
-  return Buffer.concat([wireName(record.name), u16(TYPE[record.type]), u16(CLASS_IN), u32(record.ttl), u16(rdata.length), rdata]);
+  return Buffer.concat([
+    wireName(record.name),
+    u16(TYPE[record.type]),
+    u16(CLASS_IN),
+    u32(record.ttl),
+    u16(rdata.length),
+    rdata,
+  ]);
 }
 
 function addressBytes(address: string): Buffer {
@@ -138,8 +217,14 @@ function addressBytes(address: string): Buffer {
 
 /** A name in uncompressed wire form (RFC 1035 §3.1); callers pass validated names. */
 export function wireName(name: string): Buffer {
-  const labels = name.replace(/\.$/, '').split('.').filter((l) => l !== '');
-  return Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([Buffer.byteLength(l)]), Buffer.from(l)])), Buffer.from([0])]);
+  const labels = name
+    .replace(/\.$/, '')
+    .split('.')
+    .filter((l) => l !== '');
+  return Buffer.concat([
+    ...labels.map((l) => Buffer.concat([Buffer.from([Buffer.byteLength(l)]), Buffer.from(l)])),
+    Buffer.from([0]),
+  ]);
 }
 
 /** Skips a possibly compressed name; a pointer ends it (RFC 1035 §4.1.4). */
@@ -147,7 +232,8 @@ function skipName(bytes: Buffer, offset: number): number {
   for (let o = offset, labels = 0; labels < 128; labels++) {
     const length = bytes.readUInt8(o);
     if (length === 0) return o + 1;
-    if ((length & 0xc0) === 0xc0) return o + 2 <= bytes.length ? o + 2 : fail('name pointer runs past the message');
+    if ((length & 0xc0) === 0xc0)
+      return o + 2 <= bytes.length ? o + 2 : fail('name pointer runs past the message');
     if ((length & 0xc0) !== 0) throw new WireError('reserved label type');
     o += 1 + length;
     if (o > bytes.length) throw new WireError('label runs past the message');

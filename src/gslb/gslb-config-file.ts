@@ -15,10 +15,14 @@ export async function loadGslbConfig(file: string): Promise<GslbConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new CausewayError(ErrorCode.ConfigMissing, `${file}: cannot read the GSLB configuration (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, {
-      cause: err,
-      hint: 'create it with `causeway gslb init --zone gslb.example.com --ns ns1.gslb.example.com=192.0.2.53`',
-    });
+    throw new CausewayError(
+      ErrorCode.ConfigMissing,
+      `${file}: cannot read the GSLB configuration (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+      {
+        cause: err,
+        hint: 'create it with `causeway gslb init --zone gslb.example.com --ns ns1.gslb.example.com=192.0.2.53`',
+      },
+    );
   }
   return parseGslbConfig(text, file);
 }
@@ -28,13 +32,21 @@ export function parseGslbConfig(text: string, file = DEFAULT_GSLB_FILE): GslbCon
   const doc = parseDocument(text, { uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError !== undefined) {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: not valid YAML: ${yamlError.message.split('\n')[0]}`, { hint: `fix the YAML syntax of ${file}` });
+    throw new CausewayError(
+      ErrorCode.ConfigInvalid,
+      `${file}: not valid YAML: ${yamlError.message.split('\n')[0]}`,
+      { hint: `fix the YAML syntax of ${file}` },
+    );
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `${file}: not valid YAML: ${(err as Error).message}`, { hint: `remove YAML aliases (*name) from ${file}` });
+    throw new CausewayError(
+      ErrorCode.ConfigInvalid,
+      `${file}: not valid YAML: ${(err as Error).message}`,
+      { hint: `remove YAML aliases (*name) from ${file}` },
+    );
   }
   return validateGslbConfig(data, file);
 }
@@ -49,16 +61,29 @@ export function validateGslbConfig(data: unknown, file = DEFAULT_GSLB_FILE): Gsl
 }
 
 /** Writes the file atomically, so a `gslb serve` watching it never reads half of it. */
-export async function saveGslbConfig(file: string, config: GslbConfig | GslbConfigInput): Promise<void> {
+export async function saveGslbConfig(
+  file: string,
+  config: GslbConfig | GslbConfigInput,
+): Promise<void> {
   await replaceFile(file, stringify(config));
 }
 
 function fieldError(file: string, error: z.ZodError): CausewayError {
   const issue = error.issues[0];
   const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-  const path = issue === undefined ? [] : unknownKey === undefined ? issue.path : [...issue.path, unknownKey];
-  const field = path.length === 0 ? '(top level)' : path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-  return new CausewayError(ErrorCode.ConfigInvalid, `${file}: field ${field}: ${issue?.message ?? 'invalid'}`, {
-    hint: `correct ${field} in ${file}; \`causeway gslb set --help\` lists each field and its default`,
-  });
+  const path =
+    issue === undefined ? [] : unknownKey === undefined ? issue.path : [...issue.path, unknownKey];
+  const field =
+    path.length === 0
+      ? '(top level)'
+      : path
+          .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+          .join('');
+  return new CausewayError(
+    ErrorCode.ConfigInvalid,
+    `${file}: field ${field}: ${issue?.message ?? 'invalid'}`,
+    {
+      hint: `correct ${field} in ${file}; \`causeway gslb set --help\` lists each field and its default`,
+    },
+  );
 }

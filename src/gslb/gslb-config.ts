@@ -5,12 +5,24 @@ import { z } from 'zod';
 const domainName = z
   .string()
   .transform((v) => v.replace(/\.$/, '').toLowerCase())
-  .refine((v) => /^(?=.{1,253}$)([a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?)*$/.test(v), {
-    message: 'must be a domain name such as api.gslb.example.com',
-  });
-const address = z.string().refine((v) => isIP(v) !== 0, { message: 'must be an IP address such as 192.0.2.10 or 2001:db8::10' });
-const region = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'must be a region name such as eu-west' });
-const cidr = z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, { message: 'must be a CIDR block such as 10.1.0.0/16' });
+  .refine(
+    (v) =>
+      /^(?=.{1,253}$)([a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([-a-z0-9_]{0,61}[a-z0-9_])?)*$/.test(
+        v,
+      ),
+    {
+      message: 'must be a domain name such as api.gslb.example.com',
+    },
+  );
+const address = z.string().refine((v) => isIP(v) !== 0, {
+  message: 'must be an IP address such as 192.0.2.10 or 2001:db8::10',
+});
+const region = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'must be a region name such as eu-west' });
+const cidr = z
+  .string()
+  .regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, { message: 'must be a CIDR block such as 10.1.0.0/16' });
 
 export const STRATEGIES = ['failover', 'weighted', 'geo', 'latency', 'all-healthy'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -30,7 +42,9 @@ export type GslbTarget = z.infer<typeof GslbTarget>;
 export const GslbRecord = z.strictObject({
   name: domainName,
   /** The clusterset service whose ready endpoints make a site healthy (`namespace/name`). */
-  service: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be namespace/name of a clusterset service, such as shop/web' }),
+  service: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+    message: 'must be namespace/name of a clusterset service, such as shop/web',
+  }),
   strategy: z.enum(STRATEGIES).default('failover'),
   /** Seconds resolvers may cache the answer; short so clients move within detection + TTL. */
   ttl: z.number().int().min(0).max(86400).default(5),
@@ -57,7 +71,12 @@ export const GslbConfig = z
     /** Site directories of the routers whose clusterset views feed health. */
     routers: z.array(z.string().min(1)).default([]),
     /** geo and latency: client address → region, longest prefix first; `defaultRegion` for the rest. */
-    geo: z.strictObject({ cidrs: z.array(z.strictObject({ cidr, region })).default([]), defaultRegion: region.optional() }).default({ cidrs: [] }),
+    geo: z
+      .strictObject({
+        cidrs: z.array(z.strictObject({ cidr, region })).default([]),
+        defaultRegion: region.optional(),
+      })
+      .default({ cidrs: [] }),
     /** latency: milliseconds from a client region to a site region; measured link RTTs fill the gaps. */
     latency: z.record(region, z.record(region, z.number().min(0).max(100_000))).default({}),
     records: z.array(GslbRecord).default([]),
@@ -66,16 +85,34 @@ export const GslbConfig = z
     const seen = new Set<string>();
     config.records.forEach((record, i) => {
       if (record.name !== config.zone && !record.name.endsWith(`.${config.zone}`)) {
-        ctx.addIssue({ code: 'custom', path: ['records', i, 'name'], message: `${record.name} is outside the zone ${config.zone}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['records', i, 'name'],
+          message: `${record.name} is outside the zone ${config.zone}`,
+        });
       }
-      if (seen.has(record.name)) ctx.addIssue({ code: 'custom', path: ['records', i, 'name'], message: `${record.name} is defined twice` });
+      if (seen.has(record.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['records', i, 'name'],
+          message: `${record.name} is defined twice`,
+        });
       seen.add(record.name);
       if (config.nameServers.some((ns) => ns.name === record.name)) {
-        ctx.addIssue({ code: 'custom', path: ['records', i, 'name'], message: `${record.name} is also a name server's name` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['records', i, 'name'],
+          message: `${record.name} is also a name server's name`,
+        });
       }
       const sites = new Set<string>();
       record.targets.forEach((t, j) => {
-        if (sites.has(t.site)) ctx.addIssue({ code: 'custom', path: ['records', i, 'targets', j, 'site'], message: `site ${t.site} is listed twice` });
+        if (sites.has(t.site))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['records', i, 'targets', j, 'site'],
+            message: `site ${t.site} is listed twice`,
+          });
         sites.add(t.site);
       });
     });

@@ -1,6 +1,14 @@
 import dnsPacket from 'dns-packet';
 import type { Packet } from 'dns-packet';
-import { CLASSIC_UDP_PAYLOAD, decodeQuery, encodeForTcp, encodeForUdp, Rcode, udpPayloadLimit, type EncodedResponse } from '../dns/index.js';
+import {
+  CLASSIC_UDP_PAYLOAD,
+  decodeQuery,
+  encodeForTcp,
+  encodeForUdp,
+  Rcode,
+  udpPayloadLimit,
+  type EncodedResponse,
+} from '../dns/index.js';
 import { answerGslbQuery, type GslbAnswer } from './answer-gslb-query.js';
 import type { GslbView } from './gslb-view.js';
 
@@ -17,19 +25,43 @@ export interface GslbMessageAnswer extends EncodedResponse {
  * Turns received bytes into the bytes to send back, or undefined when the message gets no answer.
  * Never throws: hostile bytes end as FORMERR or silence, an unexpected failure as SERVFAIL.
  */
-export function answerGslbMessage(bytes: Buffer, transport: GslbTransport, resolverAddress: string, view: GslbView): GslbMessageAnswer | undefined {
+export function answerGslbMessage(
+  bytes: Buffer,
+  transport: GslbTransport,
+  resolverAddress: string,
+  view: GslbView,
+): GslbMessageAnswer | undefined {
   const decoded = decodeQuery(bytes);
   switch (decoded.kind) {
     case 'ignored':
       return undefined;
     case 'malformed':
-      return { ...encodeFor(transport, bare(decoded.id, decoded.flags, Rcode.FormErr), CLASSIC_UDP_PAYLOAD), rcode: Rcode.FormErr };
+      return {
+        ...encodeFor(
+          transport,
+          bare(decoded.id, decoded.flags, Rcode.FormErr),
+          CLASSIC_UDP_PAYLOAD,
+        ),
+        rcode: Rcode.FormErr,
+      };
     case 'query':
       try {
         const answer = answerGslbQuery(decoded.packet, resolverAddress, view);
-        return { ...encodeFor(transport, answer.response, udpPayloadLimit(decoded.packet)), rcode: rcodeOf(answer.response), answer };
+        return {
+          ...encodeFor(transport, answer.response, udpPayloadLimit(decoded.packet)),
+          rcode: rcodeOf(answer.response),
+          answer,
+        };
       } catch (error) {
-        return { ...encodeFor(transport, bare(decoded.packet.id ?? 0, decoded.packet.flags ?? 0, Rcode.ServFail), CLASSIC_UDP_PAYLOAD), rcode: Rcode.ServFail, error };
+        return {
+          ...encodeFor(
+            transport,
+            bare(decoded.packet.id ?? 0, decoded.packet.flags ?? 0, Rcode.ServFail),
+            CLASSIC_UDP_PAYLOAD,
+          ),
+          rcode: Rcode.ServFail,
+          error,
+        };
       }
   }
 }
@@ -39,7 +71,11 @@ function encodeFor(transport: GslbTransport, response: Packet, udpLimit: number)
 }
 
 function bare(id: number, queryFlags: number, rcode: Rcode): Packet {
-  return { type: 'response', id, flags: (queryFlags & (0x7800 | dnsPacket.RECURSION_DESIRED)) | rcode };
+  return {
+    type: 'response',
+    id,
+    flags: (queryFlags & (0x7800 | dnsPacket.RECURSION_DESIRED)) | rcode,
+  };
 }
 
 function rcodeOf(response: Packet): Rcode {

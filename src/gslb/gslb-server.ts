@@ -44,7 +44,8 @@ export class GslbServer {
         this.tcp = await this.listenTcp(host, bound);
       } catch (err) {
         udp.close();
-        if (port === 0 && attempt < 5 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') continue;
+        if (port === 0 && attempt < 5 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+          continue;
         throw bindError('TCP', host, bound, err);
       }
       this.udp = udp;
@@ -62,7 +63,10 @@ export class GslbServer {
     const { udp, tcp } = this;
     this.udp = undefined;
     this.tcp = undefined;
-    await Promise.all([udp && new Promise<void>((resolve) => udp.close(() => resolve())), tcp && new Promise<void>((resolve) => tcp.close(() => resolve()))]);
+    await Promise.all([
+      udp && new Promise<void>((resolve) => udp.close(() => resolve())),
+      tcp && new Promise<void>((resolve) => tcp.close(() => resolve())),
+    ]);
   }
 
   private async listenTcp(host: string, port: number): Promise<Server> {
@@ -112,5 +116,9 @@ export class GslbServer {
 
 function bindError(protocol: string, host: string, port: number, cause: unknown): CausewayError {
   const reason = (cause as NodeJS.ErrnoException | undefined)?.code ?? String(cause);
-  return new CausewayError(ErrorCode.ConfigInvalid, `cannot listen for DNS over ${protocol} on ${host}:${port} (${reason})`, { cause, hint: 'choose a free port with --listen, or run with the privilege to bind port 53' });
+  return new CausewayError(
+    ErrorCode.ConfigInvalid,
+    `cannot listen for DNS over ${protocol} on ${host}:${port} (${reason})`,
+    { cause, hint: 'choose a free port with --listen, or run with the privilege to bind port 53' },
+  );
 }

@@ -39,13 +39,26 @@ export class GslbService {
     const config = await loadGslbConfig(options.file);
     const state = new GslbState(config, Date.now());
     const metrics = new GslbMetrics(state);
-    const server = new GslbServer(state, (answer) => metrics.answered(answer), (now) => state.tick(now));
+    const server = new GslbServer(
+      state,
+      (answer) => metrics.answered(answer),
+      (now) => state.tick(now),
+    );
     const address = await server.listen(options.listen.host, options.listen.port);
     const service = new GslbService(options, state, server, metrics, address);
     service.follow([...config.routers, ...options.routers]);
     watchFile(options.file, { interval: FILE_POLL_MS }, () => void service.reload());
-    if (options.metrics !== undefined) await service.serveMetrics(options.metrics.host, options.metrics.port);
-    options.logger.info({ zone: config.zone, records: config.records.length, dns: `${address.host}:${address.port}`, routers: service.watches.map((w) => w.dir) }, 'GSLB serving');
+    if (options.metrics !== undefined)
+      await service.serveMetrics(options.metrics.host, options.metrics.port);
+    options.logger.info(
+      {
+        zone: config.zone,
+        records: config.records.length,
+        dns: `${address.host}:${address.port}`,
+        routers: service.watches.map((w) => w.dir),
+      },
+      'GSLB serving',
+    );
     return service;
   }
 
@@ -72,7 +85,11 @@ export class GslbService {
 
   private changed(transitions: HealthTransition[]): void {
     this.metrics.changed(transitions);
-    for (const t of transitions) this.options.logger.info({ service: t.service, site: t.site, healthy: t.healthy }, 'GSLB site health changed');
+    for (const t of transitions)
+      this.options.logger.info(
+        { service: t.service, site: t.site, healthy: t.healthy },
+        'GSLB site health changed',
+      );
   }
 
   /** A broken edit keeps the last good configuration serving and says why. */
@@ -82,14 +99,19 @@ export class GslbService {
       this.changed(this.state.reconfigure(config, Date.now()));
       this.options.logger.info({ records: config.records.length }, 'GSLB configuration reloaded');
     } catch (err) {
-      this.options.logger.warn({ err }, 'GSLB configuration not reloaded; still serving the previous one');
+      this.options.logger.warn(
+        { err },
+        'GSLB configuration not reloaded; still serving the previous one',
+      );
     }
   }
 
   private async serveMetrics(host: string, port: number): Promise<void> {
     this.metricsServer = createServer((req, res) => {
       void this.metrics.registry.metrics().then((body) => {
-        res.writeHead(req.url === '/metrics' ? 200 : 404, { 'content-type': this.metrics.registry.contentType });
+        res.writeHead(req.url === '/metrics' ? 200 : 404, {
+          'content-type': this.metrics.registry.contentType,
+        });
         res.end(req.url === '/metrics' ? body : '');
       });
     });

@@ -124,7 +124,10 @@ export class GslbState implements GslbView {
   /** True when some router reports `service` (namespace/name) in its clusterset view. */
   knowsService(service: string): boolean {
     const [namespace, name] = service.split('/');
-    return [...this.observations.values()].some(({ snapshot }) => snapshot?.services.some((s) => s.name === name && s.namespace === namespace) === true);
+    return [...this.observations.values()].some(
+      ({ snapshot }) =>
+        snapshot?.services.some((s) => s.name === name && s.namespace === namespace) === true,
+    );
   }
 
   /** Milliseconds between two regions: the configured table first, then RTTs the routers measured. */
@@ -136,7 +139,9 @@ export class GslbState implements GslbView {
       if (status === undefined) continue;
       for (const link of status.links) {
         if (link.rttMs === null) continue;
-        const matches = (status.site.region === from && link.region === to) || (status.site.region === to && link.region === from);
+        const matches =
+          (status.site.region === from && link.region === to) ||
+          (status.site.region === to && link.region === from);
         if (matches && (best === undefined || link.rttMs < best)) best = link.rttMs;
       }
     }
@@ -145,7 +150,9 @@ export class GslbState implements GslbView {
 
   private majorityObservations(): RouterObservation[] {
     // A router with no partition report has no members to lose: it counts as the majority.
-    return [...this.observations.values()].filter((o) => o.snapshot !== undefined && o.status?.partition?.majority !== false);
+    return [...this.observations.values()].filter(
+      (o) => o.snapshot !== undefined && o.status?.partition?.majority !== false,
+    );
   }
 
   /** Bumped on every change of configuration or observations: cached answers of another version are stale. */
@@ -161,7 +168,9 @@ export class GslbState implements GslbView {
     let next = this.warmUntil > now ? this.warmUntil : Number.POSITIVE_INFINITY;
     for (const record of this.config.records) {
       for (const target of record.targets) {
-        const end = (this.history.healthySince(record.service, target.site) ?? Number.NEGATIVE_INFINITY) + record.holdDownSeconds * 1000;
+        const end =
+          (this.history.healthySince(record.service, target.site) ?? Number.NEGATIVE_INFINITY) +
+          record.holdDownSeconds * 1000;
         if (end > now && end < next) next = end;
       }
     }
@@ -181,17 +190,21 @@ export class GslbState implements GslbView {
       for (const t of record.targets) sites.add(t.site);
       services.set(record.service, sites);
     }
-    this.ready = new Map([...services.keys()].map((service) => [service, this.computeReadySites(service)]));
+    this.ready = new Map(
+      [...services.keys()].map((service) => [service, this.computeReadySites(service)]),
+    );
     const changes: HealthTransition[] = [];
     // Without a view from the majority nothing is known; looking now would start every hold-down.
     if (!this.isServing) return changes;
-    for (const [service, sites] of services) changes.push(...this.history.observe(service, [...sites], this.readySites(service), now));
+    for (const [service, sites] of services)
+      changes.push(...this.history.observe(service, [...sites], this.readySites(service), now));
     if (rejoined) {
       // Back from the minority side: peers applied hold-downs we never saw (a region that was cut
       // off with us looks healthy throughout from here). Restart every hold-down and answer nothing
       // until the longest has passed, so resolvers keep asking the servers that saw it all.
       this.history.restartFrom(now);
-      this.warmUntil = now + Math.max(0, ...this.config.records.map((r) => r.holdDownSeconds * 1000));
+      this.warmUntil =
+        now + Math.max(0, ...this.config.records.map((r) => r.holdDownSeconds * 1000));
     }
     return changes;
   }
@@ -199,7 +212,10 @@ export class GslbState implements GslbView {
   private index(): void {
     this.records = new Map(this.config.records.map((r) => [r.name, r]));
     this.below = new Set();
-    const names = [...this.config.records.map((r) => r.name), ...this.config.nameServers.map((n) => n.name)];
+    const names = [
+      ...this.config.records.map((r) => r.name),
+      ...this.config.nameServers.map((n) => n.name),
+    ];
     for (const name of names) {
       const labels = name.split('.');
       for (let i = 1; i < labels.length; i++) {

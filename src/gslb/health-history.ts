@@ -19,7 +19,12 @@ export class HealthHistory {
    * healthy at the first look is healthy since forever (-Infinity): no hold-down is owed to a site
    * nobody saw fail, so a restarted server answers as its peers do.
    */
-  observe(service: string, sites: readonly string[], ready: ReadonlySet<string>, now: number): HealthTransition[] {
+  observe(
+    service: string,
+    sites: readonly string[],
+    ready: ReadonlySet<string>,
+    now: number,
+  ): HealthTransition[] {
     const first = !this.seen.has(service);
     this.seen.add(service);
     const changes: HealthTransition[] = [];

@@ -16,7 +16,9 @@ export class RegionTable {
 
   constructor(geo: GslbConfig['geo']) {
     // Longest prefix first, so the first match is the most specific one.
-    this.entries = geo.cidrs.map((c) => parseRegionCidr(c.cidr, c.region)).sort((a, b) => b.prefix - a.prefix);
+    this.entries = geo.cidrs
+      .map((c) => parseRegionCidr(c.cidr, c.region))
+      .sort((a, b) => b.prefix - a.prefix);
     this.defaultRegion = geo.defaultRegion;
   }
 
@@ -33,7 +35,8 @@ export class RegionTable {
     for (const entry of this.entries) {
       if (entry.family !== parsed.family) continue;
       const bits = entry.family === 'IPv4' ? 32 : 128;
-      if (parsed.value >> BigInt(bits - entry.prefix) === entry.base >> BigInt(bits - entry.prefix)) return { region: entry.region, matched: entry.cidr };
+      if (parsed.value >> BigInt(bits - entry.prefix) === entry.base >> BigInt(bits - entry.prefix))
+        return { region: entry.region, matched: entry.cidr };
     }
     return { region: this.defaultRegion, matched: 'default' };
   }
@@ -42,7 +45,9 @@ export class RegionTable {
 function parseRegionCidr(cidr: string, region: string): RegionCidr {
   const [text = '', prefixText = ''] = cidr.split('/');
   const invalid = (why: string): CausewayError =>
-    new CausewayError(ErrorCode.ConfigInvalid, `geo CIDR ${JSON.stringify(cidr)}: ${why}`, { hint: 'write the network address and prefix, such as 10.1.0.0/16' });
+    new CausewayError(ErrorCode.ConfigInvalid, `geo CIDR ${JSON.stringify(cidr)}: ${why}`, {
+      hint: 'write the network address and prefix, such as 10.1.0.0/16',
+    });
   let address: ReturnType<typeof parseIp>;
   try {
     address = parseIp(text);
@@ -51,7 +56,8 @@ function parseRegionCidr(cidr: string, region: string): RegionCidr {
   }
   const bits = address.family === 'IPv4' ? 32 : 128;
   const prefix = Number(prefixText);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) throw invalid(`prefix must be /0–/${bits}`);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits)
+    throw invalid(`prefix must be /0–/${bits}`);
   const hostBits = BigInt(bits - prefix);
   if ((address.value & ((1n << hostBits) - 1n)) !== 0n) throw invalid('host bits are set');
   return { family: address.family, base: address.value, prefix, region, cidr };

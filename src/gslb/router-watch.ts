@@ -40,7 +40,7 @@ export class RouterWatch {
 
   private async streamLoop(client: ApiClient): Promise<void> {
     const { signal } = this.abort;
-    for (let attempt = 0; !signal.aborted; ) {
+    for (let attempt = 0; !signal.aborted;) {
       let received = false;
       try {
         await client.watchServices((snapshot) => {
@@ -48,7 +48,8 @@ export class RouterWatch {
           this.onObservation({ snapshot });
         }, signal);
       } catch (err) {
-        if (attempt === 0) this.logger.warn({ router: this.dir, err }, 'router not reachable; retrying');
+        if (attempt === 0)
+          this.logger.warn({ router: this.dir, err }, 'router not reachable; retrying');
       }
       if (signal.aborted) return;
       this.onLost();

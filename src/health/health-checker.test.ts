@@ -20,8 +20,24 @@ describe('health checks', () => {
     });
     const httpPort = await listen(http);
     assert.equal(await probeBackend('127.0.0.1', tcpPort, { type: 'tcp' }, 500), true);
-    assert.equal(await probeBackend('127.0.0.1', httpPort, { type: 'http', path: '/healthz', expectStatus: 200 }, 500), true);
-    assert.equal(await probeBackend('127.0.0.1', httpPort, { type: 'http', path: '/other', expectStatus: 200 }, 500), false);
+    assert.equal(
+      await probeBackend(
+        '127.0.0.1',
+        httpPort,
+        { type: 'http', path: '/healthz', expectStatus: 200 },
+        500,
+      ),
+      true,
+    );
+    assert.equal(
+      await probeBackend(
+        '127.0.0.1',
+        httpPort,
+        { type: 'http', path: '/other', expectStatus: 200 },
+        500,
+      ),
+      false,
+    );
     tcp.close();
     http.close();
     await new Promise((r) => setTimeout(r, 20));
@@ -32,18 +48,31 @@ describe('health checks', () => {
     let server = createServer((s) => s.end());
     const port = await listen(server);
     const changes: string[] = [];
-    const checker = new HealthChecker((id, healthy) => changes.push(`${id}:${healthy ? 'up' : 'down'}`));
-    const target: HealthTarget = { id: 'web', host: '127.0.0.1', port, check: { type: 'tcp' }, intervalMs: 20, timeoutMs: 200, unhealthyThreshold: 2, healthyThreshold: 2 };
+    const checker = new HealthChecker((id, healthy) =>
+      changes.push(`${id}:${healthy ? 'up' : 'down'}`),
+    );
+    const target: HealthTarget = {
+      id: 'web',
+      host: '127.0.0.1',
+      port,
+      check: { type: 'tcp' },
+      intervalMs: 20,
+      timeoutMs: 200,
+      unhealthyThreshold: 2,
+      healthyThreshold: 2,
+    };
     checker.reconcile([target]);
     assert.equal(checker.isHealthy('web'), true);
     await new Promise<void>((r) => server.close(() => r()));
     const downBy = Date.now() + 2_000;
-    while (checker.isHealthy('web') && Date.now() < downBy) await new Promise((r) => setTimeout(r, 10));
+    while (checker.isHealthy('web') && Date.now() < downBy)
+      await new Promise((r) => setTimeout(r, 10));
     assert.equal(checker.isHealthy('web'), false);
     server = createServer((s) => s.end());
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
     const upBy = Date.now() + 2_000;
-    while (!checker.isHealthy('web') && Date.now() < upBy) await new Promise((r) => setTimeout(r, 10));
+    while (!checker.isHealthy('web') && Date.now() < upBy)
+      await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(changes, ['web:down', 'web:up']);
     checker.stop();
     server.close();

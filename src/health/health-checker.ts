@@ -45,7 +45,14 @@ export class HealthChecker {
     }
     for (const [id, target] of wanted) {
       if (this.targets.has(id) || target.check.type === 'none') continue;
-      const state: TargetState = { target, healthy: true, streak: 0, probing: false, failure: undefined, timer: setInterval(() => void this.probe(state), target.intervalMs) };
+      const state: TargetState = {
+        target,
+        healthy: true,
+        streak: 0,
+        probing: false,
+        failure: undefined,
+        timer: setInterval(() => void this.probe(state), target.intervalMs),
+      };
       state.timer.unref();
       this.targets.set(id, state);
     }

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OutlierDetector } from './outlier-detector.js';
 
-const options = { consecutiveFailures: 3, baseEjectionMs: 1_000, maxEjectionMs: 5_000, maxEjectionPercent: 50 };
+const options = {
+  consecutiveFailures: 3,
+  baseEjectionMs: 1_000,
+  maxEjectionMs: 5_000,
+  maxEjectionPercent: 50,
+};
 const peers = ['a', 'b', 'c', 'd'];
 
 describe('OutlierDetector', () => {
@@ -34,7 +39,10 @@ describe('OutlierDetector', () => {
   it('never ejects more than the max share of a service', () => {
     const d = new OutlierDetector(options);
     for (const id of ['a', 'b', 'c']) for (let i = 0; i < 3; i++) d.recordFailure(id, 0, peers);
-    assert.deepEqual(peers.map((p) => d.isEjected(p, 1)), [true, true, false, false]);
+    assert.deepEqual(
+      peers.map((p) => d.isEjected(p, 1)),
+      [true, true, false, false],
+    );
   });
 
   it('steps the ejection time back down while the endpoint stays healthy', () => {

@@ -8,7 +8,12 @@ export interface OutlierOptions {
   maxEjectionPercent: number;
 }
 
-export const DEFAULT_OUTLIER_OPTIONS: OutlierOptions = { consecutiveFailures: 3, baseEjectionMs: 5_000, maxEjectionMs: 120_000, maxEjectionPercent: 50 };
+export const DEFAULT_OUTLIER_OPTIONS: OutlierOptions = {
+  consecutiveFailures: 3,
+  baseEjectionMs: 5_000,
+  maxEjectionMs: 120_000,
+  maxEjectionPercent: 50,
+};
 
 interface EndpointRecord {
   failures: number;
@@ -36,7 +41,11 @@ export class OutlierDetector {
     if (record === undefined) return;
     record.failures = 0;
     const since = Math.max(record.ejectedUntil, record.decayedAt);
-    if (record.ejections > 0 && now >= record.ejectedUntil && now - since >= this.options.baseEjectionMs) {
+    if (
+      record.ejections > 0 &&
+      now >= record.ejectedUntil &&
+      now - since >= this.options.baseEjectionMs
+    ) {
       record.ejections -= 1;
       record.decayedAt = now;
     }
@@ -47,13 +56,23 @@ export class OutlierDetector {
    * `peers` are the ids of the endpoints of the same service, for the max-ejection bound.
    */
   recordFailure(id: string, now: number, peers: readonly string[]): number | undefined {
-    const record = this.records.get(id) ?? { failures: 0, ejections: 0, ejectedUntil: 0, decayedAt: 0 };
+    const record = this.records.get(id) ?? {
+      failures: 0,
+      ejections: 0,
+      ejectedUntil: 0,
+      decayedAt: 0,
+    };
     this.records.set(id, record);
     record.failures += 1;
-    if (record.failures < this.options.consecutiveFailures || this.isEjected(id, now)) return undefined;
+    if (record.failures < this.options.consecutiveFailures || this.isEjected(id, now))
+      return undefined;
     const ejectedPeers = peers.filter((p) => p !== id && this.isEjected(p, now)).length;
-    if (((ejectedPeers + 1) / Math.max(peers.length, 1)) * 100 > this.options.maxEjectionPercent) return undefined;
-    const duration = Math.min(this.options.maxEjectionMs, this.options.baseEjectionMs * 2 ** record.ejections);
+    if (((ejectedPeers + 1) / Math.max(peers.length, 1)) * 100 > this.options.maxEjectionPercent)
+      return undefined;
+    const duration = Math.min(
+      this.options.maxEjectionMs,
+      this.options.baseEjectionMs * 2 ** record.ejections,
+    );
     record.ejections += 1;
     record.failures = 0;
     record.ejectedUntil = now + duration;

@@ -8,10 +8,17 @@ const maxCasRounds = 32;
  * Runs one read-decide-swap round until it commits or decides; a round returning `undefined`
  * lost its swap and runs again, up to a bound. `call` turns a round's failures into typed errors.
  */
-export async function runCompareAndSwapRounds<T>(name: string, round: () => Promise<T | undefined>, call: (fn: () => Promise<T | undefined>) => Promise<T | undefined>): Promise<T> {
+export async function runCompareAndSwapRounds<T>(
+  name: string,
+  round: () => Promise<T | undefined>,
+  call: (fn: () => Promise<T | undefined>) => Promise<T | undefined>,
+): Promise<T> {
   for (let attempt = 0; attempt < maxCasRounds; attempt++) {
     const result = await call(round);
     if (result !== undefined) return result;
   }
-  throw new CausewayError(ErrorCode.LeaseContended, `lease ${name} kept changing during ${maxCasRounds} attempts`);
+  throw new CausewayError(
+    ErrorCode.LeaseContended,
+    `lease ${name} kept changing during ${maxCasRounds} attempts`,
+  );
 }

@@ -27,8 +27,12 @@ it('EmbeddedLeaseBackend rejects a corrupt lease file with a typed error', async
     const path = join(dir, 'leases.json');
     await writeFile(path, '{"version":1,"leases":{"x":{"holder":""}}}');
     const backend = new EmbeddedLeaseBackend({ path });
-    await assert.rejects(backend.acquire('x', 'site-a', 1_000), (err) => hasCode(err, ErrorCode.LeaseStoreInvalid));
-    await assert.rejects(backend.acquire('../x', 'site-a', 1_000), (err) => hasCode(err, ErrorCode.InputInvalid));
+    await assert.rejects(backend.acquire('x', 'site-a', 1_000), (err) =>
+      hasCode(err, ErrorCode.LeaseStoreInvalid),
+    );
+    await assert.rejects(backend.acquire('../x', 'site-a', 1_000), (err) =>
+      hasCode(err, ErrorCode.InputInvalid),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -43,13 +47,22 @@ it('EmbeddedLeaseBackend lets exactly one of several processes win', async () =>
 const backend = new EmbeddedLeaseBackend({ path: process.argv[2] });
 process.stdout.write(JSON.stringify(await backend.acquire('payments-writer', process.argv[3], 60000)));`;
     const runs = ['a', 'b', 'c', 'd'].map((site) =>
-      promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, moduleUrl, path, `site-${site}`], {
-        timeout: 20_000,
-      }),
+      promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', script, moduleUrl, path, `site-${site}`],
+        {
+          timeout: 20_000,
+        },
+      ),
     );
-    const results = (await Promise.all(runs)).map(({ stdout }) => JSON.parse(stdout) as { acquired: boolean; lease: unknown });
+    const results = (await Promise.all(runs)).map(
+      ({ stdout }) => JSON.parse(stdout) as { acquired: boolean; lease: unknown },
+    );
     assert.equal(results.filter((result) => result.acquired).length, 1);
-    assert.deepEqual(await new EmbeddedLeaseBackend({ path }).get('payments-writer'), results.find((r) => r.acquired)?.lease);
+    assert.deepEqual(
+      await new EmbeddedLeaseBackend({ path }).get('payments-writer'),
+      results.find((r) => r.acquired)?.lease,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,15 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { replaceFile, withSiteLock } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
+import {
+  systemClock,
+  type AcquireResult,
+  type LeaseBackend,
+  type LeaseClock,
+  type LeaseListener,
+  type LeaseRecord,
+  type LeaseWatch,
+} from './lease-backend.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
 import { LeaseFile } from './lease-store-schema.js';
 
@@ -100,7 +108,8 @@ export class EmbeddedLeaseBackend implements LeaseBackend {
           return;
         }
         const lease = toRecord(name, file);
-        const key = lease === undefined ? '' : `${lease.holder}/${lease.fencingToken}/${lease.expiresAt}`;
+        const key =
+          lease === undefined ? '' : `${lease.holder}/${lease.fencingToken}/${lease.expiresAt}`;
         if (key === last) return;
         last = key;
         listener.change(lease);
@@ -126,7 +135,11 @@ export class EmbeddedLeaseBackend implements LeaseBackend {
 
   async #change<T>(fn: (file: LeaseFile) => Promise<T>): Promise<T> {
     await mkdir(dirname(this.#path), { recursive: true });
-    return withSiteLock(`${this.#path}.lock`, async () => fn(await this.#read()), this.#lockTimeoutMs);
+    return withSiteLock(
+      `${this.#path}.lock`,
+      async () => fn(await this.#read()),
+      this.#lockTimeoutMs,
+    );
   }
 
   async #read(): Promise<LeaseFile> {
@@ -134,18 +147,24 @@ export class EmbeddedLeaseBackend implements LeaseBackend {
     try {
       text = await readFile(this.#path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, leases: {}, tokens: {} };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        return { version: 1, leases: {}, tokens: {} };
       throw err;
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (cause) {
-      throw new CausewayError(ErrorCode.LeaseStoreInvalid, `${this.#path} is not valid JSON`, { cause });
+      throw new CausewayError(ErrorCode.LeaseStoreInvalid, `${this.#path} is not valid JSON`, {
+        cause,
+      });
     }
     const parsed = LeaseFile.safeParse(json);
     if (!parsed.success) {
-      throw new CausewayError(ErrorCode.LeaseStoreInvalid, `${this.#path} is not a lease file: ${parsed.error.message}`);
+      throw new CausewayError(
+        ErrorCode.LeaseStoreInvalid,
+        `${this.#path} is not a lease file: ${parsed.error.message}`,
+      );
     }
     return parsed.data;
   }

@@ -41,13 +41,20 @@ async function startEtcd(): Promise<RunningEtcd> {
   const child = spawn(
     etcdBinary,
     [
-      '--name', 'default',
-      '--data-dir', join(dataDir, 'data'),
-      '--listen-client-urls', clientUrl,
-      '--advertise-client-urls', clientUrl,
-      '--listen-peer-urls', peerUrl,
-      '--initial-advertise-peer-urls', peerUrl,
-      '--initial-cluster', `default=${peerUrl}`,
+      '--name',
+      'default',
+      '--data-dir',
+      join(dataDir, 'data'),
+      '--listen-client-urls',
+      clientUrl,
+      '--advertise-client-urls',
+      clientUrl,
+      '--listen-peer-urls',
+      peerUrl,
+      '--initial-advertise-peer-urls',
+      peerUrl,
+      '--initial-cluster',
+      `default=${peerUrl}`,
     ],
     { stdio: ['ignore', log, log] },
   );
@@ -72,7 +79,10 @@ async function stopEtcd(etcd: RunningEtcd): Promise<void> {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     process.kill(child.pid, 'SIGTERM');
     // The grace timer is unref'd so it does not hold the test process open after etcd has gone.
-    const stopped = await Promise.race([exited.then(() => true), sleep(5_000, false, { ref: false })]);
+    const stopped = await Promise.race([
+      exited.then(() => true),
+      sleep(5_000, false, { ref: false }),
+    ]);
     if (!stopped) {
       process.kill(child.pid, 'SIGKILL');
       await exited;
@@ -87,56 +97,71 @@ if (!etcdInstalled && process.env['CI'] === 'true') {
   });
 }
 
-describe('EtcdLeaseBackend against a real etcd', { skip: etcdInstalled ? false : `${etcdBinary} not found (apt-get install etcd-server)` }, () => {
-  let etcd: RunningEtcd | undefined;
-  let admin: Etcd3 | undefined;
+describe(
+  'EtcdLeaseBackend against a real etcd',
+  { skip: etcdInstalled ? false : `${etcdBinary} not found (apt-get install etcd-server)` },
+  () => {
+    let etcd: RunningEtcd | undefined;
+    let admin: Etcd3 | undefined;
 
-  before(async () => {
-    etcd = await startEtcd();
-    admin = new Etcd3({ hosts: [etcd.clientUrl] });
-  });
+    before(async () => {
+      etcd = await startEtcd();
+      admin = new Etcd3({ hosts: [etcd.clientUrl] });
+    });
 
-  after(async () => {
-    admin?.close();
-    if (etcd !== undefined) await stopEtcd(etcd);
-  });
+    after(async () => {
+      admin?.close();
+      if (etcd !== undefined) await stopEtcd(etcd);
+    });
 
-  function hosts(): string[] {
-    assert.ok(etcd !== undefined, 'etcd was not started');
-    return [etcd.clientUrl];
-  }
-
-  runLeaseContract('EtcdLeaseBackend', async () => {
-    // Every case starts from an empty keyspace; cases run one after another.
-    await admin?.delete().prefix('/causeway/').exec();
-    const clock = manualClock();
-    return {
-      backend: new EtcdLeaseBackend({ hosts: hosts(), clock }),
-      clock,
-      reopen: async () => new EtcdLeaseBackend({ hosts: hosts(), clock }),
-      cleanup: async () => undefined,
-    };
-  });
-
-  it('stores leases and token counters under /causeway/', async () => {
-    await admin?.delete().prefix('/causeway/').exec();
-    const backend = new EtcdLeaseBackend({ hosts: hosts() });
-    try {
-      await backend.acquire('payments-writer', 'site-a', 60_000);
-      assert.equal(await admin?.get('/causeway/lease-tokens/payments-writer').string(), '1');
-      const stored = JSON.parse((await admin?.get('/causeway/leases/payments-writer').string()) ?? '{}') as unknown;
-      assert.deepEqual(Object.keys(stored as object).sort(), ['expiresAt', 'fencingToken', 'holder']);
-    } finally {
-      await backend.close();
+    function hosts(): string[] {
+      assert.ok(etcd !== undefined, 'etcd was not started');
+      return [etcd.clientUrl];
     }
-  });
 
-  it('reports an unreachable etcd with a typed error', async () => {
-    const backend = new EtcdLeaseBackend({ hosts: [`http://127.0.0.1:${await freePort()}`], dialTimeoutMs: 500 });
-    try {
-      await assert.rejects(backend.get('payments-writer'), (err) => hasCode(err, ErrorCode.BackendUnreachable));
-    } finally {
-      await backend.close();
-    }
-  });
-});
+    runLeaseContract('EtcdLeaseBackend', async () => {
+      // Every case starts from an empty keyspace; cases run one after another.
+      await admin?.delete().prefix('/causeway/').exec();
+      const clock = manualClock();
+      return {
+        backend: new EtcdLeaseBackend({ hosts: hosts(), clock }),
+        clock,
+        reopen: async () => new EtcdLeaseBackend({ hosts: hosts(), clock }),
+        cleanup: async () => undefined,
+      };
+    });
+
+    it('stores leases and token counters under /causeway/', async () => {
+      await admin?.delete().prefix('/causeway/').exec();
+      const backend = new EtcdLeaseBackend({ hosts: hosts() });
+      try {
+        await backend.acquire('payments-writer', 'site-a', 60_000);
+        assert.equal(await admin?.get('/causeway/lease-tokens/payments-writer').string(), '1');
+        const stored = JSON.parse(
+          (await admin?.get('/causeway/leases/payments-writer').string()) ?? '{}',
+        ) as unknown;
+        assert.deepEqual(Object.keys(stored as object).sort(), [
+          'expiresAt',
+          'fencingToken',
+          'holder',
+        ]);
+      } finally {
+        await backend.close();
+      }
+    });
+
+    it('reports an unreachable etcd with a typed error', async () => {
+      const backend = new EtcdLeaseBackend({
+        hosts: [`http://127.0.0.1:${await freePort()}`],
+        dialTimeoutMs: 500,
+      });
+      try {
+        await assert.rejects(backend.get('payments-writer'), (err) =>
+          hasCode(err, ErrorCode.BackendUnreachable),
+        );
+      } finally {
+        await backend.close();
+      }
+    });
+  },
+);

@@ -1,7 +1,15 @@
 import { ExponentialBackoff, noop } from 'cockatiel';
 import { Etcd3, type IOptions, type Namespace } from 'etcd3';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
+import {
+  systemClock,
+  type AcquireResult,
+  type LeaseBackend,
+  type LeaseClock,
+  type LeaseListener,
+  type LeaseRecord,
+  type LeaseWatch,
+} from './lease-backend.js';
 import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
 import { callLeaseStore } from './lease-store-call.js';
@@ -25,7 +33,6 @@ interface Versioned<T> {
   modRevision: string;
 }
 
-
 /**
  * Leases in etcd, compare-and-swap on mod revisions. The lease key and its token counter change
  * in one transaction, so the counter only grows and survives release, expiry and restarts.
@@ -42,14 +49,18 @@ export class EtcdLeaseBackend implements LeaseBackend {
       dialTimeout: options.dialTimeoutMs ?? 2_000,
       // A request that gets no answer (a member cut off from its quorum) fails instead of hanging,
       // so a holder loop tries again on its own schedule.
-      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + (options.callTimeoutMs ?? 2_000) }),
+      defaultCallOptions: (context) =>
+        context.isStream ? {} : { deadline: Date.now() + (options.callTimeoutMs ?? 2_000) },
       faultHandling: {
         // The client's default circuit breaker fails every call for 5 s after three errors: the
         // few errors of an etcd leader election would then delay a lease takeover by seconds.
         host: () => noop,
         global: noop,
         // A watch stream that broke reconnects within a second, not the default 30 s at worst.
-        watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1_000 }) as unknown as NonNullable<IOptions['faultHandling']>['watchBackoff'],
+        watchBackoff: new ExponentialBackoff({
+          initialDelay: 100,
+          maxDelay: 1_000,
+        }) as unknown as NonNullable<IOptions['faultHandling']>['watchBackoff'],
       },
     };
     this.#client = new Etcd3(clientOptions);
@@ -62,7 +73,12 @@ export class EtcdLeaseBackend implements LeaseBackend {
     return this.#withRetries(name, async () => {
       const lease = await this.#readLease(name);
       const token = await this.#readToken(name);
-      const decision = decideAcquire(lease.value, token.value ?? 0, { name, holder, ttlMs, now: this.#clock.now() });
+      const decision = decideAcquire(lease.value, token.value ?? 0, {
+        name,
+        holder,
+        ttlMs,
+        now: this.#clock.now(),
+      });
       if (decision.type === 'refused') return decision.result;
       const txn = this.#kv
         .if(leaseKey(name), 'Mod', '==', lease.modRevision)
@@ -70,7 +86,9 @@ export class EtcdLeaseBackend implements LeaseBackend {
       const writeLease = this.#kv.put(leaseKey(name)).value(encodeLease(decision.write));
       const { succeeded } =
         decision.type === 'taken'
-          ? await txn.then(writeLease, this.#kv.put(tokenKey(name)).value(String(decision.lastToken))).commit()
+          ? await txn
+              .then(writeLease, this.#kv.put(tokenKey(name)).value(String(decision.lastToken)))
+              .commit()
           : await txn.then(writeLease).commit();
       return succeeded ? decision.result : undefined;
     });
@@ -116,13 +134,17 @@ export class EtcdLeaseBackend implements LeaseBackend {
       try {
         const response = await this.#kv.get(leaseKey(name)).exec();
         const kv = response.kvs[0];
-        ordered.deliver(Number(response.header.revision), () => (kv === undefined ? undefined : decodeLease(name, kv.value.toString('utf8'))));
+        ordered.deliver(Number(response.header.revision), () =>
+          kv === undefined ? undefined : decodeLease(name, kv.value.toString('utf8')),
+        );
       } catch (err) {
         ordered.error(err);
       }
     };
     const watcher = await this.#call(name, () => this.#kv.watch().key(leaseKey(name)).create());
-    watcher.on('put', (kv) => ordered.deliver(Number(kv.mod_revision), () => decodeLease(name, kv.value.toString('utf8'))));
+    watcher.on('put', (kv) =>
+      ordered.deliver(Number(kv.mod_revision), () => decodeLease(name, kv.value.toString('utf8'))),
+    );
     watcher.on('delete', (kv) => ordered.deliver(Number(kv.mod_revision), () => undefined));
     watcher.on('connected', () => void resync());
     watcher.on('disconnected', (err) => ordered.error(err));
@@ -151,7 +173,10 @@ export class EtcdLeaseBackend implements LeaseBackend {
     if (kv === undefined) return { value: undefined, modRevision: '0' };
     const token = Number(kv.value.toString('utf8'));
     if (!Number.isSafeInteger(token) || token < 0) {
-      throw new CausewayError(ErrorCode.LeaseStoreInvalid, `token counter of lease ${name} is not an integer`);
+      throw new CausewayError(
+        ErrorCode.LeaseStoreInvalid,
+        `token counter of lease ${name} is not an integer`,
+      );
     }
     return { value: token, modRevision: kv.mod_revision };
   }
@@ -182,7 +207,11 @@ function tokenKey(name: string): string {
 }
 
 function encodeLease(lease: LeaseRecord): string {
-  return JSON.stringify({ holder: lease.holder, fencingToken: lease.fencingToken, expiresAt: lease.expiresAt });
+  return JSON.stringify({
+    holder: lease.holder,
+    fencingToken: lease.fencingToken,
+    expiresAt: lease.expiresAt,
+  });
 }
 
 function decodeLease(name: string, text: string): LeaseRecord {
@@ -190,11 +219,18 @@ function decodeLease(name: string, text: string): LeaseRecord {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new CausewayError(ErrorCode.LeaseStoreInvalid, `lease ${name} in etcd is not valid JSON`, { cause });
+    throw new CausewayError(
+      ErrorCode.LeaseStoreInvalid,
+      `lease ${name} in etcd is not valid JSON`,
+      { cause },
+    );
   }
   const parsed = StoredLease.safeParse(json);
   if (!parsed.success) {
-    throw new CausewayError(ErrorCode.LeaseStoreInvalid, `lease ${name} in etcd is malformed: ${parsed.error.message}`);
+    throw new CausewayError(
+      ErrorCode.LeaseStoreInvalid,
+      `lease ${name} in etcd is malformed: ${parsed.error.message}`,
+    );
   }
   return { name, ...parsed.data };
 }

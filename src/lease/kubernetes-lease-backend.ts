@@ -1,11 +1,27 @@
 import { existsSync } from 'node:fs';
 import type { CoordinationV1Api, KubeConfig, V1Lease } from '@kubernetes/client-node';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { systemClock, type AcquireResult, type LeaseBackend, type LeaseClock, type LeaseListener, type LeaseRecord, type LeaseWatch } from './lease-backend.js';
+import {
+  systemClock,
+  type AcquireResult,
+  type LeaseBackend,
+  type LeaseClock,
+  type LeaseListener,
+  type LeaseRecord,
+  type LeaseWatch,
+} from './lease-backend.js';
 import { runCompareAndSwapRounds } from './compare-and-swap-rounds.js';
 import { checkAcquireInput, checkLeaseName, decideAcquire, isLive } from './lease-decision.js';
 import { callLeaseStore } from './lease-store-call.js';
-import { decodeLease, encodeLease, encodeReleased, leaseNameOf, leaseObjectName, leaseSelector, storageRevision } from './kubernetes-lease-object.js';
+import {
+  decodeLease,
+  encodeLease,
+  encodeReleased,
+  leaseNameOf,
+  leaseObjectName,
+  leaseSelector,
+  storageRevision,
+} from './kubernetes-lease-object.js';
 import { RevisionOrderedWatch } from './revision-ordered-watch.js';
 
 export interface KubernetesLeaseBackendOptions {
@@ -27,7 +43,6 @@ interface ReadState {
   /** The storage revision when the read was served: no token ever written can exceed it. */
   revision: number;
 }
-
 
 /**
  * Leases as `coordination.k8s.io/v1` Lease objects in a coordination cluster. Writes are
@@ -53,11 +68,18 @@ export class KubernetesLeaseBackend implements LeaseBackend {
     return new KubernetesLeaseBackend(client, loadKubeConfig(client, options), options);
   }
 
-  private constructor(client: KubernetesClient, config: KubeConfig, options: KubernetesLeaseBackendOptions) {
+  private constructor(
+    client: KubernetesClient,
+    config: KubeConfig,
+    options: KubernetesLeaseBackendOptions,
+  ) {
     this.#client = client;
     this.#config = config;
     this.#api = config.makeApiClient(client.CoordinationV1Api);
-    this.#namespace = options.namespace ?? config.getContextObject(config.getCurrentContext())?.namespace ?? 'default';
+    this.#namespace =
+      options.namespace ??
+      config.getContextObject(config.getCurrentContext())?.namespace ??
+      'default';
     this.#clock = options.clock ?? systemClock;
     this.#where = `namespace ${this.#namespace} of ${config.getCurrentCluster()?.server ?? 'the cluster'}`;
   }
@@ -71,7 +93,9 @@ export class KubernetesLeaseBackend implements LeaseBackend {
       const lastToken = Math.max(stored?.fencingToken ?? 0, revision);
       const decision = decideAcquire(stored?.record, lastToken, { name, holder, ttlMs, now });
       if (decision.type === 'refused') return decision.result;
-      const written = await this.#write(encodeLease(decision.write, object, now, decision.type === 'taken'));
+      const written = await this.#write(
+        encodeLease(decision.write, object, now, decision.type === 'taken'),
+      );
       return written ? decision.result : undefined;
     });
   }
@@ -81,7 +105,8 @@ export class KubernetesLeaseBackend implements LeaseBackend {
     return this.#withRetries(name, async () => {
       const { object } = await this.#read(name);
       const record = object === undefined ? undefined : decodeLease(name, object).record;
-      if (object === undefined || !isLive(record, this.#clock.now()) || record.holder !== holder) return false;
+      if (object === undefined || !isLive(record, this.#clock.now()) || record.holder !== holder)
+        return false;
       // The object stays with its token, for people reading it; safety does not depend on it.
       return (await this.#write(encodeReleased(object))) ? true : undefined;
     });
@@ -95,7 +120,9 @@ export class KubernetesLeaseBackend implements LeaseBackend {
   }
 
   async list(): Promise<LeaseRecord[]> {
-    const list = await this.#call('*', () => this.#api.listNamespacedLease({ namespace: this.#namespace, labelSelector: leaseSelector }));
+    const list = await this.#call('*', () =>
+      this.#api.listNamespacedLease({ namespace: this.#namespace, labelSelector: leaseSelector }),
+    );
     const now = this.#clock.now();
     return list.items
       .map((object) => decodeLease(leaseNameOf(object), object).record)
@@ -114,7 +141,9 @@ export class KubernetesLeaseBackend implements LeaseBackend {
     let stream: AbortController | undefined;
     let timer: NodeJS.Timeout | undefined;
     const deliver = (revision: number, object: V1Lease | undefined): void => {
-      ordered.deliver(revision, () => (object === undefined ? undefined : decodeLease(name, object).record));
+      ordered.deliver(revision, () =>
+        object === undefined ? undefined : decodeLease(name, object).record,
+      );
     };
     const again = (delayMs: number): void => {
       if (!ordered.closed) timer = setTimeout(() => void start(), delayMs);
@@ -124,7 +153,10 @@ export class KubernetesLeaseBackend implements LeaseBackend {
         const { object, revision } = await this.#call(name, () => this.#read(name));
         deliver(revision, object);
         const path = `/apis/coordination.k8s.io/v1/namespaces/${this.#namespace}/leases`;
-        const query = { fieldSelector: `metadata.name=${leaseObjectName(name)}`, resourceVersion: String(revision) };
+        const query = {
+          fieldSelector: `metadata.name=${leaseObjectName(name)}`,
+          resourceVersion: String(revision),
+        };
         stream = await new this.#client.Watch(this.#config).watch(
           path,
           query,
@@ -136,7 +168,8 @@ export class KubernetesLeaseBackend implements LeaseBackend {
           (err: unknown) => {
             stream = undefined;
             if (ordered.closed) return;
-            if (err !== null && err !== undefined && (err as Error).name !== 'AbortError') ordered.error(err);
+            if (err !== null && err !== undefined && (err as Error).name !== 'AbortError')
+              ordered.error(err);
             again(err === null || err === undefined ? 100 : 1_000);
           },
         );
@@ -166,7 +199,10 @@ export class KubernetesLeaseBackend implements LeaseBackend {
    * revision even when the object does not exist, which the token floor needs after a delete.
    */
   async #read(name: string): Promise<ReadState> {
-    const list = await this.#api.listNamespacedLease({ namespace: this.#namespace, fieldSelector: `metadata.name=${leaseObjectName(name)}` });
+    const list = await this.#api.listNamespacedLease({
+      namespace: this.#namespace,
+      fieldSelector: `metadata.name=${leaseObjectName(name)}`,
+    });
     return { object: list.items[0], revision: storageRevision(list.metadata?.resourceVersion) };
   }
 
@@ -174,7 +210,8 @@ export class KubernetesLeaseBackend implements LeaseBackend {
   async #write(body: V1Lease): Promise<boolean> {
     const name = body.metadata?.name ?? '';
     try {
-      if (body.metadata?.resourceVersion === undefined) await this.#api.createNamespacedLease({ namespace: this.#namespace, body });
+      if (body.metadata?.resourceVersion === undefined)
+        await this.#api.createNamespacedLease({ namespace: this.#namespace, body });
       else await this.#api.replaceNamespacedLease({ name, namespace: this.#namespace, body });
       return true;
     } catch (err) {
@@ -190,19 +227,29 @@ export class KubernetesLeaseBackend implements LeaseBackend {
   /** Turns API and network failures into typed errors that say what to fix. */
   #call<T>(name: string, fn: () => Promise<T>): Promise<T> {
     return callLeaseStore(fn, (cause) => {
-      const status = cause instanceof this.#client.ApiException ? (cause.code) : undefined;
+      const status = cause instanceof this.#client.ApiException ? cause.code : undefined;
       return apiError(name, this.#where, this.#namespace, status, cause);
     });
   }
 }
 
 /** `status` is the HTTP status of the API server's answer, undefined when there was none. */
-function apiError(name: string, where: string, namespace: string, status: number | undefined, cause: unknown): CausewayError {
+function apiError(
+  name: string,
+  where: string,
+  namespace: string,
+  status: number | undefined,
+  cause: unknown,
+): CausewayError {
   if (status === undefined) {
-    return new CausewayError(ErrorCode.BackendUnreachable, `Kubernetes API request for lease ${name} in ${where} got no answer`, {
-      cause,
-      hint: 'check that the API server in the kubeconfig is running and reachable',
-    });
+    return new CausewayError(
+      ErrorCode.BackendUnreachable,
+      `Kubernetes API request for lease ${name} in ${where} got no answer`,
+      {
+        cause,
+        hint: 'check that the API server in the kubeconfig is running and reachable',
+      },
+    );
   }
   const hint =
     status === 401 || status === 403
@@ -210,14 +257,21 @@ function apiError(name: string, where: string, namespace: string, status: number
       : status === 404
         ? `create the namespace first (kubectl create namespace ${namespace}) or pass --namespace`
         : undefined;
-  return new CausewayError(ErrorCode.KubeApiFailed, `Kubernetes API refused a request for lease ${name} in ${where}: HTTP ${status}`, {
-    cause,
-    ...(hint === undefined ? {} : { hint }),
-  });
+  return new CausewayError(
+    ErrorCode.KubeApiFailed,
+    `Kubernetes API refused a request for lease ${name} in ${where}: HTTP ${status}`,
+    {
+      cause,
+      ...(hint === undefined ? {} : { hint }),
+    },
+  );
 }
 
 /** The kubeconfig and context to use. */
-function loadKubeConfig(client: KubernetesClient, options: KubernetesLeaseBackendOptions): KubeConfig {
+function loadKubeConfig(
+  client: KubernetesClient,
+  options: KubernetesLeaseBackendOptions,
+): KubeConfig {
   const config = new client.KubeConfig();
   const source = options.kubeconfig ?? 'the default kubeconfig';
   try {
@@ -225,23 +279,40 @@ function loadKubeConfig(client: KubernetesClient, options: KubernetesLeaseBacken
     else if (!existsSync(options.kubeconfig)) throw new Error('no such file');
     else config.loadFromFile(options.kubeconfig);
   } catch (cause) {
-    throw new CausewayError(ErrorCode.KubeConfigInvalid, `--kubeconfig: cannot load ${source}: ${(cause as Error).message}`, {
-      cause,
-      hint: 'pass --kubeconfig <file> of the coordination cluster',
-    });
+    throw new CausewayError(
+      ErrorCode.KubeConfigInvalid,
+      `--kubeconfig: cannot load ${source}: ${(cause as Error).message}`,
+      {
+        cause,
+        hint: 'pass --kubeconfig <file> of the coordination cluster',
+      },
+    );
   }
   if (options.context !== undefined) {
     if (config.getContextObject(options.context) === null) {
-      throw new CausewayError(ErrorCode.KubeConfigInvalid, `--context: ${source} has no context ${JSON.stringify(options.context)}`, {
-        hint: `known contexts: ${config.getContexts().map((c) => c.name).join(', ') || 'none'}`,
-      });
+      throw new CausewayError(
+        ErrorCode.KubeConfigInvalid,
+        `--context: ${source} has no context ${JSON.stringify(options.context)}`,
+        {
+          hint: `known contexts: ${
+            config
+              .getContexts()
+              .map((c) => c.name)
+              .join(', ') || 'none'
+          }`,
+        },
+      );
     }
     config.setCurrentContext(options.context);
   }
   if (config.getCurrentCluster() === null) {
-    throw new CausewayError(ErrorCode.KubeConfigInvalid, `--kubeconfig: the current context of ${source} names no cluster`, {
-      hint: 'pass --context <name>, or set current-context in the kubeconfig',
-    });
+    throw new CausewayError(
+      ErrorCode.KubeConfigInvalid,
+      `--kubeconfig: the current context of ${source} names no cluster`,
+      {
+        hint: 'pass --context <name>, or set current-context in the kubeconfig',
+      },
+    );
   }
   return config;
 }

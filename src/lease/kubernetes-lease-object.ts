@@ -30,7 +30,10 @@ export interface DecodedLease {
  * `Payments_Writer` and `payments-writer` never share an object.
  */
 export function leaseObjectName(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40);
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 10);
   return `causeway-${slug}-${hash}`;
 }
@@ -54,15 +57,28 @@ export function leaseNameOf(lease: V1Lease): string {
 export function decodeLease(name: string, lease: V1Lease): DecodedLease {
   const annotations = lease.metadata?.annotations ?? {};
   // Both ways round: a copied or renamed object must not pass for another lease.
-  if (annotations[LeaseAnnotation.name] !== name || lease.metadata?.name !== leaseObjectName(name)) {
-    throw invalid(name, lease, `annotation ${LeaseAnnotation.name} is ${JSON.stringify(annotations[LeaseAnnotation.name])}`);
+  if (
+    annotations[LeaseAnnotation.name] !== name ||
+    lease.metadata?.name !== leaseObjectName(name)
+  ) {
+    throw invalid(
+      name,
+      lease,
+      `annotation ${LeaseAnnotation.name} is ${JSON.stringify(annotations[LeaseAnnotation.name])}`,
+    );
   }
   const fencingToken = parseInteger(annotations[LeaseAnnotation.fencingToken]);
-  if (fencingToken === undefined || fencingToken < 1) throw invalid(name, lease, `annotation ${LeaseAnnotation.fencingToken} is not a positive integer`);
+  if (fencingToken === undefined || fencingToken < 1)
+    throw invalid(
+      name,
+      lease,
+      `annotation ${LeaseAnnotation.fencingToken} is not a positive integer`,
+    );
   const holder = lease.spec?.holderIdentity;
   if (holder === undefined || holder === '') return { record: undefined, fencingToken };
   const expiresAt = parseInteger(annotations[LeaseAnnotation.expiresAt]);
-  if (expiresAt === undefined) throw invalid(name, lease, `annotation ${LeaseAnnotation.expiresAt} is not an integer`);
+  if (expiresAt === undefined)
+    throw invalid(name, lease, `annotation ${LeaseAnnotation.expiresAt} is not an integer`);
   return { record: { name, holder, fencingToken, expiresAt }, fencingToken };
 }
 
@@ -71,7 +87,12 @@ export function decodeLease(name: string, lease: V1Lease): DecodedLease {
  * compare-and-swap) or new. The spec fields are filled for Kubernetes tools; `now` is the writer's
  * clock, as for expiry.
  */
-export function encodeLease(record: LeaseRecord, current: V1Lease | undefined, now: number, taken: boolean): V1Lease {
+export function encodeLease(
+  record: LeaseRecord,
+  current: V1Lease | undefined,
+  now: number,
+  taken: boolean,
+): V1Lease {
   const nowTime = new MicroTime(now);
   return {
     apiVersion: 'coordination.k8s.io/v1',
@@ -102,7 +123,11 @@ export function encodeLease(record: LeaseRecord, current: V1Lease | undefined, n
 export function encodeReleased(current: V1Lease): V1Lease {
   const annotations = { ...current.metadata?.annotations };
   delete annotations[LeaseAnnotation.expiresAt];
-  return { ...current, metadata: { ...current.metadata, managedFields: undefined, annotations }, spec: {} };
+  return {
+    ...current,
+    metadata: { ...current.metadata, managedFields: undefined, annotations },
+    spec: {},
+  };
 }
 
 /**
@@ -112,9 +137,13 @@ export function encodeReleased(current: V1Lease): V1Lease {
 export function storageRevision(resourceVersion: string | undefined): number {
   const revision = parseInteger(resourceVersion);
   if (revision === undefined || revision < 1) {
-    throw new CausewayError(ErrorCode.LeaseStoreInvalid, `resourceVersion ${JSON.stringify(resourceVersion)} is not a storage revision`, {
-      hint: 'the Kubernetes lease backend needs an API server backed by etcd, whose resourceVersions are revision numbers',
-    });
+    throw new CausewayError(
+      ErrorCode.LeaseStoreInvalid,
+      `resourceVersion ${JSON.stringify(resourceVersion)} is not a storage revision`,
+      {
+        hint: 'the Kubernetes lease backend needs an API server backed by etcd, whose resourceVersions are revision numbers',
+      },
+    );
   }
   return revision;
 }
@@ -126,7 +155,11 @@ function parseInteger(text: string | undefined): number | undefined {
 }
 
 function invalid(name: string, lease: V1Lease, problem: string): CausewayError {
-  return new CausewayError(ErrorCode.LeaseStoreInvalid, `Lease ${lease.metadata?.namespace ?? ''}/${lease.metadata?.name ?? ''} of lease ${name} is malformed: ${problem}`, {
-    hint: 'delete that Lease object; fencing tokens stay monotonic without it',
-  });
+  return new CausewayError(
+    ErrorCode.LeaseStoreInvalid,
+    `Lease ${lease.metadata?.namespace ?? ''}/${lease.metadata?.name ?? ''} of lease ${name} is malformed: ${problem}`,
+    {
+      hint: 'delete that Lease object; fencing tokens stay monotonic without it',
+    },
+  );
 }

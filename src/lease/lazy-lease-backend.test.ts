@@ -31,7 +31,7 @@ describe('LazyLeaseBackend', () => {
     }
   });
 
-  it('a load that fails fails the call, with the loader\'s error', async () => {
+  it("a load that fails fails the call, with the loader's error", async () => {
     const lazy = new LazyLeaseBackend(async () => {
       throw new Error('no client library');
     });

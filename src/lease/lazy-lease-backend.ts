@@ -1,4 +1,10 @@
-import type { AcquireResult, LeaseBackend, LeaseListener, LeaseRecord, LeaseWatch } from './lease-backend.js';
+import type {
+  AcquireResult,
+  LeaseBackend,
+  LeaseListener,
+  LeaseRecord,
+  LeaseWatch,
+} from './lease-backend.js';
 
 /**
  * A lease backend whose client library loads on first use. The etcd client (gRPC, protobuf)

@@ -23,7 +23,11 @@ export interface LeaseFixture {
 }
 
 /** Collects what a watch delivers; `next` waits (bounded) until the watch has said more. */
-function recorder(): { seen: Array<LeaseRecord | undefined>; errors: unknown[]; until(count: number): Promise<void> } {
+function recorder(): {
+  seen: Array<LeaseRecord | undefined>;
+  errors: unknown[];
+  until(count: number): Promise<void>;
+} {
   const seen: Array<LeaseRecord | undefined> = [];
   const errors: unknown[] = [];
   return {
@@ -31,8 +35,12 @@ function recorder(): { seen: Array<LeaseRecord | undefined>; errors: unknown[]; 
     errors,
     async until(count) {
       const deadline = Date.now() + 5_000;
-      while (seen.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-      assert.ok(seen.length >= count, `the watch delivered ${seen.length} of ${count} changes: ${JSON.stringify(seen)}`);
+      while (seen.length < count && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.ok(
+        seen.length >= count,
+        `the watch delivered ${seen.length} of ${count} changes: ${JSON.stringify(seen)}`,
+      );
     },
   };
 }
@@ -56,7 +64,9 @@ export function runLeaseContract(name: string, makeBackend: () => Promise<LeaseF
         assert.equal(result.acquired, true);
         assert.equal(result.lease.name, 'payments-writer');
         assert.equal(result.lease.holder, 'site-a');
-        assert.ok(Number.isSafeInteger(result.lease.fencingToken) && result.lease.fencingToken >= 1);
+        assert.ok(
+          Number.isSafeInteger(result.lease.fencingToken) && result.lease.fencingToken >= 1,
+        );
         assert.equal(result.lease.expiresAt, clock.now() + 10_000);
         assert.deepEqual(await backend.get('payments-writer'), result.lease);
       }));
@@ -125,7 +135,9 @@ export function runLeaseContract(name: string, makeBackend: () => Promise<LeaseF
     it('exactly one of 20 concurrent acquirers wins', () =>
       withFixture(async ({ backend }) => {
         const holders = Array.from({ length: 20 }, (_, i) => `site-${i}`);
-        const results = await Promise.all(holders.map((holder) => backend.acquire('payments-writer', holder, 10_000)));
+        const results = await Promise.all(
+          holders.map((holder) => backend.acquire('payments-writer', holder, 10_000)),
+        );
         const winners = results.filter((result) => result.acquired);
         assert.equal(winners.length, 1);
         const winner = winners[0]?.lease;
@@ -137,7 +149,10 @@ export function runLeaseContract(name: string, makeBackend: () => Promise<LeaseF
       withFixture(async ({ backend, clock }) => {
         const first = await backend.acquire('payments-writer', 'site-a', 1_000);
         const events = recorder();
-        const watch = await backend.watch('payments-writer', { change: (lease) => events.seen.push(lease), error: (err) => events.errors.push(err) });
+        const watch = await backend.watch('payments-writer', {
+          change: (lease) => events.seen.push(lease),
+          error: (err) => events.errors.push(err),
+        });
         try {
           await events.until(1);
           assert.deepEqual(events.seen[0], first.lease);
@@ -161,7 +176,10 @@ export function runLeaseContract(name: string, makeBackend: () => Promise<LeaseF
     it('watch delivers a stored lease even once expired (the watcher judges expiry) and stops after close', () =>
       withFixture(async ({ backend, clock }) => {
         const events = recorder();
-        const watch = await backend.watch('ledger', { change: (lease) => events.seen.push(lease), error: (err) => events.errors.push(err) });
+        const watch = await backend.watch('ledger', {
+          change: (lease) => events.seen.push(lease),
+          error: (err) => events.errors.push(err),
+        });
         await events.until(1);
         assert.equal(events.seen[0], undefined);
         const held = await backend.acquire('ledger', 'site-a', 1_000);

@@ -9,7 +9,8 @@ export interface LeaseRecord {
 }
 
 /** Outcome of an acquire: the lease now held by the caller, or the record of whoever holds it. */
-export type AcquireResult = { acquired: true; lease: LeaseRecord } | { acquired: false; lease: LeaseRecord };
+export type AcquireResult =
+  { acquired: true; lease: LeaseRecord } | { acquired: false; lease: LeaseRecord };
 
 /** Storage of leases; every implementation runs `runLeaseContract` from lease-backend.case.test.ts. */
 export interface LeaseBackend {

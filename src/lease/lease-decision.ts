@@ -25,25 +25,37 @@ export function decideAcquire(
   const expiresAt = request.now + request.ttlMs;
   const previousToken = current?.fencingToken ?? 0;
   if (isLive(current, request.now)) {
-    if (current.holder !== request.holder) return { type: 'refused', result: { acquired: false, lease: current } };
+    if (current.holder !== request.holder)
+      return { type: 'refused', result: { acquired: false, lease: current } };
     const renewed = { ...current, expiresAt };
     return { type: 'renewed', result: { acquired: true, lease: renewed }, write: renewed };
   }
   const fencingToken = Math.max(lastToken, previousToken) + 1;
   if (!Number.isSafeInteger(fencingToken)) {
-    throw new CausewayError(ErrorCode.LeaseStoreInvalid, `fencing token of lease ${request.name} overflowed`);
+    throw new CausewayError(
+      ErrorCode.LeaseStoreInvalid,
+      `fencing token of lease ${request.name} overflowed`,
+    );
   }
   const taken = { name: request.name, holder: request.holder, fencingToken, expiresAt };
-  return { type: 'taken', result: { acquired: true, lease: taken }, write: taken, lastToken: fencingToken };
+  return {
+    type: 'taken',
+    result: { acquired: true, lease: taken },
+    write: taken,
+    lastToken: fencingToken,
+  };
 }
-
 
 /** Rejects names that would escape a key prefix or a file, empty holders and non-positive TTLs. */
 export function checkAcquireInput(name: string, holder: string, ttlMs: number): void {
   checkLeaseName(name);
-  if (holder.length === 0) throw new CausewayError(ErrorCode.InputInvalid, 'lease holder must not be empty');
+  if (holder.length === 0)
+    throw new CausewayError(ErrorCode.InputInvalid, 'lease holder must not be empty');
   if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-    throw new CausewayError(ErrorCode.InputInvalid, `lease TTL must be a positive integer of milliseconds, got ${ttlMs}`);
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `lease TTL must be a positive integer of milliseconds, got ${ttlMs}`,
+    );
   }
 }
 

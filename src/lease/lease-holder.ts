@@ -59,17 +59,25 @@ export class LeaseHolder {
       } else {
         const result = await backend.acquire(name, holder, ttlMs);
         const lease = result.lease;
-        if (result.acquired) this.#report(name, `held/${lease.fencingToken}`, () => events.acquired(lease));
-        else this.#report(name, `elsewhere/${lease.holder}/${lease.fencingToken}`, () => events.heldElsewhere(lease));
+        if (result.acquired)
+          this.#report(name, `held/${lease.fencingToken}`, () => events.acquired(lease));
+        else
+          this.#report(name, `elsewhere/${lease.holder}/${lease.fencingToken}`, () =>
+            events.heldElsewhere(lease),
+          );
         // Held elsewhere: look again right when that term ends, so a takeover is not late by a renewal period.
-        if (!result.acquired) next = Math.min(renewEvery, Math.max(10, lease.expiresAt - Date.now() + 5));
+        if (!result.acquired)
+          next = Math.min(renewEvery, Math.max(10, lease.expiresAt - Date.now() + 5));
       }
     } catch (err) {
       this.#report(name, 'error', () => events.error(name, err));
     }
     if (this.#stopped) return;
     // Counted from the round's start: a slow store must not stretch the time between renewals.
-    this.#timers.set(name, setTimeout(() => void this.#round(name), Math.max(0, next - (Date.now() - roundStarted))));
+    this.#timers.set(
+      name,
+      setTimeout(() => void this.#round(name), Math.max(0, next - (Date.now() - roundStarted))),
+    );
   }
 
   #report(name: string, state: string, tell: () => void): void {

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { CausewayError, ErrorCode, hasCode } from '../errors/index.js';
 import { callLeaseStore } from './lease-store-call.js';
 
-const unreachable = (cause: unknown): CausewayError => new CausewayError(ErrorCode.BackendUnreachable, 'store request failed', { cause });
+const unreachable = (cause: unknown): CausewayError =>
+  new CausewayError(ErrorCode.BackendUnreachable, 'store request failed', { cause });
 
 describe('callLeaseStore', () => {
   it('answers what the request answers', async () => {
@@ -12,11 +13,18 @@ describe('callLeaseStore', () => {
 
   it("turns a client's failure into the backend's typed error, keeping the cause", async () => {
     const cause = new Error('ECONNREFUSED');
-    await assert.rejects(callLeaseStore(() => Promise.reject(cause), unreachable), (err: unknown) => hasCode(err, ErrorCode.BackendUnreachable) && (err as CausewayError).cause === cause);
+    await assert.rejects(
+      callLeaseStore(() => Promise.reject(cause), unreachable),
+      (err: unknown) =>
+        hasCode(err, ErrorCode.BackendUnreachable) && (err as CausewayError).cause === cause,
+    );
   });
 
   it('passes our own typed errors through untouched', async () => {
     const own = new CausewayError(ErrorCode.LeaseStoreInvalid, 'lease ledger is malformed');
-    await assert.rejects(callLeaseStore(() => Promise.reject(own), unreachable), (err: unknown) => err === own);
+    await assert.rejects(
+      callLeaseStore(() => Promise.reject(own), unreachable),
+      (err: unknown) => err === own,
+    );
   });
 });

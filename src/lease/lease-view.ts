@@ -71,12 +71,15 @@ export class LeaseView {
     const started = this.#backend.watch(name, listener).catch((err: unknown) => {
       this.#events.error(name, err);
       if (!this.#closed && this.#watches.get(name) === started) {
-        this.#retries.set(name, setTimeout(() => {
-          this.#retries.delete(name);
-          if (this.#watches.get(name) !== started) return;
-          this.#watches.delete(name);
-          this.#start(name);
-        }, RETRY_MS));
+        this.#retries.set(
+          name,
+          setTimeout(() => {
+            this.#retries.delete(name);
+            if (this.#watches.get(name) !== started) return;
+            this.#watches.delete(name);
+            this.#start(name);
+          }, RETRY_MS),
+        );
       }
       return undefined;
     });

@@ -6,7 +6,8 @@ import type { LeaseBackend } from './lease-backend.js';
 import { LazyLeaseBackend } from './lazy-lease-backend.js';
 
 /** Where a site's leases live, as its config's `leases` section (or the lease CLI's flags) says. */
-export type LeaseStoreSettings = Pick<SiteConfig['leases'], 'backend' | 'endpoints' | 'file'> & Partial<Pick<SiteConfig['leases'], 'ttlMs'>>;
+export type LeaseStoreSettings = Pick<SiteConfig['leases'], 'backend' | 'endpoints' | 'file'> &
+  Partial<Pick<SiteConfig['leases'], 'ttlMs'>>;
 
 /**
  * Opens the configured store; a relative embedded file is taken from the site directory. With
@@ -15,13 +16,24 @@ export type LeaseStoreSettings = Pick<SiteConfig['leases'], 'backend' | 'endpoin
  */
 export function openLeaseBackend(settings: LeaseStoreSettings, siteDir: string): LeaseBackend {
   if (settings.backend === 'etcd') {
-    const callTimeoutMs = settings.ttlMs === undefined ? undefined : Math.max(200, Math.min(2_000, Math.floor(settings.ttlMs / 3)));
-    return openEtcdLeaseBackend({ hosts: settings.endpoints, ...(callTimeoutMs === undefined ? {} : { callTimeoutMs }) });
+    const callTimeoutMs =
+      settings.ttlMs === undefined
+        ? undefined
+        : Math.max(200, Math.min(2_000, Math.floor(settings.ttlMs / 3)));
+    return openEtcdLeaseBackend({
+      hosts: settings.endpoints,
+      ...(callTimeoutMs === undefined ? {} : { callTimeoutMs }),
+    });
   }
-  return new EmbeddedLeaseBackend({ path: settings.file === undefined ? join(siteDir, 'leases.json') : resolve(siteDir, settings.file) });
+  return new EmbeddedLeaseBackend({
+    path:
+      settings.file === undefined ? join(siteDir, 'leases.json') : resolve(siteDir, settings.file),
+  });
 }
 
 /** The etcd backend, its client loaded on first use (see LazyLeaseBackend). */
 export function openEtcdLeaseBackend(options: EtcdLeaseBackendOptions): LeaseBackend {
-  return new LazyLeaseBackend(async () => new (await import('./etcd-lease-backend.js')).EtcdLeaseBackend(options));
+  return new LazyLeaseBackend(
+    async () => new (await import('./etcd-lease-backend.js')).EtcdLeaseBackend(options),
+  );
 }

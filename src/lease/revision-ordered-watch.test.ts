@@ -3,12 +3,24 @@ import { describe, it } from 'node:test';
 import type { LeaseRecord } from './lease-backend.js';
 import { RevisionOrderedWatch } from './revision-ordered-watch.js';
 
-const record = (holder: string, fencingToken: number): LeaseRecord => ({ name: 'ledger', holder, fencingToken, expiresAt: 1_000 });
+const record = (holder: string, fencingToken: number): LeaseRecord => ({
+  name: 'ledger',
+  holder,
+  fencingToken,
+  expiresAt: 1_000,
+});
 
-function watched(): { watch: RevisionOrderedWatch; seen: Array<string | undefined>; errors: unknown[] } {
+function watched(): {
+  watch: RevisionOrderedWatch;
+  seen: Array<string | undefined>;
+  errors: unknown[];
+} {
   const seen: Array<string | undefined> = [];
   const errors: unknown[] = [];
-  const watch = new RevisionOrderedWatch({ change: (lease) => seen.push(lease?.holder), error: (err) => errors.push(err) });
+  const watch = new RevisionOrderedWatch({
+    change: (lease) => seen.push(lease?.holder),
+    error: (err) => errors.push(err),
+  });
   return { watch, seen, errors };
 }
 

@@ -13,11 +13,28 @@ describe('kept link port', () => {
       assert.equal(await keptLinkListen(file, '127.0.0.1:0'), '127.0.0.1:0', 'nothing kept yet');
       await keepLinkPort(file, '127.0.0.1:0', 43123);
       assert.equal(await keptLinkListen(file, '127.0.0.1:0'), '127.0.0.1:43123');
-      assert.equal(await keptLinkListen(file, '0.0.0.0:0'), '0.0.0.0:0', 'another listen address starts afresh');
-      assert.equal(await keptLinkListen(file, '127.0.0.1:7443'), '127.0.0.1:7443', 'a fixed port is used as configured');
+      assert.equal(
+        await keptLinkListen(file, '0.0.0.0:0'),
+        '0.0.0.0:0',
+        'another listen address starts afresh',
+      );
+      assert.equal(
+        await keptLinkListen(file, '127.0.0.1:7443'),
+        '127.0.0.1:7443',
+        'a fixed port is used as configured',
+      );
       await keepLinkPort(file, '127.0.0.1:7443', 7443);
-      assert.equal(await keptLinkListen(file, '127.0.0.1:0'), '127.0.0.1:43123', 'a fixed port is not recorded');
-      for (const text of ['{', '{"listen":"127.0.0.1:0","port":70000}', '{"listen":"127.0.0.1:0","port":"1"}', 'null']) {
+      assert.equal(
+        await keptLinkListen(file, '127.0.0.1:0'),
+        '127.0.0.1:43123',
+        'a fixed port is not recorded',
+      );
+      for (const text of [
+        '{',
+        '{"listen":"127.0.0.1:0","port":70000}',
+        '{"listen":"127.0.0.1:0","port":"1"}',
+        'null',
+      ]) {
         await writeFile(file, text);
         assert.equal(await keptLinkListen(file, '127.0.0.1:0'), '127.0.0.1:0', text);
       }

@@ -9,12 +9,21 @@ import { formatHostPort, parseHostPort, replaceFile } from '../config/index.js';
 export async function keptLinkListen(file: string, listen: string): Promise<string> {
   const wanted = parseHostPort(listen, 'link.listen', true);
   if (wanted.port !== 0) return listen;
-  const kept = await readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as { listen?: unknown; port?: unknown } | null,
-    () => undefined,
-  ).catch(() => undefined); // a damaged file only loses the kept port
+  const kept = await readFile(file, 'utf8')
+    .then(
+      (text) => JSON.parse(text) as { listen?: unknown; port?: unknown } | null,
+      () => undefined,
+    )
+    .catch(() => undefined); // a damaged file only loses the kept port
   // A kept port belongs to the listen address it was chosen for; another address starts afresh.
-  if (kept?.listen !== listen || typeof kept.port !== 'number' || !Number.isInteger(kept.port) || kept.port < 1 || kept.port > 65535) return listen;
+  if (
+    kept?.listen !== listen ||
+    typeof kept.port !== 'number' ||
+    !Number.isInteger(kept.port) ||
+    kept.port < 1 ||
+    kept.port > 65535
+  )
+    return listen;
   return formatHostPort({ host: wanted.host, port: kept.port });
 }
 

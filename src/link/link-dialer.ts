@@ -40,7 +40,9 @@ export class LinkDialer {
   /** Dials these first from the next attempt on (the peer's newest advertised endpoints); the configured ones stay as fallback. */
   useEndpoints(learned: readonly HostPort[]): void {
     const all = [...learned, ...this.target.endpoints];
-    this.endpoints = all.filter((e, i) => all.findIndex((o) => o.host === e.host && o.port === e.port) === i);
+    this.endpoints = all.filter(
+      (e, i) => all.findIndex((o) => o.host === e.host && o.port === e.port) === i,
+    );
   }
 
   /** The endpoints dialed, in order. */
@@ -82,7 +84,11 @@ export class LinkDialer {
 }
 
 /** Dials one TLS 1.3 link connection and checks the peer is the site we meant to reach. */
-export function dialPeer(endpoint: HostPort, peer: string, material: TlsMaterial): Promise<TLSSocket> {
+export function dialPeer(
+  endpoint: HostPort,
+  peer: string,
+  material: TlsMaterial,
+): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const socket = connect({
       host: endpoint.host,
@@ -96,13 +102,20 @@ export function dialPeer(endpoint: HostPort, peer: string, material: TlsMaterial
       checkServerIdentity: (_host, cert) => {
         try {
           const id = siteIdentityOf(new X509Certificate(cert.raw), material.trustDomain);
-          return id === peer ? undefined : new Error(`endpoint ${endpoint.host}:${endpoint.port} is site "${id}", not "${peer}"`);
+          return id === peer
+            ? undefined
+            : new Error(
+                `endpoint ${endpoint.host}:${endpoint.port} is site "${id}", not "${peer}"`,
+              );
         } catch (err) {
           return err as Error;
         }
       },
     });
-    const timer = setTimeout(() => socket.destroy(new Error(`TLS connect to ${endpoint.host}:${endpoint.port} timed out`)), CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`TLS connect to ${endpoint.host}:${endpoint.port} timed out`)),
+      CONNECT_TIMEOUT_MS,
+    );
     socket.once('secureConnect', () => {
       clearTimeout(timer);
       socket.removeListener('error', reject);

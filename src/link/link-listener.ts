@@ -23,7 +23,10 @@ export class LinkListener {
   private readonly server: Server;
   private material: TlsMaterial;
 
-  constructor(material: TlsMaterial, private readonly events: LinkListenerEvents) {
+  constructor(
+    material: TlsMaterial,
+    private readonly events: LinkListenerEvents,
+  ) {
     this.material = material;
     this.server = createServer({
       ...this.contextOptions(material),
@@ -67,7 +70,12 @@ export class LinkListener {
   }
 
   private contextOptions(material: TlsMaterial): SecureContextOptions {
-    return { key: material.keyPem, cert: certificateChain(material), ca: [material.caPem], minVersion: 'TLSv1.3' };
+    return {
+      key: material.keyPem,
+      cert: certificateChain(material),
+      ca: [material.caPem],
+      minVersion: 'TLSv1.3',
+    };
   }
 
   private accept(socket: TLSSocket): void {
@@ -83,7 +91,11 @@ export class LinkListener {
     if (!socket.authorized) {
       // Without a client certificate Node reports UNABLE_TO_GET_ISSUER_CERT, which would read as "untrusted".
       const presented = Object.keys(socket.getPeerCertificate()).length > 0;
-      this.refuse(socket, presented ? certificateReason(socket.authorizationError) : 'certificate-missing', { remote, error: String(socket.authorizationError) });
+      this.refuse(
+        socket,
+        presented ? certificateReason(socket.authorizationError) : 'certificate-missing',
+        { remote, error: String(socket.authorizationError) },
+      );
       return;
     }
     const peer = socket.getPeerCertificate();

@@ -95,7 +95,11 @@ export class LinkMesh {
       const link = this.peerLink(peer, config.cost, true);
       link.cost = config.cost;
       const dialer = new LinkDialer(
-        { peer, endpoints: config.endpoints.map((e) => parseHostPort(e, `links[${peer}].endpoints`)), connections: config.connections },
+        {
+          peer,
+          endpoints: config.endpoints.map((e) => parseHostPort(e, `links[${peer}].endpoints`)),
+          connections: config.connections,
+        },
         this.material,
         {
           connected: (socket) => this.attach(socket, 'dialer', peer),
@@ -104,7 +108,10 @@ export class LinkMesh {
             link.dialFailures += 1;
             this.metrics.linkDialFailures.inc({ peer });
             this.metrics.linkDialFailing.set({ peer }, link.dialFailures);
-            this.logger.warn({ peer, attempt, retryInMs, failures: link.dialFailures, err: error }, 'link dial failed');
+            this.logger.warn(
+              { peer, attempt, retryInMs, failures: link.dialFailures, err: error },
+              'link dial failed',
+            );
           },
         },
       );
@@ -135,7 +142,10 @@ export class LinkMesh {
     entry.dialer.useEndpoints(parsed);
     const link = this.peers.get(peer);
     if (link !== undefined) link.endpoints = entry.dialer.dialing.map(formatHostPort);
-    this.logger.info({ peer, endpoints: addresses }, 'link endpoints learned from the peer\'s advert');
+    this.logger.info(
+      { peer, endpoints: addresses },
+      "link endpoints learned from the peer's advert",
+    );
   }
 
   /** Refuses these peers from now on, closing their live connections with the reason. */
@@ -145,7 +155,10 @@ export class LinkMesh {
       const link = this.peers.get(peer);
       if (link === undefined) continue;
       link.dialed = false;
-      link.goAwayAll(linkRemovedPayload(this.site().id), new CausewayError(ErrorCode.LinkRemoved, `this site removed its link to ${peer}`));
+      link.goAwayAll(
+        linkRemovedPayload(this.site().id),
+        new CausewayError(ErrorCode.LinkRemoved, `this site removed its link to ${peer}`),
+      );
       this.retire(link);
     }
   }
@@ -160,7 +173,8 @@ export class LinkMesh {
   }
 
   private forgetIfIdle(link: PeerLink): void {
-    if (link.sessionCount > 0 || this.dialers.has(link.peer) || this.peers.get(link.peer) !== link) return;
+    if (link.sessionCount > 0 || this.dialers.has(link.peer) || this.peers.get(link.peer) !== link)
+      return;
     this.retiring.delete(link);
     this.peers.delete(link.peer);
   }
@@ -190,39 +204,67 @@ export class LinkMesh {
     const timing = this.timing();
     return new Promise((resolve) => {
       let link: PeerLink | undefined;
-      const session = new MuxSession(socket, { role, pingIntervalMs: timing.pingIntervalMs, deadAfterMs: timing.deadAfterMs }, {
-        hello: (payload) => {
-          try {
-            const hello = decodeHello(payload);
-            if (hello.site !== peer) throw new CausewayError(ErrorCode.PeerIdentity, `HELLO says site "${hello.site}" but the certificate says "${peer}"`);
-            if (this.removed.has(peer)) throw new CausewayError(ErrorCode.LinkRemoved, `site ${this.site().id} removed its link to ${peer}; a new token links them again`);
-            link = this.peerLink(peer, 1, role === 'dialer' || this.dialers.has(peer));
-            link.zone = hello.zone;
-            link.region = hello.region;
-            link.lastError = undefined;
-            this.onSessionUp(link, session);
-          } catch (err) {
-            const reason = err instanceof CausewayError && err.code === ErrorCode.ProtocolVersion ? 'protocol-version' : err instanceof CausewayError && err.code === ErrorCode.LinkRemoved ? 'removed' : 'hello';
-            this.metrics.linkRejections.inc({ reason });
-            this.logger.warn({ peer, err }, 'link refused after handshake');
-            session.goAway(Buffer.from(JSON.stringify({ code: (err as CausewayError).code ?? 'error', message: (err as Error).message })), err as Error);
-          }
+      const session = new MuxSession(
+        socket,
+        { role, pingIntervalMs: timing.pingIntervalMs, deadAfterMs: timing.deadAfterMs },
+        {
+          hello: (payload) => {
+            try {
+              const hello = decodeHello(payload);
+              if (hello.site !== peer)
+                throw new CausewayError(
+                  ErrorCode.PeerIdentity,
+                  `HELLO says site "${hello.site}" but the certificate says "${peer}"`,
+                );
+              if (this.removed.has(peer))
+                throw new CausewayError(
+                  ErrorCode.LinkRemoved,
+                  `site ${this.site().id} removed its link to ${peer}; a new token links them again`,
+                );
+              link = this.peerLink(peer, 1, role === 'dialer' || this.dialers.has(peer));
+              link.zone = hello.zone;
+              link.region = hello.region;
+              link.lastError = undefined;
+              this.onSessionUp(link, session);
+            } catch (err) {
+              const reason =
+                err instanceof CausewayError && err.code === ErrorCode.ProtocolVersion
+                  ? 'protocol-version'
+                  : err instanceof CausewayError && err.code === ErrorCode.LinkRemoved
+                    ? 'removed'
+                    : 'hello';
+              this.metrics.linkRejections.inc({ reason });
+              this.logger.warn({ peer, err }, 'link refused after handshake');
+              session.goAway(
+                Buffer.from(
+                  JSON.stringify({
+                    code: (err as CausewayError).code ?? 'error',
+                    message: (err as Error).message,
+                  }),
+                ),
+                err as Error,
+              );
+            }
+          },
+          stream: (stream, open) => this.events.stream(peer, stream, open),
+          control: (payload) => this.events.control(peer, payload),
+          goAway: (payload) => {
+            this.logger.warn(
+              { peer, reason: payload.toString('utf8').slice(0, 512) },
+              'peer is closing the link',
+            );
+            if (goAwayCode(payload) !== ErrorCode.LinkRemoved) return;
+            if (this.dialers.has(peer)) this.events.linkRemoved(peer);
+            // The dialer removed the link it made to us: it will not dial again, so the link is not merely down.
+            else if (link !== undefined) this.retiring.add(link);
+          },
+          rtt: (ms) => this.metrics.linkRtt.set({ peer }, ms / 1000),
+          closed: (reason) => {
+            if (link !== undefined) this.onSessionDown(link, session, reason);
+            resolve();
+          },
         },
-        stream: (stream, open) => this.events.stream(peer, stream, open),
-        control: (payload) => this.events.control(peer, payload),
-        goAway: (payload) => {
-          this.logger.warn({ peer, reason: payload.toString('utf8').slice(0, 512) }, 'peer is closing the link');
-          if (goAwayCode(payload) !== ErrorCode.LinkRemoved) return;
-          if (this.dialers.has(peer)) this.events.linkRemoved(peer);
-          // The dialer removed the link it made to us: it will not dial again, so the link is not merely down.
-          else if (link !== undefined) this.retiring.add(link);
-        },
-        rtt: (ms) => this.metrics.linkRtt.set({ peer }, ms / 1000),
-        closed: (reason) => {
-          if (link !== undefined) this.onSessionDown(link, session, reason);
-          resolve();
-        },
-      });
+      );
       session.sendHello(encodeHello(this.site(), this.epoch));
     });
   }
@@ -238,7 +280,10 @@ export class LinkMesh {
     }
     link.dialFailures = 0;
     this.metrics.linkDialFailing.set({ peer: link.peer }, 0);
-    publishEvent('linkUp', () => ({ site: this.site().id, peer: { site: link.peer, zone: link.zone, region: link.region } }));
+    publishEvent('linkUp', () => ({
+      site: this.site().id,
+      peer: { site: link.peer, zone: link.zone, region: link.region },
+    }));
     this.logger.info({ peer: link.peer, zone: link.zone, region: link.region }, 'link up');
     this.events.linkUp(link.peer, session);
   }
@@ -248,7 +293,11 @@ export class LinkMesh {
     this.metrics.linkSessions.set({ peer: link.peer }, link.sessionCount);
     if (!down) return;
     link.lastError = reason?.message;
-    publishEvent('linkDown', () => ({ site: this.site().id, peer: { site: link.peer, zone: link.zone, region: link.region }, error: reason }));
+    publishEvent('linkDown', () => ({
+      site: this.site().id,
+      peer: { site: link.peer, zone: link.zone, region: link.region },
+      error: reason,
+    }));
     this.logger.warn({ peer: link.peer, err: reason }, 'link down');
     this.events.linkDown(link.peer);
     if (this.retiring.has(link)) this.forgetIfIdle(link);
@@ -257,7 +306,12 @@ export class LinkMesh {
 
 /** The GOAWAY that tells a peer its link here was removed (the same shape as other refusals). */
 function linkRemovedPayload(site: string): Buffer {
-  return Buffer.from(JSON.stringify({ code: ErrorCode.LinkRemoved, message: `site ${site} removed this link; a new token links again` }));
+  return Buffer.from(
+    JSON.stringify({
+      code: ErrorCode.LinkRemoved,
+      message: `site ${site} removed this link; a new token links again`,
+    }),
+  );
 }
 
 /** The error code a GOAWAY carries, when it is one of ours. */

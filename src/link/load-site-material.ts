@@ -4,7 +4,11 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import type { TlsMaterial } from './tls-material.js';
 
 /** Loads the site's key, certificate and clusterset CA from its directory. */
-export async function loadSiteMaterial(paths: SitePaths, siteId: string, trustDomain: string): Promise<TlsMaterial> {
+export async function loadSiteMaterial(
+  paths: SitePaths,
+  siteId: string,
+  trustDomain: string,
+): Promise<TlsMaterial> {
   const [keyPem, certPem, caPem] = await Promise.all([
     readFile(paths.key, 'utf8'),
     readFile(paths.cert, 'utf8'),
@@ -17,7 +21,11 @@ export async function loadSiteMaterial(paths: SitePaths, siteId: string, trustDo
 export async function loadCaKey(paths: SitePaths): Promise<string | undefined> {
   const read = await readStateText(paths.caKey);
   if (read.kind === 'unreadable') {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `${paths.caKey}: cannot be read (${read.error.code ?? read.error.message})`, { cause: read.error, hint: 'give the router user read access to the site directory' });
+    throw new CausewayError(
+      ErrorCode.ConfigInvalid,
+      `${paths.caKey}: cannot be read (${read.error.code ?? read.error.message})`,
+      { cause: read.error, hint: 'give the router user read access to the site directory' },
+    );
   }
   return read.kind === 'ok' ? read.value : undefined;
 }

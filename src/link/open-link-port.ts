@@ -8,7 +8,12 @@ import type { LinkMesh } from './link-mesh.js';
  * Opens the mesh's link port: the port kept from an earlier start when there is one (peers and
  * tokens know it), a new one when that is taken; the port chosen is kept for the next start.
  */
-export async function openLinkPort(mesh: LinkMesh, paths: SitePaths, configured: string, logger: Logger): Promise<{ host: string; port: number }> {
+export async function openLinkPort(
+  mesh: LinkMesh,
+  paths: SitePaths,
+  configured: string,
+  logger: Logger,
+): Promise<{ host: string; port: number }> {
   const listen = await keptLinkListen(paths.linkPort, configured);
   let address: { host: string; port: number };
   try {

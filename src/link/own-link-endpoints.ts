@@ -5,11 +5,17 @@ import { formatHostPort } from '../config/index.js';
  * Where other sites should dial this one, as its adverts say: `link.advertise` when set;
  * otherwise the bound link address, a wildcard host replaced by this host's addresses.
  */
-export function ownLinkEndpoints(advertise: readonly string[], bound: { host: string; port: number }, addresses: () => string[] = hostAddresses): string[] {
+export function ownLinkEndpoints(
+  advertise: readonly string[],
+  bound: { host: string; port: number },
+  addresses: () => string[] = hostAddresses,
+): string[] {
   if (advertise.length > 0) return [...advertise];
   if (bound.port === 0) return [];
   const wildcard = bound.host === '0.0.0.0' || bound.host === '::';
-  return (wildcard ? addresses() : [bound.host]).map((host) => formatHostPort({ host, port: bound.port }));
+  return (wildcard ? addresses() : [bound.host]).map((host) =>
+    formatHostPort({ host, port: bound.port }),
+  );
 }
 
 /**

@@ -37,7 +37,9 @@ export class PeerLink {
 
   /** Mean smoothed RTT over the live sessions. */
   get rttMs(): number | undefined {
-    const samples = [...this.sessions].map((s) => s.rttMs).filter((v): v is number => v !== undefined);
+    const samples = [...this.sessions]
+      .map((s) => s.rttMs)
+      .filter((v): v is number => v !== undefined);
     return samples.length === 0 ? undefined : samples.reduce((a, b) => a + b, 0) / samples.length;
   }
 

@@ -8,13 +8,18 @@ import { RedeemResponse, readMessage, sendMessage, type RedeemRequest } from './
 
 const REDEEM_TIMEOUT_MS = 10_000;
 
-export type RedeemResult = Extract<RedeemResponse, { ok: true }> & { endpoint: { host: string; port: number } };
+export type RedeemResult = Extract<RedeemResponse, { ok: true }> & {
+  endpoint: { host: string; port: number };
+};
 
 /**
  * Redeems a token at the issuing site. We have no certificate the issuer trusts yet, so the
  * issuer is authenticated the other way round: its CA must match the fingerprint pinned in the token.
  */
-export async function redeemToken(token: LinkToken, request: Omit<RedeemRequest, 'type' | 'id' | 'secret'>): Promise<RedeemResult> {
+export async function redeemToken(
+  token: LinkToken,
+  request: Omit<RedeemRequest, 'type' | 'id' | 'secret'>,
+): Promise<RedeemResult> {
   const failures: string[] = [];
   for (const endpoint of token.endpoints) {
     let socket: TLSSocket;
@@ -29,19 +34,29 @@ export async function redeemToken(token: LinkToken, request: Omit<RedeemRequest,
       sendMessage(socket, { type: 'redeem', id: token.id, secret: token.secret, ...request });
       const response = await readMessage(socket, RedeemResponse, REDEEM_TIMEOUT_MS);
       if (!response.ok) {
-        throw new CausewayError(response.code as ErrorCode, `site ${token.issuerSite} refused the token: ${response.message}`);
+        throw new CausewayError(
+          response.code as ErrorCode,
+          `site ${token.issuerSite} refused the token: ${response.message}`,
+        );
       }
       return { ...response, endpoint };
     } finally {
       socket.destroy();
     }
   }
-  throw new CausewayError(ErrorCode.LinkRedeemFailed, `could not reach site ${token.issuerSite}: ${failures.join('; ')}`, {
-    hint: 'check that its router runs (`causeway site run`) and that this host can reach the address in the token',
-  });
+  throw new CausewayError(
+    ErrorCode.LinkRedeemFailed,
+    `could not reach site ${token.issuerSite}: ${failures.join('; ')}`,
+    {
+      hint: 'check that its router runs (`causeway site run`) and that this host can reach the address in the token',
+    },
+  );
 }
 
-function connectPinned(endpoint: { host: string; port: number }, token: LinkToken): Promise<TLSSocket> {
+function connectPinned(
+  endpoint: { host: string; port: number },
+  token: LinkToken,
+): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const socket = connect({
       host: endpoint.host,
@@ -50,7 +65,10 @@ function connectPinned(endpoint: { host: string; port: number }, token: LinkToke
       ALPNProtocols: [ALPN_REDEEM],
       rejectUnauthorized: false, // verified against the pinned CA below
     });
-    const timer = setTimeout(() => socket.destroy(new CausewayError(ErrorCode.Timeout, 'TLS handshake timed out')), REDEEM_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => socket.destroy(new CausewayError(ErrorCode.Timeout, 'TLS handshake timed out')),
+      REDEEM_TIMEOUT_MS,
+    );
     socket.once('error', (err: Error) => {
       clearTimeout(timer);
       reject(err);
@@ -72,18 +90,28 @@ function verifyIssuer(socket: TLSSocket, token: LinkToken): void {
   const leafInfo = socket.getPeerCertificate(true);
   const caInfo = leafInfo.issuerCertificate;
   if (leafInfo.raw === undefined || caInfo === undefined || caInfo.raw === undefined) {
-    throw new CausewayError(ErrorCode.TokenOtherClusterset, 'the site at the token address sent no CA certificate');
+    throw new CausewayError(
+      ErrorCode.TokenOtherClusterset,
+      'the site at the token address sent no CA certificate',
+    );
   }
   const ca = new X509Certificate(caInfo.raw);
   const leaf = new X509Certificate(leafInfo.raw);
   const fingerprint = ca.fingerprint256.replaceAll(':', '').toLowerCase();
   if (fingerprint !== token.caFingerprint || !leaf.verify(ca.publicKey)) {
-    throw new CausewayError(ErrorCode.TokenOtherClusterset, `the site at the token address does not belong to clusterset ${token.trustDomain}`, {
-      hint: 'the token was issued by a different clusterset, or something else listens at that address',
-    });
+    throw new CausewayError(
+      ErrorCode.TokenOtherClusterset,
+      `the site at the token address does not belong to clusterset ${token.trustDomain}`,
+      {
+        hint: 'the token was issued by a different clusterset, or something else listens at that address',
+      },
+    );
   }
   const id = siteIdentityOf(leaf, token.trustDomain);
   if (id !== token.issuerSite) {
-    throw new CausewayError(ErrorCode.TokenPeerMismatch, `the token names site ${token.issuerSite} but ${id} answered`);
+    throw new CausewayError(
+      ErrorCode.TokenPeerMismatch,
+      `the token names site ${token.issuerSite} but ${id} answered`,
+    );
   }
 }

@@ -8,7 +8,11 @@ export const RedeemRequest = z.strictObject({
   type: z.literal('redeem'),
   id: z.string().regex(/^[0-9a-f]{32}$/),
   secret: z.string().min(1).max(128),
-  site: z.strictObject({ id: z.string().min(1).max(253), zone: z.string().max(63), region: z.string().max(63) }),
+  site: z.strictObject({
+    id: z.string().min(1).max(253),
+    zone: z.string().max(63),
+    region: z.string().max(63),
+  }),
   publicKeyPem: z.string().min(1).max(8192),
   /** Trust domain the joining site belongs to now (its own unused one, before it first joins). */
   memberOf: z.string().min(1).max(253),
@@ -36,7 +40,11 @@ export function sendMessage(socket: TLSSocket, message: RedeemRequest | RedeemRe
 }
 
 /** Reads exactly one CONTROL frame from the socket and validates it; hostile input becomes a CausewayError. */
-export function readMessage<T>(socket: TLSSocket, schema: z.ZodType<T>, timeoutMs: number): Promise<T> {
+export function readMessage<T>(
+  socket: TLSSocket,
+  schema: z.ZodType<T>,
+  timeoutMs: number,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (err: Error | undefined, value?: T): void => {
@@ -50,25 +58,31 @@ export function readMessage<T>(socket: TLSSocket, schema: z.ZodType<T>, timeoutM
     let received = 0;
     const decoder = new FrameDecoder({
       frame: (type, _stream, payload) => {
-        if (type !== FrameType.Control) return settle(new CausewayError(ErrorCode.FrameMalformed, 'expected a CONTROL frame'));
+        if (type !== FrameType.Control)
+          return settle(new CausewayError(ErrorCode.FrameMalformed, 'expected a CONTROL frame'));
         settle(undefined, decodeJsonPayload(payload, schema, 'redemption message'));
       },
-      data: () => settle(new CausewayError(ErrorCode.FrameMalformed, 'unexpected DATA during redemption')),
+      data: () =>
+        settle(new CausewayError(ErrorCode.FrameMalformed, 'unexpected DATA during redemption')),
     });
     const onData = (chunk: Buffer): void => {
       received += chunk.length;
-      if (received > MAX_MESSAGE) return settle(new CausewayError(ErrorCode.FrameTooLarge, 'redemption message too large'));
+      if (received > MAX_MESSAGE)
+        return settle(new CausewayError(ErrorCode.FrameTooLarge, 'redemption message too large'));
       try {
         decoder.push(chunk);
       } catch (err) {
         settle(err as Error);
       }
     };
-    const timer = setTimeout(() => settle(new CausewayError(ErrorCode.Timeout, `no answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => settle(new CausewayError(ErrorCode.Timeout, `no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.on('data', onData);
-    socket.once('close', () => settle(new CausewayError(ErrorCode.LinkRedeemFailed, 'connection closed during redemption')));
+    socket.once('close', () =>
+      settle(new CausewayError(ErrorCode.LinkRedeemFailed, 'connection closed during redemption')),
+    );
     socket.once('error', (err: Error) => settle(err));
   });
 }
-
-

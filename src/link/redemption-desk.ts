@@ -33,7 +33,15 @@ export class RedemptionDesk {
       const response = await this.redeem(request);
       sendMessage(socket, response);
       this.metrics.tokenRedemptions.inc({ result: 'ok' });
-      this.logger.info({ peer: joining, remote, tokenId: request.id, certified: response.ok && response.certPem !== undefined }, 'link token redeemed');
+      this.logger.info(
+        {
+          peer: joining,
+          remote,
+          tokenId: request.id,
+          certified: response.ok && response.certPem !== undefined,
+        },
+        'link token redeemed',
+      );
       return joining;
     } catch (err) {
       const code = err instanceof CausewayError ? err.code : ErrorCode.LinkRedeemFailed;
@@ -51,18 +59,28 @@ export class RedemptionDesk {
   private async redeem(request: RedeemRequest): Promise<RedeemResponse> {
     const material = this.material();
     if (!isValidSiteId(request.site.id)) {
-      throw new CausewayError(ErrorCode.InputInvalid, `"${request.site.id}" is not a valid site id`);
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        `"${request.site.id}" is not a valid site id`,
+      );
     }
     if (request.site.id === material.siteId) {
-      throw new CausewayError(ErrorCode.InputInvalid, `the joining site uses this site's own id "${material.siteId}"`);
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        `the joining site uses this site's own id "${material.siteId}"`,
+      );
     }
     return withSiteLock(this.paths.lock, async () => {
       const caKey = await loadCaKey(this.paths);
       // Checked before the token is spent, so a site that cannot be certified keeps its token.
       if (caKey === undefined && request.memberOf !== material.trustDomain) {
-        throw new CausewayError(ErrorCode.LinkRedeemFailed, `site ${material.siteId} holds no CA key and cannot certify a new site`, {
-          hint: 'issue the first token for a new site on the site that created the clusterset',
-        });
+        throw new CausewayError(
+          ErrorCode.LinkRedeemFailed,
+          `site ${material.siteId} holds no CA key and cannot certify a new site`,
+          {
+            hint: 'issue the first token for a new site on the site that created the clusterset',
+          },
+        );
       }
       await this.store.redeem(request.id, request.secret);
       const certPem =
@@ -75,7 +93,13 @@ export class RedemptionDesk {
               siteId: request.site.id,
               publicKeyPem: request.publicKeyPem,
             });
-      return { ok: true, trustDomain: material.trustDomain, issuerSite: material.siteId, caPem: material.caPem, ...(certPem === undefined ? {} : { certPem }) };
+      return {
+        ok: true,
+        trustDomain: material.trustDomain,
+        issuerSite: material.siteId,
+        caPem: material.caPem,
+        ...(certPem === undefined ? {} : { certPem }),
+      };
     });
   }
 }

@@ -1,4 +1,11 @@
-import { loadRemovedPeers, loadSiteConfig, saveRemovedPeers, saveSiteConfig, withSiteLock, type SitePaths } from '../config/index.js';
+import {
+  loadRemovedPeers,
+  loadSiteConfig,
+  saveRemovedPeers,
+  saveSiteConfig,
+  withSiteLock,
+  type SitePaths,
+} from '../config/index.js';
 
 /** A site that redeemed a new token here is linked again: it is no longer refused. */
 export async function forgetRemovedPeer(paths: SitePaths, peer: string): Promise<void> {

@@ -19,15 +19,30 @@ export interface CidrRange {
 /** Parses `a.b.c.d/n` or `x::/n`; host bits must be zero so the written pool is the real pool. */
 export function parseCidr(cidr: string): CidrRange {
   const [text, prefixText, extra] = cidr.split('/');
-  const invalid = (why: string): CausewayError => new CausewayError(ErrorCode.InputInvalid, `invalid VIP CIDR ${JSON.stringify(cidr)}: ${why}`);
-  if (text === undefined || prefixText === undefined || extra !== undefined || !/^\d{1,3}$/.test(prefixText)) throw invalid('expected address/prefix');
+  const invalid = (why: string): CausewayError =>
+    new CausewayError(ErrorCode.InputInvalid, `invalid VIP CIDR ${JSON.stringify(cidr)}: ${why}`);
+  if (
+    text === undefined ||
+    prefixText === undefined ||
+    extra !== undefined ||
+    !/^\d{1,3}$/.test(prefixText)
+  )
+    throw invalid('expected address/prefix');
   const address = parseIp(text);
   const prefix = Number(prefixText);
   const limits = prefixLimits[address.family];
-  if (prefix < limits.min || prefix > limits.max) throw invalid(`prefix must be /${limits.min}–/${limits.max}`);
+  if (prefix < limits.min || prefix > limits.max)
+    throw invalid(`prefix must be /${limits.min}–/${limits.max}`);
   const size = 1n << BigInt(addressBits[address.family] - prefix);
   if (address.value % size !== 0n) throw invalid('host bits are set');
-  return { cidr: `${formatIp(address)}/${prefix}`, family: address.family, base: address.value, prefix, size, usable: usableCount(address, prefix, size) };
+  return {
+    cidr: `${formatIp(address)}/${prefix}`,
+    family: address.family,
+    base: address.value,
+    prefix,
+    size,
+    usable: usableCount(address, prefix, size),
+  };
 }
 
 /**
@@ -48,7 +63,9 @@ export function addressAt(range: CidrRange, offset: bigint): string {
 export function offsetOf(range: CidrRange, text: string): bigint | undefined {
   const address = parseIp(text);
   const offset = address.value - range.base;
-  return address.family === range.family && offset >= 0n && offset < range.size ? offset : undefined;
+  return address.family === range.family && offset >= 0n && offset < range.size
+    ? offset
+    : undefined;
 }
 
 function usableCount(address: IpAddress, prefix: number, size: bigint): bigint {

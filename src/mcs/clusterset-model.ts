@@ -71,23 +71,37 @@ export class ClustersetModel {
    * auto-created). A site's own exports count too, since exporting proves the namespace exists at that site.
    */
   importedAt(site: string, namespaces: ReadonlySet<string>): ClustersetService[] {
-    return this.services().filter((service) => namespaces.has(service.namespace) || service.sites.includes(site));
+    return this.services().filter(
+      (service) => namespaces.has(service.namespace) || service.sites.includes(site),
+    );
   }
 
   /** Ready endpoints of `port`, only from sites that expose that protocol+port (strict port conflict). */
-  endpointsFor(name: string, namespace: string, port: number, protocol: PortProtocol = 'TCP'): SiteEndpoint[] {
+  endpointsFor(
+    name: string,
+    namespace: string,
+    port: number,
+    protocol: PortProtocol = 'TCP',
+  ): SiteEndpoint[] {
     const sites = this.service(name, namespace)?.portSites[portKey(port, protocol)] ?? [];
     return this.#readyEndpoints(clustersetKey(name, namespace), sites);
   }
 
   /** Ready endpoints from every exporting site, whatever the port: what a headless service's DNS answers. */
   readyEndpoints(name: string, namespace: string): SiteEndpoint[] {
-    return this.#readyEndpoints(clustersetKey(name, namespace), this.service(name, namespace)?.sites ?? []);
+    return this.#readyEndpoints(
+      clustersetKey(name, namespace),
+      this.service(name, namespace)?.sites ?? [],
+    );
   }
 
   #readyEndpoints(key: string, sites: readonly string[]): SiteEndpoint[] {
     const exports = this.#byKey.get(key);
-    return sites.flatMap((site) => (exports?.get(site)?.endpoints ?? []).filter((e) => e.ready).map((endpoint) => ({ site, endpoint })));
+    return sites.flatMap((site) =>
+      (exports?.get(site)?.endpoints ?? [])
+        .filter((e) => e.ready)
+        .map((endpoint) => ({ site, endpoint })),
+    );
   }
 
   #exportsOf(key: string): Map<string, SiteExport> {
@@ -129,9 +143,14 @@ function byNamespaceThenName(a: ClustersetService, b: ClustersetService): number
 function indexSiteExports(site: string, exports: readonly SiteExport[]): Map<string, SiteExport> {
   const byKey = new Map<string, SiteExport>();
   for (const exp of exports) {
-    if (exp.site !== site) throw new CausewayError(ErrorCode.InputInvalid, `export of ${exp.namespace}/${exp.name} claims site ${exp.site}, not ${site}`);
+    if (exp.site !== site)
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        `export of ${exp.namespace}/${exp.name} claims site ${exp.site}, not ${site}`,
+      );
     const key = clustersetKey(exp.name, exp.namespace);
-    if (byKey.has(key)) throw new CausewayError(ErrorCode.InputInvalid, `site ${site} exports ${key} twice`);
+    if (byKey.has(key))
+      throw new CausewayError(ErrorCode.InputInvalid, `site ${site} exports ${key} twice`);
     byKey.set(key, copySiteExport(exp));
   }
   return byKey;
@@ -142,10 +161,14 @@ function copySiteExport(exp: SiteExport): SiteExport {
   const copy: SiteExport = {
     ...exp,
     ports: exp.ports.map((port) => ({ ...port })),
-    endpoints: exp.endpoints.map((endpoint) => ({ ...endpoint, addresses: [...endpoint.addresses] })),
+    endpoints: exp.endpoints.map((endpoint) => ({
+      ...endpoint,
+      addresses: [...endpoint.addresses],
+    })),
   };
   if (exp.ipFamilies !== undefined) copy.ipFamilies = [...exp.ipFamilies];
   if (exp.exportedLabels !== undefined) copy.exportedLabels = { ...exp.exportedLabels };
-  if (exp.exportedAnnotations !== undefined) copy.exportedAnnotations = { ...exp.exportedAnnotations };
+  if (exp.exportedAnnotations !== undefined)
+    copy.exportedAnnotations = { ...exp.exportedAnnotations };
   return copy;
 }

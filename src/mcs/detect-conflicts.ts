@@ -21,14 +21,42 @@ interface WholeServiceProperty {
 /** In the order reasons are reported (ports come first, from mergePorts). */
 const properties: readonly WholeServiceProperty[] = [
   { reason: ConditionReason.TypeConflict, field: 'type', valueOf: (e) => e.type },
-  { reason: ConditionReason.SessionAffinityConflict, field: 'sessionAffinity', valueOf: (e) => e.sessionAffinity },
-  { reason: ConditionReason.SessionAffinityConfigConflict, field: 'sessionAffinityConfig', valueOf: affinityTimeout },
-  { reason: ConditionReason.AnnotationsConflict, field: 'exportedAnnotations', valueOf: (e) => sortedRecord(e.exportedAnnotations) },
-  { reason: ConditionReason.LabelsConflict, field: 'exportedLabels', valueOf: (e) => sortedRecord(e.exportedLabels) },
-  { reason: ConditionReason.InternalTrafficPolicyConflict, field: 'internalTrafficPolicy', valueOf: (e) => e.internalTrafficPolicy ?? defaultInternalTrafficPolicy },
-  { reason: ConditionReason.TrafficDistributionConflict, field: 'trafficDistribution', valueOf: (e) => e.trafficDistribution ?? null },
+  {
+    reason: ConditionReason.SessionAffinityConflict,
+    field: 'sessionAffinity',
+    valueOf: (e) => e.sessionAffinity,
+  },
+  {
+    reason: ConditionReason.SessionAffinityConfigConflict,
+    field: 'sessionAffinityConfig',
+    valueOf: affinityTimeout,
+  },
+  {
+    reason: ConditionReason.AnnotationsConflict,
+    field: 'exportedAnnotations',
+    valueOf: (e) => sortedRecord(e.exportedAnnotations),
+  },
+  {
+    reason: ConditionReason.LabelsConflict,
+    field: 'exportedLabels',
+    valueOf: (e) => sortedRecord(e.exportedLabels),
+  },
+  {
+    reason: ConditionReason.InternalTrafficPolicyConflict,
+    field: 'internalTrafficPolicy',
+    valueOf: (e) => e.internalTrafficPolicy ?? defaultInternalTrafficPolicy,
+  },
+  {
+    reason: ConditionReason.TrafficDistributionConflict,
+    field: 'trafficDistribution',
+    valueOf: (e) => e.trafficDistribution ?? null,
+  },
   // Order is only which family is primary; a different *set* means some clients reach only a subset of backends.
-  { reason: ConditionReason.IPFamilyConflict, field: 'ipFamilies', valueOf: (e) => [...new Set(ipFamiliesOf(e))].sort() },
+  {
+    reason: ConditionReason.IPFamilyConflict,
+    field: 'ipFamilies',
+    valueOf: (e) => [...new Set(ipFamiliesOf(e))].sort(),
+  },
 ];
 
 /**
@@ -41,7 +69,9 @@ export function detectConflicts(ordered: readonly SiteExport[]): Conflict[] {
   const conflicts: Conflict[] = [];
   for (const property of properties) {
     const winning = JSON.stringify(property.valueOf(winner));
-    const disagreeing = ordered.filter((exp) => JSON.stringify(property.valueOf(exp)) !== winning).length;
+    const disagreeing = ordered.filter(
+      (exp) => JSON.stringify(property.valueOf(exp)) !== winning,
+    ).length;
     if (disagreeing === 0) continue;
     conflicts.push({
       reason: property.reason,
@@ -55,14 +85,20 @@ export function detectConflicts(ordered: readonly SiteExport[]): Conflict[] {
 
 /** The families an export serves; unset means IPv4, the only family every site is assumed to have. */
 export function ipFamiliesOf(exp: SiteExport): IpFamily[] {
-  return exp.ipFamilies === undefined || exp.ipFamilies.length === 0 ? ['IPv4'] : [...new Set(exp.ipFamilies)];
+  return exp.ipFamilies === undefined || exp.ipFamilies.length === 0
+    ? ['IPv4']
+    : [...new Set(exp.ipFamilies)];
 }
 
 /** The config only means something with ClientIP affinity; there an unset timeout is Kubernetes' default. */
 function affinityTimeout(exp: SiteExport): number | null {
-  return exp.sessionAffinity === 'ClientIP' ? (exp.sessionAffinityTimeoutSeconds ?? defaultAffinityTimeoutSeconds) : null;
+  return exp.sessionAffinity === 'ClientIP'
+    ? (exp.sessionAffinityTimeoutSeconds ?? defaultAffinityTimeoutSeconds)
+    : null;
 }
 
 function sortedRecord(record: Record<string, string> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(
+    Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }

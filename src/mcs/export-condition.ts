@@ -46,7 +46,12 @@ export interface Conflict {
   message: string;
 }
 
-export const validCondition: Condition = { type: 'Valid', status: 'True', reason: ConditionReason.Valid, message: 'Service export is valid.' };
+export const validCondition: Condition = {
+  type: 'Valid',
+  status: 'True',
+  reason: ConditionReason.Valid,
+  message: 'Service export is valid.',
+};
 
 export const exportedCondition: Condition = {
   type: 'Ready',
@@ -57,7 +62,13 @@ export const exportedCondition: Condition = {
 
 /** `Conflict=True` with every reason joined by commas (mcs-api convention), or `Conflict=False/NoConflicts`. */
 export function conflictCondition(conflicts: readonly Conflict[]): Condition {
-  if (conflicts.length === 0) return { type: 'Conflict', status: 'False', reason: ConditionReason.NoConflicts, message: 'No conflicts.' };
+  if (conflicts.length === 0)
+    return {
+      type: 'Conflict',
+      status: 'False',
+      reason: ConditionReason.NoConflicts,
+      message: 'No conflicts.',
+    };
   return {
     type: 'Conflict',
     status: 'True',

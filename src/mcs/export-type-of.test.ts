@@ -18,7 +18,10 @@ describe('exportTypeOf', () => {
   it('refuses ExternalName with Valid=False/InvalidServiceType', () => {
     const result = exportTypeOf('ExternalName');
     assert.equal(result.ok, false);
-    assert.deepEqual([result.condition.type, result.condition.status, result.condition.reason], ['Valid', 'False', 'InvalidServiceType']);
+    assert.deepEqual(
+      [result.condition.type, result.condition.status, result.condition.reason],
+      ['Valid', 'False', 'InvalidServiceType'],
+    );
   });
 });
 
@@ -27,6 +30,9 @@ describe('headlessHostname', () => {
     assert.equal(headlessHostname({ hostname: 'web-0', addresses: ['10.0.0.1'] }), 'web-0');
     assert.equal(headlessHostname({ addresses: ['10.0.0.1', '10.0.0.2'] }), '10-0-0-1');
     assert.equal(headlessHostname({ hostname: '', addresses: ['fd00::1'] }), 'fd00--1');
-    assert.throws(() => headlessHostname({ addresses: [] }), (err) => hasCode(err, 'CW_INPUT_INVALID'));
+    assert.throws(
+      () => headlessHostname({ addresses: [] }),
+      (err) => hasCode(err, 'CW_INPUT_INVALID'),
+    );
   });
 });

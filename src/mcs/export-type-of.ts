@@ -5,7 +5,8 @@ import type { ServiceType } from './site-export.js';
 export type KubeServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
 
 /** Either the MCS type the export becomes, or why it is not exportable. */
-export type ExportTypeResult = { ok: true; type: ServiceType; condition: Condition } | { ok: false; condition: Condition };
+export type ExportTypeResult =
+  { ok: true; type: ServiceType; condition: Condition } | { ok: false; condition: Condition };
 
 /**
  * Maps a Kubernetes Service to its MCS type (KEP §Service Types): `clusterIP: None` is Headless,
@@ -24,7 +25,11 @@ export function exportTypeOf(serviceType: KubeServiceType, clusterIP?: string): 
         },
       };
     case 'ClusterIP':
-      return { ok: true, type: clusterIP === 'None' ? 'Headless' : 'ClusterSetIP', condition: validCondition };
+      return {
+        ok: true,
+        type: clusterIP === 'None' ? 'Headless' : 'ClusterSetIP',
+        condition: validCondition,
+      };
     case 'NodePort':
     case 'LoadBalancer':
       return { ok: true, type: 'ClusterSetIP', condition: validCondition };

@@ -12,7 +12,8 @@ export const addressBits = { IPv4: 32, IPv6: 128 } as const;
 /** Parses dotted-quad IPv4 (no leading zeros: they read as octal elsewhere) or RFC 4291 IPv6 text without an embedded IPv4 tail. */
 export function parseIp(text: string): IpAddress {
   const value = text.includes(':') ? parseIpv6(text) : parseIpv4(text);
-  if (value === undefined) throw new CausewayError(ErrorCode.InputInvalid, `not an IP address: ${JSON.stringify(text)}`);
+  if (value === undefined)
+    throw new CausewayError(ErrorCode.InputInvalid, `not an IP address: ${JSON.stringify(text)}`);
   return { family: text.includes(':') ? 'IPv6' : 'IPv4', value };
 }
 
@@ -23,14 +24,16 @@ export function formatIp(address: IpAddress): string {
 
 function parseIpv4(text: string): bigint | undefined {
   const octets = text.split('.');
-  if (octets.length !== 4 || !octets.every((o) => /^(0|[1-9]\d{0,2})$/.test(o) && Number(o) <= 255)) return undefined;
+  if (octets.length !== 4 || !octets.every((o) => /^(0|[1-9]\d{0,2})$/.test(o) && Number(o) <= 255))
+    return undefined;
   return octets.reduce((acc, o) => (acc << 8n) | BigInt(o), 0n);
 }
 
 function parseIpv6(text: string): bigint | undefined {
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
-  const groupsOf = (part: string | undefined): string[] => (part === undefined || part === '' ? [] : part.split(':'));
+  const groupsOf = (part: string | undefined): string[] =>
+    part === undefined || part === '' ? [] : part.split(':');
   const head = groupsOf(halves[0]);
   const tail = groupsOf(halves[1]);
   const missing = 8 - head.length - tail.length;
@@ -45,7 +48,9 @@ function formatIpv4(value: bigint): string {
 }
 
 function formatIpv6(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
+  const groups = Array.from({ length: 8 }, (_, i) =>
+    Number((value >> BigInt(112 - 16 * i)) & 0xffffn),
+  );
   const run = longestZeroRun(groups);
   const hex = (list: number[]): string => list.map((g) => g.toString(16)).join(':');
   if (run.length < 2) return hex(groups);

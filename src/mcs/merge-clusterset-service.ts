@@ -1,6 +1,11 @@
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { detectConflicts, ipFamiliesOf } from './detect-conflicts.js';
-import { conflictCondition, exportedCondition, validCondition, type ExportConditions } from './export-condition.js';
+import {
+  conflictCondition,
+  exportedCondition,
+  validCondition,
+  type ExportConditions,
+} from './export-condition.js';
 import { mergePorts, type PortKey } from './merge-ports.js';
 import type { IpFamily, ServicePort, ServiceType, SiteExport } from './site-export.js';
 
@@ -34,9 +39,16 @@ export function mergeClustersetService(exports: readonly SiteExport[]): Clusters
   const ordered = byPrecedence(exports);
   const winner = checkedWinner(ordered);
   const merged = mergePorts(ordered);
-  const conflicts = [...(merged.conflict === undefined ? [] : [merged.conflict]), ...detectConflicts(ordered)];
+  const conflicts = [
+    ...(merged.conflict === undefined ? [] : [merged.conflict]),
+    ...detectConflicts(ordered),
+  ];
   const sites = ordered.map((e) => e.site).sort();
-  const conditions: ExportConditions = { valid: validCondition, ready: exportedCondition, conflict: conflictCondition(conflicts) };
+  const conditions: ExportConditions = {
+    valid: validCondition,
+    ready: exportedCondition,
+    conflict: conflictCondition(conflicts),
+  };
   return {
     name: winner.name,
     namespace: winner.namespace,
@@ -58,12 +70,18 @@ export function mergeClustersetService(exports: readonly SiteExport[]): Clusters
 
 /** Oldest export first, ties broken by site id, so the order never depends on arrival order. */
 export function byPrecedence(exports: readonly SiteExport[]): SiteExport[] {
-  return [...exports].sort((a, b) => a.exportedAt - b.exportedAt || (a.site < b.site ? -1 : a.site > b.site ? 1 : 0));
+  return [...exports].sort(
+    (a, b) => a.exportedAt - b.exportedAt || (a.site < b.site ? -1 : a.site > b.site ? 1 : 0),
+  );
 }
 
 function checkedWinner(ordered: readonly SiteExport[]): SiteExport {
   const [winner] = ordered;
-  if (winner === undefined) throw new CausewayError(ErrorCode.InputInvalid, 'cannot merge a clusterset service from no exports');
+  if (winner === undefined)
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      'cannot merge a clusterset service from no exports',
+    );
   const seen = new Set<string>();
   for (const exp of ordered) {
     if (exp.name !== winner.name || exp.namespace !== winner.namespace) {
@@ -72,7 +90,11 @@ function checkedWinner(ordered: readonly SiteExport[]): SiteExport {
         `exports of different services cannot be merged: ${winner.namespace}/${winner.name} and ${exp.namespace}/${exp.name}`,
       );
     }
-    if (seen.has(exp.site)) throw new CausewayError(ErrorCode.InputInvalid, `site ${exp.site} exports ${exp.namespace}/${exp.name} twice`);
+    if (seen.has(exp.site))
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        `site ${exp.site} exports ${exp.namespace}/${exp.name} twice`,
+      );
     seen.add(exp.site);
   }
   return winner;

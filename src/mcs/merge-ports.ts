@@ -36,7 +36,10 @@ export function mergePorts(ordered: readonly SiteExport[]): MergedPorts {
   return { ports, portSites: sitesPerPort(ordered, byKey), conflict: portConflict(ordered) };
 }
 
-function sitesPerPort(ordered: readonly SiteExport[], merged: ReadonlyMap<PortKey, ServicePort>): Record<PortKey, string[]> {
+function sitesPerPort(
+  ordered: readonly SiteExport[],
+  merged: ReadonlyMap<PortKey, ServicePort>,
+): Record<PortKey, string[]> {
   const sites = new Map<PortKey, string[]>([...merged.keys()].map((key) => [key, []]));
   for (const exp of ordered) {
     const keys = new Set(exp.ports.map((p) => portKey(p.port, p.protocol)));
@@ -61,12 +64,18 @@ function portConflict(ordered: readonly SiteExport[]): Conflict | undefined {
 }
 
 function portSignature(ports: readonly ServicePort[]): string {
-  const items = ports.map((p) => JSON.stringify([p.name ?? '', p.protocol, p.port, p.appProtocol ?? '']));
+  const items = ports.map((p) =>
+    JSON.stringify([p.name ?? '', p.protocol, p.port, p.appProtocol ?? '']),
+  );
   return [...new Set(items)].sort().join(';');
 }
 
 function comparePorts(a: ServicePort, b: ServicePort): number {
-  return compareStrings(a.name ?? '', b.name ?? '') || a.port - b.port || compareStrings(a.protocol, b.protocol);
+  return (
+    compareStrings(a.name ?? '', b.name ?? '') ||
+    a.port - b.port ||
+    compareStrings(a.protocol, b.protocol)
+  );
 }
 
 function compareStrings(a: string, b: string): number {

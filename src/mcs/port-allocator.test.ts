@@ -7,22 +7,33 @@ import { PortAllocator, parsePortRange } from './port-allocator.js';
 describe('PortAllocator', () => {
   it('gives each key a distinct port inside the range, the same again, and says when the range is full', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1024, max: 65_000 }), fc.integer({ min: 1, max: 40 }), fc.uniqueArray(fc.string({ minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 40 }), (first, size, keys) => {
-        const range = { first, last: first + size - 1 };
-        const a = new PortAllocator(range);
-        const given = new Map<string, number>();
-        for (const key of keys) {
-          if (given.size === size) {
-            assert.throws(() => a.allocate(key), (err) => hasCode(err, 'CW_VIP_POOL_EXHAUSTED'));
-            continue;
+      fc.property(
+        fc.integer({ min: 1024, max: 65_000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 40 }),
+        (first, size, keys) => {
+          const range = { first, last: first + size - 1 };
+          const a = new PortAllocator(range);
+          const given = new Map<string, number>();
+          for (const key of keys) {
+            if (given.size === size) {
+              assert.throws(
+                () => a.allocate(key),
+                (err) => hasCode(err, 'CW_VIP_POOL_EXHAUSTED'),
+              );
+              continue;
+            }
+            const port = a.allocate(key);
+            assert.ok(
+              port >= range.first && port <= range.last,
+              `${port} outside ${first}-${range.last}`,
+            );
+            given.set(key, port);
           }
-          const port = a.allocate(key);
-          assert.ok(port >= range.first && port <= range.last, `${port} outside ${first}-${range.last}`);
-          given.set(key, port);
-        }
-        assert.equal(new Set(given.values()).size, given.size, 'no port twice');
-        for (const [key, port] of given) assert.equal(a.allocate(key), port);
-      }),
+          assert.equal(new Set(given.values()).size, given.size, 'no port twice');
+          for (const [key, port] of given) assert.equal(a.allocate(key), port);
+        },
+      ),
     );
   });
 
@@ -55,7 +66,11 @@ describe('PortAllocator', () => {
       { version: 1, range: '20000-20099', allocations: {}, extra: true },
     ];
     for (const snapshot of hostile) {
-      assert.throws(() => b.restore(snapshot), (err) => hasCode(err, 'CW_INPUT_INVALID'), JSON.stringify(snapshot));
+      assert.throws(
+        () => b.restore(snapshot),
+        (err) => hasCode(err, 'CW_INPUT_INVALID'),
+        JSON.stringify(snapshot),
+      );
       assert.equal(JSON.stringify(b.snapshot()), before);
     }
     fc.assert(
@@ -71,6 +86,11 @@ describe('PortAllocator', () => {
 
   it('parses only sane ranges', () => {
     assert.deepEqual(parsePortRange('20000-29999'), { first: 20_000, last: 29_999 });
-    for (const bad of ['', '20000', '2-1', '0-10', '1-70000', 'a-b', '10-']) assert.throws(() => parsePortRange(bad), (err) => hasCode(err, 'CW_INPUT_INVALID'), bad);
+    for (const bad of ['', '20000', '2-1', '0-10', '1-70000', 'a-b', '10-'])
+      assert.throws(
+        () => parsePortRange(bad),
+        (err) => hasCode(err, 'CW_INPUT_INVALID'),
+        bad,
+      );
   });
 });

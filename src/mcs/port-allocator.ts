@@ -10,8 +10,19 @@ export interface PortRange {
 
 export function parsePortRange(text: string): PortRange {
   const [first, last] = text.split('-').map(Number);
-  if (first === undefined || last === undefined || !Number.isInteger(first) || !Number.isInteger(last) || first < 1 || last > 65_535 || first > last) {
-    throw new CausewayError(ErrorCode.InputInvalid, `port range "${text}" is not first-last within 1-65535`);
+  if (
+    first === undefined ||
+    last === undefined ||
+    !Number.isInteger(first) ||
+    !Number.isInteger(last) ||
+    first < 1 ||
+    last > 65_535 ||
+    first > last
+  ) {
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `port range "${text}" is not first-last within 1-65535`,
+    );
   }
   return { first, last };
 }
@@ -39,9 +50,13 @@ export class PortAllocator {
     if (existing !== undefined) return existing;
     const size = this.range.last - this.range.first + 1;
     if (this.#taken.size >= size) {
-      throw new CausewayError(ErrorCode.VipPoolExhausted, `no free port in ${this.range.first}-${this.range.last} for ${key}`, {
-        hint: 'widen services.importPorts in site.yaml or unexport unused services',
-      });
+      throw new CausewayError(
+        ErrorCode.VipPoolExhausted,
+        `no free port in ${this.range.first}-${this.range.last} for ${key}`,
+        {
+          hint: 'widen services.importPorts in site.yaml or unexport unused services',
+        },
+      );
     }
     let offset = createHash('sha256').update(key).digest().readUInt32BE(0) % size;
     while (this.#taken.has(this.range.first + offset)) offset = (offset + 1) % size;
@@ -77,11 +92,20 @@ export class PortAllocator {
    */
   restore(snapshot: unknown): void {
     const parsed = PortSnapshot.safeParse(snapshot);
-    if (!parsed.success) throw new CausewayError(ErrorCode.InputInvalid, `port snapshot is malformed: ${parsed.error.issues[0]?.message ?? ''}`);
+    if (!parsed.success)
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        `port snapshot is malformed: ${parsed.error.issues[0]?.message ?? ''}`,
+      );
     const seen = new Set<number>();
     for (const [key, port] of Object.entries(parsed.data.allocations)) {
-      if (port < this.range.first || port > this.range.last) throw new CausewayError(ErrorCode.InputInvalid, `port ${port} of ${key} is outside ${this.range.first}-${this.range.last}`);
-      if (seen.has(port)) throw new CausewayError(ErrorCode.InputInvalid, `port ${port} is claimed twice`);
+      if (port < this.range.first || port > this.range.last)
+        throw new CausewayError(
+          ErrorCode.InputInvalid,
+          `port ${port} of ${key} is outside ${this.range.first}-${this.range.last}`,
+        );
+      if (seen.has(port))
+        throw new CausewayError(ErrorCode.InputInvalid, `port ${port} is claimed twice`);
       seen.add(port);
     }
     this.#byKey.clear();

@@ -1,7 +1,11 @@
 import type { SiteExport } from './site-export.js';
 
 /** The conformance suite's `hello` service (tcp/42, udp/42, ClientIP affinity 10 s) as exported by `site` at `exportedAt`. */
-export function helloExport(site: string, exportedAt: number, overrides: Partial<SiteExport> = {}): SiteExport {
+export function helloExport(
+  site: string,
+  exportedAt: number,
+  overrides: Partial<SiteExport> = {},
+): SiteExport {
   return {
     site,
     name: 'hello',

@@ -11,15 +11,24 @@ describe('VipAllocator', () => {
     const vip = a.allocate('shop/web');
     assert.match(vip, /^127\.240\.\d+\.\d+$/);
     assert.equal(a.allocate('shop/web'), vip);
-    assert.equal(new VipAllocator().allocate('shop/web'), vip, 'the first choice depends only on the key');
+    assert.equal(
+      new VipAllocator().allocate('shop/web'),
+      vip,
+      'the first choice depends only on the key',
+    );
   });
 
   it('never hands out network, broadcast or .0 addresses, probes past collisions, and says when the pool is full', () => {
     const a = new VipAllocator({ ipv4Cidr: '10.9.0.0/23' });
     const vips = Array.from({ length: 509 }, (_, i) => a.allocate(`ns/svc-${i}`));
     assert.equal(new Set(vips).size, 509);
-    assert.ok(vips.every((ip) => !ip.endsWith('.0') && ip !== '10.9.1.255' && ip.startsWith('10.9.')));
-    assert.throws(() => a.allocate('ns/one-too-many'), (err) => hasCode(err, 'CW_VIP_POOL_EXHAUSTED'));
+    assert.ok(
+      vips.every((ip) => !ip.endsWith('.0') && ip !== '10.9.1.255' && ip.startsWith('10.9.')),
+    );
+    assert.throws(
+      () => a.allocate('ns/one-too-many'),
+      (err) => hasCode(err, 'CW_VIP_POOL_EXHAUSTED'),
+    );
     a.release('ns/svc-3');
     assert.equal(a.allocate('ns/one-too-many'), vips[3]);
   });
@@ -27,25 +36,55 @@ describe('VipAllocator', () => {
   it('skips only the network address of a small IPv4 pool that does not start at .0', () => {
     const a = new VipAllocator({ ipv4Cidr: '10.0.0.128/30' });
     assert.deepEqual([a.allocate('a'), a.allocate('b')].sort(), ['10.0.0.129', '10.0.0.130']);
-    assert.throws(() => a.allocate('c'), (err) => hasCode(err, 'CW_VIP_POOL_EXHAUSTED'));
+    assert.throws(
+      () => a.allocate('c'),
+      (err) => hasCode(err, 'CW_VIP_POOL_EXHAUSTED'),
+    );
   });
 
   it('rejects bad CIDRs', () => {
-    for (const cidr of ['10.0.0.0', '10.0.0.1/16', '300.0.0.0/16', '10.0.0.0/31', '10.0.0.0/4', '10.0.0.0/16/1', 'fd00::/16x', '010.0.0.0/16']) {
-      assert.throws(() => new VipAllocator({ ipv4Cidr: cidr }), (err) => hasCode(err, 'CW_INPUT_INVALID'), cidr);
+    for (const cidr of [
+      '10.0.0.0',
+      '10.0.0.1/16',
+      '300.0.0.0/16',
+      '10.0.0.0/31',
+      '10.0.0.0/4',
+      '10.0.0.0/16/1',
+      'fd00::/16x',
+      '010.0.0.0/16',
+    ]) {
+      assert.throws(
+        () => new VipAllocator({ ipv4Cidr: cidr }),
+        (err) => hasCode(err, 'CW_INPUT_INVALID'),
+        cidr,
+      );
     }
-    assert.throws(() => new VipAllocator({ ipv6Cidr: '10.0.0.0/16' }), (err) => hasCode(err, 'CW_INPUT_INVALID'));
+    assert.throws(
+      () => new VipAllocator({ ipv6Cidr: '10.0.0.0/16' }),
+      (err) => hasCode(err, 'CW_INPUT_INVALID'),
+    );
   });
 
   it('allocates one address per family in ipFamilies order, and none for Headless', () => {
     const a = new VipAllocator({ ipv6Cidr: 'fd00:cafe::/64' });
-    const ips = a.allocateFor({ name: 'web', namespace: 'shop', type: 'ClusterSetIP', ipFamilies: ['IPv6', 'IPv4'] });
+    const ips = a.allocateFor({
+      name: 'web',
+      namespace: 'shop',
+      type: 'ClusterSetIP',
+      ipFamilies: ['IPv6', 'IPv4'],
+    });
     assert.equal(ips.length, 2);
     assert.equal(parseIp(ips[0] ?? '').family, 'IPv6');
     assert.match(ips[0] ?? '', /^fd00:cafe:/);
     assert.equal(parseIp(ips[1] ?? '').family, 'IPv4');
-    assert.deepEqual(a.allocateFor({ name: 'db', namespace: 'shop', type: 'Headless', ipFamilies: ['IPv4'] }), []);
-    assert.throws(() => new VipAllocator().allocate('shop/web', 'IPv6'), (err) => hasCode(err, 'CW_INPUT_INVALID'));
+    assert.deepEqual(
+      a.allocateFor({ name: 'db', namespace: 'shop', type: 'Headless', ipFamilies: ['IPv4'] }),
+      [],
+    );
+    assert.throws(
+      () => new VipAllocator().allocate('shop/web', 'IPv6'),
+      (err) => hasCode(err, 'CW_INPUT_INVALID'),
+    );
   });
 
   it('round-trips through a JSON snapshot and refuses snapshots that do not fit its pools', () => {
@@ -60,11 +99,28 @@ describe('VipAllocator', () => {
     assert.equal(b.lookup('shop/web', 'IPv6'), a.lookup('shop/web', 'IPv6'));
 
     const other = new VipAllocator({ ipv4Cidr: '10.0.0.0/16' });
-    assert.throws(() => other.restore(json), (err) => hasCode(err, 'CW_INPUT_INVALID'));
-    assert.equal(other.snapshot().allocations['shop/web'], undefined, 'a failed restore changes nothing');
-    const dup = { version: 1, ipv4Cidr: '127.240.0.0/16', allocations: { a: { IPv4: '127.240.0.5' }, b: { IPv4: '127.240.0.5' } } };
-    assert.throws(() => new VipAllocator().restore(dup), (err) => hasCode(err, 'CW_INPUT_INVALID'));
-    assert.throws(() => new VipAllocator().restore({ version: 2 }), (err) => hasCode(err, 'CW_INPUT_INVALID'));
+    assert.throws(
+      () => other.restore(json),
+      (err) => hasCode(err, 'CW_INPUT_INVALID'),
+    );
+    assert.equal(
+      other.snapshot().allocations['shop/web'],
+      undefined,
+      'a failed restore changes nothing',
+    );
+    const dup = {
+      version: 1,
+      ipv4Cidr: '127.240.0.0/16',
+      allocations: { a: { IPv4: '127.240.0.5' }, b: { IPv4: '127.240.0.5' } },
+    };
+    assert.throws(
+      () => new VipAllocator().restore(dup),
+      (err) => hasCode(err, 'CW_INPUT_INVALID'),
+    );
+    assert.throws(
+      () => new VipAllocator().restore({ version: 2 }),
+      (err) => hasCode(err, 'CW_INPUT_INVALID'),
+    );
   });
 });
 
@@ -89,8 +145,21 @@ describe('parseIp / formatIp', () => {
   });
 
   it('rejects what is not an address', () => {
-    for (const text of ['', '1.2.3', '1.2.3.256', '01.2.3.4', '1::2::3', '1:2:3:4:5:6:7:8:9', 'g::1', '1:2:3:4:5:6:7::8']) {
-      assert.throws(() => parseIp(text), (err) => hasCode(err, 'CW_INPUT_INVALID'), text);
+    for (const text of [
+      '',
+      '1.2.3',
+      '1.2.3.256',
+      '01.2.3.4',
+      '1::2::3',
+      '1:2:3:4:5:6:7:8:9',
+      'g::1',
+      '1:2:3:4:5:6:7::8',
+    ]) {
+      assert.throws(
+        () => parseIp(text),
+        (err) => hasCode(err, 'CW_INPUT_INVALID'),
+        text,
+      );
     }
   });
 });

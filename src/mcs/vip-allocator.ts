@@ -19,7 +19,10 @@ const VipSnapshot = z.strictObject({
   version: z.literal(1),
   ipv4Cidr: z.string(),
   ipv6Cidr: z.string().optional(),
-  allocations: z.record(z.string(), z.strictObject({ IPv4: z.string().optional(), IPv6: z.string().optional() })),
+  allocations: z.record(
+    z.string(),
+    z.strictObject({ IPv4: z.string().optional(), IPv6: z.string().optional() }),
+  ),
 });
 /** Plain JSON a caller persists so VIPs survive restarts (ClusterSetIPs must be stable for the life of the import). */
 export type VipSnapshot = z.infer<typeof VipSnapshot>;
@@ -52,19 +55,26 @@ export class VipAllocator {
     const existing = pool.offsets.get(key);
     if (existing !== undefined) return addressAt(pool.range, existing);
     if (BigInt(pool.taken.size) >= pool.range.usable) {
-      throw new CausewayError(ErrorCode.VipPoolExhausted, `no free ${family} VIP in ${pool.range.cidr} for ${key}`, {
-        hint: 'use a larger VIP CIDR or unexport unused services',
-      });
+      throw new CausewayError(
+        ErrorCode.VipPoolExhausted,
+        `no free ${family} VIP in ${pool.range.cidr} for ${key}`,
+        {
+          hint: 'use a larger VIP CIDR or unexport unused services',
+        },
+      );
     }
     let offset = preferredOffset(key, pool.range.size);
-    while (!isUsable(pool.range, offset) || pool.taken.has(offset)) offset = (offset + 1n) % pool.range.size;
+    while (!isUsable(pool.range, offset) || pool.taken.has(offset))
+      offset = (offset + 1n) % pool.range.size;
     pool.offsets.set(key, offset);
     pool.taken.add(offset);
     return addressAt(pool.range, offset);
   }
 
   /** A service's `spec.ips`: one VIP per family in `ipFamilies` order, none for Headless (conformance). */
-  allocateFor(service: Pick<ClustersetService, 'name' | 'namespace' | 'type' | 'ipFamilies'>): string[] {
+  allocateFor(
+    service: Pick<ClustersetService, 'name' | 'namespace' | 'type' | 'ipFamilies'>,
+  ): string[] {
     if (service.type === 'Headless') return [];
     const key = clustersetKey(service.name, service.namespace);
     return service.ipFamilies.map((family) => this.allocate(key, family));
@@ -90,18 +100,30 @@ export class VipAllocator {
     const byKey = new Map<string, Partial<Record<IpFamily, string>>>();
     for (const family of this.families) {
       for (const [key, offset] of this.#pool(family).offsets) {
-        byKey.set(key, { ...byKey.get(key), [family]: addressAt(this.#pool(family).range, offset) });
+        byKey.set(key, {
+          ...byKey.get(key),
+          [family]: addressAt(this.#pool(family).range, offset),
+        });
       }
     }
     const allocations = Object.fromEntries([...byKey].sort(([a], [b]) => (a < b ? -1 : 1)));
     const ipv6 = this.#pools.IPv6;
-    return { version: 1, ipv4Cidr: this.#pool('IPv4').range.cidr, ...(ipv6 === undefined ? {} : { ipv6Cidr: ipv6.range.cidr }), allocations };
+    return {
+      version: 1,
+      ipv4Cidr: this.#pool('IPv4').range.cidr,
+      ...(ipv6 === undefined ? {} : { ipv6Cidr: ipv6.range.cidr }),
+      allocations,
+    };
   }
 
   /** Replaces all allocations with a snapshot's; all or nothing, rejecting addresses outside this allocator's pools. */
   restore(snapshot: unknown): void {
     const parsed = VipSnapshot.safeParse(snapshot);
-    if (!parsed.success) throw new CausewayError(ErrorCode.InputInvalid, `VIP snapshot is malformed: ${parsed.error.issues[0]?.message ?? ''}`);
+    if (!parsed.success)
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        `VIP snapshot is malformed: ${parsed.error.issues[0]?.message ?? ''}`,
+      );
     const pools = emptyPools({ ipv4Cidr: this.#pool('IPv4').range.cidr, ...this.#ipv6Option() });
     for (const [key, ips] of Object.entries(parsed.data.allocations)) {
       for (const family of ['IPv4', 'IPv6'] as const) {
@@ -119,7 +141,8 @@ export class VipAllocator {
 
   #pool(family: IpFamily): FamilyPool {
     const pool = this.#pools[family];
-    if (pool === undefined) throw new CausewayError(ErrorCode.InputInvalid, `no ${family} VIP pool is configured`);
+    if (pool === undefined)
+      throw new CausewayError(ErrorCode.InputInvalid, `no ${family} VIP pool is configured`);
     return pool;
   }
 }
@@ -127,7 +150,8 @@ export class VipAllocator {
 function emptyPools(options: VipAllocatorOptions): Partial<Record<IpFamily, FamilyPool>> {
   const pool = (cidr: string, family: IpFamily): FamilyPool => {
     const range = parseCidr(cidr);
-    if (range.family !== family) throw new CausewayError(ErrorCode.InputInvalid, `VIP CIDR ${cidr} is not ${family}`);
+    if (range.family !== family)
+      throw new CausewayError(ErrorCode.InputInvalid, `VIP CIDR ${cidr} is not ${family}`);
     return { range, offsets: new Map(), taken: new Set() };
   };
   return {
@@ -136,11 +160,24 @@ function emptyPools(options: VipAllocatorOptions): Partial<Record<IpFamily, Fami
   };
 }
 
-function claim(pools: Partial<Record<IpFamily, FamilyPool>>, family: IpFamily, key: string, ip: string): void {
+function claim(
+  pools: Partial<Record<IpFamily, FamilyPool>>,
+  family: IpFamily,
+  key: string,
+  ip: string,
+): void {
   const pool = pools[family];
   const offset = pool === undefined ? undefined : offsetOf(pool.range, ip);
-  if (pool === undefined || offset === undefined || !isUsable(pool.range, offset) || pool.taken.has(offset)) {
-    throw new CausewayError(ErrorCode.InputInvalid, `VIP snapshot entry ${key} → ${ip} is outside the ${family} pool, unusable or taken twice`);
+  if (
+    pool === undefined ||
+    offset === undefined ||
+    !isUsable(pool.range, offset) ||
+    pool.taken.has(offset)
+  ) {
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `VIP snapshot entry ${key} → ${ip} is outside the ${family} pool, unusable or taken twice`,
+    );
   }
   pool.offsets.set(key, offset);
   pool.taken.add(offset);

@@ -34,14 +34,20 @@ export class MembershipWatch {
   /** Re-evaluates which members this site reaches; logs, counts and signals every change. */
   check(): void {
     const { view, metrics, logger } = this.deps;
-    view.observe(this.deps.known()).catch((err: unknown) => logger.warn({ err }, 'cannot save clusterset membership'));
+    view
+      .observe(this.deps.known())
+      .catch((err: unknown) => logger.warn({ err }, 'cannot save clusterset membership'));
     const { report, changed } = view.evaluate((site) => this.deps.isReachable(site));
     this.report = report;
     if (!changed) return;
     metrics.partitionMajority.set(report.majority ? 1 : 0);
     metrics.partitionReachable.set(report.reachable.length);
     metrics.partitionMembers.set(report.members.length);
-    const line = { reachable: report.reachable, unreachable: report.unreachable, quorum: report.quorum };
+    const line = {
+      reachable: report.reachable,
+      unreachable: report.unreachable,
+      quorum: report.quorum,
+    };
     if (report.majority) logger.info(line, 'partition view: majority side');
     else logger.warn(line, 'partition view: minority side (safe mode)');
     const file = this.deps.safeModeFile();
@@ -71,7 +77,10 @@ export class MembershipWatch {
     const waited = now() - epoch >= this.deps.staleAfterMs();
     if (!waited && !this.deps.view.peers().every((site) => heard.has(site))) return false;
     this.convergedSince = now();
-    logger.info({ afterMs: this.convergedSince - epoch, heardFrom: [...heard].sort(), waited }, 'clusterset view converged');
+    logger.info(
+      { afterMs: this.convergedSince - epoch, heardFrom: [...heard].sort(), waited },
+      'clusterset view converged',
+    );
     return true;
   }
 }

@@ -11,12 +11,15 @@ describe('PartitionView', () => {
     const file = join(dir, 'members.json');
     for (const text of ['{"members": ["a", "b"', '["a"]', '{"members": "a"}']) {
       await writeFile(file, text);
-      await assert.rejects(new PartitionView('a', file).load(), (err: Error & { code?: string; hint?: string }) => {
-        assert.equal(err.code, 'CW_CONFIG_INVALID');
-        assert.match(err.message, /members\.json.*corrupt/);
-        assert.match(err.hint ?? '', /restore it/);
-        return true;
-      });
+      await assert.rejects(
+        new PartitionView('a', file).load(),
+        (err: Error & { code?: string; hint?: string }) => {
+          assert.equal(err.code, 'CW_CONFIG_INVALID');
+          assert.match(err.message, /members\.json.*corrupt/);
+          assert.match(err.hint ?? '', /restore it/);
+          return true;
+        },
+      );
     }
     // A directory where the file should be: there, but not readable as a file.
     await assert.rejects(new PartitionView('a', dir).load(), /unreadable/);

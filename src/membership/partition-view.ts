@@ -30,10 +30,14 @@ export class PartitionView {
         return;
       case 'unreadable':
       case 'corrupt':
-        throw new CausewayError(ErrorCode.ConfigInvalid, `${this.file}: the clusterset membership is ${read.kind} (${String(read.error)})`, {
-          cause: read.error,
-          hint: 'restore it from a backup; deleting it makes the site relearn members from adverts, and until all are seen again it may misjudge a partition',
-        });
+        throw new CausewayError(
+          ErrorCode.ConfigInvalid,
+          `${this.file}: the clusterset membership is ${read.kind} (${String(read.error)})`,
+          {
+            cause: read.error,
+            hint: 'restore it from a backup; deleting it makes the site relearn members from adverts, and until all are seen again it may misjudge a partition',
+          },
+        );
     }
   }
 
@@ -47,9 +51,11 @@ export class PartitionView {
     const before = this.members.size;
     for (const site of sites) this.members.add(site);
     if (this.members.size === before) return this.saving;
-    this.saving = this.saving.catch(() => undefined).then(async () => {
-      await replaceFile(this.file, this.membersFileText());
-    });
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        await replaceFile(this.file, this.membersFileText());
+      });
     return this.saving;
   }
 
@@ -70,9 +76,20 @@ export class PartitionView {
     const reachable = members.filter((m) => m === this.self || isReachable(m));
     const quorum = Math.floor(members.length / 2) + 1;
     const majority = reachable.length >= quorum;
-    const same = this.last !== undefined && this.last.majority === majority && this.last.reachable.join() === reachable.join() && this.last.members.join() === members.join();
+    const same =
+      this.last !== undefined &&
+      this.last.majority === majority &&
+      this.last.reachable.join() === reachable.join() &&
+      this.last.members.join() === members.join();
     if (same && this.last !== undefined) return { report: this.last, changed: false };
-    this.last = { members, reachable, unreachable: members.filter((m) => !reachable.includes(m)), majority, quorum, since: new Date().toISOString() };
+    this.last = {
+      members,
+      reachable,
+      unreachable: members.filter((m) => !reachable.includes(m)),
+      majority,
+      quorum,
+      since: new Date().toISOString(),
+    };
     return { report: this.last, changed: true };
   }
 }

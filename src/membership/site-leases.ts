@@ -1,5 +1,12 @@
 import type { SiteConfig } from '../config/index.js';
-import { LeaseHolder, LeaseView, openLeaseBackend, type LeaseBackend, type LeaseRecord, type LeaseState } from '../lease/index.js';
+import {
+  LeaseHolder,
+  LeaseView,
+  openLeaseBackend,
+  type LeaseBackend,
+  type LeaseRecord,
+  type LeaseState,
+} from '../lease/index.js';
 import { publishEvent, type LeaseChangeEvent, type Logger } from '../observability/index.js';
 import type { LeaseReport } from '../api/index.js';
 
@@ -44,17 +51,31 @@ export class SiteLeases {
       events: {
         acquired: (lease) => {
           publishLease(site, 'acquired', lease.name, lease);
-          logger.info({ lease: lease.name, fencingToken: lease.fencingToken, expiresAt: new Date(lease.expiresAt).toISOString() }, 'lease acquired: this site takes writes');
+          logger.info(
+            {
+              lease: lease.name,
+              fencingToken: lease.fencingToken,
+              expiresAt: new Date(lease.expiresAt).toISOString(),
+            },
+            'lease acquired: this site takes writes',
+          );
         },
         heldElsewhere: (lease) => {
           publishLease(site, 'held-elsewhere', lease.name, lease);
-          logger.info({ lease: lease.name, holder: lease.holder, fencingToken: lease.fencingToken }, 'lease held by another site');
+          logger.info(
+            { lease: lease.name, holder: lease.holder, fencingToken: lease.fencingToken },
+            'lease held by another site',
+          );
         },
         standingDown: (name) => {
           publishLease(site, 'standing-down', name, undefined);
-          logger.warn({ lease: name }, 'minority side: not acquiring or renewing the lease (it lapses at its expiry)');
+          logger.warn(
+            { lease: name },
+            'minority side: not acquiring or renewing the lease (it lapses at its expiry)',
+          );
         },
-        error: (name, err) => logger.warn({ lease: name, err }, 'lease store unavailable: cannot acquire or renew'),
+        error: (name, err) =>
+          logger.warn({ lease: name, err }, 'lease store unavailable: cannot acquire or renew'),
       },
     });
     this.#holder.start();
@@ -99,7 +120,13 @@ export class SiteLeases {
     if (this.#view !== undefined) return this.#view;
     const { logger } = this.#options;
     const describe = (lease: LeaseRecord | undefined): Record<string, unknown> =>
-      lease === undefined ? { holder: null } : { holder: lease.holder, fencingToken: lease.fencingToken, expiresAt: new Date(lease.expiresAt).toISOString() };
+      lease === undefined
+        ? { holder: null }
+        : {
+            holder: lease.holder,
+            fencingToken: lease.fencingToken,
+            expiresAt: new Date(lease.expiresAt).toISOString(),
+          };
     const lastHolder = new Map<string, string>();
     this.#view = new LeaseView(this.#store(), {
       changed: (name, lease) => {
@@ -110,14 +137,23 @@ export class SiteLeases {
         lastHolder.set(name, key);
         logger[level]({ lease: name, ...describe(lease) }, 'lease changed');
       },
-      error: (name, err) => logger.warn({ lease: name, err }, 'lease watch interrupted; routing by the last known lease until it expires'),
+      error: (name, err) =>
+        logger.warn(
+          { lease: name, err },
+          'lease watch interrupted; routing by the last known lease until it expires',
+        ),
     });
     return this.#view;
   }
 }
 
 /** Tells `causeway:lease:change` observers (the metrics among them) what this site saw of a lease. */
-function publishLease(site: string, kind: LeaseChangeEvent['kind'], lease: string, record: LeaseRecord | undefined): void {
+function publishLease(
+  site: string,
+  kind: LeaseChangeEvent['kind'],
+  lease: string,
+  record: LeaseRecord | undefined,
+): void {
   publishEvent('leaseChange', () => ({
     site,
     lease,

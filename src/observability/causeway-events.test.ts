@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ResetCode } from '../transport/index.js';
-import { causewayChannels, publishEvent, subscribeEvent, type FlowCloseEvent, type FlowOpenEvent } from './causeway-events.js';
+import {
+  causewayChannels,
+  publishEvent,
+  subscribeEvent,
+  type FlowCloseEvent,
+  type FlowOpenEvent,
+} from './causeway-events.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowStats } from './flow-stats.js';
 import { subscribeRouterMetrics } from './metrics-subscriber.js';
@@ -25,25 +31,58 @@ describe('causeway events', () => {
 
   it('tells a flow open and its close with sites, zones, regions, next hop, bytes each way and duration', () => {
     let clock = 1_000;
-    const recorder = new FlowRecorder('ingress', 'a', (site) => places[site], () => clock);
+    const recorder = new FlowRecorder(
+      'ingress',
+      'a',
+      (site) => places[site],
+      () => clock,
+    );
     const opens: FlowOpenEvent[] = [];
     const closes: FlowCloseEvent[] = [];
-    const stops = [subscribeEvent('flowOpen', (e) => opens.push(e)), subscribeEvent('flowClose', (e) => closes.push(e))];
+    const stops = [
+      subscribeEvent('flowOpen', (e) => opens.push(e)),
+      subscribeEvent('flowClose', (e) => closes.push(e)),
+    ];
     try {
-      const ticket = recorder.started('db', 'shop', { source: 'a', destination: 'c', nextHop: 'b' });
+      const ticket = recorder.started('db', 'shop', {
+        source: 'a',
+        destination: 'c',
+        nextHop: 'b',
+      });
       clock += 250;
-      recorder.finished(ticket, { kind: 'reset', by: 'remote', code: ResetCode.BackendUnreachable, bytesIn: 10, bytesOut: 3 });
+      recorder.finished(ticket, {
+        kind: 'reset',
+        by: 'remote',
+        code: ResetCode.BackendUnreachable,
+        bytesIn: 10,
+        bytesOut: 3,
+      });
     } finally {
       for (const stop of stops) stop();
     }
     assert.equal(opens.length, 1);
-    assert.deepEqual(opens[0], { id: opens[0]?.id, site: 'a', side: 'ingress', service: 'db', namespace: 'shop', protocol: 'tcp', source: places['a'], destination: places['c'], nextHop: 'b', previousHop: null, startedAt: 1_000 });
+    assert.deepEqual(opens[0], {
+      id: opens[0]?.id,
+      site: 'a',
+      side: 'ingress',
+      service: 'db',
+      namespace: 'shop',
+      protocol: 'tcp',
+      source: places['a'],
+      destination: places['c'],
+      nextHop: 'b',
+      previousHop: null,
+      startedAt: 1_000,
+    });
     const [close] = closes;
     assert.equal(close?.id, opens[0]?.id);
     assert.equal(close?.opened, true);
     assert.equal(close?.outcome, 'BackendUnreachable');
     // On ingress the socket is the client: what it sent went to the backend.
-    assert.deepEqual([close?.bytesToBackend, close?.bytesToClient, close?.durationMs], [10, 3, 250]);
+    assert.deepEqual(
+      [close?.bytesToBackend, close?.bytesToClient, close?.durationMs],
+      [10, 3, 250],
+    );
   });
 
   it('feeds the metrics of its own site under their names and labels, and ignores other sites', async () => {
@@ -59,19 +98,44 @@ describe('causeway events', () => {
         recorder.refused('db', 'shop', 'no-endpoint');
       }
       publishEvent('linkUp', () => ({ site: 'a', peer: { site: 'c', zone: '', region: '' } }));
-      publishEvent('leaseChange', () => ({ site: 'a', lease: 'orders', kind: 'acquired', holder: 'a', fencingToken: 3, expiresAt: 0 }));
+      publishEvent('leaseChange', () => ({
+        site: 'a',
+        lease: 'orders',
+        kind: 'acquired',
+        holder: 'a',
+        fencingToken: 3,
+        expiresAt: 0,
+      }));
     } finally {
       stop();
     }
     const text = await metrics.registry.metrics();
-    assert.match(text, /causeway_flows_total\{service="db",namespace="shop",side="egress",result="closed"\} 1\n/);
-    assert.match(text, /causeway_flows_total\{service="db",namespace="shop",side="egress",result="no-endpoint"\} 1\n/);
-    assert.match(text, /causeway_flow_bytes_total\{service="db",namespace="shop",side="egress",direction="client-to-backend"\} 5\n/);
-    assert.match(text, /causeway_flow_bytes_total\{service="db",namespace="shop",side="egress",direction="backend-to-client"\} 7\n/);
+    assert.match(
+      text,
+      /causeway_flows_total\{service="db",namespace="shop",side="egress",result="closed"\} 1\n/,
+    );
+    assert.match(
+      text,
+      /causeway_flows_total\{service="db",namespace="shop",side="egress",result="no-endpoint"\} 1\n/,
+    );
+    assert.match(
+      text,
+      /causeway_flow_bytes_total\{service="db",namespace="shop",side="egress",direction="client-to-backend"\} 5\n/,
+    );
+    assert.match(
+      text,
+      /causeway_flow_bytes_total\{service="db",namespace="shop",side="egress",direction="backend-to-client"\} 7\n/,
+    );
     assert.match(text, /causeway_flows_active\{service="db",namespace="shop",side="egress"\} 0\n/);
     assert.match(text, /causeway_link_up\{peer="c"\} 1\n/);
     assert.match(text, /causeway_link_transitions_total\{peer="c",state="up"\} 1\n/);
     assert.match(text, /causeway_lease_held\{lease="orders"\} 1\n/);
-    assert.deepEqual(stats.get('egress', 'db.shop'), { active: 0, total: 2, failed: 1, bytesIn: 7, bytesOut: 5 });
+    assert.deepEqual(stats.get('egress', 'db.shop'), {
+      active: 0,
+      total: 2,
+      failed: 1,
+      bytesIn: 7,
+      bytesOut: 5,
+    });
   });
 });

@@ -118,7 +118,10 @@ export function publishEvent<N extends ChannelName>(name: N, build: () => EventO
 }
 
 /** Subscribes to one channel with a typed handler; returns the unsubscribe function. */
-export function subscribeEvent<N extends ChannelName>(name: N, handler: (event: EventOf[N]) => void): () => void {
+export function subscribeEvent<N extends ChannelName>(
+  name: N,
+  handler: (event: EventOf[N]) => void,
+): () => void {
   const ch = causewayChannels[name];
   const listener = (message: unknown): void => handler(message as EventOf[N]);
   ch.subscribe(listener);

@@ -1,5 +1,11 @@
 import { resetCodeName, type FlowOutcome } from '../transport/index.js';
-import { publishEvent, type FlowCloseEvent, type FlowOpenEvent, type FlowProtocol, type SitePlace } from './causeway-events.js';
+import {
+  publishEvent,
+  type FlowCloseEvent,
+  type FlowOpenEvent,
+  type FlowProtocol,
+  type SitePlace,
+} from './causeway-events.js';
 import type { FlowSide } from './flow-stats.js';
 
 /** What a publisher knows of a flow's way through the clusterset; sites are ids, resolved to places here. */
@@ -45,14 +51,33 @@ export class FlowRecorder {
   refused(service: string, namespace: string, result: string, route: FlowRoute = {}): void {
     publishEvent('flowClose', () => {
       lastFlowId += 1;
-      const ticket: FlowTicket = { id: lastFlowId, service, namespace, startedAt: this.now(), route };
-      return { ...this.openEvent(ticket), opened: false, outcome: result, bytesToBackend: 0, bytesToClient: 0, durationMs: 0 };
+      const ticket: FlowTicket = {
+        id: lastFlowId,
+        service,
+        namespace,
+        startedAt: this.now(),
+        route,
+      };
+      return {
+        ...this.openEvent(ticket),
+        opened: false,
+        outcome: result,
+        bytesToBackend: 0,
+        bytesToClient: 0,
+        durationMs: 0,
+      };
     });
   }
 
   /** A flow refused before its first answer byte was reopened at another site. */
   retried(service: string, namespace: string, reason: string): void {
-    publishEvent('flowRetry', () => ({ site: this.site, side: this.side, service, namespace, reason }));
+    publishEvent('flowRetry', () => ({
+      site: this.site,
+      side: this.side,
+      service,
+      namespace,
+      reason,
+    }));
   }
 
   finished(ticket: FlowTicket, outcome: FlowOutcome): void {
@@ -61,7 +86,10 @@ export class FlowRecorder {
 
   private closeEvent(ticket: FlowTicket, outcome: FlowOutcome): FlowCloseEvent {
     // On ingress the socket is the client; on egress it is the backend.
-    const [toBackend, toClient] = this.side === 'egress' ? [outcome.bytesOut, outcome.bytesIn] : [outcome.bytesIn, outcome.bytesOut];
+    const [toBackend, toClient] =
+      this.side === 'egress'
+        ? [outcome.bytesOut, outcome.bytesIn]
+        : [outcome.bytesIn, outcome.bytesOut];
     return {
       ...this.openEvent(ticket),
       opened: true,

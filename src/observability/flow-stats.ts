@@ -25,7 +25,11 @@ export class FlowStats {
   }
 
   /** A flow that ended; bytes as its socket here saw them, `failed` when it was reset. */
-  finished(side: FlowSide, key: string, outcome: { bytesIn: number; bytesOut: number; failed: boolean }): void {
+  finished(
+    side: FlowSide,
+    key: string,
+    outcome: { bytesIn: number; bytesOut: number; failed: boolean },
+  ): void {
     const c = this.entry(side, key);
     c.active -= 1;
     c.total += 1;
@@ -42,7 +46,15 @@ export class FlowStats {
   }
 
   get(side: FlowSide, key: string): FlowCounts {
-    return { ...(this.counts.get(`${side}/${key}`) ?? { active: 0, total: 0, failed: 0, bytesIn: 0, bytesOut: 0 }) };
+    return {
+      ...(this.counts.get(`${side}/${key}`) ?? {
+        active: 0,
+        total: 0,
+        failed: 0,
+        bytesIn: 0,
+        bytesOut: 0,
+      }),
+    };
   }
 
   private entry(side: FlowSide, key: string): FlowCounts {

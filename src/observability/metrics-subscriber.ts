@@ -17,7 +17,11 @@ interface ServiceSeries {
  * site's events only). Label children are cached per service, so a flow costs map lookups, not
  * label hashing (it runs on every new flow). Returns the function that stops it.
  */
-export function subscribeRouterMetrics(site: string, metrics: RouterMetrics, stats: FlowStats): () => void {
+export function subscribeRouterMetrics(
+  site: string,
+  metrics: RouterMetrics,
+  stats: FlowStats,
+): () => void {
   const series = new Map<string, ServiceSeries>();
   const seriesFor = (side: FlowSide, service: string, namespace: string): ServiceSeries => {
     const id = `${side}/${service}.${namespace}`;
@@ -59,7 +63,10 @@ export function subscribeRouterMetrics(site: string, metrics: RouterMetrics, sta
       return;
     }
     // status counts bytes as the socket saw them: on egress the socket is the backend.
-    const [bytesIn, bytesOut] = e.side === 'egress' ? [e.bytesToClient, e.bytesToBackend] : [e.bytesToBackend, e.bytesToClient];
+    const [bytesIn, bytesOut] =
+      e.side === 'egress'
+        ? [e.bytesToClient, e.bytesToBackend]
+        : [e.bytesToBackend, e.bytesToClient];
     stats.finished(e.side, s.key, { bytesIn, bytesOut, failed: e.outcome !== 'closed' });
     s.active.dec();
     s.toBackend.inc(e.bytesToBackend);
@@ -69,7 +76,8 @@ export function subscribeRouterMetrics(site: string, metrics: RouterMetrics, sta
     subscribeEvent('flowOpen', opened),
     subscribeEvent('flowClose', closed),
     subscribeEvent('flowRetry', (e) => {
-      if (e.site === site) metrics.flowRetries.inc({ service: e.service, namespace: e.namespace, reason: e.reason });
+      if (e.site === site)
+        metrics.flowRetries.inc({ service: e.service, namespace: e.namespace, reason: e.reason });
     }),
     subscribeEvent('linkUp', (e) => {
       if (e.site !== site) return;

@@ -9,21 +9,66 @@ export class RouterMetrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
-  readonly linkUp = new Gauge({ name: 'causeway_link_up', help: '1 when at least one connection to the peer site is live.', labelNames: ['peer'], registers: [this.registry] });
-  readonly linkSessions = new Gauge({ name: 'causeway_link_connections', help: 'Live TLS connections to the peer site.', labelNames: ['peer'], registers: [this.registry] });
-  readonly linkRtt = new Gauge({ name: 'causeway_link_rtt_seconds', help: 'Smoothed round-trip time to the peer site.', labelNames: ['peer'], registers: [this.registry] });
-  readonly linkDialFailures = new Counter({ name: 'causeway_link_dial_failures_total', help: 'Failed dials of a configured link (connect, TLS or identity failures).', labelNames: ['peer'], registers: [this.registry] });
-  readonly linkDialFailing = new Gauge({ name: 'causeway_link_dial_consecutive_failures', help: 'Failed dials of a configured link since it was last up; 0 while up.', labelNames: ['peer'], registers: [this.registry] });
-  readonly linkTransitions = new Counter({ name: 'causeway_link_transitions_total', help: 'Link state changes.', labelNames: ['peer', 'state'], registers: [this.registry] });
-  readonly tokenRedemptions = new Counter({ name: 'causeway_token_redemptions_total', help: 'Token redemptions at this site, by result code.', labelNames: ['result'], registers: [this.registry] });
+  readonly linkUp = new Gauge({
+    name: 'causeway_link_up',
+    help: '1 when at least one connection to the peer site is live.',
+    labelNames: ['peer'],
+    registers: [this.registry],
+  });
+  readonly linkSessions = new Gauge({
+    name: 'causeway_link_connections',
+    help: 'Live TLS connections to the peer site.',
+    labelNames: ['peer'],
+    registers: [this.registry],
+  });
+  readonly linkRtt = new Gauge({
+    name: 'causeway_link_rtt_seconds',
+    help: 'Smoothed round-trip time to the peer site.',
+    labelNames: ['peer'],
+    registers: [this.registry],
+  });
+  readonly linkDialFailures = new Counter({
+    name: 'causeway_link_dial_failures_total',
+    help: 'Failed dials of a configured link (connect, TLS or identity failures).',
+    labelNames: ['peer'],
+    registers: [this.registry],
+  });
+  readonly linkDialFailing = new Gauge({
+    name: 'causeway_link_dial_consecutive_failures',
+    help: 'Failed dials of a configured link since it was last up; 0 while up.',
+    labelNames: ['peer'],
+    registers: [this.registry],
+  });
+  readonly linkTransitions = new Counter({
+    name: 'causeway_link_transitions_total',
+    help: 'Link state changes.',
+    labelNames: ['peer', 'state'],
+    registers: [this.registry],
+  });
+  readonly tokenRedemptions = new Counter({
+    name: 'causeway_token_redemptions_total',
+    help: 'Token redemptions at this site, by result code.',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
   readonly flows = new Counter({
     name: 'causeway_flows_total',
     help: 'Finished flows by service, side (ingress: from a local client; egress: to a local backend) and result.',
     labelNames: ['service', 'namespace', 'side', 'result'],
     registers: [this.registry],
   });
-  readonly flowsActive = new Gauge({ name: 'causeway_flows_active', help: 'Flows in progress.', labelNames: ['service', 'namespace', 'side'], registers: [this.registry] });
-  readonly flowBytes = new Counter({ name: 'causeway_flow_bytes_total', help: 'Bytes carried, by direction (client-to-backend, backend-to-client).', labelNames: ['service', 'namespace', 'side', 'direction'], registers: [this.registry] });
+  readonly flowsActive = new Gauge({
+    name: 'causeway_flows_active',
+    help: 'Flows in progress.',
+    labelNames: ['service', 'namespace', 'side'],
+    registers: [this.registry],
+  });
+  readonly flowBytes = new Counter({
+    name: 'causeway_flow_bytes_total',
+    help: 'Bytes carried, by direction (client-to-backend, backend-to-client).',
+    labelNames: ['service', 'namespace', 'side', 'direction'],
+    registers: [this.registry],
+  });
   readonly flowRetries = new Counter({
     name: 'causeway_flow_retries_total',
     help: 'New flows reopened at another site because the first refused them before answering, by reason.',
@@ -36,9 +81,21 @@ export class RouterMetrics {
     labelNames: ['service', 'namespace', 'site'],
     registers: [this.registry],
   });
-  readonly partitionMajority = new Gauge({ name: 'causeway_partition_majority', help: '1 while this site reaches a strict majority of the clusterset\'s members (itself included).', registers: [this.registry] });
-  readonly partitionReachable = new Gauge({ name: 'causeway_partition_reachable_sites', help: 'Members this site reaches, itself included.', registers: [this.registry] });
-  readonly partitionMembers = new Gauge({ name: 'causeway_partition_member_sites', help: 'Sites remembered as members of the clusterset.', registers: [this.registry] });
+  readonly partitionMajority = new Gauge({
+    name: 'causeway_partition_majority',
+    help: "1 while this site reaches a strict majority of the clusterset's members (itself included).",
+    registers: [this.registry],
+  });
+  readonly partitionReachable = new Gauge({
+    name: 'causeway_partition_reachable_sites',
+    help: 'Members this site reaches, itself included.',
+    registers: [this.registry],
+  });
+  readonly partitionMembers = new Gauge({
+    name: 'causeway_partition_member_sites',
+    help: 'Sites remembered as members of the clusterset.',
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: 'causeway_http_requests_total',
     help: 'HTTP requests on import listeners by kind (read or write of a single-writer service, any otherwise) and where they were served (local, remote, refused, failed).',
@@ -57,9 +114,24 @@ export class RouterMetrics {
     labelNames: ['service', 'namespace', 'lease', 'reason'],
     registers: [this.registry],
   });
-  readonly leaseHeld = new Gauge({ name: 'causeway_lease_held', help: '1 while this site holds the lease (as far as its own holder loop knows).', labelNames: ['lease'], registers: [this.registry] });
-  readonly leaseChanges = new Counter({ name: 'causeway_lease_changes_total', help: 'Changes of a watched lease seen by this router (holder, token or expiry).', labelNames: ['lease'], registers: [this.registry] });
-  readonly controlErrors = new Counter({ name: 'causeway_control_errors_total', help: 'Control messages refused from peers.', labelNames: ['peer', 'code'], registers: [this.registry] });
+  readonly leaseHeld = new Gauge({
+    name: 'causeway_lease_held',
+    help: '1 while this site holds the lease (as far as its own holder loop knows).',
+    labelNames: ['lease'],
+    registers: [this.registry],
+  });
+  readonly leaseChanges = new Counter({
+    name: 'causeway_lease_changes_total',
+    help: 'Changes of a watched lease seen by this router (holder, token or expiry).',
+    labelNames: ['lease'],
+    registers: [this.registry],
+  });
+  readonly controlErrors = new Counter({
+    name: 'causeway_control_errors_total',
+    help: 'Control messages refused from peers.',
+    labelNames: ['peer', 'code'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'causeway_process_' });

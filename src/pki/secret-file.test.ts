@@ -28,7 +28,10 @@ describe('writeSecretFile', () => {
     await writeSecretFile(path, new TextEncoder().encode('new'));
     assert.equal((await stat(path)).mode & 0o777, 0o600);
     assert.equal(await readFile(path, 'utf8'), 'new');
-    assert.deepEqual((await readdir(dir)).filter((name) => name.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
   });
 
   it('fails without leaving a temp file when the directory does not exist', async () => {

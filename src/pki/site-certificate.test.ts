@@ -15,7 +15,11 @@ import {
 const trustDomain = 'prod.example';
 const dayMs = 86_400_000;
 
-async function issue(ca: ClustersetCa, siteId: string, extra: { trustDomain?: string; notBefore?: Date; notAfter?: Date } = {}) {
+async function issue(
+  ca: ClustersetCa,
+  siteId: string,
+  extra: { trustDomain?: string; notBefore?: Date; notAfter?: Date } = {},
+) {
   const keys = await generateKeyPair();
   return issueSiteCertificate({
     caCertPem: ca.certPem,
@@ -50,7 +54,9 @@ describe('createClustersetCa', () => {
   });
 
   it('rejects a trust domain that cannot be a SPIFFE host', async () => {
-    await assert.rejects(createClustersetCa({ trustDomain: 'Bad/Domain' }), (e) => hasCode(e, 'CW_INPUT_INVALID'));
+    await assert.rejects(createClustersetCa({ trustDomain: 'Bad/Domain' }), (e) =>
+      hasCode(e, 'CW_INPUT_INVALID'),
+    );
   });
 });
 
@@ -79,7 +85,13 @@ describe('issueSiteCertificate', () => {
 
   it('refuses an invalid site id or a non-P-256 key', async () => {
     await assert.rejects(issue(ca, 'Not_A_Site'), (e) => hasCode(e, 'CW_INPUT_INVALID'));
-    const notAKey = { caCertPem: ca.certPem, caKeyPem: ca.keyPem, trustDomain, siteId: 'a', publicKeyPem: 'nope' };
+    const notAKey = {
+      caCertPem: ca.certPem,
+      caKeyPem: ca.keyPem,
+      trustDomain,
+      siteId: 'a',
+      publicKeyPem: 'nope',
+    };
     await assert.rejects(issueSiteCertificate(notAKey), (e) => hasCode(e, 'CW_INPUT_INVALID'));
   });
 });
@@ -101,20 +113,28 @@ describe('siteIdentityOf', () => {
   it('refuses a certificate from another trust domain, the CA itself and garbage', async () => {
     const foreign = await issue(ca, 'eu', { trustDomain: 'other.example' });
     for (const input of [foreign, ca.certPem, 'not a certificate', new Uint8Array([1, 2, 3])]) {
-      assert.throws(() => siteIdentityOf(input, trustDomain), (e) => hasCode(e, 'CW_PEER_IDENTITY'));
+      assert.throws(
+        () => siteIdentityOf(input, trustDomain),
+        (e) => hasCode(e, 'CW_PEER_IDENTITY'),
+      );
     }
   });
 
   it('does not let a trust domain that is a prefix of another match', async () => {
     const pem = await issue(ca, 'eu', { trustDomain: 'prod.example.evil' });
-    assert.throws(() => siteIdentityOf(pem, trustDomain), (e) => hasCode(e, 'CW_PEER_IDENTITY'));
+    assert.throws(
+      () => siteIdentityOf(pem, trustDomain),
+      (e) => hasCode(e, 'CW_PEER_IDENTITY'),
+    );
   });
 });
 
 describe('certificateFingerprint and verifyIssuedBy', () => {
   it('fingerprints the DER as lowercase hex SHA-256', async () => {
     const ca = await createClustersetCa({ trustDomain });
-    const expected = new X509Certificate(ca.certPem).fingerprint256.replaceAll(':', '').toLowerCase();
+    const expected = new X509Certificate(ca.certPem).fingerprint256
+      .replaceAll(':', '')
+      .toLowerCase();
     assert.equal(certificateFingerprint(ca.certPem), expected);
     assert.match(certificateFingerprint(ca.certPem), /^[0-9a-f]{64}$/);
   });
@@ -127,9 +147,15 @@ describe('certificateFingerprint and verifyIssuedBy', () => {
     assert.equal(verifyIssuedBy(leaf, other.certPem), false);
     assert.equal(verifyIssuedBy(leaf, leaf), false);
     assert.equal(verifyIssuedBy('garbage', ca.certPem), false);
-    const expired = await issue(ca, 'a', { notBefore: new Date(Date.now() - 2 * dayMs), notAfter: new Date(Date.now() - dayMs) });
+    const expired = await issue(ca, 'a', {
+      notBefore: new Date(Date.now() - 2 * dayMs),
+      notAfter: new Date(Date.now() - dayMs),
+    });
     assert.equal(verifyIssuedBy(expired, ca.certPem), false);
-    const future = await issue(ca, 'a', { notBefore: new Date(Date.now() + dayMs), notAfter: new Date(Date.now() + 2 * dayMs) });
+    const future = await issue(ca, 'a', {
+      notBefore: new Date(Date.now() + dayMs),
+      notAfter: new Date(Date.now() + 2 * dayMs),
+    });
     assert.equal(verifyIssuedBy(future, ca.certPem), false);
   });
 });

@@ -24,7 +24,10 @@ const defaultSiteValidDays = 365;
 export async function issueSiteCertificate(opts: IssueSiteCertificateOptions): Promise<string> {
   assertTrustDomain(opts.trustDomain);
   if (!isValidSiteId(opts.siteId)) {
-    throw new CausewayError(ErrorCode.InputInvalid, `site id ${JSON.stringify(opts.siteId)} is not a DNS-1123 subdomain`);
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `site id ${JSON.stringify(opts.siteId)} is not a DNS-1123 subdomain`,
+    );
   }
   const caCert = parseCaCertificate(opts.caCertPem);
   const signingKey = await importSigningKey(opts.caKeyPem, 'CA private key');
@@ -51,7 +54,10 @@ async function siteExtensions(
   return [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(usages, true),
-    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+    new x509.ExtendedKeyUsageExtension([
+      x509.ExtendedKeyUsage.serverAuth,
+      x509.ExtendedKeyUsage.clientAuth,
+    ]),
     new x509.SubjectAlternativeNameExtension([
       { type: 'url', value: siteSpiffeId(opts.trustDomain, opts.siteId) },
       // Lets node:tls check the peer against its site id with checkServerIdentity if a caller wants.
@@ -73,6 +79,10 @@ function parseCaCertificate(pem: string): x509.X509Certificate {
   try {
     return new x509.X509Certificate(pem);
   } catch (cause) {
-    throw new CausewayError(ErrorCode.InputInvalid, 'CA certificate is not a readable PEM certificate', { cause });
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      'CA certificate is not a readable PEM certificate',
+      { cause },
+    );
   }
 }

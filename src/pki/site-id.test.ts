@@ -5,13 +5,34 @@ import { isValidSiteId } from './index.js';
 
 describe('isValidSiteId', () => {
   it('accepts DNS-1123 subdomains', () => {
-    for (const id of ['a', 'eu-west', 'site1.eu', '0', 'a'.repeat(63), `${'a'.repeat(63)}.${'b'.repeat(63)}`]) {
+    for (const id of [
+      'a',
+      'eu-west',
+      'site1.eu',
+      '0',
+      'a'.repeat(63),
+      `${'a'.repeat(63)}.${'b'.repeat(63)}`,
+    ]) {
       assert.equal(isValidSiteId(id), true, id);
     }
   });
 
   it('rejects everything else', () => {
-    const bad = ['', 'EU', '-a', 'a-', 'a..b', '.a', 'a.', 'a_b', 'a b', 'a/b', 'é', 'a'.repeat(64), 'a.'.repeat(127) + 'ab'];
+    const bad = [
+      '',
+      'EU',
+      '-a',
+      'a-',
+      'a..b',
+      '.a',
+      'a.',
+      'a_b',
+      'a b',
+      'a/b',
+      'é',
+      'a'.repeat(64),
+      'a.'.repeat(127) + 'ab',
+    ];
     for (const id of bad) assert.equal(isValidSiteId(id), false, id);
   });
 

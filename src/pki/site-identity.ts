@@ -8,16 +8,29 @@ import { x509 } from './x509-runtime.js';
  * Accepts PEM, DER bytes (as from `getPeerCertificate().raw`) or a node:crypto X509Certificate.
  * The CN is never trusted: only the SAN is bound to the trust domain.
  */
-export function siteIdentityOf(cert: string | Uint8Array | X509Certificate, trustDomain: string): string {
+export function siteIdentityOf(
+  cert: string | Uint8Array | X509Certificate,
+  trustDomain: string,
+): string {
   const prefix = `spiffe://${trustDomain}/site/`;
-  const ids = new Set(uriSansOf(cert).filter((uri) => uri.startsWith(prefix)).map((uri) => uri.slice(prefix.length)));
+  const ids = new Set(
+    uriSansOf(cert)
+      .filter((uri) => uri.startsWith(prefix))
+      .map((uri) => uri.slice(prefix.length)),
+  );
   if (ids.size !== 1) {
     const why = ids.size === 0 ? 'has no' : 'has more than one';
-    throw new CausewayError(ErrorCode.PeerIdentity, `peer certificate ${why} ${prefix}<id> URI SAN`);
+    throw new CausewayError(
+      ErrorCode.PeerIdentity,
+      `peer certificate ${why} ${prefix}<id> URI SAN`,
+    );
   }
   const [id] = ids;
   if (id === undefined || !isValidSiteId(id)) {
-    throw new CausewayError(ErrorCode.PeerIdentity, `peer certificate names an invalid site id ${JSON.stringify(id)}`);
+    throw new CausewayError(
+      ErrorCode.PeerIdentity,
+      `peer certificate names an invalid site id ${JSON.stringify(id)}`,
+    );
   }
   return id;
 }
@@ -30,7 +43,9 @@ function uriSansOf(cert: string | Uint8Array | X509Certificate): string[] {
     throw new CausewayError(ErrorCode.PeerIdentity, 'peer certificate is unreadable', { cause });
   }
   const san = parsed.getExtension(x509.SubjectAlternativeNameExtension);
-  return san === null ? [] : san.names.items.filter((name) => name.type === 'url').map((name) => name.value);
+  return san === null
+    ? []
+    : san.names.items.filter((name) => name.type === 'url').map((name) => name.value);
 }
 
 // A copy, so the parser gets a plain ArrayBuffer-backed view whatever the caller passed.

@@ -3,7 +3,12 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 import * as tls from 'node:tls';
-import { createClustersetCa, generateKeyPair, issueSiteCertificate, siteIdentityOf } from './index.js';
+import {
+  createClustersetCa,
+  generateKeyPair,
+  issueSiteCertificate,
+  siteIdentityOf,
+} from './index.js';
 
 const trustDomain = 'eu.example';
 
@@ -30,7 +35,12 @@ async function siteIdentity(
 /** Runs one mutual-TLS handshake on loopback; ok only when both sides accepted each other. */
 async function handshake(server: Identity, client: Identity, serverName: string): Promise<Outcome> {
   const outcome: Outcome = { ok: false, errors: [] };
-  const listener = tls.createServer({ ...server, minVersion: 'TLSv1.3', requestCert: true, rejectUnauthorized: true });
+  const listener = tls.createServer({
+    ...server,
+    minVersion: 'TLSv1.3',
+    requestCert: true,
+    rejectUnauthorized: true,
+  });
   listener.on('secureConnection', (socket) => {
     outcome.serverSawPeer = siteIdentityOf(socket.getPeerCertificate().raw, trustDomain);
     socket.end('ok');
@@ -40,7 +50,13 @@ async function handshake(server: Identity, client: Identity, serverName: string)
   await once(listener, 'listening');
   const { port } = listener.address() as AddressInfo;
   try {
-    const socket = tls.connect({ ...client, host: '127.0.0.1', port, servername: serverName, minVersion: 'TLSv1.3' });
+    const socket = tls.connect({
+      ...client,
+      host: '127.0.0.1',
+      port,
+      servername: serverName,
+      minVersion: 'TLSv1.3',
+    });
     // events.once would reject on 'error'; the errors are data here, so wait for 'close' by hand.
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     let received = '';
@@ -72,7 +88,12 @@ describe('mutual TLS with site certificates', () => {
 
   it('authorizes both sides and exposes the peer site ids', async () => {
     const outcome = await handshake(alpha, beta, 'alpha');
-    assert.deepEqual(outcome, { ok: true, serverSawPeer: 'beta.eu-west-1', clientSawPeer: 'alpha', errors: [] });
+    assert.deepEqual(outcome, {
+      ok: true,
+      serverSawPeer: 'beta.eu-west-1',
+      clientSawPeer: 'alpha',
+      errors: [],
+    });
   });
 
   it('rejects a client whose certificate comes from another CA', async () => {
@@ -80,14 +101,20 @@ describe('mutual TLS with site certificates', () => {
     const outcome = await handshake(alpha, intruder, 'alpha');
     assert.equal(outcome.ok, false);
     assert.equal(outcome.serverSawPeer, undefined);
-    assert.ok(outcome.errors.some((e) => e.startsWith('server:')), outcome.errors.join('; '));
+    assert.ok(
+      outcome.errors.some((e) => e.startsWith('server:')),
+      outcome.errors.join('; '),
+    );
   });
 
   it('rejects a server whose certificate comes from another CA', async () => {
     const impostor = { ...(await siteIdentity(otherCa, 'alpha')), ca: ca.certPem };
     const outcome = await handshake(impostor, beta, 'alpha');
     assert.equal(outcome.ok, false);
-    assert.ok(outcome.errors.some((e) => e.startsWith('client:')), outcome.errors.join('; '));
+    assert.ok(
+      outcome.errors.some((e) => e.startsWith('client:')),
+      outcome.errors.join('; '),
+    );
   });
 
   it('rejects an expired server certificate', async () => {
@@ -97,7 +124,10 @@ describe('mutual TLS with site certificates', () => {
     });
     const outcome = await handshake(expired, beta, 'alpha');
     assert.equal(outcome.ok, false);
-    assert.ok(outcome.errors.some((e) => /expired/i.test(e)), outcome.errors.join('; '));
+    assert.ok(
+      outcome.errors.some((e) => /expired/i.test(e)),
+      outcome.errors.join('; '),
+    );
   });
 
   it('rejects an expired client certificate', async () => {

@@ -11,12 +11,23 @@ export function validityWindow(opts: { validDays: number; notBefore?: Date; notA
   notAfter: Date;
 } {
   if (!Number.isFinite(opts.validDays) || opts.validDays <= 0) {
-    throw new CausewayError(ErrorCode.InputInvalid, `validDays must be a positive number, got ${opts.validDays}`);
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `validDays must be a positive number, got ${opts.validDays}`,
+    );
   }
   const notBefore = opts.notBefore ?? new Date(Date.now() - clockSkewAllowanceMs);
-  const notAfter = opts.notAfter ?? new Date(notBefore.getTime() + clockSkewAllowanceMs + opts.validDays * dayMs);
-  if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime()) || notAfter <= notBefore) {
-    throw new CausewayError(ErrorCode.InputInvalid, 'certificate notAfter must be a valid date after notBefore');
+  const notAfter =
+    opts.notAfter ?? new Date(notBefore.getTime() + clockSkewAllowanceMs + opts.validDays * dayMs);
+  if (
+    Number.isNaN(notBefore.getTime()) ||
+    Number.isNaN(notAfter.getTime()) ||
+    notAfter <= notBefore
+  ) {
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      'certificate notAfter must be a valid date after notBefore',
+    );
   }
   return { notBefore, notAfter };
 }

@@ -8,7 +8,12 @@ export function verifyIssuedBy(leafPem: string, caPem: string, now: Date = new D
   try {
     const leaf = new X509Certificate(leafPem);
     const ca = new X509Certificate(caPem);
-    return leaf.checkIssued(ca) && leaf.verify(ca.publicKey) && isCurrent(leaf, now) && isCurrent(ca, now);
+    return (
+      leaf.checkIssued(ca) &&
+      leaf.verify(ca.publicKey) &&
+      isCurrent(leaf, now) &&
+      isCurrent(ca, now)
+    );
   } catch {
     return false;
   }

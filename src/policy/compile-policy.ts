@@ -29,9 +29,15 @@ export interface CompiledTiers {
 }
 
 /** Tiers the candidates for `client` under `policy` and precomputes the sampling arrays. */
-export function compilePolicy(candidates: readonly Candidate[], client: ClientLocation, policy: TrafficPolicy): CompiledTiers {
+export function compilePolicy(
+  candidates: readonly Candidate[],
+  client: ClientLocation,
+  policy: TrafficPolicy,
+): CompiledTiers {
   validatePolicy(policy);
-  const tiers = tierCandidates(candidates, client, policy).map((members) => compileTier(members, policy));
+  const tiers = tierCandidates(candidates, client, policy).map((members) =>
+    compileTier(members, policy),
+  );
   const nonEmpty: number[] = [];
   const byId = new Map<string, { candidate: Candidate; tier: number }>();
   tiers.forEach((tier, index) => {
@@ -39,7 +45,11 @@ export function compilePolicy(candidates: readonly Candidate[], client: ClientLo
     for (const candidate of tier.members) {
       // Sessions and selections name candidates by id; two usable candidates sharing one would make
       // a session land on whichever came last. Unusable duplicates are never chosen, so they pass.
-      if (byId.has(candidate.id)) throw new CausewayError(ErrorCode.InputInvalid, `candidate id ${candidate.id} appears twice`);
+      if (byId.has(candidate.id))
+        throw new CausewayError(
+          ErrorCode.InputInvalid,
+          `candidate id ${candidate.id} appears twice`,
+        );
       byId.set(candidate.id, { candidate, tier: index });
     }
   });
@@ -62,10 +72,16 @@ function compileTier(members: readonly Candidate[], policy: TrafficPolicy): Comp
 function validatePolicy(policy: TrafficPolicy): void {
   const threshold = policy.overloadThreshold;
   if (threshold !== undefined && !(Number.isFinite(threshold) && threshold > 0)) {
-    throw new CausewayError(ErrorCode.InputInvalid, `overloadThreshold must be a positive number, got ${threshold}`);
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `overloadThreshold must be a positive number, got ${threshold}`,
+    );
   }
   const timeout = policy.sessionAffinity?.timeoutSeconds;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    throw new CausewayError(ErrorCode.InputInvalid, `sessionAffinity.timeoutSeconds must be a positive number, got ${timeout}`);
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `sessionAffinity.timeoutSeconds must be a positive number, got ${timeout}`,
+    );
   }
 }

@@ -19,7 +19,12 @@ const replica = (id: string, site: string, extra: Partial<Candidate> = {}): Cand
   ...extra,
 });
 
-function shares(list: Candidate[], policy: TrafficPolicy, picks: number, seed: number): Map<string, number> {
+function shares(
+  list: Candidate[],
+  policy: TrafficPolicy,
+  picks: number,
+  seed: number,
+): Map<string, number> {
   const compiled = compilePolicy(list, client, policy);
   const random = seededRandom(seed);
   const counts = new Map<string, number>();
@@ -33,9 +38,19 @@ function shares(list: Candidate[], policy: TrafficPolicy, picks: number, seed: n
 describe('pickInTier', () => {
   it('shares flows by site weight times candidate weight (10k picks within ±3%)', () => {
     // Effective weights 1·1, 1·2, 3·1, 2·2 = 1, 2, 3, 4 of 10.
-    const list = [replica('a1', 'a'), replica('b1', 'b'), replica('a2', 'a', { weight: 3 }), replica('b2', 'b', { weight: 2 })];
+    const list = [
+      replica('a1', 'a'),
+      replica('b1', 'b'),
+      replica('a2', 'a', { weight: 3 }),
+      replica('b2', 'b', { weight: 2 }),
+    ];
     const got = shares(list, { ...any, siteWeights: { b: 2 } }, 10_000, 11);
-    for (const [id, want] of [['a1', 0.1], ['b1', 0.2], ['a2', 0.3], ['b2', 0.4]] as const) {
+    for (const [id, want] of [
+      ['a1', 0.1],
+      ['b1', 0.2],
+      ['a2', 0.3],
+      ['b2', 0.4],
+    ] as const) {
       const share = got.get(id) ?? 0;
       assert.ok(Math.abs(share - want) <= 0.03, `${id}: ${share.toFixed(3)} vs ${want}`);
     }
@@ -54,13 +69,20 @@ describe('pickInTier', () => {
   });
 
   it('draws two distinct candidates: the idle one of three wins 2/3 of the time, not 5/9', () => {
-    const list = [replica('busy1', 'a', { outstanding: 10 }), replica('idle', 'a'), replica('busy2', 'a', { outstanding: 10 })];
+    const list = [
+      replica('busy1', 'a', { outstanding: 10 }),
+      replica('idle', 'a'),
+      replica('busy2', 'a', { outstanding: 10 }),
+    ];
     const idle = shares(list, any, 10_000, 14).get('idle') ?? 0;
     assert.ok(Math.abs(idle - 2 / 3) <= 0.03, `idle took ${idle.toFixed(3)}`);
   });
 
   it('compares load per unit of weight: 10 flows on weight 4 beat 5 flows on weight 1', () => {
-    const list = [replica('big', 'a', { weight: 4, outstanding: 10 }), replica('small', 'a', { outstanding: 5 })];
+    const list = [
+      replica('big', 'a', { weight: 4, outstanding: 10 }),
+      replica('small', 'a', { outstanding: 5 }),
+    ];
     assert.equal(shares(list, any, 1_000, 15).get('big'), 1);
   });
 
@@ -72,7 +94,10 @@ describe('pickInTier', () => {
     fc.assert(
       fc.property(
         fc.array(fc.double({ min: 1e-9, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 30 }),
-        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 2, maxLength: 2 }),
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+          minLength: 2,
+          maxLength: 2,
+        }),
         (weights, draws) => {
           const list = weights.map((weight, i) => replica(`c${i}`, 'a', { weight }));
           const tier = compilePolicy(list, client, any).tiers[0];

@@ -15,7 +15,9 @@ export function pickInTier(tier: CompiledTier, random: () => number): Candidate 
   const a = members[first] as Candidate;
   const b = members[second] as Candidate;
   // a.outstanding / wa <= b.outstanding / wb, without dividing.
-  return a.outstanding * (weights[second] as number) <= b.outstanding * (weights[first] as number) ? a : b;
+  return a.outstanding * (weights[second] as number) <= b.outstanding * (weights[first] as number)
+    ? a
+    : b;
 }
 
 // Samples by weight among every member but `excluded` with a single draw: the draw ranges over the

@@ -37,8 +37,15 @@ export function selectFromCompiled(
   const affinity = policy.sessionAffinity;
   const sticky = affinity !== undefined && sessions !== undefined && clientIp !== undefined;
   if (sticky) {
-    if (now === undefined) throw new CausewayError(ErrorCode.InputInvalid, 'session affinity needs the current time (now)');
-    const reused = reuseSession(compiled, sessions.lookup(clientIp, now, affinity.timeoutSeconds * 1000));
+    if (now === undefined)
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        'session affinity needs the current time (now)',
+      );
+    const reused = reuseSession(
+      compiled,
+      sessions.lookup(clientIp, now, affinity.timeoutSeconds * 1000),
+    );
     if (reused !== undefined) return reused;
   }
   let position = 0;
@@ -48,7 +55,15 @@ export function selectFromCompiled(
   if (threshold !== undefined) {
     while (position + 1 < nonEmpty.length) {
       const next = nonEmpty[position + 1] as number;
-      if (!shouldSpill(tiers[tierIndex] as CompiledTier, tiers[next] as CompiledTier, threshold, random)) break;
+      if (
+        !shouldSpill(
+          tiers[tierIndex] as CompiledTier,
+          tiers[next] as CompiledTier,
+          threshold,
+          random,
+        )
+      )
+        break;
       position++;
       tierIndex = next;
       reason = 'spill';
@@ -76,13 +91,19 @@ export function selectEndpoint(
 function reuseSession(compiled: CompiledTiers, id: string | undefined): Selection | undefined {
   if (id === undefined) return undefined;
   const entry = compiled.byId.get(id);
-  if (entry === undefined || !entry.candidate.healthy || entry.candidate.ejected === true) return undefined;
+  if (entry === undefined || !entry.candidate.healthy || entry.candidate.ejected === true)
+    return undefined;
   return { candidate: entry.candidate, tier: entry.tier, reason: 'session' };
 }
 
 // Spilling into a tier that is at least as loaded per endpoint only moves the overload further away
 // from the client, so a flow spills only towards relief.
-function shouldSpill(current: CompiledTier, next: CompiledTier, threshold: number, random: () => number): boolean {
+function shouldSpill(
+  current: CompiledTier,
+  next: CompiledTier,
+  threshold: number,
+  random: () => number,
+): boolean {
   const load = meanOutstanding(current);
   const probability = spillProbability(load, threshold);
   if (probability === 0 || random() >= probability) return false;

@@ -4,7 +4,13 @@ import { compilePolicy } from './compile-policy.js';
 import { seededRandom } from './seeded-random.js';
 import { selectFromCompiled } from './select-endpoint.js';
 import { tierCandidates } from './tier-candidates.js';
-import type { Affinity, Candidate, ClientLocation, Locality, TrafficPolicy } from './traffic-policy.js';
+import type {
+  Affinity,
+  Candidate,
+  ClientLocation,
+  Locality,
+  TrafficPolicy,
+} from './traffic-policy.js';
 
 // The client sits at site east-1 (zone east-a, region east). Around it: a second replica of its own
 // site, another site in the same zone, one in the same region but another zone, one far away.
@@ -21,7 +27,12 @@ type Id = keyof typeof place;
 const health = {
   'all healthy': {},
   'local zone unhealthy': { 'own-a1': 'down', 'own-a2': 'down', 'near-a': 'down' },
-  'whole local region unhealthy': { 'own-a1': 'down', 'own-a2': 'down', 'near-a': 'down', 'near-b': 'down' },
+  'whole local region unhealthy': {
+    'own-a1': 'down',
+    'own-a2': 'down',
+    'near-a': 'down',
+    'near-b': 'down',
+  },
   'everything remote down': { 'near-a': 'down', 'near-b': 'down', 'far-w': 'down' },
   'local zone ejected': { 'own-a1': 'ejected', 'own-a2': 'ejected', 'near-a': 'ejected' },
 } as const satisfies Record<string, Partial<Record<Id, 'down' | 'ejected'>>>;
@@ -72,14 +83,20 @@ const expected: Record<Locality, Record<Affinity, Record<Health, Id[][]>>> = {
       'local zone ejected': [['near-b', 'far-w']],
     },
     local: {
-      'all healthy': [['own-a1', 'own-a2'], ['near-a', 'near-b', 'far-w']],
+      'all healthy': [
+        ['own-a1', 'own-a2'],
+        ['near-a', 'near-b', 'far-w'],
+      ],
       'local zone unhealthy': [[], ['near-b', 'far-w']],
       'whole local region unhealthy': [[], ['far-w']],
       'everything remote down': [['own-a1', 'own-a2'], []],
       'local zone ejected': [[], ['near-b', 'far-w']],
     },
     remote: {
-      'all healthy': [['near-a', 'near-b', 'far-w'], ['own-a1', 'own-a2']],
+      'all healthy': [
+        ['near-a', 'near-b', 'far-w'],
+        ['own-a1', 'own-a2'],
+      ],
       'local zone unhealthy': [['near-b', 'far-w'], []],
       'whole local region unhealthy': [['far-w'], []],
       'everything remote down': [[], ['own-a1', 'own-a2']],
@@ -88,7 +105,8 @@ const expected: Record<Locality, Record<Affinity, Record<Health, Id[][]>>> = {
   },
 };
 
-const ids = (tiers: Candidate[][]): string[][] => tiers.map((tier) => tier.map((candidate) => candidate.id));
+const ids = (tiers: Candidate[][]): string[][] =>
+  tiers.map((tier) => tier.map((candidate) => candidate.id));
 
 describe('tierCandidates', () => {
   for (const locality of ['PreferClose', 'Any'] as const) {
@@ -126,13 +144,21 @@ describe('tierCandidates', () => {
       { ...base, id: 'kept', site: 's1', weight: 3 },
     ];
     const policy: TrafficPolicy = { locality: 'Any', affinity: 'none', siteWeights: { s2: 0 } };
-    assert.deepEqual(ids(tierCandidates(list, { site: 's1', zone: 'z', region: 'r' }, policy)), [['kept']]);
+    assert.deepEqual(ids(tierCandidates(list, { site: 's1', zone: 'z', region: 'r' }, policy)), [
+      ['kept'],
+    ]);
   });
 });
 
 describe('tierCandidates with failoverPriority', () => {
   const rack = 'topology.example/rack';
-  const at = (id: string, site: string, region: string, zone: string, labels: Record<string, string> = {}): Candidate => ({
+  const at = (
+    id: string,
+    site: string,
+    region: string,
+    zone: string,
+    labels: Record<string, string> = {},
+  ): Candidate => ({
     id,
     site,
     region,
@@ -152,7 +178,11 @@ describe('tierCandidates with failoverPriority', () => {
   ];
 
   it('tiers by the number of leading matching keys, custom labels included', () => {
-    const policy: TrafficPolicy = { locality: 'PreferClose', affinity: 'none', failoverPriority: ['site', 'region', 'zone', rack] };
+    const policy: TrafficPolicy = {
+      locality: 'PreferClose',
+      affinity: 'none',
+      failoverPriority: ['site', 'region', 'zone', rack],
+    };
     assert.deepEqual(ids(tierCandidates(list, here, policy)), [
       ['same-rack'],
       ['other-rack', 'no-rack'],
@@ -163,7 +193,11 @@ describe('tierCandidates with failoverPriority', () => {
   });
 
   it('counts only the leading run: a later match after a mismatch does not lift a candidate', () => {
-    const policy: TrafficPolicy = { locality: 'Any', affinity: 'none', failoverPriority: ['region', rack] };
+    const policy: TrafficPolicy = {
+      locality: 'Any',
+      affinity: 'none',
+      failoverPriority: ['region', rack],
+    };
     // 'far' shares the rack label but not the region, so it matches nothing.
     assert.deepEqual(ids(tierCandidates(list, here, policy)), [
       ['same-rack', 'other-zone', 'other-site'],
@@ -173,12 +207,20 @@ describe('tierCandidates with failoverPriority', () => {
   });
 
   it('a label the client lacks never matches, even when the candidate lacks it too', () => {
-    const policy: TrafficPolicy = { locality: 'Any', affinity: 'none', failoverPriority: ['topology.example/row'] };
+    const policy: TrafficPolicy = {
+      locality: 'Any',
+      affinity: 'none',
+      failoverPriority: ['topology.example/row'],
+    };
     assert.deepEqual(ids(tierCandidates(list, here, policy)), [[], list.map((c) => c.id)]);
   });
 
   it('overrides locality, and affinity still wraps it', () => {
-    const policy: TrafficPolicy = { locality: 'PreferClose', affinity: 'remote', failoverPriority: ['region', rack] };
+    const policy: TrafficPolicy = {
+      locality: 'PreferClose',
+      affinity: 'remote',
+      failoverPriority: ['region', rack],
+    };
     assert.deepEqual(ids(tierCandidates(list, here, policy)), [
       ['other-site'],
       [],

@@ -15,7 +15,11 @@ import type { Candidate, ClientLocation, TrafficPolicy } from './traffic-policy.
  *   base tiers of the other sites; `remote` puts the other sites' base tiers first and the own site
  *   last; `none` applies the base tiering to everyone.
  */
-export function tierCandidates(candidates: readonly Candidate[], client: ClientLocation, policy: TrafficPolicy): Candidate[][] {
+export function tierCandidates(
+  candidates: readonly Candidate[],
+  client: ClientLocation,
+  policy: TrafficPolicy,
+): Candidate[][] {
   const usable = candidates.filter((candidate) => isUsable(candidate, policy));
   switch (policy.affinity) {
     case 'none':
@@ -38,9 +42,18 @@ function splitBySite(candidates: readonly Candidate[], site: string): [Candidate
   return [own, others];
 }
 
-function baseTiers(candidates: readonly Candidate[], client: ClientLocation, policy: TrafficPolicy): Candidate[][] {
+function baseTiers(
+  candidates: readonly Candidate[],
+  client: ClientLocation,
+  policy: TrafficPolicy,
+): Candidate[][] {
   const keys = policy.failoverPriority;
-  if (keys !== undefined) return byRank(candidates, keys.length + 1, (candidate) => keys.length - leadingMatches(candidate, client, keys));
+  if (keys !== undefined)
+    return byRank(
+      candidates,
+      keys.length + 1,
+      (candidate) => keys.length - leadingMatches(candidate, client, keys),
+    );
   switch (policy.locality) {
     case 'Any':
       return [[...candidates]];
@@ -49,7 +62,11 @@ function baseTiers(candidates: readonly Candidate[], client: ClientLocation, pol
   }
 }
 
-function byRank(candidates: readonly Candidate[], tierCount: number, rank: (candidate: Candidate) => number): Candidate[][] {
+function byRank(
+  candidates: readonly Candidate[],
+  tierCount: number,
+  rank: (candidate: Candidate) => number,
+): Candidate[][] {
   const tiers = Array.from({ length: tierCount }, (): Candidate[] => []);
   for (const candidate of candidates) tiers[rank(candidate)]?.push(candidate);
   return tiers;
@@ -63,7 +80,11 @@ function closeness(candidate: Candidate, client: ClientLocation): number {
 }
 
 // Istio semantics: only the leading run of matching keys counts; a match after a mismatch does not.
-function leadingMatches(candidate: Candidate, client: ClientLocation, keys: readonly string[]): number {
+function leadingMatches(
+  candidate: Candidate,
+  client: ClientLocation,
+  keys: readonly string[],
+): number {
   let matches = 0;
   for (const key of keys) {
     const theirs = labelValue(candidate, key);

@@ -17,17 +17,24 @@ export class ClustersetDnsView implements DnsView {
   service(name: string, namespace: string): DnsServiceView | undefined {
     const service = this.directory.service(name, namespace);
     // Namespace sameness: a service is visible only where its namespace exists (exporters count).
-    if (service === undefined || !(this.localNamespaces().has(namespace) || service.sites.includes(this.directory.self))) return undefined;
+    if (
+      service === undefined ||
+      !(this.localNamespaces().has(namespace) || service.sites.includes(this.directory.self))
+    )
+      return undefined;
     // Headless answers carry this site's address for each endpoint (remote pod addresses may
     // overlap with local ones, or be unroutable from here); endpoints that have none yet are left out.
     const endpoints =
       service.type === 'Headless'
         ? this.directory.model.readyEndpoints(name, namespace).flatMap(({ site, endpoint }) => {
-            const hostname = endpoint.hostname ?? (endpoint.addresses.length > 0 ? headlessHostname(endpoint) : undefined);
+            const hostname =
+              endpoint.hostname ??
+              (endpoint.addresses.length > 0 ? headlessHostname(endpoint) : undefined);
             if (hostname === undefined) return [];
             // In a cluster, the ClusterIP of the endpoint's derived Service (pods reach it), else its virtual IP.
             const assigned = this.clustersetIps()[`${namespace}/${name}@${site}/${hostname}`];
-            if (assigned !== undefined && assigned.length > 0) return [{ site, hostname, addresses: [...assigned] }];
+            if (assigned !== undefined && assigned.length > 0)
+              return [{ site, hostname, addresses: [...assigned] }];
             const vip = this.vips.vip(name, namespace, site, hostname);
             return vip === undefined ? [] : [{ site, hostname, addresses: [vip] }];
           })
@@ -36,13 +43,22 @@ export class ClustersetDnsView implements DnsView {
     const siteIps: Record<string, string[]> = {};
     for (const site of service.sites) {
       // In a cluster, the ClusterIP of the site's derived Service (pods reach it), else the virtual IP.
-      const assignedSite = service.type === 'Headless' ? undefined : this.clustersetIps()[`${namespace}/${name}@${site}`];
+      const assignedSite =
+        service.type === 'Headless'
+          ? undefined
+          : this.clustersetIps()[`${namespace}/${name}@${site}`];
       const ip = this.vips.vip(name, namespace, site);
       if (assignedSite !== undefined && assignedSite.length > 0) siteIps[site] = [...assignedSite];
       else if (ip !== undefined) siteIps[site] = [ip];
     }
-    const assigned = service.type === 'Headless' ? undefined : this.clustersetIps()[`${namespace}/${name}`];
-    const ips = assigned !== undefined && assigned.length > 0 ? [...assigned] : vip === undefined ? [] : [vip];
+    const assigned =
+      service.type === 'Headless' ? undefined : this.clustersetIps()[`${namespace}/${name}`];
+    const ips =
+      assigned !== undefined && assigned.length > 0
+        ? [...assigned]
+        : vip === undefined
+          ? []
+          : [vip];
     return { type: service.type, ips, ports: service.ports, endpoints, siteIps };
   }
 

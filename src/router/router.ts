@@ -1,12 +1,53 @@
 import { rm, writeFile } from 'node:fs/promises';
-import { ServicesFeed, type DrainResult, type PartitionReport, type RuntimeInfo, type StatusReport } from '../api/index.js';
+import {
+  ServicesFeed,
+  type DrainResult,
+  type PartitionReport,
+  type RuntimeInfo,
+  type StatusReport,
+} from '../api/index.js';
 import { MembershipWatch, PartitionView, SiteLeases } from '../membership/index.js';
-import { createSiteFlows, mayBindPrivileged, unprivilegedPortStart, VipImports, type ImportSync, type TcpEgress, type TcpIngress } from '../flow/index.js';
-import { advertServices, ExportReadiness, ServiceDirectory, writePolicyOf } from '../services/index.js';
-import { dropConfiguredLink, forgetRemovedPeer, LinkMesh, loadSiteMaterial, openLinkPort, ownLinkEndpoints, RedemptionDesk, type TlsMaterial } from '../link/index.js';
+import {
+  createSiteFlows,
+  mayBindPrivileged,
+  unprivilegedPortStart,
+  VipImports,
+  type ImportSync,
+  type TcpEgress,
+  type TcpIngress,
+} from '../flow/index.js';
+import {
+  advertServices,
+  ExportReadiness,
+  ServiceDirectory,
+  writePolicyOf,
+} from '../services/index.js';
+import {
+  dropConfiguredLink,
+  forgetRemovedPeer,
+  LinkMesh,
+  loadSiteMaterial,
+  openLinkPort,
+  ownLinkEndpoints,
+  RedemptionDesk,
+  type TlsMaterial,
+} from '../link/index.js';
 import type { TLSSocket } from 'node:tls';
-import { loadManagedState, loadRemovedPeers, loadSiteConfig, mergeManagedState, type SiteConfig, type SitePaths } from '../config/index.js';
-import { FlowStats, RouterMetrics, subscribeRouterMetrics, type Logger, type SitePlace } from '../observability/index.js';
+import {
+  loadManagedState,
+  loadRemovedPeers,
+  loadSiteConfig,
+  mergeManagedState,
+  type SiteConfig,
+  type SitePaths,
+} from '../config/index.js';
+import {
+  FlowStats,
+  RouterMetrics,
+  subscribeRouterMetrics,
+  type Logger,
+  type SitePlace,
+} from '../observability/index.js';
 import { AdvertExchange, LinkStateDb, type AdvertService } from '../routing/index.js';
 import type { MuxSession, MuxStream } from '../transport/index.js';
 import type { DnsServer } from '../dns/index.js';
@@ -143,7 +184,11 @@ export class Router {
       onMajoritySide: () => this.membership.report?.majority === true,
       logger,
     });
-    ({ ingress: this.ingress, egress: this.egress, imports: this.imports } = createSiteFlows({
+    ({
+      ingress: this.ingress,
+      egress: this.egress,
+      imports: this.imports,
+    } = createSiteFlows({
       config: () => this.config,
       configFile: paths.config,
       directory: this.directory,
@@ -166,7 +211,11 @@ export class Router {
    * port, so a start-up that cannot finish never accepted a peer. Errors name the setting at
    * fault; after one, nothing the router opened stays open. `connect` finishes the start.
    */
-  static async open(paths: SitePaths, logger: Logger, options: RouterOptions = {}): Promise<Router> {
+  static async open(
+    paths: SitePaths,
+    logger: Logger,
+    options: RouterOptions = {},
+  ): Promise<Router> {
     const config = await loadEffectiveConfig(paths);
     const material = await loadSiteMaterial(paths, config.site.id, config.site.trustDomain);
     const router = new Router(paths, config, material, logger, options);
@@ -192,7 +241,13 @@ export class Router {
     this.publish();
     this.leases.start();
     this.expiry = this.runtime.every(1_000, () => this.expireStale()).unref();
-    logger.info({ link: `${this.linkAddress.host}:${this.linkAddress.port}`, trustDomain: config.site.trustDomain }, 'router started');
+    logger.info(
+      {
+        link: `${this.linkAddress.host}:${this.linkAddress.port}`,
+        trustDomain: config.site.trustDomain,
+      },
+      'router started',
+    );
   }
 
   /** Which members this site reaches (the API's `/v1/partition`, the status). */
@@ -212,16 +267,25 @@ export class Router {
   async reload(): Promise<void> {
     const config = await loadEffectiveConfig(this.paths);
     if (config.site.id !== this.config.site.id) {
-      throw new CausewayError(ErrorCode.ConfigInvalid, `site.id: changed on disk from ${this.config.site.id} to ${config.site.id} (in ${this.paths.config})`, {
-        hint: `a site keeps its id (its certificate names it): put site.id back to ${this.config.site.id}, or create a new site with \`causeway site init\``,
-      });
+      throw new CausewayError(
+        ErrorCode.ConfigInvalid,
+        `site.id: changed on disk from ${this.config.site.id} to ${config.site.id} (in ${this.paths.config})`,
+        {
+          hint: `a site keeps its id (its certificate names it): put site.id back to ${this.config.site.id}, or create a new site with \`causeway site init\``,
+        },
+      );
     }
     const removedPeers = this.removedPeers;
     this.removedPeers = await loadRemovedPeers(this.paths.removedPeers);
-    if (JSON.stringify(config.leases) !== JSON.stringify(this.config.leases)) this.logger.warn('the leases section changed: it applies when the router restarts');
+    if (JSON.stringify(config.leases) !== JSON.stringify(this.config.leases))
+      this.logger.warn('the leases section changed: it applies when the router restarts');
     for (const setting of ['link.listen', 'dns.listen'] as const) {
       const [section] = setting.split('.') as ['link' | 'dns'];
-      if (config[section].listen !== this.config[section].listen) this.logger.warn({ setting, now: this.config[section].listen, next: config[section].listen }, `${setting} changed: it applies when the router restarts`);
+      if (config[section].listen !== this.config[section].listen)
+        this.logger.warn(
+          { setting, now: this.config[section].listen, next: config[section].listen },
+          `${setting} changed: it applies when the router restarts`,
+        );
     }
     const previous = { config: this.config, material: this.material };
     this.config = config;
@@ -235,7 +299,9 @@ export class Router {
       this.material = previous.material;
       this.removedPeers = removedPeers;
       this.mesh.refreshMaterial();
-      await this.apply().catch((again: unknown) => this.logger.error({ err: again }, 'the previous configuration could not be restored'));
+      await this.apply().catch((again: unknown) =>
+        this.logger.error({ err: again }, 'the previous configuration could not be restored'),
+      );
       this.logger.warn({ err }, 'reload refused: the previous configuration stays in force');
       throw err;
     }
@@ -269,7 +335,13 @@ export class Router {
   }
 
   async writeRuntime(apiSocket: string): Promise<void> {
-    const info: RuntimeInfo = { pid: process.pid, siteId: this.config.site.id, linkAddress: this.linkAddress, apiSocket, startedAt: new Date(this.epoch).toISOString() };
+    const info: RuntimeInfo = {
+      pid: process.pid,
+      siteId: this.config.site.id,
+      linkAddress: this.linkAddress,
+      apiSocket,
+      startedAt: new Date(this.epoch).toISOString(),
+    };
     await writeFile(this.paths.runtime, JSON.stringify(info, null, 2));
   }
 
@@ -317,7 +389,11 @@ export class Router {
 
   /** Namespaces present here: declared ones plus those of exports and imports. */
   private namespaces(): string[] {
-    const all = new Set([...this.config.namespaces, ...this.config.exports.map((e) => e.namespace), ...this.config.imports.map((i) => i.namespace)]);
+    const all = new Set([
+      ...this.config.namespaces,
+      ...this.config.exports.map((e) => e.namespace),
+      ...this.config.imports.map((i) => i.namespace),
+    ]);
     return [...all].sort();
   }
 
@@ -335,7 +411,10 @@ export class Router {
       zone: this.config.site.zone,
       region: this.config.site.region,
       namespaces: this.namespaces(),
-      links: [...this.mesh.peers.values()].filter((l) => l.state === 'up').map((l) => ({ peer: l.peer, cost: l.cost })).sort((a, b) => a.peer.localeCompare(b.peer)),
+      links: [...this.mesh.peers.values()]
+        .filter((l) => l.state === 'up')
+        .map((l) => ({ peer: l.peer, cost: l.cost }))
+        .sort((a, b) => a.peer.localeCompare(b.peer)),
       services: this.advertisedServices(),
       endpoints: ownLinkEndpoints(this.config.link.advertise, this.linkAddress),
     });
@@ -360,7 +439,9 @@ export class Router {
 
   /** Watches the lease of every single-writer service this site imports (its writes follow it). */
   private trackLeases(): void {
-    const names = this.importedServices().map((s) => writePolicyOf(s)).flatMap((p) => (p.type === 'single-writer' ? [p.lease] : []));
+    const names = this.importedServices()
+      .map((s) => writePolicyOf(s))
+      .flatMap((p) => (p.type === 'single-writer' ? [p.lease] : []));
     this.leases.track(names);
   }
 
@@ -378,7 +459,8 @@ export class Router {
 
   /** Where a site is, from this site's config or the site's latest advert. */
   private placeOf(site: string): SitePlace | undefined {
-    if (site === this.config.site.id) return { site, zone: this.config.site.zone, region: this.config.site.region };
+    if (site === this.config.site.id)
+      return { site, zone: this.config.site.zone, region: this.config.site.region };
     const advert = this.lsdb.get(site);
     return advert === undefined ? undefined : { site, zone: advert.zone, region: advert.region };
   }
@@ -388,17 +470,23 @@ export class Router {
   }
 
   private onRedeem(socket: TLSSocket): void {
-    void this.desk.serve(socket).then(async (site) => {
-      if (site === undefined || !this.removedPeers.delete(site)) return;
-      // A new token links a removed peer again: accept it from its next dial on.
-      this.mesh.refuse(this.removedPeers);
-      await forgetRemovedPeer(this.paths, site);
-    }).catch((err: unknown) => this.logger.warn({ err }, 'cannot update removed-peers.json'));
+    void this.desk
+      .serve(socket)
+      .then(async (site) => {
+        if (site === undefined || !this.removedPeers.delete(site)) return;
+        // A new token links a removed peer again: accept it from its next dial on.
+        this.mesh.refuse(this.removedPeers);
+        await forgetRemovedPeer(this.paths, site);
+      })
+      .catch((err: unknown) => this.logger.warn({ err }, 'cannot update removed-peers.json'));
   }
 
   /** The peer removed the link we dial: stop for good (site.yaml loses it); a new token links again. */
   private async onLinkRemoved(peer: string): Promise<void> {
-    this.logger.warn({ peer }, 'the peer removed this link: not dialing it again (a new token links again)');
+    this.logger.warn(
+      { peer },
+      'the peer removed this link: not dialing it again (a new token links again)',
+    );
     try {
       if (await dropConfiguredLink(this.paths, peer)) await this.reload();
     } catch (err) {
@@ -409,5 +497,8 @@ export class Router {
 
 /** site.yaml plus what a controller manages beside it (managed.json). */
 async function loadEffectiveConfig(paths: SitePaths): Promise<SiteConfig> {
-  return mergeManagedState(await loadSiteConfig(paths.config), await loadManagedState(paths.managed));
+  return mergeManagedState(
+    await loadSiteConfig(paths.config),
+    await loadManagedState(paths.managed),
+  );
 }

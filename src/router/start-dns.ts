@@ -18,7 +18,9 @@ export interface ClustersetDnsDeps {
 }
 
 /** Starts the `clusterset.local` DNS server of `dns.listen`, or nothing when it is "" (DNS off). */
-export async function startClustersetDns(deps: ClustersetDnsDeps): Promise<{ server: DnsServer; address: { host: string; port: number } } | undefined> {
+export async function startClustersetDns(
+  deps: ClustersetDnsDeps,
+): Promise<{ server: DnsServer; address: { host: string; port: number } } | undefined> {
   const { listen, zone, targetedSuffix, ttl } = deps.config().dns;
   if (listen === '') return undefined;
   const view = new ClustersetDnsView(

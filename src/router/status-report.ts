@@ -35,7 +35,10 @@ export function buildStatus(router: StatusSources): StatusReport {
     pid: process.pid,
     startedAt: new Date(router.epoch).toISOString(),
     linkAddress: `${router.linkAddress.host}:${router.linkAddress.port}`,
-    dnsAddress: router.dnsAddress === undefined ? null : `${router.dnsAddress.host}:${router.dnsAddress.port}`,
+    dnsAddress:
+      router.dnsAddress === undefined
+        ? null
+        : `${router.dnsAddress.host}:${router.dnsAddress.port}`,
     links: [...router.mesh.peers.values()]
       .sort((a, b) => a.peer.localeCompare(b.peer))
       .map((l) => ({
@@ -55,7 +58,15 @@ export function buildStatus(router: StatusSources): StatusReport {
       })),
     exports: config.exports.map((e) => {
       const reason = router.exportFailure(e) ?? null;
-      return { name: e.name, namespace: e.namespace, port: e.port, to: e.to, ready: reason === null, reason, flows: router.stats.get('egress', serviceKey(e.name, e.namespace)) };
+      return {
+        name: e.name,
+        namespace: e.namespace,
+        port: e.port,
+        to: e.to,
+        ready: reason === null,
+        reason,
+        flows: router.stats.get('egress', serviceKey(e.name, e.namespace)),
+      };
     }),
     imports: router.ingress.addresses().map(({ config: i, address }) => ({
       name: i.name,
@@ -63,7 +74,11 @@ export function buildStatus(router: StatusSources): StatusReport {
       listen: `${address.host}:${address.port}`,
       port: i.port ?? router.directory.ports(i.name, i.namespace)[0] ?? null,
       site: i.site ?? null,
-      kind: config.imports.some((c) => c.listen === i.listen && c.name === i.name && c.namespace === i.namespace) ? ('configured' as const) : ('virtual-ip' as const),
+      kind: config.imports.some(
+        (c) => c.listen === i.listen && c.name === i.name && c.namespace === i.namespace,
+      )
+        ? ('configured' as const)
+        : ('virtual-ip' as const),
       exporters: exporters.get(serviceKey(i.name, i.namespace)) ?? [],
       flows: router.stats.get('ingress', serviceKey(i.name, i.namespace)),
     })),
@@ -75,7 +90,13 @@ export function buildStatus(router: StatusSources): StatusReport {
       .filter((a) => a.origin !== config.site.id)
       .map((a) => {
         const route = router.lsdb.route(a.origin);
-        return { site: a.origin, reachable: route !== undefined, nextHop: route?.nextHop ?? null, cost: route?.cost ?? null, hops: route?.hops ?? null };
+        return {
+          site: a.origin,
+          reachable: route !== undefined,
+          nextHop: route?.nextHop ?? null,
+          cost: route?.cost ?? null,
+          hops: route?.hops ?? null,
+        };
       })
       .sort((a, b) => a.site.localeCompare(b.site)),
   };
@@ -91,12 +112,29 @@ export function servicesView(router: StatusSources): ServiceView[] {
     type: s.type,
     ports: s.ports,
     sites: s.sites,
-    readySites: [...new Set(router.directory.model.readyEndpoints(s.name, s.namespace).map((e) => e.site))].sort(),
+    readySites: [
+      ...new Set(router.directory.model.readyEndpoints(s.name, s.namespace).map((e) => e.site)),
+    ].sort(),
     winnerSite: s.winnerSite,
     importedHere: imported.has(`${s.namespace}/${s.name}`),
     vip: router.vips.vip(s.name, s.namespace) ?? null,
-    importListeners: s.type === 'Headless' ? [] : router.vips.portListeners(s.name, s.namespace, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
-    siteListeners: s.type === 'Headless' ? [] : router.vips.siteListeners(s.name, s.namespace, s.sites, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
+    importListeners:
+      s.type === 'Headless'
+        ? []
+        : router.vips.portListeners(
+            s.name,
+            s.namespace,
+            s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port),
+          ),
+    siteListeners:
+      s.type === 'Headless'
+        ? []
+        : router.vips.siteListeners(
+            s.name,
+            s.namespace,
+            s.sites,
+            s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port),
+          ),
     dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
     sessionAffinity: s.sessionAffinity,
     sessionAffinityTimeoutSeconds: s.sessionAffinityTimeoutSeconds ?? null,
@@ -107,18 +145,26 @@ export function servicesView(router: StatusSources): ServiceView[] {
     annotations: s.annotations,
     endpoints:
       s.type === 'Headless'
-        ? router.directory.model.readyEndpoints(s.name, s.namespace).flatMap(({ site, endpoint }) =>
-            endpoint.hostname === undefined
-              ? []
-              : [
-                  {
-                    site,
-                    hostname: endpoint.hostname,
-                    vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null,
-                    listeners: router.vips.endpointListeners(s.name, s.namespace, site, endpoint.hostname, s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port)),
-                  },
-                ],
-          )
+        ? router.directory.model
+            .readyEndpoints(s.name, s.namespace)
+            .flatMap(({ site, endpoint }) =>
+              endpoint.hostname === undefined
+                ? []
+                : [
+                    {
+                      site,
+                      hostname: endpoint.hostname,
+                      vip: router.vips.vip(s.name, s.namespace, site, endpoint.hostname) ?? null,
+                      listeners: router.vips.endpointListeners(
+                        s.name,
+                        s.namespace,
+                        site,
+                        endpoint.hostname,
+                        s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port),
+                      ),
+                    },
+                  ],
+            )
         : [],
     conditions: s.conditions,
     ready: router.directory.model.readyEndpoints(s.name, s.namespace).length > 0,

@@ -1,7 +1,13 @@
 import type { Logger, RouterMetrics } from '../observability/index.js';
 import type { LinkStateDb } from './link-state-db.js';
 import { signEndpoints, verifyEndpoints } from './signed-endpoints.js';
-import { decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type SiteAdvert } from './site-advert.js';
+import {
+  decodeControl,
+  encodeSiteAdvert,
+  isNewerAdvert,
+  peekAdvertVersion,
+  type SiteAdvert,
+} from './site-advert.js';
 
 /** A peer an advert can be sent to (a live link's session, when it has one). */
 export interface AdvertPeer {
@@ -10,7 +16,10 @@ export interface AdvertPeer {
 }
 
 /** What this site says about itself; the exchange adds the version and the signature. */
-export type OwnAdvertContent = Omit<SiteAdvert, 'type' | 'origin' | 'epoch' | 'seq' | 'endpoints'> & { endpoints: string[] };
+export type OwnAdvertContent = Omit<
+  SiteAdvert,
+  'type' | 'origin' | 'epoch' | 'seq' | 'endpoints'
+> & { endpoints: string[] };
 
 export interface AdvertExchangeDeps {
   self: string;
@@ -50,7 +59,10 @@ export class AdvertExchange {
     const version = { origin: this.deps.self, epoch: this.deps.epoch, seq: this.seq };
     const { keyPem, certPem } = this.deps.material();
     // Signed, so a site that relays our advert cannot point other sites' links elsewhere.
-    const signed = endpoints.length === 0 ? {} : { endpoints: signEndpoints(version, endpoints, keyPem, certPem) };
+    const signed =
+      endpoints.length === 0
+        ? {}
+        : { endpoints: signEndpoints(version, endpoints, keyPem, certPem) };
     const advert: SiteAdvert = { type: 'site', ...version, ...rest, ...signed };
     this.deps.lsdb.setOwn(advert, this.deps.now());
     this.deps.changed();
@@ -67,14 +79,20 @@ export class AdvertExchange {
     const { lsdb, self, logger } = this.deps;
     // Most copies of a flood are duplicates in a dense mesh: drop them before the full decode.
     const version = peekAdvertVersion(payload);
-    if (version !== undefined && version.origin !== self && !isNewerAdvert(lsdb.get(version.origin), version)) return;
+    if (
+      version !== undefined &&
+      version.origin !== self &&
+      !isNewerAdvert(lsdb.get(version.origin), version)
+    )
+      return;
     try {
       const message = decodeControl(payload);
       if (message.type === 'unknown') {
         logger.debug({ peer, message: message.name }, 'ignoring unknown control message');
         return;
       }
-      const foreign = message.endpoints !== undefined && message.origin !== self ? message.endpoints : undefined;
+      const foreign =
+        message.endpoints !== undefined && message.origin !== self ? message.endpoints : undefined;
       if (foreign !== undefined) verifyEndpoints(message, foreign, this.deps.material());
       if (lsdb.apply(message, this.deps.now()) !== 'applied') return;
       if (foreign !== undefined) this.deps.learnEndpoints(message.origin, foreign.addresses);
@@ -82,7 +100,10 @@ export class AdvertExchange {
       this.deps.changed();
       logger.debug({ peer, origin: message.origin, seq: message.seq }, 'site advert applied');
     } catch (err) {
-      this.deps.metrics.controlErrors.inc({ peer, code: (err as { code?: string }).code ?? 'error' });
+      this.deps.metrics.controlErrors.inc({
+        peer,
+        code: (err as { code?: string }).code ?? 'error',
+      });
       logger.warn({ peer, err }, 'control message refused');
     }
   }

@@ -3,6 +3,18 @@
 // from it. May import errors/, pki/, observability/; never link/, flow/, membership/ or router/.
 export { LinkStateDb, type AdvertVerdict } from './link-state-db.js';
 export { computeRoutes, type Route, type SiteLinks } from './route-table.js';
-export { decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type AdvertService, type SiteAdvert } from './site-advert.js';
+export {
+  decodeControl,
+  encodeSiteAdvert,
+  isNewerAdvert,
+  peekAdvertVersion,
+  type AdvertService,
+  type SiteAdvert,
+} from './site-advert.js';
 export { signEndpoints, verifyEndpoints, type SignedEndpoints } from './signed-endpoints.js';
-export { AdvertExchange, type AdvertExchangeDeps, type AdvertPeer, type OwnAdvertContent } from './advert-exchange.js';
+export {
+  AdvertExchange,
+  type AdvertExchangeDeps,
+  type AdvertPeer,
+  type OwnAdvertContent,
+} from './advert-exchange.js';

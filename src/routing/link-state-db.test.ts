@@ -67,7 +67,10 @@ describe('LinkStateDb', () => {
     const db = new LinkStateDb('a');
     db.setOwn(advert('a', 1, ['b']), 0);
     db.apply(advert('c', 5, []), 0);
-    const verdicts = db.load([advert('b', 1, ['a', 'c']), advert('c', 6, ['b']), advert('c', 4, []), advert('a', 9, [])], 0);
+    const verdicts = db.load(
+      [advert('b', 1, ['a', 'c']), advert('c', 6, ['b']), advert('c', 4, []), advert('a', 9, [])],
+      0,
+    );
     assert.deepEqual(verdicts, ['applied', 'applied', 'stale', 'own']);
     assert.equal(db.route('c')?.nextHop, 'b');
     assert.equal(db.route('c')?.hops, 2);

@@ -110,5 +110,8 @@ export class LinkStateDb {
 
 /** Same peers and costs in the same order (the router sorts them; another order only costs a recompute). */
 function sameLinks(a: SiteAdvert['links'], b: SiteAdvert['links']): boolean {
-  return a.length === b.length && a.every((link, i) => link.peer === b[i]?.peer && link.cost === b[i]?.cost);
+  return (
+    a.length === b.length &&
+    a.every((link, i) => link.peer === b[i]?.peer && link.cost === b[i]?.cost)
+  );
 }

@@ -31,24 +31,46 @@ export function computeRoutes(self: string, sites: readonly SiteLinks[]): Map<st
     return out;
   };
   const routes = new Map<string, Route>();
-  const best = new Map<string, { cost: number; nextHop: string; hops: number }>([[self, { cost: 0, nextHop: self, hops: 0 }]]);
+  const best = new Map<string, { cost: number; nextHop: string; hops: number }>([
+    [self, { cost: 0, nextHop: self, hops: 0 }],
+  ]);
   const done = new Set<string>();
   for (;;) {
     let current: string | undefined;
     for (const [site, entry] of best) {
       if (done.has(site)) continue;
       const chosen = current === undefined ? undefined : best.get(current);
-      if (chosen === undefined || entry.cost < chosen.cost || (entry.cost === chosen.cost && site < (current ?? ''))) current = site;
+      if (
+        chosen === undefined ||
+        entry.cost < chosen.cost ||
+        (entry.cost === chosen.cost && site < (current ?? ''))
+      )
+        current = site;
     }
     if (current === undefined) break;
     done.add(current);
     const here = best.get(current) as { cost: number; nextHop: string; hops: number };
-    if (current !== self) routes.set(current, { site: current, nextHop: here.nextHop, cost: here.cost, hops: here.hops });
+    if (current !== self)
+      routes.set(current, {
+        site: current,
+        nextHop: here.nextHop,
+        cost: here.cost,
+        hops: here.hops,
+      });
     for (const [peer, cost] of neighbours(current)) {
       if (done.has(peer)) continue;
-      const candidate = { cost: here.cost + cost, nextHop: current === self ? peer : here.nextHop, hops: here.hops + 1 };
+      const candidate = {
+        cost: here.cost + cost,
+        nextHop: current === self ? peer : here.nextHop,
+        hops: here.hops + 1,
+      };
       const known = best.get(peer);
-      if (known === undefined || candidate.cost < known.cost || (candidate.cost === known.cost && candidate.nextHop < known.nextHop)) best.set(peer, candidate);
+      if (
+        known === undefined ||
+        candidate.cost < known.cost ||
+        (candidate.cost === known.cost && candidate.nextHop < known.nextHop)
+      )
+        best.set(peer, candidate);
     }
   }
   return routes;

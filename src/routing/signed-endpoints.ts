@@ -16,7 +16,12 @@ export interface SignedEndpoints {
  * What the origin signs: origin, epoch and seq bind the list to one advert, so a transit site
  * can neither move a list to another site nor replay an older list of the same site.
  */
-export function endpointsSigningInput(origin: string, epoch: number, seq: number, addresses: readonly string[]): Buffer {
+export function endpointsSigningInput(
+  origin: string,
+  epoch: number,
+  seq: number,
+  addresses: readonly string[],
+): Buffer {
   return Buffer.from(JSON.stringify(['causeway-endpoints/1', origin, epoch, seq, addresses]));
 }
 
@@ -24,9 +29,18 @@ export function endpointsSigningInput(origin: string, epoch: number, seq: number
 let signingKey: { pem: string; key: KeyObject } | undefined;
 
 /** Signs this site's endpoints for one advert. */
-export function signEndpoints(advert: { origin: string; epoch: number; seq: number }, addresses: readonly string[], keyPem: string, certPem: string): SignedEndpoints {
+export function signEndpoints(
+  advert: { origin: string; epoch: number; seq: number },
+  addresses: readonly string[],
+  keyPem: string,
+  certPem: string,
+): SignedEndpoints {
   if (signingKey?.pem !== keyPem) signingKey = { pem: keyPem, key: createPrivateKey(keyPem) };
-  const signature = sign('sha256', endpointsSigningInput(advert.origin, advert.epoch, advert.seq, addresses), signingKey.key).toString('base64');
+  const signature = sign(
+    'sha256',
+    endpointsSigningInput(advert.origin, advert.epoch, advert.seq, addresses),
+    signingKey.key,
+  ).toString('base64');
   return { addresses: [...addresses], certificate: certPem, signature };
 }
 
@@ -34,11 +48,21 @@ export function signEndpoints(advert: { origin: string; epoch: number; seq: numb
  * Checks that `signed` comes from `advert.origin`: its certificate is issued by the clusterset CA
  * and names the origin, and the signature covers this advert. Throws a typed error otherwise.
  */
-export function verifyEndpoints(advert: { origin: string; epoch: number; seq: number }, signed: SignedEndpoints, trust: { caPem: string; trustDomain: string }, now = new Date()): void {
+export function verifyEndpoints(
+  advert: { origin: string; epoch: number; seq: number },
+  signed: SignedEndpoints,
+  trust: { caPem: string; trustDomain: string },
+  now = new Date(),
+): void {
   const publicKey = originKey(advert.origin, signed.certificate, trust, now);
   let ok = false;
   try {
-    ok = verify('sha256', endpointsSigningInput(advert.origin, advert.epoch, advert.seq, signed.addresses), publicKey, Buffer.from(signed.signature, 'base64'));
+    ok = verify(
+      'sha256',
+      endpointsSigningInput(advert.origin, advert.epoch, advert.seq, signed.addresses),
+      publicKey,
+      Buffer.from(signed.signature, 'base64'),
+    );
   } catch {
     // A signature that is not even DER is simply one that does not match.
   }
@@ -46,7 +70,10 @@ export function verifyEndpoints(advert: { origin: string; epoch: number; seq: nu
 }
 
 function refuse(origin: string, why: string): never {
-  throw new CausewayError(ErrorCode.AdvertSignature, `link endpoints advertised for ${origin} refused: ${why}`);
+  throw new CausewayError(
+    ErrorCode.AdvertSignature,
+    `link endpoints advertised for ${origin} refused: ${why}`,
+  );
 }
 
 /**
@@ -59,18 +86,32 @@ const checkedCertificates = new Map<string, { publicKey: KeyObject; validTo: num
 const MAX_CHECKED = 4_096;
 
 /** The origin's public key from a certificate issued by the CA that names the origin; throws otherwise. */
-function originKey(origin: string, certificate: string, trust: { caPem: string; trustDomain: string }, now: Date): KeyObject {
+function originKey(
+  origin: string,
+  certificate: string,
+  trust: { caPem: string; trustDomain: string },
+  now: Date,
+): KeyObject {
   const cacheKey = JSON.stringify([origin, trust.trustDomain, trust.caPem, certificate]);
   const cached = checkedCertificates.get(cacheKey);
   if (cached !== undefined && now.getTime() <= cached.validTo) return cached.publicKey;
   const cert = checkCertificate(origin, certificate, trust, now);
   if (checkedCertificates.size >= MAX_CHECKED) checkedCertificates.clear();
-  checkedCertificates.set(cacheKey, { publicKey: cert.publicKey, validTo: Date.parse(cert.validTo) });
+  checkedCertificates.set(cacheKey, {
+    publicKey: cert.publicKey,
+    validTo: Date.parse(cert.validTo),
+  });
   return cert.publicKey;
 }
 
-function checkCertificate(origin: string, certificate: string, trust: { caPem: string; trustDomain: string }, now: Date): X509Certificate {
-  if (!verifyIssuedBy(certificate, trust.caPem, now)) refuse(origin, 'the certificate is not issued by the clusterset CA (or is not current)');
+function checkCertificate(
+  origin: string,
+  certificate: string,
+  trust: { caPem: string; trustDomain: string },
+  now: Date,
+): X509Certificate {
+  if (!verifyIssuedBy(certificate, trust.caPem, now))
+    refuse(origin, 'the certificate is not issued by the clusterset CA (or is not current)');
   let cert: X509Certificate;
   let id: string;
   try {

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CausewayError } from '../errors/index.js';
-import { decodeControl, encodeSiteAdvert, isNewerAdvert, peekAdvertVersion, type SiteAdvert } from './site-advert.js';
+import {
+  decodeControl,
+  encodeSiteAdvert,
+  isNewerAdvert,
+  peekAdvertVersion,
+  type SiteAdvert,
+} from './site-advert.js';
 
 const advert: SiteAdvert = {
   type: 'site',
@@ -31,21 +37,43 @@ describe('site advert (CONTROL payload)', () => {
     assert.deepEqual(decodeControl(encodeSiteAdvert(advert)), advert);
   });
   it('reports unknown message types instead of failing (newer peers may add some)', () => {
-    assert.deepEqual(decodeControl(Buffer.from('{"type":"routes"}')), { type: 'unknown', name: 'routes' });
+    assert.deepEqual(decodeControl(Buffer.from('{"type":"routes"}')), {
+      type: 'unknown',
+      name: 'routes',
+    });
   });
   it('turns any hostile payload into CW_FRAME_MALFORMED or unknown', () => {
     const hostile = fc.oneof(
       fc.uint8Array({ maxLength: 256 }).map((a) => Buffer.from(a)),
       fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v))),
-      fc.record({ type: fc.constant('site'), origin: fc.anything(), epoch: fc.anything(), seq: fc.anything(), links: fc.anything(), services: fc.anything() }).map((v) => Buffer.from(JSON.stringify(v))),
-      fc.anything().map((v) => Buffer.from(JSON.stringify({ ...advert, services: [{ ...advert.services[0], ports: v }] }) ?? 'null')),
+      fc
+        .record({
+          type: fc.constant('site'),
+          origin: fc.anything(),
+          epoch: fc.anything(),
+          seq: fc.anything(),
+          links: fc.anything(),
+          services: fc.anything(),
+        })
+        .map((v) => Buffer.from(JSON.stringify(v))),
+      fc
+        .anything()
+        .map((v) =>
+          Buffer.from(
+            JSON.stringify({ ...advert, services: [{ ...advert.services[0], ports: v }] }) ??
+              'null',
+          ),
+        ),
     );
     fc.assert(
       fc.property(hostile, (payload) => {
         try {
           decodeControl(payload);
         } catch (err) {
-          assert.ok(err instanceof CausewayError && err.code === 'CW_FRAME_MALFORMED', `unexpected ${String(err)}`);
+          assert.ok(
+            err instanceof CausewayError && err.code === 'CW_FRAME_MALFORMED',
+            `unexpected ${String(err)}`,
+          );
         }
       }),
       { numRuns: 1000 },
@@ -59,8 +87,17 @@ describe('site advert (CONTROL payload)', () => {
   });
 
   it('peeks the version of an encoded advert without decoding it, and only then', () => {
-    assert.deepEqual(peekAdvertVersion(encodeSiteAdvert(advert)), { origin: 'eu-west', epoch: 1, seq: 7 });
+    assert.deepEqual(peekAdvertVersion(encodeSiteAdvert(advert)), {
+      origin: 'eu-west',
+      epoch: 1,
+      seq: 7,
+    });
     assert.equal(peekAdvertVersion(Buffer.from('{"seq":7,"type":"site"}')), undefined);
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => void peekAdvertVersion(Buffer.from(bytes))));
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        (bytes) => void peekAdvertVersion(Buffer.from(bytes)),
+      ),
+    );
   });
 });

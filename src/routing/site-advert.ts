@@ -30,7 +30,10 @@ const AdvertService = z.strictObject({
   sessionAffinityTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
   internalTrafficPolicy: z.string().max(32).optional(),
   trafficDistribution: z.string().max(64).optional(),
-  ipFamilies: z.array(z.enum(['IPv4', 'IPv6'])).max(2).optional(),
+  ipFamilies: z
+    .array(z.enum(['IPv4', 'IPv6']))
+    .max(2)
+    .optional(),
   exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
   exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
   endpoints: z.array(AdvertEndpoint).max(10_000),
@@ -51,12 +54,16 @@ const SiteAdvertSchema = z.strictObject({
   region: z.string().max(63),
   /** Namespaces present at the origin (MCS namespace sameness: services are imported only there). */
   namespaces: z.array(z.string().min(1).max(63)).max(10_000),
-  links: z.array(z.strictObject({ peer: name, cost: z.number().int().min(1).max(1_000_000) })).max(10_000),
+  links: z
+    .array(z.strictObject({ peer: name, cost: z.number().int().min(1).max(1_000_000) }))
+    .max(10_000),
   services: z.array(AdvertService).max(100_000),
   /** Where to dial the origin now, signed by it (see signed-endpoints.ts); absent from older routers. */
   endpoints: z
     .strictObject({
-      addresses: z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253}):\d{1,5}$/)).max(16),
+      addresses: z
+        .array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253}):\d{1,5}$/))
+        .max(16),
       certificate: z.string().max(16_384),
       signature: z.string().max(1_024),
     })
@@ -76,18 +83,25 @@ export function decodeControl(payload: Buffer): SiteAdvert | { type: 'unknown'; 
   } catch {
     throw new CausewayError(ErrorCode.FrameMalformed, 'CONTROL payload is not JSON');
   }
-  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  const type =
+    typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
   if (type !== 'site') return { type: 'unknown', name: String(type).slice(0, 64) };
   const parsed = SiteAdvertSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CausewayError(ErrorCode.FrameMalformed, `site advert is malformed at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`);
+    throw new CausewayError(
+      ErrorCode.FrameMalformed,
+      `site advert is malformed at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+    );
   }
   return parsed.data;
 }
 
 /** True when `next` is newer than `current` from the same origin. */
-export function isNewerAdvert(current: { epoch: number; seq: number } | undefined, next: { epoch: number; seq: number }): boolean {
+export function isNewerAdvert(
+  current: { epoch: number; seq: number } | undefined,
+  next: { epoch: number; seq: number },
+): boolean {
   if (current === undefined) return true;
   return next.epoch > current.epoch || (next.epoch === current.epoch && next.seq > current.seq);
 }
@@ -99,7 +113,9 @@ const HEADER = /^\{"type":"site","origin":"([^"\\]{1,253})","epoch":(\d{1,16}),"
  * router in a dense mesh drops the many duplicate copies of a flood cheaply. Undefined when the
  * payload does not start the way `encodeSiteAdvert` writes it; the caller then decodes it fully.
  */
-export function peekAdvertVersion(payload: Buffer): { origin: string; epoch: number; seq: number } | undefined {
+export function peekAdvertVersion(
+  payload: Buffer,
+): { origin: string; epoch: number; seq: number } | undefined {
   const match = HEADER.exec(payload.subarray(0, 400).toString('utf8'));
   if (match === null) return undefined;
   return { origin: match[1] ?? '', epoch: Number(match[2]), seq: Number(match[3]) };

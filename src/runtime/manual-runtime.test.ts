@@ -29,7 +29,10 @@ describe('ManualRuntime', () => {
     const a = new ManualRuntime(0, 7);
     const b = new ManualRuntime(0, 7);
     const draws = Array.from({ length: 1_000 }, () => a.random());
-    assert.deepEqual(draws, Array.from({ length: 1_000 }, () => b.random()));
+    assert.deepEqual(
+      draws,
+      Array.from({ length: 1_000 }, () => b.random()),
+    );
     assert.ok(draws.every((x) => x >= 0 && x < 1));
     assert.ok(new Set(draws).size > 990, 'the generator does not repeat early');
   });

@@ -78,7 +78,13 @@ export class ManualRuntime implements Runtime {
 
   #schedule(ms: number, every: number | undefined, fn: () => void): Timer {
     this.#seq += 1;
-    const entry: Scheduled = { at: this.#now + Math.max(0, ms), every, fn, seq: this.#seq, cancelled: false };
+    const entry: Scheduled = {
+      at: this.#now + Math.max(0, ms),
+      every,
+      fn,
+      seq: this.#seq,
+      cancelled: false,
+    };
     this.#timers.push(entry);
     const timer: Timer = {
       cancel: () => {

@@ -13,7 +13,10 @@ export interface AdvertSite {
 }
 
 /** The services a site advertises: its export entries grouped by name+namespace, one endpoint per backend. */
-export function advertServices(exports: readonly ExportConfig[], site: AdvertSite): AdvertService[] {
+export function advertServices(
+  exports: readonly ExportConfig[],
+  site: AdvertSite,
+): AdvertService[] {
   const byKey = new Map<string, AdvertService>();
   for (const e of exports) {
     const key = `${e.name}.${e.namespace}`;
@@ -28,9 +31,11 @@ export function advertServices(exports: readonly ExportConfig[], site: AdvertSit
       ...serviceProperties(e),
       endpoints: [],
     };
-    if (!s.ports.some((p) => p.port === e.port && p.protocol === 'TCP')) s.ports.push(carriedPort(e));
+    if (!s.ports.some((p) => p.port === e.port && p.protocol === 'TCP'))
+      s.ports.push(carriedPort(e));
     const writes = writePolicyAnnotations(e);
-    if (Object.keys(writes).length > 0) s.exportedAnnotations = { ...s.exportedAnnotations, ...writes };
+    if (Object.keys(writes).length > 0)
+      s.exportedAnnotations = { ...s.exportedAnnotations, ...writes };
     // Backend addresses stay private: a headless endpoint is advertised by hostname only, and each
     // importing site gives it an address of its own.
     if (e.headless === true) s.type = 'Headless';
@@ -39,7 +44,13 @@ export function advertServices(exports: readonly ExportConfig[], site: AdvertSit
     // dead port is retried elsewhere by the importing site.
     const ready = site.ready(e);
     const existing = s.endpoints.find((x) => x.hostname === hostname);
-    if (existing === undefined) s.endpoints.push({ addresses: [], zone: e.zone ?? site.zone, ready, ...(hostname === undefined ? {} : { hostname }) });
+    if (existing === undefined)
+      s.endpoints.push({
+        addresses: [],
+        zone: e.zone ?? site.zone,
+        ready,
+        ...(hostname === undefined ? {} : { hostname }),
+      });
     else existing.ready ||= ready;
     s.exportedAt = Math.min(s.exportedAt, e.exportedAt ?? site.epoch);
     byKey.set(key, s);
@@ -58,11 +69,21 @@ type AdvertPort = AdvertService['ports'][number];
 function carriedPort(e: ExportConfig): AdvertPort {
   const http = e.protocol === HTTP_APP_PROTOCOL;
   const name = e.portName ?? `${http ? 'http' : 'tcp'}-${e.port}`;
-  return listedPort({ name, port: e.port, protocol: 'TCP', appProtocol: http ? HTTP_APP_PROTOCOL : e.appProtocol });
+  return listedPort({
+    name,
+    port: e.port,
+    protocol: 'TCP',
+    appProtocol: http ? HTTP_APP_PROTOCOL : e.appProtocol,
+  });
 }
 
 /** A port as adverts carry it: an empty name or appProtocol is left out. */
-function listedPort(p: { name?: string | undefined; port: number; protocol: AdvertPort['protocol']; appProtocol?: string | undefined }): AdvertPort {
+function listedPort(p: {
+  name?: string | undefined;
+  port: number;
+  protocol: AdvertPort['protocol'];
+  appProtocol?: string | undefined;
+}): AdvertPort {
   return {
     ...(p.name === undefined || p.name === '' ? {} : { name: p.name }),
     port: p.port,
@@ -74,7 +95,8 @@ function listedPort(p: { name?: string | undefined; port: number; protocol: Adve
 /** The optional whole-service MCS properties an export entry carries into the advert. */
 function serviceProperties(e: ExportConfig): Partial<AdvertService> {
   const out: Partial<AdvertService> = {};
-  if (e.sessionAffinityTimeoutSeconds !== undefined) out.sessionAffinityTimeoutSeconds = e.sessionAffinityTimeoutSeconds;
+  if (e.sessionAffinityTimeoutSeconds !== undefined)
+    out.sessionAffinityTimeoutSeconds = e.sessionAffinityTimeoutSeconds;
   if (e.internalTrafficPolicy !== undefined) out.internalTrafficPolicy = e.internalTrafficPolicy;
   if (e.trafficDistribution !== undefined) out.trafficDistribution = e.trafficDistribution;
   if (e.exportedLabels !== undefined) out.exportedLabels = { ...e.exportedLabels };

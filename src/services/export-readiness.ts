@@ -20,7 +20,10 @@ export class ExportReadiness {
     this.health.reconcile(
       exports.map((e) => {
         const { host, port } = parseHostPort(e.to, 'exports.to');
-        const check: HealthCheck = e.health.type === 'http' ? { type: 'http', path: e.health.path, expectStatus: e.health.expectStatus } : { type: e.health.type };
+        const check: HealthCheck =
+          e.health.type === 'http'
+            ? { type: 'http', path: e.health.path, expectStatus: e.health.expectStatus }
+            : { type: e.health.type };
         return { id: exportId(e), host, port, check, ...e.health };
       }),
     );
@@ -52,7 +55,14 @@ export class ExportReadiness {
   }
 }
 
-type ExportEntry = { name: string; namespace: string; port: number; hostname?: string | undefined; to: string; ready?: boolean | undefined };
+type ExportEntry = {
+  name: string;
+  namespace: string;
+  port: number;
+  hostname?: string | undefined;
+  to: string;
+  ready?: boolean | undefined;
+};
 
 /** Identity of one export entry for health checks: service port, headless endpoint and backend. */
 function exportId(e: ExportEntry): string {

@@ -4,7 +4,8 @@ import type { SiteAdvert } from '../routing/index.js';
 import { serviceKey } from './service-key.js';
 
 /** Where a flow for a service can go: this site's own backend, or another site that exports it. */
-export type Endpoint = { kind: 'local'; site: string; target: ExportConfig } | { kind: 'remote'; site: string };
+export type Endpoint =
+  { kind: 'local'; site: string; target: ExportConfig } | { kind: 'remote'; site: string };
 
 /**
  * The clusterset's services as this site sees them: the MCS model fed from every reachable
@@ -47,9 +48,16 @@ export class ServiceDirectory {
    * several backends (a Kubernetes Service's endpoints) takes them in turn, healthy ones only
    * while any is healthy.
    */
-  localExport(name: string, namespace: string, port: number, endpoint?: string): ExportConfig | undefined {
+  localExport(
+    name: string,
+    namespace: string,
+    port: number,
+    endpoint?: string,
+  ): ExportConfig | undefined {
     const key = serviceKey(name, namespace);
-    const matching = (this.local.get(key) ?? []).filter((e) => e.port === port && (endpoint === undefined || e.hostname === endpoint));
+    const matching = (this.local.get(key) ?? []).filter(
+      (e) => e.port === port && (endpoint === undefined || e.hostname === endpoint),
+    );
     if (matching.length <= 1) return matching[0];
     const usable = matching.filter((e) => this.healthy(e));
     const pool = usable.length > 0 ? usable : matching;
@@ -71,7 +79,10 @@ export class ServiceDirectory {
       present.add(advert.origin);
       if (this.fed.get(advert.origin) === advert) continue;
       this.fed.set(advert.origin, advert);
-      this.model.setSiteExports(advert.origin, advert.services.map((s): SiteExport => ({ ...s, site: advert.origin })));
+      this.model.setSiteExports(
+        advert.origin,
+        advert.services.map((s): SiteExport => ({ ...s, site: advert.origin })),
+      );
     }
     for (const site of this.fed.keys()) {
       if (present.has(site)) continue;
@@ -86,7 +97,10 @@ export class ServiceDirectory {
 
   /** TCP ports of a service, sorted. */
   ports(name: string, namespace: string): number[] {
-    return (this.model.service(name, namespace)?.ports ?? []).filter((p) => p.protocol === 'TCP').map((p) => p.port).sort((a, b) => a - b);
+    return (this.model.service(name, namespace)?.ports ?? [])
+      .filter((p) => p.protocol === 'TCP')
+      .map((p) => p.port)
+      .sort((a, b) => a - b);
   }
 
   /** Sites with ready endpoints for the port, this site first, then by id. */
@@ -94,8 +108,10 @@ export class ServiceDirectory {
     const sites = new Set(this.model.endpointsFor(name, namespace, port).map((e) => e.site));
     const out: Endpoint[] = [];
     const local = this.localExport(name, namespace, port);
-    if (local !== undefined && sites.has(this.self)) out.push({ kind: 'local', site: this.self, target: local });
-    for (const site of [...sites].sort()) if (site !== this.self) out.push({ kind: 'remote', site });
+    if (local !== undefined && sites.has(this.self))
+      out.push({ kind: 'local', site: this.self, target: local });
+    for (const site of [...sites].sort())
+      if (site !== this.self) out.push({ kind: 'remote', site });
     return out;
   }
 

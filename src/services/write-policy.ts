@@ -12,7 +12,8 @@ export const WritesAnnotation = {
 export const HTTP_APP_PROTOCOL = HTTP_PROTOCOL;
 
 /** How an importing site routes a service's requests: all alike, or writes to one lease holder. */
-export type WritePolicy = { type: 'any' } | { type: 'single-writer'; lease: string; readMethods: ReadonlySet<string> };
+export type WritePolicy =
+  { type: 'any' } | { type: 'single-writer'; lease: string; readMethods: ReadonlySet<string> };
 
 const ANY: WritePolicy = { type: 'any' };
 /** Merged services are replaced, never changed, when adverts change: a policy per object is enough. */
@@ -44,12 +45,23 @@ export function writePolicyOf(service: ClustersetService | undefined): WritePoli
 
 function parseWritePolicy(annotations: Readonly<Record<string, string>>): WritePolicy {
   const lease = annotations[WritesAnnotation.lease];
-  if (annotations[WritesAnnotation.mode] !== 'single-writer' || lease === undefined || lease === '') return ANY;
-  const listed = (annotations[WritesAnnotation.readMethods] ?? '').split(',').filter((m) => m !== '');
-  return { type: 'single-writer', lease, readMethods: new Set(listed.length === 0 ? DEFAULT_READ_METHODS : listed) };
+  if (annotations[WritesAnnotation.mode] !== 'single-writer' || lease === undefined || lease === '')
+    return ANY;
+  const listed = (annotations[WritesAnnotation.readMethods] ?? '')
+    .split(',')
+    .filter((m) => m !== '');
+  return {
+    type: 'single-writer',
+    lease,
+    readMethods: new Set(listed.length === 0 ? DEFAULT_READ_METHODS : listed),
+  };
 }
 
 /** True when the service's port speaks HTTP/1.1 (an export with `protocol: http`). */
 export function isHttpPort(service: ClustersetService | undefined, port: number): boolean {
-  return service?.ports.some((p) => p.port === port && p.protocol === 'TCP' && p.appProtocol === HTTP_APP_PROTOCOL) ?? false;
+  return (
+    service?.ports.some(
+      (p) => p.port === port && p.protocol === 'TCP' && p.appProtocol === HTTP_APP_PROTOCOL,
+    ) ?? false
+  );
 }

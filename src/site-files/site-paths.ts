@@ -51,6 +51,9 @@ export function sitePaths(dir: string): SitePaths {
     apiSocket:
       socket.length <= MAX_SOCKET_PATH
         ? socket
-        : join(tmpdir(), `causeway-${createHash('sha256').update(abs).digest('hex').slice(0, 16)}.sock`),
+        : join(
+            tmpdir(),
+            `causeway-${createHash('sha256').update(abs).digest('hex').slice(0, 16)}.sock`,
+          ),
   };
 }

@@ -41,6 +41,10 @@ describe('readStateFile', () => {
     const file = join(dir, 'ok.json');
     await writeFile(file, '["a","b"]');
     await chmod(file, 0o600);
-    assert.deepEqual(await readStateFile(file, decodeList), { kind: 'ok', value: ['a', 'b'], text: '["a","b"]' });
+    assert.deepEqual(await readStateFile(file, decodeList), {
+      kind: 'ok',
+      value: ['a', 'b'],
+      text: '["a","b"]',
+    });
   });
 });

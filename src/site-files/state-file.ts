@@ -37,7 +37,10 @@ export async function readStateText(file: string): Promise<StateRead<string>> {
 }
 
 /** Reads a JSON state file and hands the parsed value to `decode`; a throw from either is "corrupt". */
-export async function readStateFile<T>(file: string, decode: (raw: unknown) => T): Promise<StateRead<T>> {
+export async function readStateFile<T>(
+  file: string,
+  decode: (raw: unknown) => T,
+): Promise<StateRead<T>> {
   const read = await readStateText(file);
   if (read.kind !== 'ok') return read;
   try {

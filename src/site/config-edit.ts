@@ -1,5 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { loadSiteConfig, replaceFile, saveSiteConfig, withSiteLock, type SiteConfig, type SitePaths } from '../config/index.js';
+import {
+  loadSiteConfig,
+  replaceFile,
+  saveSiteConfig,
+  withSiteLock,
+  type SiteConfig,
+  type SitePaths,
+} from '../config/index.js';
 import { ErrorCode, hasCode } from '../errors/index.js';
 import { noticeRouter } from './router-notice.js';
 
@@ -8,7 +15,10 @@ import { noticeRouter } from './router-notice.js';
  * refuses the change (it keeps its old configuration), the file is put back as it was, so what is
  * on disk is what runs, and the router's reason is thrown.
  */
-export async function editSiteConfig(paths: SitePaths, change: (config: SiteConfig) => void): Promise<{ live: boolean; config: SiteConfig }> {
+export async function editSiteConfig(
+  paths: SitePaths,
+  change: (config: SiteConfig) => void,
+): Promise<{ live: boolean; config: SiteConfig }> {
   const { config, previous, written } = await withSiteLock(paths.lock, async () => {
     const previous = await readFile(paths.config, 'utf8');
     const current = await loadSiteConfig(paths.config);
@@ -23,7 +33,10 @@ export async function editSiteConfig(paths: SitePaths, change: (config: SiteConf
  * Lets a running router apply an edit of site.yaml (`previous` → `written`); when it refuses, the
  * file is put back to `previous` and the router's reason thrown. Returns whether a router ran.
  */
-export async function noticeRouterOrRestore(paths: SitePaths, edit: { previous: string; written: string }): Promise<boolean> {
+export async function noticeRouterOrRestore(
+  paths: SitePaths,
+  edit: { previous: string; written: string },
+): Promise<boolean> {
   try {
     return await noticeRouter(paths);
   } catch (err) {
@@ -31,7 +44,8 @@ export async function noticeRouterOrRestore(paths: SitePaths, edit: { previous: 
     if (hasCode(err, ErrorCode.RouterNotRunning)) throw err;
     await withSiteLock(paths.lock, async () => {
       // Only our own edit is undone: a later edit by someone else stays.
-      if ((await readFile(paths.config, 'utf8')) === edit.written) await replaceFile(paths.config, edit.previous, 0o644);
+      if ((await readFile(paths.config, 'utf8')) === edit.written)
+        await replaceFile(paths.config, edit.previous, 0o644);
     });
     throw err;
   }

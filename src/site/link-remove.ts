@@ -1,5 +1,11 @@
 import { ApiClient } from '../api/index.js';
-import { loadRemovedPeers, loadSiteConfig, saveRemovedPeers, withSiteLock, type SitePaths } from '../config/index.js';
+import {
+  loadRemovedPeers,
+  loadSiteConfig,
+  saveRemovedPeers,
+  withSiteLock,
+  type SitePaths,
+} from '../config/index.js';
 import { CausewayError, ErrorCode, hasCode } from '../errors/index.js';
 import { editSiteConfig } from './config-edit.js';
 
@@ -8,11 +14,16 @@ import { editSiteConfig } from './config-edit.js';
  * dials) leaves site.yaml, and the peer is refused from now on (removed-peers.json), so a link it
  * dials is closed and the peer told to stop dialing. A new token links the two again.
  */
-export async function removeLink(paths: SitePaths, peer: string): Promise<{ live: boolean; dialed: boolean; inbound: boolean }> {
+export async function removeLink(
+  paths: SitePaths,
+  peer: string,
+): Promise<{ live: boolean; dialed: boolean; inbound: boolean }> {
   const dialed = (await loadSiteConfig(paths.config)).links.some((l) => l.peer === peer);
   const inbound = await hasInboundLink(paths, peer);
   if (!dialed && !inbound) {
-    throw new CausewayError(ErrorCode.LinkUnknown, `this site has no link to ${peer}`, { hint: 'see `causeway status` (an inbound link shows only while the router runs)' });
+    throw new CausewayError(ErrorCode.LinkUnknown, `this site has no link to ${peer}`, {
+      hint: 'see `causeway status` (an inbound link shows only while the router runs)',
+    });
   }
   const refusedBefore = await withSiteLock(paths.lock, async () => {
     const removed = await loadRemovedPeers(paths.removedPeers);
@@ -28,7 +39,8 @@ export async function removeLink(paths: SitePaths, peer: string): Promise<{ live
   } catch (err) {
     // The router refused the reload and site.yaml was put back: so is the refusal of the peer,
     // or the next reload would refuse a link that site.yaml still dials.
-    if (!refusedBefore && !hasCode(err, ErrorCode.RouterNotRunning)) await forgetRefusal(paths, peer);
+    if (!refusedBefore && !hasCode(err, ErrorCode.RouterNotRunning))
+      await forgetRefusal(paths, peer);
     throw err;
   }
 }

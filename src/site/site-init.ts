@@ -1,9 +1,21 @@
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { saveSiteConfig, sitePaths, type SiteConfigInput, type SitePaths } from '../config/index.js';
+import {
+  saveSiteConfig,
+  sitePaths,
+  type SiteConfigInput,
+  type SitePaths,
+} from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { createClustersetCa, generateKeyPair, isValidSiteId, isValidTrustDomain, issueSiteCertificate, writeSecretFile } from '../pki/index.js';
+import {
+  createClustersetCa,
+  generateKeyPair,
+  isValidSiteId,
+  isValidTrustDomain,
+  issueSiteCertificate,
+  writeSecretFile,
+} from '../pki/index.js';
 
 export interface SiteInitOptions {
   id: string;
@@ -25,15 +37,23 @@ export interface SiteInitOptions {
  * certificate signed by it, and `site.yaml`. A site created with its own CA can still join
  * another clusterset by redeeming that clusterset's token, as long as it has not linked yet.
  */
-export async function initSite(options: SiteInitOptions): Promise<{ paths: SitePaths; trustDomain: string }> {
+export async function initSite(
+  options: SiteInitOptions,
+): Promise<{ paths: SitePaths; trustDomain: string }> {
   if (!isValidSiteId(options.id)) {
-    throw new CausewayError(ErrorCode.InputInvalid, `--id: "${options.id}" is not a valid site id`, {
-      hint: 'use lowercase letters, digits and "-", like eu-west or us-east-1',
-    });
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `--id: "${options.id}" is not a valid site id`,
+      {
+        hint: 'use lowercase letters, digits and "-", like eu-west or us-east-1',
+      },
+    );
   }
   const paths = sitePaths(options.dir);
   if (await exists(paths.config)) {
-    throw new CausewayError(ErrorCode.SiteExists, `${paths.config} already exists`, { hint: 'choose another --dir, or remove that directory to start over' });
+    throw new CausewayError(ErrorCode.SiteExists, `${paths.config} already exists`, {
+      hint: 'choose another --dir, or remove that directory to start over',
+    });
   }
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
   const trustDomain = await setUpCa(paths, options);
@@ -41,14 +61,23 @@ export async function initSite(options: SiteInitOptions): Promise<{ paths: SiteP
   await writeSecretFile(paths.key, keys.privateKeyPem);
   const caCertPem = await readFile(paths.caCert, 'utf8');
   const caKeyPem = await readFile(paths.caKey, 'utf8');
-  const certPem = await issueSiteCertificate({ caCertPem, caKeyPem, trustDomain, siteId: options.id, publicKeyPem: keys.publicKeyPem });
+  const certPem = await issueSiteCertificate({
+    caCertPem,
+    caKeyPem,
+    trustDomain,
+    siteId: options.id,
+    publicKeyPem: keys.publicKeyPem,
+  });
   await writeFile(paths.cert, certPem);
   const config: SiteConfigInput = {
     apiVersion: 'causeway.io/v1alpha1',
     kind: 'Site',
     site: { id: options.id, zone: options.zone, region: options.region, trustDomain },
     link: { listen: options.listen, advertise: options.advertise },
-    services: { addressPool: options.addressPool ?? defaultAddressPool(options.id), autoImport: true },
+    services: {
+      addressPool: options.addressPool ?? defaultAddressPool(options.id),
+      autoImport: true,
+    },
     links: [],
     exports: [],
     imports: [],
@@ -62,10 +91,16 @@ async function setUpCa(paths: SitePaths, options: SiteInitOptions): Promise<stri
     const crt = join(options.caDir, 'ca.crt');
     const key = join(options.caDir, 'ca.key');
     if (!(await exists(crt)) || !(await exists(key))) {
-      throw new CausewayError(ErrorCode.InputInvalid, `--ca-dir: ${options.caDir} must contain ca.crt and ca.key`);
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        `--ca-dir: ${options.caDir} must contain ca.crt and ca.key`,
+      );
     }
     if (options.trustDomain === undefined) {
-      throw new CausewayError(ErrorCode.InputInvalid, '--ca-dir needs --trust-domain (the trust domain that CA was made for)');
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        '--ca-dir needs --trust-domain (the trust domain that CA was made for)',
+      );
     }
     await copyFile(crt, paths.caCert);
     await writeSecretFile(paths.caKey, await readFile(key));
@@ -73,7 +108,11 @@ async function setUpCa(paths: SitePaths, options: SiteInitOptions): Promise<stri
   }
   const trustDomain = options.trustDomain ?? `cs-${randomBytes(4).toString('hex')}.causeway`;
   if (!isValidTrustDomain(trustDomain)) {
-    throw new CausewayError(ErrorCode.InputInvalid, `--trust-domain: "${trustDomain}" is not a valid trust domain`, { hint: 'use a DNS name such as prod.example.com' });
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `--trust-domain: "${trustDomain}" is not a valid trust domain`,
+      { hint: 'use a DNS name such as prod.example.com' },
+    );
   }
   const ca = await createClustersetCa({ trustDomain });
   await writeFile(paths.caCert, ca.certPem);

@@ -7,7 +7,10 @@ import { certificateFingerprint } from '../pki/index.js';
 import { TokenStore, encodeToken, type LinkEndpoint, type LinkToken } from '../token/index.js';
 
 /** Issues a link token for this site; the text is the only place the secret ever exists. */
-export async function issueLinkToken(paths: SitePaths, options: { uses: number; ttlMs: number }): Promise<{ token: LinkToken; text: string }> {
+export async function issueLinkToken(
+  paths: SitePaths,
+  options: { uses: number; ttlMs: number },
+): Promise<{ token: LinkToken; text: string }> {
   const config = await loadSiteConfig(paths.config);
   const endpoints = await advertisedEndpoints(paths, config.link.listen, config.link.advertise);
   const caPem = await readFile(paths.caCert, 'utf8');
@@ -28,16 +31,24 @@ export async function issueLinkToken(paths: SitePaths, options: { uses: number; 
  * Where other sites should dial: `link.advertise` when set; otherwise the listen address, with a
  * wildcard host replaced by this host's addresses and port 0 by the port the router really bound.
  */
-async function advertisedEndpoints(paths: SitePaths, listen: string, advertise: string[]): Promise<LinkEndpoint[]> {
+async function advertisedEndpoints(
+  paths: SitePaths,
+  listen: string,
+  advertise: string[],
+): Promise<LinkEndpoint[]> {
   if (advertise.length > 0) return advertise.map((a) => parseHostPort(a, 'link.advertise'));
   const bound = parseHostPort(listen, 'link.listen', true);
   let port = bound.port;
   if (port === 0) {
     const runtime = await new ApiClient(paths).runtime();
     if (runtime === undefined) {
-      throw new CausewayError(ErrorCode.RouterNotRunning, 'link.listen uses port 0, so the link port is known only while the router runs', {
-        hint: `start it with \`causeway site run --dir ${paths.dir}\`, or set link.advertise in ${paths.config}`,
-      });
+      throw new CausewayError(
+        ErrorCode.RouterNotRunning,
+        'link.listen uses port 0, so the link port is known only while the router runs',
+        {
+          hint: `start it with \`causeway site run --dir ${paths.dir}\`, or set link.advertise in ${paths.config}`,
+        },
+      );
     }
     port = runtime.linkAddress.port;
   }

@@ -15,10 +15,26 @@ describe('parseDuration', () => {
   });
 
   it('rejects other input, naming the value and the accepted forms', () => {
-    for (const text of ['', '15', 'm', '15M', '1.5h', '-1m', '30m1h', '1h1h', '0s', '15 m', '1w', '9999999999s']) {
+    for (const text of [
+      '',
+      '15',
+      'm',
+      '15M',
+      '1.5h',
+      '-1m',
+      '30m1h',
+      '1h1h',
+      '0s',
+      '15 m',
+      '1w',
+      '9999999999s',
+    ]) {
       assert.throws(
         () => parseDuration(text),
-        (err) => hasCode(err, 'CW_INPUT_INVALID') && (err as Error).message.includes(JSON.stringify(text)) && /15m/.test((err as Error).message),
+        (err) =>
+          hasCode(err, 'CW_INPUT_INVALID') &&
+          (err as Error).message.includes(JSON.stringify(text)) &&
+          /15m/.test((err as Error).message),
         text,
       );
     }

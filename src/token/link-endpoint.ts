@@ -19,7 +19,10 @@ export function formatEndpoint(endpoint: LinkEndpoint): string {
 export function parseEndpoint(text: string): LinkEndpoint {
   const problem = endpointProblem(text);
   if (problem !== undefined) {
-    throw new CausewayError(ErrorCode.InputInvalid, `endpoint ${JSON.stringify(text)} is invalid: ${problem}`);
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `endpoint ${JSON.stringify(text)} is invalid: ${problem}`,
+    );
   }
   return splitEndpoint(text);
 }
@@ -35,7 +38,9 @@ export function endpointProblem(text: string): string | undefined {
     return isPlainIPv6(host.slice(1, -1)) ? undefined : 'bracketed host must be an IPv6 address';
   }
   if (host.includes(':')) return 'an IPv6 host must be in brackets, as [::1]:8443';
-  return isIPv4(host) || isDnsName(host) ? undefined : 'host must be an IPv4 address, [IPv6] or DNS name';
+  return isIPv4(host) || isDnsName(host)
+    ? undefined
+    : 'host must be an IPv4 address, [IPv6] or DNS name';
 }
 
 function splitEndpoint(text: string): LinkEndpoint {

@@ -19,21 +19,30 @@ const sample: LinkToken = {
   expiresAt: new Date('2030-01-01T00:00:00Z'),
 };
 
-const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
-const endpointArb = fc.record({
-  host: fc.oneof(fc.domain(), fc.ipV4(), fc.ipV6()),
-  port: fc.integer({ min: 1, max: 65535 }),
-}, { noNullPrototype: true });
-const tokenArb: fc.Arbitrary<LinkToken> = fc.record({
-  version: fc.constant(1 as const),
-  trustDomain: fc.domain(),
-  caFingerprint: hex(64),
-  id: hex(32),
-  secret: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64url')),
-  issuerSite: fc.domain(),
-  endpoints: fc.array(endpointArb, { minLength: 1, maxLength: 8 }),
-  expiresAt: fc.integer({ min: 0, max: 253_402_300_799 }).map((s) => new Date(s * 1000)),
-}, { noNullPrototype: true });
+const hex = (length: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+const endpointArb = fc.record(
+  {
+    host: fc.oneof(fc.domain(), fc.ipV4(), fc.ipV6()),
+    port: fc.integer({ min: 1, max: 65535 }),
+  },
+  { noNullPrototype: true },
+);
+const tokenArb: fc.Arbitrary<LinkToken> = fc.record(
+  {
+    version: fc.constant(1 as const),
+    trustDomain: fc.domain(),
+    caFingerprint: hex(64),
+    id: hex(32),
+    secret: fc
+      .uint8Array({ minLength: 32, maxLength: 32 })
+      .map((b) => Buffer.from(b).toString('base64url')),
+    issuerSite: fc.domain(),
+    endpoints: fc.array(endpointArb, { minLength: 1, maxLength: 8 }),
+    expiresAt: fc.integer({ min: 0, max: 253_402_300_799 }).map((s) => new Date(s * 1000)),
+  },
+  { noNullPrototype: true },
+);
 
 /** The property every hostile input must satisfy: a token that re-encodes, or CW_TOKEN_MALFORMED. */
 function decodesSafely(text: string): boolean {
@@ -51,7 +60,9 @@ function payloadText(payload: unknown): string {
   return `cwt1.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
 }
 
-const samplePayload = JSON.parse(Buffer.from(encodeToken(sample).slice(5), 'base64url').toString()) as Record<string, unknown>;
+const samplePayload = JSON.parse(
+  Buffer.from(encodeToken(sample).slice(5), 'base64url').toString(),
+) as Record<string, unknown>;
 
 describe('encodeToken / decodeToken', () => {
   it('round-trips a token, tolerating surrounding whitespace', () => {
@@ -89,7 +100,10 @@ describe('encodeToken / decodeToken', () => {
     for (const [text, message] of cases) {
       assert.throws(
         () => decodeToken(text),
-        (err) => hasCode(err, 'CW_TOKEN_MALFORMED') && message.test((err as Error).message) && !(err as Error).message.includes(sample.secret),
+        (err) =>
+          hasCode(err, 'CW_TOKEN_MALFORMED') &&
+          message.test((err as Error).message) &&
+          !(err as Error).message.includes(sample.secret),
         text.slice(0, 60),
       );
     }
@@ -103,20 +117,39 @@ describe('encodeToken / decodeToken', () => {
       { ...sample, issuerSite: 'Not_A_Site' },
       { ...sample, expiresAt: new Date(Number.NaN) },
     ];
-    for (const token of bad) assert.throws(() => encodeToken(token), (e) => hasCode(e, 'CW_INPUT_INVALID'));
+    for (const token of bad)
+      assert.throws(
+        () => encodeToken(token),
+        (e) => hasCode(e, 'CW_INPUT_INVALID'),
+      );
   });
 
   it('survives arbitrary strings', () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.string().map((s) => `cwt1.${s}`)), decodesSafely), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `cwt1.${s}`),
+        ),
+        decodesSafely,
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('survives base64url of arbitrary JSON', () => {
-    fc.assert(fc.property(fc.jsonValue(), (json) => decodesSafely(payloadText(json))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (json) => decodesSafely(payloadText(json))),
+      { numRuns: 500 },
+    );
   });
 
   it('survives valid payloads with a field replaced, added or removed', () => {
     const keys = Object.keys(samplePayload);
-    const mutation = fc.record({ key: fc.oneof(fc.constantFrom(...keys), fc.string()), value: fc.option(fc.jsonValue()) });
+    const mutation = fc.record({
+      key: fc.oneof(fc.constantFrom(...keys), fc.string()),
+      value: fc.option(fc.jsonValue()),
+    });
     fc.assert(
       fc.property(mutation, ({ key, value }) => {
         const payload: Record<string, unknown> = { ...samplePayload };
@@ -129,7 +162,11 @@ describe('encodeToken / decodeToken', () => {
   });
 
   it('survives valid tokens with characters flipped, cut or inserted', () => {
-    const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom('flip', 'truncate', 'insert'), ch: fc.string({ minLength: 1, maxLength: 1 }) });
+    const edit = fc.record({
+      at: fc.nat(),
+      kind: fc.constantFrom('flip', 'truncate', 'insert'),
+      ch: fc.string({ minLength: 1, maxLength: 1 }),
+    });
     fc.assert(
       fc.property(tokenArb, fc.array(edit, { minLength: 1, maxLength: 4 }), (token, edits) => {
         let text = encodeToken(token);

@@ -14,7 +14,10 @@ export function encodeToken(token: LinkToken): string {
   const payload = payloadOf(token);
   const checked = tokenPayloadSchema.safeParse(payload);
   if (!checked.success) {
-    throw new CausewayError(ErrorCode.InputInvalid, `cannot encode link token: ${describePayloadIssues(checked.error.issues)}`);
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `cannot encode link token: ${describePayloadIssues(checked.error.issues)}`,
+    );
   }
   return tokenPrefix + Buffer.from(JSON.stringify(checked.data), 'utf8').toString('base64url');
 }
@@ -23,9 +26,12 @@ export function encodeToken(token: LinkToken): string {
 export function decodeToken(text: string): LinkToken {
   const trimmed = typeof text === 'string' ? text.trim() : '';
   if (trimmed.length === 0) throw malformed('it is empty');
-  if (trimmed.length > maxTokenLength) throw malformed(`it is longer than ${maxTokenLength} characters`);
+  if (trimmed.length > maxTokenLength)
+    throw malformed(`it is longer than ${maxTokenLength} characters`);
   if (!trimmed.startsWith(tokenPrefix)) {
-    const hint = /^cwt\d+\./.test(trimmed) ? 'it is from an unsupported token format version' : `it does not start with ${tokenPrefix}`;
+    const hint = /^cwt\d+\./.test(trimmed)
+      ? 'it is from an unsupported token format version'
+      : `it does not start with ${tokenPrefix}`;
     throw malformed(hint);
   }
   return tokenOf(parsePayload(trimmed.slice(tokenPrefix.length)));
@@ -33,7 +39,8 @@ export function decodeToken(text: string): LinkToken {
 
 function parsePayload(body: string): TokenPayload {
   // Buffer's base64url decoder skips characters it does not know; refuse them instead.
-  if (!base64urlPattern.test(body) || body.length % 4 === 1) throw malformed('the part after the prefix is not base64url');
+  if (!base64urlPattern.test(body) || body.length % 4 === 1)
+    throw malformed('the part after the prefix is not base64url');
   let json: unknown;
   try {
     json = JSON.parse(strictUtf8.decode(Buffer.from(body, 'base64url')));
@@ -65,7 +72,10 @@ function formatEndpointStrictly(endpoint: { host: string; port: number }): strin
   const text = formatEndpoint(endpoint);
   const problem = endpointProblem(text);
   if (problem !== undefined) {
-    throw new CausewayError(ErrorCode.InputInvalid, `cannot encode link token: endpoint ${JSON.stringify(text)}: ${problem}`);
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `cannot encode link token: endpoint ${JSON.stringify(text)}: ${problem}`,
+    );
   }
   return text;
 }

@@ -10,7 +10,10 @@ const storedTokenSchema = z.strictObject({
   expiresAt: z.number().int(),
   createdAt: z.number().int(),
 });
-const storeFileSchema = z.strictObject({ version: z.literal(1), tokens: z.array(storedTokenSchema) });
+const storeFileSchema = z.strictObject({
+  version: z.literal(1),
+  tokens: z.array(storedTokenSchema),
+});
 
 /** What the issuer remembers about a token: never the secret, only its hash. Times in epoch ms. */
 export type StoredToken = z.infer<typeof storedTokenSchema>;
@@ -28,11 +31,17 @@ export async function readTokenStoreFile(path: string): Promise<StoredToken[]> {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `token store ${path} is not valid JSON`, { cause });
+    throw new CausewayError(ErrorCode.ConfigInvalid, `token store ${path} is not valid JSON`, {
+      cause,
+    });
   }
   const parsed = storeFileSchema.safeParse(json);
   if (!parsed.success) {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `token store ${path} has an unexpected shape`, { cause: parsed.error });
+    throw new CausewayError(
+      ErrorCode.ConfigInvalid,
+      `token store ${path} has an unexpected shape`,
+      { cause: parsed.error },
+    );
   }
   return parsed.data.tokens;
 }

@@ -41,7 +41,9 @@ describe('TokenStore', () => {
     const store = new TokenStore(path, clock);
     const token = await store.issue(grant);
     await store.redeem(token.id, token.secret);
-    await assert.rejects(store.redeem(token.id, token.secret), (e) => hasCode(e, 'CW_TOKEN_USED_UP'));
+    await assert.rejects(store.redeem(token.id, token.secret), (e) =>
+      hasCode(e, 'CW_TOKEN_USED_UP'),
+    );
     assert.deepEqual(
       (await store.list()).map((t) => t.usesLeft),
       [0],
@@ -52,20 +54,28 @@ describe('TokenStore', () => {
     const store = new TokenStore(path, clock);
     const token = await store.issue({ ...grant, uses: 3 });
     for (let i = 0; i < 3; i += 1) await store.redeem(token.id, token.secret);
-    await assert.rejects(store.redeem(token.id, token.secret), (e) => hasCode(e, 'CW_TOKEN_USED_UP'));
+    await assert.rejects(store.redeem(token.id, token.secret), (e) =>
+      hasCode(e, 'CW_TOKEN_USED_UP'),
+    );
   });
 
   it('refuses an expired token, still as expired after later writes, and prunes it a day later', async () => {
     const store = new TokenStore(path, clock);
     const token = await store.issue({ ...grant, ttlMs: 60_000 });
     now = start + 60_000;
-    await assert.rejects(store.redeem(token.id, token.secret), (e) => hasCode(e, 'CW_TOKEN_EXPIRED'));
+    await assert.rejects(store.redeem(token.id, token.secret), (e) =>
+      hasCode(e, 'CW_TOKEN_EXPIRED'),
+    );
     assert.deepEqual(await store.list(), []);
     await store.issue(grant);
-    await assert.rejects(store.redeem(token.id, token.secret), (e) => hasCode(e, 'CW_TOKEN_EXPIRED'));
+    await assert.rejects(store.redeem(token.id, token.secret), (e) =>
+      hasCode(e, 'CW_TOKEN_EXPIRED'),
+    );
     now = start + 60_000 + 24 * 60 * 60 * 1000;
     await store.issue(grant);
-    await assert.rejects(store.redeem(token.id, token.secret), (e) => hasCode(e, 'CW_TOKEN_UNKNOWN'));
+    await assert.rejects(store.redeem(token.id, token.secret), (e) =>
+      hasCode(e, 'CW_TOKEN_UNKNOWN'),
+    );
   });
 
   it('refuses a forged secret without spending a use, and unknown ids', async () => {
@@ -74,8 +84,12 @@ describe('TokenStore', () => {
     const forged = Buffer.alloc(32).toString('base64url');
     await assert.rejects(store.redeem(token.id, forged), (e) => hasCode(e, 'CW_TOKEN_FORGED'));
     await assert.rejects(store.redeem(token.id, ''), (e) => hasCode(e, 'CW_TOKEN_FORGED'));
-    await assert.rejects(store.redeem('f'.repeat(32), token.secret), (e) => hasCode(e, 'CW_TOKEN_UNKNOWN'));
-    await assert.rejects(store.redeem('../../etc/passwd', token.secret), (e) => hasCode(e, 'CW_TOKEN_UNKNOWN'));
+    await assert.rejects(store.redeem('f'.repeat(32), token.secret), (e) =>
+      hasCode(e, 'CW_TOKEN_UNKNOWN'),
+    );
+    await assert.rejects(store.redeem('../../etc/passwd', token.secret), (e) =>
+      hasCode(e, 'CW_TOKEN_UNKNOWN'),
+    );
     await store.redeem(token.id, token.secret);
   });
 
@@ -84,7 +98,9 @@ describe('TokenStore', () => {
     const token = await store.issue(grant);
     await store.redeem(token.id, token.secret);
     now = start + 60 * 60_000;
-    await assert.rejects(store.redeem(token.id, 'x'.repeat(43)), (e) => hasCode(e, 'CW_TOKEN_FORGED'));
+    await assert.rejects(store.redeem(token.id, 'x'.repeat(43)), (e) =>
+      hasCode(e, 'CW_TOKEN_FORGED'),
+    );
   });
 
   it('keeps the file owner-only and free of secrets', async () => {
@@ -110,7 +126,9 @@ describe('TokenStore', () => {
     const second = await cli.issue(grant);
     assert.equal(await cli.revoke(second.id), true);
     assert.equal(await cli.revoke(second.id), false);
-    await assert.rejects(router.redeem(second.id, second.secret), (e) => hasCode(e, 'CW_TOKEN_UNKNOWN'));
+    await assert.rejects(router.redeem(second.id, second.secret), (e) =>
+      hasCode(e, 'CW_TOKEN_UNKNOWN'),
+    );
   });
 
   it('never double-spends under concurrent redeems', async () => {
@@ -118,10 +136,14 @@ describe('TokenStore', () => {
     const other = new TokenStore(path, clock);
     const token = await store.issue({ ...grant, uses: 2 });
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store : other).redeem(token.id, token.secret)),
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? store : other).redeem(token.id, token.secret),
+      ),
     );
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2);
-    assert.ok(results.every((r) => r.status === 'fulfilled' || hasCode(r.reason, 'CW_TOKEN_USED_UP')));
+    assert.ok(
+      results.every((r) => r.status === 'fulfilled' || hasCode(r.reason, 'CW_TOKEN_USED_UP')),
+    );
   });
 
   it('lists tokens oldest first without secrets', async () => {
@@ -132,15 +154,24 @@ describe('TokenStore', () => {
     const listed = await store.list();
     assert.deepEqual(listed, [
       { id: first.id, usesLeft: 1, expiresAt: first.expiresAt, createdAt: new Date(start) },
-      { id: second.id, usesLeft: 5, expiresAt: second.expiresAt, createdAt: new Date(start + 1000) },
+      {
+        id: second.id,
+        usesLeft: 5,
+        expiresAt: second.expiresAt,
+        createdAt: new Date(start + 1000),
+      },
     ]);
   });
 
   it('rejects nonsense options and a damaged store file', async () => {
     const store = new TokenStore(path, clock);
     await assert.rejects(store.issue({ ...grant, uses: 0 }), (e) => hasCode(e, 'CW_INPUT_INVALID'));
-    await assert.rejects(store.issue({ ...grant, ttlMs: -1 }), (e) => hasCode(e, 'CW_INPUT_INVALID'));
-    await assert.rejects(store.issue({ ...grant, endpoints: [] }), (e) => hasCode(e, 'CW_INPUT_INVALID'));
+    await assert.rejects(store.issue({ ...grant, ttlMs: -1 }), (e) =>
+      hasCode(e, 'CW_INPUT_INVALID'),
+    );
+    await assert.rejects(store.issue({ ...grant, endpoints: [] }), (e) =>
+      hasCode(e, 'CW_INPUT_INVALID'),
+    );
     assert.deepEqual(await store.list(), []);
     await writeFile(path, '{"version":1,"tokens":[{"id":"x"}]}');
     await assert.rejects(store.list(), (e) => hasCode(e, 'CW_CONFIG_INVALID'));

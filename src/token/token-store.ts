@@ -42,15 +42,23 @@ export class TokenStore {
   async issue(opts: IssueTokenOptions): Promise<LinkToken> {
     const uses = opts.uses ?? 1;
     const ttlMs = opts.ttlMs ?? defaultTtlMs;
-    if (!Number.isSafeInteger(uses) || uses < 1) throw invalidInput(`uses must be a positive integer, got ${uses}`);
-    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw invalidInput(`ttlMs must be positive, got ${ttlMs}`);
+    if (!Number.isSafeInteger(uses) || uses < 1)
+      throw invalidInput(`uses must be a positive integer, got ${uses}`);
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+      throw invalidInput(`ttlMs must be positive, got ${ttlMs}`);
     return this.#exclusive(async () => {
       const now = this.#clock();
       // Whole seconds, rounded up: the token text carries seconds and both sides must agree.
       const expiresAt = Math.ceil((now + ttlMs) / 1000) * 1000;
       const token = this.#newToken(opts, new Date(expiresAt));
       encodeToken(token); // Refuses bad endpoints or ids before anything is persisted.
-      const entry: StoredToken = { id: token.id, secretSha256: hashSecret(token.secret), usesLeft: uses, expiresAt, createdAt: now };
+      const entry: StoredToken = {
+        id: token.id,
+        secretSha256: hashSecret(token.secret),
+        usesLeft: uses,
+        expiresAt,
+        createdAt: now,
+      };
       await this.#save([...(await readTokenStoreFile(this.path)), entry], now);
       return token;
     });
@@ -65,14 +73,25 @@ export class TokenStore {
       const now = this.#clock();
       const entries = await readTokenStoreFile(this.path);
       const entry = entries.find((e) => e.id === id);
-      if (entry === undefined) throw new CausewayError(ErrorCode.TokenUnknown, `no link token with id ${printableId(id)}`);
+      if (entry === undefined)
+        throw new CausewayError(ErrorCode.TokenUnknown, `no link token with id ${printableId(id)}`);
       if (!secretMatches(secret, entry.secretSha256)) {
-        throw new CausewayError(ErrorCode.TokenForged, `link token ${entry.id} was presented with a wrong secret`);
+        throw new CausewayError(
+          ErrorCode.TokenForged,
+          `link token ${entry.id} was presented with a wrong secret`,
+        );
       }
       if (now >= entry.expiresAt) {
-        throw new CausewayError(ErrorCode.TokenExpired, `link token ${entry.id} expired at ${new Date(entry.expiresAt).toISOString()}`);
+        throw new CausewayError(
+          ErrorCode.TokenExpired,
+          `link token ${entry.id} expired at ${new Date(entry.expiresAt).toISOString()}`,
+        );
       }
-      if (entry.usesLeft <= 0) throw new CausewayError(ErrorCode.TokenUsedUp, `link token ${entry.id} has already been used`);
+      if (entry.usesLeft <= 0)
+        throw new CausewayError(
+          ErrorCode.TokenUsedUp,
+          `link token ${entry.id} has already been used`,
+        );
       // Kept at zero uses, not deleted, so a replay is reported as USED_UP until it expires.
       entry.usesLeft -= 1;
       await this.#save(entries, now);
@@ -86,7 +105,12 @@ export class TokenStore {
     return entries
       .filter((e) => e.expiresAt > now)
       .sort((a, b) => a.createdAt - b.createdAt)
-      .map((e) => ({ id: e.id, usesLeft: e.usesLeft, expiresAt: new Date(e.expiresAt), createdAt: new Date(e.createdAt) }));
+      .map((e) => ({
+        id: e.id,
+        usesLeft: e.usesLeft,
+        expiresAt: new Date(e.expiresAt),
+        createdAt: new Date(e.createdAt),
+      }));
   }
 
   /** Forgets token `id`; true when it was there. */

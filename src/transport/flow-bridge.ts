@@ -21,7 +21,13 @@ export interface BridgeOptions {
 }
 
 /** Reset reasons that mean "this endpoint could not take the flow", safe to retry elsewhere. */
-const RETRYABLE: ReadonlySet<number> = new Set([ResetCode.BackendUnreachable, ResetCode.ConnectTimeout, ResetCode.NoRoute, ResetCode.LinkLost, ResetCode.Refused]);
+const RETRYABLE: ReadonlySet<number> = new Set([
+  ResetCode.BackendUnreachable,
+  ResetCode.ConnectTimeout,
+  ResetCode.NoRoute,
+  ResetCode.LinkLost,
+  ResetCode.Refused,
+]);
 
 /**
  * Pipes a TCP socket and a link stream both ways with end-to-end back-pressure:
@@ -46,29 +52,30 @@ export function bridgeFlow(socket: Socket, first: MuxStream, options: BridgeOpti
     options.onDone(outcome);
   };
 
-  const attach = (current: MuxStream): void => current.attach({
-    data(chunk) {
-      replay = undefined; // answered: from here on the flow belongs to this endpoint
-      bytesOut += chunk.length;
-      // Credit goes back at once while the socket's buffer is below its high-water mark, and
-      // only after 'drain' once it is not: per-flow buffering stays bounded without a
-      // callback per chunk.
-      if (socket.write(chunk) && owed === 0) stream.consumed(chunk.length);
-      else owed += chunk.length;
-    },
-    end() {
-      streamEnded = true;
-      socket.end();
-    },
-    reset(code) {
-      if (retryElsewhere(code)) return;
-      if (!socket.destroyed) socket.resetAndDestroy();
-      finish({ kind: 'reset', by: 'remote', code, bytesIn, bytesOut });
-    },
-    writable() {
-      socket.resume();
-    },
-  });
+  const attach = (current: MuxStream): void =>
+    current.attach({
+      data(chunk) {
+        replay = undefined; // answered: from here on the flow belongs to this endpoint
+        bytesOut += chunk.length;
+        // Credit goes back at once while the socket's buffer is below its high-water mark, and
+        // only after 'drain' once it is not: per-flow buffering stays bounded without a
+        // callback per chunk.
+        if (socket.write(chunk) && owed === 0) stream.consumed(chunk.length);
+        else owed += chunk.length;
+      },
+      end() {
+        streamEnded = true;
+        socket.end();
+      },
+      reset(code) {
+        if (retryElsewhere(code)) return;
+        if (!socket.destroyed) socket.resetAndDestroy();
+        finish({ kind: 'reset', by: 'remote', code, bytesIn, bytesOut });
+      },
+      writable() {
+        socket.resume();
+      },
+    });
   attach(first);
 
   // A declaration, not a const: a stream reset before `attach(first)` replays it synchronously.

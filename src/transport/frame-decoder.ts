@@ -37,7 +37,10 @@ export class FrameDecoder {
   push(chunk: Buffer): void {
     let offset = 0;
     while (offset < chunk.length) {
-      offset = this.current === undefined ? this.readHeader(chunk, offset) : this.readPayload(chunk, offset);
+      offset =
+        this.current === undefined
+          ? this.readHeader(chunk, offset)
+          : this.readPayload(chunk, offset);
     }
   }
 
@@ -62,9 +65,17 @@ export class FrameDecoder {
         `${frameTypeName(type)} frame of ${length} bytes exceeds the limit of ${limit}`,
       );
     }
-    const connectionLevel = type === FrameType.Ping || type === FrameType.Pong || type === FrameType.Hello || type === FrameType.Control || type === FrameType.GoAway;
+    const connectionLevel =
+      type === FrameType.Ping ||
+      type === FrameType.Pong ||
+      type === FrameType.Hello ||
+      type === FrameType.Control ||
+      type === FrameType.GoAway;
     if (connectionLevel !== (stream === 0)) {
-      throw new CausewayError(ErrorCode.FrameMalformed, `${frameTypeName(type)} frame on stream ${stream}`);
+      throw new CausewayError(
+        ErrorCode.FrameMalformed,
+        `${frameTypeName(type)} frame on stream ${stream}`,
+      );
     }
     this.current = { type, stream, remaining: length };
     if (length === 0) this.finishEmpty();
@@ -103,7 +114,10 @@ export class FrameDecoder {
   }
 
   private drainPartial(): Buffer {
-    const whole = this.partial.length === 1 ? (this.partial[0] as Buffer) : Buffer.concat(this.partial, this.partialBytes);
+    const whole =
+      this.partial.length === 1
+        ? (this.partial[0] as Buffer)
+        : Buffer.concat(this.partial, this.partialBytes);
     this.partial = [];
     this.partialBytes = 0;
     return whole;

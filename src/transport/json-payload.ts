@@ -16,7 +16,10 @@ export function decodeJsonPayload<T>(payload: Buffer, schema: z.ZodType<T>, what
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;
-    throw new CausewayError(ErrorCode.FrameMalformed, `${what} is malformed${at}: ${issue?.message ?? ''}`);
+    throw new CausewayError(
+      ErrorCode.FrameMalformed,
+      `${what} is malformed${at}: ${issue?.message ?? ''}`,
+    );
   }
   return parsed.data;
 }

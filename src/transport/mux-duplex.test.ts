@@ -20,7 +20,15 @@ describe('MuxDuplex under http.Agent', () => {
   const backend = createHttpServer((req, res) => {
     if (req.url === '/hang') return; // never answers: the far side resets the flow instead
     // Echoes the body with the connection's remote port, so reuse of one upstream is visible.
-    void body(req).then((data) => res.end(JSON.stringify({ port: req.socket.remotePort, bytes: data.length, sum: data.reduce((a, b) => (a + b) % 65_521, 0) })));
+    void body(req).then((data) =>
+      res.end(
+        JSON.stringify({
+          port: req.socket.remotePort,
+          bytes: data.length,
+          sum: data.reduce((a, b) => (a + b) % 65_521, 0),
+        }),
+      ),
+    );
   });
   let dialer: MuxSession;
   let acceptor: MuxSession;
@@ -33,7 +41,11 @@ describe('MuxDuplex under http.Agent', () => {
     await once(backend, 'listening');
     backendPort = (backend.address() as { port: number }).port;
     const [a, b] = await socketPair();
-    dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 100, deadAfterMs: 5_000 }, sessionEvents());
+    dialer = new MuxSession(
+      a,
+      { role: 'dialer', pingIntervalMs: 100, deadAfterMs: 5_000 },
+      sessionEvents(),
+    );
     acceptor = new MuxSession(
       b,
       { role: 'acceptor', pingIntervalMs: 100, deadAfterMs: 5_000 },
@@ -41,7 +53,9 @@ describe('MuxDuplex under http.Agent', () => {
         stream: (stream) => {
           accepted.push(stream);
           const socket = connect({ host: '127.0.0.1', port: backendPort, allowHalfOpen: true });
-          socket.once('connect', () => bridgeFlow(socket, stream, { idleTimeoutMs: 0, onDone: () => undefined }));
+          socket.once('connect', () =>
+            bridgeFlow(socket, stream, { idleTimeoutMs: 0, onDone: () => undefined }),
+          );
         },
       }),
     );
@@ -60,11 +74,31 @@ describe('MuxDuplex under http.Agent', () => {
     return a;
   };
 
-  function post(a: Agent, path: string, data: Buffer): Promise<{ status: number; json: { port: number; bytes: number; sum: number } }> {
+  function post(
+    a: Agent,
+    path: string,
+    data: Buffer,
+  ): Promise<{ status: number; json: { port: number; bytes: number; sum: number } }> {
     return new Promise((resolve, reject) => {
-      const req = request({ agent: a, host: 'ledger.pay', method: 'POST', path, headers: { 'content-length': data.length } }, (res) => {
-        void body(res).then((b) => resolve({ status: res.statusCode ?? 0, json: JSON.parse(b.toString()) as { port: number; bytes: number; sum: number } }), reject);
-      });
+      const req = request(
+        {
+          agent: a,
+          host: 'ledger.pay',
+          method: 'POST',
+          path,
+          headers: { 'content-length': data.length },
+        },
+        (res) => {
+          void body(res).then(
+            (b) =>
+              resolve({
+                status: res.statusCode ?? 0,
+                json: JSON.parse(b.toString()) as { port: number; bytes: number; sum: number },
+              }),
+            reject,
+          );
+        },
+      );
       req.once('error', reject);
       req.end(data);
     });
@@ -73,7 +107,8 @@ describe('MuxDuplex under http.Agent', () => {
   it('carries sequential keep-alive requests over one flow', async () => {
     const a = agent();
     const ports = new Set<number>();
-    for (let i = 0; i < 5; i++) ports.add((await post(a, '/', Buffer.from(`request ${i}`))).json.port);
+    for (let i = 0; i < 5; i++)
+      ports.add((await post(a, '/', Buffer.from(`request ${i}`))).json.port);
     assert.equal(ports.size, 1, 'one upstream flow, reused');
     a.destroy();
   });

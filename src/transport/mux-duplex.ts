@@ -28,7 +28,13 @@ export class MuxDuplex extends Duplex {
         else this.#owed += chunk.length;
       },
       end: () => this.push(null),
-      reset: (code) => this.destroy(new CausewayError(ErrorCode.FlowReset, `flow reset by the far side: ${resetCodeName(code)}`)),
+      reset: (code) =>
+        this.destroy(
+          new CausewayError(
+            ErrorCode.FlowReset,
+            `flow reset by the far side: ${resetCodeName(code)}`,
+          ),
+        ),
       writable: () => {
         const done = this.#pendingWrite;
         this.#pendingWrite = undefined;
@@ -37,7 +43,11 @@ export class MuxDuplex extends Duplex {
     });
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
     this.#touch();
     if (this.#stream.isClosed) {
       callback(new CausewayError(ErrorCode.FlowReset, 'flow already closed'));

@@ -30,8 +30,16 @@ describe('MuxSession', () => {
     const onStream = (stream: MuxStream, open: Buffer): void => {
       received.push(collect(stream).then((t) => `${open.toString()}:${t}`));
     };
-    const dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 50, deadAfterMs: 2000 }, sessionEvents({ stream: onStream }));
-    const acceptor = new MuxSession(b, { role: 'acceptor', pingIntervalMs: 50, deadAfterMs: 2000 }, sessionEvents({ stream: onStream }));
+    const dialer = new MuxSession(
+      a,
+      { role: 'dialer', pingIntervalMs: 50, deadAfterMs: 2000 },
+      sessionEvents({ stream: onStream }),
+    );
+    const acceptor = new MuxSession(
+      b,
+      { role: 'acceptor', pingIntervalMs: 50, deadAfterMs: 2000 },
+      sessionEvents({ stream: onStream }),
+    );
     sessions.push(dialer, acceptor);
     const s1 = dialer.openStream(Buffer.from('from-dialer'));
     const s2 = acceptor.openStream(Buffer.from('from-acceptor'));
@@ -42,14 +50,25 @@ describe('MuxSession', () => {
     s2.write(Buffer.from('world'));
     s2.end();
     while (received.length < 2) await new Promise((r) => setTimeout(r, 5));
-    assert.deepEqual((await Promise.all(received)).sort(), ['from-acceptor:world', 'from-dialer:hello']);
+    assert.deepEqual((await Promise.all(received)).sort(), [
+      'from-acceptor:world',
+      'from-dialer:hello',
+    ]);
   });
 
   it('measures RTT with pings', async () => {
     const [a, b] = await socketPair();
     let samples = 0;
-    const dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 20, deadAfterMs: 2000 }, sessionEvents({ rtt: () => void (samples += 1) }));
-    const acceptor = new MuxSession(b, { role: 'acceptor', pingIntervalMs: 20, deadAfterMs: 2000 }, sessionEvents());
+    const dialer = new MuxSession(
+      a,
+      { role: 'dialer', pingIntervalMs: 20, deadAfterMs: 2000 },
+      sessionEvents({ rtt: () => void (samples += 1) }),
+    );
+    const acceptor = new MuxSession(
+      b,
+      { role: 'acceptor', pingIntervalMs: 20, deadAfterMs: 2000 },
+      sessionEvents(),
+    );
     sessions.push(dialer, acceptor);
     await new Promise((r) => setTimeout(r, 150));
     assert.ok(samples >= 2, `only ${samples} RTT samples`);
@@ -61,10 +80,21 @@ describe('MuxSession', () => {
     b.pause(); // the peer's process is stuck: bytes go unanswered
     let closedAt = 0;
     const started = Date.now();
-    const dialer = new MuxSession(a, { role: 'dialer', pingIntervalMs: 50, deadAfterMs: 300 }, sessionEvents({ closed: () => void (closedAt = Date.now()) }));
+    const dialer = new MuxSession(
+      a,
+      { role: 'dialer', pingIntervalMs: 50, deadAfterMs: 300 },
+      sessionEvents({ closed: () => void (closedAt = Date.now()) }),
+    );
     sessions.push(dialer);
     const stream = dialer.openStream(Buffer.from('x'));
-    const reset = new Promise<number>((resolve) => stream.attach({ data: () => undefined, end: () => undefined, reset: resolve, writable: () => undefined }));
+    const reset = new Promise<number>((resolve) =>
+      stream.attach({
+        data: () => undefined,
+        end: () => undefined,
+        reset: resolve,
+        writable: () => undefined,
+      }),
+    );
     assert.equal(typeof (await reset), 'number');
     const elapsed = closedAt - started;
     assert.ok(elapsed >= 300 && elapsed < 1000, `closed after ${elapsed} ms`);
@@ -74,7 +104,11 @@ describe('MuxSession', () => {
   it('closes the connection on a malformed frame', async () => {
     const [a, b] = await socketPair();
     let reason: Error | undefined;
-    const acceptor = new MuxSession(b, { role: 'acceptor', pingIntervalMs: 50, deadAfterMs: 2000 }, sessionEvents({ closed: (r) => void (reason = r) }));
+    const acceptor = new MuxSession(
+      b,
+      { role: 'acceptor', pingIntervalMs: 50, deadAfterMs: 2000 },
+      sessionEvents({ closed: (r) => void (reason = r) }),
+    );
     sessions.push(acceptor);
     a.write(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
     await once(a, 'close');

@@ -66,7 +66,9 @@ export class MuxSession implements StreamCarrier {
     socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
     socket.on('error', (err) => this.close(err));
     socket.on('close', () => this.close(this.closedReason));
-    socket.on('end', () => this.close(new CausewayError(ErrorCode.LinkUnknown, 'peer closed the link connection')));
+    socket.on('end', () =>
+      this.close(new CausewayError(ErrorCode.LinkUnknown, 'peer closed the link connection')),
+    );
     this.keepalive = this.runtime.every(options.pingIntervalMs, () => this.tick()).unref();
   }
 
@@ -162,9 +164,12 @@ export class MuxSession implements StreamCarrier {
       case FrameType.Fin:
         return this.streams.get(id)?.receiveFin();
       case FrameType.Reset:
-        return this.streams.get(id)?.receiveReset(payload.length > 0 ? (payload[0] as number) : ResetCode.Cancelled);
+        return this.streams
+          .get(id)
+          ?.receiveReset(payload.length > 0 ? (payload[0] as number) : ResetCode.Cancelled);
       case FrameType.Window:
-        if (payload.length !== 4) throw new CausewayError(ErrorCode.FrameMalformed, 'WINDOW frame payload must be 4 bytes');
+        if (payload.length !== 4)
+          throw new CausewayError(ErrorCode.FrameMalformed, 'WINDOW frame payload must be 4 bytes');
         return this.streams.get(id)?.receiveWindow(payload.readUInt32BE(0));
       case FrameType.Ping:
         return this.write(encodeFrame(FrameType.Pong, 0, payload));
@@ -184,7 +189,10 @@ export class MuxSession implements StreamCarrier {
   private onOpen(id: number, payload: Buffer): void {
     const peerParity = this.options.role === 'dialer' ? 0 : 1;
     if (id % 2 !== peerParity || this.streams.has(id)) {
-      throw new CausewayError(ErrorCode.FrameMalformed, `peer opened stream ${id} with the wrong parity or twice`);
+      throw new CausewayError(
+        ErrorCode.FrameMalformed,
+        `peer opened stream ${id} with the wrong parity or twice`,
+      );
     }
     const stream = new MuxStream(id, this);
     this.streams.set(id, stream);
@@ -202,7 +210,12 @@ export class MuxSession implements StreamCarrier {
 
   private tick(): void {
     if (this.runtime.now() - this.lastInbound > this.options.deadAfterMs) {
-      this.close(new CausewayError(ErrorCode.Timeout, `no traffic from peer for ${this.options.deadAfterMs} ms`));
+      this.close(
+        new CausewayError(
+          ErrorCode.Timeout,
+          `no traffic from peer for ${this.options.deadAfterMs} ms`,
+        ),
+      );
       return;
     }
     const payload = Buffer.allocUnsafe(8);

@@ -25,7 +25,12 @@ describe('MuxStream', () => {
     const carrier = recordingCarrier();
     const stream = new MuxStream(1, carrier);
     let writable = 0;
-    stream.attach({ data: () => undefined, end: () => undefined, reset: () => undefined, writable: () => void (writable += 1) });
+    stream.attach({
+      data: () => undefined,
+      end: () => undefined,
+      reset: () => undefined,
+      writable: () => void (writable += 1),
+    });
     const chunk = Buffer.alloc(64 * 1024);
     let writes = 0;
     while (stream.write(chunk)) writes += 1;
@@ -41,14 +46,24 @@ describe('MuxStream', () => {
     stream.receiveData(Buffer.from('cd'));
     stream.receiveFin();
     const seen: string[] = [];
-    stream.attach({ data: (c) => void seen.push(c.toString()), end: () => void seen.push('end'), reset: () => void seen.push('reset'), writable: () => undefined });
+    stream.attach({
+      data: (c) => void seen.push(c.toString()),
+      end: () => void seen.push('end'),
+      reset: () => void seen.push('reset'),
+      writable: () => undefined,
+    });
     assert.deepEqual(seen, ['ab', 'cd', 'end']);
   });
 
   it('returns credit in batches once the consumer has flushed data', () => {
     const carrier = recordingCarrier();
     const stream = new MuxStream(1, carrier);
-    stream.attach({ data: () => undefined, end: () => undefined, reset: () => undefined, writable: () => undefined });
+    stream.attach({
+      data: () => undefined,
+      end: () => undefined,
+      reset: () => undefined,
+      writable: () => undefined,
+    });
     for (let i = 0; i < 8; i++) stream.consumed(16 * 1024, true);
     assert.equal(carrier.credit, 128 * 1024);
     assert.deepEqual(carrier.sent, ['window:131072']);
@@ -57,7 +72,12 @@ describe('MuxStream', () => {
   it('grows the window while the consumer keeps up, up to MAX_WINDOW, and not under back-pressure', () => {
     const carrier = recordingCarrier();
     const stream = new MuxStream(1, carrier);
-    stream.attach({ data: () => undefined, end: () => undefined, reset: () => undefined, writable: () => undefined });
+    stream.attach({
+      data: () => undefined,
+      end: () => undefined,
+      reset: () => undefined,
+      writable: () => undefined,
+    });
     let window = INITIAL_WINDOW;
     for (let round = 0; round < 8; round++) {
       stream.receiveData(Buffer.alloc(window / 4));
@@ -77,7 +97,12 @@ describe('MuxStream', () => {
     const carrier = recordingCarrier();
     const stream = new MuxStream(1, carrier);
     const resets: number[] = [];
-    stream.attach({ data: () => undefined, end: () => undefined, reset: (code) => void resets.push(code), writable: () => undefined });
+    stream.attach({
+      data: () => undefined,
+      end: () => undefined,
+      reset: (code) => void resets.push(code),
+      writable: () => undefined,
+    });
     stream.receiveData(Buffer.alloc(INITIAL_WINDOW));
     stream.receiveData(Buffer.alloc(1));
     assert.deepEqual(resets, [ResetCode.FlowControl]);
@@ -87,7 +112,12 @@ describe('MuxStream', () => {
   it('closes only when both directions have ended (half-close)', () => {
     const carrier = recordingCarrier();
     const stream = new MuxStream(1, carrier);
-    stream.attach({ data: () => undefined, end: () => undefined, reset: () => undefined, writable: () => undefined });
+    stream.attach({
+      data: () => undefined,
+      end: () => undefined,
+      reset: () => undefined,
+      writable: () => undefined,
+    });
     stream.end();
     assert.equal(stream.isClosed, false);
     stream.receiveData(Buffer.from('still flowing'));
@@ -99,7 +129,12 @@ describe('MuxStream', () => {
   it('never sends past the window: a chunk larger than the credit left is split and the rest waits for WINDOW', () => {
     const carrier = recordingCarrier();
     const stream = new MuxStream(1, carrier);
-    stream.attach({ data: () => undefined, end: () => undefined, reset: () => undefined, writable: () => undefined });
+    stream.attach({
+      data: () => undefined,
+      end: () => undefined,
+      reset: () => undefined,
+      writable: () => undefined,
+    });
     assert.equal(stream.write(Buffer.alloc(INITIAL_WINDOW - 1000)), true);
     assert.equal(stream.write(Buffer.alloc(5000)), false);
     stream.end();

@@ -155,7 +155,8 @@ export class MuxStream {
     this.sendCredit += credit;
     this.flushUnsent();
     if (this.closed || this.unsent.length > 0) return;
-    if (wasBlocked && this.sendCredit > 0 && !this.localEnded && this.handlers !== undefined) this.handlers.writable();
+    if (wasBlocked && this.sendCredit > 0 && !this.localEnded && this.handlers !== undefined)
+      this.handlers.writable();
   }
 
   /** The connection under the stream died. */
@@ -174,7 +175,10 @@ export class MuxStream {
       // oversized frame), so large sends go out as several frames.
       for (let at = 0; at < now; at += MAX_DATA_PAYLOAD) {
         const end = Math.min(now, at + MAX_DATA_PAYLOAD);
-        this.carrier.sendData(this.id, at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end));
+        this.carrier.sendData(
+          this.id,
+          at === 0 && end === chunk.length ? chunk : chunk.subarray(at, end),
+        );
       }
     }
     if (now < chunk.length) this.unsent.push(now === 0 ? chunk : chunk.subarray(now));

@@ -13,7 +13,10 @@ export const ResetCode = {
 } as const;
 export type ResetCode = (typeof ResetCode)[keyof typeof ResetCode];
 
-const NAMES = Object.fromEntries(Object.entries(ResetCode).map(([k, v]) => [v, k])) as Record<number, string>;
+const NAMES = Object.fromEntries(Object.entries(ResetCode).map(([k, v]) => [v, k])) as Record<
+  number,
+  string
+>;
 
 /** Log-friendly name of a reset code, tolerant of codes from newer peers. */
 export function resetCodeName(code: number): string {

@@ -17,5 +17,13 @@ export async function socketPair(): Promise<[Socket, Socket]> {
 
 /** Session callbacks that ignore everything but what a test overrides. */
 export function sessionEvents(overrides: Partial<SessionEvents> = {}): SessionEvents {
-  return { stream: () => undefined, hello: () => undefined, control: () => undefined, goAway: () => undefined, rtt: () => undefined, closed: () => undefined, ...overrides };
+  return {
+    stream: () => undefined,
+    hello: () => undefined,
+    control: () => undefined,
+    goAway: () => undefined,
+    rtt: () => undefined,
+    closed: () => undefined,
+    ...overrides,
+  };
 }

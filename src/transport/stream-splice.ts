@@ -7,7 +7,11 @@ import { ResetCode } from './reset-code.js';
  * as the downstream stream accepts data, so a transit router holds at most one window per
  * direction per flow; FIN and RESET travel through unchanged.
  */
-export function spliceStreams(a: MuxStream, b: MuxStream, onDone: (outcome: FlowOutcome) => void): void {
+export function spliceStreams(
+  a: MuxStream,
+  b: MuxStream,
+  onDone: (outcome: FlowOutcome) => void,
+): void {
   let finished = false;
   let ended = 0;
   const finish = (outcome: FlowOutcome): void => {

@@ -23,14 +23,25 @@ interface Run {
 
 function runBench(args: string[], timeoutMs: number): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BENCH, ...args], { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BENCH, ...args],
+      { timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        resolve({
+          code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 
 function missingTools(): string[] {
-  const missing = ['redis-server', 'redis-cli', 'redis-benchmark', 'stunnel4', 'openssl'].filter((tool) => !onPath(tool));
+  const missing = ['redis-server', 'redis-cli', 'redis-benchmark', 'stunnel4', 'openssl'].filter(
+    (tool) => !onPath(tool),
+  );
   try {
     postgresBinDir();
   } catch {
@@ -40,7 +51,9 @@ function missingTools(): string[] {
 }
 
 function onPath(tool: string): boolean {
-  return (process.env['PATH'] ?? '').split(':').some((dir) => dir !== '' && isExecutable(join(dir, tool)));
+  return (process.env['PATH'] ?? '')
+    .split(':')
+    .some((dir) => dir !== '' && isExecutable(join(dir, tool)));
 }
 
 function isExecutable(file: string): boolean {
@@ -54,7 +67,8 @@ function isExecutable(file: string): boolean {
 
 const missing = missingTools();
 // CI installs these (.ci/run); elsewhere a missing tool skips rather than fails.
-const skip = missing.length > 0 && process.env['CI'] !== 'true' ? `needs ${missing.join(', ')}` : false;
+const skip =
+  missing.length > 0 && process.env['CI'] !== 'true' ? `needs ${missing.join(', ')}` : false;
 
 interface PathResult {
   runs: { figures: Record<string, number>; notes: string[] }[];
@@ -79,11 +93,17 @@ describe('npm run bench:apps --quick', { skip, timeout: 300_000 }, () => {
 
   it('measures both applications through every path and writes whole, non-zero results', async () => {
     const file = join(dir, 'apps.json');
-    const run = await runBench(['--quick', '--pg-seconds', '1', '--redis-requests', '2000', '--results', file], 280_000);
+    const run = await runBench(
+      ['--quick', '--pg-seconds', '1', '--redis-requests', '2000', '--results', file],
+      280_000,
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /== pgbench -c 8 -j 2 -T 1/);
     assert.match(run.stdout, /== redis-benchmark -t set,get -n 2000/);
-    const results = JSON.parse(await readFile(file, 'utf8')) as { loadAverage: { start: number[]; end: number[] }; apps: Record<string, AppResult> };
+    const results = JSON.parse(await readFile(file, 'utf8')) as {
+      loadAverage: { start: number[]; end: number[] };
+      apps: Record<string, AppResult>;
+    };
     assert.equal(results.loadAverage.start.length, 3);
     assert.equal(results.loadAverage.end.length, 3);
     assert.deepEqual(Object.keys(results.apps).sort(), ['pgbench', 'redis-benchmark']);
@@ -95,13 +115,23 @@ describe('npm run bench:apps --quick', { skip, timeout: 300_000 }, () => {
         assert.equal(result.runs.length, 1, where);
         for (const { key } of app.figures) {
           const value = result.runs[0]?.figures[key];
-          assert.ok(value !== undefined && Number.isFinite(value) && value > 0, `${where}: ${key} = ${value}`);
+          assert.ok(
+            value !== undefined && Number.isFinite(value) && value > 0,
+            `${where}: ${key} = ${value}`,
+          );
           assert.equal(result.summary[key]?.median, value, `${where}: median of one run`);
         }
       }
       for (const { key } of app.figures) {
-        for (const ratio of [app.ratios['causeway']?.vsDirect[key], app.ratios['causeway']?.vsStunnel[key], app.ratios['stunnel']?.vsDirect[key]]) {
-          assert.ok(ratio !== undefined && Number.isFinite(ratio) && ratio > 0, `${name} ${key} ratio ${ratio}`);
+        for (const ratio of [
+          app.ratios['causeway']?.vsDirect[key],
+          app.ratios['causeway']?.vsStunnel[key],
+          app.ratios['stunnel']?.vsDirect[key],
+        ]) {
+          assert.ok(
+            ratio !== undefined && Number.isFinite(ratio) && ratio > 0,
+            `${name} ${key} ratio ${ratio}`,
+          );
         }
       }
     }

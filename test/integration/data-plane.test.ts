@@ -53,10 +53,12 @@ const echo = (socket: Socket): void => {
 };
 
 /** Answers with its site's name on a line of its own, then echoes. */
-const whoami = (name: string) => (socket: Socket): void => {
-  socket.write(`${name}\n`);
-  socket.pipe(socket);
-};
+const whoami =
+  (name: string) =>
+  (socket: Socket): void => {
+    socket.write(`${name}\n`);
+    socket.pipe(socket);
+  };
 
 /** How a client connection ended, and everything it received. */
 interface Ending {
@@ -78,7 +80,11 @@ function collect(socket: Socket): Promise<Ending> {
   socket.on('data', (c: Buffer) => chunks.push(c));
   socket.on('end', () => (ended = true));
   socket.on('error', (err) => (error = err));
-  return new Promise((resolve) => socket.once('close', () => resolve({ data: Buffer.concat(chunks), ended, error, closedAt: Date.now() })));
+  return new Promise((resolve) =>
+    socket.once('close', () =>
+      resolve({ data: Buffer.concat(chunks), ended, error, closedAt: Date.now() }),
+    ),
+  );
 }
 
 /** Resolves with the first line the socket receives. */
@@ -107,7 +113,10 @@ function receive(socket: Socket, bytes: number, timeoutMs = 5_000): Promise<Buff
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let got = 0;
-    const timer = setTimeout(() => reject(new Error(`got ${got} of ${bytes} bytes within the timeout`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`got ${got} of ${bytes} bytes within the timeout`)),
+      timeoutMs,
+    );
     const onData = (c: Buffer): void => {
       chunks.push(c);
       got += c.length;
@@ -137,7 +146,11 @@ async function rssBytes(pid: number): Promise<number> {
   return Number(kb) * 1024;
 }
 
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (err: unknown) => void } {
+function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (err: unknown) => void;
+} {
   let resolve!: (v: T) => void;
   let reject!: (err: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
@@ -164,14 +177,25 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     assert.ok(child?.pid !== undefined, `router ${site} is not running`);
     return child.pid;
   };
-  const linkState = async (site: string, peer: string): Promise<string> => (await fx.status(site)).links.find((l) => l.peer === peer)?.state ?? 'absent';
+  const linkState = async (site: string, peer: string): Promise<string> =>
+    (await fx.status(site)).links.find((l) => l.peer === peer)?.state ?? 'absent';
 
   before(async () => {
     fx = await ClustersetFixture.create();
-    [scripted, rrA, rrB, echoC] = await Promise.all([Backend.start(echo), Backend.start(whoami('a')), Backend.start(whoami('b')), Backend.start(echo)]);
+    [scripted, rrA, rrB, echoC] = await Promise.all([
+      Backend.start(echo),
+      Backend.start(whoami('a')),
+      Backend.start(whoami('b')),
+      Backend.start(echo),
+    ]);
     // a gets a fixed link port so that c can re-dial it after a restarts.
     // commander keeps the last --listen, so this overrides the fixture's port 0.
-    await fx.initSite('a', ['--trust-domain', TRUST_DOMAIN, '--listen', `127.0.0.1:${await freePort()}`]);
+    await fx.initSite('a', [
+      '--trust-domain',
+      TRUST_DOMAIN,
+      '--listen',
+      `127.0.0.1:${await freePort()}`,
+    ]);
     const shared = ['--ca-dir', fx.dir('a'), '--trust-domain', TRUST_DOMAIN];
     await Promise.all([fx.initSite('b', shared), fx.initSite('c', shared)]);
     await Promise.all(['a', 'b', 'c'].map((s) => fx.startRouter(s)));
@@ -181,21 +205,108 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     // The scripted backends act on each connection they get; active health probes would be
     // connections too, so checks are off for these exports (link liveness still applies).
     await Promise.all([
-      fx.cli(['expose', 'dp', '--namespace', 'test', '--port', '7000', '--to', `127.0.0.1:${scripted.port}`, '--check', 'none', '--dir', fx.dir('a')]).then(() =>
-        fx.cli(['expose', 'rr', '--namespace', 'test', '--port', '7001', '--to', `127.0.0.1:${rrA.port}`, '--check', 'none', '--dir', fx.dir('a')]),
-      ),
-      fx.cli(['expose', 'rr', '--namespace', 'test', '--port', '7001', '--to', `127.0.0.1:${rrB.port}`, '--check', 'none', '--dir', fx.dir('b')]),
-      fx.cli(['expose', 'back', '--namespace', 'test', '--port', '7002', '--to', `127.0.0.1:${echoC.port}`, '--check', 'none', '--dir', fx.dir('c')]).then(() =>
-        // Fixed ports: the two imports on c must not share a --listen value.
-        fx.cli(['import', 'dp', '--namespace', 'test', '--listen', `127.0.0.1:${dpPort}`, '--dir', fx.dir('c')]).then(() =>
-          fx.cli(['import', 'rr', '--namespace', 'test', '--listen', `127.0.0.1:${rrPort}`, '--dir', fx.dir('c')]),
+      fx
+        .cli([
+          'expose',
+          'dp',
+          '--namespace',
+          'test',
+          '--port',
+          '7000',
+          '--to',
+          `127.0.0.1:${scripted.port}`,
+          '--check',
+          'none',
+          '--dir',
+          fx.dir('a'),
+        ])
+        .then(() =>
+          fx.cli([
+            'expose',
+            'rr',
+            '--namespace',
+            'test',
+            '--port',
+            '7001',
+            '--to',
+            `127.0.0.1:${rrA.port}`,
+            '--check',
+            'none',
+            '--dir',
+            fx.dir('a'),
+          ]),
         ),
-      ),
-      fx.cli(['import', 'back', '--namespace', 'test', '--listen', '127.0.0.1:0', '--dir', fx.dir('a')]),
+      fx.cli([
+        'expose',
+        'rr',
+        '--namespace',
+        'test',
+        '--port',
+        '7001',
+        '--to',
+        `127.0.0.1:${rrB.port}`,
+        '--check',
+        'none',
+        '--dir',
+        fx.dir('b'),
+      ]),
+      fx
+        .cli([
+          'expose',
+          'back',
+          '--namespace',
+          'test',
+          '--port',
+          '7002',
+          '--to',
+          `127.0.0.1:${echoC.port}`,
+          '--check',
+          'none',
+          '--dir',
+          fx.dir('c'),
+        ])
+        .then(() =>
+          // Fixed ports: the two imports on c must not share a --listen value.
+          fx
+            .cli([
+              'import',
+              'dp',
+              '--namespace',
+              'test',
+              '--listen',
+              `127.0.0.1:${dpPort}`,
+              '--dir',
+              fx.dir('c'),
+            ])
+            .then(() =>
+              fx.cli([
+                'import',
+                'rr',
+                '--namespace',
+                'test',
+                '--listen',
+                `127.0.0.1:${rrPort}`,
+                '--dir',
+                fx.dir('c'),
+              ]),
+            ),
+        ),
+      fx.cli([
+        'import',
+        'back',
+        '--namespace',
+        'test',
+        '--listen',
+        '127.0.0.1:0',
+        '--dir',
+        fx.dir('a'),
+      ]),
     ]);
     dp = await fx.importAddress('c', 'dp.test');
     back = await fx.importAddress('a', 'back.test');
-    await fx.waitFor('c', (s) => s.imports.some((i) => i.name === 'rr' && i.exporters.length === 2));
+    await fx.waitFor('c', (s) =>
+      s.imports.some((i) => i.name === 'rr' && i.exporters.length === 2),
+    );
     rr = await fx.importAddress('c', 'rr.test');
   });
 
@@ -233,7 +344,10 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     const [result, backend] = await Promise.all([ending, backendSide.promise]);
     assert.equal(result.error, undefined);
     assert.ok(result.ended, 'client saw the backend FIN');
-    assert.ok(backend.received.equals(payload), `backend got ${backend.received.length} of ${payload.length} bytes`);
+    assert.ok(
+      backend.received.equals(payload),
+      `backend got ${backend.received.length} of ${payload.length} bytes`,
+    );
     assert.equal(result.data.length, 20 * 64 * 1024);
     assert.ok(result.data.equals(backend.sent), 'bytes sent after the client FIN arrive intact');
   });
@@ -244,7 +358,9 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     scripted.handler = (socket) => {
       const chunks: Buffer[] = [];
       socket.on('data', (c: Buffer) => chunks.push(c));
-      socket.once('end', () => backendSide.resolve({ received: Buffer.concat(chunks), ended: true }));
+      socket.once('end', () =>
+        backendSide.resolve({ received: Buffer.concat(chunks), ended: true }),
+      );
       socket.end(greeting);
     };
     const client = dial(dp);
@@ -261,7 +377,10 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     const [result, backend] = await Promise.all([ending, backendSide.promise]);
     assert.equal(result.error, undefined);
     assert.ok(result.data.equals(greeting));
-    assert.ok(backend.received.equals(Buffer.concat(sent)), `backend got ${backend.received.length} of ${20 * 64 * 1024} bytes sent after its FIN`);
+    assert.ok(
+      backend.received.equals(Buffer.concat(sent)),
+      `backend got ${backend.received.length} of ${20 * 64 * 1024} bytes sent after its FIN`,
+    );
   });
 
   it('back-pressure: a client that reads nothing holds the backend back; router memory stays bounded', async () => {
@@ -310,9 +429,14 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     const growthA = (peak.a - rssBefore.a) / MB;
     const growthC = (peak.c - rssBefore.c) / MB;
     const stalledAt = sender.written;
-    console.log(`# back-pressure: backend stalled after ${(stalledAt / MB).toFixed(1)} MB; RSS growth a ${growthA.toFixed(1)} MB, c ${growthC.toFixed(1)} MB`);
+    console.log(
+      `# back-pressure: backend stalled after ${(stalledAt / MB).toFixed(1)} MB; RSS growth a ${growthA.toFixed(1)} MB, c ${growthC.toFixed(1)} MB`,
+    );
     assert.ok(sender.heldBack, 'the backend write() returned false');
-    assert.ok(stalledAt < TOTAL / 2, `the backend wrote ${stalledAt} bytes to a client that reads nothing`);
+    assert.ok(
+      stalledAt < TOTAL / 2,
+      `the backend wrote ${stalledAt} bytes to a client that reads nothing`,
+    );
     assert.equal(sender.written, writtenAt2s, 'the backend made no progress between 2 s and 3 s');
     assert.ok(growthA < 64, `router a grew by ${growthA.toFixed(1)} MB`);
     assert.ok(growthC < 64, `router c grew by ${growthC.toFixed(1)} MB`);
@@ -322,10 +446,15 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     for (let n = 0; n < TOTAL / chunk.length; n++) expected.update(chunk);
     const drainStart = Date.now();
     client.resume();
-    const error = await Promise.race([ending, sleep(20_000).then(() => new Error(`still draining after 20 s: ${bytes} bytes`))]);
+    const error = await Promise.race([
+      ending,
+      sleep(20_000).then(() => new Error(`still draining after 20 s: ${bytes} bytes`)),
+    ]);
     client.destroy();
     const seconds = (Date.now() - drainStart) / 1000;
-    console.log(`# back-pressure: after resuming, read ${(bytes / MB).toFixed(1)} MB in ${seconds.toFixed(2)} s (${(bytes / MB / seconds).toFixed(0)} MB/s through two routers)`);
+    console.log(
+      `# back-pressure: after resuming, read ${(bytes / MB).toFixed(1)} MB in ${seconds.toFixed(2)} s (${(bytes / MB / seconds).toFixed(0)} MB/s through two routers)`,
+    );
     assert.equal(error, undefined);
     assert.equal(bytes, TOTAL, 'every byte the backend wrote reached the client');
     assert.equal(got.digest('hex'), expected.digest('hex'));
@@ -363,7 +492,10 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     const backend = await backendSide.promise;
     assert.equal(backend.ended, false, 'the backend saw no FIN');
     assert.equal(backend.error, 'ECONNRESET');
-    assert.ok(backend.at - resetAt < 1_000, `reset took ${backend.at - resetAt} ms to reach the backend`);
+    assert.ok(
+      backend.at - resetAt < 1_000,
+      `reset took ${backend.at - resetAt} ms to reach the backend`,
+    );
   });
 
   it('resets an idle flow after dataPlane.idleTimeoutMs', async () => {
@@ -388,7 +520,11 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
       console.log(`# idle timeout 500 ms: flow reset after ${idleMs} ms idle`);
       assert.equal(result.error?.code, 'ECONNRESET');
       assert.ok(idleMs >= 450 && idleMs <= 2_000, `reset after ${idleMs} ms`);
-      assert.equal((await backendClosed.promise).ended, false, 'the backend side was reset too, not closed');
+      assert.equal(
+        (await backendClosed.promise).ended,
+        false,
+        'the backend side was reset too, not closed',
+      );
     } finally {
       await editSiteConfig(sitePaths(fx.dir('c')), (c) => {
         c.dataPlane.idleTimeoutMs = 3_600_000;
@@ -424,11 +560,17 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     );
     const viaA = flows.filter((f) => f.site === 'a');
     const viaB = flows.filter((f) => f.site === 'b');
-    assert.ok(viaA.length > 0 && viaB.length > 0, `round-robin over both exporters: ${flows.map((f) => f.site).join(',')}`);
+    assert.ok(
+      viaA.length > 0 && viaB.length > 0,
+      `round-robin over both exporters: ${flows.map((f) => f.site).join(',')}`,
+    );
 
     const killedAt = Date.now();
     fx.routers.get('a')?.child.kill('SIGKILL');
-    const endings = await Promise.race([Promise.all(viaA.map((f) => f.ending)), sleep(1_500).then(() => undefined)]);
+    const endings = await Promise.race([
+      Promise.all(viaA.map((f) => f.ending)),
+      sleep(1_500).then(() => undefined),
+    ]);
     assert.ok(endings !== undefined, 'flows via a were not reset within 1.5 s');
     const resetMs = Math.max(...endings.map((e) => e.closedAt - killedAt));
     console.log(`# router a killed: its ${viaA.length} flows reset within ${resetMs} ms`);
@@ -453,8 +595,16 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     fx.routers.delete('a');
     const restartedAt = Date.now();
     await fx.startRouter('a');
-    await fx.waitFor('c', (s) => s.links.some((l) => l.peer === 'a' && l.state === 'up') && s.imports.some((i) => i.name === 'rr' && i.exporters.includes('a')), 15_000);
-    console.log(`# router a restarted: link back and service re-advertised ${Date.now() - restartedAt} ms after restart began`);
+    await fx.waitFor(
+      'c',
+      (s) =>
+        s.links.some((l) => l.peer === 'a' && l.state === 'up') &&
+        s.imports.some((i) => i.name === 'rr' && i.exporters.includes('a')),
+      15_000,
+    );
+    console.log(
+      `# router a restarted: link back and service re-advertised ${Date.now() - restartedAt} ms after restart began`,
+    );
     const again = await Promise.all(
       Array.from({ length: 8 }, async () => {
         const socket = dial(rr);
@@ -486,8 +636,13 @@ describe('data plane between real routers', { timeout: 90_000 }, () => {
     } finally {
       process.kill(a, 'SIGCONT');
     }
-    console.log(`# SIGSTOP of router a: c saw the link down after ${detectedMs ?? 'more than 3000'} ms`);
-    assert.ok(detectedMs !== undefined && detectedMs <= 1_500, `loss detected after ${detectedMs ?? '>3000'} ms`);
+    console.log(
+      `# SIGSTOP of router a: c saw the link down after ${detectedMs ?? 'more than 3000'} ms`,
+    );
+    assert.ok(
+      detectedMs !== undefined && detectedMs <= 1_500,
+      `loss detected after ${detectedMs ?? '>3000'} ms`,
+    );
     const resumedAt = Date.now();
     await fx.waitFor('c', (s) => s.links.some((l) => l.peer === 'a' && l.state === 'up'), 10_000);
     console.log(`# SIGCONT: link up again after ${Date.now() - resumedAt} ms`);

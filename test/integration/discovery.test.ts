@@ -16,13 +16,36 @@ describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS',
     await fx.initClusterset(sites);
     for (const site of sites) await fx.startRouter(site);
     for (const spoke of sites.slice(1)) await fx.link(spoke, 'hub');
-    for (const [site, name] of [['spoke-1', 'one'], ['spoke-2', 'two']] as const) {
+    for (const [site, name] of [
+      ['spoke-1', 'one'],
+      ['spoke-2', 'two'],
+    ] as const) {
       const backend = await startNameServer(name);
       backends.push(backend.server);
-      await fx.cli(['expose', 'web', '--namespace', 'shop', '--port', '80', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir(site)]);
+      await fx.cli([
+        'expose',
+        'web',
+        '--namespace',
+        'shop',
+        '--port',
+        '80',
+        '--to',
+        `127.0.0.1:${backend.port}`,
+        '--dir',
+        fx.dir(site),
+      ]);
     }
     // spoke-3 has the namespace (it imports something in it); spoke-4 does not.
-    await fx.cli(['import', 'web', '--namespace', 'shop', '--listen', '127.0.0.1:0', '--dir', fx.dir('spoke-3')]);
+    await fx.cli([
+      'import',
+      'web',
+      '--namespace',
+      'shop',
+      '--listen',
+      '127.0.0.1:0',
+      '--dir',
+      fx.dir('spoke-3'),
+    ]);
   });
 
   after(async () => {
@@ -31,7 +54,9 @@ describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS',
   });
 
   it('every spoke learns the service through the hub and merges both exporters', async () => {
-    const status = await fx.waitFor('spoke-3', (s) => s.services.some((x) => x.name === 'web' && x.sites.length === 2 && x.vip !== null));
+    const status = await fx.waitFor('spoke-3', (s) =>
+      s.services.some((x) => x.name === 'web' && x.sites.length === 2 && x.vip !== null),
+    );
     const web = status.services.find((x) => x.name === 'web');
     assert.deepEqual(web?.sites, ['spoke-1', 'spoke-2']);
     assert.equal(status.routes.find((r) => r.site === 'spoke-1')?.nextHop, 'hub');
@@ -39,7 +64,9 @@ describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS',
   });
 
   it('answers clusterset.local with real dig: A is the VIP, SRV per named port, TXT dns-version, NXDOMAIN vs NODATA', async () => {
-    const status = await fx.waitFor('spoke-3', (s) => s.services.some((x) => x.name === 'web' && x.vip !== null));
+    const status = await fx.waitFor('spoke-3', (s) =>
+      s.services.some((x) => x.name === 'web' && x.vip !== null),
+    );
     const dns = status.dnsAddress ?? '';
     const vip = status.services.find((x) => x.name === 'web')?.vip ?? '';
     const a = await dig(dns, 'web.shop.svc.clusterset.local');
@@ -60,13 +87,16 @@ describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS',
   });
 
   it('connects through the VIP to both exporters, and a site-targeted name to one only', async () => {
-    const status = await fx.waitFor('spoke-3', (s) => s.services.some((x) => x.name === 'web' && x.vip !== null));
+    const status = await fx.waitFor('spoke-3', (s) =>
+      s.services.some((x) => x.name === 'web' && x.vip !== null),
+    );
     const dns = status.dnsAddress ?? '';
     const vip = status.services.find((x) => x.name === 'web')?.vip ?? '';
     const seen = new Set<string>();
     for (let i = 0; i < 6; i++) seen.add(await readAll({ host: vip, port: 80 }));
     assert.deepEqual([...seen].sort(), ['one', 'two']);
-    const targeted = (await dig(dns, 'web.shop.svc.spoke-2.causeway')).answers[0]?.split(/\s+/).at(-1) ?? '';
+    const targeted =
+      (await dig(dns, 'web.shop.svc.spoke-2.causeway')).answers[0]?.split(/\s+/).at(-1) ?? '';
     for (let i = 0; i < 4; i++) assert.equal(await readAll({ host: targeted, port: 80 }), 'two');
   });
 
@@ -74,14 +104,30 @@ describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS',
     const status = await fx.waitFor('spoke-4', (s) => s.services.some((x) => x.name === 'web'));
     const web = status.services.find((x) => x.name === 'web');
     assert.equal(web?.importedHere, false);
-    assert.equal((await dig(status.dnsAddress ?? '', 'web.shop.svc.clusterset.local')).status, 'NXDOMAIN');
+    assert.equal(
+      (await dig(status.dnsAddress ?? '', 'web.shop.svc.clusterset.local')).status,
+      'NXDOMAIN',
+    );
   });
 
   it('resolves port conflicts by the oldest export and reports them on both sites', async () => {
     const backend = await startNameServer('four');
     backends.push(backend.server);
-    await fx.cli(['expose', 'web', '--namespace', 'shop', '--port', '8080', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir('spoke-4')]);
-    const status = await fx.waitFor('spoke-3', (s) => s.services.some((x) => x.name === 'web' && x.sites.length === 3));
+    await fx.cli([
+      'expose',
+      'web',
+      '--namespace',
+      'shop',
+      '--port',
+      '8080',
+      '--to',
+      `127.0.0.1:${backend.port}`,
+      '--dir',
+      fx.dir('spoke-4'),
+    ]);
+    const status = await fx.waitFor('spoke-3', (s) =>
+      s.services.some((x) => x.name === 'web' && x.sites.length === 3),
+    );
     const web = status.services.find((x) => x.name === 'web');
     assert.deepEqual(web?.ports.map((p) => p.port).sort(), [80, 8080]);
     for (const site of ['spoke-1', 'spoke-4']) {
@@ -93,18 +139,27 @@ describe('clusterset discovery: hub-and-spoke, MCS model, clusterset.local DNS',
     await fx.waitFor('spoke-3', (s) => s.imports.some((i) => i.listen === `${vip}:8080`));
     for (let i = 0; i < 3; i++) assert.equal(await readAll({ host: vip, port: 8080 }), 'four');
     await fx.cli(['unexpose', 'web', '--namespace', 'shop', '--dir', fx.dir('spoke-4')]);
-    await fx.waitFor('spoke-3', (s) => s.services.find((x) => x.name === 'web')?.sites.length === 2);
+    await fx.waitFor(
+      'spoke-3',
+      (s) => s.services.find((x) => x.name === 'web')?.sites.length === 2,
+    );
   });
 
   it('converges after unexport everywhere and withdraws a site that goes away', async () => {
     const started = Date.now();
     await fx.cli(['unexpose', 'web', '--namespace', 'shop', '--dir', fx.dir('spoke-2')]);
-    await fx.waitFor('spoke-3', (s) => s.services.find((x) => x.name === 'web')?.sites.join() === 'spoke-1');
+    await fx.waitFor(
+      'spoke-3',
+      (s) => s.services.find((x) => x.name === 'web')?.sites.join() === 'spoke-1',
+    );
     const unexportMs = Date.now() - started;
     await fx.stopRouter('spoke-1');
     await fx.waitFor('spoke-3', (s) => !s.services.some((x) => x.name === 'web'));
     const status = await fx.status('spoke-3');
-    assert.equal((await dig(status.dnsAddress ?? '', 'web.shop.svc.clusterset.local')).status, 'NXDOMAIN');
+    assert.equal(
+      (await dig(status.dnsAddress ?? '', 'web.shop.svc.clusterset.local')).status,
+      'NXDOMAIN',
+    );
     assert.ok(unexportMs < 10_000);
   });
 });

@@ -5,7 +5,13 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiException, CoreV1Api, KubeConfig, VersionApi, type V1Service } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoreV1Api,
+  KubeConfig,
+  VersionApi,
+  type V1Service,
+} from '@kubernetes/client-node';
 import { startKubeCluster, type KubeCluster } from '../support/kube-cluster.js';
 import { pinnedKubernetesVersion } from '../support/kube-tools.js';
 import { writeKubeconfig } from '../support/kubeconfig.js';
@@ -71,39 +77,65 @@ describe('throwaway Kubernetes clusters (real etcd + kube-apiserver)', () => {
       await core.createNamespace({ body: { metadata: { name: 'shop' } } });
       const created = await core.createNamespacedService({ namespace: 'shop', body: webService });
       const clusterIp = created.spec?.clusterIP ?? '';
-      assert.ok(inRange(clusterIp, serviceRange), `${context}: ClusterIP ${clusterIp} outside ${serviceRange}`);
+      assert.ok(
+        inRange(clusterIp, serviceRange),
+        `${context}: ClusterIP ${clusterIp} outside ${serviceRange}`,
+      );
       clusterIps.push(clusterIp);
       // The API server's own Service takes the first address of the range in each cluster.
-      const kubernetes = await core.readNamespacedService({ name: 'kubernetes', namespace: 'default' });
+      const kubernetes = await core.readNamespacedService({
+        name: 'kubernetes',
+        namespace: 'default',
+      });
       assert.equal(kubernetes.spec?.clusterIP, '10.96.0.1');
     }
     assert.equal(clusterIps.length, 2);
   });
 
   it('keeps the clusters apart: each context sees only its own objects', async () => {
-    await clientFor('east', CoreV1Api).createNamespace({ body: { metadata: { name: 'only-east' } } });
+    await clientFor('east', CoreV1Api).createNamespace({
+      body: { metadata: { name: 'only-east' } },
+    });
     const westNamespaces = await clientFor('west', CoreV1Api).listNamespace();
     assert.ok(!westNamespaces.items.some((ns) => ns.metadata?.name === 'only-east'));
     const eastNamespaces = await clientFor('east', CoreV1Api).listNamespace();
     assert.ok(eastNamespaces.items.some((ns) => ns.metadata?.name === 'only-east'));
   });
 
-  it('refuses a wrong token and a client that trusts the other cluster\'s CA', async () => {
+  it("refuses a wrong token and a client that trusts the other cluster's CA", async () => {
     const config = new KubeConfig();
     config.loadFromOptions({
-      clusters: [{ name: 'east', server: east.server, caData: Buffer.from(east.caCertPem).toString('base64') }],
+      clusters: [
+        {
+          name: 'east',
+          server: east.server,
+          caData: Buffer.from(east.caCertPem).toString('base64'),
+        },
+      ],
       users: [{ name: 'intruder', token: 'not-the-token' }],
       contexts: [{ name: 'east', cluster: 'east', user: 'intruder' }],
       currentContext: 'east',
     });
-    await assert.rejects(config.makeApiClient(CoreV1Api).listNamespace(), (err) => err instanceof ApiException && err.code === 401);
+    await assert.rejects(
+      config.makeApiClient(CoreV1Api).listNamespace(),
+      (err) => err instanceof ApiException && err.code === 401,
+    );
     config.loadFromOptions({
-      clusters: [{ name: 'east', server: east.server, caData: Buffer.from(west.caCertPem).toString('base64') }],
+      clusters: [
+        {
+          name: 'east',
+          server: east.server,
+          caData: Buffer.from(west.caCertPem).toString('base64'),
+        },
+      ],
       users: [{ name: 'admin', token: east.token }],
       contexts: [{ name: 'east', cluster: 'east', user: 'admin' }],
       currentContext: 'east',
     });
-    await assert.rejects(config.makeApiClient(CoreV1Api).listNamespace(), /certificate|self[- ]signed|verify/i);
+    await assert.rejects(
+      config.makeApiClient(CoreV1Api).listNamespace(),
+      /certificate|self[- ]signed|verify/i,
+    );
   });
 
   it('keeps objects across an API server restart', async () => {
@@ -114,7 +146,10 @@ describe('throwaway Kubernetes clusters (real etcd + kube-apiserver)', () => {
     assert.equal(after.metadata?.uid, before.metadata?.uid);
     assert.equal(after.spec?.clusterIP, before.spec?.clusterIP);
     // And it still writes: the next Service gets an address, not the one already taken.
-    const next = await core.createNamespacedService({ namespace: 'shop', body: { ...webService, metadata: { name: 'api' } } });
+    const next = await core.createNamespacedService({
+      namespace: 'shop',
+      body: { ...webService, metadata: { name: 'api' } },
+    });
     assert.notEqual(next.spec?.clusterIP, before.spec?.clusterIP);
   });
 

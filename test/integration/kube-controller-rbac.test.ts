@@ -5,11 +5,31 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { KubeApiError, KubeRest, Resources, collectionPath, loadKubeConfig, objectPath, serviceExports, serviceImports, type KubeObject, type Secret, type ServiceExport, type ServiceImport } from '../../src/kube/index.js';
+import {
+  KubeApiError,
+  KubeRest,
+  Resources,
+  collectionPath,
+  loadKubeConfig,
+  objectPath,
+  serviceExports,
+  serviceImports,
+  type KubeObject,
+  type Secret,
+  type ServiceExport,
+  type ServiceImport,
+} from '../../src/kube/index.js';
 import { startLabNameServer } from '../support/kube-lab-backend.js';
 import { CONTROLLER_NAMESPACE, KubeClusterset } from '../support/kube-clusterset.js';
 
-const RBAC_FILE = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../deploy/rbac/controller-rbac.yaml' : '../../deploy/rbac/controller-rbac.yaml', import.meta.url));
+const RBAC_FILE = fileURLToPath(
+  new URL(
+    import.meta.url.includes('/dist/')
+      ? '../../../deploy/rbac/controller-rbac.yaml'
+      : '../../deploy/rbac/controller-rbac.yaml',
+    import.meta.url,
+  ),
+);
 /** deploy/rbac binds the ServiceAccount that deploy/manifests runs the pod as. */
 const SERVICE_ACCOUNT = `system:serviceaccount:${CONTROLLER_NAMESPACE}:causeway`;
 
@@ -42,7 +62,9 @@ describe('kube controller with only the permissions of deploy/rbac (impersonatin
       await set.create('west', collectionOf(object), object);
     }
     // The same kubeconfig, acting as the controller's ServiceAccount: every call is authorized by the ClusterRole and Role alone.
-    const kubeconfig = parse(await readFile(west.kubeconfigPath, 'utf8')) as { users: Array<{ user: Record<string, unknown> }> };
+    const kubeconfig = parse(await readFile(west.kubeconfigPath, 'utf8')) as {
+      users: Array<{ user: Record<string, unknown> }>;
+    };
     for (const user of kubeconfig.users) user.user['as'] = SERVICE_ACCOUNT;
     const limited = join(set.fx.root, 'west-limited.kubeconfig');
     await writeFile(limited, stringify(kubeconfig), { mode: 0o600 });
@@ -59,7 +81,10 @@ describe('kube controller with only the permissions of deploy/rbac (impersonatin
   it('the limited kubeconfig really is limited: Secrets outside the controller namespace are forbidden', async () => {
     const limited = new KubeRest(loadKubeConfig({ kubeconfig: limitedPath }));
     try {
-      await assert.rejects(limited.list(collectionPath(Resources.secrets, 'shop')), (err: unknown) => err instanceof KubeApiError && err.status === 403);
+      await assert.rejects(
+        limited.list(collectionPath(Resources.secrets, 'shop')),
+        (err: unknown) => err instanceof KubeApiError && err.status === 403,
+      );
     } finally {
       limited.close();
     }
@@ -69,24 +94,45 @@ describe('kube controller with only the permissions of deploy/rbac (impersonatin
     const backend = await startLabNameServer(set.lab, 'east-web', `${set.lab.prefix}.30.1`);
     backends.push(backend.child);
     await set.service('east', 'shop', 'web', [{ name: 'tcp', port: 80 }]);
-    await set.endpointSlice('east', 'shop', 'web', { name: 'tcp', port: backend.port }, [{ address: backend.host }]);
+    await set.endpointSlice('east', 'shop', 'web', { name: 'tcp', port: backend.port }, [
+      { address: backend.host },
+    ]);
     await set.serviceExport('east', 'shop', 'web');
     await set.waitFor('import in west', async () => {
-      const si = await set.rest('west').get<ServiceImport>(objectPath(serviceImports('v1beta1'), 'web', 'shop'));
-      return (si?.spec?.ips ?? []).length > 0 && (si?.status?.clusters ?? []).length > 0 ? si : undefined;
+      const si = await set
+        .rest('west')
+        .get<ServiceImport>(objectPath(serviceImports('v1beta1'), 'web', 'shop'));
+      return (si?.spec?.ips ?? []).length > 0 && (si?.status?.clusters ?? []).length > 0
+        ? si
+        : undefined;
     });
     await set.service('west', 'shop', 'api', [{ name: 'tcp', port: 81 }]);
     await set.serviceExport('west', 'shop', 'api');
     await set.waitFor('export status in west', async () => {
-      const se = await set.rest('west').get<ServiceExport>(objectPath(serviceExports('v1beta1'), 'api', 'shop'));
+      const se = await set
+        .rest('west')
+        .get<ServiceExport>(objectPath(serviceExports('v1beta1'), 'api', 'shop'));
       return (se?.status?.conditions ?? []).length === 3 ? se : undefined;
     });
     await set.create('west', collectionPath(Resources.secrets, CONTROLLER_NAMESPACE), {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'token-for-east', namespace: CONTROLLER_NAMESPACE, labels: { 'causeway.io/token-request': 'true' }, annotations: { 'causeway.io/for-site': 'east' } },
+      metadata: {
+        name: 'token-for-east',
+        namespace: CONTROLLER_NAMESPACE,
+        labels: { 'causeway.io/token-request': 'true' },
+        annotations: { 'causeway.io/for-site': 'east' },
+      },
     });
-    await set.waitFor('token issued', async () => ((await set.rest('west').get<Secret>(objectPath(Resources.secrets, 'token-for-east', CONTROLLER_NAMESPACE)))?.data?.['token'] === undefined ? undefined : true));
+    await set.waitFor('token issued', async () =>
+      (
+        await set
+          .rest('west')
+          .get<Secret>(objectPath(Resources.secrets, 'token-for-east', CONTROLLER_NAMESPACE))
+      )?.data?.['token'] === undefined
+        ? undefined
+        : true,
+    );
     assert.doesNotMatch(await set.controllerLog('west'), /403/, 'no call was forbidden');
   });
 });

@@ -19,12 +19,33 @@ import { KUBEADM_COREFILE_OUTSIDE_POD } from '../../src/kube/install/kubeadm-cor
 
 const run = promisify(execFile);
 
-
 /** `dig` run inside the namespace against CoreDNS on port 53 there. */
-async function digIn(namespace: string, name: string, type = 'A'): Promise<{ status: string; answers: string[] }> {
-  const { stdout } = await run('ip', ['netns', 'exec', namespace, 'dig', '@127.0.0.1', '-p', '53', name, type, '+time=1', '+tries=1']).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+async function digIn(
+  namespace: string,
+  name: string,
+  type = 'A',
+): Promise<{ status: string; answers: string[] }> {
+  const { stdout } = await run('ip', [
+    'netns',
+    'exec',
+    namespace,
+    'dig',
+    '@127.0.0.1',
+    '-p',
+    '53',
+    name,
+    type,
+    '+time=1',
+    '+tries=1',
+  ]).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
   const section = stdout.split(';; ANSWER SECTION:')[1]?.split('\n\n')[0] ?? '';
-  return { status: /status: (\w+)/.exec(stdout)?.[1] ?? 'none', answers: section.split('\n').map((l) => l.trim()).filter((l) => l !== '') };
+  return {
+    status: /status: (\w+)/.exec(stdout)?.[1] ?? 'none',
+    answers: section
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== ''),
+  };
 }
 
 describe('the Corefile `causeway kube dns --apply` writes makes a real CoreDNS forward clusterset.local to the router', () => {
@@ -50,16 +71,52 @@ describe('the Corefile `causeway kube dns --apply` writes makes a real CoreDNS f
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('dig web.shop.svc.clusterset.local through CoreDNS answers the router\'s virtual IP', async () => {
-    const kube = (args: string[]): ReturnType<typeof runCli> => runCli(['kube', ...args, '--kubeconfig', cluster.kubeconfigPath]);
+  it("dig web.shop.svc.clusterset.local through CoreDNS answers the router's virtual IP", async () => {
+    const kube = (args: string[]): ReturnType<typeof runCli> =>
+      runCli(['kube', ...args, '--kubeconfig', cluster.kubeconfigPath]);
     const dir = join(scratch, 'us-east');
-    const installed = await kube(['install', '--context', 'dnsland', '--site', 'us-east', '--zone', 'a', '--region', 'r', '--site-dir', dir, '--listen', '127.0.0.1:0']);
+    const installed = await kube([
+      'install',
+      '--context',
+      'dnsland',
+      '--site',
+      'us-east',
+      '--zone',
+      'a',
+      '--region',
+      'r',
+      '--site-dir',
+      dir,
+      '--listen',
+      '127.0.0.1:0',
+    ]);
     assert.equal(installed.code, 0, installed.stderr);
-    const exposed = await runCli(['expose', 'web', '--namespace', 'shop', '--port', '80', '--to', '127.0.0.1:9000', '--dir', dir]);
+    const exposed = await runCli([
+      'expose',
+      'web',
+      '--namespace',
+      'shop',
+      '--port',
+      '80',
+      '--to',
+      '127.0.0.1:9000',
+      '--dir',
+      dir,
+    ]);
     assert.equal(exposed.code, 0, exposed.stderr);
 
     // The router runs in the namespace; its API is a unix socket in the site directory, so the test still reaches it.
-    router = spawn('ip', ['netns', 'exec', namespace, process.execPath, CLI_ENTRY, 'site', 'run', '--dir', dir], { stdio: ['ignore', openSync(join(dir, 'router.log'), 'a'), openSync(join(dir, 'router.log'), 'a')] });
+    router = spawn(
+      'ip',
+      ['netns', 'exec', namespace, process.execPath, CLI_ENTRY, 'site', 'run', '--dir', dir],
+      {
+        stdio: [
+          'ignore',
+          openSync(join(dir, 'router.log'), 'a'),
+          openSync(join(dir, 'router.log'), 'a'),
+        ],
+      },
+    );
     const api = new ApiClient(sitePaths(dir));
     let status;
     for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(50)) {
@@ -69,24 +126,61 @@ describe('the Corefile `causeway kube dns --apply` writes makes a real CoreDNS f
       }
     }
     const vip = status?.services.find((s) => s.dnsName === 'web.shop.svc.clusterset.local')?.vip;
-    assert.ok(vip !== undefined && vip !== null && status?.dnsAddress, `router not ready: ${await readFile(join(dir, 'router.log'), 'utf8')}`);
+    assert.ok(
+      vip !== undefined && vip !== null && status?.dnsAddress,
+      `router not ready: ${await readFile(join(dir, 'router.log'), 'utf8')}`,
+    );
 
     const reader = new KubeReader(cluster.kubeconfigPath, 'dnsland');
-    await reader.create<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: KUBEADM_COREFILE_OUTSIDE_POD } });
-    const wired = await kube(['dns', '--context', 'dnsland', '--server', status.dnsAddress, '--apply']);
+    await reader.create<V1ConfigMap>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'coredns', namespace: 'kube-system' },
+      data: { Corefile: KUBEADM_COREFILE_OUTSIDE_POD },
+    });
+    const wired = await kube([
+      'dns',
+      '--context',
+      'dnsland',
+      '--server',
+      status.dnsAddress,
+      '--apply',
+    ]);
     assert.equal(wired.code, 0, wired.stderr);
-    const corefile = (await reader.get<V1ConfigMap>('v1', 'ConfigMap', 'coredns', 'kube-system'))?.data?.['Corefile'] ?? '';
+    const corefile =
+      (await reader.get<V1ConfigMap>('v1', 'ConfigMap', 'coredns', 'kube-system'))?.data?.[
+        'Corefile'
+      ] ?? '';
     const confPath = join(scratch, 'Corefile');
     await writeFile(confPath, corefile);
 
-    coredns = spawn('ip', ['netns', 'exec', namespace, corednsBinary(), '-conf', confPath], { stdio: ['ignore', openSync(join(scratch, 'coredns.log'), 'a'), openSync(join(scratch, 'coredns.log'), 'a')] });
+    coredns = spawn('ip', ['netns', 'exec', namespace, corednsBinary(), '-conf', confPath], {
+      stdio: [
+        'ignore',
+        openSync(join(scratch, 'coredns.log'), 'a'),
+        openSync(join(scratch, 'coredns.log'), 'a'),
+      ],
+    });
     let answer = { status: 'none', answers: [] as string[] };
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline && answer.status !== 'NOERROR'; await sleep(200)) {
+    for (
+      const deadline = Date.now() + 20_000;
+      Date.now() < deadline && answer.status !== 'NOERROR';
+      await sleep(200)
+    ) {
       answer = await digIn(namespace, 'web.shop.svc.clusterset.local');
     }
-    assert.equal(answer.status, 'NOERROR', `CoreDNS did not answer: ${await readFile(join(scratch, 'coredns.log'), 'utf8')}`);
+    assert.equal(
+      answer.status,
+      'NOERROR',
+      `CoreDNS did not answer: ${await readFile(join(scratch, 'coredns.log'), 'utf8')}`,
+    );
     assert.equal(answer.answers.length, 1);
-    assert.match(answer.answers[0] ?? '', new RegExp(`^web\\.shop\\.svc\\.clusterset\\.local\\.\\s+\\d+\\s+IN\\s+A\\s+${vip.replace(/\./g, '\\.')}$`));
+    assert.match(
+      answer.answers[0] ?? '',
+      new RegExp(
+        `^web\\.shop\\.svc\\.clusterset\\.local\\.\\s+\\d+\\s+IN\\s+A\\s+${vip.replace(/\./g, '\\.')}$`,
+      ),
+    );
     // A name the clusterset does not have is the router's NXDOMAIN, passed on by CoreDNS.
     assert.equal((await digIn(namespace, 'absent.shop.svc.clusterset.local')).status, 'NXDOMAIN');
   });

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { Resources, collectionPath, derivedServiceName, objectPath, serviceExports, serviceImports, type EndpointSlice, type Service, type ServiceExport, type ServiceImport } from '../../src/kube/index.js';
+import {
+  Resources,
+  collectionPath,
+  derivedServiceName,
+  objectPath,
+  serviceExports,
+  serviceImports,
+  type EndpointSlice,
+  type Service,
+  type ServiceExport,
+  type ServiceImport,
+} from '../../src/kube/index.js';
 import { startLabNameServer } from '../support/kube-lab-backend.js';
 import { KubeClusterset } from '../support/kube-clusterset.js';
 import { readAll } from '../support/tcp-probes.js';
@@ -18,28 +29,57 @@ describe('kube controller: imports survive a re-created router pod with the same
   const controllers = new Map<string, ChildProcess>();
 
   /** The ServiceImport's IPs, the derived Service's uid and an address that answers, once usable. */
-  async function imported(cluster: string, name: string): Promise<{ ips: string[]; uid: string; host: string; port: number }> {
-    return set.waitFor(`${name} imported in ${cluster}`, async () => {
-      const si = await set.rest(cluster).get<ServiceImport>(objectPath(serviceImports('v1beta1'), name, 'shop'));
-      const derived = await set.rest(cluster).get<Service>(objectPath(Resources.services, derivedServiceName('shop', name), 'shop'));
-      const slices = await set.rest(cluster).list<EndpointSlice>(collectionPath(Resources.endpointSlices, 'shop'), { labelSelector: `multicluster.kubernetes.io/service-name=${name}` });
-      const host = slices.items[0]?.endpoints?.[0]?.addresses[0];
-      const port = slices.items[0]?.ports?.[0]?.port;
-      const ips = si?.spec?.ips ?? [];
-      if (ips.length === 0 || derived?.metadata.uid === undefined || host === undefined || port === undefined) return undefined;
-      return { ips, uid: derived.metadata.uid, host, port };
-    }, 40_000);
+  async function imported(
+    cluster: string,
+    name: string,
+  ): Promise<{ ips: string[]; uid: string; host: string; port: number }> {
+    return set.waitFor(
+      `${name} imported in ${cluster}`,
+      async () => {
+        const si = await set
+          .rest(cluster)
+          .get<ServiceImport>(objectPath(serviceImports('v1beta1'), name, 'shop'));
+        const derived = await set
+          .rest(cluster)
+          .get<Service>(objectPath(Resources.services, derivedServiceName('shop', name), 'shop'));
+        const slices = await set
+          .rest(cluster)
+          .list<EndpointSlice>(collectionPath(Resources.endpointSlices, 'shop'), {
+            labelSelector: `multicluster.kubernetes.io/service-name=${name}`,
+          });
+        const host = slices.items[0]?.endpoints?.[0]?.addresses[0];
+        const port = slices.items[0]?.ports?.[0]?.port;
+        const ips = si?.spec?.ips ?? [];
+        if (
+          ips.length === 0 ||
+          derived?.metadata.uid === undefined ||
+          host === undefined ||
+          port === undefined
+        )
+          return undefined;
+        return { ips, uid: derived.metadata.uid, host, port };
+      },
+      40_000,
+    );
   }
 
   /** Fails the returned check if the import is ever missing or has other IPs while `watch` runs. */
-  function watchImport(cluster: string, name: string, ips: string[]): { stop: () => Promise<string[]> } {
+  function watchImport(
+    cluster: string,
+    name: string,
+    ips: string[],
+  ): { stop: () => Promise<string[]> } {
     const problems: string[] = [];
     let running = true;
     const loop = (async () => {
       while (running) {
-        const si = await set.rest(cluster).get<ServiceImport>(objectPath(serviceImports('v1beta1'), name, 'shop'));
-        if (si === undefined) problems.push(`${new Date().toISOString()} ServiceImport ${name} missing`);
-        else if (JSON.stringify(si.spec?.ips ?? []) !== JSON.stringify(ips)) problems.push(`ServiceImport ${name} has ips ${JSON.stringify(si.spec?.ips)}`);
+        const si = await set
+          .rest(cluster)
+          .get<ServiceImport>(objectPath(serviceImports('v1beta1'), name, 'shop'));
+        if (si === undefined)
+          problems.push(`${new Date().toISOString()} ServiceImport ${name} missing`);
+        else if (JSON.stringify(si.spec?.ips ?? []) !== JSON.stringify(ips))
+          problems.push(`ServiceImport ${name} has ips ${JSON.stringify(si.spec?.ips)}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
@@ -50,7 +90,11 @@ describe('kube controller: imports survive a re-created router pod with the same
   async function recreateWest(): Promise<void> {
     const router = set.fx.routers.get('west');
     const controller = controllers.get('west');
-    const gone = [router?.child, controller].map((c) => (c === undefined || c.exitCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r))));
+    const gone = [router?.child, controller].map((c) =>
+      c === undefined || c.exitCode !== null
+        ? Promise.resolve()
+        : new Promise((r) => c.once('exit', r)),
+    );
     router?.child.kill('SIGKILL');
     controller?.kill('SIGKILL');
     await Promise.all(gone);
@@ -62,11 +106,14 @@ describe('kube controller: imports survive a re-created router pod with the same
   before(async () => {
     set = await KubeClusterset.create(['east', 'west']);
     for (const cluster of ['east', 'west']) await set.namespace(cluster, 'shop');
-    for (const cluster of ['east', 'west']) controllers.set(cluster, await set.startController(cluster));
+    for (const cluster of ['east', 'west'])
+      controllers.set(cluster, await set.startController(cluster));
     const backend = await startLabNameServer(set.lab, 'east-web', `${set.lab.prefix}.20.1`);
     children.push(backend.child);
     await set.service('east', 'shop', 'web', [{ name: 'tcp', port: 80 }]);
-    await set.endpointSlice('east', 'shop', 'web', { name: 'tcp', port: backend.port }, [{ address: backend.host }]);
+    await set.endpointSlice('east', 'shop', 'web', { name: 'tcp', port: backend.port }, [
+      { address: backend.host },
+    ]);
     await set.serviceExport('east', 'shop', 'web');
   });
 
@@ -95,10 +142,14 @@ describe('kube controller: imports survive a re-created router pod with the same
     const backend = await startLabNameServer(set.lab, 'west-local', `${set.lab.prefix}.20.2`);
     children.push(backend.child);
     await set.service('west', 'shop', 'local', [{ name: 'tcp', port: 81 }]);
-    await set.endpointSlice('west', 'shop', 'local', { name: 'tcp', port: backend.port }, [{ address: backend.host }]);
+    await set.endpointSlice('west', 'shop', 'local', { name: 'tcp', port: backend.port }, [
+      { address: backend.host },
+    ]);
     await set.serviceExport('west', 'shop', 'local');
     await set.waitFor('west answers its own export', async () => {
-      const se = await set.rest('west').get<ServiceExport>(objectPath(serviceExports('v1beta1'), 'local', 'shop'));
+      const se = await set
+        .rest('west')
+        .get<ServiceExport>(objectPath(serviceExports('v1beta1'), 'local', 'shop'));
       return (se?.status?.conditions ?? []).length > 0 ? true : undefined;
     });
     assert.deepEqual(await watch.stop(), [], 'the import stays while west has not heard from east');
@@ -106,8 +157,14 @@ describe('kube controller: imports survive a re-created router pod with the same
     await set.startRouter('east');
     const again = await imported('west', 'web');
     // The address is the one clients hold; it answers again once west has heard from east.
-    const answer = await set.waitFor('the held address answers again', () => readAll(again).catch(() => undefined));
-    assert.deepEqual(await watchAgain.stop(), [], 'the import stayed, with its IPs, the whole time');
+    const answer = await set.waitFor('the held address answers again', () =>
+      readAll(again).catch(() => undefined),
+    );
+    assert.deepEqual(
+      await watchAgain.stop(),
+      [],
+      'the import stayed, with its IPs, the whole time',
+    );
     assert.match(await set.controllerLog('west'), /router is re-learning the clusterset/);
     assert.equal(again.uid, first.uid, 'the derived Service was not re-created');
     assert.equal(answer, 'east-web');

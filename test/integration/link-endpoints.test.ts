@@ -13,7 +13,8 @@ import { freePort } from '../support/tcp-probes.js';
  */
 describe('link endpoints survive restarts and address changes', () => {
   let fx: ClustersetFixture;
-  const linkOf = (peer: string) => (s: { links: Array<{ peer: string; state: string }> }) => s.links.find((l) => l.peer === peer);
+  const linkOf = (peer: string) => (s: { links: Array<{ peer: string; state: string }> }) =>
+    s.links.find((l) => l.peer === peer);
 
   before(async () => {
     fx = await ClustersetFixture.create();
@@ -32,21 +33,35 @@ describe('link endpoints survive restarts and address changes', () => {
     const first = fx.routers.get('a')?.runtime.linkAddress.port;
     await fx.stopRouter('a');
     const again = await fx.startRouter('a');
-    assert.equal(again.runtime.linkAddress.port, first, 'the router chose another link port on restart');
+    assert.equal(
+      again.runtime.linkAddress.port,
+      first,
+      'the router chose another link port on restart',
+    );
     await fx.waitFor('b', (s) => linkOf('a')(s)?.state === 'up');
   });
 
   it('shows a dialer that keeps failing in status, status --output json and metrics', async () => {
     await fx.stopRouter('a');
-    const status = await fx.waitFor('b', (s) => (s.links.find((l) => l.peer === 'a')?.dialFailures ?? 0) >= 2);
+    const status = await fx.waitFor(
+      'b',
+      (s) => (s.links.find((l) => l.peer === 'a')?.dialFailures ?? 0) >= 2,
+    );
     const link = status.links.find((l) => l.peer === 'a');
     assert.match(String(link?.lastError), /ECONNREFUSED/);
-    const json = JSON.parse((await fx.cli(['status', '--dir', fx.dir('b'), '--output', 'json'])).stdout) as typeof status;
+    const json = JSON.parse(
+      (await fx.cli(['status', '--dir', fx.dir('b'), '--output', 'json'])).stdout,
+    ) as typeof status;
     assert.ok((json.links.find((l) => l.peer === 'a')?.dialFailures ?? 0) >= 2);
-    assert.match((await fx.cli(['status', '--dir', fx.dir('b')])).stdout, /a: \d+ failed dial\(s\) in a row \(127\.0\.0\.1:\d+\); last: .*ECONNREFUSED/);
+    assert.match(
+      (await fx.cli(['status', '--dir', fx.dir('b')])).stdout,
+      /a: \d+ failed dial\(s\) in a row \(127\.0\.0\.1:\d+\); last: .*ECONNREFUSED/,
+    );
     const metrics = await fx.routers.get('b')?.api.metrics();
     assert.ok(metricValue(metrics ?? '', 'causeway_link_dial_failures_total', { peer: 'a' }) >= 2);
-    assert.ok(metricValue(metrics ?? '', 'causeway_link_dial_consecutive_failures', { peer: 'a' }) >= 2);
+    assert.ok(
+      metricValue(metrics ?? '', 'causeway_link_dial_consecutive_failures', { peer: 'a' }) >= 2,
+    );
   });
 
   it('redials a site that came back on another port, learned from its advert relayed by a third site', async () => {
@@ -60,9 +75,20 @@ describe('link endpoints survive restarts and address changes', () => {
     const link = status.links.find((l) => l.peer === 'a');
     assert.equal(link?.endpoints[0], `127.0.0.1:${moved}`);
     assert.equal(link?.dialFailures, 0);
-    const configured = (parse(await readFile(join(fx.dir('b'), 'site.yaml'), 'utf8')) as { links: Array<{ peer: string; endpoints: string[] }> }).links.find((l) => l.peer === 'a');
-    assert.notEqual(configured?.endpoints[0], `127.0.0.1:${moved}`, 'the test must not pass through the configured endpoint');
+    const configured = (
+      parse(await readFile(join(fx.dir('b'), 'site.yaml'), 'utf8')) as {
+        links: Array<{ peer: string; endpoints: string[] }>;
+      }
+    ).links.find((l) => l.peer === 'a');
+    assert.notEqual(
+      configured?.endpoints[0],
+      `127.0.0.1:${moved}`,
+      'the test must not pass through the configured endpoint',
+    );
     const metrics = await fx.routers.get('b')?.api.metrics();
-    assert.equal(metricValue(metrics ?? '', 'causeway_link_dial_consecutive_failures', { peer: 'a' }), 0);
+    assert.equal(
+      metricValue(metrics ?? '', 'causeway_link_dial_consecutive_failures', { peer: 'a' }),
+      0,
+    );
   });
 });

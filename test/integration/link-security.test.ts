@@ -9,12 +9,23 @@ import type { RouterProcess } from '../../src/demo/index.js';
 import { generateKeyPair, issueSiteCertificate } from '../../src/pki/index.js';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
 import { freePort, roundTrip, startEchoServer } from '../support/tcp-probes.js';
-import { metricSeries, metricValue, waitForLogLines, waitForMetrics, type LogLine } from '../support/router-observations.js';
+import {
+  metricSeries,
+  metricValue,
+  waitForLogLines,
+  waitForMetrics,
+  type LogLine,
+} from '../support/router-observations.js';
 
 const REJECTIONS = 'causeway_link_rejections_total';
 const PROBE_TIMEOUT_MS = 5_000;
 
-type ProbeResult = { data: Buffer; error: NodeJS.ErrnoException | undefined; ms: number; secureConnected: boolean };
+type ProbeResult = {
+  data: Buffer;
+  error: NodeJS.ErrnoException | undefined;
+  ms: number;
+  secureConnected: boolean;
+};
 
 /** Opens a socket (plain TCP or TLS), optionally writes, and resolves once the far side closes it. */
 function probe(open: () => Socket, payload?: string | Buffer): Promise<ProbeResult> {
@@ -48,7 +59,8 @@ describe('link port: hostile connections are refused, logged, counted, and survi
   let linkPort: number;
   let trustDomain: string;
 
-  const refusals = (reason: string) => (line: LogLine) => line.msg === 'link connection refused' && line['reason'] === reason;
+  const refusals = (reason: string) => (line: LogLine) =>
+    line.msg === 'link connection refused' && line['reason'] === reason;
 
   /** The accepting router is alive, still has its link to beta, and still carries a flow over it. */
   async function assertStillServing(): Promise<void> {
@@ -72,13 +84,57 @@ describe('link port: hostile connections are refused, logged, counted, and survi
     alpha = await fx.startRouter('alpha');
     await fx.startRouter('beta');
     await fx.link('beta', 'alpha');
-    await fx.cli(['expose', 'echo', '--namespace', 'shop', '--port', '7000', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir('alpha')]);
+    await fx.cli([
+      'expose',
+      'echo',
+      '--namespace',
+      'shop',
+      '--port',
+      '7000',
+      '--to',
+      `127.0.0.1:${backend.port}`,
+      '--dir',
+      fx.dir('alpha'),
+    ]);
     // No active checks: they would take the dead export out of rotation at beta, and this test
     // is about the egress side refusing a flow whose backend died between checks.
-    await fx.cli(['expose', 'dead', '--namespace', 'shop', '--port', '7000', '--to', `127.0.0.1:${await freePort()}`, '--check', 'none', '--dir', fx.dir('alpha')]);
-    await fx.cli(['import', 'echo', '--namespace', 'shop', '--listen', '127.0.0.1:0', '--dir', fx.dir('beta')]);
-    await fx.cli(['import', 'dead', '--namespace', 'shop', '--listen', '127.0.0.1:0', '--dir', fx.dir('beta')]);
-    const status = await fx.waitFor('alpha', (s) => s.links.some((l) => l.peer === 'beta' && l.state === 'up'));
+    await fx.cli([
+      'expose',
+      'dead',
+      '--namespace',
+      'shop',
+      '--port',
+      '7000',
+      '--to',
+      `127.0.0.1:${await freePort()}`,
+      '--check',
+      'none',
+      '--dir',
+      fx.dir('alpha'),
+    ]);
+    await fx.cli([
+      'import',
+      'echo',
+      '--namespace',
+      'shop',
+      '--listen',
+      '127.0.0.1:0',
+      '--dir',
+      fx.dir('beta'),
+    ]);
+    await fx.cli([
+      'import',
+      'dead',
+      '--namespace',
+      'shop',
+      '--listen',
+      '127.0.0.1:0',
+      '--dir',
+      fx.dir('beta'),
+    ]);
+    const status = await fx.waitFor('alpha', (s) =>
+      s.links.some((l) => l.peer === 'beta' && l.state === 'up'),
+    );
     linkPort = alpha.runtime.linkAddress.port;
     trustDomain = status.site.trustDomain;
     await assertStillServing();
@@ -94,13 +150,22 @@ describe('link port: hostile connections are refused, logged, counted, and survi
     const logged = (await waitForLogLines(alpha.dir, refusals('handshake'), 0)).length;
 
     const junk = await probe(() => connect(linkPort, '127.0.0.1'), randomBytes(600));
-    const http = await probe(() => connect(linkPort, '127.0.0.1'), 'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const http = await probe(
+      () => connect(linkPort, '127.0.0.1'),
+      'GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    );
     for (const result of [junk, http]) {
       assert.ok(result.ms < 2_000, `closed only after ${result.ms} ms`);
-      assert.ok(!result.data.toString('latin1').includes('HTTP/'), 'the link port answered like an HTTP server');
+      assert.ok(
+        !result.data.toString('latin1').includes('HTTP/'),
+        'the link port answered like an HTTP server',
+      );
     }
 
-    await waitForMetrics(alpha, (t) => metricValue(t, REJECTIONS, { reason: 'handshake' }) === before + 2);
+    await waitForMetrics(
+      alpha,
+      (t) => metricValue(t, REJECTIONS, { reason: 'handshake' }) === before + 2,
+    );
     const lines = await waitForLogLines(alpha.dir, refusals('handshake'), logged + 2);
     for (const line of lines.slice(logged)) {
       assert.equal(line.level, 40, 'refusals are logged at warn level');
@@ -113,14 +178,28 @@ describe('link port: hostile connections are refused, logged, counted, and survi
 
   it('refuses a client certificate from another clusterset CA', async () => {
     const outsider = fx.dir('outsider');
-    const [key, cert] = await Promise.all([readFile(`${outsider}/site.key`, 'utf8'), readFile(`${outsider}/site.crt`, 'utf8')]);
+    const [key, cert] = await Promise.all([
+      readFile(`${outsider}/site.key`, 'utf8'),
+      readFile(`${outsider}/site.crt`, 'utf8'),
+    ]);
     const before = await rejections();
     const result = await probe(() => tlsConnect(tlsOptions({ key, cert })));
 
     assert.equal(result.data.length, 0, 'the router sent link data (a HELLO) to an untrusted peer');
-    const after = await waitForMetrics(alpha, (t) => metricValue(t, REJECTIONS, { reason: 'certificate-untrusted' }) === (before.get('reason="certificate-untrusted"') ?? 0) + 1);
-    assert.equal(sumOf(metricSeries(after, REJECTIONS)), sumOf(before) + 1, 'exactly one refusal was counted');
-    const [line] = (await waitForLogLines(alpha.dir, refusals('certificate-untrusted'), 1)).slice(-1);
+    const after = await waitForMetrics(
+      alpha,
+      (t) =>
+        metricValue(t, REJECTIONS, { reason: 'certificate-untrusted' }) ===
+        (before.get('reason="certificate-untrusted"') ?? 0) + 1,
+    );
+    assert.equal(
+      sumOf(metricSeries(after, REJECTIONS)),
+      sumOf(before) + 1,
+      'exactly one refusal was counted',
+    );
+    const [line] = (await waitForLogLines(alpha.dir, refusals('certificate-untrusted'), 1)).slice(
+      -1,
+    );
     assert.match(String(line?.['error']), /UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT)/);
     await assertStillServing();
   });
@@ -130,8 +209,16 @@ describe('link port: hostile connections are refused, logged, counted, and survi
     const result = await probe(() => tlsConnect({ ...tlsOptions({}), ALPNProtocols: ['h2'] }));
     assert.equal(result.secureConnected, false);
     assert.match(String(result.error?.code), /NO_APPLICATION_PROTOCOL/);
-    await waitForMetrics(alpha, (t) => metricValue(t, REJECTIONS, { reason: 'alpn' }) === (before.get('reason="alpn"') ?? 0) + 1);
-    assert.equal(metricValue(await alpha.api.metrics(), REJECTIONS, { reason: 'handshake' }), before.get('reason="handshake"') ?? 0, 'the ALPN refusal was also counted as handshake');
+    await waitForMetrics(
+      alpha,
+      (t) =>
+        metricValue(t, REJECTIONS, { reason: 'alpn' }) === (before.get('reason="alpn"') ?? 0) + 1,
+    );
+    assert.equal(
+      metricValue(await alpha.api.metrics(), REJECTIONS, { reason: 'handshake' }),
+      before.get('reason="handshake"') ?? 0,
+      'the ALPN refusal was also counted as handshake',
+    );
     await assertStillServing();
   });
 
@@ -141,7 +228,20 @@ describe('link port: hostile connections are refused, logged, counted, and survi
     const output = await new Promise<string>((resolve) => {
       const child = execFile(
         'openssl',
-        ['s_client', '-connect', `127.0.0.1:${linkPort}`, '-tls1_3', '-alpn', 'causeway-link/1', '-cert', `${outsider}/site.crt`, '-key', `${outsider}/site.key`, '-msg', '-ign_eof'],
+        [
+          's_client',
+          '-connect',
+          `127.0.0.1:${linkPort}`,
+          '-tls1_3',
+          '-alpn',
+          'causeway-link/1',
+          '-cert',
+          `${outsider}/site.crt`,
+          '-key',
+          `${outsider}/site.key`,
+          '-msg',
+          '-ign_eof',
+        ],
         { timeout: PROBE_TIMEOUT_MS },
         (_err, stdout, stderr) => resolve(stdout + stderr),
       );
@@ -155,14 +255,22 @@ describe('link port: hostile connections are refused, logged, counted, and survi
     const before = await rejections();
     const result = await probe(() => tlsConnect(tlsOptions({})));
     assert.equal(result.data.length, 0);
-    await waitForMetrics(alpha, (t) => metricValue(t, REJECTIONS, { reason: 'certificate-missing' }) === (before.get('reason="certificate-missing"') ?? 0) + 1);
+    await waitForMetrics(
+      alpha,
+      (t) =>
+        metricValue(t, REJECTIONS, { reason: 'certificate-missing' }) ===
+        (before.get('reason="certificate-missing"') ?? 0) + 1,
+    );
     await waitForLogLines(alpha.dir, refusals('certificate-missing'), 1);
     await assertStillServing();
   });
 
   it('refuses an expired certificate signed by the same clusterset CA', async () => {
     const dir = fx.dir('alpha');
-    const [caCertPem, caKeyPem] = await Promise.all([readFile(`${dir}/ca.crt`, 'utf8'), readFile(`${dir}/ca.key`, 'utf8')]);
+    const [caCertPem, caKeyPem] = await Promise.all([
+      readFile(`${dir}/ca.crt`, 'utf8'),
+      readFile(`${dir}/ca.key`, 'utf8'),
+    ]);
     const keys = await generateKeyPair();
     const day = 24 * 60 * 60 * 1000;
     const cert = await issueSiteCertificate({
@@ -178,10 +286,16 @@ describe('link port: hostile connections are refused, logged, counted, and survi
     const result = await probe(() => tlsConnect(tlsOptions({ key: keys.privateKeyPem, cert })));
 
     assert.equal(result.data.length, 0, 'the router sent link data to an expired peer');
-    const after = await waitForMetrics(alpha, (t) => sumOf(metricSeries(t, REJECTIONS)) === sumOf(before) + 1);
+    const after = await waitForMetrics(
+      alpha,
+      (t) => sumOf(metricSeries(t, REJECTIONS)) === sumOf(before) + 1,
+    );
     // Observed on Node 20 / OpenSSL 3: the handshake completes (the listener verifies by hand) and
     // the refusal carries OpenSSL's CERT_HAS_EXPIRED, not a generic handshake failure.
-    assert.equal(metricValue(after, REJECTIONS, { reason: 'certificate-expired' }), (before.get('reason="certificate-expired"') ?? 0) + 1);
+    assert.equal(
+      metricValue(after, REJECTIONS, { reason: 'certificate-expired' }),
+      (before.get('reason="certificate-expired"') ?? 0) + 1,
+    );
     const [line] = (await waitForLogLines(alpha.dir, refusals('certificate-expired'), 1)).slice(-1);
     assert.match(String(line?.['error']), /CERT_HAS_EXPIRED/);
     // The refused connection must not have disturbed the real beta link.
@@ -194,18 +308,33 @@ describe('link port: hostile connections are refused, logged, counted, and survi
     const result = await probe(() => connect(address.port, address.host), 'hello?');
     assert.ok(result.ms < 2_000, `the client waited ${result.ms} ms for the reset`);
     assert.equal(result.data.length, 0, 'the client received data from a dead backend');
-    assert.equal(result.error?.code, 'ECONNRESET', `expected a reset, got ${result.error?.code ?? 'a clean close'}`);
+    assert.equal(
+      result.error?.code,
+      'ECONNRESET',
+      `expected a reset, got ${result.error?.code ?? 'a clean close'}`,
+    );
 
     const cli = await fx.cli(['status', '--dir', fx.dir('beta'), '--output', 'json']);
-    const beta = JSON.parse(cli.stdout) as { imports: Array<{ name: string; flows: { failed: number; active: number } }> };
+    const beta = JSON.parse(cli.stdout) as {
+      imports: Array<{ name: string; flows: { failed: number; active: number } }>;
+    };
     const deadImport = beta.imports.find((i) => i.name === 'dead');
     assert.equal(deadImport?.flows.failed, 1);
     assert.equal(deadImport?.flows.active, 0);
-    const alphaStatus = await fx.waitFor('alpha', (s) => s.exports.some((e) => e.name === 'dead' && e.flows.failed === 1));
+    const alphaStatus = await fx.waitFor('alpha', (s) =>
+      s.exports.some((e) => e.name === 'dead' && e.flows.failed === 1),
+    );
     assert.equal(alphaStatus.exports.find((e) => e.name === 'echo')?.flows.failed, 0);
     const text = await fx.cli(['status', '--dir', fx.dir('alpha')]);
     assert.match(text.stdout, /FAILED/);
-    await waitForLogLines(alpha.dir, (l) => l.msg === 'flow refused' && l['service'] === 'dead.shop' && /ECONNREFUSED/.test(String(l['reason'])), 1);
+    await waitForLogLines(
+      alpha.dir,
+      (l) =>
+        l.msg === 'flow refused' &&
+        l['service'] === 'dead.shop' &&
+        /ECONNREFUSED/.test(String(l['reason'])),
+      1,
+    );
     await assertStillServing();
   });
 
@@ -214,13 +343,32 @@ describe('link port: hostile connections are refused, logged, counted, and survi
     await fx.link('late', 'alpha');
     await fx.startRouter('late');
     await fx.waitFor('alpha', (s) => s.links.some((l) => l.peer === 'late' && l.state === 'up'));
-    await fx.cli(['import', 'echo', '--namespace', 'shop', '--listen', '127.0.0.1:0', '--dir', fx.dir('late')]);
-    const reply = await roundTrip(await fx.importAddress('late', 'echo.shop'), Buffer.from('late ping'));
+    await fx.cli([
+      'import',
+      'echo',
+      '--namespace',
+      'shop',
+      '--listen',
+      '127.0.0.1:0',
+      '--dir',
+      fx.dir('late'),
+    ]);
+    const reply = await roundTrip(
+      await fx.importAddress('late', 'echo.shop'),
+      Buffer.from('late ping'),
+    );
     assert.equal(reply.toString(), 'late ping');
   });
 
   function tlsOptions(identity: { key?: string; cert?: string }): ConnectionOptions {
-    return { host: '127.0.0.1', port: linkPort, ...identity, ALPNProtocols: ['causeway-link/1'], minVersion: 'TLSv1.3', rejectUnauthorized: false };
+    return {
+      host: '127.0.0.1',
+      port: linkPort,
+      ...identity,
+      ALPNProtocols: ['causeway-link/1'],
+      minVersion: 'TLSv1.3',
+      rejectUnauthorized: false,
+    };
   }
 });
 

@@ -13,7 +13,13 @@ import { netnsSkip } from '../lab/netns-skip.js';
 const run = promisify(execFile);
 
 /** dist/conformance/mcs-conformance.js, beside this file's dist/test. */
-const runner = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'conformance', 'mcs-conformance.js');
+const runner = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'conformance',
+  'mcs-conformance.js',
+);
 
 interface Report {
   results: Array<{ id: string; result: 'passed' | 'failed' | 'skipped'; reason?: string }>;
@@ -30,17 +36,35 @@ describe('MCS API checks (conformance/), self-hosted', { skip: netnsSkip }, () =
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 
-  it('every case passes except headless DNS, which differs by design', { timeout: 600_000 }, async () => {
-    // Waits for background builds of the binaries the run starts.
-    for (const binary of [kubeApiserverBinary, kubeProxyBinary, corednsBinary]) binary();
-    scratch = await mkdtemp(join(tmpdir(), 'causeway-mcs-'));
-    const reportPath = join(scratch, 'report.json');
-    const outcome = await run(process.execPath, [runner, '--report', reportPath], { timeout: 540_000, maxBuffer: 16 * 1024 * 1024 }).catch((err: { code?: number; stdout?: string; stderr?: string }) => err);
-    const report = JSON.parse(await readFile(reportPath, 'utf8').catch(() => '{"results":[]}')) as Report;
-    const summary = report.results.map((r) => `${r.result} ${r.id}${r.reason === undefined ? '' : `: ${r.reason}`}`).join('\n');
-    console.log(`# ${report.results.filter((r) => r.result === 'passed').length} passed, ${report.results.filter((r) => r.result === 'failed').length} failed, ${report.results.filter((r) => r.result === 'skipped').length} skipped`);
-    assert.ok(report.results.length >= 21, `no complete report; runner said:\n${outcome.stdout ?? ''}\n${outcome.stderr ?? ''}`);
-    const notPassed = report.results.filter((r) => r.result !== 'passed').map((r) => `${r.result} ${r.id}`);
-    assert.deepEqual(notPassed, ['skipped headless-dns'], summary);
-  });
+  it(
+    'every case passes except headless DNS, which differs by design',
+    { timeout: 600_000 },
+    async () => {
+      // Waits for background builds of the binaries the run starts.
+      for (const binary of [kubeApiserverBinary, kubeProxyBinary, corednsBinary]) binary();
+      scratch = await mkdtemp(join(tmpdir(), 'causeway-mcs-'));
+      const reportPath = join(scratch, 'report.json');
+      const outcome = await run(process.execPath, [runner, '--report', reportPath], {
+        timeout: 540_000,
+        maxBuffer: 16 * 1024 * 1024,
+      }).catch((err: { code?: number; stdout?: string; stderr?: string }) => err);
+      const report = JSON.parse(
+        await readFile(reportPath, 'utf8').catch(() => '{"results":[]}'),
+      ) as Report;
+      const summary = report.results
+        .map((r) => `${r.result} ${r.id}${r.reason === undefined ? '' : `: ${r.reason}`}`)
+        .join('\n');
+      console.log(
+        `# ${report.results.filter((r) => r.result === 'passed').length} passed, ${report.results.filter((r) => r.result === 'failed').length} failed, ${report.results.filter((r) => r.result === 'skipped').length} skipped`,
+      );
+      assert.ok(
+        report.results.length >= 21,
+        `no complete report; runner said:\n${outcome.stdout ?? ''}\n${outcome.stderr ?? ''}`,
+      );
+      const notPassed = report.results
+        .filter((r) => r.result !== 'passed')
+        .map((r) => `${r.result} ${r.id}`);
+      assert.deepEqual(notPassed, ['skipped headless-dns'], summary);
+    },
+  );
 });

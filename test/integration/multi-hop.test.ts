@@ -21,8 +21,28 @@ describe('multi-hop routing', () => {
     await fx.link('d', 'e', ['--cost', '10']);
     const backend = await startNameServer('served-by-d');
     backends.push(backend.server);
-    await fx.cli(['expose', 'name', '--namespace', 'lab', '--port', '9000', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir('d')]);
-    await fx.cli(['import', 'name', '--namespace', 'lab', '--listen', '127.0.0.1:0', '--dir', fx.dir('a')]);
+    await fx.cli([
+      'expose',
+      'name',
+      '--namespace',
+      'lab',
+      '--port',
+      '9000',
+      '--to',
+      `127.0.0.1:${backend.port}`,
+      '--dir',
+      fx.dir('d'),
+    ]);
+    await fx.cli([
+      'import',
+      'name',
+      '--namespace',
+      'lab',
+      '--listen',
+      '127.0.0.1:0',
+      '--dir',
+      fx.dir('a'),
+    ]);
   });
 
   after(async () => {
@@ -40,7 +60,10 @@ describe('multi-hop routing', () => {
     // The flow went a → b → c → d, not through the expensive e.
     const transitB = await fx.routers.get('b')?.api.metrics();
     const transitE = await fx.routers.get('e')?.api.metrics();
-    assert.match(transitB ?? '', /causeway_flows_total\{service="name",namespace="lab",side="transit",result="closed"\} [1-9]/);
+    assert.match(
+      transitB ?? '',
+      /causeway_flows_total\{service="name",namespace="lab",side="transit",result="closed"\} [1-9]/,
+    );
     assert.doesNotMatch(transitE ?? '', /side="transit"/);
     assert.ok(c.links.length >= 2 && e.links.length >= 2);
   });

@@ -8,7 +8,10 @@ import { sitePaths } from '../../src/config/index.js';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
 
 /** GET /v1/partition on a router's local API: the status code is the safe-mode signal. */
-function partition(dir: string): Promise<{ status: number; body: { majority: boolean; reachable: string[]; unreachable: string[] } }> {
+function partition(dir: string): Promise<{
+  status: number;
+  body: { majority: boolean; reachable: string[]; unreachable: string[] };
+}> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath: sitePaths(dir).apiSocket, path: '/v1/partition' }, (res) => {
       let text = '';
@@ -20,7 +23,13 @@ function partition(dir: string): Promise<{ status: number; body: { majority: boo
   });
 }
 
-async function waitForPartition(dir: string, majority: boolean): Promise<{ status: number; body: { majority: boolean; reachable: string[]; unreachable: string[] } }> {
+async function waitForPartition(
+  dir: string,
+  majority: boolean,
+): Promise<{
+  status: number;
+  body: { majority: boolean; reachable: string[]; unreachable: string[] };
+}> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const view = await partition(dir);
@@ -53,7 +62,10 @@ describe('partition view and safe mode', () => {
 
   it('is on the majority side while it reaches every member', async () => {
     const view = await waitForPartition(fx.dir('a'), true);
-    await fx.waitFor('a', (s) => s.partition?.members.length === 3 && s.partition.reachable.length === 3);
+    await fx.waitFor(
+      'a',
+      (s) => s.partition?.members.length === 3 && s.partition.reachable.length === 3,
+    );
     assert.equal(view.status, 200);
     await assert.rejects(stat(join(fx.root, 'a-safe-mode')));
   });
@@ -63,7 +75,9 @@ describe('partition view and safe mode', () => {
     const minority = await waitForPartition(fx.dir('a'), false);
     assert.equal(minority.status, 503);
     assert.deepEqual(minority.body.unreachable, ['b', 'c']);
-    const file = JSON.parse(await readFile(join(fx.root, 'a-safe-mode'), 'utf8')) as { safeMode: boolean };
+    const file = JSON.parse(await readFile(join(fx.root, 'a-safe-mode'), 'utf8')) as {
+      safeMode: boolean;
+    };
     assert.equal(file.safeMode, true);
     const status = await fx.cli(['status', '--dir', fx.dir('a')]);
     assert.match(status.stdout, /MINORITY \(safe mode\)/);
@@ -73,7 +87,14 @@ describe('partition view and safe mode', () => {
     await fx.waitFor('a', (s) => s.partition?.majority === true);
     // The file follows the verdict asynchronously: it must be gone shortly after, and stay gone.
     const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline && (await stat(join(fx.root, 'a-safe-mode')).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 50));
+    while (
+      Date.now() < deadline &&
+      (await stat(join(fx.root, 'a-safe-mode')).then(
+        () => true,
+        () => false,
+      ))
+    )
+      await new Promise((r) => setTimeout(r, 50));
     await assert.rejects(stat(join(fx.root, 'a-safe-mode')));
   });
 });

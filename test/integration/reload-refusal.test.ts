@@ -14,11 +14,15 @@ async function occupy(): Promise<{ server: Server; port: number }> {
 }
 
 function errorOf(stderr: string): { code: string; message: string; hint?: string } {
-  return (JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as { error: { code: string; message: string; hint?: string } }).error;
+  return (
+    JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as {
+      error: { code: string; message: string; hint?: string };
+    }
+  ).error;
 }
 
 /** b dials a; b's router is the one that refuses. */
-describe('a change the running router refuses fails with the router\'s reason and leaves site.yaml as it was', () => {
+describe("a change the running router refuses fails with the router's reason and leaves site.yaml as it was", () => {
   let fx: ClustersetFixture;
   let taken: { server: Server; port: number };
   let file: string;
@@ -38,13 +42,33 @@ describe('a change the running router refuses fails with the router\'s reason an
   });
 
   it('carries the router\'s own error code and exit code, not "bad input" for every refusal', async () => {
-    const refused = await fx.cli(['import', 'web', '--namespace', 'shop', '--listen', `127.0.0.1:${taken.port}`, '--dir', fx.dir('b'), '--output', 'json'], true);
+    const refused = await fx.cli(
+      [
+        'import',
+        'web',
+        '--namespace',
+        'shop',
+        '--listen',
+        `127.0.0.1:${taken.port}`,
+        '--dir',
+        fx.dir('b'),
+        '--output',
+        'json',
+      ],
+      true,
+    );
     assert.equal(refused.code, 2, refused.stderr);
     const error = errorOf(refused.stderr);
     assert.equal(error.code, 'CW_CONFIG_INVALID');
-    assert.match(error.message, /imports\[0\]\.listen: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE/);
+    assert.match(
+      error.message,
+      /imports\[0\]\.listen: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE/,
+    );
     // The hint is one the user can follow: the refused import is not in site.yaml to be edited there.
-    assert.match(error.hint ?? '', /`causeway import web --namespace shop --listen <address>`, or in .*site\.yaml\) to a free address/);
+    assert.match(
+      error.hint ?? '',
+      /`causeway import web --namespace shop --listen <address>`, or in .*site\.yaml\) to a free address/,
+    );
   });
 
   it('a site.id changed by hand is refused naming the field, and the router keeps its id', async () => {
@@ -53,7 +77,23 @@ describe('a change the running router refuses fails with the router\'s reason an
     doc.site.id = 'renamed';
     await writeFile(file, stringify(doc));
     try {
-      const refused = await fx.cli(['expose', 'web', '--namespace', 'shop', '--port', '80', '--to', '127.0.0.1:9', '--dir', fx.dir('b'), '--output', 'json'], true);
+      const refused = await fx.cli(
+        [
+          'expose',
+          'web',
+          '--namespace',
+          'shop',
+          '--port',
+          '80',
+          '--to',
+          '127.0.0.1:9',
+          '--dir',
+          fx.dir('b'),
+          '--output',
+          'json',
+        ],
+        true,
+      );
       assert.equal(refused.code, 2, refused.stderr);
       const error = errorOf(refused.stderr);
       assert.equal(error.code, 'CW_CONFIG_INVALID');
@@ -73,7 +113,10 @@ describe('a change the running router refuses fails with the router\'s reason an
     const token = await fx.cli(['token', 'issue', '--dir', fx.dir('a')]);
     const tokenFile = join(fx.root, 'a.token');
     await writeFile(tokenFile, token.stdout);
-    const refused = await fx.cli(['link', 'create', '--dir', fx.dir('b'), '--token', tokenFile, '--output', 'json'], true);
+    const refused = await fx.cli(
+      ['link', 'create', '--dir', fx.dir('b'), '--token', tokenFile, '--output', 'json'],
+      true,
+    );
     assert.equal(refused.code, 2, refused.stderr);
     assert.equal(refused.stdout, '');
     assert.match(errorOf(refused.stderr).message, /imports\[0\]\.listen: cannot listen/);
@@ -82,16 +125,31 @@ describe('a change the running router refuses fails with the router\'s reason an
   });
 
   it('link remove: a refused reload keeps the link, in site.yaml and in removed-peers.json alike', async () => {
-    await writeFile(file, (await readFile(file, 'utf8')).replace(/^imports:\n( {2}.*\n| {4}.*\n)*/m, 'imports: []\n'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(/^imports:\n( {2}.*\n| {4}.*\n)*/m, 'imports: []\n'),
+    );
     await fx.link('b', 'a');
     await fx.waitFor('b', (s) => s.links.some((l) => l.peer === 'a' && l.state === 'up'));
-    await writeFile(file, `${(await readFile(file, 'utf8')).replace(/^imports: \[\]\n/m, '')}imports:\n  - name: web\n    namespace: shop\n    listen: "127.0.0.1:${taken.port}"\n`);
+    await writeFile(
+      file,
+      `${(await readFile(file, 'utf8')).replace(/^imports: \[\]\n/m, '')}imports:\n  - name: web\n    namespace: shop\n    listen: "127.0.0.1:${taken.port}"\n`,
+    );
     const written = await readFile(file, 'utf8');
-    const refused = await fx.cli(['link', 'remove', 'a', '--dir', fx.dir('b'), '--output', 'json'], true);
+    const refused = await fx.cli(
+      ['link', 'remove', 'a', '--dir', fx.dir('b'), '--output', 'json'],
+      true,
+    );
     assert.equal(refused.code, 2, refused.stderr);
     assert.equal(await readFile(file, 'utf8'), written);
-    const removed = await readFile(join(fx.dir('b'), 'removed-peers.json'), 'utf8').catch(() => '{"peers":[]}');
-    assert.deepEqual((JSON.parse(removed) as { peers: string[] }).peers, [], 'a is refused although site.yaml still dials it');
+    const removed = await readFile(join(fx.dir('b'), 'removed-peers.json'), 'utf8').catch(
+      () => '{"peers":[]}',
+    );
+    assert.deepEqual(
+      (JSON.parse(removed) as { peers: string[] }).peers,
+      [],
+      'a is refused although site.yaml still dials it',
+    );
     assert.equal((await fx.status('b')).links.find((l) => l.peer === 'a')?.state, 'up');
   });
 });

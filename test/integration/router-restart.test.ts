@@ -29,7 +29,11 @@ describe('router restart after SIGKILL', () => {
     assert.equal(left.pid, first.child.pid, 'the killed router left its runtime file');
     // What a container restart looks like: the recorded pid is alive (here: this test process).
     await writeFile(paths.runtime, JSON.stringify({ ...left, pid: process.pid }));
-    assert.equal(await first.api.runtime(), undefined, 'a live pid with a dead socket is not a running router');
+    assert.equal(
+      await first.api.runtime(),
+      undefined,
+      'a live pid with a dead socket is not a running router',
+    );
 
     const second = await fx.startRouter('east');
     assert.equal(second.runtime.siteId, 'east');

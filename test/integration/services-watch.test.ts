@@ -19,13 +19,19 @@ class SnapshotLog {
     for (const wake of this.waiters.splice(0)) wake();
   }
 
-  async waitFor(predicate: (s: ServicesSnapshot) => boolean, timeoutMs = 10_000): Promise<ServicesSnapshot> {
+  async waitFor(
+    predicate: (s: ServicesSnapshot) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<ServicesSnapshot> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const match = this.seen.find(predicate);
       if (match !== undefined) return match;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching snapshot in ${timeoutMs} ms; last: ${JSON.stringify(this.seen.at(-1))}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching snapshot in ${timeoutMs} ms; last: ${JSON.stringify(this.seen.at(-1))}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -51,7 +57,10 @@ describe('router API: /v1/services?watch=1 streams clusterset changes; a port ma
     await fx.startRouter('west');
     await fx.link('west', 'east');
     await fx.cli(['namespace', 'add', 'shop', '--dir', fx.dir('west')]);
-    watching = new ApiClient(sitePaths(fx.dir('west'))).watchServices((s) => log.add(s), abort.signal);
+    watching = new ApiClient(sitePaths(fx.dir('west'))).watchServices(
+      (s) => log.add(s),
+      abort.signal,
+    );
   });
 
   after(async () => {
@@ -69,12 +78,22 @@ describe('router API: /v1/services?watch=1 streams clusterset changes; a port ma
     for (const name of names) {
       const b = await startNameServer(name);
       backends.push(b.server);
-      entries.push(ExportConfig.parse({ name: 'web', namespace: 'shop', port: 80, to: `127.0.0.1:${b.port}`, zone: 'east-b' }));
+      entries.push(
+        ExportConfig.parse({
+          name: 'web',
+          namespace: 'shop',
+          port: 80,
+          to: `127.0.0.1:${b.port}`,
+          zone: 'east-b',
+        }),
+      );
     }
     await editSiteConfig(sitePaths(fx.dir('east')), (config) => {
       config.exports.push(...entries);
     });
-    const snapshot = await log.waitFor((s) => s.services.some((x) => x.name === 'web' && x.vip !== null));
+    const snapshot = await log.waitFor((s) =>
+      s.services.some((x) => x.name === 'web' && x.vip !== null),
+    );
     const web = snapshot.services.find((x) => x.name === 'web');
     assert.deepEqual(web?.sites, ['east']);
     assert.equal(web?.importedHere, true);
@@ -88,7 +107,9 @@ describe('router API: /v1/services?watch=1 streams clusterset changes; a port ma
     const before = log.seen.length;
     await fx.cli(['namespace', 'add', 'shop', '--dir', fx.dir('west')], true);
     await fx.cli(['unexpose', 'web', '--namespace', 'shop', '--dir', fx.dir('east')]);
-    await log.waitFor((s) => log.seen.indexOf(s) >= before && !s.services.some((x) => x.name === 'web'));
+    await log.waitFor(
+      (s) => log.seen.indexOf(s) >= before && !s.services.some((x) => x.name === 'web'),
+    );
     const lines = log.seen.slice(before).map((s) => JSON.stringify(s));
     assert.equal(new Set(lines).size, lines.length, 'consecutive snapshots differ');
   });

@@ -8,7 +8,13 @@ import type { RouterProcess } from '../../src/demo/index.js';
 import { decodeToken, encodeToken } from '../../src/token/index.js';
 import type { CliResult } from '../support/cli-runner.js';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
-import { metricSeries, metricValue, routerLog, waitForLogLines, waitForMetrics } from '../support/router-observations.js';
+import {
+  metricSeries,
+  metricValue,
+  routerLog,
+  waitForLogLines,
+  waitForMetrics,
+} from '../support/router-observations.js';
 
 const REDEMPTIONS = 'causeway_token_redemptions_total';
 
@@ -26,15 +32,23 @@ describe('token redemption: every bad token is refused with a code, a metric and
 
   async function cli(args: string[]): Promise<CliResult> {
     const result = await fx.cli(args, true);
-    outputs.push(result.stderr, ...(args[0] === 'token' && args[1] === 'issue' ? [] : [result.stdout]));
+    outputs.push(
+      result.stderr,
+      ...(args[0] === 'token' && args[1] === 'issue' ? [] : [result.stdout]),
+    );
     return result;
   }
 
   /** `token issue` on `site`; returns the token text and a file holding it. */
-  async function issue(site: string, extra: string[] = []): Promise<{ text: string; file: string }> {
+  async function issue(
+    site: string,
+    extra: string[] = [],
+  ): Promise<{ text: string; file: string }> {
     const result = await cli(['token', 'issue', '--dir', fx.dir(site), ...extra]);
     assert.equal(result.code, 0, result.stderr);
-    const text = extra.includes('json') ? (JSON.parse(result.stdout) as { token: string }).token : result.stdout.trim();
+    const text = extra.includes('json')
+      ? (JSON.parse(result.stdout) as { token: string }).token
+      : result.stdout.trim();
     remember(text);
     return { text, file: await tokenFile(text) };
   }
@@ -51,10 +65,27 @@ describe('token redemption: every bad token is refused with a code, a metric and
   }
 
   /** `link create --output json` on `site`; returns the exit code and the error code on failure. */
-  async function redeem(site: string, file: string): Promise<{ code: number; error?: { code: string; message: string; hint?: string } }> {
-    const result = await cli(['link', 'create', '--dir', fx.dir(site), '--token', file, '--output', 'json']);
+  async function redeem(
+    site: string,
+    file: string,
+  ): Promise<{ code: number; error?: { code: string; message: string; hint?: string } }> {
+    const result = await cli([
+      'link',
+      'create',
+      '--dir',
+      fx.dir(site),
+      '--token',
+      file,
+      '--output',
+      'json',
+    ]);
     if (result.code === 0) return { code: 0 };
-    return { code: result.code, error: (JSON.parse(result.stderr) as { error: { code: string; message: string; hint?: string } }).error };
+    return {
+      code: result.code,
+      error: (
+        JSON.parse(result.stderr) as { error: { code: string; message: string; hint?: string } }
+      ).error,
+    };
   }
 
   async function redemptions(result: string): Promise<number> {
@@ -65,17 +96,26 @@ describe('token redemption: every bad token is refused with a code, a metric and
     await waitForMetrics(issuer, (t) => metricValue(t, REDEMPTIONS, { result }) === before + by);
   }
 
-  const refusedWith = (code: string) => (line: { msg: string; [k: string]: unknown }) => line.msg === 'link token refused' && line['code'] === code;
+  const refusedWith = (code: string) => (line: { msg: string; [k: string]: unknown }) =>
+    line.msg === 'link token refused' && line['code'] === code;
 
   before(async () => {
     fx = await ClustersetFixture.create();
     await fx.initSite('issuer');
-    [issuer] = await Promise.all([fx.startRouter('issuer'), fx.initSite('member'), fx.initSite('fresh')]);
+    [issuer] = await Promise.all([
+      fx.startRouter('issuer'),
+      fx.initSite('member'),
+      fx.initSite('fresh'),
+    ]);
     // Clusterset Y: its tokens name the issuer's address, so a redeemer that dials them reaches X.
     await fx.initSite('stranger', ['--advertise', `127.0.0.1:${issuer.runtime.linkAddress.port}`]);
     const [join, stranger] = await Promise.all([issue('issuer'), issue('stranger')]);
     strangerToken = stranger;
-    assert.equal((await redeem('member', join.file)).code, 0, 'the member could not join the issuer clusterset');
+    assert.equal(
+      (await redeem('member', join.file)).code,
+      0,
+      'the member could not join the issuer clusterset',
+    );
   });
 
   after(async () => {
@@ -106,8 +146,14 @@ describe('token redemption: every bad token is refused with a code, a metric and
     assert.equal(third.code, 4);
     assert.equal(third.error?.code, 'CW_TOKEN_USED_UP');
     await expectCounted('CW_TOKEN_USED_UP', usedUp);
-    const store = JSON.parse(await readFile(join(fx.dir('issuer'), 'tokens.json'), 'utf8')) as { tokens: Array<{ id: string; usesLeft: number }> };
-    assert.equal(store.tokens.find((t) => t.id === decodeToken(text).id)?.usesLeft, 0, 'a used-up token is kept at 0 uses');
+    const store = JSON.parse(await readFile(join(fx.dir('issuer'), 'tokens.json'), 'utf8')) as {
+      tokens: Array<{ id: string; usesLeft: number }>;
+    };
+    assert.equal(
+      store.tokens.find((t) => t.id === decodeToken(text).id)?.usesLeft,
+      0,
+      'a used-up token is kept at 0 uses',
+    );
   });
 
   it('refuses an expired token: CW_TOKEN_EXPIRED, exit 4', async () => {
@@ -143,18 +189,30 @@ describe('token redemption: every bad token is refused with a code, a metric and
     const metricsBefore = await issuer.api.metrics();
     // member has a link; issuer has handed out tokens: neither may switch clustersets.
     const sites = ['member', 'issuer'];
-    const configsBefore = await Promise.all(sites.map((site) => readFile(join(fx.dir(site), 'site.yaml'), 'utf8')));
+    const configsBefore = await Promise.all(
+      sites.map((site) => readFile(join(fx.dir(site), 'site.yaml'), 'utf8')),
+    );
     const results = await Promise.all(sites.map((site) => redeem(site, strangerToken.file)));
     for (const [i, site] of sites.entries()) {
       const [result, configBefore] = [results[i], configsBefore[i]];
       assert.equal(result?.code, 4, site);
       assert.equal(result?.error?.code, 'CW_TOKEN_OTHER_CLUSTERSET', site);
-      assert.match(result?.error?.message ?? '', new RegExp(`clusterset ${strangerDomain.replaceAll('.', '\\.')}.*already belongs`));
+      assert.match(
+        result?.error?.message ?? '',
+        new RegExp(`clusterset ${strangerDomain.replaceAll('.', '\\.')}.*already belongs`),
+      );
       assert.ok(result?.error?.hint !== undefined, 'the refusal carries a hint');
-      assert.equal(await readFile(join(fx.dir(site), 'site.yaml'), 'utf8'), configBefore, `${site}.yaml changed`);
+      assert.equal(
+        await readFile(join(fx.dir(site), 'site.yaml'), 'utf8'),
+        configBefore,
+        `${site}.yaml changed`,
+      );
     }
     // Refused before dialing: the issuer's desk saw nothing.
-    assert.deepEqual(metricSeries(await issuer.api.metrics(), REDEMPTIONS), metricSeries(metricsBefore, REDEMPTIONS));
+    assert.deepEqual(
+      metricSeries(await issuer.api.metrics(), REDEMPTIONS),
+      metricSeries(metricsBefore, REDEMPTIONS),
+    );
   });
 
   it('refuses, before sending the secret, an endpoint served by another clusterset', async () => {
@@ -171,7 +229,8 @@ describe('token redemption: every bad token is refused with a code, a metric and
     await sleep(200);
     const afterSeries = metricSeries(await issuer.api.metrics(), REDEMPTIONS);
     for (const [labels, value] of afterSeries) {
-      if (labels !== 'result="CW_LINK_REDEEM_FAILED"') assert.equal(value, before.get(labels) ?? 0, `${labels} changed`);
+      if (labels !== 'result="CW_LINK_REDEEM_FAILED"')
+        assert.equal(value, before.get(labels) ?? 0, `${labels} changed`);
     }
     assert.equal(afterSeries.get('result="CW_TOKEN_UNKNOWN"'), undefined);
     // The would-be joiner kept its own clusterset and CA.
@@ -199,11 +258,23 @@ describe('token redemption: every bad token is refused with a code, a metric and
 
   it('keeps key files and the token store owner-only, and prints a secret only once, on issue', async () => {
     for (const file of ['site.key', 'ca.key', 'tokens.json']) {
-      assert.equal((await stat(join(fx.dir('issuer'), file))).mode & 0o777, 0o600, `issuer/${file}`);
+      assert.equal(
+        (await stat(join(fx.dir('issuer'), file))).mode & 0o777,
+        0o600,
+        `issuer/${file}`,
+      );
     }
     assert.equal((await stat(fx.dir('issuer'))).mode & 0o777, 0o700, 'site directory');
-    assert.equal((await stat(join(fx.dir('member'), 'site.key'))).mode & 0o777, 0o600, 'member/site.key after joining');
-    await assert.rejects(stat(join(fx.dir('member'), 'ca.key')), { code: 'ENOENT' }, 'a joined site keeps no CA key');
+    assert.equal(
+      (await stat(join(fx.dir('member'), 'site.key'))).mode & 0o777,
+      0o600,
+      'member/site.key after joining',
+    );
+    await assert.rejects(
+      stat(join(fx.dir('member'), 'ca.key')),
+      { code: 'ENOENT' },
+      'a joined site keeps no CA key',
+    );
 
     const [issued, json] = await Promise.all([
       fx.cli(['token', 'issue', '--dir', fx.dir('issuer')]),
@@ -213,19 +284,36 @@ describe('token redemption: every bad token is refused with a code, a metric and
     const text = issued.stdout.trim();
     remember(text);
     assert.equal(issued.stdout, `${text}\n`, 'text output is the token alone');
-    assert.equal(issued.stderr, '', 'nothing about the token on stderr when stdout is not a terminal');
+    assert.equal(
+      issued.stderr,
+      '',
+      'nothing about the token on stderr when stdout is not a terminal',
+    );
     const jsonToken = (JSON.parse(json.stdout) as { token: string }).token;
     remember(jsonToken);
     assert.equal(json.stdout.split(jsonToken).length - 1, 1);
     const jsonSecret = decodeToken(jsonToken).secret;
-    assert.ok(!json.stdout.includes(jsonSecret) && !json.stderr.includes(jsonSecret), 'the secret is only inside the token text');
+    assert.ok(
+      !json.stdout.includes(jsonSecret) && !json.stderr.includes(jsonSecret),
+      'the secret is only inside the token text',
+    );
   });
 
   it('never writes a secret to a router log, the token store, or any other CLI output', async () => {
-    await Promise.all([cli(['token', 'list', '--dir', fx.dir('issuer'), '--output', 'json']), cli(['status', '--dir', fx.dir('issuer'), '--output', 'json'])]);
-    const files = (await readdir(fx.root, { recursive: true })).filter((f) => f.endsWith('router.log') || f.endsWith('tokens.json') || f.endsWith('site.yaml'));
-    assert.ok(files.some((f) => f.endsWith('router.log')) && files.some((f) => f.endsWith('tokens.json')));
-    const haystacks = [...outputs, ...(await Promise.all(files.map((f) => readFile(join(fx.root, f), 'utf8'))))];
+    await Promise.all([
+      cli(['token', 'list', '--dir', fx.dir('issuer'), '--output', 'json']),
+      cli(['status', '--dir', fx.dir('issuer'), '--output', 'json']),
+    ]);
+    const files = (await readdir(fx.root, { recursive: true })).filter(
+      (f) => f.endsWith('router.log') || f.endsWith('tokens.json') || f.endsWith('site.yaml'),
+    );
+    assert.ok(
+      files.some((f) => f.endsWith('router.log')) && files.some((f) => f.endsWith('tokens.json')),
+    );
+    const haystacks = [
+      ...outputs,
+      ...(await Promise.all(files.map((f) => readFile(join(fx.root, f), 'utf8')))),
+    ];
     assert.ok(secrets.size >= 8, `only ${secrets.size} secrets were tracked`);
     for (const needle of [...secrets, ...tokenTexts]) {
       for (const text of haystacks) assert.ok(!text.includes(needle), 'a token secret leaked');

@@ -16,8 +16,28 @@ describe('two sites linked by a token', () => {
     await fx.startRouter('eu-west');
     await fx.startRouter('us-east');
     await fx.link('us-east', 'eu-west');
-    await fx.cli(['expose', 'echo', '--namespace', 'shop', '--port', '7000', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir('eu-west')]);
-    await fx.cli(['import', 'echo', '--namespace', 'shop', '--listen', '127.0.0.1:0', '--dir', fx.dir('us-east')]);
+    await fx.cli([
+      'expose',
+      'echo',
+      '--namespace',
+      'shop',
+      '--port',
+      '7000',
+      '--to',
+      `127.0.0.1:${backend.port}`,
+      '--dir',
+      fx.dir('eu-west'),
+    ]);
+    await fx.cli([
+      'import',
+      'echo',
+      '--namespace',
+      'shop',
+      '--listen',
+      '127.0.0.1:0',
+      '--dir',
+      fx.dir('us-east'),
+    ]);
   });
 
   after(async () => {
@@ -34,8 +54,28 @@ describe('two sites linked by a token', () => {
   });
 
   it('carries a flow the other way: from the accepting site to the dialing site', async () => {
-    await fx.cli(['expose', 'echo', '--namespace', 'back', '--port', '7000', '--to', `127.0.0.1:${backend.port}`, '--dir', fx.dir('us-east')]);
-    await fx.cli(['import', 'echo', '--namespace', 'back', '--listen', '127.0.0.1:0', '--dir', fx.dir('eu-west')]);
+    await fx.cli([
+      'expose',
+      'echo',
+      '--namespace',
+      'back',
+      '--port',
+      '7000',
+      '--to',
+      `127.0.0.1:${backend.port}`,
+      '--dir',
+      fx.dir('us-east'),
+    ]);
+    await fx.cli([
+      'import',
+      'echo',
+      '--namespace',
+      'back',
+      '--listen',
+      '127.0.0.1:0',
+      '--dir',
+      fx.dir('eu-west'),
+    ]);
     const address = await fx.importAddress('eu-west', 'echo.back');
     const reply = await roundTrip(address, Buffer.from('ping from eu-west'));
     assert.equal(reply.toString(), 'ping from eu-west');
@@ -48,7 +88,9 @@ describe('two sites linked by a token', () => {
     const link = status.links.find((l: { peer: string }) => l.peer === 'eu-west');
     assert.equal(link.state, 'up');
     assert.equal(link.direction, 'outbound');
-    const imp = status.imports.find((i: { name: string; namespace: string }) => i.name === 'echo' && i.namespace === 'shop');
+    const imp = status.imports.find(
+      (i: { name: string; namespace: string }) => i.name === 'echo' && i.namespace === 'shop',
+    );
     assert.deepEqual(imp.exporters, ['eu-west']);
     assert.ok(imp.flows.total >= 1);
   });

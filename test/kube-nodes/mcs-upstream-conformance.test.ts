@@ -9,11 +9,15 @@ import { runOnLab } from '../tools/mcs-upstream-lab.js';
  * real-node lab clusters with Causeway installed as users install it. Fails when a Required spec
  * fails; Optional ones are printed.
  */
-describe('upstream MCS conformance suite on real-node clusters', { skip: netnsSkip, timeout: 3_600_000 }, () => {
-  it('passes every Required spec', async () => {
-    const summary = await runOnLab((line) => console.log(`# ${line}`));
-    for (const line of formatSummary(summary).split('\n')) console.log(`# ${line}`);
-    assert.equal(summary.suiteFailure, undefined, summary.suiteFailure);
-    assert.ok(requiredPassed(summary), 'a Required spec failed (see the summary above)');
-  });
-});
+describe(
+  'upstream MCS conformance suite on real-node clusters',
+  { skip: netnsSkip, timeout: 3_600_000 },
+  () => {
+    it('passes every Required spec', async () => {
+      const summary = await runOnLab((line) => console.log(`# ${line}`));
+      for (const line of formatSummary(summary).split('\n')) console.log(`# ${line}`);
+      assert.equal(summary.suiteFailure, undefined, summary.suiteFailure);
+      assert.ok(requiredPassed(summary), 'a Required spec failed (see the summary above)');
+    });
+  },
+);

@@ -9,7 +9,12 @@ import { SiteLab } from './site-lab.js';
 /** Three regions and a resolver on one WAN (TEST-NET-1); each region runs a router, an ingress and a GSLB server. */
 export const GSLB_REGIONS = ['eu', 'us', 'ap'] as const;
 export type GslbRegion = (typeof GSLB_REGIONS)[number];
-export const GSLB_WAN: Record<GslbRegion | 'resolver', string> = { eu: '192.0.2.31', us: '192.0.2.32', ap: '192.0.2.33', resolver: '192.0.2.40' };
+export const GSLB_WAN: Record<GslbRegion | 'resolver', string> = {
+  eu: '192.0.2.31',
+  us: '192.0.2.32',
+  ap: '192.0.2.33',
+  resolver: '192.0.2.40',
+};
 export const GSLB_ZONE = 'gslb.example.com';
 export const INGRESS_PORT = 8080;
 const LINK_PORT = 7443;
@@ -41,11 +46,17 @@ export class GslbLab {
   static async create(prefix: string): Promise<GslbLab> {
     const sites = await SiteLab.create(prefix);
     try {
-      for (const region of GSLB_REGIONS) await sites.net.addSite(region, { wanAddress: `${GSLB_WAN[region]}/24` });
-      const resolver = await sites.net.addSite('resolver', { wanAddress: `${GSLB_WAN.resolver}/24` });
+      for (const region of GSLB_REGIONS)
+        await sites.net.addSite(region, { wanAddress: `${GSLB_WAN[region]}/24` });
+      const resolver = await sites.net.addSite('resolver', {
+        wanAddress: `${GSLB_WAN.resolver}/24`,
+      });
       const lab = new GslbLab(sites, resolver.namespace);
       await mkdir(lab.resolvConfDir, { recursive: true });
-      await writeFile(join(lab.resolvConfDir, 'resolv.conf'), `nameserver ${GSLB_WAN.resolver}\noptions timeout:1 attempts:1\n`);
+      await writeFile(
+        join(lab.resolvConfDir, 'resolv.conf'),
+        `nameserver ${GSLB_WAN.resolver}\noptions timeout:1 attempts:1\n`,
+      );
       return lab;
     } catch (err) {
       await sites.close();
@@ -57,14 +68,57 @@ export class GslbLab {
   async startRegions(): Promise<void> {
     const { fx } = this.sites;
     const [first, ...rest] = GSLB_REGIONS;
-    const created = await fx.cli(['site', 'init', '--id', first, '--dir', fx.dir(first), '--listen', `${GSLB_WAN[first]}:${LINK_PORT}`, '--zone', `${first}-1`, '--region', first, '--output', 'json']);
+    const created = await fx.cli([
+      'site',
+      'init',
+      '--id',
+      first,
+      '--dir',
+      fx.dir(first),
+      '--listen',
+      `${GSLB_WAN[first]}:${LINK_PORT}`,
+      '--zone',
+      `${first}-1`,
+      '--region',
+      first,
+      '--output',
+      'json',
+    ]);
     const { trustDomain } = JSON.parse(created.stdout) as { trustDomain: string };
     for (const region of rest) {
-      await fx.cli(['site', 'init', '--id', region, '--dir', fx.dir(region), '--listen', `${GSLB_WAN[region]}:${LINK_PORT}`, '--zone', `${region}-1`, '--region', region, '--ca-dir', fx.dir(first), '--trust-domain', trustDomain]);
+      await fx.cli([
+        'site',
+        'init',
+        '--id',
+        region,
+        '--dir',
+        fx.dir(region),
+        '--listen',
+        `${GSLB_WAN[region]}:${LINK_PORT}`,
+        '--zone',
+        `${region}-1`,
+        '--region',
+        region,
+        '--ca-dir',
+        fx.dir(first),
+        '--trust-domain',
+        trustDomain,
+      ]);
     }
     for (const region of GSLB_REGIONS) {
       await this.sites.startBackend(region, INGRESS, GSLB_WAN[region], INGRESS_PORT);
-      await fx.cli(['expose', 'web', '--namespace', 'shop', '--port', '80', '--to', `${GSLB_WAN[region]}:${INGRESS_PORT}`, '--dir', fx.dir(region)]);
+      await fx.cli([
+        'expose',
+        'web',
+        '--namespace',
+        'shop',
+        '--port',
+        '80',
+        '--to',
+        `${GSLB_WAN[region]}:${INGRESS_PORT}`,
+        '--dir',
+        fx.dir(region),
+      ]);
       await this.sites.startRouter(region);
     }
     await this.sites.link('us', 'eu');
@@ -74,7 +128,18 @@ export class GslbLab {
 
   /** `causeway gslb init` for the zone with one name server per region (its WAN address). */
   async initGslb(): Promise<void> {
-    await this.sites.fx.cli(['gslb', 'init', '--zone', GSLB_ZONE, '--file', this.gslbFile, ...GSLB_REGIONS.flatMap((r) => ['--ns', `ns-${r}.${GSLB_ZONE}=${GSLB_WAN[r]}`]), ...GSLB_REGIONS.flatMap((r) => ['--geo', `${GSLB_WAN[r]}/32=${r}`]), '--default-region', 'eu']);
+    await this.sites.fx.cli([
+      'gslb',
+      'init',
+      '--zone',
+      GSLB_ZONE,
+      '--file',
+      this.gslbFile,
+      ...GSLB_REGIONS.flatMap((r) => ['--ns', `ns-${r}.${GSLB_ZONE}=${GSLB_WAN[r]}`]),
+      ...GSLB_REGIONS.flatMap((r) => ['--geo', `${GSLB_WAN[r]}/32=${r}`]),
+      '--default-region',
+      'eu',
+    ]);
   }
 
   /** `causeway gslb <args> --file <the lab's file>`. */
@@ -85,7 +150,18 @@ export class GslbLab {
   /** `gslb serve` in each region on its WAN address, port 53, fed by that region's own router. */
   async startGslbServers(): Promise<void> {
     for (const region of GSLB_REGIONS) {
-      const child = await startLabProcess(this.sites.net, region, [process.execPath, CLI_ENTRY, 'gslb', 'serve', '--file', this.gslbFile, '--listen', `${GSLB_WAN[region]}:53`, '--router', this.sites.fx.dir(region)]);
+      const child = await startLabProcess(this.sites.net, region, [
+        process.execPath,
+        CLI_ENTRY,
+        'gslb',
+        'serve',
+        '--file',
+        this.gslbFile,
+        '--listen',
+        `${GSLB_WAN[region]}:53`,
+        '--router',
+        this.sites.fx.dir(region),
+      ]);
       this.sites.track(child);
     }
   }
@@ -119,13 +195,25 @@ stub-zone:
 ${GSLB_REGIONS.map((r) => `  stub-addr: ${GSLB_WAN[r]}`).join('\n')}
 `,
     );
-    const child = this.sites.net.spawn('resolver', ['unbound', '-d', '-c', conf], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = this.sites.net.spawn('resolver', ['unbound', '-d', '-c', conf], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     this.sites.track(child);
-    await this.waitFor('unbound answering', async () => (await this.dig(['@' + GSLB_WAN.resolver, `ns-eu.${GSLB_ZONE}`, '+short'])).stdout.trim() === GSLB_WAN.eu, 15_000);
+    await this.waitFor(
+      'unbound answering',
+      async () =>
+        (
+          await this.dig(['@' + GSLB_WAN.resolver, `ns-eu.${GSLB_ZONE}`, '+short'])
+        ).stdout.trim() === GSLB_WAN.eu,
+      15_000,
+    );
   }
 
   /** dig in the resolver namespace (or another), one try of one second. */
-  dig(args: string[], where: GslbRegion | 'resolver' = 'resolver'): Promise<{ code: number; stdout: string; stderr: string }> {
+  dig(
+    args: string[],
+    where: GslbRegion | 'resolver' = 'resolver',
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     return this.sites.net.exec(where, ['dig', '+tries=1', '+time=1', ...args]);
   }
 

@@ -20,7 +20,9 @@ s.on('error', (e) => process.exit(e.code === 'ECONNREFUSED' ? 0 : 1));`;
 
 /** True when `from` gets an answer from `address` (an echo reply, or a RST from a closed port). */
 async function reaches(lab: NetLab, from: string, address: string): Promise<boolean> {
-  const argv = hasPing ? ['ping', '-c1', '-W1', address] : [process.execPath, '-e', TCP_PROBE, address];
+  const argv = hasPing
+    ? ['ping', '-c1', '-W1', address]
+    : [process.execPath, '-e', TCP_PROBE, address];
   return (await lab.exec(from, argv)).code === 0;
 }
 
@@ -37,39 +39,71 @@ async function listNamespaces(): Promise<string> {
   return (await run('ip', ['netns', 'list'])).stdout;
 }
 
-test('NetLab builds sites with overlapping pod addresses, partitions and heals them, and cleans up', { skip: netnsSkip, timeout: 60_000 }, async () => {
-  assert.ok(netnsAvailable, 'CI=true but NetLab is not available: run as root with iproute2 installed');
-  const lab = await NetLab.create({ prefix: 'cwt' });
-  let namespaces: readonly string[];
-  let server: ChildProcess | undefined;
-  try {
-    const east = await lab.addSite('east', { wanAddress: '192.0.2.11/24', podCidrAddress: '10.244.0.1/16' });
-    const west = await lab.addSite('west', { wanAddress: '192.0.2.12/24', podCidrAddress: '10.244.0.1/16' });
-    namespaces = lab.namespaces;
-    assert.equal(namespaces.length, 3);
+test(
+  'NetLab builds sites with overlapping pod addresses, partitions and heals them, and cleans up',
+  { skip: netnsSkip, timeout: 60_000 },
+  async () => {
+    assert.ok(
+      netnsAvailable,
+      'CI=true but NetLab is not available: run as root with iproute2 installed',
+    );
+    const lab = await NetLab.create({ prefix: 'cwt' });
+    let namespaces: readonly string[];
+    let server: ChildProcess | undefined;
+    try {
+      const east = await lab.addSite('east', {
+        wanAddress: '192.0.2.11/24',
+        podCidrAddress: '10.244.0.1/16',
+      });
+      const west = await lab.addSite('west', {
+        wanAddress: '192.0.2.12/24',
+        podCidrAddress: '10.244.0.1/16',
+      });
+      namespaces = lab.namespaces;
+      assert.equal(namespaces.length, 3);
 
-    for (const site of ['east', 'west']) {
-      const addresses = await lab.exec(site, ['ip', '-o', 'addr', 'show']);
-      assert.match(addresses.stdout, /inet 10\.244\.0\.1\/16/, `${site} has the shared pod address`);
+      for (const site of ['east', 'west']) {
+        const addresses = await lab.exec(site, ['ip', '-o', 'addr', 'show']);
+        assert.match(
+          addresses.stdout,
+          /inet 10\.244\.0\.1\/16/,
+          `${site} has the shared pod address`,
+        );
+      }
+      assert.ok(await reaches(lab, 'east', west.wanIp), 'east reaches west over the WAN');
+      assert.ok(await reaches(lab, 'west', east.wanIp), 'west reaches east over the WAN');
+
+      await lab.cut('west');
+      assert.equal(await reaches(lab, 'east', west.wanIp), false, 'a cut blocks east -> west');
+      assert.equal(await reaches(lab, 'west', east.wanIp), false, 'a cut blocks west -> east');
+      await lab.heal('west');
+      assert.ok(await reachesSoon(lab, 'east', west.wanIp), 'a heal restores east -> west');
+
+      server = lab.spawn(
+        'west',
+        [
+          process.execPath,
+          '-e',
+          "require('node:net').createServer((s) => s.end('hi')).listen(7000, '192.0.2.12', () => console.log('up'))",
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await once(server.stdout ?? server, 'data');
+      const probe =
+        "require('node:net').connect(7000, '192.0.2.12').on('data', (d) => process.stdout.write(d))";
+      assert.equal(
+        (await lab.exec('east', [process.execPath, '-e', probe])).stdout,
+        'hi',
+        'TCP flows east -> west',
+      );
+    } finally {
+      await lab.destroy();
     }
-    assert.ok(await reaches(lab, 'east', west.wanIp), 'east reaches west over the WAN');
-    assert.ok(await reaches(lab, 'west', east.wanIp), 'west reaches east over the WAN');
-
-    await lab.cut('west');
-    assert.equal(await reaches(lab, 'east', west.wanIp), false, 'a cut blocks east -> west');
-    assert.equal(await reaches(lab, 'west', east.wanIp), false, 'a cut blocks west -> east');
-    await lab.heal('west');
-    assert.ok(await reachesSoon(lab, 'east', west.wanIp), 'a heal restores east -> west');
-
-    server = lab.spawn('west', [process.execPath, '-e', "require('node:net').createServer((s) => s.end('hi')).listen(7000, '192.0.2.12', () => console.log('up'))"], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await once(server.stdout ?? server, 'data');
-    const probe = "require('node:net').connect(7000, '192.0.2.12').on('data', (d) => process.stdout.write(d))";
-    assert.equal((await lab.exec('east', [process.execPath, '-e', probe])).stdout, 'hi', 'TCP flows east -> west');
-  } finally {
-    await lab.destroy();
-  }
-  const left = await listNamespaces();
-  for (const namespace of namespaces) assert.ok(!left.includes(namespace), `${namespace} deleted`);
-  if (server !== undefined && server.exitCode === null && server.signalCode === null) await once(server, 'exit');
-  assert.equal(server?.signalCode, 'SIGKILL', 'destroy killed the spawned server');
-});
+    const left = await listNamespaces();
+    for (const namespace of namespaces)
+      assert.ok(!left.includes(namespace), `${namespace} deleted`);
+    if (server !== undefined && server.exitCode === null && server.signalCode === null)
+      await once(server, 'exit');
+    assert.equal(server?.signalCode, 'SIGKILL', 'destroy killed the spawned server');
+  },
+);

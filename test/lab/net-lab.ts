@@ -1,4 +1,10 @@
-import { execFile, execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import {
+  execFile,
+  execFileSync,
+  spawn,
+  type ChildProcess,
+  type SpawnOptions,
+} from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 
@@ -113,19 +119,43 @@ export class NetLab {
     const bridgePort = `v${this.#sites.size}-${randomId()}`.slice(0, 15);
     await this.#addNamespace(namespace);
     await this.#ip(namespace, ['link', 'set', 'lo', 'up']);
-    await this.#ip(this.wanNamespace, ['link', 'add', bridgePort, 'type', 'veth', 'peer', 'name', SITE_WAN_IFACE, 'netns', namespace]);
+    await this.#ip(this.wanNamespace, [
+      'link',
+      'add',
+      bridgePort,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      SITE_WAN_IFACE,
+      'netns',
+      namespace,
+    ]);
     await this.#ip(this.wanNamespace, ['link', 'set', bridgePort, 'master', BRIDGE, 'up']);
     await this.#ip(namespace, ['addr', 'add', options.wanAddress, 'dev', SITE_WAN_IFACE]);
     await this.#ip(namespace, ['link', 'set', SITE_WAN_IFACE, 'up']);
-    if (options.podCidrAddress !== undefined) await this.#addPodAddress(namespace, options.podCidrAddress);
-    const site: LabSite = { name, namespace, wanIp: stripPrefixLength(options.wanAddress), bridgePort };
+    if (options.podCidrAddress !== undefined)
+      await this.#addPodAddress(namespace, options.podCidrAddress);
+    const site: LabSite = {
+      name,
+      namespace,
+      wanIp: stripPrefixLength(options.wanAddress),
+      bridgePort,
+    };
     this.#sites.set(name, site);
     return site;
   }
 
   /** Runs `argv` inside the site's namespace to completion; never rejects on a non-zero exit. */
-  async exec(site: string, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const child = this.spawn(site, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  async exec(
+    site: string,
+    argv: readonly string[],
+    options: ExecOptions = {},
+  ): Promise<ExecResult> {
+    const child = this.spawn(site, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -172,7 +202,9 @@ export class NetLab {
     for (const child of this.#children) child.kill('SIGKILL');
     for (const namespace of [...this.#namespaces].reverse()) {
       await killNamespacePids(namespace);
-      await run('ip', ['netns', 'del', namespace], { timeout: COMMAND_TIMEOUT_MS }).catch(() => undefined);
+      await run('ip', ['netns', 'del', namespace], { timeout: COMMAND_TIMEOUT_MS }).catch(
+        () => undefined,
+      );
     }
     this.#namespaces.length = 0;
   }
@@ -186,7 +218,10 @@ export class NetLab {
     for (const namespace of [...this.#namespaces].reverse()) {
       for (const pid of namespacePidsSync(namespace)) killQuietly(pid);
       try {
-        execFileSync('ip', ['netns', 'del', namespace], { stdio: 'ignore', timeout: COMMAND_TIMEOUT_MS });
+        execFileSync('ip', ['netns', 'del', namespace], {
+          stdio: 'ignore',
+          timeout: COMMAND_TIMEOUT_MS,
+        });
       } catch {
         // best effort on the way out; the prefix makes any leftover easy to find
       }
@@ -236,20 +271,30 @@ function stripPrefixLength(cidr: string): string {
 
 // Processes still inside a namespace (grandchildren of what we spawned) would keep it busy.
 async function killNamespacePids(namespace: string): Promise<void> {
-  const { stdout } = await run('ip', ['netns', 'pids', namespace], { timeout: COMMAND_TIMEOUT_MS }).catch(() => ({ stdout: '' }));
+  const { stdout } = await run('ip', ['netns', 'pids', namespace], {
+    timeout: COMMAND_TIMEOUT_MS,
+  }).catch(() => ({ stdout: '' }));
   for (const pid of parsePids(stdout)) killQuietly(pid);
 }
 
 function namespacePidsSync(namespace: string): number[] {
   try {
-    return parsePids(execFileSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS }));
+    return parsePids(
+      execFileSync('ip', ['netns', 'pids', namespace], {
+        encoding: 'utf8',
+        timeout: COMMAND_TIMEOUT_MS,
+      }),
+    );
   } catch {
     return [];
   }
 }
 
 function parsePids(text: string): number[] {
-  return text.split('\n').map((line) => Number.parseInt(line, 10)).filter((pid) => Number.isInteger(pid) && pid > 1);
+  return text
+    .split('\n')
+    .map((line) => Number.parseInt(line, 10))
+    .filter((pid) => Number.isInteger(pid) && pid > 1);
 }
 
 function killQuietly(pid: number): void {

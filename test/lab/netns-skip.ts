@@ -7,4 +7,5 @@ export const netnsAvailable = await NetLab.available();
 export const inCi = process.env['CI'] === 'true';
 
 /** The `skip` option of a test that needs network namespaces: a reason outside CI when they are missing. */
-export const netnsSkip: string | false = !netnsAvailable && !inCi ? 'needs root and a working `ip netns` (runs in CI)' : false;
+export const netnsSkip: string | false =
+  !netnsAvailable && !inCi ? 'needs root and a working `ip netns` (runs in CI)' : false;

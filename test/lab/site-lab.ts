@@ -47,8 +47,15 @@ export class SiteLab {
   /** Links `from` to `to` with a token `to` issued; `link create` dials, so it runs in `from`'s namespace. */
   async link(from: string, to: string): Promise<void> {
     const token = join(this.fx.root, `${to}-for-${from}.token`);
-    await writeFile(token, (await this.fx.cli(['token', 'issue', '--dir', this.fx.dir(to)])).stdout);
-    const linked = await this.net.exec(from, [process.execPath, CLI_ENTRY, 'link', 'create', '--dir', this.fx.dir(from), '--token', token], { timeoutMs: 30_000 });
+    await writeFile(
+      token,
+      (await this.fx.cli(['token', 'issue', '--dir', this.fx.dir(to)])).stdout,
+    );
+    const linked = await this.net.exec(
+      from,
+      [process.execPath, CLI_ENTRY, 'link', 'create', '--dir', this.fx.dir(from), '--token', token],
+      { timeoutMs: 30_000 },
+    );
     if (linked.code !== 0) throw new Error(`link ${from} → ${to}: ${linked.stderr}`);
   }
 

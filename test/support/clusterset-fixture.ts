@@ -23,13 +23,28 @@ export class ClustersetFixture {
   /** `causeway <args>`; throws with the CLI's stderr when it fails, unless `allowFailure`. */
   async cli(args: string[], allowFailure = false, input?: string): Promise<CliResult> {
     const result = await runCli(args, input === undefined ? {} : { input });
-    if (!allowFailure && result.code !== 0) throw new Error(`causeway ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    if (!allowFailure && result.code !== 0)
+      throw new Error(`causeway ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     return result;
   }
 
   /** `site init` with a free link port on loopback. */
   async initSite(site: string, extra: string[] = []): Promise<void> {
-    await this.cli(['site', 'init', '--id', site, '--dir', this.dir(site), '--listen', '127.0.0.1:0', '--zone', `${site}-a`, '--region', site, ...extra]);
+    await this.cli([
+      'site',
+      'init',
+      '--id',
+      site,
+      '--dir',
+      this.dir(site),
+      '--listen',
+      '127.0.0.1:0',
+      '--zone',
+      `${site}-a`,
+      '--region',
+      site,
+      ...extra,
+    ]);
   }
 
   /**
@@ -39,9 +54,25 @@ export class ClustersetFixture {
   async initClusterset(sites: string[]): Promise<void> {
     const [first, ...rest] = sites;
     if (first === undefined) return;
-    const created = await this.cli(['site', 'init', '--id', first, '--dir', this.dir(first), '--listen', '127.0.0.1:0', '--zone', `${first}-a`, '--region', first, '--output', 'json']);
+    const created = await this.cli([
+      'site',
+      'init',
+      '--id',
+      first,
+      '--dir',
+      this.dir(first),
+      '--listen',
+      '127.0.0.1:0',
+      '--zone',
+      `${first}-a`,
+      '--region',
+      first,
+      '--output',
+      'json',
+    ]);
     const { trustDomain } = JSON.parse(created.stdout) as { trustDomain: string };
-    for (const site of rest) await this.initSite(site, ['--ca-dir', this.dir(first), '--trust-domain', trustDomain]);
+    for (const site of rest)
+      await this.initSite(site, ['--ca-dir', this.dir(first), '--trust-domain', trustDomain]);
   }
 
   async startRouter(site: string, extraArgs: string[] = []): Promise<RouterProcess> {
@@ -70,7 +101,11 @@ export class ClustersetFixture {
   }
 
   /** Polls `status` until `predicate` holds (or fails after `timeoutMs` with the last status). */
-  async waitFor(site: string, predicate: (s: StatusReport) => boolean, timeoutMs = 20_000): Promise<StatusReport> {
+  async waitFor(
+    site: string,
+    predicate: (s: StatusReport) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<StatusReport> {
     const deadline = Date.now() + timeoutMs;
     let last: StatusReport | undefined;
     while (Date.now() < deadline) {
@@ -78,13 +113,18 @@ export class ClustersetFixture {
       if (predicate(last)) return last;
       await sleep(25);
     }
-    throw new Error(`condition not met on ${site} within ${timeoutMs} ms; last status: ${JSON.stringify(last, null, 1)}`);
+    throw new Error(
+      `condition not met on ${site} within ${timeoutMs} ms; last status: ${JSON.stringify(last, null, 1)}`,
+    );
   }
 
   /** Listening address of the configured import of `service` on `site` (not its virtual IP). */
   async importAddress(site: string, service: string): Promise<{ host: string; port: number }> {
-    const matches = (i: StatusReport['imports'][number]): boolean => `${i.name}.${i.namespace}` === service && i.kind === 'configured';
-    const status = await this.waitFor(site, (s) => s.imports.some((i) => matches(i) && i.exporters.length > 0));
+    const matches = (i: StatusReport['imports'][number]): boolean =>
+      `${i.name}.${i.namespace}` === service && i.kind === 'configured';
+    const status = await this.waitFor(site, (s) =>
+      s.imports.some((i) => matches(i) && i.exporters.length > 0),
+    );
     const listen = status.imports.find(matches)?.listen ?? '';
     const cut = listen.lastIndexOf(':');
     return { host: listen.slice(0, cut), port: Number(listen.slice(cut + 1)) };

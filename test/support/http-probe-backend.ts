@@ -42,7 +42,9 @@ export class HttpProbeBackend {
         socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n');
         return;
       }
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: shout\r\nConnection: Upgrade\r\nX-Site: ${site}\r\n\r\n`);
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: shout\r\nConnection: Upgrade\r\nX-Site: ${site}\r\n\r\n`,
+      );
       // Bytes that came in the same read as the request head are handed over here, not as data.
       if (head.length > 0) socket.write(head.toString('latin1').toUpperCase());
       socket.on('data', (chunk: Buffer) => socket.write(chunk.toString('latin1').toUpperCase()));
@@ -50,7 +52,9 @@ export class HttpProbeBackend {
     });
     // CONNECT: answers 200 naming the site and the fencing token it was given, then echoes upper-cased.
     server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      socket.write(`HTTP/1.1 200 Connection Established\r\nX-Site: ${site}\r\nX-Fencing-Token: ${String(req.headers['causeway-fencing-token'] ?? '')}\r\n\r\n`);
+      socket.write(
+        `HTTP/1.1 200 Connection Established\r\nX-Site: ${site}\r\nX-Fencing-Token: ${String(req.headers['causeway-fencing-token'] ?? '')}\r\n\r\n`,
+      );
       if (head.length > 0) socket.write(head.toString('latin1').toUpperCase());
       socket.on('data', (chunk: Buffer) => socket.write(chunk.toString('latin1').toUpperCase()));
       socket.on('end', () => socket.end());
@@ -71,7 +75,8 @@ export class HttpProbeBackend {
   }
 
   private record(req: IncomingMessage, bodyBytes: number): SeenRequest {
-    const header = (name: string): string | undefined => (typeof req.headers[name] === 'string' ? (req.headers[name]) : undefined);
+    const header = (name: string): string | undefined =>
+      typeof req.headers[name] === 'string' ? req.headers[name] : undefined;
     const seen: SeenRequest = {
       site: this.site,
       method: req.method ?? '',

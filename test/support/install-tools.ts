@@ -9,7 +9,9 @@ const buildCommand = 'bash test/tools/build-install-tools.sh';
 /** The version a tools module pins, which names its cache folder (as the build script reads it). */
 function pinnedVersion(moduleDir: string, module: string): string {
   const goMod = readFileSync(join(DEPLOY_DIR, '..', 'test', 'tools', moduleDir, 'go.mod'), 'utf8');
-  const version = new RegExp(`^\\s*${module.replace(/\./g, '\\.')}\\s+(v\\S+)`, 'm').exec(goMod)?.[1];
+  const version = new RegExp(`^\\s*${module.replace(/\./g, '\\.')}\\s+(v\\S+)`, 'm').exec(
+    goMod,
+  )?.[1];
   if (version === undefined) throw new Error(`test/tools/${moduleDir}/go.mod pins no ${module}`);
   return version;
 }
@@ -21,7 +23,9 @@ function cachedBinary(envVar: string, folder: string, name: string): string {
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    throw new Error(`${name} not found at ${path}; build it once with \`${buildCommand}\` (minutes, then cached)`);
+    throw new Error(
+      `${name} not found at ${path}; build it once with \`${buildCommand}\` (minutes, then cached)`,
+    );
   }
   return path;
 }
@@ -31,5 +35,9 @@ export function helmBinary(): string {
 }
 
 export function corednsBinary(): string {
-  return cachedBinary('COREDNS_BIN', `coredns-${pinnedVersion('coredns', 'github.com/coredns/coredns')}`, 'coredns');
+  return cachedBinary(
+    'COREDNS_BIN',
+    `coredns-${pinnedVersion('coredns', 'github.com/coredns/coredns')}`,
+    'coredns',
+  );
 }

@@ -34,7 +34,10 @@ function serial(): string {
  * few milliseconds, which matters when every test starts its own clusters. `extraIpSans`: more
  * addresses clients reach the API server at (a Pod dials the `kubernetes` Service's ClusterIP).
  */
-export async function createKubeCertificates(clusterName: string, extraIpSans: readonly string[] = []): Promise<KubeCertificates> {
+export async function createKubeCertificates(
+  clusterName: string,
+  extraIpSans: readonly string[] = [],
+): Promise<KubeCertificates> {
   const notBefore = new Date(Date.now() - day);
   const notAfter = new Date(Date.now() + 7 * day);
   const caKeys = await webcrypto.subtle.generateKey(ecdsa, true, ['sign', 'verify']);
@@ -47,7 +50,10 @@ export async function createKubeCertificates(clusterName: string, extraIpSans: r
     signingAlgorithm: ecdsa,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });

@@ -46,7 +46,8 @@ const adminUser = 'causeway-admin';
 // crash) would outlive it and hold ports; the exit hook kills them by pid.
 const running = new Set<ServerProcess>();
 process.on('exit', () => {
-  for (const server of running) if (server.child.pid !== undefined) process.kill(server.child.pid, 'SIGKILL');
+  for (const server of running)
+    if (server.child.pid !== undefined) process.kill(server.child.pid, 'SIGKILL');
 });
 
 /**
@@ -56,7 +57,8 @@ process.on('exit', () => {
  * Pods never run and deleted namespaces stay Terminating.
  */
 export async function startKubeCluster(options: KubeClusterOptions): Promise<KubeCluster> {
-  if (!dnsLabel.test(options.name)) throw new Error(`startKubeCluster: name ${JSON.stringify(options.name)} is not a DNS label`);
+  if (!dnsLabel.test(options.name))
+    throw new Error(`startKubeCluster: name ${JSON.stringify(options.name)} is not a DNS label`);
   const apiserverBinary = kubeApiserverBinary();
   const dir = await mkdtemp(join(tmpdir(), `causeway-kube-${options.name}-`));
   const timeoutMs = options.startTimeoutMs ?? 60_000;
@@ -77,7 +79,9 @@ export async function startKubeCluster(options: KubeClusterOptions): Promise<Kub
     const startApiserver = async (): Promise<void> => {
       apiserver = spawnServer(apiserverBinary, args, join(dir, 'kube-apiserver.log'));
       running.add(apiserver);
-      await waitUntilServing(apiserver, `kube-apiserver of ${options.name}`, timeoutMs, () => isReady(access));
+      await waitUntilServing(apiserver, `kube-apiserver of ${options.name}`, timeoutMs, () =>
+        isReady(access),
+      );
     };
     await startApiserver();
     const kubeconfigPath = await writeKubeconfig(join(dir, 'kubeconfig'), [access]);
@@ -109,10 +113,15 @@ export async function startKubeCluster(options: KubeClusterOptions): Promise<Kub
 }
 
 /** Certificates, keys and the token file in `dir`; the port is picked now so restarts keep it. */
-async function prepareAccess(options: KubeClusterOptions, dir: string): Promise<KubeAccess & { port: number }> {
+async function prepareAccess(
+  options: KubeClusterOptions,
+  dir: string,
+): Promise<KubeAccess & { port: number }> {
   const name = options.name;
   const certs = await createKubeCertificates(name, options.extraServingIps);
-  const extraTokens = (options.extraTokens ?? []).map((t) => `${t.token},${t.user},${t.user},"${t.groups.join(',')}"\n`).join('');
+  const extraTokens = (options.extraTokens ?? [])
+    .map((t) => `${t.token},${t.user},${t.user},"${t.groups.join(',')}"\n`)
+    .join('');
   const token = randomBytes(24).toString('hex');
   await Promise.all([
     writeFile(join(dir, 'ca.crt'), certs.caCertPem),
@@ -121,21 +130,37 @@ async function prepareAccess(options: KubeClusterOptions, dir: string): Promise<
     writeFile(join(dir, 'service-account.key'), certs.serviceAccountKeyPem, { mode: 0o600 }),
     writeFile(join(dir, 'service-account.pub'), certs.serviceAccountPublicKeyPem),
     // token,user,uid,"groups": system:masters is bound to cluster-admin by the bootstrap policy.
-    writeFile(join(dir, 'tokens.csv'), `${token},${adminUser},${adminUser},"system:masters"\n${extraTokens}`, { mode: 0o600 }),
+    writeFile(
+      join(dir, 'tokens.csv'),
+      `${token},${adminUser},${adminUser},"system:masters"\n${extraTokens}`,
+      { mode: 0o600 },
+    ),
   ]);
   const port = await freePort();
   return { name, server: `https://127.0.0.1:${port}`, caCertPem: certs.caCertPem, token, port };
 }
 
-function apiserverArgs(dir: string, etcdUrl: string, port: number, options: KubeClusterOptions): string[] {
+function apiserverArgs(
+  dir: string,
+  etcdUrl: string,
+  port: number,
+  options: KubeClusterOptions,
+): string[] {
   // A flag given in extraApiserverArgs replaces the default one: list flags such as
   // --authorization-mode would otherwise add up, and the API server refuses a mode given twice.
   const extra = options.extraApiserverArgs ?? [];
   const overridden = new Set(extra.map((arg) => arg.split('=')[0]));
-  return defaultApiserverArgs(dir, etcdUrl, port, options).filter((arg) => !overridden.has(arg.split('=')[0])).concat(extra);
+  return defaultApiserverArgs(dir, etcdUrl, port, options)
+    .filter((arg) => !overridden.has(arg.split('=')[0]))
+    .concat(extra);
 }
 
-function defaultApiserverArgs(dir: string, etcdUrl: string, port: number, options: KubeClusterOptions): string[] {
+function defaultApiserverArgs(
+  dir: string,
+  etcdUrl: string,
+  port: number,
+  options: KubeClusterOptions,
+): string[] {
   return [
     `--etcd-servers=${etcdUrl}`,
     '--bind-address=127.0.0.1',
@@ -165,7 +190,11 @@ function isReady(access: KubeAccess): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request(
       `${access.server}/readyz`,
-      { ca: access.caCertPem, headers: { authorization: `Bearer ${access.token}` }, timeout: 2_000 },
+      {
+        ca: access.caCertPem,
+        headers: { authorization: `Bearer ${access.token}` },
+        timeout: 2_000,
+      },
       (res) => {
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk.toString()));

@@ -7,7 +7,18 @@ import { ApiClient } from '../../src/api/index.js';
 import { sitePaths, type SiteConfig } from '../../src/config/index.js';
 import { CLI_ENTRY, stopChild, type RouterProcess } from '../../src/demo/index.js';
 import { editSiteConfig } from '../../src/site/index.js';
-import { KubeRest, Resources, collectionPath, loadKubeConfig, objectPath, serviceExports, type EndpointSlice, type KubeObject, type Service, type ServiceExport } from '../../src/kube/index.js';
+import {
+  KubeRest,
+  Resources,
+  collectionPath,
+  loadKubeConfig,
+  objectPath,
+  serviceExports,
+  type EndpointSlice,
+  type KubeObject,
+  type Service,
+  type ServiceExport,
+} from '../../src/kube/index.js';
 import { ClustersetFixture } from './clusterset-fixture.js';
 import { startKubeCluster, type KubeCluster } from './kube-cluster.js';
 import { KubeLabNetwork } from './kube-lab-network.js';
@@ -18,7 +29,8 @@ export const CONTROLLER_NAMESPACE = 'causeway-system';
 // Controllers and routers still running when the test process exits are killed by pid.
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
-  for (const child of children) if (child.exitCode === null && child.pid !== undefined) child.kill('SIGKILL');
+  for (const child of children)
+    if (child.exitCode === null && child.pid !== undefined) child.kill('SIGKILL');
 });
 
 /**
@@ -61,7 +73,12 @@ export class KubeClusterset {
       }
       const [hub, ...rest] = linked;
       for (const name of rest) if (hub !== undefined) await set.fx.link(name, hub);
-      for (const name of names) await set.create(name, collectionPath(Resources.namespaces), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: CONTROLLER_NAMESPACE } });
+      for (const name of names)
+        await set.create(name, collectionPath(Resources.namespaces), {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: CONTROLLER_NAMESPACE },
+        });
     } catch (err) {
       await set.close();
       throw err;
@@ -74,7 +91,13 @@ export class KubeClusterset {
     const dir = this.fx.dir(name);
     const paths = sitePaths(dir);
     const log = openSync(join(dir, 'router.log'), 'a');
-    const { command, args } = this.lab.exec(process.execPath, [CLI_ENTRY, 'site', 'run', '--dir', dir]);
+    const { command, args } = this.lab.exec(process.execPath, [
+      CLI_ENTRY,
+      'site',
+      'run',
+      '--dir',
+      dir,
+    ]);
     const child = spawn(command, args, { stdio: ['ignore', log, log] });
     children.add(child);
     const api = new ApiClient(paths);
@@ -89,7 +112,9 @@ export class KubeClusterset {
       await sleep(25);
     }
     child.kill('SIGKILL');
-    throw new Error(`router ${name} did not start: ${(await readFile(join(dir, 'router.log'), 'utf8').catch(() => '')).slice(-2000)}`);
+    throw new Error(
+      `router ${name} did not start: ${(await readFile(join(dir, 'router.log'), 'utf8').catch(() => '')).slice(-2000)}`,
+    );
   }
 
   async stopRouter(name: string): Promise<void> {
@@ -100,7 +125,9 @@ export class KubeClusterset {
     let client = this.clients.get(name);
     if (client === undefined) {
       const cluster = this.must(name);
-      client = new KubeRest(loadKubeConfig({ kubeconfig: cluster.kubeconfigPath, context: cluster.context }));
+      client = new KubeRest(
+        loadKubeConfig({ kubeconfig: cluster.kubeconfigPath, context: cluster.context }),
+      );
       this.clients.set(name, client);
     }
     return client;
@@ -115,7 +142,22 @@ export class KubeClusterset {
     const log = openSync(logPath, 'a');
     const child = spawn(
       process.execPath,
-      [CLI_ENTRY, 'kube', 'controller', '--dir', this.fx.dir(name), '--kubeconfig', cluster.kubeconfigPath, '--context', cluster.context, '--namespace', CONTROLLER_NAMESPACE, '--lease-duration', '3', ...extra],
+      [
+        CLI_ENTRY,
+        'kube',
+        'controller',
+        '--dir',
+        this.fx.dir(name),
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '--context',
+        cluster.context,
+        '--namespace',
+        CONTROLLER_NAMESPACE,
+        '--lease-duration',
+        '3',
+        ...extra,
+      ],
       { stdio: ['ignore', log, log] },
     );
     this.controllers.set(`${name}#${child.pid ?? 0}`, child);
@@ -127,7 +169,9 @@ export class KubeClusterset {
       if (child.exitCode !== null) break;
       await sleep(50);
     }
-    throw new Error(`controller of ${name} did not start; log:\n${(await readFile(logPath, 'utf8').catch(() => '')).slice(-3000)}`);
+    throw new Error(
+      `controller of ${name} did not start; log:\n${(await readFile(logPath, 'utf8').catch(() => '')).slice(-3000)}`,
+    );
   }
 
   async stopController(child: ChildProcess): Promise<void> {
@@ -144,33 +188,75 @@ export class KubeClusterset {
   }
 
   async namespace(name: string, namespace: string): Promise<void> {
-    await this.create(name, collectionPath(Resources.namespaces), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+    await this.create(name, collectionPath(Resources.namespaces), {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace },
+    });
   }
 
   /** A Service with TCP ports (port → targetPort), and annotations. */
-  async service(name: string, namespace: string, svc: string, ports: Array<{ name?: string; port: number }>, spec: Partial<NonNullable<Service['spec']>> = {}, annotations: Record<string, string> = {}): Promise<Service> {
+  async service(
+    name: string,
+    namespace: string,
+    svc: string,
+    ports: Array<{ name?: string; port: number }>,
+    spec: Partial<NonNullable<Service['spec']>> = {},
+    annotations: Record<string, string> = {},
+  ): Promise<Service> {
     return this.create<Service>(name, collectionPath(Resources.services, namespace), {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: svc, namespace, annotations },
-      spec: { ports: ports.map((p) => ({ ...p, protocol: 'TCP' as const, targetPort: p.port })), ...spec },
+      spec: {
+        ports: ports.map((p) => ({ ...p, protocol: 'TCP' as const, targetPort: p.port })),
+        ...spec,
+      },
     });
   }
 
   /** An EndpointSlice as the EndpointSlice controller would write it, for endpoints on loopback. */
-  async endpointSlice(name: string, namespace: string, svc: string, port: { name?: string; port: number }, endpoints: Array<{ address: string; ready?: boolean; zone?: string; hostname?: string }>): Promise<EndpointSlice> {
+  async endpointSlice(
+    name: string,
+    namespace: string,
+    svc: string,
+    port: { name?: string; port: number },
+    endpoints: Array<{ address: string; ready?: boolean; zone?: string; hostname?: string }>,
+  ): Promise<EndpointSlice> {
     return this.create<EndpointSlice>(name, collectionPath(Resources.endpointSlices, namespace), {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { name: `${svc}-${Math.random().toString(36).slice(2, 7)}`, namespace, labels: { 'kubernetes.io/service-name': svc, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+      metadata: {
+        name: `${svc}-${Math.random().toString(36).slice(2, 7)}`,
+        namespace,
+        labels: {
+          'kubernetes.io/service-name': svc,
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+        },
+      },
       addressType: 'IPv4',
-      endpoints: endpoints.map((e) => ({ addresses: [e.address], conditions: { ready: e.ready ?? true }, ...(e.zone === undefined ? {} : { zone: e.zone }), ...(e.hostname === undefined ? {} : { hostname: e.hostname }) })),
-      ports: [{ ...(port.name === undefined ? {} : { name: port.name }), port: port.port, protocol: 'TCP' }],
+      endpoints: endpoints.map((e) => ({
+        addresses: [e.address],
+        conditions: { ready: e.ready ?? true },
+        ...(e.zone === undefined ? {} : { zone: e.zone }),
+        ...(e.hostname === undefined ? {} : { hostname: e.hostname }),
+      })),
+      ports: [
+        {
+          ...(port.name === undefined ? {} : { name: port.name }),
+          port: port.port,
+          protocol: 'TCP',
+        },
+      ],
     });
   }
 
   async serviceExport(name: string, namespace: string, svc: string): Promise<ServiceExport> {
-    return this.create<ServiceExport>(name, collectionPath(serviceExports('v1beta1'), namespace), { apiVersion: 'multicluster.x-k8s.io/v1beta1', kind: 'ServiceExport', metadata: { name: svc, namespace } });
+    return this.create<ServiceExport>(name, collectionPath(serviceExports('v1beta1'), namespace), {
+      apiVersion: 'multicluster.x-k8s.io/v1beta1',
+      kind: 'ServiceExport',
+      metadata: { name: svc, namespace },
+    });
   }
 
   async removeServiceExport(name: string, namespace: string, svc: string): Promise<void> {
@@ -178,7 +264,11 @@ export class KubeClusterset {
   }
 
   /** Polls `probe` until it returns a value (test-side waiting; bounded by `timeoutMs`). */
-  async waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  async waitFor<T>(
+    what: string,
+    probe: () => Promise<T | undefined>,
+    timeoutMs = 20_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
     while (Date.now() < deadline) {
@@ -190,7 +280,9 @@ export class KubeClusterset {
       }
       await sleep(25);
     }
-    throw new Error(`${what}: not within ${timeoutMs} ms${lastError === undefined ? '' : ` (last error: ${(lastError as Error).message})`}`);
+    throw new Error(
+      `${what}: not within ${timeoutMs} ms${lastError === undefined ? '' : ` (last error: ${(lastError as Error).message})`}`,
+    );
   }
 
   async close(): Promise<void> {

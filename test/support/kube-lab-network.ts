@@ -35,12 +35,24 @@ export class KubeLabNetwork {
     const id = randomBytes(3).toString('hex');
     // A /16 no other lab on this host routes yet, so labs of concurrent runs never capture each other's traffic.
     const routes = (await run('ip', ['route'])).stdout;
-    const second = [77, 79, 81, 83, 85, 87, 89, 91].find((n) => !routes.includes(`10.${n}.0.0/16`)) ?? 93;
+    const second =
+      [77, 79, 81, 83, 85, 87, 89, 91].find((n) => !routes.includes(`10.${n}.0.0/16`)) ?? 93;
     const lab = new KubeLabNetwork(`cwk-${id}`, `cwk${id}h`, `10.${second}`, `10.${second + 1}.0`);
     try {
       await run('ip', ['netns', 'add', lab.namespace]);
       await lab.inside(['ip', 'link', 'set', 'lo', 'up']);
-      await run('ip', ['link', 'add', lab.hostVeth, 'type', 'veth', 'peer', 'name', 'lab0', 'netns', lab.namespace]);
+      await run('ip', [
+        'link',
+        'add',
+        lab.hostVeth,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'lab0',
+        'netns',
+        lab.namespace,
+      ]);
       await run('ip', ['addr', 'add', `${lab.linkNet}.1/30`, 'dev', lab.hostVeth]);
       await run('ip', ['link', 'set', lab.hostVeth, 'up']);
       await lab.inside(['ip', 'addr', 'add', `${lab.linkNet}.2/30`, 'dev', 'lab0']);
@@ -67,7 +79,11 @@ export class KubeLabNetwork {
   }
 
   destroySync(): void {
-    for (const argv of [['route', 'del', this.range, 'via', `${this.linkNet}.2`], ['link', 'del', this.hostVeth], ['netns', 'del', this.namespace]]) {
+    for (const argv of [
+      ['route', 'del', this.range, 'via', `${this.linkNet}.2`],
+      ['link', 'del', this.hostVeth],
+      ['netns', 'del', this.namespace],
+    ]) {
       try {
         execFileSync('ip', argv, { stdio: 'ignore' });
       } catch {
@@ -78,7 +94,9 @@ export class KubeLabNetwork {
 
   async destroy(): Promise<void> {
     live.delete(this);
-    await run('ip', ['route', 'del', this.range, 'via', `${this.linkNet}.2`]).catch(() => undefined);
+    await run('ip', ['route', 'del', this.range, 'via', `${this.linkNet}.2`]).catch(
+      () => undefined,
+    );
     await run('ip', ['link', 'del', this.hostVeth]).catch(() => undefined);
     await run('ip', ['netns', 'del', this.namespace]).catch(() => undefined);
   }

@@ -47,8 +47,31 @@ export class KubeLabPod {
     try {
       await run('ip', ['netns', 'add', pod.namespace]);
       await pod.inside(['ip', 'link', 'set', 'lo', 'up']);
-      await run('ip', ['link', 'add', 'eth0', 'netns', pod.namespace, 'type', 'veth', 'peer', 'name', pod.labVeth, 'netns', lab.namespace]);
-      await run('ip', ['netns', 'exec', lab.namespace, 'ip', 'addr', 'add', `${net}.1/30`, 'dev', pod.labVeth]);
+      await run('ip', [
+        'link',
+        'add',
+        'eth0',
+        'netns',
+        pod.namespace,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        pod.labVeth,
+        'netns',
+        lab.namespace,
+      ]);
+      await run('ip', [
+        'netns',
+        'exec',
+        lab.namespace,
+        'ip',
+        'addr',
+        'add',
+        `${net}.1/30`,
+        'dev',
+        pod.labVeth,
+      ]);
       await run('ip', ['netns', 'exec', lab.namespace, 'ip', 'link', 'set', pod.labVeth, 'up']);
       await pod.inside(['ip', 'addr', 'add', `${pod.address}/30`, 'dev', 'eth0']);
       await pod.inside(['ip', 'link', 'set', 'eth0', 'up']);
@@ -81,7 +104,11 @@ export class KubeLabPod {
    * server) when given, connects to `port`, sends `options.send`, and returns all it reads. A name
    * that does not resolve gives ''; a connection that fails or stalls rejects.
    */
-  async request(target: string, port: number, options: { resolver?: string; send?: string } = {}): Promise<string> {
+  async request(
+    target: string,
+    port: number,
+    options: { resolver?: string; send?: string } = {},
+  ): Promise<string> {
     const connect =
       `(h)=>{const c=require('node:net').connect(${port},h);let d='';c.setTimeout(5000,()=>{c.destroy();process.exit(3)});` +
       `c.on('data',(b)=>d+=b);c.on('end',()=>process.stdout.write(d));c.on('error',(e)=>{console.error(e.message);process.exit(2)});c.end(${JSON.stringify(options.send ?? '')})}`;
@@ -121,7 +148,9 @@ export class KubeLabPod {
       if (ruleset.includes('kube-proxy')) return;
       await sleep(100);
     }
-    const log = (await readFile(logPath, 'utf8').catch(() => '')).split('\n').filter((line) => !line.includes('FLAG:'));
+    const log = (await readFile(logPath, 'utf8').catch(() => ''))
+      .split('\n')
+      .filter((line) => !line.includes('FLAG:'));
     throw new Error(`kube-proxy did not program nftables; log:\n${log.join('\n').slice(-4000)}`);
   }
 
@@ -130,7 +159,12 @@ export class KubeLabPod {
    * DNS, and waits until it answers `probeName`. Start kube-proxy first: CoreDNS reaches the API
    * server through the same bridge.
    */
-  async startCoreDns(corefile: string, confPath: string, logPath: string, probeName: string): Promise<void> {
+  async startCoreDns(
+    corefile: string,
+    confPath: string,
+    logPath: string,
+    probeName: string,
+  ): Promise<void> {
     await writeFile(confPath, corefile);
     const out = openSync(logPath, 'a');
     const { command, args } = this.exec(corednsBinary(), ['-conf', confPath]);
@@ -140,13 +174,27 @@ export class KubeLabPod {
       if ((await this.dig(probeName, 'A').catch(() => [])).length > 0) return;
       await sleep(200);
     }
-    throw new Error(`CoreDNS did not answer ${probeName}; log:\n${(await readFile(logPath, 'utf8').catch(() => '')).slice(-3000)}`);
+    throw new Error(
+      `CoreDNS did not answer ${probeName}; log:\n${(await readFile(logPath, 'utf8').catch(() => '')).slice(-3000)}`,
+    );
   }
 
   /** `dig +short` inside the pod against its CoreDNS: the answer lines. */
   async dig(name: string, type: string): Promise<string[]> {
-    const text = await this.output('dig', ['@127.0.0.1', '-p', '53', name, type, '+short', '+time=2', '+tries=2']);
-    return text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const text = await this.output('dig', [
+      '@127.0.0.1',
+      '-p',
+      '53',
+      name,
+      type,
+      '+short',
+      '+time=2',
+      '+tries=2',
+    ]);
+    return text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
   }
 
   /** The pod's node, as a kubelet registers it: kube-proxy learns its node IP from it. */
@@ -190,7 +238,8 @@ export class KubeLabPod {
 
   destroySync(): void {
     live.delete(this);
-    for (const child of [this.proxy, this.coredns, this.bridgeInside]) if (child?.exitCode === null) child.kill('SIGKILL');
+    for (const child of [this.proxy, this.coredns, this.bridgeInside])
+      if (child?.exitCode === null) child.kill('SIGKILL');
     this.bridge?.close();
     try {
       // Deleting the namespace removes its end of the veth and so the lab's end too.

@@ -55,7 +55,8 @@ export interface NodeLab {
 // Names and the WAN /24 of this run: a run beside another never shares an interface or a route.
 function wanPlan(routes: string): { id: string; subnet: string } {
   const id = randomBytes(3).toString('hex');
-  const third = [...Array(200).keys()].map((n) => n + 20).find((n) => !routes.includes(`10.250.${n}.`)) ?? 250;
+  const third =
+    [...Array(200).keys()].map((n) => n + 20).find((n) => !routes.includes(`10.250.${n}.`)) ?? 250;
   return { id, subnet: `10.250.${third}` };
 }
 
@@ -93,7 +94,10 @@ export async function startNodeLab(options: NodeLabOptions = {}): Promise<NodeLa
       const cluster = await startLabCluster(name, index, wan, dir, imageList, registry.url, log);
       clusters.push(cluster);
     }
-    const kubeconfigPath = await writeKubeconfig(join(dir, 'kubeconfig'), clusters.map((c) => c.access));
+    const kubeconfigPath = await writeKubeconfig(
+      join(dir, 'kubeconfig'),
+      clusters.map((c) => c.access),
+    );
     let stopped = false;
     return {
       clusters: clusters.map((c) => c.view),
@@ -102,7 +106,8 @@ export async function startNodeLab(options: NodeLabOptions = {}): Promise<NodeLa
       dir,
       cluster: (name) => {
         const found = clusters.find((c) => c.view.name === name);
-        if (found === undefined) throw new Error(`node lab: no cluster ${name} (clusters: ${names.join(', ')})`);
+        if (found === undefined)
+          throw new Error(`node lab: no cluster ${name} (clusters: ${names.join(', ')})`);
         return found.view;
       },
       stop: async () => {
@@ -123,7 +128,15 @@ interface LabClusterRuntime {
   stop(): Promise<void>;
 }
 
-async function startLabCluster(name: string, index: number, wan: WanNetwork, labDir: string, images: readonly LabImage[], registryMirror: string, log: (line: string) => void): Promise<LabClusterRuntime> {
+async function startLabCluster(
+  name: string,
+  index: number,
+  wan: WanNetwork,
+  labDir: string,
+  images: readonly LabImage[],
+  registryMirror: string,
+  log: (line: string) => void,
+): Promise<LabClusterRuntime> {
   const started = Date.now();
   const nodeName = `${name}-node`;
   const netns = `cwn-${wan.id}-${index}`;
@@ -132,7 +145,9 @@ async function startLabCluster(name: string, index: number, wan: WanNetwork, lab
   const control = await startKubeCluster({
     name,
     serviceClusterIpRange: LAB_SERVICE_CIDR,
-    extraTokens: [{ token: kubeletToken, user: `system:node:${nodeName}`, groups: ['system:nodes'] }],
+    extraTokens: [
+      { token: kubeletToken, user: `system:node:${nodeName}`, groups: ['system:nodes'] },
+    ],
     // A Pod dials the `kubernetes` Service's ClusterIP and verifies the certificate against it.
     extraServingIps: ['10.96.0.1', nodeAddress],
     extraApiserverArgs: [
@@ -154,7 +169,9 @@ async function startLabCluster(name: string, index: number, wan: WanNetwork, lab
     const nodeDir = join(labDir, name);
     mkdirSync(nodeDir, { recursive: true });
     const kubeletKubeconfig = join(nodeDir, 'kubelet.kubeconfig');
-    await writeKubeconfig(kubeletKubeconfig, [{ name, server: control.server, caCertPem: control.caCertPem, token: kubeletToken }]);
+    await writeKubeconfig(kubeletKubeconfig, [
+      { name, server: control.server, caCertPem: control.caCertPem, token: kubeletToken },
+    ]);
     await wan.addNode(netns, nodeAddress, index);
     node = new KubeNode({
       name: nodeName,
@@ -172,18 +189,41 @@ async function startLabCluster(name: string, index: number, wan: WanNetwork, lab
     await node.importImages(images);
     node.startKubelet();
     const view = clusterView(control, node, nodeName, nodeAddress);
-    await waitFor(`node ${nodeName} Ready`, 120_000, async () => (await view.kubectl(['get', 'node', nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])) === 'True', () => node?.logPath('kubelet'));
+    await waitFor(
+      `node ${nodeName} Ready`,
+      120_000,
+      async () =>
+        (await view.kubectl([
+          'get',
+          'node',
+          nodeName,
+          '-o',
+          'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+        ])) === 'True',
+      () => node?.logPath('kubelet'),
+    );
     await view.kubectl(['apply', '-f', '-'], kubernetesSlice(nodeAddress));
-    await waitFor('the default ServiceAccount', 60_000, async () => (await view.kubectl(['get', 'serviceaccount', 'default', '-o', 'name'])).trim() !== '');
+    await waitFor(
+      'the default ServiceAccount',
+      60_000,
+      async () =>
+        (await view.kubectl(['get', 'serviceaccount', 'default', '-o', 'name'])).trim() !== '',
+    );
     const coredns = images.find((image) => image.ref.startsWith('registry.k8s.io/coredns/'));
     if (coredns === undefined) throw new Error('node lab: no CoreDNS image among the lab images');
     await view.kubectl(['apply', '-f', '-'], corednsManifests(coredns.ref));
-    await view.kubectl(['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=120s']).catch(async (err: Error) => {
-      const pods = await view.kubectl(['-n', 'kube-system', 'describe', 'pods']).catch(() => '');
-      const logs = await view.kubectl(['-n', 'kube-system', 'logs', 'deployment/coredns', '--previous']).catch((e: Error) => e.message);
-      throw new Error(`${err.message}\n${pods.slice(-2500)}\nlogs:\n${logs.slice(-1500)}`);
-    });
-    log(`cluster ${name}: node ${nodeName} at ${nodeAddress} Ready, CoreDNS running (${Math.round((Date.now() - started) / 1000)} s)`);
+    await view
+      .kubectl(['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=120s'])
+      .catch(async (err: Error) => {
+        const pods = await view.kubectl(['-n', 'kube-system', 'describe', 'pods']).catch(() => '');
+        const logs = await view
+          .kubectl(['-n', 'kube-system', 'logs', 'deployment/coredns', '--previous'])
+          .catch((e: Error) => e.message);
+        throw new Error(`${err.message}\n${pods.slice(-2500)}\nlogs:\n${logs.slice(-1500)}`);
+      });
+    log(
+      `cluster ${name}: node ${nodeName} at ${nodeAddress} Ready, CoreDNS running (${Math.round((Date.now() - started) / 1000)} s)`,
+    );
     return { access: control, view, stop };
   } catch (err) {
     await stop();
@@ -214,7 +254,12 @@ function startControllers(control: KubeCluster): ServerProcess[] {
   return [controllerManager, scheduler];
 }
 
-function clusterView(control: KubeCluster, node: KubeNode, nodeName: string, nodeAddress: string): NodeLabCluster {
+function clusterView(
+  control: KubeCluster,
+  node: KubeNode,
+  nodeName: string,
+  nodeAddress: string,
+): NodeLabCluster {
   return {
     name: control.name,
     server: control.server,
@@ -231,15 +276,25 @@ function clusterView(control: KubeCluster, node: KubeNode, nodeName: string, nod
 }
 
 /** kubectl with this kubeconfig; rejects with its stderr. */
-export function kubectl(kubeconfigPath: string, args: readonly string[], input?: string): Promise<string> {
+export function kubectl(
+  kubeconfigPath: string,
+  args: readonly string[],
+  input?: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(kubectlBinary(), [`--kubeconfig=${kubeconfigPath}`, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(kubectlBinary(), [`--kubeconfig=${kubeconfigPath}`, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`kubectl ${args.join(' ')}: exit ${code}: ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`kubectl ${args.join(' ')}: exit ${code}: ${err.trim()}`)),
+    );
     child.stdin.end(input ?? '');
   });
 }
@@ -252,14 +307,26 @@ function kubernetesSlice(nodeAddress: string): string {
   return stringify({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: 'kubernetes-lab', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'causeway-node-lab' } },
+    metadata: {
+      name: 'kubernetes-lab',
+      namespace: 'default',
+      labels: {
+        'kubernetes.io/service-name': 'kubernetes',
+        'endpointslice.kubernetes.io/managed-by': 'causeway-node-lab',
+      },
+    },
     addressType: 'IPv4',
     endpoints: [{ addresses: [nodeAddress], conditions: { ready: true } }],
     ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
   });
 }
 
-async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>, logPath?: () => string | undefined): Promise<void> {
+async function waitFor(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+  logPath?: () => string | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -271,7 +338,10 @@ async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boo
     await sleep(250);
   }
   const path = logPath?.();
-  const tail = path === undefined ? '' : `\nlog ${path}:\n${(await run('tail', ['-n', '40', path]).catch(() => ({ stdout: '' }))).stdout}`;
+  const tail =
+    path === undefined
+      ? ''
+      : `\nlog ${path}:\n${(await run('tail', ['-n', '40', path]).catch(() => ({ stdout: '' }))).stdout}`;
   throw new Error(`node lab: ${what} not within ${timeoutMs} ms (${last})${tail}`);
 }
 
@@ -312,7 +382,18 @@ class WanNetwork {
     await this.inside(['ip', 'link', 'add', 'wan0', 'type', 'bridge']);
     await this.inside(['ip', 'addr', 'add', `${this.gateway}/24`, 'dev', 'wan0']);
     await this.inside(['ip', 'link', 'set', 'wan0', 'up']);
-    await run('ip', ['link', 'add', this.hostVeth, 'type', 'veth', 'peer', 'name', 'host0', 'netns', this.namespace]);
+    await run('ip', [
+      'link',
+      'add',
+      this.hostVeth,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'host0',
+      'netns',
+      this.namespace,
+    ]);
     await this.inside(['ip', 'link', 'set', 'host0', 'master', 'wan0', 'up']);
     await run('ip', ['addr', 'add', `${this.subnet}.1/24`, 'dev', this.hostVeth]);
     await run('ip', ['link', 'set', this.hostVeth, 'up']);
@@ -323,7 +404,20 @@ class WanNetwork {
     await run('ip', ['netns', 'add', netns]);
     this.nodes.push(netns);
     await run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
-    await run('ip', ['link', 'add', 'eth0', 'netns', netns, 'type', 'veth', 'peer', 'name', wanSide, 'netns', this.namespace]);
+    await run('ip', [
+      'link',
+      'add',
+      'eth0',
+      'netns',
+      netns,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      wanSide,
+      'netns',
+      this.namespace,
+    ]);
     await this.inside(['ip', 'link', 'set', wanSide, 'master', 'wan0', 'up']);
     await run('ip', ['-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
     await run('ip', ['-n', netns, 'link', 'set', 'eth0', 'up']);
@@ -336,7 +430,11 @@ class WanNetwork {
 
   destroy(): void {
     liveWans.delete(this);
-    for (const argv of [...this.nodes.map((ns) => ['netns', 'del', ns]), ['link', 'del', this.hostVeth], ['netns', 'del', this.namespace]]) {
+    for (const argv of [
+      ...this.nodes.map((ns) => ['netns', 'del', ns]),
+      ['link', 'del', this.hostVeth],
+      ['netns', 'del', this.namespace],
+    ]) {
       try {
         execFileSync('ip', argv, { stdio: 'ignore' });
       } catch {
@@ -345,4 +443,3 @@ class WanNetwork {
     }
   }
 }
-

@@ -1,5 +1,17 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,7 +53,8 @@ export interface KubeNodeSpec {
 // Whatever a node started, by pid, so a crash of the test process does not leave them running.
 const started = new Set<ChildProcess>();
 process.on('exit', () => {
-  for (const child of started) if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  for (const child of started)
+    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
 });
 
 /**
@@ -70,15 +83,30 @@ export class KubeNode {
   /** Starts containerd, the relays, the kubelet and kube-proxy; resolves once containerd answers. */
   async start(): Promise<void> {
     const { dir } = this.spec;
-    for (const sub of ['containerd', 'cni/net.d', 'cni/ipam', 'kubelet', 'pod-logs', 'runc', 'logs']) mkdirSync(join(dir, sub), { recursive: true });
+    for (const sub of [
+      'containerd',
+      'cni/net.d',
+      'cni/ipam',
+      'kubelet',
+      'pod-logs',
+      'runc',
+      'logs',
+    ])
+      mkdirSync(join(dir, sub), { recursive: true });
     await this.inside(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
     // Replies between two Pods on the bridge must pass the Service NAT (a Pod reaching a Service whose
     // backend is on the same bridge); bridged IPv4 goes through the ip hooks only with this.
-    await this.inside(['sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=1']).catch(() => undefined);
+    await this.inside(['sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=1']).catch(
+      () => undefined,
+    );
     this.createCgroupRoot();
     this.writeCniConfig();
     writeFileSync(join(dir, 'containerd', 'config.toml'), this.containerdConfig());
-    this.spawnInside('containerd', ['containerd', '--config', join(dir, 'containerd', 'config.toml')]);
+    this.spawnInside('containerd', [
+      'containerd',
+      '--config',
+      join(dir, 'containerd', 'config.toml'),
+    ]);
     await this.waitFor('containerd', async () => (await this.ctr(['version'])).includes('Server'));
     await this.startApiRelays();
   }
@@ -88,7 +116,10 @@ export class KubeNode {
     for (const { path, ref } of archives) {
       // --base-name: the archive's ref.name is the tag, so the image lands under exactly `ref`;
       // renaming afterwards confuses containerd 1.6's CRI image cache.
-      await this.ctr(['images', 'import', '--base-name', ref.slice(0, ref.lastIndexOf(':')), path], 300_000);
+      await this.ctr(
+        ['images', 'import', '--base-name', ref.slice(0, ref.lastIndexOf(':')), path],
+        300_000,
+      );
     }
   }
 
@@ -96,7 +127,10 @@ export class KubeNode {
   startKubelet(): void {
     const { dir } = this.spec;
     writeFileSync(join(dir, 'kubelet', 'config.yaml'), stringify(this.kubeletConfig()));
-    writeFileSync(join(dir, 'kubelet', 'resolv.conf'), `nameserver ${this.spec.upstreamResolver}\n`);
+    writeFileSync(
+      join(dir, 'kubelet', 'resolv.conf'),
+      `nameserver ${this.spec.upstreamResolver}\n`,
+    );
     this.spawnInside('kubelet', [
       kubeletBinary(),
       `--config=${join(dir, 'kubelet', 'config.yaml')}`,
@@ -131,7 +165,12 @@ export class KubeNode {
 
   /** `ctr` against this node's containerd, in its `k8s.io` namespace. */
   async ctr(args: string[], timeout = 30_000): Promise<string> {
-    return (await run('ctr', ['--address', this.containerdSocket, '--namespace', 'k8s.io', ...args], { timeout, maxBuffer: 16 << 20 })).stdout;
+    return (
+      await run('ctr', ['--address', this.containerdSocket, '--namespace', 'k8s.io', ...args], {
+        timeout,
+        maxBuffer: 16 << 20,
+      })
+    ).stdout;
   }
 
   /** The node's log file of one component (containerd, kubelet, kube-proxy, relay-*). */
@@ -169,7 +208,9 @@ export class KubeNode {
    */
   private spawnInside(component: string, argv: string[]): ChildProcess {
     const log = openSync(this.logPath(component), 'a');
-    const child = spawn('nsenter', [`--net=/run/netns/${this.spec.netns}`, '--', ...argv], { stdio: ['ignore', log, log] });
+    const child = spawn('nsenter', [`--net=/run/netns/${this.spec.netns}`, '--', ...argv], {
+      stdio: ['ignore', log, log],
+    });
     closeSync(log);
     this.children.push(child);
     this.names.set(child, component);
@@ -198,13 +239,19 @@ export class KubeNode {
     await run('nsenter', [`--net=/run/netns/${this.spec.netns}`, '--', ...argv]);
   }
 
-  private async waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  private async waitFor(
+    what: string,
+    probe: () => Promise<boolean>,
+    timeoutMs = 30_000,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (await probe().catch(() => false)) return;
       await sleep(100);
     }
-    throw new Error(`${what} on node ${this.spec.name} did not come up in ${timeoutMs} ms; log:\n${readFileSync(this.logPath(what), 'utf8').slice(-3000)}`);
+    throw new Error(
+      `${what} on node ${this.spec.name} did not come up in ${timeoutMs} ms; log:\n${readFileSync(this.logPath(what), 'utf8').slice(-3000)}`,
+    );
   }
 
   /**
@@ -216,20 +263,36 @@ export class KubeNode {
     const { hostname, port } = new URL(this.spec.apiServer);
     const socket = join(this.spec.dir, 'api.sock');
     const log = openSync(this.logPath('relay-host'), 'a');
-    const host = spawn('socat', [`UNIX-LISTEN:${socket},fork,unlink-early`, `TCP:${hostname}:${port}`], { stdio: ['ignore', log, log] });
+    const host = spawn(
+      'socat',
+      [`UNIX-LISTEN:${socket},fork,unlink-early`, `TCP:${hostname}:${port}`],
+      { stdio: ['ignore', log, log] },
+    );
     closeSync(log);
     this.children.push(host);
     this.names.set(host, 'relay-host');
     started.add(host);
     await this.waitFor('relay-host', async () => existsSync(socket));
-    this.spawnInside('relay-loopback', ['socat', `TCP-LISTEN:${port},bind=${hostname},fork,reuseaddr`, `UNIX-CONNECT:${socket}`]);
-    this.spawnInside('relay-node', ['socat', `TCP-LISTEN:6443,bind=${this.spec.address},fork,reuseaddr`, `UNIX-CONNECT:${socket}`]);
+    this.spawnInside('relay-loopback', [
+      'socat',
+      `TCP-LISTEN:${port},bind=${hostname},fork,reuseaddr`,
+      `UNIX-CONNECT:${socket}`,
+    ]);
+    this.spawnInside('relay-node', [
+      'socat',
+      `TCP-LISTEN:6443,bind=${this.spec.address},fork,reuseaddr`,
+      `UNIX-CONNECT:${socket}`,
+    ]);
     await this.waitFor('relay-loopback', () => this.connectsInside(Number(port)));
   }
 
   private async connectsInside(port: number): Promise<boolean> {
     const script = `require('node:net').connect(${port},'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))`;
-    await run('nsenter', [`--net=/run/netns/${this.spec.netns}`, '--', process.execPath, '-e', script], { timeout: 5_000 });
+    await run(
+      'nsenter',
+      [`--net=/run/netns/${this.spec.netns}`, '--', process.execPath, '-e', script],
+      { timeout: 5_000 },
+    );
     return true;
   }
 
@@ -273,7 +336,10 @@ ${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
     const mirror = this.spec.registryMirror;
     if (mirror === undefined) return '';
     return ['docker.io', 'registry.k8s.io']
-      .map((registry) => `  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."${registry}"]\n    endpoint = ["${mirror}"]\n`)
+      .map(
+        (registry) =>
+          `  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."${registry}"]\n    endpoint = ["${mirror}"]\n`,
+      )
       .join('');
   }
 
@@ -288,12 +354,20 @@ ${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
           isGateway: true,
           ipMasq: true,
           hairpinMode: true,
-          ipam: { type: 'host-local', ranges: [[{ subnet: LAB_NODE_POD_SUBNET }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: join(this.spec.dir, 'cni', 'ipam') },
+          ipam: {
+            type: 'host-local',
+            ranges: [[{ subnet: LAB_NODE_POD_SUBNET }]],
+            routes: [{ dst: '0.0.0.0/0' }],
+            dataDir: join(this.spec.dir, 'cni', 'ipam'),
+          },
         },
         { type: 'portmap', capabilities: { portMappings: true } },
       ],
     };
-    writeFileSync(join(this.spec.dir, 'cni', 'net.d', '10-lab.conflist'), JSON.stringify(conf, null, 2));
+    writeFileSync(
+      join(this.spec.dir, 'cni', 'net.d', '10-lab.conflist'),
+      JSON.stringify(conf, null, 2),
+    );
   }
 
   /** Each setting here was a failure on this machine before it was set (test/tools/README.md). */
@@ -319,7 +393,12 @@ ${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
       resolvConf: join(dir, 'kubelet', 'resolv.conf'),
       podLogsDir: join(dir, 'pod-logs'),
       // The disk is shared with other work; a full-ish disk must not evict the lab's Pods.
-      evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%', 'nodefs.inodesFree': '1%' },
+      evictionHard: {
+        'memory.available': '100Mi',
+        'nodefs.available': '1%',
+        'imagefs.available': '1%',
+        'nodefs.inodesFree': '1%',
+      },
       imageGCHighThresholdPercent: 100,
       imageGCLowThresholdPercent: 99,
       serializeImagePulls: false,
@@ -354,7 +433,8 @@ ${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
         if (controller === 'cpuset') {
           for (const file of ['cpuset.cpus', 'cpuset.mems']) {
             const current = readFileSync(join(path, file), 'utf8').trim();
-            if (current === '') writeFileSync(join(path, file), readFileSync(join(parent, file), 'utf8'));
+            if (current === '')
+              writeFileSync(join(path, file), readFileSync(join(parent, file), 'utf8'));
           }
         }
       }
@@ -365,11 +445,14 @@ ${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
 
   /** This node's containers and the network namespaces containerd made for its Pod sandboxes (in the shared /run/netns). */
   private async sandboxes(): Promise<{ ids: string[]; netns: string[] }> {
-    const ids = (await this.ctr(['containers', 'list', '--quiet'], 10_000)).split('\n').filter((id) => id !== '');
+    const ids = (await this.ctr(['containers', 'list', '--quiet'], 10_000))
+      .split('\n')
+      .filter((id) => id !== '');
     const paths = new Set<string>();
     for (const id of ids) {
       const info = await this.ctr(['containers', 'info', id], 10_000).catch(() => '');
-      for (const match of info.matchAll(/"path":\s*"(\/(?:var\/)?run\/netns\/cni-[0-9a-f-]+)"/g)) if (match[1] !== undefined) paths.add(match[1]);
+      for (const match of info.matchAll(/"path":\s*"(\/(?:var\/)?run\/netns\/cni-[0-9a-f-]+)"/g))
+        if (match[1] !== undefined) paths.add(match[1]);
     }
     return { ids, netns: [...paths] };
   }
@@ -378,8 +461,12 @@ ${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
   private killContainers(): void {
     const pids = new Set<number>();
     for (const controller of ['pids', 'memory', 'freezer']) {
-      for (const file of walk(join('/sys/fs/cgroup', controller, this.cgroupRoot), 'cgroup.procs')) {
-        for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim() !== '') pids.add(Number(line));
+      for (const file of walk(
+        join('/sys/fs/cgroup', controller, this.cgroupRoot),
+        'cgroup.procs',
+      )) {
+        for (const line of readFileSync(file, 'utf8').split('\n'))
+          if (line.trim() !== '') pids.add(Number(line));
       }
     }
     // A shim is started by containerd and outlives it; its command line names this node's socket.
@@ -387,7 +474,11 @@ ${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
       if (!/^\d+$/.test(entry)) continue;
       try {
         const cmdline = readFileSync(join('/proc', entry, 'cmdline'), 'utf8');
-        if (cmdline.startsWith('/usr/bin/containerd-shim') && cmdline.includes(this.containerdSocket)) pids.add(Number(entry));
+        if (
+          cmdline.startsWith('/usr/bin/containerd-shim') &&
+          cmdline.includes(this.containerdSocket)
+        )
+          pids.add(Number(entry));
       } catch {
         // gone meanwhile
       }
@@ -401,10 +492,16 @@ ${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
     }
   }
 
-  private async cleanShared(sandboxes: { ids: readonly string[]; netns: readonly string[] }): Promise<void> {
+  private async cleanShared(sandboxes: {
+    ids: readonly string[];
+    netns: readonly string[];
+  }): Promise<void> {
     const dir = this.spec.dir;
     // /var/run is a link to /run: a mount shows under the latter.
-    const podNetns = sandboxes.netns.flatMap((path) => [path, path.replace(/^\/var\/run\//, '/run/')]);
+    const podNetns = sandboxes.netns.flatMap((path) => [
+      path,
+      path.replace(/^\/var\/run\//, '/run/'),
+    ]);
     // Mounts under the node's directory (overlay root file systems, Secret and projected volumes,
     // shm), deepest first; then the Pods' network namespace files.
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
@@ -412,12 +509,17 @@ ${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
       .map((line) => line.split(' ')[4] ?? '')
       .filter((point) => point.startsWith(`${dir}/`) || podNetns.includes(point))
       .sort((a, b) => b.length - a.length);
-    for (const point of mounts) quietly(() => execFileSync('umount', ['-l', point], { stdio: 'ignore' }));
+    for (const point of mounts)
+      quietly(() => execFileSync('umount', ['-l', point], { stdio: 'ignore' }));
     for (const path of podNetns) quietly(() => rmSync(path, { force: true }));
     // <network>-<container>-<interface>: the bridge network is named after this node; containerd's own
     // loopback network is named cni-loopback in every runtime, so those go by this node's container ids.
     for (const entry of safeList('/var/lib/cni/results')) {
-      if (entry.startsWith(`${this.cniNetwork}-`) || sandboxes.ids.some((id) => entry === `cni-loopback-${id}-lo`)) quietly(() => rmSync(join('/var/lib/cni/results', entry)));
+      if (
+        entry.startsWith(`${this.cniNetwork}-`) ||
+        sandboxes.ids.some((id) => entry === `cni-loopback-${id}-lo`)
+      )
+        quietly(() => rmSync(join('/var/lib/cni/results', entry)));
     }
     for (const entry of safeList('/var/log/containers')) {
       const link = join('/var/log/containers', entry);
@@ -429,7 +531,8 @@ ${this.mirrors()}  [plugins."io.containerd.grpc.v1.cri".cni]
     // Cgroups: leaves first; empty once the processes in them have gone.
     for (const controller of this.cgroupControllers()) {
       const root = join('/sys/fs/cgroup', controller, this.cgroupRoot);
-      for (const cgroup of walkDirs(root).sort((a, b) => b.length - a.length)) quietly(() => rmdirSync(cgroup));
+      for (const cgroup of walkDirs(root).sort((a, b) => b.length - a.length))
+        quietly(() => rmdirSync(cgroup));
       quietly(() => rmdirSync(join('/sys/fs/cgroup', controller, 'causeway-lab')));
     }
   }
@@ -474,7 +577,8 @@ function safeList(dir: string): string[] {
 function walkDirs(root: string): string[] {
   if (!existsSync(root)) return [];
   const out = [root];
-  for (const entry of readdirSync(root, { withFileTypes: true })) if (entry.isDirectory()) out.push(...walkDirs(join(root, entry.name)));
+  for (const entry of readdirSync(root, { withFileTypes: true }))
+    if (entry.isDirectory()) out.push(...walkDirs(join(root, entry.name)));
   return out;
 }
 

@@ -21,13 +21,15 @@ export const buildKubeToolsCommand = 'bash test/tools/build-kube-tools.sh';
 export function pinnedKubernetesVersion(): string {
   const goMod = readFileSync(join(repositoryRoot(), 'test/tools/kube/go.mod'), 'utf8');
   const version = /^\s*(?:require\s+)?k8s\.io\/kubernetes\s+(v\S+)/m.exec(goMod)?.[1];
-  if (version === undefined) throw new Error('kube-tools: test/tools/kube/go.mod pins no k8s.io/kubernetes version');
+  if (version === undefined)
+    throw new Error('kube-tools: test/tools/kube/go.mod pins no k8s.io/kubernetes version');
   return version;
 }
 
 /** Where build-kube-tools.sh puts the binaries; CAUSEWAY_TOOLS_CACHE moves the whole cache. */
 export function kubeToolsDir(): string {
-  const cacheRoot = process.env['CAUSEWAY_TOOLS_CACHE'] ?? join(homedir(), '.cache', 'causeway-tools');
+  const cacheRoot =
+    process.env['CAUSEWAY_TOOLS_CACHE'] ?? join(homedir(), '.cache', 'causeway-tools');
   return join(cacheRoot, `kubernetes-${pinnedKubernetesVersion()}`);
 }
 
@@ -64,7 +66,11 @@ export function kubeSchedulerBinary(): string {
 }
 
 export function kubeControllerManagerBinary(): string {
-  return cachedKubeBinary('kube-controller-manager', 'KUBE_CONTROLLER_MANAGER_BIN', '.build-kube-controller-manager.lock');
+  return cachedKubeBinary(
+    'kube-controller-manager',
+    'KUBE_CONTROLLER_MANAGER_BIN',
+    '.build-kube-controller-manager.lock',
+  );
 }
 
 /** A binary of build-kube-tools.sh, waiting for a build in progress; `envVar` points at another one. */
@@ -73,7 +79,9 @@ function cachedKubeBinary(name: string, envVar: string, lock: string): string {
   waitForToolBuild(join(kubeToolsDir(), lock), undefined, { ownLockSuffices: true });
   const path = process.env[envVar] ?? join(kubeToolsDir(), name);
   if (!isExecutable(path)) {
-    throw new Error(`${name} not found at ${path}; build it once with \`${buildKubeToolsCommand}\` (about 11 minutes on 2 cores, then cached)`);
+    throw new Error(
+      `${name} not found at ${path}; build it once with \`${buildKubeToolsCommand}\` (about 11 minutes on 2 cores, then cached)`,
+    );
   }
   return path;
 }
@@ -81,7 +89,9 @@ function cachedKubeBinary(name: string, envVar: string, lock: string): string {
 /** etcd for the clusters: ETCD_BIN, else Debian's etcd-server package. */
 export function etcdBinary(): string {
   const path = process.env['ETCD_BIN'] ?? '/usr/bin/etcd';
-  if (!isExecutable(path)) throw new Error(`etcd not found at ${path}; install it with \`apt-get install etcd-server\` or set ETCD_BIN`);
+  if (!isExecutable(path))
+    throw new Error(
+      `etcd not found at ${path}; install it with \`apt-get install etcd-server\` or set ETCD_BIN`,
+    );
   return path;
 }
-

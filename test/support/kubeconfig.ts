@@ -23,15 +23,24 @@ export function kubeconfigYaml(clusters: readonly KubeAccess[]): string {
     'current-context': names[0] ?? '',
     clusters: clusters.map((c) => ({
       name: c.name,
-      cluster: { server: c.server, 'certificate-authority-data': Buffer.from(c.caCertPem).toString('base64') },
+      cluster: {
+        server: c.server,
+        'certificate-authority-data': Buffer.from(c.caCertPem).toString('base64'),
+      },
     })),
     users: clusters.map((c) => ({ name: `${c.name}-admin`, user: { token: c.token } })),
-    contexts: clusters.map((c) => ({ name: c.name, context: { cluster: c.name, user: `${c.name}-admin` } })),
+    contexts: clusters.map((c) => ({
+      name: c.name,
+      context: { cluster: c.name, user: `${c.name}-admin` },
+    })),
   });
 }
 
 /** Writes the kubeconfig of `clusters` to `path` (mode 0600: it holds admin tokens) and returns the path. */
-export async function writeKubeconfig(path: string, clusters: readonly KubeAccess[]): Promise<string> {
+export async function writeKubeconfig(
+  path: string,
+  clusters: readonly KubeAccess[],
+): Promise<string> {
   await writeFile(path, kubeconfigYaml(clusters), { mode: 0o600 });
   return path;
 }

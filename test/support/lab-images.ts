@@ -29,12 +29,20 @@ export async function ensureLabImages(): Promise<LabImage[]> {
   // The CoreDNS image wraps the binary of build-install-tools.sh: wait for a build of it in progress
   // (in CI the background build makes it, then the images) rather than fail for its absence.
   corednsBinary();
-  const { stdout } = await run('bash', [join(repositoryRoot(), 'test/tools/build-lab-images.sh')], { timeout: 1_800_000, maxBuffer: 16 << 20 }).catch((err: Error & { stderr?: string }) => {
-    throw new Error(`building the lab images failed (\`${buildLabImagesCommand}\`): ${err.stderr?.slice(-3000) ?? err.message}`);
+  const { stdout } = await run('bash', [join(repositoryRoot(), 'test/tools/build-lab-images.sh')], {
+    timeout: 1_800_000,
+    maxBuffer: 16 << 20,
+  }).catch((err: Error & { stderr?: string }) => {
+    throw new Error(
+      `building the lab images failed (\`${buildLabImagesCommand}\`): ${err.stderr?.slice(-3000) ?? err.message}`,
+    );
   });
   // The cache may hold Causeway images of other checkouts; the script names this source's.
   const causeway = /^causeway-archive: (.+)$/m.exec(stdout)?.[1];
-  if (causeway === undefined) throw new Error(`${buildLabImagesCommand} named no Causeway archive; output:\n${stdout.slice(-2000)}`);
+  if (causeway === undefined)
+    throw new Error(
+      `${buildLabImagesCommand} named no Causeway archive; output:\n${stdout.slice(-2000)}`,
+    );
   return listLabImages(causeway);
 }
 
@@ -43,6 +51,11 @@ export function listLabImages(causewayArchive: string): LabImage[] {
   const dir = labImagesDir();
   return readdirSync(dir)
     .filter((name) => name.endsWith('.ref'))
-    .map((name) => ({ path: join(dir, name.replace(/\.ref$/, '.tar')), ref: readFileSync(join(dir, name), 'utf8').trim() }))
-    .filter((image) => !basename(image.path).startsWith('causeway-') || image.path === causewayArchive);
+    .map((name) => ({
+      path: join(dir, name.replace(/\.ref$/, '.tar')),
+      ref: readFileSync(join(dir, name), 'utf8').trim(),
+    }))
+    .filter(
+      (image) => !basename(image.path).startsWith('causeway-') || image.path === causewayArchive,
+    );
 }

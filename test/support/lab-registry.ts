@@ -26,10 +26,14 @@ async function tarEntries(archive: string): Promise<Map<string, TarEntry>> {
     for (;;) {
       const { bytesRead } = await file.read(header, 0, 512, offset);
       if (bytesRead < 512 || header.every((byte) => byte === 0)) break;
-      const text = (from: number, length: number): string => header.toString('latin1', from, from + length).replace(/\0.*$/s, '');
+      const text = (from: number, length: number): string =>
+        header.toString('latin1', from, from + length).replace(/\0.*$/s, '');
       const size = Number.parseInt(text(124, 12).trim() || '0', 8);
       const prefix = text(345, 155);
-      const name = (prefix === '' ? text(0, 100) : `${prefix}/${text(0, 100)}`).replace(/^\.\//, '');
+      const name = (prefix === '' ? text(0, 100) : `${prefix}/${text(0, 100)}`).replace(
+        /^\.\//,
+        '',
+      );
       const type = text(156, 1);
       if (type === '0' || type === '') entries.set(name, { archive, offset: offset + 512, size });
       offset += 512 + Math.ceil(size / 512) * 512;
@@ -77,15 +81,22 @@ export class LabRegistry {
     const blobs = new Map<string, TarEntry>();
     for (const image of images) {
       const entries = await tarEntries(image.path);
-      for (const [name, entry] of entries) if (name.startsWith('blobs/sha256/')) blobs.set(`sha256:${name.slice('blobs/sha256/'.length)}`, entry);
+      for (const [name, entry] of entries)
+        if (name.startsWith('blobs/sha256/'))
+          blobs.set(`sha256:${name.slice('blobs/sha256/'.length)}`, entry);
       const indexEntry = entries.get('index.json');
       if (indexEntry === undefined) continue;
-      const index = JSON.parse((await readEntry(indexEntry)).toString()) as { manifests?: { digest: string; mediaType?: string }[] };
+      const index = JSON.parse((await readEntry(indexEntry)).toString()) as {
+        manifests?: { digest: string; mediaType?: string }[];
+      };
       const first = index.manifests?.[0];
       const blob = first === undefined ? undefined : blobs.get(first.digest);
       if (first === undefined || blob === undefined) continue;
       const body = await readEntry(blob);
-      const mediaType = first.mediaType ?? (JSON.parse(body.toString()) as { mediaType?: string }).mediaType ?? 'application/vnd.oci.image.manifest.v1+json';
+      const mediaType =
+        first.mediaType ??
+        (JSON.parse(body.toString()) as { mediaType?: string }).mediaType ??
+        'application/vnd.oci.image.manifest.v1+json';
       manifests.set(image.ref, { digest: first.digest, mediaType, body });
     }
     const server = createServer();
@@ -120,12 +131,27 @@ export class LabRegistry {
     const [, repository = '', kind, reference = ''] = match;
     if (kind === 'manifests' && !reference.startsWith('sha256:')) {
       // containerd names the registry it mirrors in `ns`.
-      const manifest = this.manifests.get(`${url.searchParams.get('ns') ?? 'docker.io'}/${repository}:${reference}`);
+      const manifest = this.manifests.get(
+        `${url.searchParams.get('ns') ?? 'docker.io'}/${repository}:${reference}`,
+      );
       if (manifest === undefined) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'MANIFEST_UNKNOWN', message: `${repository}:${reference} is not among the lab images` }] }));
+        res.writeHead(404, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            errors: [
+              {
+                code: 'MANIFEST_UNKNOWN',
+                message: `${repository}:${reference} is not among the lab images`,
+              },
+            ],
+          }),
+        );
         return;
       }
-      res.writeHead(200, { 'content-type': manifest.mediaType, 'content-length': manifest.body.length, 'docker-content-digest': manifest.digest });
+      res.writeHead(200, {
+        'content-type': manifest.mediaType,
+        'content-length': manifest.body.length,
+        'docker-content-digest': manifest.digest,
+      });
       res.end(head ? undefined : manifest.body);
       return;
     }
@@ -135,12 +161,18 @@ export class LabRegistry {
       return;
     }
     const manifest = [...this.manifests.values()].find((m) => m.digest === reference);
-    res.writeHead(200, { 'content-type': manifest?.mediaType ?? 'application/octet-stream', 'content-length': blob.size, 'docker-content-digest': reference });
+    res.writeHead(200, {
+      'content-type': manifest?.mediaType ?? 'application/octet-stream',
+      'content-length': blob.size,
+      'docker-content-digest': reference,
+    });
     if (head || blob.size === 0) {
       res.end();
       return;
     }
-    createReadStream(blob.archive, { start: blob.offset, end: blob.offset + blob.size - 1 }).pipe(res);
+    createReadStream(blob.archive, { start: blob.offset, end: blob.offset + blob.size - 1 }).pipe(
+      res,
+    );
   }
 
   async close(): Promise<void> {

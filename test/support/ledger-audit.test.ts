@@ -3,19 +3,62 @@ import { describe, it } from 'node:test';
 import { auditLedger, type ClientOp, type ClientReport, type StoreDump } from './ledger-audit.js';
 import type { OpRecord } from './ledger-store.js';
 
-const op = (id: string, amount: number, outcome: ClientOp['outcome'] = 'acked', extra: Partial<ClientOp> = {}): ClientOp => ({
-  id, account: 'acct-0', amount, outcome, attempts: 1, refused: 0, ambiguous: 0, stale: 0, startedAt: 0, endedAt: 1, ...extra,
+const op = (
+  id: string,
+  amount: number,
+  outcome: ClientOp['outcome'] = 'acked',
+  extra: Partial<ClientOp> = {},
+): ClientOp => ({
+  id,
+  account: 'acct-0',
+  amount,
+  outcome,
+  attempts: 1,
+  refused: 0,
+  ambiguous: 0,
+  stale: 0,
+  startedAt: 0,
+  endedAt: 1,
+  ...extra,
 });
-const record = (id: string, amount: number, region: string, token: number, extra: Partial<OpRecord> = {}): OpRecord => ({
-  id, account: 'acct-0', amount, applied: true, fencingToken: token, holder: region, region, balanceAfter: 0, at: 0, ...extra,
+const record = (
+  id: string,
+  amount: number,
+  region: string,
+  token: number,
+  extra: Partial<OpRecord> = {},
+): OpRecord => ({
+  id,
+  account: 'acct-0',
+  amount,
+  applied: true,
+  fencingToken: token,
+  holder: region,
+  region,
+  balanceAfter: 0,
+  at: 0,
+  ...extra,
 });
-const report = (region: string, ops: ClientOp[], journal: OpRecord[] = [], reads: ClientReport['reads'] = []): ClientReport => ({ region, ops, reads, refusalReasons: {}, journal });
+const report = (
+  region: string,
+  ops: ClientOp[],
+  journal: OpRecord[] = [],
+  reads: ClientReport['reads'] = [],
+): ClientReport => ({ region, ops, reads, refusalReasons: {}, journal });
 
 /** A clean run: eu wrote under token 1, us took over with token 2. */
 function clean(): { reports: ClientReport[]; dump: StoreDump } {
   const records = [record('eu-0', 10, 'eu', 1), record('us-0', -4, 'us', 2)];
   return {
-    reports: [report('eu', [op('eu-0', 10)], [records[0] as OpRecord], [{ at: 5, status: 200, region: 'eu' }]), report('us', [op('us-0', -4)], [records[1] as OpRecord])],
+    reports: [
+      report(
+        'eu',
+        [op('eu-0', 10)],
+        [records[0] as OpRecord],
+        [{ at: 5, status: 200, region: 'eu' }],
+      ),
+      report('us', [op('us-0', -4)], [records[1] as OpRecord]),
+    ],
     dump: { ops: records, balances: { 'acct-0': 6 }, fence: 2 },
   };
 }
@@ -38,7 +81,11 @@ describe('auditLedger', () => {
 
   it('catches one token writing in two regions and a write landing away from the named holder', () => {
     const { reports, dump } = clean();
-    dump.ops = [record('eu-0', 10, 'eu', 1), record('us-0', -4, 'us', 1), record('ap-0', 1, 'ap', 2, { holder: 'us' })];
+    dump.ops = [
+      record('eu-0', 10, 'eu', 1),
+      record('us-0', -4, 'us', 1),
+      record('ap-0', 1, 'ap', 2, { holder: 'us' }),
+    ];
     const violations = auditLedger(reports, dump, []).violations;
     assert.ok(violations.some((v) => v.includes('token 1 wrote in eu and in us')));
     assert.ok(violations.some((v) => v.includes('ap-0 routed to holder us but written by ap')));

@@ -71,7 +71,11 @@ export interface LedgerAudit {
  * that wrote, balances equal to the sum of applied operations and of acknowledged ones, and
  * every read answered by the reader's own region (during cuts too).
  */
-export function auditLedger(reports: readonly ClientReport[], dump: StoreDump, cuts: readonly CutWindow[]): LedgerAudit {
+export function auditLedger(
+  reports: readonly ClientReport[],
+  dump: StoreDump,
+  cuts: readonly CutWindow[],
+): LedgerAudit {
   const violations: string[] = [];
   const stored = new Map(dump.ops.map((op) => [op.id, op]));
   const ops = reports.flatMap((r) => r.ops);
@@ -81,10 +85,15 @@ export function auditLedger(reports: readonly ClientReport[], dump: StoreDump, c
   checkBalances(dump, ops, violations);
   const reads = reports.flatMap((r) => r.reads.map((read) => ({ ...read, reader: r.region })));
   for (const read of reads) {
-    if (read.status !== 200 || read.region !== read.reader) violations.push(`read at ${read.at} in ${read.reader}: status ${read.status} from ${read.region ?? 'nowhere'}`);
+    if (read.status !== 200 || read.region !== read.reader)
+      violations.push(
+        `read at ${read.at} in ${read.reader}: status ${read.status} from ${read.region ?? 'nowhere'}`,
+      );
   }
   const refusalReasons: Record<string, number> = {};
-  for (const r of reports) for (const [reason, n] of Object.entries(r.refusalReasons)) refusalReasons[reason] = (refusalReasons[reason] ?? 0) + n;
+  for (const r of reports)
+    for (const [reason, n] of Object.entries(r.refusalReasons))
+      refusalReasons[reason] = (refusalReasons[reason] ?? 0) + n;
   return {
     ops: ops.length,
     acked: ops.filter((o) => o.outcome === 'acked').length,
@@ -97,32 +106,54 @@ export function auditLedger(reports: readonly ClientReport[], dump: StoreDump, c
     staleTokenAnswers: ops.reduce((n, o) => n + o.stale, 0),
     terms,
     reads: reads.length,
-    readsDuringCuts: reads.filter((read) => cuts.some((c) => c.region === read.reader && read.at >= c.from && read.at < c.to)).length,
+    readsDuringCuts: reads.filter((read) =>
+      cuts.some((c) => c.region === read.reader && read.at >= c.from && read.at < c.to),
+    ).length,
     violations,
   };
 }
 
-function checkClientOps(ops: readonly ClientOp[], stored: ReadonlyMap<string, OpRecord>, violations: string[]): void {
+function checkClientOps(
+  ops: readonly ClientOp[],
+  stored: ReadonlyMap<string, OpRecord>,
+  violations: string[],
+): void {
   for (const op of ops) {
     const record = stored.get(op.id);
-    if (op.outcome === 'acked' && record?.applied !== true) violations.push(`${op.id} was acknowledged but is not applied`);
-    if (op.outcome === 'declined' && record?.applied !== false) violations.push(`${op.id} was declined but the store says ${JSON.stringify(record)}`);
-    if (record !== undefined && (record.account !== op.account || record.amount !== op.amount)) violations.push(`${op.id} stored as ${record.account} ${record.amount}, sent as ${op.account} ${op.amount}`);
+    if (op.outcome === 'acked' && record?.applied !== true)
+      violations.push(`${op.id} was acknowledged but is not applied`);
+    if (op.outcome === 'declined' && record?.applied !== false)
+      violations.push(`${op.id} was declined but the store says ${JSON.stringify(record)}`);
+    if (record !== undefined && (record.account !== op.account || record.amount !== op.amount))
+      violations.push(
+        `${op.id} stored as ${record.account} ${record.amount}, sent as ${op.account} ${op.amount}`,
+      );
     // Only router refusals were answered: the write never left the client's site.
-    if (op.outcome === 'unresolved' && op.ambiguous === 0 && op.stale === 0 && record !== undefined) violations.push(`${op.id} was only ever refused, yet it is stored`);
+    if (op.outcome === 'unresolved' && op.ambiguous === 0 && op.stale === 0 && record !== undefined)
+      violations.push(`${op.id} was only ever refused, yet it is stored`);
   }
 }
 
 /** No operation in two regions' journals, and each journal entry is the stored record. */
-function checkJournals(reports: readonly ClientReport[], stored: ReadonlyMap<string, OpRecord>, violations: string[]): void {
+function checkJournals(
+  reports: readonly ClientReport[],
+  stored: ReadonlyMap<string, OpRecord>,
+  violations: string[],
+): void {
   const appliedBy = new Map<string, string>();
   for (const report of reports) {
     for (const entry of report.journal) {
       const other = appliedBy.get(entry.id);
-      if (other !== undefined) violations.push(`${entry.id} applied by ${other} and by ${report.region}`);
+      if (other !== undefined)
+        violations.push(`${entry.id} applied by ${other} and by ${report.region}`);
       appliedBy.set(entry.id, report.region);
       const record = stored.get(entry.id);
-      if (record === undefined || record.region !== entry.region || record.fencingToken !== entry.fencingToken) violations.push(`${entry.id} journaled by ${report.region} differs from the store`);
+      if (
+        record === undefined ||
+        record.region !== entry.region ||
+        record.fencingToken !== entry.fencingToken
+      )
+        violations.push(`${entry.id} journaled by ${report.region} differs from the store`);
     }
   }
 }
@@ -131,9 +162,13 @@ function checkJournals(reports: readonly ClientReport[], stored: ReadonlyMap<str
 function checkTerms(records: readonly OpRecord[], violations: string[]): number {
   const regionOf = new Map<number, string>();
   for (const record of records) {
-    if (record.holder !== record.region) violations.push(`${record.id} routed to holder ${record.holder} but written by ${record.region}`);
+    if (record.holder !== record.region)
+      violations.push(
+        `${record.id} routed to holder ${record.holder} but written by ${record.region}`,
+      );
     const region = regionOf.get(record.fencingToken);
-    if (region !== undefined && region !== record.region) violations.push(`token ${record.fencingToken} wrote in ${region} and in ${record.region}`);
+    if (region !== undefined && region !== record.region)
+      violations.push(`token ${record.fencingToken} wrote in ${region} and in ${record.region}`);
     regionOf.set(record.fencingToken, record.region);
   }
   return regionOf.size;
@@ -142,15 +177,27 @@ function checkTerms(records: readonly OpRecord[], violations: string[]): number 
 function checkBalances(dump: StoreDump, ops: readonly ClientOp[], violations: string[]): void {
   const fromStore = sumByAccount(dump.ops.filter((r) => r.applied));
   const fromAcks = sumByAccount(ops.filter((o) => o.outcome === 'acked'));
-  for (const account of new Set([...Object.keys(dump.balances), ...fromStore.keys(), ...fromAcks.keys()])) {
+  for (const account of new Set([
+    ...Object.keys(dump.balances),
+    ...fromStore.keys(),
+    ...fromAcks.keys(),
+  ])) {
     const balance = dump.balances[account] ?? 0;
-    if (balance !== (fromStore.get(account) ?? 0)) violations.push(`${account}: balance ${balance}, applied operations sum to ${fromStore.get(account) ?? 0}`);
-    if (balance !== (fromAcks.get(account) ?? 0)) violations.push(`${account}: balance ${balance}, acknowledged operations sum to ${fromAcks.get(account) ?? 0}`);
+    if (balance !== (fromStore.get(account) ?? 0))
+      violations.push(
+        `${account}: balance ${balance}, applied operations sum to ${fromStore.get(account) ?? 0}`,
+      );
+    if (balance !== (fromAcks.get(account) ?? 0))
+      violations.push(
+        `${account}: balance ${balance}, acknowledged operations sum to ${fromAcks.get(account) ?? 0}`,
+      );
     if (balance < 0) violations.push(`${account}: negative balance ${balance}`);
   }
 }
 
-function sumByAccount(items: ReadonlyArray<{ account: string; amount: number }>): Map<string, number> {
+function sumByAccount(
+  items: ReadonlyArray<{ account: string; amount: number }>,
+): Map<string, number> {
   const sums = new Map<string, number>();
   for (const item of items) sums.set(item.account, (sums.get(item.account) ?? 0) + item.amount);
   return sums;

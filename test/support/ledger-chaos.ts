@@ -28,7 +28,8 @@ export interface ChaosCut extends CutWindow {
  */
 export async function runChaos(lab: LedgerLab, options: ChaosOptions): Promise<ChaosCut[]> {
   const random = seededRandom(options.seed);
-  const between = ([min, max]: readonly [number, number]): number => min + Math.floor(random() * (max - min + 1));
+  const between = ([min, max]: readonly [number, number]): number =>
+    min + Math.floor(random() * (max - min + 1));
   const cuts: ChaosCut[] = [];
   for (let cycle = 0; cycle < options.cycles; cycle++) {
     const holder = await holderSeenByAll(lab);
@@ -37,11 +38,15 @@ export async function runChaos(lab: LedgerLab, options: ChaosOptions): Promise<C
     const region = takeHolder ? holder : (others[Math.floor(random() * others.length)] ?? 'eu');
     const from = Date.now();
     await lab.lab.cut(region);
-    await sleep(between(region === holder ? (options.holderCutMs ?? options.cutMs) : options.cutMs));
+    await sleep(
+      between(region === holder ? (options.holderCutMs ?? options.cutMs) : options.cutMs),
+    );
     await lab.lab.heal(region);
     const to = Date.now();
     cuts.push({ region, from, to, wasHolder: region === holder });
-    options.log?.(`cycle ${cycle + 1}/${options.cycles}: cut ${region}${region === holder ? ' (holder)' : ''} for ${to - from} ms`);
+    options.log?.(
+      `cycle ${cycle + 1}/${options.cycles}: cut ${region}${region === holder ? ' (holder)' : ''} for ${to - from} ms`,
+    );
     await sleep(between(options.healMs));
   }
   return cuts;

@@ -34,34 +34,54 @@ const { values } = parseArgs({
 });
 
 if (values.region === undefined) {
-  console.log('usage: ledger-client --region <name> --url <import url> --ledger <ledger url> [--ops n] [--out file]');
+  console.log(
+    'usage: ledger-client --region <name> --url <import url> --ledger <ledger url> [--ops n] [--out file]',
+  );
   process.exit(0);
 }
 const region = values.region;
 const base = new URL(values.url ?? 'http://127.0.0.1:9180');
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-const random = seededRandom(Number(values.seed) * 7919 + [...region].reduce((h, c) => h * 31 + c.charCodeAt(0), 0));
+const random = seededRandom(
+  Number(values.seed) * 7919 + [...region].reduce((h, c) => h * 31 + c.charCodeAt(0), 0),
+);
 const started = Date.now();
 const deadline = started + Number(values['deadline-ms']);
 const startWindowEnds = started + Number(values['start-window-ms']);
 const refusalReasons: Record<string, number> = {};
 
-function call(url: URL, method: string, body?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+function call(
+  url: URL,
+  method: string,
+  body?: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve) => {
-    const req = request(url, { method, agent, timeout: 5_000, headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => {
-        let json: Record<string, unknown> = {};
-        try {
-          json = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          // not JSON: keep the status only
-        }
-        resolve({ status: res.statusCode ?? 0, json });
-      });
-      res.on('error', () => resolve({ status: 0, json: {} }));
-    });
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        timeout: 5_000,
+        headers:
+          body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => {
+          let json: Record<string, unknown> = {};
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            // not JSON: keep the status only
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+        res.on('error', () => resolve({ status: 0, json: {} }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve({ status: 0, json: {} }));
     req.end(body);
@@ -108,7 +128,11 @@ async function runOp(n: number): Promise<ClientOp> {
 
 async function worker(first: number, step: number, total: number, ops: ClientOp[]): Promise<void> {
   const stopFile = values['stop-file'];
-  for (let n = first; n < total && Date.now() < startWindowEnds && (stopFile === undefined || !existsSync(stopFile)); n += step) {
+  for (
+    let n = first;
+    n < total && Date.now() < startWindowEnds && (stopFile === undefined || !existsSync(stopFile));
+    n += step
+  ) {
     ops.push(await runOp(n));
     await sleep(Number(values['pause-ms']));
   }
@@ -133,8 +157,22 @@ await Promise.all(Array.from({ length: workers }, (_, w) => worker(w, workers, t
 writing = false;
 await readers;
 const ledger = new URL(values.ledger ?? 'http://127.0.0.1:8080');
-const journal = (await call(new URL('/journal', ledger), 'GET')).json['journal'] as OpRecord[] | undefined;
-const report: ClientReport = { region, ops: ops.sort((a, b) => a.id.localeCompare(b.id)), reads, refusalReasons, journal: journal ?? [] };
+const journal = (await call(new URL('/journal', ledger), 'GET')).json['journal'] as
+  OpRecord[] | undefined;
+const report: ClientReport = {
+  region,
+  ops: ops.sort((a, b) => a.id.localeCompare(b.id)),
+  reads,
+  refusalReasons,
+  journal: journal ?? [],
+};
 await writeFile(values.out ?? `ledger-${region}.json`, JSON.stringify(report));
 agent.destroy();
-console.log(JSON.stringify({ region, ops: ops.length, acked: ops.filter((o) => o.outcome === 'acked').length, reads: reads.length }));
+console.log(
+  JSON.stringify({
+    region,
+    ops: ops.length,
+    acked: ops.filter((o) => o.outcome === 'acked').length,
+    reads: reads.length,
+  }),
+);

@@ -71,11 +71,20 @@ export class LedgerLab {
   /** The lease holder as `region`'s router knows it (live leases only). */
   async holder(region: string): Promise<{ holder: string; fencingToken: number } | undefined> {
     const lease = (await this.api(region).status()).leases.find((l) => l.name === LEASE);
-    return lease?.live === true && lease.holder !== null && lease.fencingToken !== null ? { holder: lease.holder, fencingToken: lease.fencingToken } : undefined;
+    return lease?.live === true && lease.holder !== null && lease.fencingToken !== null
+      ? { holder: lease.holder, fencingToken: lease.fencingToken }
+      : undefined;
   }
 
   /** Runs every region's workload client at once; resolves with their reports. */
-  async runWorkload(args: { ops: number; seed: number; startWindowMs: number; deadlineMs: number; pauseMs?: number; workers?: number }): Promise<ClientReport[]> {
+  async runWorkload(args: {
+    ops: number;
+    seed: number;
+    startWindowMs: number;
+    deadlineMs: number;
+    pauseMs?: number;
+    workers?: number;
+  }): Promise<ClientReport[]> {
     const runs = this.regions.map(async (region) => {
       const out = join(this.fx.root, `client-${region}.json`);
       const result = await this.lab.exec(
@@ -83,22 +92,37 @@ export class LedgerLab {
         [
           process.execPath,
           script('ledger-client'),
-          '--region', region,
-          '--url', `http://127.0.0.1:${IMPORT_PORT}`,
-          '--ledger', `http://127.0.0.1:${LEDGER_PORT}`,
-          '--ops', String(args.ops),
-          '--seed', String(args.seed),
-          '--accounts', '10',
-          '--workers', String(args.workers ?? 3),
-          '--pause-ms', String(args.pauseMs ?? 30),
-          '--start-window-ms', String(args.startWindowMs),
-          '--deadline-ms', String(args.deadlineMs),
-          '--stop-file', this.#stopFile,
-          '--out', out,
+          '--region',
+          region,
+          '--url',
+          `http://127.0.0.1:${IMPORT_PORT}`,
+          '--ledger',
+          `http://127.0.0.1:${LEDGER_PORT}`,
+          '--ops',
+          String(args.ops),
+          '--seed',
+          String(args.seed),
+          '--accounts',
+          '10',
+          '--workers',
+          String(args.workers ?? 3),
+          '--pause-ms',
+          String(args.pauseMs ?? 30),
+          '--start-window-ms',
+          String(args.startWindowMs),
+          '--deadline-ms',
+          String(args.deadlineMs),
+          '--stop-file',
+          this.#stopFile,
+          '--out',
+          out,
         ],
         { timeoutMs: args.deadlineMs + 30_000 },
       );
-      if (result.code !== 0) throw new Error(`workload in ${region} exited ${result.code}: ${result.stderr.slice(-2_000)}`);
+      if (result.code !== 0)
+        throw new Error(
+          `workload in ${region} exited ${result.code}: ${result.stderr.slice(-2_000)}`,
+        );
       return JSON.parse(await readFile(out, 'utf8')) as ClientReport;
     });
     return Promise.all(runs);
@@ -117,10 +141,15 @@ export class LedgerLab {
   async dump(region: string): Promise<StoreDump> {
     const fetchDump = `fetch('http://127.0.0.1:${LEDGER_PORT}/dump').then((r) => r.text()).then((t) => process.stdout.write(t)).catch((e) => { console.error(e.message); process.exit(1); })`;
     for (let attempt = 0; ; attempt++) {
-      const result = await this.lab.exec(region, [process.execPath, '-e', fetchDump], { timeoutMs: 20_000 });
-      const dump = result.code === 0 ? (JSON.parse(result.stdout) as Partial<StoreDump>) : undefined;
-      if (dump?.ops !== undefined && dump.balances !== undefined) return { ops: dump.ops, balances: dump.balances, fence: dump.fence ?? 0 };
-      if (attempt >= 20) throw new Error(`no dump from ${region}: ${result.stderr}${result.stdout}`);
+      const result = await this.lab.exec(region, [process.execPath, '-e', fetchDump], {
+        timeoutMs: 20_000,
+      });
+      const dump =
+        result.code === 0 ? (JSON.parse(result.stdout) as Partial<StoreDump>) : undefined;
+      if (dump?.ops !== undefined && dump.balances !== undefined)
+        return { ops: dump.ops, balances: dump.balances, fence: dump.fence ?? 0 };
+      if (attempt >= 20)
+        throw new Error(`no dump from ${region}: ${result.stderr}${result.stdout}`);
       await sleep(500);
     }
   }
@@ -145,39 +174,122 @@ export class LedgerLab {
 
   async #build(ttlSeconds: number): Promise<void> {
     const { lab, fx, sites } = this;
-    for (const region of this.regions) await lab.addSite(region, { wanAddress: `${this.wanIp(region)}/24` });
+    for (const region of this.regions)
+      await lab.addSite(region, { wanAddress: `${this.wanIp(region)}/24` });
     for (const region of this.regions) sites.track(this.#startEtcd(region));
     await Promise.all(this.regions.map((region) => this.#waitForEtcd(region)));
     sites.track(...(await Promise.all(this.regions.map((region) => this.#startLedger(region)))));
 
     const dir = (region: string): string => fx.dir(region);
-    const created = await fx.cli(['site', 'init', '--id', 'eu', '--dir', dir('eu'), '--listen', `${this.wanIp('eu')}:${LINK_PORT}`, '--zone', 'eu-1', '--region', 'eu', '--output', 'json']);
+    const created = await fx.cli([
+      'site',
+      'init',
+      '--id',
+      'eu',
+      '--dir',
+      dir('eu'),
+      '--listen',
+      `${this.wanIp('eu')}:${LINK_PORT}`,
+      '--zone',
+      'eu-1',
+      '--region',
+      'eu',
+      '--output',
+      'json',
+    ]);
     const { trustDomain } = JSON.parse(created.stdout) as { trustDomain: string };
     await Promise.all(
       ['us', 'ap'].map((region) =>
-        fx.cli(['site', 'init', '--id', region, '--dir', dir(region), '--listen', `${this.wanIp(region)}:${LINK_PORT}`, '--zone', `${region}-1`, '--region', region, '--ca-dir', dir('eu'), '--trust-domain', trustDomain]),
+        fx.cli([
+          'site',
+          'init',
+          '--id',
+          region,
+          '--dir',
+          dir(region),
+          '--listen',
+          `${this.wanIp(region)}:${LINK_PORT}`,
+          '--zone',
+          `${region}-1`,
+          '--region',
+          region,
+          '--ca-dir',
+          dir('eu'),
+          '--trust-domain',
+          trustDomain,
+        ]),
       ),
     );
     // Sites are configured side by side; each site's own steps stay in order.
     await Promise.all(
       this.regions.map(async (region) => {
-        await fx.cli(['lease', 'store', '--etcd', 'http://127.0.0.1:2379', '--ttl', `${ttlSeconds}s`, '--dir', dir(region)]);
-        await fx.cli(['expose', 'ledger', '--namespace', 'pay', '--port', '80', '--to', `127.0.0.1:${LEDGER_PORT}`, '--protocol', 'http', '--writes', 'single-writer', '--lease', LEASE, '--dir', dir(region)]);
-        await fx.cli(['import', 'ledger', '--namespace', 'pay', '--listen', `127.0.0.1:${IMPORT_PORT}`, '--dir', dir(region)]);
+        await fx.cli([
+          'lease',
+          'store',
+          '--etcd',
+          'http://127.0.0.1:2379',
+          '--ttl',
+          `${ttlSeconds}s`,
+          '--dir',
+          dir(region),
+        ]);
+        await fx.cli([
+          'expose',
+          'ledger',
+          '--namespace',
+          'pay',
+          '--port',
+          '80',
+          '--to',
+          `127.0.0.1:${LEDGER_PORT}`,
+          '--protocol',
+          'http',
+          '--writes',
+          'single-writer',
+          '--lease',
+          LEASE,
+          '--dir',
+          dir(region),
+        ]);
+        await fx.cli([
+          'import',
+          'ledger',
+          '--namespace',
+          'pay',
+          '--listen',
+          `127.0.0.1:${IMPORT_PORT}`,
+          '--dir',
+          dir(region),
+        ]);
       }),
     );
-    await Promise.all(this.regions.map((region) => sites.startRouter(region, ['--hold-lease', LEASE])));
+    await Promise.all(
+      this.regions.map((region) => sites.startRouter(region, ['--hold-lease', LEASE])),
+    );
     // Full mesh; each link is dialed from the first region of its pair.
-    for (const [from, to] of [['us', 'eu'], ['ap', 'eu'], ['ap', 'us']] as const) await sites.link(from, to);
+    for (const [from, to] of [
+      ['us', 'eu'],
+      ['ap', 'eu'],
+      ['ap', 'us'],
+    ] as const)
+      await sites.link(from, to);
     for (const region of this.regions) await this.#waitUntil(region, (s) => this.#ready(s), 40_000);
   }
 
   #ready(s: StatusReport): boolean {
     const lease = s.leases.find((l) => l.name === LEASE);
-    return s.partition?.reachable.length === 3 && s.imports.some((i) => i.name === 'ledger' && i.exporters.length === 3) && lease?.live === true;
+    return (
+      s.partition?.reachable.length === 3 &&
+      s.imports.some((i) => i.name === 'ledger' && i.exporters.length === 3) &&
+      lease?.live === true
+    );
   }
 
-  async #waitUntil(region: string, predicate: (s: StatusReport) => boolean, timeoutMs: number): Promise<void> {
+  async #waitUntil(
+    region: string,
+    predicate: (s: StatusReport) => boolean,
+    timeoutMs: number,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last: StatusReport | undefined;
     while (Date.now() < deadline) {
@@ -185,7 +297,9 @@ export class LedgerLab {
       if (predicate(last)) return;
       await sleep(100);
     }
-    throw new Error(`${region} not ready within ${timeoutMs} ms: ${JSON.stringify({ partition: last?.partition, leases: last?.leases, imports: last?.imports })}`);
+    throw new Error(
+      `${region} not ready within ${timeoutMs} ms: ${JSON.stringify({ partition: last?.partition, leases: last?.leases, imports: last?.imports })}`,
+    );
   }
 
   #startEtcd(region: string): ChildProcess {
@@ -197,17 +311,28 @@ export class LedgerLab {
       region,
       [
         ETCD_BINARY,
-        '--name', region,
-        '--data-dir', join(this.fx.root, `etcd-${region}`),
-        '--listen-client-urls', `http://127.0.0.1:2379,http://${ip}:2379`,
-        '--advertise-client-urls', `http://${ip}:2379`,
-        '--listen-peer-urls', `http://${ip}:2380`,
-        '--initial-advertise-peer-urls', `http://${ip}:2380`,
-        '--initial-cluster', cluster,
-        '--initial-cluster-state', 'new',
-        '--initial-cluster-token', `ledger-${this.lab.wanNamespace}`,
-        '--heartbeat-interval', '100',
-        '--election-timeout', '500',
+        '--name',
+        region,
+        '--data-dir',
+        join(this.fx.root, `etcd-${region}`),
+        '--listen-client-urls',
+        `http://127.0.0.1:2379,http://${ip}:2379`,
+        '--advertise-client-urls',
+        `http://${ip}:2379`,
+        '--listen-peer-urls',
+        `http://${ip}:2380`,
+        '--initial-advertise-peer-urls',
+        `http://${ip}:2380`,
+        '--initial-cluster',
+        cluster,
+        '--initial-cluster-state',
+        'new',
+        '--initial-cluster-token',
+        `ledger-${this.lab.wanNamespace}`,
+        '--heartbeat-interval',
+        '100',
+        '--election-timeout',
+        '500',
       ],
       { stdio: ['ignore', log, log] },
     );
@@ -219,7 +344,11 @@ export class LedgerLab {
     const probe = `fetch('http://127.0.0.1:2379/health').then((r) => r.json()).then((j) => process.exit(j.health === 'true' ? 0 : 1)).catch(() => process.exit(1))`;
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      if ((await this.lab.exec(region, [process.execPath, '-e', probe], { timeoutMs: 5_000 })).code === 0) return;
+      if (
+        (await this.lab.exec(region, [process.execPath, '-e', probe], { timeoutMs: 5_000 }))
+          .code === 0
+      )
+        return;
       await sleep(200);
     }
     const log = await readFile(join(this.fx.root, `etcd-${region}.log`), 'utf8').catch(() => '');
@@ -227,6 +356,15 @@ export class LedgerLab {
   }
 
   #startLedger(region: string): Promise<ChildProcess> {
-    return startLabProcess(this.lab, region, [process.execPath, script('ledger-service'), '--region', region, '--listen', `127.0.0.1:${LEDGER_PORT}`, '--etcd', 'http://127.0.0.1:2379']);
+    return startLabProcess(this.lab, region, [
+      process.execPath,
+      script('ledger-service'),
+      '--region',
+      region,
+      '--listen',
+      `127.0.0.1:${LEDGER_PORT}`,
+      '--etcd',
+      'http://127.0.0.1:2379',
+    ]);
   }
 }

@@ -18,7 +18,9 @@ const { values } = parseArgs({
   },
 });
 if (values.region === undefined) {
-  console.log('usage: ledger-service --region <name> [--listen host:port] [--etcd urls] [--call-timeout-ms n]');
+  console.log(
+    'usage: ledger-service --region <name> [--listen host:port] [--etcd urls] [--call-timeout-ms n]',
+  );
   process.exit(0);
 }
 const region = values.region;
@@ -29,7 +31,11 @@ const MAX_BODY = 4_096;
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-ledger-region': region });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-ledger-region': region,
+  });
   res.end(text);
 }
 
@@ -46,14 +52,25 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 function parseOp(body: unknown): LedgerOp | undefined {
   const o = body as Partial<LedgerOp> | null;
-  if (o === null || typeof o !== 'object' || typeof o.id !== 'string' || typeof o.account !== 'string' || !Number.isSafeInteger(o.amount) || o.amount === 0) return undefined;
+  if (
+    o === null ||
+    typeof o !== 'object' ||
+    typeof o.id !== 'string' ||
+    typeof o.account !== 'string' ||
+    !Number.isSafeInteger(o.amount) ||
+    o.amount === 0
+  )
+    return undefined;
   return { id: o.id, account: o.account, amount: o.amount as number };
 }
 
 async function write(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const token = Number(req.headers['causeway-fencing-token']);
   const holder = req.headers['causeway-lease-holder'];
-  if (!Number.isSafeInteger(token) || token < 1 || typeof holder !== 'string') return reply(res, 428, { error: 'writes need Causeway-Fencing-Token and Causeway-Lease-Holder' });
+  if (!Number.isSafeInteger(token) || token < 1 || typeof holder !== 'string')
+    return reply(res, 428, {
+      error: 'writes need Causeway-Fencing-Token and Causeway-Lease-Holder',
+    });
   const op = parseOp(await readJson(req).catch(() => undefined));
   if (op === undefined) return reply(res, 400, { error: 'body must be {"id","account","amount"}' });
   let result;
@@ -64,9 +81,15 @@ async function write(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // so the client must retry with the same id.
     return reply(res, 503, { error: 'store-unavailable', message: (err as Error).message });
   }
-  if (result.type === 'stale') return reply(res, 409, { error: 'stale-fencing-token', token: result.token, fence: result.fence });
+  if (result.type === 'stale')
+    return reply(res, 409, {
+      error: 'stale-fencing-token',
+      token: result.token,
+      fence: result.fence,
+    });
   if (!result.replay) journal.push(result.record);
-  if (!result.record.applied) return reply(res, 422, { declined: result.record.declined, record: result.record });
+  if (!result.record.applied)
+    return reply(res, 422, { declined: result.record.declined, record: result.record });
   reply(res, 200, { record: result.record, replay: result.replay });
 }
 
@@ -78,7 +101,8 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const account = balance[1] ?? '';
     return reply(res, 200, { account, balance: await store.localBalance(account), region });
   }
-  if (req.method === 'GET' && url.pathname === '/journal') return reply(res, 200, { region, journal });
+  if (req.method === 'GET' && url.pathname === '/journal')
+    return reply(res, 200, { region, journal });
   if (req.method === 'GET' && url.pathname === '/dump') return reply(res, 200, await store.dump());
   reply(res, 404, { error: `no route ${req.method ?? ''} ${url.pathname}` });
 }
@@ -89,7 +113,9 @@ const server = createServer((req, res) => {
 // Longer than the router's idle upstream timeout, so the router, not the ledger, closes idle connections.
 server.keepAliveTimeout = 65_000;
 const cut = values.listen.lastIndexOf(':');
-server.listen(Number(values.listen.slice(cut + 1)), values.listen.slice(0, cut), () => console.log(`ledger ${region} listening on ${values.listen}`));
+server.listen(Number(values.listen.slice(cut + 1)), values.listen.slice(0, cut), () =>
+  console.log(`ledger ${region} listening on ${values.listen}`),
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     store.close();

@@ -43,7 +43,8 @@ export class LedgerStore {
     this.#client = new Etcd3({
       hosts,
       dialTimeout: callTimeoutMs,
-      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
+      defaultCallOptions: (context) =>
+        context.isStream ? {} : { deadline: Date.now() + callTimeoutMs },
       faultHandling: { host: () => noop, global: noop },
     });
     this.#kv = this.#client.namespace('/ledger/');
@@ -51,8 +52,13 @@ export class LedgerStore {
 
   async apply(op: LedgerOp, token: number, holder: string, region: string): Promise<ApplyResult> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const [fence, existing, balance] = await Promise.all([this.#read('fence'), this.#read(`ops/${op.id}`), this.#read(`balances/${op.account}`)]);
-      if (existing.value !== undefined) return { type: 'done', record: JSON.parse(existing.value) as OpRecord, replay: true };
+      const [fence, existing, balance] = await Promise.all([
+        this.#read('fence'),
+        this.#read(`ops/${op.id}`),
+        this.#read(`balances/${op.account}`),
+      ]);
+      if (existing.value !== undefined)
+        return { type: 'done', record: JSON.parse(existing.value) as OpRecord, replay: true };
       const highest = fence.value === undefined ? 0 : Number(fence.value);
       if (token < highest) return { type: 'stale', token, fence: highest };
       const before = balance.value === undefined ? 0 : Number(balance.value);
@@ -70,7 +76,8 @@ export class LedgerStore {
       // The fence is written only when it rises, so writers of one term do not conflict on it.
       const writes = [this.#kv.put(`ops/${op.id}`).value(JSON.stringify(record))];
       if (token > highest) writes.push(this.#kv.put('fence').value(String(token)));
-      if (applied) writes.push(this.#kv.put(`balances/${op.account}`).value(String(record.balanceAfter)));
+      if (applied)
+        writes.push(this.#kv.put(`balances/${op.account}`).value(String(record.balanceAfter)));
       const { succeeded } = await this.#kv
         .if('fence', 'Mod', '==', fence.modRevision)
         .and(`ops/${op.id}`, 'Mod', '==', '0')
@@ -95,7 +102,12 @@ export class LedgerStore {
     const fence = await this.#kv.get('fence').string();
     return {
       ops: Object.values(ops).map((text) => JSON.parse(text) as OpRecord),
-      balances: Object.fromEntries(Object.entries(balances).map(([key, value]) => [key.slice('balances/'.length), Number(value)])),
+      balances: Object.fromEntries(
+        Object.entries(balances).map(([key, value]) => [
+          key.slice('balances/'.length),
+          Number(value),
+        ]),
+      ),
       fence: fence === null ? 0 : Number(fence),
     };
   }
@@ -106,6 +118,8 @@ export class LedgerStore {
 
   async #read(key: string): Promise<{ value: string | undefined; modRevision: string }> {
     const kv = (await this.#kv.get(key).exec()).kvs[0];
-    return kv === undefined ? { value: undefined, modRevision: '0' } : { value: kv.value.toString('utf8'), modRevision: kv.mod_revision };
+    return kv === undefined
+      ? { value: undefined, modRevision: '0' }
+      : { value: kv.value.toString('utf8'), modRevision: kv.mod_revision };
   }
 }

@@ -5,7 +5,10 @@ import { createServer, type Server } from 'node:net';
  * `waitForRequest` answers only after the client's first bytes (a request/response protocol).
  * Health probes and routers going away reset its sockets; that is expected and ignored.
  */
-export async function startNameServer(name: string, options: { waitForRequest?: boolean } = {}): Promise<{ server: Server; port: number }> {
+export async function startNameServer(
+  name: string,
+  options: { waitForRequest?: boolean } = {},
+): Promise<{ server: Server; port: number }> {
   const server = createServer((socket) => {
     socket.on('error', () => undefined);
     if (options.waitForRequest === true) socket.once('data', () => socket.end(`${name}\n`));

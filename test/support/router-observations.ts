@@ -4,7 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RouterProcess } from '../../src/demo/index.js';
 
 /** The value of one Prometheus sample (`name{labels} value`), 0 when the series does not exist yet. */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+export function metricValue(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   let total = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
@@ -25,7 +29,11 @@ export function metricSeries(text: string, name: string): Map<string, number> {
 }
 
 /** Polls the router's /metrics until `predicate` holds on the text; returns it (or throws with it). */
-export async function waitForMetrics(router: RouterProcess, predicate: (text: string) => boolean, timeoutMs = 5_000): Promise<string> {
+export async function waitForMetrics(
+  router: RouterProcess,
+  predicate: (text: string) => boolean,
+  timeoutMs = 5_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let text = '';
   while (Date.now() < deadline) {
@@ -33,8 +41,12 @@ export async function waitForMetrics(router: RouterProcess, predicate: (text: st
     if (predicate(text)) return text;
     await sleep(25);
   }
-  const relevant = text.split('\n').filter((l) => l.startsWith('causeway_') && !l.startsWith('causeway_process_'));
-  throw new Error(`metrics condition not met within ${timeoutMs} ms; metrics:\n${relevant.join('\n')}`);
+  const relevant = text
+    .split('\n')
+    .filter((l) => l.startsWith('causeway_') && !l.startsWith('causeway_process_'));
+  throw new Error(
+    `metrics condition not met within ${timeoutMs} ms; metrics:\n${relevant.join('\n')}`,
+  );
 }
 
 export type LogLine = { msg: string; level: number; [field: string]: unknown };
@@ -49,7 +61,12 @@ export async function routerLog(siteDir: string): Promise<LogLine[]> {
 }
 
 /** Polls the router log until at least `count` lines match. */
-export async function waitForLogLines(siteDir: string, match: (line: LogLine) => boolean, count: number, timeoutMs = 5_000): Promise<LogLine[]> {
+export async function waitForLogLines(
+  siteDir: string,
+  match: (line: LogLine) => boolean,
+  count: number,
+  timeoutMs = 5_000,
+): Promise<LogLine[]> {
   const deadline = Date.now() + timeoutMs;
   let lines: LogLine[] = [];
   while (Date.now() < deadline) {
@@ -57,5 +74,7 @@ export async function waitForLogLines(siteDir: string, match: (line: LogLine) =>
     if (lines.length >= count) return lines;
     await sleep(25);
   }
-  throw new Error(`expected ${count} matching log lines in ${siteDir}/router.log within ${timeoutMs} ms, found ${lines.length}`);
+  throw new Error(
+    `expected ${count} matching log lines in ${siteDir}/router.log within ${timeoutMs} ms, found ${lines.length}`,
+  );
 }

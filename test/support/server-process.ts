@@ -28,10 +28,18 @@ export function isRunning(server: ServerProcess): boolean {
  * Polls `probe` every 100 ms until it holds. Fails early, with the log's tail, when the process
  * exits, and when `timeoutMs` passes, so a broken start names its reason.
  */
-export async function waitUntilServing(server: ServerProcess, what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+export async function waitUntilServing(
+  server: ServerProcess,
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isRunning(server)) throw new Error(`${what} exited (${server.child.exitCode ?? server.child.signalCode}) before serving:\n${await logTail(server)}`);
+    if (!isRunning(server))
+      throw new Error(
+        `${what} exited (${server.child.exitCode ?? server.child.signalCode}) before serving:\n${await logTail(server)}`,
+      );
     if (await probe().catch(() => false)) return;
     await sleep(100);
   }
@@ -45,7 +53,10 @@ export async function stopServer(server: ServerProcess, graceMs = 5_000): Promis
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   process.kill(child.pid, 'SIGTERM');
   // Unref'd so the timer does not keep the test process alive once the server has gone.
-  const stopped = await Promise.race([exited.then(() => true), sleep(graceMs, false, { ref: false })]);
+  const stopped = await Promise.race([
+    exited.then(() => true),
+    sleep(graceMs, false, { ref: false }),
+  ]);
   if (!stopped && isRunning(server)) {
     process.kill(child.pid, 'SIGKILL');
     await exited;

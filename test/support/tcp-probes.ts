@@ -15,7 +15,9 @@ export function readAll(address: Address, request?: string): Promise<string> {
       if (request !== undefined) socket.write(request);
     });
     let text = '';
-    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer from ${address.host}:${address.port} in 10 s`)));
+    socket.setTimeout(10_000, () =>
+      socket.destroy(new Error(`no answer from ${address.host}:${address.port} in 10 s`)),
+    );
     socket.on('data', (c: Buffer) => (text += c.toString()));
     socket.on('end', () => resolve(text.trim()));
     socket.on('error', reject);

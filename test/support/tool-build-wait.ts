@@ -19,8 +19,13 @@ export function allToolsBuildLock(): string {
 /** Waits while someone holds this lock; an idle lock is taken and released at once. */
 function waitForLock(lockPath: string, timeoutSeconds: number): void {
   if (!existsSync(lockPath)) return;
-  const result = spawnSync('flock', ['-w', String(timeoutSeconds), lockPath, 'true'], { stdio: 'ignore' });
-  if (result.status !== 0) throw new Error(`gave up after ${timeoutSeconds} s waiting for the tool build holding ${lockPath}`);
+  const result = spawnSync('flock', ['-w', String(timeoutSeconds), lockPath, 'true'], {
+    stdio: 'ignore',
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `gave up after ${timeoutSeconds} s waiting for the tool build holding ${lockPath}`,
+    );
 }
 
 /**
@@ -30,7 +35,11 @@ function waitForLock(lockPath: string, timeoutSeconds: number): void {
  * first the background build starts, so its own lock is held from the start and the rest of the
  * build (other tools) need not be waited for.
  */
-export function waitForToolBuild(lockPath: string, timeoutSeconds = 1_800, options: { ownLockSuffices?: boolean } = {}): void {
+export function waitForToolBuild(
+  lockPath: string,
+  timeoutSeconds = 1_800,
+  options: { ownLockSuffices?: boolean } = {},
+): void {
   if (options.ownLockSuffices !== true) waitForLock(allToolsBuildLock(), timeoutSeconds);
   waitForLock(lockPath, timeoutSeconds);
 }

@@ -40,36 +40,87 @@ export function parseUniqCounts(output: string): Distribution {
 }
 
 /** Runs the whole exercise on `lab` (clusters cluster-a and cluster-b); `log` tells the steps. */
-export async function runCiliumExercise(lab: NodeLab, log: (line: string) => void): Promise<ExerciseResult> {
+export async function runCiliumExercise(
+  lab: NodeLab,
+  log: (line: string) => void,
+): Promise<ExerciseResult> {
   const a = lab.cluster('cluster-a');
   const b = lab.cluster('cluster-b');
   await installClusterset(lab, log);
   const manifests = join(repositoryRoot(), 'test/exercises/cilium');
-  for (const [cluster, file] of [[a, 'rebel-base-a.yaml'], [b, 'rebel-base-b.yaml']] as const) {
+  for (const [cluster, file] of [
+    [a, 'rebel-base-a.yaml'],
+    [b, 'rebel-base-b.yaml'],
+  ] as const) {
     await cluster.kubectl(['apply', '-f', '-'], await readFile(join(manifests, file), 'utf8'));
     await cluster.kubectl(['rollout', 'status', 'deployment/rebel-base', '--timeout=180s']);
   }
   log('rebel-base runs in both clusters');
   // Requests go out only once the other cluster's endpoints are known here: until then an even
   // spread cannot be seen. Bounded: at most 10 runs of the exercise's loop.
-  const even = await curlUntil(a, 'test-client', (d) => (d[LOCAL_ANSWER] ?? 0) > 0 && (d[REMOTE_ANSWER] ?? 0) > 0, log);
-  await a.kubectl(['annotate', 'service', 'rebel-base', 'io.cilium/service-affinity=local', '--overwrite']);
-  const affinityLocal = await curlUntil(a, 'test-client-2', (d) => (d[LOCAL_ANSWER] ?? 0) >= 18, log);
+  const even = await curlUntil(
+    a,
+    'test-client',
+    (d) => (d[LOCAL_ANSWER] ?? 0) > 0 && (d[REMOTE_ANSWER] ?? 0) > 0,
+    log,
+  );
+  await a.kubectl([
+    'annotate',
+    'service',
+    'rebel-base',
+    'io.cilium/service-affinity=local',
+    '--overwrite',
+  ]);
+  const affinityLocal = await curlUntil(
+    a,
+    'test-client-2',
+    (d) => (d[LOCAL_ANSWER] ?? 0) >= 18,
+    log,
+  );
   await a.kubectl(['scale', 'deployment/rebel-base', '--replicas=0']);
-  await a.kubectl(['wait', '--for=delete', 'pod', '-l', 'app=rebel-base', '--timeout=120s']).catch(() => '');
-  const localScaledToZero = await curlUntil(a, 'test-client-3', (d) => d[REMOTE_ANSWER] === 20, log);
+  await a
+    .kubectl(['wait', '--for=delete', 'pod', '-l', 'app=rebel-base', '--timeout=120s'])
+    .catch(() => '');
+  const localScaledToZero = await curlUntil(
+    a,
+    'test-client-3',
+    (d) => d[REMOTE_ANSWER] === 20,
+    log,
+  );
   return { even, affinityLocal, localScaledToZero };
 }
 
 /** Runs the curl Pod (a fresh name per attempt) until `done` holds for its distribution, at most `attempts` times. */
-async function curlUntil(cluster: NodeLabCluster, name: string, done: (d: Distribution) => boolean, log: (line: string) => void, attempts = 10): Promise<Distribution> {
+async function curlUntil(
+  cluster: NodeLabCluster,
+  name: string,
+  done: (d: Distribution) => boolean,
+  log: (line: string) => void,
+  attempts = 10,
+): Promise<Distribution> {
   let last: Distribution = {};
   for (let i = 0; i < attempts; i++) {
     const pod = i === 0 ? name : `${name}-${i}`;
     // The exercise's `kubectl run --image=curlimages/curl`; the image is :latest, which kubectl
     // would pull Always, and the lab has no registry: the image is already on the node.
-    await cluster.kubectl(['run', pod, '--image=curlimages/curl', '--image-pull-policy=IfNotPresent', '--restart=Never', '--command', '--', 'sh', '-c', CURL_LOOP]);
-    await cluster.kubectl(['wait', '--for=jsonpath={.status.phase}=Succeeded', `pod/${pod}`, '--timeout=120s']);
+    await cluster.kubectl([
+      'run',
+      pod,
+      '--image=curlimages/curl',
+      '--image-pull-policy=IfNotPresent',
+      '--restart=Never',
+      '--command',
+      '--',
+      'sh',
+      '-c',
+      CURL_LOOP,
+    ]);
+    await cluster.kubectl([
+      'wait',
+      '--for=jsonpath={.status.phase}=Succeeded',
+      `pod/${pod}`,
+      '--timeout=120s',
+    ]);
     last = parseUniqCounts(await cluster.kubectl(['logs', pod]));
     await cluster.kubectl(['delete', 'pod', pod, '--wait=false']);
     log(`${pod}: ${JSON.stringify(last)}`);
@@ -81,7 +132,10 @@ async function curlUntil(cluster: NodeLabCluster, name: string, done: (d: Distri
 /** Whether each distribution meets the exercise's expectation. */
 export function verdicts(result: ExerciseResult): Array<[string, boolean]> {
   return [
-    ['answers from both clusters', (result.even[LOCAL_ANSWER] ?? 0) > 0 && (result.even[REMOTE_ANSWER] ?? 0) > 0],
+    [
+      'answers from both clusters',
+      (result.even[LOCAL_ANSWER] ?? 0) > 0 && (result.even[REMOTE_ANSWER] ?? 0) > 0,
+    ],
     ['affinity local: at least 18 of 20 local', (result.affinityLocal[LOCAL_ANSWER] ?? 0) >= 18],
     ['local replicas at 0: 20 of 20 remote', result.localScaledToZero[REMOTE_ANSWER] === 20],
   ];
@@ -89,11 +143,16 @@ export function verdicts(result: ExerciseResult): Array<[string, boolean]> {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const lab = await startNodeLab({ clusters: ['cluster-a', 'cluster-b'], log: (line) => process.stdout.write(`lab: ${line}\n`) });
+  const lab = await startNodeLab({
+    clusters: ['cluster-a', 'cluster-b'],
+    log: (line) => process.stdout.write(`lab: ${line}\n`),
+  });
   try {
     const result = await runCiliumExercise(lab, (line) => process.stdout.write(`${line}\n`));
     const checks = verdicts(result);
-    process.stdout.write(`\nno affinity:        ${JSON.stringify(result.even)}\naffinity local:     ${JSON.stringify(result.affinityLocal)}\nA scaled to 0:      ${JSON.stringify(result.localScaledToZero)}\n`);
+    process.stdout.write(
+      `\nno affinity:        ${JSON.stringify(result.even)}\naffinity local:     ${JSON.stringify(result.affinityLocal)}\nA scaled to 0:      ${JSON.stringify(result.localScaledToZero)}\n`,
+    );
     for (const [what, ok] of checks) process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${what}\n`);
     process.stdout.write(`exercise took ${Math.round((Date.now() - started) / 1000)} s\n`);
     return checks.every(([, ok]) => ok) ? 0 : 1;

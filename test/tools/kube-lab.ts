@@ -59,17 +59,30 @@ function describe(state: LabState, json: boolean): void {
     process.stdout.write(`${JSON.stringify(state, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`kubeconfig: ${state.kubeconfig}\ncontexts:   ${(state.contexts ?? []).join(', ')}\n`);
-  for (const node of state.nodes ?? []) process.stdout.write(`node:       ${node.node} (${node.cluster}) at ${node.address}\n`);
-  process.stdout.write(`try:        kubectl --kubeconfig ${state.kubeconfig} --context ${state.contexts?.[0]} get pods -A\nstop:       npm run lab:kube -- down\n`);
+  process.stdout.write(
+    `kubeconfig: ${state.kubeconfig}\ncontexts:   ${(state.contexts ?? []).join(', ')}\n`,
+  );
+  for (const node of state.nodes ?? [])
+    process.stdout.write(`node:       ${node.node} (${node.cluster}) at ${node.address}\n`);
+  process.stdout.write(
+    `try:        kubectl --kubeconfig ${state.kubeconfig} --context ${state.contexts?.[0]} get pods -A\nstop:       npm run lab:kube -- down\n`,
+  );
 }
 
 function parseClusters(args: string[]): string[] {
   const index = args.indexOf('--clusters');
   if (index === -1) return ['east', 'west'];
   const names = (args[index + 1] ?? '').split(',').filter((n) => n !== '');
-  if (names.length < 2 || names.length > 3 || names.some((n) => !/^[a-z]([a-z0-9-]{0,20}[a-z0-9])?$/.test(n)) || new Set(names).size !== names.length) {
-    fail(`--clusters ${JSON.stringify(args[index + 1] ?? '')}: give 2 or 3 distinct names`, 'names are short DNS labels, e.g. --clusters east,west,north');
+  if (
+    names.length < 2 ||
+    names.length > 3 ||
+    names.some((n) => !/^[a-z]([a-z0-9-]{0,20}[a-z0-9])?$/.test(n)) ||
+    new Set(names).size !== names.length
+  ) {
+    fail(
+      `--clusters ${JSON.stringify(args[index + 1] ?? '')}: give 2 or 3 distinct names`,
+      'names are short DNS labels, e.g. --clusters east,west,north',
+    );
   }
   return names;
 }
@@ -84,14 +97,20 @@ async function up(args: string[]): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
   rmSync(statePath, { force: true });
   const out = openSync(logPath, 'a');
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', ...args], { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', ...args], {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
   child.unref();
-  process.stdout.write(`starting (log ${logPath}; the first start builds images and may take minutes)\n`);
+  process.stdout.write(
+    `starting (log ${logPath}; the first start builds images and may take minutes)\n`,
+  );
   for (;;) {
     const state = readState();
     if (state?.error !== undefined) fail(`the lab did not start: ${state.error}`, `see ${logPath}`);
     if (state?.kubeconfig !== undefined) return describe(state, args.includes('json'));
-    if (child.pid === undefined || !alive(child.pid)) fail('the lab process exited before it was ready', `see ${logPath}`);
+    if (child.pid === undefined || !alive(child.pid))
+      fail('the lab process exited before it was ready', `see ${logPath}`);
     await sleep(500);
   }
 }
@@ -112,7 +131,10 @@ async function serve(args: string[]): Promise<void> {
   try {
     lab = await startNodeLab({ clusters: parseClusters(args), log: (line) => console.log(line) });
   } catch (err) {
-    writeFileSync(statePath, JSON.stringify({ pid: process.pid, error: (err as Error).message.slice(0, 4000) }));
+    writeFileSync(
+      statePath,
+      JSON.stringify({ pid: process.pid, error: (err as Error).message.slice(0, 4000) }),
+    );
     console.error(err);
     process.exit(1);
   }
@@ -139,12 +161,17 @@ async function down(): Promise<void> {
   process.kill(state.pid, 'SIGTERM');
   const deadline = Date.now() + 180_000;
   while (alive(state.pid) && Date.now() < deadline) await sleep(250);
-  if (alive(state.pid)) fail(`the lab (pid ${state.pid}) did not stop within 180 s`, `see ${logPath}; it stops its own processes by pid`);
+  if (alive(state.pid))
+    fail(
+      `the lab (pid ${state.pid}) did not stop within 180 s`,
+      `see ${logPath}; it stops its own processes by pid`,
+    );
   process.stdout.write('stopped\n');
 }
 
 const [command, ...rest] = process.argv.slice(2);
-if (process.getuid?.() !== 0 && command !== undefined && command !== '--help') fail('the lab needs root', 'it creates network namespaces and cgroups; run as root');
+if (process.getuid?.() !== 0 && command !== undefined && command !== '--help')
+  fail('the lab needs root', 'it creates network namespaces and cgroups; run as root');
 switch (command) {
   case 'up':
     parseClusters(rest);
@@ -158,7 +185,8 @@ switch (command) {
     break;
   case 'status': {
     const state = readState();
-    if (state === undefined || !alive(state.pid) || state.kubeconfig === undefined) fail('no lab is running', 'start one with npm run lab:kube -- up');
+    if (state === undefined || !alive(state.pid) || state.kubeconfig === undefined)
+      fail('no lab is running', 'start one with npm run lab:kube -- up');
     describe(state, rest.includes('json'));
     break;
   }
@@ -169,5 +197,8 @@ switch (command) {
     if (command === undefined) process.exitCode = 2;
     break;
   default:
-    fail(`unknown command ${JSON.stringify(command)}`, 'commands: up, down, status (npm run lab:kube -- --help)');
+    fail(
+      `unknown command ${JSON.stringify(command)}`,
+      'commands: up, down, status (npm run lab:kube -- --help)',
+    );
 }

@@ -9,28 +9,68 @@ import { promisify } from 'node:util';
 import { installClusterset } from '../support/lab-causeway.js';
 import { startNodeLab } from '../support/kube-node-lab.js';
 import { repositoryRoot } from '../support/kube-tools.js';
-import { formatSummary, requiredPassed, summarizeReport, type ConformanceSummary } from './mcs-upstream-summary.js';
+import {
+  formatSummary,
+  requiredPassed,
+  summarizeReport,
+  type ConformanceSummary,
+} from './mcs-upstream-summary.js';
 
 const run = promisify(execFile);
 
 /** The suite's binary, built (or found in the machine cache) by build-mcs-conformance.sh. */
 export async function conformanceBinary(): Promise<string> {
-  const { stdout } = await run('bash', [join(repositoryRoot(), 'test/tools/build-mcs-conformance.sh')], { timeout: 1_800_000, maxBuffer: 16 << 20 });
+  const { stdout } = await run(
+    'bash',
+    [join(repositoryRoot(), 'test/tools/build-mcs-conformance.sh')],
+    { timeout: 1_800_000, maxBuffer: 16 << 20 },
+  );
   return stdout.trim().split('\n').at(-1) ?? '';
 }
 
 /** Runs the suite against `contexts` of `kubeconfig`; resolves with its summary (and keeps its log beside the report). */
-export async function runUpstreamSuite(binary: string, kubeconfig: string, contexts: readonly string[], focus?: string): Promise<{ summary: ConformanceSummary; log: string }> {
+export async function runUpstreamSuite(
+  binary: string,
+  kubeconfig: string,
+  contexts: readonly string[],
+  focus?: string,
+): Promise<{ summary: ConformanceSummary; log: string }> {
   const work = await mkdtemp(join(tmpdir(), 'causeway-mcs-upstream-'));
   try {
     const report = join(work, 'report.json');
-    const args = ['-kubeconfig', kubeconfig, '-contexts', contexts.join(','), '-organization', 'Causeway', '-project', 'causeway', '-ginkgo.label-filter', 'Required || Optional', '-ginkgo.json-report', report, '-ginkgo.no-color', '-ginkgo.timeout', '45m'];
+    const args = [
+      '-kubeconfig',
+      kubeconfig,
+      '-contexts',
+      contexts.join(','),
+      '-organization',
+      'Causeway',
+      '-project',
+      'causeway',
+      '-ginkgo.label-filter',
+      'Required || Optional',
+      '-ginkgo.json-report',
+      report,
+      '-ginkgo.no-color',
+      '-ginkgo.timeout',
+      '45m',
+    ];
     if (focus !== undefined) args.push('-ginkgo.focus', focus);
     // The suite exits non-zero when any spec failed; the report tells which.
-    const result = await run(binary, args, { cwd: work, timeout: 3_000_000, maxBuffer: 64 << 20 }).catch((err: { stdout?: string; stderr?: string }) => ({ stdout: err.stdout ?? '', stderr: err.stderr ?? '' }));
+    const result = await run(binary, args, {
+      cwd: work,
+      timeout: 3_000_000,
+      maxBuffer: 64 << 20,
+    }).catch((err: { stdout?: string; stderr?: string }) => ({
+      stdout: err.stdout ?? '',
+      stderr: err.stderr ?? '',
+    }));
     const log = `${result.stdout}\n${result.stderr}`;
     const text = await readFile(report, 'utf8').catch(() => undefined);
-    if (text === undefined) throw new Error(`the conformance suite wrote no report; its output ends with:\n${log.slice(-3000)}`);
+    if (text === undefined)
+      throw new Error(
+        `the conformance suite wrote no report; its output ends with:\n${log.slice(-3000)}`,
+      );
     return { summary: summarizeReport(text), log };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -38,15 +78,28 @@ export async function runUpstreamSuite(binary: string, kubeconfig: string, conte
 }
 
 /** Lab, Causeway, suite, summary; the lab is removed afterwards whatever happened. */
-export async function runOnLab(log: (line: string) => void, focus?: string): Promise<ConformanceSummary> {
+export async function runOnLab(
+  log: (line: string) => void,
+  focus?: string,
+): Promise<ConformanceSummary> {
   const binary = await conformanceBinary();
-  const lab = await startNodeLab({ clusters: ['east', 'west'], log: (line) => log(`lab: ${line}`) });
+  const lab = await startNodeLab({
+    clusters: ['east', 'west'],
+    log: (line) => log(`lab: ${line}`),
+  });
   try {
     await installClusterset(lab, log);
     const started = Date.now();
-    const { summary, log: suiteLog } = await runUpstreamSuite(binary, lab.kubeconfigPath, lab.clusters.map((c) => c.context), focus);
+    const { summary, log: suiteLog } = await runUpstreamSuite(
+      binary,
+      lab.kubeconfigPath,
+      lab.clusters.map((c) => c.context),
+      focus,
+    );
     await writeFile(join(tmpdir(), 'causeway-mcs-upstream-last.log'), suiteLog);
-    log(`suite ran in ${Math.round((Date.now() - started) / 1000)} s (its output: ${join(tmpdir(), 'causeway-mcs-upstream-last.log')})`);
+    log(
+      `suite ran in ${Math.round((Date.now() - started) / 1000)} s (its output: ${join(tmpdir(), 'causeway-mcs-upstream-last.log')})`,
+    );
     return summary;
   } finally {
     await lab.stop();

@@ -41,16 +41,38 @@ export function summarizeReport(text: string): ConformanceSummary {
     throw new Error('the Ginkgo report is not JSON (the suite did not finish writing it?)');
   }
   const parsed = reportFile.safeParse(raw);
-  if (!parsed.success) throw new Error(`the Ginkgo report has an unexpected shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+  if (!parsed.success)
+    throw new Error(
+      `the Ginkgo report has an unexpected shape: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+    );
   let suiteFailure: string | undefined;
   const specs: SpecResult[] = [];
   for (const spec of parsed.data.flatMap((r) => r.SpecReports ?? [])) {
-    if (spec.LeafNodeType === 'BeforeSuite' && spec.State !== 'passed') suiteFailure = firstLine(spec.Failure?.Message) ?? spec.State;
+    if (spec.LeafNodeType === 'BeforeSuite' && spec.State !== 'passed')
+      suiteFailure = firstLine(spec.Failure?.Message) ?? spec.State;
     if (spec.LeafNodeType !== 'It' || spec.State === 'pending') continue;
-    const labels = [...new Set([...(spec.ContainerHierarchyLabels ?? []).flatMap((l) => l ?? []), ...(spec.LeafNodeLabels ?? [])])].sort();
-    const text = [...(spec.ContainerHierarchyTexts ?? []), spec.LeafNodeText ?? ''].map((t) => t.trim()).filter((t) => t !== '').join(' ');
-    const failure = spec.State === 'passed' || spec.State === 'skipped' ? undefined : (firstLine(spec.Failure?.Message) ?? spec.State);
-    specs.push({ text, required: labels.includes('Required'), optional: labels.includes('Optional'), labels, state: spec.State, failure });
+    const labels = [
+      ...new Set([
+        ...(spec.ContainerHierarchyLabels ?? []).flatMap((l) => l ?? []),
+        ...(spec.LeafNodeLabels ?? []),
+      ]),
+    ].sort();
+    const text = [...(spec.ContainerHierarchyTexts ?? []), spec.LeafNodeText ?? '']
+      .map((t) => t.trim())
+      .filter((t) => t !== '')
+      .join(' ');
+    const failure =
+      spec.State === 'passed' || spec.State === 'skipped'
+        ? undefined
+        : (firstLine(spec.Failure?.Message) ?? spec.State);
+    specs.push({
+      text,
+      required: labels.includes('Required'),
+      optional: labels.includes('Optional'),
+      labels,
+      state: spec.State,
+      failure,
+    });
   }
   return { suiteFailure, specs };
 }
@@ -58,27 +80,42 @@ export function summarizeReport(text: string): ConformanceSummary {
 /** True when the run counts as conformant for the Required specs: it ran, and none of them failed. */
 export function requiredPassed(summary: ConformanceSummary): boolean {
   const required = summary.specs.filter((s) => s.required);
-  return summary.suiteFailure === undefined && required.length > 0 && required.every((s) => s.state === 'passed');
+  return (
+    summary.suiteFailure === undefined &&
+    required.length > 0 &&
+    required.every((s) => s.state === 'passed')
+  );
 }
 
 /** The printed summary: counts per group, then every spec that did not pass, and every Optional one. */
 export function formatSummary(summary: ConformanceSummary): string {
   const lines: string[] = [];
-  if (summary.suiteFailure !== undefined) lines.push(`suite failed before any spec: ${summary.suiteFailure}`);
-  for (const [group, pick] of [['Required', (s: SpecResult) => s.required], ['Optional', (s: SpecResult) => s.optional]] as const) {
+  if (summary.suiteFailure !== undefined)
+    lines.push(`suite failed before any spec: ${summary.suiteFailure}`);
+  for (const [group, pick] of [
+    ['Required', (s: SpecResult) => s.required],
+    ['Optional', (s: SpecResult) => s.optional],
+  ] as const) {
     const specs = summary.specs.filter(pick);
     const count = (state: string): number => specs.filter((s) => s.state === state).length;
-    lines.push(`${group}: ${specs.length} specs, ${count('passed')} passed, ${specs.length - count('passed') - count('skipped')} failed, ${count('skipped')} skipped`);
+    lines.push(
+      `${group}: ${specs.length} specs, ${count('passed')} passed, ${specs.length - count('passed') - count('skipped')} failed, ${count('skipped')} skipped`,
+    );
     for (const s of specs) {
       if (group === 'Required' && s.state === 'passed') continue;
-      lines.push(`  ${s.state.padEnd(8)} ${s.text} [${s.labels.filter((l) => l !== group).join(', ')}]${s.failure === undefined ? '' : `\n           ${s.failure}`}`);
+      lines.push(
+        `  ${s.state.padEnd(8)} ${s.text} [${s.labels.filter((l) => l !== group).join(', ')}]${s.failure === undefined ? '' : `\n           ${s.failure}`}`,
+      );
     }
   }
   return lines.join('\n');
 }
 
 function firstLine(text: string | null | undefined): string | undefined {
-  const line = text?.split('\n').find((l) => l.trim() !== '')?.trim();
+  const line = text
+    ?.split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
   return line === undefined ? undefined : line.slice(0, 300);
 }
 
@@ -86,11 +123,15 @@ function firstLine(text: string | null | undefined): string | undefined {
 async function main(argv: readonly string[]): Promise<number> {
   const [file, flag] = argv;
   if (file === undefined) {
-    process.stderr.write('usage: mcs-upstream-summary REPORT.json [--json]\nhint: the file the suite wrote with -ginkgo.json-report\n');
+    process.stderr.write(
+      'usage: mcs-upstream-summary REPORT.json [--json]\nhint: the file the suite wrote with -ginkgo.json-report\n',
+    );
     return 2;
   }
   const summary = summarizeReport(await readFile(file, 'utf8'));
-  process.stdout.write(`${flag === '--json' ? JSON.stringify(summary, null, 1) : formatSummary(summary)}\n`);
+  process.stdout.write(
+    `${flag === '--json' ? JSON.stringify(summary, null, 1) : formatSummary(summary)}\n`,
+  );
   return requiredPassed(summary) ? 0 : 1;
 }
 

@@ -26,11 +26,18 @@ import { collect, FILE_HELP, gslbFile } from './gslb-options.js';
 import { gslbServeCommand } from './gslb-serve-command.js';
 
 /** `--target eu-west=192.0.2.10[,weight=3][,region=eu]`. */
-function targetOption(value: string, previous: NonNullable<GslbRecordInput['targets']> = []): NonNullable<GslbRecordInput['targets']> {
+function targetOption(
+  value: string,
+  previous: NonNullable<GslbRecordInput['targets']> = [],
+): NonNullable<GslbRecordInput['targets']> {
   const [head = '', ...extras] = value.split(',');
   const [site, address] = head.split('=');
-  const bad = (why: string): InvalidArgumentError => new InvalidArgumentError(`--target: "${value}" ${why}; write site=address[,weight=N][,region=R], e.g. eu-west=192.0.2.10,weight=3`);
-  if (site === undefined || site === '' || address === undefined || address === '') throw bad('needs site=address');
+  const bad = (why: string): InvalidArgumentError =>
+    new InvalidArgumentError(
+      `--target: "${value}" ${why}; write site=address[,weight=N][,region=R], e.g. eu-west=192.0.2.10,weight=3`,
+    );
+  if (site === undefined || site === '' || address === undefined || address === '')
+    throw bad('needs site=address');
   const target: NonNullable<GslbRecordInput['targets']>[number] = { site, address };
   for (const extra of extras) {
     const [key, v = ''] = extra.split('=');
@@ -49,7 +56,9 @@ function choiceOption<T extends string>(flag: string, allowed: readonly T[]) {
 }
 
 export function gslbCommand(): Command {
-  const gslb = new Command('gslb').description('global load balancing: authoritative DNS for your own zone that sends users to healthy sites (failover, weighted, geo, latency)');
+  const gslb = new Command('gslb').description(
+    'global load balancing: authoritative DNS for your own zone that sends users to healthy sites (failover, weighted, geo, latency)',
+  );
   gslb.addHelpText(
     'after',
     `
@@ -74,42 +83,101 @@ answering server computes the same answer, so the parent zone can list them all 
 
 function initCommand(): Command {
   return new Command('init')
-    .description('create the GSLB file: the zone, its name servers, the routers that feed health, the geo table')
-    .requiredOption('--zone <zone>', 'the zone to answer for, delegated to these servers by its parent (e.g. gslb.example.com)')
-    .option('--ns <name=address>', 'a name server of the zone and its address (repeatable; glue is served for names inside the zone)', collect)
-    .option('--router <dir>', 'site directory of a router whose clusterset view feeds health (repeatable)', collect)
-    .option('--geo <cidr=region>', 'client addresses of a region, for geo and latency records (repeatable)', collect)
+    .description(
+      'create the GSLB file: the zone, its name servers, the routers that feed health, the geo table',
+    )
+    .requiredOption(
+      '--zone <zone>',
+      'the zone to answer for, delegated to these servers by its parent (e.g. gslb.example.com)',
+    )
+    .option(
+      '--ns <name=address>',
+      'a name server of the zone and its address (repeatable; glue is served for names inside the zone)',
+      collect,
+    )
+    .option(
+      '--router <dir>',
+      'site directory of a router whose clusterset view feeds health (repeatable)',
+      collect,
+    )
+    .option(
+      '--geo <cidr=region>',
+      'client addresses of a region, for geo and latency records (repeatable)',
+      collect,
+    )
     .option('--default-region <region>', 'region of clients no --geo block matches')
     .option('--force', 'replace an existing file')
     .option('--file <file>', FILE_HELP)
     .option('--output <format>', 'text or json', 'text')
     .action(
-      runAction(async (opts: { zone: string; ns?: string[]; router?: string[]; geo?: string[]; defaultRegion?: string; force?: boolean; file?: string; output: string }) => {
-        const format = outputFormat(opts.output);
-        const file = gslbFile(opts.file);
-        if (!opts.force && (await access(file).then(() => true, () => false))) {
-          throw new CausewayError(ErrorCode.InputInvalid, `${file} exists already`, { hint: 'edit it with `causeway gslb set`, or pass --force to start over' });
-        }
-        if ((opts.ns ?? []).length === 0) throw new CausewayError(ErrorCode.InputInvalid, '--ns: the zone needs at least one name server', { hint: '--ns ns1.gslb.example.com=192.0.2.53 (the address gslb serve listens on)' });
-        const pairs = (flag: string, values: string[] = []): Array<[string, string]> =>
-          values.map((v) => {
-            const at = v.lastIndexOf('=');
-            if (at <= 0 || at === v.length - 1) throw new CausewayError(ErrorCode.InputInvalid, `${flag}: "${v}" must be key=value`, { hint: flag === '--ns' ? '--ns ns1.gslb.example.com=192.0.2.53' : '--geo 10.1.0.0/16=eu-west' });
-            return [v.slice(0, at), v.slice(at + 1)];
-          });
-        const config = validateGslbConfig(
-          {
-            zone: opts.zone,
-            nameServers: pairs('--ns', opts.ns).map(([name, address]) => ({ name, address })),
-            routers: opts.router ?? [],
-            geo: { cidrs: pairs('--geo', opts.geo).map(([cidr, region]) => ({ cidr, region })), ...(opts.defaultRegion === undefined ? {} : { defaultRegion: opts.defaultRegion }) },
-            records: [],
-          },
-          file,
-        );
-        await saveGslbConfig(file, config);
-        emit(format, config, () => `wrote ${file}: zone ${config.zone}, name servers ${config.nameServers.map((n) => n.name).join(', ')}`);
-      }),
+      runAction(
+        async (opts: {
+          zone: string;
+          ns?: string[];
+          router?: string[];
+          geo?: string[];
+          defaultRegion?: string;
+          force?: boolean;
+          file?: string;
+          output: string;
+        }) => {
+          const format = outputFormat(opts.output);
+          const file = gslbFile(opts.file);
+          if (
+            !opts.force &&
+            (await access(file).then(
+              () => true,
+              () => false,
+            ))
+          ) {
+            throw new CausewayError(ErrorCode.InputInvalid, `${file} exists already`, {
+              hint: 'edit it with `causeway gslb set`, or pass --force to start over',
+            });
+          }
+          if ((opts.ns ?? []).length === 0)
+            throw new CausewayError(
+              ErrorCode.InputInvalid,
+              '--ns: the zone needs at least one name server',
+              { hint: '--ns ns1.gslb.example.com=192.0.2.53 (the address gslb serve listens on)' },
+            );
+          const pairs = (flag: string, values: string[] = []): Array<[string, string]> =>
+            values.map((v) => {
+              const at = v.lastIndexOf('=');
+              if (at <= 0 || at === v.length - 1)
+                throw new CausewayError(
+                  ErrorCode.InputInvalid,
+                  `${flag}: "${v}" must be key=value`,
+                  {
+                    hint:
+                      flag === '--ns'
+                        ? '--ns ns1.gslb.example.com=192.0.2.53'
+                        : '--geo 10.1.0.0/16=eu-west',
+                  },
+                );
+              return [v.slice(0, at), v.slice(at + 1)];
+            });
+          const config = validateGslbConfig(
+            {
+              zone: opts.zone,
+              nameServers: pairs('--ns', opts.ns).map(([name, address]) => ({ name, address })),
+              routers: opts.router ?? [],
+              geo: {
+                cidrs: pairs('--geo', opts.geo).map(([cidr, region]) => ({ cidr, region })),
+                ...(opts.defaultRegion === undefined ? {} : { defaultRegion: opts.defaultRegion }),
+              },
+              records: [],
+            },
+            file,
+          );
+          await saveGslbConfig(file, config);
+          emit(
+            format,
+            config,
+            () =>
+              `wrote ${file}: zone ${config.zone}, name servers ${config.nameServers.map((n) => n.name).join(', ')}`,
+          );
+        },
+      ),
     );
 }
 
@@ -129,13 +197,40 @@ function setCommand(): Command {
   return new Command('set')
     .description('create or change a global record; options not given keep their value')
     .argument('<name>', 'record name, absolute or relative to the zone (api → api.<zone>)')
-    .option('--service <namespace/name>', 'clusterset service whose ready endpoints make a site healthy')
-    .option('--target <site=address[,weight=N][,region=R]>', 'what a site offers to the outside (repeatable; replaces the list)', targetOption)
-    .option('--strategy <strategy>', `${STRATEGIES.join(', ')} (default failover: in --target order)`, choiceOption('--strategy', STRATEGIES))
-    .option('--ttl <seconds>', 'how long resolvers may cache the answer (default 5)', intOption('--ttl', 0, 86400))
-    .option('--none-healthy <policy>', 'with no healthy site: fail-open (answer all) or servfail (default fail-open)', choiceOption('--none-healthy', ['fail-open', 'servfail'] as const))
-    .option('--hold-down <seconds>', 'failover: how long a recovered site must stay healthy before it gets traffic back (default 30)', intOption('--hold-down', 0, 86400))
-    .option('--max-answers <n>', 'all-healthy: at most this many addresses (default 8)', intOption('--max-answers', 1, 64))
+    .option(
+      '--service <namespace/name>',
+      'clusterset service whose ready endpoints make a site healthy',
+    )
+    .option(
+      '--target <site=address[,weight=N][,region=R]>',
+      'what a site offers to the outside (repeatable; replaces the list)',
+      targetOption,
+    )
+    .option(
+      '--strategy <strategy>',
+      `${STRATEGIES.join(', ')} (default failover: in --target order)`,
+      choiceOption('--strategy', STRATEGIES),
+    )
+    .option(
+      '--ttl <seconds>',
+      'how long resolvers may cache the answer (default 5)',
+      intOption('--ttl', 0, 86400),
+    )
+    .option(
+      '--none-healthy <policy>',
+      'with no healthy site: fail-open (answer all) or servfail (default fail-open)',
+      choiceOption('--none-healthy', ['fail-open', 'servfail'] as const),
+    )
+    .option(
+      '--hold-down <seconds>',
+      'failover: how long a recovered site must stay healthy before it gets traffic back (default 30)',
+      intOption('--hold-down', 0, 86400),
+    )
+    .option(
+      '--max-answers <n>',
+      'all-healthy: at most this many addresses (default 8)',
+      intOption('--max-answers', 1, 64),
+    )
     .option('--file <file>', FILE_HELP)
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
@@ -159,9 +254,18 @@ A running gslb serve picks up the change within a second.`,
         if (opts.noneHealthy !== undefined) changes.noHealthy = opts.noneHealthy;
         if (opts.holdDown !== undefined) changes.holdDownSeconds = opts.holdDown;
         if (opts.maxAnswers !== undefined) changes.maxAnswers = opts.maxAnswers;
-        const { config, record, created } = upsertRecord(await loadGslbConfig(file), name, changes, file);
+        const { config, record, created } = upsertRecord(
+          await loadGslbConfig(file),
+          name,
+          changes,
+          file,
+        );
         await saveGslbConfig(file, config);
-        emit(format, { record, created }, () => `${created ? 'created' : 'updated'} ${record.name}: ${describe(record)}`);
+        emit(
+          format,
+          { record, created },
+          () => `${created ? 'created' : 'updated'} ${record.name}: ${describe(record)}`,
+        );
       }),
     );
 }
@@ -176,7 +280,18 @@ function listCommand(): Command {
         const format = outputFormat(opts.output);
         const config = await loadGslbConfig(gslbFile(opts.file));
         emit(format, config.records, () =>
-          config.records.length === 0 ? `no records in zone ${config.zone}: add one with \`causeway gslb set\`` : table(['NAME', 'SERVICE', 'STRATEGY', 'TTL', 'TARGETS'], config.records.map((r) => [r.name, r.service, r.strategy, r.ttl, r.targets.map((t) => `${t.site}=${t.address}`).join(' ')])),
+          config.records.length === 0
+            ? `no records in zone ${config.zone}: add one with \`causeway gslb set\``
+            : table(
+                ['NAME', 'SERVICE', 'STRATEGY', 'TTL', 'TARGETS'],
+                config.records.map((r) => [
+                  r.name,
+                  r.service,
+                  r.strategy,
+                  r.ttl,
+                  r.targets.map((t) => `${t.site}=${t.address}`).join(' '),
+                ]),
+              ),
         );
       }),
     );
@@ -195,49 +310,84 @@ function removeCommand(): Command {
         const before = await loadGslbConfig(file);
         const config = removeRecord(before, name);
         await saveGslbConfig(file, config);
-        emit(format, { removed: before.records.length - config.records.length }, () => `removed ${name}`);
+        emit(
+          format,
+          { removed: before.records.length - config.records.length },
+          () => `removed ${name}`,
+        );
       }),
     );
 }
 
 function explainCommand(): Command {
   return new Command('explain')
-    .description('which site a client gets for a record now, and why (asks the routers the file lists)')
+    .description(
+      'which site a client gets for a record now, and why (asks the routers the file lists)',
+    )
     .argument('<name>', 'record name, absolute or relative to the zone')
-    .requiredOption('--client <address[/prefix]>', 'a resolver address, or a client subnet as ECS would carry it')
+    .requiredOption(
+      '--client <address[/prefix]>',
+      'a resolver address, or a client subnet as ECS would carry it',
+    )
     .option('--router <dir>', 'ask this router instead of those in the file (repeatable)', collect)
     .option('--file <file>', FILE_HELP)
     .option('--output <format>', 'text or json', 'text')
-    .addHelpText('after', '\nA one-shot look has no health history: failover hold-downs in progress at a running server are not seen here.')
+    .addHelpText(
+      'after',
+      '\nA one-shot look has no health history: failover hold-downs in progress at a running server are not seen here.',
+    )
     .action(
-      runAction(async (name: string, opts: { client: string; router?: string[]; file?: string; output: string }) => {
-        const format = outputFormat(opts.output);
-        const file = gslbFile(opts.file);
-        const config = await loadGslbConfig(file);
-        const client = parseClient(opts.client);
-        const state = await stateFromRouters(config, opts.router ?? config.routers.map((d) => resolve(dirname(file), d)));
-        const explained = explainRecord(state, name, client);
-        emit(format, explained, () => renderExplanation(explained));
-      }),
+      runAction(
+        async (
+          name: string,
+          opts: { client: string; router?: string[]; file?: string; output: string },
+        ) => {
+          const format = outputFormat(opts.output);
+          const file = gslbFile(opts.file);
+          const config = await loadGslbConfig(file);
+          const client = parseClient(opts.client);
+          const state = await stateFromRouters(
+            config,
+            opts.router ?? config.routers.map((d) => resolve(dirname(file), d)),
+          );
+          const explained = explainRecord(state, name, client);
+          emit(format, explained, () => renderExplanation(explained));
+        },
+      ),
     );
 }
 
 /** One look at each router: its clusterset snapshot and status, as `gslb serve` would hold them. */
 async function stateFromRouters(config: GslbConfig, dirs: readonly string[]): Promise<GslbState> {
-  if (dirs.length === 0) throw new CausewayError(ErrorCode.InputInvalid, 'no router to ask for health', { hint: 'pass --router <site-dir>, or list routers with `causeway gslb init --router`' });
+  if (dirs.length === 0)
+    throw new CausewayError(ErrorCode.InputInvalid, 'no router to ask for health', {
+      hint: 'pass --router <site-dir>, or list routers with `causeway gslb init --router`',
+    });
   const state = new GslbState(config, Date.now());
   await Promise.all(
     dirs.map(async (dir) => {
       const client = new ApiClient(sitePaths(dir));
       const [snapshot, status] = await Promise.all([client.services(), client.status()]);
-      state.observe(dir, { snapshot, status: { site: status.site, links: status.links, partition: status.partition } }, Date.now());
+      state.observe(
+        dir,
+        {
+          snapshot,
+          status: { site: status.site, links: status.links, partition: status.partition },
+        },
+        Date.now(),
+      );
     }),
   );
   return state;
 }
 
 function describe(record: GslbConfig['records'][number]): string {
-  const targets = record.targets.map((t) => `${t.site}=${t.address}${record.strategy === 'weighted' ? ` (weight ${t.weight})` : ''}`).join(', ');
+  const targets = record.targets
+    .map(
+      (t) =>
+        `${t.site}=${t.address}${record.strategy === 'weighted' ? ` (weight ${t.weight})` : ''}`,
+    )
+    .join(', ');
   return `${record.strategy} over ${targets}, health from ${record.service}, TTL ${record.ttl}s`;
 }
 
@@ -247,7 +397,16 @@ function renderExplanation(e: RecordExplanation): string {
     `  site:   ${e.answer.sites.join(', ') || '-'}`,
     `  why:    ${e.answer.reason}`,
     `  ${e.strategy}, TTL ${e.answer.ttl}s`,
-    table(['  SITE', 'ADDRESS', 'REGION', 'WEIGHT', 'HEALTHY'], e.targets.map((t) => [`  ${t.site}`, t.address, t.region, t.weight, t.healthy ? 'yes' : 'no'])),
+    table(
+      ['  SITE', 'ADDRESS', 'REGION', 'WEIGHT', 'HEALTHY'],
+      e.targets.map((t) => [
+        `  ${t.site}`,
+        t.address,
+        t.region,
+        t.weight,
+        t.healthy ? 'yes' : 'no',
+      ]),
+    ),
   ];
   return lines.join('\n');
 }

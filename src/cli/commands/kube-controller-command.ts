@@ -15,12 +15,26 @@ interface ControllerFlags {
 
 export function kubeControllerCommand(): Command {
   return new Command('controller')
-    .description("map this cluster's Services to the site's exports, and the clusterset's services back as ServiceImports (Kubernetes MCS API)")
+    .description(
+      "map this cluster's Services to the site's exports, and the clusterset's services back as ServiceImports (Kubernetes MCS API)",
+    )
     .option('--dir <dir>', `${DIR_HELP}; the router of this site runs beside the controller`)
-    .option('--kubeconfig <file>', 'kubeconfig to use (default: in-cluster credentials inside a pod, else $KUBECONFIG or ~/.kube/config)')
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig to use (default: in-cluster credentials inside a pod, else $KUBECONFIG or ~/.kube/config)',
+    )
     .option('--context <name>', 'kubeconfig context (default: its current-context)')
-    .option('--namespace <ns>', 'namespace of the controller: its leader Lease and the link Secrets live there', 'causeway-system')
-    .option('--lease-duration <seconds>', 'leader Lease duration; a replica takes over this long after the leader stops renewing', intOption('--lease-duration', 2, 300), 15)
+    .option(
+      '--namespace <ns>',
+      'namespace of the controller: its leader Lease and the link Secrets live there',
+      'causeway-system',
+    )
+    .option(
+      '--lease-duration <seconds>',
+      'leader Lease duration; a replica takes over this long after the leader stops renewing',
+      intOption('--lease-duration', 2, 300),
+      15,
+    )
     .option('--workers <n>', 'reconciles run at once', intOption('--workers', 1, 64), 8)
     .addHelpText(
       'after',

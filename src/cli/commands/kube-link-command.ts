@@ -8,10 +8,18 @@ import { runAction } from '../run-action.js';
 /** `causeway kube link`: a token exchange between two clusters through their API servers. */
 export function kubeLinkCommand(): Command {
   return new Command('link')
-    .description('link two clusters: --to dials --from, with a one-time token passed through the Kubernetes API (no files to copy)')
-    .requiredOption('--from <context>', 'context of the cluster that issues the token (the one dialed)')
+    .description(
+      'link two clusters: --to dials --from, with a one-time token passed through the Kubernetes API (no files to copy)',
+    )
+    .requiredOption(
+      '--from <context>',
+      'context of the cluster that issues the token (the one dialed)',
+    )
     .requiredOption('--to <context>', 'context of the cluster that redeems it (the one that dials)')
-    .option('--kubeconfig <file>', 'kubeconfig file holding both contexts (default: $KUBECONFIG or ~/.kube/config)')
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig file holding both contexts (default: $KUBECONFIG or ~/.kube/config)',
+    )
     .option('--namespace <name>', 'namespace Causeway runs in, in both clusters', DEFAULT_NAMESPACE)
     .option('--timeout <duration>', 'how long to wait for each controller, e.g. 60s, 2m', '60s')
     .option('--output <format>', 'text or json', 'text')
@@ -27,17 +35,31 @@ Example:
   causeway kube link --from east --to west`,
     )
     .action(
-      runAction(async (flags: { from: string; to: string; kubeconfig?: string; namespace: string; timeout: string; output: string }) => {
-        const format = outputFormat(flags.output);
-        const { linkClusters } = await import('../../kube/install/index.js');
-        const report = await linkClusters({
-          from: flags.from,
-          to: flags.to,
-          namespace: flags.namespace,
-          timeoutMs: parseDuration(flags.timeout),
-          ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
-        });
-        emit(format, report, () => `linked: ${report.to.site} (${report.to.context}) → ${report.from.site} (${report.from.context})${report.message === '' ? '' : `: ${report.message}`}`);
-      }),
+      runAction(
+        async (flags: {
+          from: string;
+          to: string;
+          kubeconfig?: string;
+          namespace: string;
+          timeout: string;
+          output: string;
+        }) => {
+          const format = outputFormat(flags.output);
+          const { linkClusters } = await import('../../kube/install/index.js');
+          const report = await linkClusters({
+            from: flags.from,
+            to: flags.to,
+            namespace: flags.namespace,
+            timeoutMs: parseDuration(flags.timeout),
+            ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
+          });
+          emit(
+            format,
+            report,
+            () =>
+              `linked: ${report.to.site} (${report.to.context}) → ${report.from.site} (${report.from.context})${report.message === '' ? '' : `: ${report.message}`}`,
+          );
+        },
+      ),
     );
 }

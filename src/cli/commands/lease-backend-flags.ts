@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadSiteConfig, sitePaths } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { EmbeddedLeaseBackend, KubernetesLeaseBackend, openEtcdLeaseBackend, openLeaseBackend, type LeaseBackend } from '../../lease/index.js';
+import {
+  EmbeddedLeaseBackend,
+  KubernetesLeaseBackend,
+  openEtcdLeaseBackend,
+  openLeaseBackend,
+  type LeaseBackend,
+} from '../../lease/index.js';
 import { DIR_HELP, siteDir } from '../options.js';
 
 /** The flags every `causeway lease` subcommand takes to choose and reach its backend. */
@@ -25,20 +31,39 @@ type BackendKind = (typeof backendKinds)[number];
 export function leaseBackendFlags(command: Command): Command {
   return command
     .option('--dir <dir>', DIR_HELP)
-    .option('--backend <kind>', 'embedded, etcd or kubernetes (default: etcd with --etcd, kubernetes with --kubeconfig, else the site\'s store, see `causeway lease store`)')
-    .option('--file <path>', 'embedded: the file shared by the sites of one host (default: <dir>/leases.json)')
+    .option(
+      '--backend <kind>',
+      "embedded, etcd or kubernetes (default: etcd with --etcd, kubernetes with --kubeconfig, else the site's store, see `causeway lease store`)",
+    )
+    .option(
+      '--file <path>',
+      'embedded: the file shared by the sites of one host (default: <dir>/leases.json)',
+    )
     .option('--etcd <urls>', 'etcd: comma-separated client URLs, e.g. http://10.0.0.5:2379')
-    .option('--kubeconfig <file>', 'kubernetes: kubeconfig of the coordination cluster (default: $KUBECONFIG, ~/.kube/config or the pod\'s own)')
-    .option('--context <name>', 'kubernetes: context of that kubeconfig (default: its current context)')
-    .option('--namespace <ns>', 'kubernetes: namespace of the Lease objects (default: the context\'s, else default)')
+    .option(
+      '--kubeconfig <file>',
+      "kubernetes: kubeconfig of the coordination cluster (default: $KUBECONFIG, ~/.kube/config or the pod's own)",
+    )
+    .option(
+      '--context <name>',
+      'kubernetes: context of that kubeconfig (default: its current context)',
+    )
+    .option(
+      '--namespace <ns>',
+      "kubernetes: namespace of the Lease objects (default: the context's, else default)",
+    )
     .option('--output <format>', 'text or json', 'text');
 }
 
 /** `--backend` if given, else what the other flags imply; flags of another backend are refused. */
 function chooseBackend(opts: LeaseBackendOptions): BackendKind {
-  const kind = opts.backend ?? (opts.etcd !== undefined ? 'etcd' : opts.kubeconfig !== undefined ? 'kubernetes' : 'embedded');
+  const kind =
+    opts.backend ??
+    (opts.etcd !== undefined ? 'etcd' : opts.kubeconfig !== undefined ? 'kubernetes' : 'embedded');
   if (!(backendKinds as readonly string[]).includes(kind)) {
-    throw new CausewayError(ErrorCode.InputInvalid, `--backend: "${kind}" is not a lease backend`, { hint: `use one of ${backendKinds.join(', ')}` });
+    throw new CausewayError(ErrorCode.InputInvalid, `--backend: "${kind}" is not a lease backend`, {
+      hint: `use one of ${backendKinds.join(', ')}`,
+    });
   }
   const flagsOf: Record<BackendKind, Array<keyof LeaseBackendOptions>> = {
     embedded: ['file'],
@@ -48,9 +73,13 @@ function chooseBackend(opts: LeaseBackendOptions): BackendKind {
   for (const [other, flags] of Object.entries(flagsOf)) {
     const stray = other === kind ? undefined : flags.find((flag) => opts[flag] !== undefined);
     if (stray !== undefined) {
-      throw new CausewayError(ErrorCode.InputInvalid, `--${stray} belongs to the ${other} backend, but the ${kind} backend is in use`, {
-        hint: `drop --${stray}, or pass --backend ${other}`,
-      });
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        `--${stray} belongs to the ${other} backend, but the ${kind} backend is in use`,
+        {
+          hint: `drop --${stray}, or pass --backend ${other}`,
+        },
+      );
     }
   }
   return kind as BackendKind;
@@ -62,12 +91,23 @@ function chooseBackend(opts: LeaseBackendOptions): BackendKind {
  */
 export async function openCliLeaseBackend(opts: LeaseBackendOptions): Promise<LeaseBackend> {
   const paths = sitePaths(siteDir(opts.dir));
-  const noBackendFlag = [opts.backend, opts.etcd, opts.file, opts.kubeconfig, opts.context, opts.namespace].every((v) => v === undefined);
-  if (noBackendFlag && existsSync(paths.config)) return openLeaseBackend((await loadSiteConfig(paths.config)).leases, paths.dir);
+  const noBackendFlag = [
+    opts.backend,
+    opts.etcd,
+    opts.file,
+    opts.kubeconfig,
+    opts.context,
+    opts.namespace,
+  ].every((v) => v === undefined);
+  if (noBackendFlag && existsSync(paths.config))
+    return openLeaseBackend((await loadSiteConfig(paths.config)).leases, paths.dir);
   const kind = chooseBackend(opts);
   switch (kind) {
     case 'etcd':
-      if (opts.etcd === undefined) throw new CausewayError(ErrorCode.InputInvalid, '--etcd: required with --backend etcd', { hint: 'pass --etcd http://<host>:2379' });
+      if (opts.etcd === undefined)
+        throw new CausewayError(ErrorCode.InputInvalid, '--etcd: required with --backend etcd', {
+          hint: 'pass --etcd http://<host>:2379',
+        });
       return openEtcdLeaseBackend({ hosts: opts.etcd.split(',') });
     case 'kubernetes':
       return KubernetesLeaseBackend.open({
@@ -76,6 +116,8 @@ export async function openCliLeaseBackend(opts: LeaseBackendOptions): Promise<Le
         ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
       });
     case 'embedded':
-      return new EmbeddedLeaseBackend({ path: opts.file ?? join(sitePaths(siteDir(opts.dir)).dir, 'leases.json') });
+      return new EmbeddedLeaseBackend({
+        path: opts.file ?? join(sitePaths(siteDir(opts.dir)).dir, 'leases.json'),
+      });
   }
 }

@@ -1,12 +1,18 @@
 import { Command } from 'commander';
 import { formatHostPort, parseHostPort, sitePaths } from '../../config/index.js';
-import { exposeService, importService, unexposeService, unimportService } from '../../site/index.js';
+import {
+  exposeService,
+  importService,
+  unexposeService,
+  unimportService,
+} from '../../site/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
 import { emit, outputFormat } from '../output.js';
 import { DIR_HELP, intOption, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
 
-const liveNote = (live: boolean): string => (live ? 'applied to the running router' : 'saved; applies when the router starts');
+const liveNote = (live: boolean): string =>
+  live ? 'applied to the running router' : 'saved; applies when the router starts';
 
 export function exposeCommand(): Command {
   return new Command('expose')
@@ -15,13 +21,36 @@ export function exposeCommand(): Command {
     .requiredOption('--namespace <ns>', 'namespace of the service')
     .requiredOption('--port <port>', 'service port other sites use', intOption('--port', 1, 65535))
     .requiredOption('--to <host:port>', 'backend address on this site')
-    .option('--check <kind>', 'active health check of the backend: tcp, http:<path> (expects 200) or none', 'tcp')
-    .option('--protocol <protocol>', 'TCP (bytes, one destination per connection) or http (HTTP/1.1, one destination per request)', 'TCP')
-    .option('--writes <mode>', 'any, or single-writer: writes go only to the site holding --lease, reads to the nearest endpoint (needs --protocol http)')
-    .option('--lease <name>', 'with --writes single-writer: the lease whose holder takes writes, e.g. payments-writer')
-    .option('--read-methods <list>', 'with --writes single-writer: comma-separated methods that are reads (default GET,HEAD,OPTIONS)')
-    .option('--headless', 'headless service: every endpoint is reached on its own (stateful systems)')
-    .option('--hostname <name>', 'with --headless: this endpoint\'s name, as in <name>.<site>.<svc>.<ns>.svc.clusterset.local')
+    .option(
+      '--check <kind>',
+      'active health check of the backend: tcp, http:<path> (expects 200) or none',
+      'tcp',
+    )
+    .option(
+      '--protocol <protocol>',
+      'TCP (bytes, one destination per connection) or http (HTTP/1.1, one destination per request)',
+      'TCP',
+    )
+    .option(
+      '--writes <mode>',
+      'any, or single-writer: writes go only to the site holding --lease, reads to the nearest endpoint (needs --protocol http)',
+    )
+    .option(
+      '--lease <name>',
+      'with --writes single-writer: the lease whose holder takes writes, e.g. payments-writer',
+    )
+    .option(
+      '--read-methods <list>',
+      'with --writes single-writer: comma-separated methods that are reads (default GET,HEAD,OPTIONS)',
+    )
+    .option(
+      '--headless',
+      'headless service: every endpoint is reached on its own (stateful systems)',
+    )
+    .option(
+      '--hostname <name>',
+      "with --headless: this endpoint's name, as in <name>.<site>.<svc>.<ns>.svc.clusterset.local",
+    )
     .option('--dir <dir>', DIR_HELP)
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
@@ -44,12 +73,41 @@ seen. Without a reachable holder, writes get 503 with a JSON body and Retry-Afte
         const format = outputFormat(opts.output);
         const to = formatHostPort(parseHostPort(opts.to, '--to'));
         const health = parseCheck(opts.check);
-        const headless = opts.headless === true ? { headless: true, ...(opts.hostname === undefined ? {} : { hostname: opts.hostname }) } : {};
+        const headless =
+          opts.headless === true
+            ? {
+                headless: true,
+                ...(opts.hostname === undefined ? {} : { hostname: opts.hostname }),
+              }
+            : {};
         const writes = writeOptions(opts);
-        const { live } = await exposeService(sitePaths(siteDir(opts.dir)), { name, namespace: opts.namespace, port: opts.port, to, health, ...headless, ...writes });
+        const { live } = await exposeService(sitePaths(siteDir(opts.dir)), {
+          name,
+          namespace: opts.namespace,
+          port: opts.port,
+          to,
+          health,
+          ...headless,
+          ...writes,
+        });
         const what = opts.headless === true ? ` (headless endpoint ${opts.hostname ?? ''})` : '';
-        const single = writes.writes === 'single-writer' ? `, writes to the holder of lease ${writes.lease ?? ''}` : '';
-        emit(format, { exported: `${name}.${opts.namespace}`, port: opts.port, to, live, ...headless, ...writes }, () => `exposed ${name}.${opts.namespace}:${opts.port} → ${to}${what}${single} (${liveNote(live)})`);
+        const single =
+          writes.writes === 'single-writer'
+            ? `, writes to the holder of lease ${writes.lease ?? ''}`
+            : '';
+        emit(
+          format,
+          {
+            exported: `${name}.${opts.namespace}`,
+            port: opts.port,
+            to,
+            live,
+            ...headless,
+            ...writes,
+          },
+          () =>
+            `exposed ${name}.${opts.namespace}:${opts.port} → ${to}${what}${single} (${liveNote(live)})`,
+        );
       }),
     );
 }
@@ -70,17 +128,38 @@ interface ExposeOptions {
 }
 
 /** `--protocol`, `--writes`, `--lease`, `--read-methods` as export fields; the schema validates them. */
-function writeOptions(opts: ExposeOptions): { protocol: string; writes?: string; lease?: string; readMethods?: string[] } {
+function writeOptions(opts: ExposeOptions): {
+  protocol: string;
+  writes?: string;
+  lease?: string;
+  readMethods?: string[];
+} {
   // `TCP` is the Kubernetes spelling; `tcp` and `HTTP` are accepted as people type them.
-  const protocol = opts.protocol.toLowerCase() === 'tcp' ? 'TCP' : opts.protocol.toLowerCase() === 'http' ? 'http' : opts.protocol;
+  const protocol =
+    opts.protocol.toLowerCase() === 'tcp'
+      ? 'TCP'
+      : opts.protocol.toLowerCase() === 'http'
+        ? 'http'
+        : opts.protocol;
   if (opts.writes === 'single-writer' && opts.lease === undefined) {
-    throw new CausewayError(ErrorCode.InputInvalid, '--lease: --writes single-writer needs the lease whose holder takes writes', { hint: 'add --lease <name>, e.g. --lease payments-writer' });
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      '--lease: --writes single-writer needs the lease whose holder takes writes',
+      { hint: 'add --lease <name>, e.g. --lease payments-writer' },
+    );
   }
   return {
     protocol,
     ...(opts.writes === undefined ? {} : { writes: opts.writes }),
     ...(opts.lease === undefined ? {} : { lease: opts.lease }),
-    ...(opts.readMethods === undefined ? {} : { readMethods: opts.readMethods.split(',').map((m) => m.trim()).filter((m) => m !== '') }),
+    ...(opts.readMethods === undefined
+      ? {}
+      : {
+          readMethods: opts.readMethods
+            .split(',')
+            .map((m) => m.trim())
+            .filter((m) => m !== ''),
+        }),
   };
 }
 
@@ -88,7 +167,9 @@ function writeOptions(opts: ExposeOptions): { protocol: string; writes?: string;
 function parseCheck(text: string): { type: 'tcp' | 'none' } | { type: 'http'; path: string } {
   if (text === 'tcp' || text === 'none') return { type: text };
   if (text.startsWith('http:/')) return { type: 'http', path: text.slice('http:'.length) };
-  throw new CausewayError(ErrorCode.InputInvalid, `--check: "${text}" is not a health check`, { hint: 'use --check tcp, --check none or --check http:/healthz' });
+  throw new CausewayError(ErrorCode.InputInvalid, `--check: "${text}" is not a health check`, {
+    hint: 'use --check tcp, --check none or --check http:/healthz',
+  });
 }
 
 export function unexposeCommand(): Command {
@@ -100,11 +181,24 @@ export function unexposeCommand(): Command {
     .option('--dir <dir>', DIR_HELP)
     .option('--output <format>', 'text or json', 'text')
     .action(
-      runAction(async (name: string, opts: { namespace: string; port?: number; dir?: string; output: string }) => {
-        const format = outputFormat(opts.output);
-        const { live } = await unexposeService(sitePaths(siteDir(opts.dir)), { name, namespace: opts.namespace, ...(opts.port === undefined ? {} : { port: opts.port }) });
-        emit(format, { unexported: `${name}.${opts.namespace}`, live }, () => `unexposed ${name}.${opts.namespace} (${liveNote(live)})`);
-      }),
+      runAction(
+        async (
+          name: string,
+          opts: { namespace: string; port?: number; dir?: string; output: string },
+        ) => {
+          const format = outputFormat(opts.output);
+          const { live } = await unexposeService(sitePaths(siteDir(opts.dir)), {
+            name,
+            namespace: opts.namespace,
+            ...(opts.port === undefined ? {} : { port: opts.port }),
+          });
+          emit(
+            format,
+            { unexported: `${name}.${opts.namespace}`, live },
+            () => `unexposed ${name}.${opts.namespace} (${liveNote(live)})`,
+          );
+        },
+      ),
     );
 }
 
@@ -113,18 +207,42 @@ export function importCommand(): Command {
     .description('make a clusterset service reachable at a local address on this site')
     .argument('<name>', 'service name')
     .requiredOption('--namespace <ns>', 'namespace of the service')
-    .requiredOption('--listen <host:port>', 'local address clients connect to (port 0 picks one; see status)')
-    .option('--port <port>', 'service port to reach (default: the service\'s only/lowest port)', intOption('--port', 1, 65535))
+    .requiredOption(
+      '--listen <host:port>',
+      'local address clients connect to (port 0 picks one; see status)',
+    )
+    .option(
+      '--port <port>',
+      "service port to reach (default: the service's only/lowest port)",
+      intOption('--port', 1, 65535),
+    )
     .option('--dir <dir>', DIR_HELP)
     .option('--output <format>', 'text or json', 'text')
-    .addHelpText('after', '\nExample:\n  causeway import web --namespace shop --listen 127.0.0.1:18080 --dir ./us\n  curl http://127.0.0.1:18080/')
+    .addHelpText(
+      'after',
+      '\nExample:\n  causeway import web --namespace shop --listen 127.0.0.1:18080 --dir ./us\n  curl http://127.0.0.1:18080/',
+    )
     .action(
-      runAction(async (name: string, opts: { namespace: string; listen: string; port?: number; dir?: string; output: string }) => {
-        const format = outputFormat(opts.output);
-        const listen = formatHostPort(parseHostPort(opts.listen, '--listen', true));
-        const { live } = await importService(sitePaths(siteDir(opts.dir)), { name, namespace: opts.namespace, listen, ...(opts.port === undefined ? {} : { port: opts.port }) });
-        emit(format, { imported: `${name}.${opts.namespace}`, listen, live }, () => `imported ${name}.${opts.namespace} at ${listen} (${liveNote(live)})`);
-      }),
+      runAction(
+        async (
+          name: string,
+          opts: { namespace: string; listen: string; port?: number; dir?: string; output: string },
+        ) => {
+          const format = outputFormat(opts.output);
+          const listen = formatHostPort(parseHostPort(opts.listen, '--listen', true));
+          const { live } = await importService(sitePaths(siteDir(opts.dir)), {
+            name,
+            namespace: opts.namespace,
+            listen,
+            ...(opts.port === undefined ? {} : { port: opts.port }),
+          });
+          emit(
+            format,
+            { imported: `${name}.${opts.namespace}`, listen, live },
+            () => `imported ${name}.${opts.namespace} at ${listen} (${liveNote(live)})`,
+          );
+        },
+      ),
     );
 }
 
@@ -138,8 +256,15 @@ export function unimportCommand(): Command {
     .action(
       runAction(async (name: string, opts: { namespace: string; dir?: string; output: string }) => {
         const format = outputFormat(opts.output);
-        const { live } = await unimportService(sitePaths(siteDir(opts.dir)), { name, namespace: opts.namespace });
-        emit(format, { unimported: `${name}.${opts.namespace}`, live }, () => `unimported ${name}.${opts.namespace} (${liveNote(live)})`);
+        const { live } = await unimportService(sitePaths(siteDir(opts.dir)), {
+          name,
+          namespace: opts.namespace,
+        });
+        emit(
+          format,
+          { unimported: `${name}.${opts.namespace}`, live },
+          () => `unimported ${name}.${opts.namespace} (${liveNote(live)})`,
+        );
       }),
     );
 }

@@ -10,7 +10,9 @@ import { runAction } from '../run-action.js';
 
 export function servicesCommand(): Command {
   return new Command('services')
-    .description('the clusterset\'s services as this site sees them: type, ports, exporting sites, virtual IP, DNS name and MCS conditions')
+    .description(
+      "the clusterset's services as this site sees them: type, ports, exporting sites, virtual IP, DNS name and MCS conditions",
+    )
     .option('--dir <dir>', DIR_HELP)
     .option('--output <format>', 'text, json or yaml', 'text')
     .addHelpText(
@@ -24,7 +26,11 @@ present.`,
     .action(
       runAction(async (opts: { dir?: string; output: string }) => {
         if (!['text', 'json', 'yaml'].includes(opts.output)) {
-          throw new CausewayError(ErrorCode.InputInvalid, `--output: "${opts.output}" is not a format`, { hint: 'use --output text, json or yaml' });
+          throw new CausewayError(
+            ErrorCode.InputInvalid,
+            `--output: "${opts.output}" is not a format`,
+            { hint: 'use --output text, json or yaml' },
+          );
         }
         const report = await new ApiClient(sitePaths(siteDir(opts.dir))).status();
         const services = report.services;
@@ -36,13 +42,16 @@ present.`,
 }
 
 function renderServices(report: StatusReport): string {
-  if (report.services.length === 0) return 'no services in the clusterset yet (`causeway expose` on a site)';
+  if (report.services.length === 0)
+    return 'no services in the clusterset yet (`causeway expose` on a site)';
   const rows = report.services.map((s) => {
     const conflict = s.conditions[s.winnerSite]?.conflict;
     return [
       `${s.name}.${s.namespace}`,
       s.type,
-      s.ports.map((p) => `${p.port}/${p.protocol}${p.name === undefined ? '' : `(${p.name})`}`).join(','),
+      s.ports
+        .map((p) => `${p.port}/${p.protocol}${p.name === undefined ? '' : `(${p.name})`}`)
+        .join(','),
       s.sites.join(','),
       s.importedHere ? (s.vip ?? '-') : '(namespace not here)',
       s.ready === false ? 'no' : 'yes',
@@ -51,10 +60,15 @@ function renderServices(report: StatusReport): string {
   });
   const lines = [table(['SERVICE', 'TYPE', 'PORTS', 'SITES', 'VIP', 'READY', 'CONFLICT'], rows)];
   for (const s of report.services) {
-    for (const n of s.notReadyHere ?? []) lines.push(`${s.name}.${s.namespace}:${n.port} → ${n.to} not ready here: ${n.reason}`);
+    for (const n of s.notReadyHere ?? [])
+      lines.push(`${s.name}.${s.namespace}:${n.port} → ${n.to} not ready here: ${n.reason}`);
     const conflict = s.conditions[s.winnerSite]?.conflict;
     if (conflict?.status === 'True') lines.push(`${s.name}.${s.namespace}: ${conflict.message}`);
   }
-  if (report.dnsAddress !== null) lines.push('', `DNS: dig @${report.dnsAddress.replace(/:(\d+)$/, ' -p $1')} <service>.<namespace>.svc.clusterset.local`);
+  if (report.dnsAddress !== null)
+    lines.push(
+      '',
+      `DNS: dig @${report.dnsAddress.replace(/:(\d+)$/, ' -p $1')} <service>.<namespace>.svc.clusterset.local`,
+    );
   return lines.join('\n');
 }

@@ -17,20 +17,43 @@ import { DIR_HELP, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
 
 export function siteCommand(): Command {
-  const site = new Command('site').description('create and run a site (one router per cluster or host)');
+  const site = new Command('site').description(
+    'create and run a site (one router per cluster or host)',
+  );
 
   site
     .command('init')
-    .description('create a site directory: key, certificate, clusterset CA (for the first site) and site.yaml')
-    .requiredOption('--id <site-id>', 'stable site id, a DNS name such as eu-west (becomes spiffe://<trust-domain>/site/<id>)')
+    .description(
+      'create a site directory: key, certificate, clusterset CA (for the first site) and site.yaml',
+    )
+    .requiredOption(
+      '--id <site-id>',
+      'stable site id, a DNS name such as eu-west (becomes spiffe://<trust-domain>/site/<id>)',
+    )
     .option('--zone <zone>', 'zone of this site, e.g. eu-west-1a', 'zone-a')
     .option('--region <region>', 'region of this site, e.g. eu-west-1', 'region-a')
     .option('--dir <dir>', 'directory to create (default: ./<site-id>)')
-    .option('--trust-domain <name>', 'trust domain of a new clusterset (default: a random cs-XXXXXXXX.causeway)')
-    .option('--ca-dir <dir>', 'sign this site with an existing clusterset CA (ca.crt + ca.key) instead of creating one')
-    .option('--listen <host:port>', 'link port other sites dial; port 0 picks a free port at first start and keeps it', '0.0.0.0:7443')
-    .option('--advertise <host:port...>', 'addresses other sites should dial, written into tokens (default: from --listen)')
-    .option('--address-pool <cidr>', 'IPv4 CIDR for virtual IPs of imported services (default: a 127.x.0.0/16 derived from the id)')
+    .option(
+      '--trust-domain <name>',
+      'trust domain of a new clusterset (default: a random cs-XXXXXXXX.causeway)',
+    )
+    .option(
+      '--ca-dir <dir>',
+      'sign this site with an existing clusterset CA (ca.crt + ca.key) instead of creating one',
+    )
+    .option(
+      '--listen <host:port>',
+      'link port other sites dial; port 0 picks a free port at first start and keeps it',
+      '0.0.0.0:7443',
+    )
+    .option(
+      '--advertise <host:port...>',
+      'addresses other sites should dial, written into tokens (default: from --listen)',
+    )
+    .option(
+      '--address-pool <cidr>',
+      'IPv4 CIDR for virtual IPs of imported services (default: a 127.x.0.0/16 derived from the id)',
+    )
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
       'after',
@@ -43,23 +66,41 @@ Example:
   causeway site init --id eu-west --zone eu-west-1a --region eu-west-1 --dir ./eu`,
     )
     .action(
-      runAction(async (opts: { id: string; zone: string; region: string; dir?: string; trustDomain?: string; caDir?: string; listen: string; advertise?: string[]; addressPool?: string; output: string }) => {
-        const format = outputFormat(opts.output);
-        parseHostPort(opts.listen, '--listen', true);
-        for (const a of opts.advertise ?? []) parseHostPort(a, '--advertise');
-        const { paths, trustDomain } = await initSite({
-          id: opts.id,
-          zone: opts.zone,
-          region: opts.region,
-          dir: opts.dir ?? opts.id,
-          ...(opts.trustDomain === undefined ? {} : { trustDomain: opts.trustDomain }),
-          ...(opts.caDir === undefined ? {} : { caDir: opts.caDir }),
-          listen: opts.listen,
-          advertise: opts.advertise ?? [],
-          ...(opts.addressPool === undefined ? {} : { addressPool: opts.addressPool }),
-        });
-        emit(format, { site: opts.id, dir: paths.dir, trustDomain }, () => `site ${opts.id} created in ${paths.dir} (trust domain ${trustDomain})\nnext: causeway site run --dir ${paths.dir}`);
-      }),
+      runAction(
+        async (opts: {
+          id: string;
+          zone: string;
+          region: string;
+          dir?: string;
+          trustDomain?: string;
+          caDir?: string;
+          listen: string;
+          advertise?: string[];
+          addressPool?: string;
+          output: string;
+        }) => {
+          const format = outputFormat(opts.output);
+          parseHostPort(opts.listen, '--listen', true);
+          for (const a of opts.advertise ?? []) parseHostPort(a, '--advertise');
+          const { paths, trustDomain } = await initSite({
+            id: opts.id,
+            zone: opts.zone,
+            region: opts.region,
+            dir: opts.dir ?? opts.id,
+            ...(opts.trustDomain === undefined ? {} : { trustDomain: opts.trustDomain }),
+            ...(opts.caDir === undefined ? {} : { caDir: opts.caDir }),
+            listen: opts.listen,
+            advertise: opts.advertise ?? [],
+            ...(opts.addressPool === undefined ? {} : { addressPool: opts.addressPool }),
+          });
+          emit(
+            format,
+            { site: opts.id, dir: paths.dir, trustDomain },
+            () =>
+              `site ${opts.id} created in ${paths.dir} (trust domain ${trustDomain})\nnext: causeway site run --dir ${paths.dir}`,
+          );
+        },
+      ),
     );
 
   site
@@ -67,9 +108,18 @@ Example:
     .description('run the site router in the foreground (JSON logs on stdout); Ctrl-C stops it')
     .option('--dir <dir>', DIR_HELP)
     .option('--daemon', 'start in the background; logs go to <dir>/router.log')
-    .option('--metrics-listen <host:port>', 'also serve /metrics and /v1/status over TCP for Prometheus')
-    .option('--hold-lease <name...>', 'acquire and renew this lease (in the store of the leases section) while this site is on the majority side; repeatable')
-    .option('--import-address <ip>', 'also serve every imported service on this address, a port per service port (overrides services.importAddress; in Kubernetes the pod IP)')
+    .option(
+      '--metrics-listen <host:port>',
+      'also serve /metrics and /v1/status over TCP for Prometheus',
+    )
+    .option(
+      '--hold-lease <name...>',
+      'acquire and renew this lease (in the store of the leases section) while this site is on the majority side; repeatable',
+    )
+    .option(
+      '--import-address <ip>',
+      'also serve every imported service on this address, a port per service port (overrides services.importAddress; in Kubernetes the pod IP)',
+    )
     .addHelpText(
       'after',
       `
@@ -90,38 +140,72 @@ Examples:
   causeway site run --dir /var/lib/causeway/site --import-address "$POD_IP"`,
     )
     .action(
-      runAction(async (opts: { dir?: string; daemon?: boolean; metricsListen?: string; holdLease?: string[]; importAddress?: string }) => {
-        const paths = sitePaths(siteDir(opts.dir));
-        const running = await new ApiClient(paths).runtime();
-        if (running !== undefined) {
-          throw new CausewayError(ErrorCode.InputInvalid, `a router for site ${running.siteId} already runs (pid ${running.pid})`, { hint: 'stop it first, or use another --dir' });
-        }
-        const hold = opts.holdLease ?? [];
-        for (const name of hold) {
-          if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) {
-            throw new CausewayError(ErrorCode.InputInvalid, `--hold-lease: "${name}" is not a lease name`, { hint: 'use letters, digits, ".", "_" and "-", e.g. --hold-lease payments-writer' });
+      runAction(
+        async (opts: {
+          dir?: string;
+          daemon?: boolean;
+          metricsListen?: string;
+          holdLease?: string[];
+          importAddress?: string;
+        }) => {
+          const paths = sitePaths(siteDir(opts.dir));
+          const running = await new ApiClient(paths).runtime();
+          if (running !== undefined) {
+            throw new CausewayError(
+              ErrorCode.InputInvalid,
+              `a router for site ${running.siteId} already runs (pid ${running.pid})`,
+              { hint: 'stop it first, or use another --dir' },
+            );
           }
-        }
-        if (opts.importAddress !== undefined && isIP(opts.importAddress) === 0) {
-          throw new CausewayError(ErrorCode.InputInvalid, `--import-address: "${opts.importAddress}" is not an IP address`, { hint: 'give an address of this host, without a port, e.g. --import-address 10.0.3.7' });
-        }
-        const run: RunOptions = { metricsListen: opts.metricsListen, holdLeases: hold, importAddress: opts.importAddress };
-        if (opts.daemon === true) return startDaemon(paths.dir, run);
-        await runForeground(paths.dir, run);
-      }),
+          const hold = opts.holdLease ?? [];
+          for (const name of hold) {
+            if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) {
+              throw new CausewayError(
+                ErrorCode.InputInvalid,
+                `--hold-lease: "${name}" is not a lease name`,
+                {
+                  hint: 'use letters, digits, ".", "_" and "-", e.g. --hold-lease payments-writer',
+                },
+              );
+            }
+          }
+          if (opts.importAddress !== undefined && isIP(opts.importAddress) === 0) {
+            throw new CausewayError(
+              ErrorCode.InputInvalid,
+              `--import-address: "${opts.importAddress}" is not an IP address`,
+              {
+                hint: 'give an address of this host, without a port, e.g. --import-address 10.0.3.7',
+              },
+            );
+          }
+          const run: RunOptions = {
+            metricsListen: opts.metricsListen,
+            holdLeases: hold,
+            importAddress: opts.importAddress,
+          };
+          if (opts.daemon === true) return startDaemon(paths.dir, run);
+          await runForeground(paths.dir, run);
+        },
+      ),
     );
   site
     .command('drain')
-    .description('stop new flows to this site (peers stop choosing it at once), let flows in progress finish, then stop the router')
+    .description(
+      'stop new flows to this site (peers stop choosing it at once), let flows in progress finish, then stop the router',
+    )
     .option('--dir <dir>', DIR_HELP)
     .option('--timeout <duration>', 'longest wait for flows in progress, e.g. 30s, 2m', '30s')
     .option('--output <format>', 'text or json', 'text')
     .action(
       runAction(async (opts: { dir?: string; timeout: string; output: string }) => {
         const format = outputFormat(opts.output);
-        const result = await new ApiClient(sitePaths(siteDir(opts.dir))).drain(parseDuration(opts.timeout));
+        const result = await new ApiClient(sitePaths(siteDir(opts.dir))).drain(
+          parseDuration(opts.timeout),
+        );
         emit(format, result, () =>
-          result.remaining === 0 ? `drained in ${result.waitedMs} ms; the router has stopped` : `stopped after ${result.waitedMs} ms with ${result.remaining} flow(s) still open (they were reset)`,
+          result.remaining === 0
+            ? `drained in ${result.waitedMs} ms; the router has stopped`
+            : `stopped after ${result.waitedMs} ms with ${result.remaining} flow(s) still open (they were reset)`,
         );
       }),
     );
@@ -135,10 +219,16 @@ interface RunOptions {
   importAddress: string | undefined;
 }
 
-async function runForeground(dir: string, { metricsListen, holdLeases, importAddress }: RunOptions): Promise<void> {
+async function runForeground(
+  dir: string,
+  { metricsListen, holdLeases, importAddress }: RunOptions,
+): Promise<void> {
   const paths = sitePaths(dir);
   const config = await loadSiteConfig(paths.config);
-  const router = await Router.open(paths, createLogger(config.site.id), { holdLeases, ...(importAddress === undefined ? {} : { importAddress }) });
+  const router = await Router.open(paths, createLogger(config.site.id), {
+    holdLeases,
+    ...(importAddress === undefined ? {} : { importAddress }),
+  });
   const api = new ApiServer(router);
   let drained: () => void = () => undefined;
   const drainedSignal = new Promise<void>((resolve) => (drained = resolve));
@@ -165,14 +255,23 @@ async function runForeground(dir: string, { metricsListen, holdLeases, importAdd
 }
 
 /** The management socket and, when asked for, the metrics listener; errors name the setting. */
-async function openLocalApi(api: ApiServer, socket: string, metricsListen: string | undefined, router: Router): Promise<void> {
+async function openLocalApi(
+  api: ApiServer,
+  socket: string,
+  metricsListen: string | undefined,
+  router: Router,
+): Promise<void> {
   try {
     await api.listen(socket);
   } catch (err) {
-    throw new CausewayError(ErrorCode.ConfigInvalid, `--dir: cannot listen on the API socket ${socket} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
-      cause: err,
-      hint: 'use a site directory on a local file system with a shorter path (a unix socket path has at most 107 bytes)',
-    });
+    throw new CausewayError(
+      ErrorCode.ConfigInvalid,
+      `--dir: cannot listen on the API socket ${socket} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      {
+        cause: err,
+        hint: 'use a site directory on a local file system with a shorter path (a unix socket path has at most 107 bytes)',
+      },
+    );
   }
   if (metricsListen === undefined) return;
   const { host, port } = parseHostPort(metricsListen, '--metrics-listen', true);
@@ -184,7 +283,10 @@ async function openLocalApi(api: ApiServer, socket: string, metricsListen: strin
   }
 }
 
-async function startDaemon(dir: string, { metricsListen, holdLeases, importAddress }: RunOptions): Promise<void> {
+async function startDaemon(
+  dir: string,
+  { metricsListen, holdLeases, importAddress }: RunOptions,
+): Promise<void> {
   const paths = sitePaths(dir);
   const log = openSync(join(paths.dir, 'router.log'), 'a');
   const args = [
@@ -204,22 +306,34 @@ async function startDaemon(dir: string, { metricsListen, holdLeases, importAddre
     await sleep(100);
     const runtime = await client.runtime();
     if (runtime !== undefined) {
-      process.stdout.write(`router started in the background (pid ${runtime.pid}); logs: ${join(paths.dir, 'router.log')}\n`);
+      process.stdout.write(
+        `router started in the background (pid ${runtime.pid}); logs: ${join(paths.dir, 'router.log')}\n`,
+      );
       return;
     }
     if (child.exitCode !== null) break;
   }
   const refusal = await startRefusal(join(paths.dir, 'router.log'));
-  if (child.exitCode !== null && refusal !== undefined) throw new CausewayError(ErrorCode.ConfigInvalid, refusal.message, { hint: refusal.hint ?? `read ${join(paths.dir, 'router.log')}` });
-  throw new CausewayError(ErrorCode.Timeout, 'the router did not start', { hint: `read ${join(paths.dir, 'router.log')}` });
+  if (child.exitCode !== null && refusal !== undefined)
+    throw new CausewayError(ErrorCode.ConfigInvalid, refusal.message, {
+      hint: refusal.hint ?? `read ${join(paths.dir, 'router.log')}`,
+    });
+  throw new CausewayError(ErrorCode.Timeout, 'the router did not start', {
+    hint: `read ${join(paths.dir, 'router.log')}`,
+  });
 }
 
 /** The `error:` and `hint:` lines a background router wrote to its log when it refused to start. */
-async function startRefusal(log: string): Promise<{ message: string; hint: string | undefined } | undefined> {
+async function startRefusal(
+  log: string,
+): Promise<{ message: string; hint: string | undefined } | undefined> {
   const lines = (await readFile(log, 'utf8').catch(() => '')).split('\n');
   let at = lines.length - 1;
   while (at >= 0 && lines[at]?.startsWith('error: ') !== true) at -= 1;
   if (at < 0) return undefined;
-  const hint = lines[at + 1]?.startsWith('hint: ') === true ? lines[at + 1]?.slice('hint: '.length) : undefined;
+  const hint =
+    lines[at + 1]?.startsWith('hint: ') === true
+      ? lines[at + 1]?.slice('hint: '.length)
+      : undefined;
   return { message: (lines[at] ?? '').slice('error: '.length), hint };
 }

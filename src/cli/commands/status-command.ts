@@ -30,12 +30,26 @@ export function renderStatus(r: StatusReport): string {
     '',
     'LINKS',
     r.links.length === 0
-      ? '  (none: `causeway token issue` here, or `causeway link create` with another site\'s token)'
+      ? "  (none: `causeway token issue` here, or `causeway link create` with another site's token)"
       : table(
           ['PEER', 'STATE', 'DIRECTION', 'COST', 'RTT', 'CONNS', 'FLOWS', 'SINCE'],
-          r.links.map((l) => [l.peer, l.state, l.direction, l.cost, l.rttMs === null ? '-' : `${l.rttMs.toFixed(2)}ms`, l.connections, l.flows, l.since]),
+          r.links.map((l) => [
+            l.peer,
+            l.state,
+            l.direction,
+            l.cost,
+            l.rttMs === null ? '-' : `${l.rttMs.toFixed(2)}ms`,
+            l.connections,
+            l.flows,
+            l.since,
+          ]),
         ),
-    ...r.links.filter((l) => l.dialFailures > 0).map((l) => `  ${l.peer}: ${l.dialFailures} failed dial(s) in a row (${l.endpoints.join(', ')}); last: ${l.lastError ?? '-'}`),
+    ...r.links
+      .filter((l) => l.dialFailures > 0)
+      .map(
+        (l) =>
+          `  ${l.peer}: ${l.dialFailures} failed dial(s) in a row (${l.endpoints.join(', ')}); last: ${l.lastError ?? '-'}`,
+      ),
     r.partition === null
       ? ''
       : `partition: ${r.partition.majority ? 'majority' : 'MINORITY (safe mode)'} — ${r.partition.reachable.length}/${r.partition.members.length} members reachable, quorum ${r.partition.quorum}${r.partition.unreachable.length > 0 ? `; unreachable: ${r.partition.unreachable.join(', ')}` : ''}`,
@@ -46,29 +60,71 @@ export function renderStatus(r: StatusReport): string {
           'LEASES',
           table(
             ['LEASE', 'HOLDER', 'TOKEN', 'EXPIRES', 'HELD HERE'],
-            r.leases.map((l) => [l.name, !l.known ? '(store not answering)' : l.live ? (l.holder ?? '-') : `(none; last ${l.holder ?? '-'})`, l.fencingToken ?? '-', l.expiresAt ?? '-', l.holding ? 'holding loop' : '-']),
+            r.leases.map((l) => [
+              l.name,
+              !l.known
+                ? '(store not answering)'
+                : l.live
+                  ? (l.holder ?? '-')
+                  : `(none; last ${l.holder ?? '-'})`,
+              l.fencingToken ?? '-',
+              l.expiresAt ?? '-',
+              l.holding ? 'holding loop' : '-',
+            ]),
           ),
         ]),
     '',
     'ROUTES',
     r.routes.length === 0
       ? '  (no other sites known)'
-      : table(['SITE', 'REACHABLE', 'NEXT HOP', 'COST', 'HOPS'], r.routes.map((x) => [x.site, x.reachable ? 'yes' : 'no', x.nextHop ?? '-', x.cost ?? '-', x.hops ?? '-'])),
+      : table(
+          ['SITE', 'REACHABLE', 'NEXT HOP', 'COST', 'HOPS'],
+          r.routes.map((x) => [
+            x.site,
+            x.reachable ? 'yes' : 'no',
+            x.nextHop ?? '-',
+            x.cost ?? '-',
+            x.hops ?? '-',
+          ]),
+        ),
     '',
     'EXPORTS',
     r.exports.length === 0
       ? '  (none)'
-      : table(['SERVICE', 'PORT', 'BACKEND', 'READY', 'ACTIVE', 'FLOWS', 'FAILED'], r.exports.map((e) => [`${e.name}.${e.namespace}`, e.port, e.to, e.ready ? 'yes' : 'no', e.flows.active, e.flows.total, e.flows.failed])),
-    ...r.exports.filter((e) => !e.ready).map((e) => `  ${e.name}.${e.namespace}:${e.port} not ready: ${e.reason ?? 'unknown'}`),
+      : table(
+          ['SERVICE', 'PORT', 'BACKEND', 'READY', 'ACTIVE', 'FLOWS', 'FAILED'],
+          r.exports.map((e) => [
+            `${e.name}.${e.namespace}`,
+            e.port,
+            e.to,
+            e.ready ? 'yes' : 'no',
+            e.flows.active,
+            e.flows.total,
+            e.flows.failed,
+          ]),
+        ),
+    ...r.exports
+      .filter((e) => !e.ready)
+      .map((e) => `  ${e.name}.${e.namespace}:${e.port} not ready: ${e.reason ?? 'unknown'}`),
     '',
     'IMPORTS',
     configured.length === 0
       ? '  (none configured)'
       : table(
           ['SERVICE', 'LISTEN', 'PORT', 'EXPORTED BY', 'ACTIVE', 'FLOWS', 'FAILED'],
-          configured.map((i) => [`${i.name}.${i.namespace}${i.site === null ? '' : `@${i.site}`}`, i.listen, i.port ?? '-', i.exporters.join(',') || '-', i.flows.active, i.flows.total, i.flows.failed]),
+          configured.map((i) => [
+            `${i.name}.${i.namespace}${i.site === null ? '' : `@${i.site}`}`,
+            i.listen,
+            i.port ?? '-',
+            i.exporters.join(',') || '-',
+            i.flows.active,
+            i.flows.total,
+            i.flows.failed,
+          ]),
         ),
-    ...(virtual > 0 ? [`  plus ${virtual} virtual-IP listener(s) for clusterset services: \`causeway services\``] : []),
+    ...(virtual > 0
+      ? [`  plus ${virtual} virtual-IP listener(s) for clusterset services: \`causeway services\``]
+      : []),
   ];
   return lines.join('\n');
 }

@@ -20,7 +20,10 @@ export interface ForwardPlan {
 
 /** True when the request carries a body (RFC 9112 §6.3: Transfer-Encoding, or a non-zero Content-Length). */
 export function hasBody(req: IncomingMessage): boolean {
-  return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+  return (
+    req.headers['transfer-encoding'] !== undefined ||
+    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0')
+  );
 }
 
 /**
@@ -28,7 +31,11 @@ export function hasBody(req: IncomingMessage): boolean {
  * Resolves when the exchange is over; on a failure before any response nothing has been
  * written to the client, so the caller may still answer (502, 504, or another endpoint).
  */
-export function forwardRequest(req: IncomingMessage, res: ServerResponse, plan: ForwardPlan): Promise<ForwardOutcome> {
+export function forwardRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  plan: ForwardPlan,
+): Promise<ForwardOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: ForwardOutcome): void => {
@@ -38,15 +45,30 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, plan: 
     };
     let responded = false;
     let timedOut = false;
-    const upstream = request({ agent: plan.agent, method: req.method ?? 'GET', path: req.url ?? '/', headers: plan.headers, setHost: false });
+    const upstream = request({
+      agent: plan.agent,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: plan.headers,
+      setHost: false,
+    });
     const timer = setTimeout(() => {
       timedOut = true;
-      upstream.destroy(new CausewayError(ErrorCode.Timeout, `the backend did not answer within ${plan.responseTimeoutMs} ms`));
+      upstream.destroy(
+        new CausewayError(
+          ErrorCode.Timeout,
+          `the backend did not answer within ${plan.responseTimeoutMs} ms`,
+        ),
+      );
     }, plan.responseTimeoutMs);
     upstream.once('response', (answer) => {
       responded = true;
       clearTimeout(timer);
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardHeaders(answer.rawHeaders, { keepTransferEncoding: false }));
+      res.writeHead(
+        answer.statusCode ?? 502,
+        answer.statusMessage,
+        forwardHeaders(answer.rawHeaders, { keepTransferEncoding: false }),
+      );
       relay(answer, res);
       answer.once('error', () => res.destroy());
       res.once('finish', () => settle({ kind: 'answered', status: answer.statusCode ?? 502 }));
@@ -56,9 +78,17 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, plan: 
       // A reused keep-alive connection the backend had already closed fails before any byte
       // was processed: safe to send again, even for a write.
       // Only a request without a body can be sent again: a body has been consumed by now.
-      const replayable = !responded && !hasBody(req) && upstream.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
+      const replayable =
+        !responded &&
+        !hasBody(req) &&
+        upstream.reusedSocket &&
+        (error as NodeJS.ErrnoException).code === 'ECONNRESET';
       if (responded) res.destroy(error);
-      settle(responded ? { kind: 'answered', status: res.statusCode } : { kind: 'failed', error, replayable, timedOut });
+      settle(
+        responded
+          ? { kind: 'answered', status: res.statusCode }
+          : { kind: 'failed', error, replayable, timedOut },
+      );
     });
     // The client went away: nothing will read the answer, so stop the backend's work too.
     res.once('close', () => {
@@ -95,13 +125,22 @@ function relay(from: IncomingMessage, to: Writable): void {
 }
 
 /** A JSON error answer from the router itself (the backend was never reached, or failed). */
-export function sendJsonError(res: ServerResponse, body: ErrorBody, headers: Record<string, string> = {}): void {
+export function sendJsonError(
+  res: ServerResponse,
+  body: ErrorBody,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const text = `${JSON.stringify(body)}\n`;
-  res.writeHead(wireForm(body.error).http, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.writeHead(wireForm(body.error).http, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -1,5 +1,14 @@
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1): never forwarded. */
-const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'upgrade']);
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'upgrade',
+]);
 
 /** Headers only this router may set: a client that sends them must not pass for a lease holder. */
 export const FencingHeader = {
@@ -8,7 +17,9 @@ export const FencingHeader = {
   holder: 'Causeway-Lease-Holder',
 } as const;
 
-const RESERVED: ReadonlySet<string> = new Set(Object.values(FencingHeader).map((h) => h.toLowerCase()));
+const RESERVED: ReadonlySet<string> = new Set(
+  Object.values(FencingHeader).map((h) => h.toLowerCase()),
+);
 
 /** What changes on the way through: headers to add, and whether framing headers stay. */
 export interface HeaderRewrite {
@@ -30,11 +41,14 @@ export interface HeaderRewrite {
 export function forwardHeaders(raw: readonly string[], rewrite: HeaderRewrite): string[] {
   const named = connectionTokens(raw);
   const out: string[] = [];
-  const chunked = raw.some((value, i) => i % 2 === 0 && value.toLowerCase() === 'transfer-encoding');
+  const chunked = raw.some(
+    (value, i) => i % 2 === 0 && value.toLowerCase() === 'transfer-encoding',
+  );
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] ?? '';
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || named.has(lower) || RESERVED.has(lower) || lower === 'expect') continue;
+    if (HOP_BY_HOP.has(lower) || named.has(lower) || RESERVED.has(lower) || lower === 'expect')
+      continue;
     if (lower === 'transfer-encoding' && !rewrite.keepTransferEncoding) continue;
     // Transfer-Encoding wins over Content-Length (RFC 9112 §6.3); never send both.
     if (lower === 'content-length' && chunked && rewrite.keepTransferEncoding) continue;
@@ -58,7 +72,13 @@ function connectionTokens(raw: readonly string[]): Set<string> {
 }
 
 /** The request line and headers as they arrived, for a tunnel whose bytes go through untouched. */
-export function serializeRequestHead(method: string, target: string, version: string, raw: readonly string[], add: ReadonlyArray<readonly [string, string]> = []): string {
+export function serializeRequestHead(
+  method: string,
+  target: string,
+  version: string,
+  raw: readonly string[],
+  add: ReadonlyArray<readonly [string, string]> = [],
+): string {
   let head = `${method} ${target} HTTP/${version}\r\n`;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] ?? '';

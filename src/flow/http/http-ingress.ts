@@ -7,10 +7,21 @@ import { systemRuntime, type Runtime } from '../../runtime/index.js';
 import type { LeaseState } from '../../lease/index.js';
 import type { FlowRecorder, Logger, RouterMetrics } from '../../observability/index.js';
 import type { LinkStateDb } from '../../routing/index.js';
-import { serviceKey, writePolicyOf, type Endpoint, type ServiceDirectory } from '../../services/index.js';
+import {
+  serviceKey,
+  writePolicyOf,
+  type Endpoint,
+  type ServiceDirectory,
+} from '../../services/index.js';
 import { ResetCode, type MuxStream } from '../../transport/index.js';
 import type { EndpointChooser } from '../endpoint-chooser.js';
-import { forwardRequest, hasBody, sendJsonError, type ErrorBody, type ForwardOutcome } from './http-forward.js';
+import {
+  forwardRequest,
+  hasBody,
+  sendJsonError,
+  type ErrorBody,
+  type ForwardOutcome,
+} from './http-forward.js';
 import { FencingHeader, forwardHeaders, serializeRequestHead } from './http-headers.js';
 import { openTunnel, refuseTunnel } from './http-tunnel.js';
 import { HttpUpstreams } from './http-upstreams.js';
@@ -25,7 +36,10 @@ interface HttpTarget {
 type RequestKind = 'read' | 'write' | 'any';
 
 /** Where a request goes, or why it goes nowhere. */
-type Destination = { type: 'endpoint'; endpoint: Endpoint; fencing: Array<[string, string]> } | { type: 'refused'; route: Extract<WriteRoute, { type: 'refuse' }> } | { type: 'none' };
+type Destination =
+  | { type: 'endpoint'; endpoint: Endpoint; fencing: Array<[string, string]> }
+  | { type: 'refused'; route: Extract<WriteRoute, { type: 'refuse' }> }
+  | { type: 'none' };
 
 export interface HttpIngressDeps {
   directory: ServiceDirectory;
@@ -45,7 +59,14 @@ export interface HttpIngressDeps {
 /** Endpoints a read may try before the client gets an error. */
 const MAX_READ_ATTEMPTS = 3;
 /** Methods that may be sent twice without harm (RFC 9110 §9.2.2), so a failed one is retried elsewhere. */
-const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+const IDEMPOTENT: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'TRACE',
+  'PUT',
+  'DELETE',
+]);
 
 /**
  * HTTP/1.1 on import listeners of services exported with `protocol: http`: Node's own parser
@@ -80,8 +101,12 @@ export class HttpIngress {
       },
       (req, res) => this.#onRequest(req, res),
     );
-    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#onTunnel(req, socket as Socket, head));
-    this.#server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#onTunnel(req, socket as Socket, head));
+    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.#onTunnel(req, socket as Socket, head),
+    );
+    this.#server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.#onTunnel(req, socket as Socket, head),
+    );
     // Connections come from the import listeners, so this server never listens itself; but Node
     // starts its header and request timers only on 'listening', and without them a client that
     // trickles its headers would hold a connection for ever.
@@ -92,10 +117,18 @@ export class HttpIngress {
   accept(config: ImportConfig, port: number, client: Socket): void {
     this.#targets.set(client, { config, port });
     // One flow per client connection; its requests may each go to another site, so no destination.
-    const ticket = this.#deps.recorder.started(config.name, config.namespace, { protocol: 'http', source: this.#deps.lsdb.self });
+    const ticket = this.#deps.recorder.started(config.name, config.namespace, {
+      protocol: 'http',
+      source: this.#deps.lsdb.self,
+    });
     client.once('close', (hadError) => {
       const counts = { bytesIn: client.bytesRead, bytesOut: client.bytesWritten };
-      this.#deps.recorder.finished(ticket, hadError ? { kind: 'reset', by: 'local', code: ResetCode.PeerReset, ...counts } : { kind: 'closed', ...counts });
+      this.#deps.recorder.finished(
+        ticket,
+        hadError
+          ? { kind: 'reset', by: 'local', code: ResetCode.PeerReset, ...counts }
+          : { kind: 'closed', ...counts },
+      );
     });
     this.#server.emit('connection', client);
   }
@@ -108,13 +141,23 @@ export class HttpIngress {
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const target = this.#targets.get(req.socket);
-    if (target === undefined) return sendJsonError(res, { error: ErrorCode.Internal, message: 'connection without an import' });
+    if (target === undefined)
+      return sendJsonError(res, {
+        error: ErrorCode.Internal,
+        message: 'connection without an import',
+      });
     const previous = this.#queues.get(req.socket) ?? Promise.resolve();
     const current = previous
       .then(() => this.#serve(target, req, res))
       .catch((err: unknown) => {
-        this.#deps.logger.error({ service: serviceKey(target.config.name, target.config.namespace), err }, 'HTTP request failed in the router');
-        sendJsonError(res, { error: errorCodeOf(err), message: err instanceof Error ? err.message : String(err) });
+        this.#deps.logger.error(
+          { service: serviceKey(target.config.name, target.config.namespace), err },
+          'HTTP request failed in the router',
+        );
+        sendJsonError(res, {
+          error: errorCodeOf(err),
+          message: err instanceof Error ? err.message : String(err),
+        });
       });
     this.#queues.set(req.socket, current);
   }
@@ -127,7 +170,14 @@ export class HttpIngress {
       if (destination.type === 'refused') return this.#refuseWrite(target, destination.route, res);
       if (destination.type === 'none') {
         this.#count(target, kind, 'refused');
-        return sendJsonError(res, { error: ErrorCode.NoEndpoint, message: `no ready endpoint of ${serviceKey(target.config.name, target.config.namespace)} is reachable` }, { 'retry-after': '1' });
+        return sendJsonError(
+          res,
+          {
+            error: ErrorCode.NoEndpoint,
+            message: `no ready endpoint of ${serviceKey(target.config.name, target.config.namespace)} is reachable`,
+          },
+          { 'retry-after': '1' },
+        );
       }
       const { endpoint, fencing } = destination;
       tried.add(endpoint.site);
@@ -137,24 +187,39 @@ export class HttpIngress {
         return;
       }
       // A write goes to the holder or nowhere; a read may try another endpoint if sending it again is harmless.
-      const again = outcome.replayable || (kind !== 'write' && !outcome.timedOut && IDEMPOTENT.has(req.method ?? '') && !hasBody(req));
-      if (!again || attempt >= MAX_READ_ATTEMPTS || (kind === 'write' && !outcome.replayable)) return this.#fail(target, kind, endpoint, outcome, res);
+      const again =
+        outcome.replayable ||
+        (kind !== 'write' &&
+          !outcome.timedOut &&
+          IDEMPOTENT.has(req.method ?? '') &&
+          !hasBody(req));
+      if (!again || attempt >= MAX_READ_ATTEMPTS || (kind === 'write' && !outcome.replayable))
+        return this.#fail(target, kind, endpoint, outcome, res);
       if (kind === 'write') tried.clear(); // a replay goes to the same holder
     }
   }
 
   #kindOf(target: HttpTarget, method: string): RequestKind {
-    const policy = writePolicyOf(this.#deps.directory.service(target.config.name, target.config.namespace));
+    const policy = writePolicyOf(
+      this.#deps.directory.service(target.config.name, target.config.namespace),
+    );
     if (policy.type === 'any') return 'any';
     return policy.readMethods.has(method) ? 'read' : 'write';
   }
 
   /** Reads: the traffic policy's choice (skipping endpoints tried already). Writes: the lease holder only. */
-  #destination(target: HttpTarget, kind: RequestKind, req: IncomingMessage, tried: ReadonlySet<string>): Destination {
+  #destination(
+    target: HttpTarget,
+    kind: RequestKind,
+    req: IncomingMessage,
+    tried: ReadonlySet<string>,
+  ): Destination {
     const { config, port } = target;
     if (kind !== 'write') {
       const endpoint = this.#deps.chooser.choose(config, port, req.socket.remoteAddress, tried);
-      return endpoint === undefined ? { type: 'none' } : { type: 'endpoint', endpoint, fencing: [] };
+      return endpoint === undefined
+        ? { type: 'none' }
+        : { type: 'endpoint', endpoint, fencing: [] };
     }
     const policy = writePolicyOf(this.#deps.directory.service(config.name, config.namespace));
     if (policy.type !== 'single-writer') return { type: 'none' };
@@ -170,7 +235,14 @@ export class HttpIngress {
     if (route.type === 'refuse') return { type: 'refused', route };
     const endpoint = this.#resolveLocal(config, port, at(route.site));
     if (endpoint === undefined) return { type: 'none' };
-    this.#countIn('routed', this.#deps.metrics.writesRouted, config.name, config.namespace, policy.lease, route.site);
+    this.#countIn(
+      'routed',
+      this.#deps.metrics.writesRouted,
+      config.name,
+      config.namespace,
+      policy.lease,
+      route.site,
+    );
     return {
       type: 'endpoint',
       endpoint,
@@ -182,36 +254,96 @@ export class HttpIngress {
     };
   }
 
-  async #send(target: HttpTarget, endpoint: Endpoint, fencing: Array<[string, string]>, req: IncomingMessage, res: ServerResponse): Promise<ForwardOutcome> {
+  async #send(
+    target: HttpTarget,
+    endpoint: Endpoint,
+    fencing: Array<[string, string]>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<ForwardOutcome> {
     const { config, port } = target;
-    const local = endpoint.kind === 'local' && config.endpoint !== undefined ? this.#deps.directory.localExport(config.name, config.namespace, port, config.endpoint) : undefined;
-    const resolved: Endpoint = local === undefined ? endpoint : { kind: 'local', site: endpoint.site, target: local };
+    const local =
+      endpoint.kind === 'local' && config.endpoint !== undefined
+        ? this.#deps.directory.localExport(config.name, config.namespace, port, config.endpoint)
+        : undefined;
+    const resolved: Endpoint =
+      local === undefined ? endpoint : { kind: 'local', site: endpoint.site, target: local };
     const key = `${serviceKey(config.name, config.namespace)}:${port}/${config.endpoint ?? ''}`;
-    const agent = this.#upstreams.agentFor(key, resolved, (site) => this.#deps.openFlow(config, port, site));
+    const agent = this.#upstreams.agentFor(key, resolved, (site) =>
+      this.#deps.openFlow(config, port, site),
+    );
     // An HTTP/1.0 client may send no Host; the backend gets the service's clusterset name instead.
-    const host: Array<[string, string]> = req.headers.host === undefined ? [['Host', `${config.name}.${config.namespace}.svc.clusterset.local`]] : [];
-    const headers = forwardHeaders(req.rawHeaders, { keepTransferEncoding: true, add: [...host, ...fencing] });
+    const host: Array<[string, string]> =
+      req.headers.host === undefined
+        ? [['Host', `${config.name}.${config.namespace}.svc.clusterset.local`]]
+        : [];
+    const headers = forwardHeaders(req.rawHeaders, {
+      keepTransferEncoding: true,
+      add: [...host, ...fencing],
+    });
     this.#deps.chooser.opened(config, port, endpoint.site);
-    const outcome = await forwardRequest(req, res, { agent, headers, responseTimeoutMs: this.#deps.dataPlane().http.responseTimeoutMs });
+    const outcome = await forwardRequest(req, res, {
+      agent,
+      headers,
+      responseTimeoutMs: this.#deps.dataPlane().http.responseTimeoutMs,
+    });
     this.#deps.chooser.closed(config, port, endpoint.site, outcome.kind === 'answered');
-    if (outcome.kind === 'failed' && !outcome.timedOut) this.#deps.chooser.failed(config, port, endpoint.site);
+    if (outcome.kind === 'failed' && !outcome.timedOut)
+      this.#deps.chooser.failed(config, port, endpoint.site);
     return outcome;
   }
 
-  #refuseWrite(target: HttpTarget, route: Extract<WriteRoute, { type: 'refuse' }>, res: ServerResponse): void {
+  #refuseWrite(
+    target: HttpTarget,
+    route: Extract<WriteRoute, { type: 'refuse' }>,
+    res: ServerResponse,
+  ): void {
     const { config } = target;
     this.#count(target, 'write', 'refused');
-    this.#countIn('refused', this.#deps.metrics.writesRefused, config.name, config.namespace, route.lease, route.reason);
-    this.#deps.logger.debug({ service: serviceKey(config.name, config.namespace), lease: route.lease, holder: route.holder, reason: route.reason }, 'write refused');
+    this.#countIn(
+      'refused',
+      this.#deps.metrics.writesRefused,
+      config.name,
+      config.namespace,
+      route.lease,
+      route.reason,
+    );
+    this.#deps.logger.debug(
+      {
+        service: serviceKey(config.name, config.namespace),
+        lease: route.lease,
+        holder: route.holder,
+        reason: route.reason,
+      },
+      'write refused',
+    );
     sendJsonError(res, refusalBody(route), { 'retry-after': String(route.retryAfterSeconds) });
   }
 
-  #fail(target: HttpTarget, kind: RequestKind, endpoint: Endpoint, outcome: Extract<ForwardOutcome, { kind: 'failed' }>, res: ServerResponse): void {
+  #fail(
+    target: HttpTarget,
+    kind: RequestKind,
+    endpoint: Endpoint,
+    outcome: Extract<ForwardOutcome, { kind: 'failed' }>,
+    res: ServerResponse,
+  ): void {
     this.#count(target, kind, 'failed');
     const service = serviceKey(target.config.name, target.config.namespace);
-    this.#deps.logger.warn({ service, site: endpoint.site, kind, err: outcome.error }, 'HTTP request failed upstream');
-    if (outcome.timedOut) return sendJsonError(res, { error: ErrorCode.Timeout, site: endpoint.site, message: outcome.error.message });
-    sendJsonError(res, { error: ErrorCode.UpstreamFailed, site: endpoint.site, message: `${service} at ${endpoint.site}: ${outcome.error.message}` });
+    this.#deps.logger.warn(
+      { service, site: endpoint.site, kind, err: outcome.error },
+      'HTTP request failed upstream',
+    );
+    if (outcome.timedOut)
+      return sendJsonError(res, {
+        error: ErrorCode.Timeout,
+        site: endpoint.site,
+        message: outcome.error.message,
+      });
+    sendJsonError(res, {
+      error: ErrorCode.UpstreamFailed,
+      site: endpoint.site,
+      message: `${service} at ${endpoint.site}: ${outcome.error.message}`,
+    });
   }
 
   /** Upgrade and CONNECT: the same choice as a request, then a raw tunnel. */
@@ -225,19 +357,48 @@ export class HttpIngress {
     const destination = this.#destination(target, kind, req, new Set());
     if (destination.type === 'refused') {
       this.#count(target, kind, 'refused');
-      this.#countIn('refused', this.#deps.metrics.writesRefused, target.config.name, target.config.namespace, destination.route.lease, destination.route.reason);
-      return refuseTunnel(client, refusalBody(destination.route), { 'retry-after': String(destination.route.retryAfterSeconds) });
+      this.#countIn(
+        'refused',
+        this.#deps.metrics.writesRefused,
+        target.config.name,
+        target.config.namespace,
+        destination.route.lease,
+        destination.route.reason,
+      );
+      return refuseTunnel(client, refusalBody(destination.route), {
+        'retry-after': String(destination.route.retryAfterSeconds),
+      });
     }
     if (destination.type === 'none') {
       this.#count(target, kind, 'refused');
-      return refuseTunnel(client, { error: ErrorCode.NoEndpoint, message: 'no ready endpoint is reachable' });
+      return refuseTunnel(client, {
+        error: ErrorCode.NoEndpoint,
+        message: 'no ready endpoint is reachable',
+      });
     }
     const { config, port } = target;
-    const requestHead = serializeRequestHead(req.method ?? 'GET', req.url ?? '/', req.httpVersion, req.rawHeaders, destination.fencing);
+    const requestHead = serializeRequestHead(
+      req.method ?? 'GET',
+      req.url ?? '/',
+      req.httpVersion,
+      req.rawHeaders,
+      destination.fencing,
+    );
     const { idleTimeoutMs, connectTimeoutMs } = this.#deps.dataPlane();
-    const opened = openTunnel(client, requestHead, head, destination.endpoint, (site) => this.#deps.openFlow(config, port, site), { idleTimeoutMs, connectTimeoutMs, onDone: () => undefined });
+    const opened = openTunnel(
+      client,
+      requestHead,
+      head,
+      destination.endpoint,
+      (site) => this.#deps.openFlow(config, port, site),
+      { idleTimeoutMs, connectTimeoutMs, onDone: () => undefined },
+    );
     this.#count(target, kind, opened ? destination.endpoint.kind : 'failed');
-    if (!opened) refuseTunnel(client, { error: ErrorCode.UpstreamFailed, message: `no route to ${destination.endpoint.site}` });
+    if (!opened)
+      refuseTunnel(client, {
+        error: ErrorCode.UpstreamFailed,
+        message: `no route to ${destination.endpoint.site}`,
+      });
   }
 
   #endpoints(config: ImportConfig, port: number): Endpoint[] {
@@ -254,18 +415,33 @@ export class HttpIngress {
    * The cached list says whether this site serves the port; which of its own backends takes the
    * write is chosen now (in turn, healthy first), as health changes do not renew the cache.
    */
-  #resolveLocal(config: ImportConfig, port: number, endpoint: Endpoint | undefined): Endpoint | undefined {
+  #resolveLocal(
+    config: ImportConfig,
+    port: number,
+    endpoint: Endpoint | undefined,
+  ): Endpoint | undefined {
     if (endpoint?.kind !== 'local') return endpoint;
     const target = this.#deps.directory.localExport(config.name, config.namespace, port);
     return target === undefined ? undefined : { ...endpoint, target };
   }
 
   #count(target: HttpTarget, kind: RequestKind, served: string): void {
-    this.#countIn('requests', this.#deps.metrics.httpRequests, target.config.name, target.config.namespace, kind, served);
+    this.#countIn(
+      'requests',
+      this.#deps.metrics.httpRequests,
+      target.config.name,
+      target.config.namespace,
+      kind,
+      served,
+    );
   }
 
   /** Increments `counter` for (service, namespace, a, b) — its four labels, in declaration order. */
-  #countIn(family: string, counter: { labels(...values: string[]): { inc(): void } }, ...values: [string, string, string, string]): void {
+  #countIn(
+    family: string,
+    counter: { labels(...values: string[]): { inc(): void } },
+    ...values: [string, string, string, string]
+  ): void {
     const key = `${family}\u0000${values.join('\u0000')}`;
     let child = this.#series.get(key);
     if (child === undefined) {

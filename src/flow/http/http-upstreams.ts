@@ -27,10 +27,14 @@ export class HttpUpstreams {
 
   /** The agent for `endpoint`; `openFlow` is used only for a remote site. */
   agentFor(key: string, endpoint: Endpoint, openFlow: FlowOpener): Agent {
-    const id = endpoint.kind === 'local' ? `${key}/local/${endpoint.target.to}` : `${key}/${endpoint.site}`;
+    const id =
+      endpoint.kind === 'local' ? `${key}/local/${endpoint.target.to}` : `${key}/${endpoint.site}`;
     let agent = this.#agents.get(id);
     if (agent === undefined) {
-      agent = endpoint.kind === 'local' ? this.#localAgent(endpoint.target.to) : remoteAgent(endpoint.site, openFlow);
+      agent =
+        endpoint.kind === 'local'
+          ? this.#localAgent(endpoint.target.to)
+          : remoteAgent(endpoint.site, openFlow);
       this.#agents.set(id, agent);
     }
     return agent;
@@ -47,7 +51,14 @@ export class HttpUpstreams {
     const agent = new Agent({ keepAlive: true, timeout: IDLE_UPSTREAM_MS });
     agent.createConnection = (): Duplex => {
       const socket = connect({ host, port, noDelay: true });
-      socket.setTimeout(connectTimeoutMs(), () => socket.destroy(new CausewayError(ErrorCode.Timeout, `backend ${to} did not accept in ${connectTimeoutMs()} ms`)));
+      socket.setTimeout(connectTimeoutMs(), () =>
+        socket.destroy(
+          new CausewayError(
+            ErrorCode.Timeout,
+            `backend ${to} did not accept in ${connectTimeoutMs()} ms`,
+          ),
+        ),
+      );
       socket.once('connect', () => socket.setTimeout(0));
       return socket;
     };
@@ -60,7 +71,10 @@ function remoteAgent(site: string, openFlow: FlowOpener): Agent {
   agent.createConnection = (_options, oncreate): Duplex | undefined => {
     const stream = openFlow(site);
     if (stream === undefined) {
-      oncreate?.(new CausewayError(ErrorCode.NoEndpoint, `no route to site ${site}`), undefined as unknown as Duplex);
+      oncreate?.(
+        new CausewayError(ErrorCode.NoEndpoint, `no route to site ${site}`),
+        undefined as unknown as Duplex,
+      );
       return undefined;
     }
     return new MuxDuplex(stream);

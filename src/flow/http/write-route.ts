@@ -15,7 +15,13 @@ export type WriteRefusalReason =
 
 export type WriteRoute =
   | { type: 'route'; site: string; lease: LeaseRecord }
-  | { type: 'refuse'; reason: WriteRefusalReason; lease: string; holder: string | null; retryAfterSeconds: number };
+  | {
+      type: 'refuse';
+      reason: WriteRefusalReason;
+      lease: string;
+      holder: string | null;
+      retryAfterSeconds: number;
+    };
 
 export interface WriteRouteInput {
   lease: string;
@@ -36,7 +42,11 @@ const MAX_RETRY_AFTER_SECONDS = 60;
  */
 export function decideWriteRoute(input: WriteRouteInput): WriteRoute {
   const { lease: name, state, now } = input;
-  const refuse = (reason: WriteRefusalReason, holder: string | null, retryAfterSeconds = 1): WriteRoute => ({ type: 'refuse', reason, lease: name, holder, retryAfterSeconds });
+  const refuse = (
+    reason: WriteRefusalReason,
+    holder: string | null,
+    retryAfterSeconds = 1,
+  ): WriteRoute => ({ type: 'refuse', reason, lease: name, holder, retryAfterSeconds });
   if (!state.known) return refuse('lease-unknown', null);
   const lease = state.lease;
   if (lease === undefined) return refuse('lease-unheld', null);
@@ -44,7 +54,11 @@ export function decideWriteRoute(input: WriteRouteInput): WriteRoute {
   if (!input.reachable(lease.holder)) {
     // A majority-side site can take the lease once this term ends: retry after that.
     const untilExpiry = Math.ceil((lease.expiresAt - now) / 1000);
-    return refuse('holder-unreachable', lease.holder, Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, untilExpiry)));
+    return refuse(
+      'holder-unreachable',
+      lease.holder,
+      Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, untilExpiry)),
+    );
   }
   if (!input.serving(lease.holder)) return refuse('holder-not-serving', lease.holder);
   return { type: 'route', site: lease.holder, lease };

@@ -3,8 +3,21 @@ import type { SiteConfig } from '../../config/index.js';
 import { parseHostPort } from '../../config/index.js';
 import type { FlowRecorder, FlowTicket, Logger } from '../../observability/index.js';
 import type { LinkStateDb } from '../../routing/index.js';
-import { decodeOpenRequest, encodeOpenRequest, serviceKey, type OpenRequest, type ServiceDirectory } from '../../services/index.js';
-import { ResetCode, bridgeFlow, resetCodeName, spliceStreams, type FlowOutcome, type MuxStream } from '../../transport/index.js';
+import {
+  decodeOpenRequest,
+  encodeOpenRequest,
+  serviceKey,
+  type OpenRequest,
+  type ServiceDirectory,
+} from '../../services/index.js';
+import {
+  ResetCode,
+  bridgeFlow,
+  resetCodeName,
+  spliceStreams,
+  type FlowOutcome,
+  type MuxStream,
+} from '../../transport/index.js';
 import type { LinkMesh } from '../../link/index.js';
 
 /** Hops a flow may take when the opener did not say; more than any sane topology needs. */
@@ -39,7 +52,12 @@ export class TcpEgress {
       return;
     }
     const key = serviceKey(open.service, open.namespace);
-    const target = this.directory.localExport(open.service, open.namespace, open.port, open.endpoint);
+    const target = this.directory.localExport(
+      open.service,
+      open.namespace,
+      open.port,
+      open.endpoint,
+    );
     if (target === undefined) {
       this.refuse(key, open, peer, stream, ResetCode.NoRoute, 'not exported here');
       return;
@@ -52,14 +70,27 @@ export class TcpEgress {
       backend.destroy();
       this.refuse(key, open, peer, stream, code, reason);
     };
-    backend.once('timeout', () => failEarly(ResetCode.ConnectTimeout, `backend ${target.to} did not answer in ${connectTimeoutMs} ms`));
-    backend.once('error', (err) => failEarly(ResetCode.BackendUnreachable, `backend ${target.to}: ${err.message}`));
+    backend.once('timeout', () =>
+      failEarly(
+        ResetCode.ConnectTimeout,
+        `backend ${target.to} did not answer in ${connectTimeoutMs} ms`,
+      ),
+    );
+    backend.once('error', (err) =>
+      failEarly(ResetCode.BackendUnreachable, `backend ${target.to}: ${err.message}`),
+    );
     backend.once('connect', () => {
       backend.removeAllListeners('timeout');
       backend.removeAllListeners('error');
       backend.setTimeout(0);
-      const ticket = this.recorder.started(open.service, open.namespace, { destination: this.lsdb.self, previousHop: peer });
-      bridgeFlow(backend, stream, { idleTimeoutMs, onDone: (outcome) => this.done(key, ticket, peer, outcome) });
+      const ticket = this.recorder.started(open.service, open.namespace, {
+        destination: this.lsdb.self,
+        previousHop: peer,
+      });
+      bridgeFlow(backend, stream, {
+        idleTimeoutMs,
+        onDone: (outcome) => this.done(key, ticket, peer, outcome),
+      });
     });
   }
 
@@ -67,26 +98,51 @@ export class TcpEgress {
   private forward(peer: string, stream: MuxStream, open: OpenRequest & { site: string }): void {
     const ttl = open.ttl ?? DEFAULT_TTL;
     const route = this.lsdb.route(open.site);
-    const session = route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
+    const session =
+      route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
     if (ttl <= 0 || session === undefined) {
       stream.reset(ResetCode.NoRoute);
-      this.transit.refused(open.service, open.namespace, ttl <= 0 ? 'ttl-expired' : 'no-route', { destination: open.site, previousHop: peer });
-      this.logger.warn({ service: serviceKey(open.service, open.namespace), peer, to: open.site, ttl }, 'transit flow refused: no route');
+      this.transit.refused(open.service, open.namespace, ttl <= 0 ? 'ttl-expired' : 'no-route', {
+        destination: open.site,
+        previousHop: peer,
+      });
+      this.logger.warn(
+        { service: serviceKey(open.service, open.namespace), peer, to: open.site, ttl },
+        'transit flow refused: no route',
+      );
       return;
     }
-    const ticket = this.transit.started(open.service, open.namespace, { destination: open.site, nextHop: route?.nextHop, previousHop: peer });
+    const ticket = this.transit.started(open.service, open.namespace, {
+      destination: open.site,
+      nextHop: route?.nextHop,
+      previousHop: peer,
+    });
     const next = session.openStream(encodeOpenRequest({ ...open, ttl: ttl - 1 }));
     spliceStreams(stream, next, (outcome) => this.transit.finished(ticket, outcome));
   }
 
-  private refuse(key: string, open: { service: string; namespace: string }, peer: string, stream: MuxStream, code: ResetCode, reason: string): void {
+  private refuse(
+    key: string,
+    open: { service: string; namespace: string },
+    peer: string,
+    stream: MuxStream,
+    code: ResetCode,
+    reason: string,
+  ): void {
     stream.reset(code);
-    this.recorder.refused(open.service, open.namespace, resetCodeName(code), { destination: this.lsdb.self, previousHop: peer });
+    this.recorder.refused(open.service, open.namespace, resetCodeName(code), {
+      destination: this.lsdb.self,
+      previousHop: peer,
+    });
     this.logger.warn({ service: key, peer, reason }, 'flow refused');
   }
 
   private done(key: string, ticket: FlowTicket, peer: string, outcome: FlowOutcome): void {
     this.recorder.finished(ticket, outcome);
-    if (outcome.kind === 'reset') this.logger.debug({ service: key, peer, by: outcome.by, code: resetCodeName(outcome.code) }, 'flow reset');
+    if (outcome.kind === 'reset')
+      this.logger.debug(
+        { service: key, peer, by: outcome.by, code: resetCodeName(outcome.code) },
+        'flow reset',
+      );
   }
 }

@@ -2,8 +2,20 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { ImportConfig, SiteConfig } from '../../config/index.js';
 import { parseHostPort } from '../../config/index.js';
 import type { FlowRecorder, FlowRoute, Logger } from '../../observability/index.js';
-import { encodeOpenRequest, isHttpPort, serviceKey, type ServiceDirectory } from '../../services/index.js';
-import { ResetCode, bridgeFlow, pipeSockets, resetCodeName, type FlowOutcome, type MuxStream } from '../../transport/index.js';
+import {
+  encodeOpenRequest,
+  isHttpPort,
+  serviceKey,
+  type ServiceDirectory,
+} from '../../services/index.js';
+import {
+  ResetCode,
+  bridgeFlow,
+  pipeSockets,
+  resetCodeName,
+  type FlowOutcome,
+  type MuxStream,
+} from '../../transport/index.js';
 import type { LinkStateDb } from '../../routing/index.js';
 import type { EndpointChooser } from '../endpoint-chooser.js';
 import type { HttpIngress } from '../http/http-ingress.js';
@@ -38,7 +50,9 @@ export class TcpIngress {
   ) {}
 
   /** Opens listeners for new imports and closes removed ones; resolves with the imports that could not bind. */
-  async reconcile(imports: readonly ImportConfig[]): Promise<Array<{ config: ImportConfig; error: unknown }>> {
+  async reconcile(
+    imports: readonly ImportConfig[],
+  ): Promise<Array<{ config: ImportConfig; error: unknown }>> {
     const failed: Array<{ config: ImportConfig; error: unknown }> = [];
     const wanted = new Map(imports.map((i) => [JSON.stringify(i), i]));
     for (const [id, listener] of this.listeners) {
@@ -58,7 +72,10 @@ export class TcpIngress {
         const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
         if (this.bindFailures.get(id) === code) continue;
         this.bindFailures.set(id, code);
-        this.logger.error({ service: serviceKey(config.name, config.namespace), listen: config.listen, err }, 'import listener failed to bind');
+        this.logger.error(
+          { service: serviceKey(config.name, config.namespace), listen: config.listen, err },
+          'import listener failed to bind',
+        );
       }
     }
     for (const id of this.bindFailures.keys()) if (!wanted.has(id)) this.bindFailures.delete(id);
@@ -78,7 +95,9 @@ export class TcpIngress {
 
   private async open(config: ImportConfig): Promise<ImportListener> {
     const { host, port } = parseHostPort(config.listen, 'imports.listen', true);
-    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.onClient(config, socket));
+    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) =>
+      this.onClient(config, socket),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host, port, backlog: 4096 }, () => {
@@ -86,33 +105,58 @@ export class TcpIngress {
         resolve();
       });
     });
-    server.on('error', (err) => this.logger.error({ listen: config.listen, err }, 'import listener error'));
+    server.on('error', (err) =>
+      this.logger.error({ listen: config.listen, err }, 'import listener error'),
+    );
     const bound = server.address();
-    const address = typeof bound === 'object' && bound !== null ? { host: bound.address, port: bound.port } : { host, port };
-    this.logger.info({ service: serviceKey(config.name, config.namespace), listen: `${address.host}:${address.port}` }, 'import listening');
+    const address =
+      typeof bound === 'object' && bound !== null
+        ? { host: bound.address, port: bound.port }
+        : { host, port };
+    this.logger.info(
+      {
+        service: serviceKey(config.name, config.namespace),
+        listen: `${address.host}:${address.port}`,
+      },
+      'import listening',
+    );
     return { config, server, address };
   }
 
   private onClient(config: ImportConfig, client: Socket): void {
     const port = config.port ?? this.directory.ports(config.name, config.namespace)[0];
     // HTTP services are routed per request; the connection itself goes to no endpoint.
-    if (port !== undefined && isHttpPort(this.directory.service(config.name, config.namespace), port)) {
+    if (
+      port !== undefined &&
+      isHttpPort(this.directory.service(config.name, config.namespace), port)
+    ) {
       this.http.accept(config, port, client);
       return;
     }
-    const endpoint = port === undefined ? undefined : this.chooser.choose(config, port, client.remoteAddress);
+    const endpoint =
+      port === undefined ? undefined : this.chooser.choose(config, port, client.remoteAddress);
     if (endpoint === undefined || port === undefined) {
       this.refuse(config, client, 'no-endpoint');
       return;
     }
     if (endpoint.kind === 'local') {
-      const target = config.endpoint === undefined ? endpoint.target : this.directory.localExport(config.name, config.namespace, endpoint.target.port, config.endpoint);
+      const target =
+        config.endpoint === undefined
+          ? endpoint.target
+          : this.directory.localExport(
+              config.name,
+              config.namespace,
+              endpoint.target.port,
+              config.endpoint,
+            );
       if (target === undefined) {
         this.refuse(config, client, 'no-endpoint');
         return;
       }
       this.chooser.opened(config, port, endpoint.site);
-      this.toLocalBackend(config, client, target.to, endpoint.site, (outcome) => this.chooser.closed(config, port, endpoint.site, outcome.kind === 'closed'));
+      this.toLocalBackend(config, client, target.to, endpoint.site, (outcome) =>
+        this.chooser.closed(config, port, endpoint.site, outcome.kind === 'closed'),
+      );
       return;
     }
     const stream = this.openFlow(config, port, endpoint.site);
@@ -120,7 +164,11 @@ export class TcpIngress {
       this.refuse(config, client, 'no-link');
       return;
     }
-    const ticket = this.recorder.started(config.name, config.namespace, this.routeTo(endpoint.site));
+    const ticket = this.recorder.started(
+      config.name,
+      config.namespace,
+      this.routeTo(endpoint.site),
+    );
     this.chooser.opened(config, port, endpoint.site);
     // A flow refused before it is answered is retried on another site, unless pinned to one.
     let current = endpoint.site;
@@ -145,21 +193,45 @@ export class TcpIngress {
       this.chooser.closed(config, port, current, outcome.bytesOut > 0);
       this.recorder.finished(ticket, outcome);
     };
-    bridgeFlow(client, stream, { idleTimeoutMs: this.dataPlane().idleTimeoutMs, onDone, retry: { reopen, replayLimit: REPLAY_LIMIT } });
+    bridgeFlow(client, stream, {
+      idleTimeoutMs: this.dataPlane().idleTimeoutMs,
+      onDone,
+      retry: { reopen, replayLimit: REPLAY_LIMIT },
+    });
   }
 
   /** Opens a flow towards `site` along its route; OPEN goes out at once, the client's bytes right behind it. */
   openFlow(config: ImportConfig, port: number, site: string): MuxStream | undefined {
     const route = this.lsdb.route(site);
-    const session = route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
-    return session?.openStream(encodeOpenRequest({ service: config.name, namespace: config.namespace, port, site, ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }) }));
+    const session =
+      route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
+    return session?.openStream(
+      encodeOpenRequest({
+        service: config.name,
+        namespace: config.namespace,
+        port,
+        site,
+        ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+      }),
+    );
   }
 
-  private toLocalBackend(config: ImportConfig, client: Socket, to: string, site: string, onEnd: (outcome: FlowOutcome) => void): void {
+  private toLocalBackend(
+    config: ImportConfig,
+    client: Socket,
+    to: string,
+    site: string,
+    onEnd: (outcome: FlowOutcome) => void,
+  ): void {
     const { host, port } = parseHostPort(to, 'exports.to');
     const backend = connect({ host, port, allowHalfOpen: true, noDelay: true });
-    const ticket = this.recorder.started(config.name, config.namespace, { source: this.lsdb.self, destination: site });
-    backend.setTimeout(this.dataPlane().connectTimeoutMs, () => backend.destroy(new Error('connect timeout')));
+    const ticket = this.recorder.started(config.name, config.namespace, {
+      source: this.lsdb.self,
+      destination: site,
+    });
+    backend.setTimeout(this.dataPlane().connectTimeoutMs, () =>
+      backend.destroy(new Error('connect timeout')),
+    );
     backend.once('connect', () => backend.setTimeout(0));
     pipeSockets(client, backend, (outcome) => {
       onEnd(outcome);
@@ -175,6 +247,9 @@ export class TcpIngress {
   private refuse(config: ImportConfig, client: Socket, result: string): void {
     client.resetAndDestroy();
     this.recorder.refused(config.name, config.namespace, result, { source: this.lsdb.self });
-    this.logger.warn({ service: serviceKey(config.name, config.namespace), result }, 'flow refused: no reachable endpoint');
+    this.logger.warn(
+      { service: serviceKey(config.name, config.namespace), result },
+      'flow refused: no reachable endpoint',
+    );
   }
 }

@@ -21,21 +21,38 @@ export function loadKubeConfig(options: KubeConfigOptions): KubeConfig {
       kc.loadFromDefault();
     }
   } catch (err) {
-    throw new CausewayError(ErrorCode.KubeConfigInvalid, `--kubeconfig: cannot load ${options.kubeconfig ?? 'the default kubeconfig'}: ${(err as Error).message}`, {
-      cause: err,
-      hint: 'pass --kubeconfig <file> (or run inside a pod for in-cluster credentials)',
-    });
+    throw new CausewayError(
+      ErrorCode.KubeConfigInvalid,
+      `--kubeconfig: cannot load ${options.kubeconfig ?? 'the default kubeconfig'}: ${(err as Error).message}`,
+      {
+        cause: err,
+        hint: 'pass --kubeconfig <file> (or run inside a pod for in-cluster credentials)',
+      },
+    );
   }
   if (options.context !== undefined) {
     if (kc.getContextObject(options.context) === null) {
-      throw new CausewayError(ErrorCode.KubeConfigInvalid, `--context: no context "${options.context}" in the kubeconfig`, {
-        hint: `known contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'}`,
-      });
+      throw new CausewayError(
+        ErrorCode.KubeConfigInvalid,
+        `--context: no context "${options.context}" in the kubeconfig`,
+        {
+          hint: `known contexts: ${
+            kc
+              .getContexts()
+              .map((c) => c.name)
+              .join(', ') || 'none'
+          }`,
+        },
+      );
     }
     kc.setCurrentContext(options.context);
   }
   if (kc.getCurrentCluster() === null) {
-    throw new CausewayError(ErrorCode.KubeConfigInvalid, '--kubeconfig: the current context names no cluster', { hint: 'pass --context <name> or fix current-context in the kubeconfig' });
+    throw new CausewayError(
+      ErrorCode.KubeConfigInvalid,
+      '--kubeconfig: the current context names no cluster',
+      { hint: 'pass --context <name> or fix current-context in the kubeconfig' },
+    );
   }
   return kc;
 }

@@ -72,7 +72,12 @@ export interface EndpointSliceEndpoint {
 export interface EndpointSlice extends KubeObject {
   addressType: 'IPv4' | 'IPv6' | 'FQDN';
   endpoints?: EndpointSliceEndpoint[] | null;
-  ports?: Array<{ name?: string; port?: number; protocol?: 'TCP' | 'UDP' | 'SCTP'; appProtocol?: string }> | null;
+  ports?: Array<{
+    name?: string;
+    port?: number;
+    protocol?: 'TCP' | 'UDP' | 'SCTP';
+    appProtocol?: string;
+  }> | null;
 }
 
 export interface Condition {
@@ -129,6 +134,10 @@ export interface ClusterProperty extends KubeObject {
 }
 
 export interface CustomResourceDefinition extends KubeObject {
-  spec: { group: string; names: { plural: string; kind: string }; versions: Array<{ name: string; served: boolean; storage: boolean }> };
+  spec: {
+    group: string;
+    names: { plural: string; kind: string };
+    versions: Array<{ name: string; served: boolean; storage: boolean }>;
+  };
   status?: { conditions?: Array<{ type: string; status: string }> };
 }

@@ -41,7 +41,8 @@ export class KubeRest {
 
   constructor(private readonly kc: KubeConfig) {
     const cluster = kc.getCurrentCluster();
-    if (cluster === null) throw new CausewayError(ErrorCode.KubeConfigInvalid, 'the kubeconfig has no current cluster');
+    if (cluster === null)
+      throw new CausewayError(ErrorCode.KubeConfigInvalid, 'the kubeconfig has no current cluster');
     this.base = new URL(cluster.server);
   }
 
@@ -56,9 +57,21 @@ export class KubeRest {
     await this.kc.applyToHTTPSOptions(scratch);
     if (this.agent === undefined) {
       const tls = scratch as unknown as Record<string, unknown>;
-      const pick = (key: string): Record<string, unknown> => (tls[key] === undefined ? {} : { [key]: tls[key] });
-      const options = { keepAlive: true, maxSockets: 32, ...pick('ca'), ...pick('cert'), ...pick('key'), ...pick('pfx'), ...pick('passphrase'), ...pick('rejectUnauthorized'), ...pick('servername') };
-      this.agent = this.base.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+      const pick = (key: string): Record<string, unknown> =>
+        tls[key] === undefined ? {} : { [key]: tls[key] };
+      const options = {
+        keepAlive: true,
+        maxSockets: 32,
+        ...pick('ca'),
+        ...pick('cert'),
+        ...pick('key'),
+        ...pick('pfx'),
+        ...pick('passphrase'),
+        ...pick('rejectUnauthorized'),
+        ...pick('servername'),
+      };
+      this.agent =
+        this.base.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(scratch.headers)) if (typeof v === 'string') headers[k] = v;
@@ -79,7 +92,10 @@ export class KubeRest {
     }
   }
 
-  list<T extends KubeObject>(path: string, query: Record<string, string> = {}): Promise<KubeList<T>> {
+  list<T extends KubeObject>(
+    path: string,
+    query: Record<string, string> = {},
+  ): Promise<KubeList<T>> {
     return this.call<KubeList<T>>('GET', withQuery(path, query));
   }
 
@@ -93,12 +109,22 @@ export class KubeRest {
 
   /** Server-side apply of the fields in `body` (which must carry apiVersion, kind and metadata.name). */
   apply<T extends KubeObject>(path: string, body: T): Promise<T> {
-    return this.call<T>('PATCH', withQuery(path, { fieldManager: FIELD_MANAGER, force: 'true' }), body, 'application/apply-patch+yaml');
+    return this.call<T>(
+      'PATCH',
+      withQuery(path, { fieldManager: FIELD_MANAGER, force: 'true' }),
+      body,
+      'application/apply-patch+yaml',
+    );
   }
 
   /** JSON merge patch (RFC 7386): `null` removes a field. */
   mergePatch<T extends KubeObject>(path: string, patch: unknown): Promise<T> {
-    return this.call<T>('PATCH', withQuery(path, { fieldManager: FIELD_MANAGER }), patch, 'application/merge-patch+json');
+    return this.call<T>(
+      'PATCH',
+      withQuery(path, { fieldManager: FIELD_MANAGER }),
+      patch,
+      'application/merge-patch+json',
+    );
   }
 
   /** Deletes the object; one already gone counts as deleted. */
@@ -114,7 +140,12 @@ export class KubeRest {
     this.agent?.destroy();
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
     const url = new URL(path, this.base);
     const { agent, headers } = await this.credentials();
     const options: RequestOptions & { headers: Record<string, string> } = {
@@ -137,7 +168,11 @@ export class KubeRest {
       const req = send(options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => reject(new KubeApiError(0, 'ConnectionLost', `${method} ${url.pathname}: ${err.message}`, err)));
+        res.on('error', (err) =>
+          reject(
+            new KubeApiError(0, 'ConnectionLost', `${method} ${url.pathname}: ${err.message}`, err),
+          ),
+        );
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
@@ -146,11 +181,26 @@ export class KubeRest {
             return;
           }
           const problem = parseStatus(text);
-          reject(new KubeApiError(status, problem.reason, `${method} ${url.pathname}: ${status} ${problem.message}`));
+          reject(
+            new KubeApiError(
+              status,
+              problem.reason,
+              `${method} ${url.pathname}: ${status} ${problem.message}`,
+            ),
+          );
         });
       });
       req.on('timeout', () => req.destroy(new Error('no answer in 30 s')));
-      req.on('error', (err) => reject(new KubeApiError(0, 'Unreachable', `${method} ${url.pathname}: API server ${this.base.host} unreachable (${(err as NodeJS.ErrnoException).code ?? err.message})`, err)));
+      req.on('error', (err) =>
+        reject(
+          new KubeApiError(
+            0,
+            'Unreachable',
+            `${method} ${url.pathname}: API server ${this.base.host} unreachable (${(err as NodeJS.ErrnoException).code ?? err.message})`,
+            err,
+          ),
+        ),
+      );
       req.end(payload);
     });
   }

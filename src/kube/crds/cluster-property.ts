@@ -16,21 +16,37 @@ export const ClusterPropertyName = {
  * than publish its services under two names. The clusterset property follows the site, which
  * changes clusterset only by joining one (a link).
  */
-export async function ensureClusterProperties(rest: KubeRest, siteId: string, clusterset: string, logger: Logger): Promise<void> {
+export async function ensureClusterProperties(
+  rest: KubeRest,
+  siteId: string,
+  clusterset: string,
+  logger: Logger,
+): Promise<void> {
   const id = await readOrCreate(rest, ClusterPropertyName.clusterId, siteId, logger);
   if (id !== siteId) {
-    throw new CausewayError(ErrorCode.KubeClusterIdMismatch, `ClusterProperty ${ClusterPropertyName.clusterId} is "${id}", but this site is "${siteId}"`, {
-      hint: `run the controller with the site directory of "${id}", or delete the ClusterProperty if this cluster really left that clusterset`,
-    });
+    throw new CausewayError(
+      ErrorCode.KubeClusterIdMismatch,
+      `ClusterProperty ${ClusterPropertyName.clusterId} is "${id}", but this site is "${siteId}"`,
+      {
+        hint: `run the controller with the site directory of "${id}", or delete the ClusterProperty if this cluster really left that clusterset`,
+      },
+    );
   }
   const current = await readOrCreate(rest, ClusterPropertyName.clusterset, clusterset, logger);
   if (current !== clusterset) {
-    await rest.mergePatch(objectPath(Resources.clusterProperties, ClusterPropertyName.clusterset), { spec: { value: clusterset } });
+    await rest.mergePatch(objectPath(Resources.clusterProperties, ClusterPropertyName.clusterset), {
+      spec: { value: clusterset },
+    });
     logger.info({ from: current, to: clusterset }, 'clusterset ClusterProperty updated');
   }
 }
 
-async function readOrCreate(rest: KubeRest, name: string, value: string, logger: Logger): Promise<string> {
+async function readOrCreate(
+  rest: KubeRest,
+  name: string,
+  value: string,
+  logger: Logger,
+): Promise<string> {
   const path = objectPath(Resources.clusterProperties, name);
   const live = await rest.get<ClusterProperty>(path);
   if (live !== undefined) return live.spec.value;

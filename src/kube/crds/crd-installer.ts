@@ -10,7 +10,10 @@ import { loadCrds } from './crd-manifests.js';
 const MCS_VERSIONS = ['v1beta1', 'v1alpha1'] as const;
 
 /** Which served version to use for a CRD installed by anyone, or why none fits (pure). */
-export function pickServedVersion(crd: CustomResourceDefinition, wanted: readonly string[]): string | undefined {
+export function pickServedVersion(
+  crd: CustomResourceDefinition,
+  wanted: readonly string[],
+): string | undefined {
   const served = new Set(crd.spec.versions.filter((v) => v.served).map((v) => v.name));
   return wanted.find((v) => served.has(v));
 }
@@ -25,13 +28,19 @@ export async function ensureCrds(rest: KubeRest, logger: Logger): Promise<{ mcsV
   let mcsVersion: string = MCS_VERSIONS[0];
   for (const crd of await loadCrds()) {
     const name = crd.metadata.name;
-    const live = (await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, name))) ?? (await createCrd(rest, crd, logger));
+    const live =
+      (await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, name))) ??
+      (await createCrd(rest, crd, logger));
     const wanted = crd.spec.group === 'about.k8s.io' ? ['v1alpha1', 'v1beta1'] : MCS_VERSIONS;
     const version = pickServedVersion(live, wanted);
     if (version === undefined) {
-      throw new CausewayError(ErrorCode.KubeCrdIncompatible, `CRD ${name} is installed but serves none of ${wanted.join(', ')}`, {
-        hint: `upgrade it (kubectl apply -f deploy/crds/${name}.yaml) or serve one of those versions`,
-      });
+      throw new CausewayError(
+        ErrorCode.KubeCrdIncompatible,
+        `CRD ${name} is installed but serves none of ${wanted.join(', ')}`,
+        {
+          hint: `upgrade it (kubectl apply -f deploy/crds/${name}.yaml) or serve one of those versions`,
+        },
+      );
     }
     if (crd.spec.group !== 'about.k8s.io') mcsVersion = version;
     await waitEstablished(rest, name);
@@ -39,7 +48,11 @@ export async function ensureCrds(rest: KubeRest, logger: Logger): Promise<{ mcsV
   return { mcsVersion };
 }
 
-async function createCrd(rest: KubeRest, crd: CustomResourceDefinition, logger: Logger): Promise<CustomResourceDefinition> {
+async function createCrd(
+  rest: KubeRest,
+  crd: CustomResourceDefinition,
+  logger: Logger,
+): Promise<CustomResourceDefinition> {
   try {
     const created = await rest.create(collectionPath(Resources.crds), crd);
     logger.info({ crd: crd.metadata.name }, 'installed CRD');
@@ -47,7 +60,9 @@ async function createCrd(rest: KubeRest, crd: CustomResourceDefinition, logger: 
   } catch (err) {
     // Another replica (or installer) created it meanwhile: use theirs.
     if (!isConflict(err)) throw err;
-    const live = await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, crd.metadata.name));
+    const live = await rest.get<CustomResourceDefinition>(
+      objectPath(Resources.crds, crd.metadata.name),
+    );
     if (live === undefined) throw err;
     return live;
   }
@@ -58,8 +73,14 @@ async function waitEstablished(rest: KubeRest, name: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const crd = await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, name));
-    if (crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true) return;
-    if (Date.now() > deadline) throw new CausewayError(ErrorCode.Timeout, `CRD ${name} was not Established within 30 s`, { hint: 'check the API server log' });
+    if (
+      crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new CausewayError(ErrorCode.Timeout, `CRD ${name} was not Established within 30 s`, {
+        hint: 'check the API server log',
+      });
     await sleep(100);
   }
 }

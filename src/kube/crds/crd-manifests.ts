@@ -6,7 +6,10 @@ import type { CustomResourceDefinition } from '../client/kube-objects.js';
  * The CRDs live as YAML under `deploy/crds/` (the install command and the Helm chart apply the same
  * files); this resolves them from the package root, from `src/` and from `dist/src/` alike.
  */
-const CRD_DIR = new URL(import.meta.url.includes('/dist/') ? '../../../../deploy/crds/' : '../../../deploy/crds/', import.meta.url);
+const CRD_DIR = new URL(
+  import.meta.url.includes('/dist/') ? '../../../../deploy/crds/' : '../../../deploy/crds/',
+  import.meta.url,
+);
 
 export const CRD_FILES = {
   serviceExports: 'serviceexports.multicluster.x-k8s.io.yaml',

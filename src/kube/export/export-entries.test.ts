@@ -5,19 +5,50 @@ import { exportConditions, sameConditions, stampConditions } from './export-cond
 import { planExport } from './export-entries.js';
 import { globalSettingsOf } from './global-annotations.js';
 
-const exp: ServiceExport = { metadata: { name: 'web', namespace: 'shop', creationTimestamp: '2026-01-02T03:04:05Z' } };
-const service = (spec: Service['spec'], annotations?: Record<string, string>): Service => ({ metadata: { name: 'web', namespace: 'shop', ...(annotations === undefined ? {} : { annotations }) }, spec });
-const slice = (endpoints: EndpointSlice['endpoints'], port = 8080, name = 'http'): EndpointSlice => ({ metadata: { name: 'web-1', namespace: 'shop' }, addressType: 'IPv4', endpoints, ports: [{ name, port, protocol: 'TCP' }] });
+const exp: ServiceExport = {
+  metadata: { name: 'web', namespace: 'shop', creationTimestamp: '2026-01-02T03:04:05Z' },
+};
+const service = (spec: Service['spec'], annotations?: Record<string, string>): Service => ({
+  metadata: {
+    name: 'web',
+    namespace: 'shop',
+    ...(annotations === undefined ? {} : { annotations }),
+  },
+  spec,
+});
+const slice = (
+  endpoints: EndpointSlice['endpoints'],
+  port = 8080,
+  name = 'http',
+): EndpointSlice => ({
+  metadata: { name: 'web-1', namespace: 'shop' },
+  addressType: 'IPv4',
+  endpoints,
+  ports: [{ name, port, protocol: 'TCP' }],
+});
 
 describe('planExport: Service + EndpointSlices → export entries', () => {
   it('one entry per TCP port and endpoint address, with readiness and zone', () => {
-    const plan = planExport(exp, service({ ports: [{ name: 'http', port: 80 }, { name: 'dns', port: 53, protocol: 'UDP' }] }), [
-      slice([
-        { addresses: ['10.0.0.1'], conditions: { ready: true }, zone: 'z1' },
-        { addresses: ['10.0.0.2'], conditions: { ready: false }, deprecatedTopology: { 'topology.kubernetes.io/zone': 'z2' } },
-        { addresses: ['10.0.0.3'] },
-      ]),
-    ]);
+    const plan = planExport(
+      exp,
+      service({
+        ports: [
+          { name: 'http', port: 80 },
+          { name: 'dns', port: 53, protocol: 'UDP' },
+        ],
+      }),
+      [
+        slice([
+          { addresses: ['10.0.0.1'], conditions: { ready: true }, zone: 'z1' },
+          {
+            addresses: ['10.0.0.2'],
+            conditions: { ready: false },
+            deprecatedTopology: { 'topology.kubernetes.io/zone': 'z2' },
+          },
+          { addresses: ['10.0.0.3'] },
+        ]),
+      ],
+    );
     assert.equal(plan.valid.status, 'True');
     assert.deepEqual(
       plan.entries.map((e) => [e.port, e.to, e.ready ?? true, e.zone ?? null]),
@@ -27,7 +58,11 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
         [80, '10.0.0.3:8080', true, null],
       ],
     );
-    assert.ok(plan.entries.every((e) => e.health.type === 'none' && e.exportedAt === Date.parse('2026-01-02T03:04:05Z')));
+    assert.ok(
+      plan.entries.every(
+        (e) => e.health.type === 'none' && e.exportedAt === Date.parse('2026-01-02T03:04:05Z'),
+      ),
+    );
   });
 
   it('entries keep the Service port name (empty when unnamed) and appProtocol, but not a TCP appProtocol http', () => {
@@ -36,7 +71,13 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
       { name: 'plain', port: 81, appProtocol: 'http' },
     ];
     const named = planExport(exp, service({ ports }), []);
-    assert.deepEqual(named.entries.map((e) => [e.port, e.portName, e.appProtocol ?? null]), [[80, 'web', 'kubernetes.io/h2c'], [81, 'plain', null]]);
+    assert.deepEqual(
+      named.entries.map((e) => [e.port, e.portName, e.appProtocol ?? null]),
+      [
+        [80, 'web', 'kubernetes.io/h2c'],
+        [81, 'plain', null],
+      ],
+    );
     assert.ok(named.entries.every((e) => e.protocol === 'TCP'));
     const unnamed = planExport(exp, service({ ports: [{ port: 80 }] }), []);
     assert.equal(unnamed.entries[0]?.portName, '');
@@ -48,31 +89,72 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
       { name: 'udp', port: 42, protocol: 'UDP' },
       { name: 'stcp', port: 142, protocol: 'SCTP', appProtocol: 'diameter' },
     ];
-    const plan = planExport(exp, service({ ports }), [slice([{ addresses: ['10.0.0.1'] }, { addresses: ['10.0.0.2'] }], 42, 'tcp')]);
+    const plan = planExport(exp, service({ ports }), [
+      slice([{ addresses: ['10.0.0.1'] }, { addresses: ['10.0.0.2'] }], 42, 'tcp'),
+    ]);
     assert.equal(plan.entries.length, 2);
     for (const e of plan.entries) {
-      assert.deepEqual(e.uncarriedPorts, [{ name: 'udp', port: 42, protocol: 'UDP' }, { name: 'stcp', port: 142, protocol: 'SCTP', appProtocol: 'diameter' }]);
+      assert.deepEqual(e.uncarriedPorts, [
+        { name: 'udp', port: 42, protocol: 'UDP' },
+        { name: 'stcp', port: 142, protocol: 'SCTP', appProtocol: 'diameter' },
+      ]);
     }
     assert.equal(plan.valid.status, 'True');
-    assert.match(plan.valid.message, /42\/UDP and 142\/SCTP are listed in the ServiceImport but not carried: Causeway carries TCP\.$/);
-    const many = Array.from({ length: 300 }, (_, i) => ({ name: `u${i}`, port: 1_000 + i, protocol: 'UDP' as const }));
-    assert.equal(planExport(exp, service({ ports: [...ports, ...many] }), []).entries[0]?.uncarriedPorts?.length, 255, 'an advert lists at most 256 ports');
-    const udpOnly = planExport(exp, service({ ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }), []);
-    assert.deepEqual([udpOnly.valid.status, udpOnly.valid.reason, udpOnly.entries.length], ['False', 'UnsupportedProtocol', 0]);
+    assert.match(
+      plan.valid.message,
+      /42\/UDP and 142\/SCTP are listed in the ServiceImport but not carried: Causeway carries TCP\.$/,
+    );
+    const many = Array.from({ length: 300 }, (_, i) => ({
+      name: `u${i}`,
+      port: 1_000 + i,
+      protocol: 'UDP' as const,
+    }));
+    assert.equal(
+      planExport(exp, service({ ports: [...ports, ...many] }), []).entries[0]?.uncarriedPorts
+        ?.length,
+      255,
+      'an advert lists at most 256 ports',
+    );
+    const udpOnly = planExport(
+      exp,
+      service({ ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }),
+      [],
+    );
+    assert.deepEqual(
+      [udpOnly.valid.status, udpOnly.valid.reason, udpOnly.entries.length],
+      ['False', 'UnsupportedProtocol', 0],
+    );
   });
 
   it('headless: each endpoint keeps its hostname, or gets one from its address', () => {
-    const plan = planExport(exp, service({ clusterIP: 'None', ports: [{ name: 'http', port: 80 }] }), [slice([{ addresses: ['10.0.0.1'], hostname: 'cass-0' }, { addresses: ['10.0.0.2'] }])]);
-    assert.deepEqual(plan.entries.map((e) => [e.headless, e.hostname]), [[true, 'cass-0'], [true, '10-0-0-2']]);
+    const plan = planExport(
+      exp,
+      service({ clusterIP: 'None', ports: [{ name: 'http', port: 80 }] }),
+      [slice([{ addresses: ['10.0.0.1'], hostname: 'cass-0' }, { addresses: ['10.0.0.2'] }])],
+    );
+    assert.deepEqual(
+      plan.entries.map((e) => [e.headless, e.hostname]),
+      [
+        [true, 'cass-0'],
+        [true, '10-0-0-2'],
+      ],
+    );
   });
 
   it('no endpoints yet: one not-ready entry per port keeps the export alive', () => {
     const plan = planExport(exp, service({ ports: [{ name: 'http', port: 80 }] }), []);
-    assert.deepEqual(plan.entries.map((e) => [e.to, e.ready]), [['0.0.0.0:80', false]]);
+    assert.deepEqual(
+      plan.entries.map((e) => [e.to, e.ready]),
+      [['0.0.0.0:80', false]],
+    );
   });
 
   it('ExternalName is InvalidServiceType, a missing Service is NoService', () => {
-    assert.equal(planExport(exp, service({ type: 'ExternalName', externalName: 'x.example' }), []).valid.reason, 'InvalidServiceType');
+    assert.equal(
+      planExport(exp, service({ type: 'ExternalName', externalName: 'x.example' }), []).valid
+        .reason,
+      'InvalidServiceType',
+    );
     const missing = planExport(exp, undefined, []);
     assert.equal(missing.valid.reason, 'NoService');
     assert.deepEqual(missing.entries, []);
@@ -80,34 +162,70 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
 
   it('carries session affinity, internalTrafficPolicy, trafficDistribution, exported labels and the global annotations (Cilium form normalised)', () => {
     const se: ServiceExport = { ...exp, spec: { exportedLabels: { tier: 'web' } } };
-    const spec: Service['spec'] = { ports: [{ name: 'http', port: 80 }], sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, internalTrafficPolicy: 'Local', trafficDistribution: 'PreferClose' };
-    const plan = planExport(se, service(spec, { 'service.cilium.io/global': 'true', 'service.cilium.io/affinity': 'local' }), []);
+    const spec: Service['spec'] = {
+      ports: [{ name: 'http', port: 80 }],
+      sessionAffinity: 'ClientIP',
+      sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } },
+      internalTrafficPolicy: 'Local',
+      trafficDistribution: 'PreferClose',
+    };
+    const plan = planExport(
+      se,
+      service(spec, { 'service.cilium.io/global': 'true', 'service.cilium.io/affinity': 'local' }),
+      [],
+    );
     const e = plan.entries[0];
     assert.equal(e?.sessionAffinity, 'ClientIP');
     assert.equal(e?.sessionAffinityTimeoutSeconds, 60);
     assert.equal(e?.internalTrafficPolicy, 'Local');
     assert.equal(e?.trafficDistribution, 'PreferClose');
     assert.deepEqual(e?.exportedLabels, { tier: 'web' });
-    assert.deepEqual(e?.exportedAnnotations, { 'causeway.io/global': 'true', 'causeway.io/affinity': 'local' });
-    assert.deepEqual(globalSettingsOf(e?.exportedAnnotations), { global: true, affinity: 'local', shared: true });
+    assert.deepEqual(e?.exportedAnnotations, {
+      'causeway.io/global': 'true',
+      'causeway.io/affinity': 'local',
+    });
+    assert.deepEqual(globalSettingsOf(e?.exportedAnnotations), {
+      global: true,
+      affinity: 'local',
+      shared: true,
+    });
   });
 });
 
 describe('ServiceExport conditions', () => {
   const valid = { type: 'Valid' as const, status: 'True' as const, reason: 'Valid', message: 'ok' };
   it('Pending until the router merged the export, then the merged Ready and Conflict', () => {
-    assert.deepEqual(exportConditions(valid, undefined, 'east').map((c) => `${c.type}=${c.status}/${c.reason}`), ['Valid=True/Valid', 'Ready=Unknown/Pending', 'Conflict=Unknown/Pending']);
-    const conflict = { type: 'Conflict' as const, status: 'True' as const, reason: 'PortConflict', message: 'Conflicting ports.' };
-    const ready = { type: 'Ready' as const, status: 'True' as const, reason: 'Exported', message: '' };
+    assert.deepEqual(
+      exportConditions(valid, undefined, 'east').map((c) => `${c.type}=${c.status}/${c.reason}`),
+      ['Valid=True/Valid', 'Ready=Unknown/Pending', 'Conflict=Unknown/Pending'],
+    );
+    const conflict = {
+      type: 'Conflict' as const,
+      status: 'True' as const,
+      reason: 'PortConflict',
+      message: 'Conflicting ports.',
+    };
+    const ready = {
+      type: 'Ready' as const,
+      status: 'True' as const,
+      reason: 'Exported',
+      message: '',
+    };
     const view = { sites: ['east'], conditions: { east: { valid, ready, conflict } } } as never;
-    assert.deepEqual(exportConditions(valid, view, 'east').map((c) => c.reason), ['Valid', 'Exported', 'PortConflict']);
+    assert.deepEqual(
+      exportConditions(valid, view, 'east').map((c) => c.reason),
+      ['Valid', 'Exported', 'PortConflict'],
+    );
   });
 
   it('keeps lastTransitionTime while a status holds, and spots no-op updates', () => {
     const first = stampConditions(undefined, [valid], 't1', 1);
     const again = stampConditions(first, [{ ...valid, message: 'still ok' }], 't2', 1);
     assert.equal(again[0]?.lastTransitionTime, 't1');
-    assert.equal(stampConditions(first, [{ ...valid, status: 'False' }], 't3', 1)[0]?.lastTransitionTime, 't3');
+    assert.equal(
+      stampConditions(first, [{ ...valid, status: 'False' }], 't3', 1)[0]?.lastTransitionTime,
+      't3',
+    );
     assert.ok(sameConditions(first, stampConditions(first, [valid], 't9', 1)));
     assert.ok(!sameConditions(first, again));
   });

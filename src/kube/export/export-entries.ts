@@ -1,7 +1,13 @@
 import { ExportConfig, type UncarriedPort } from '../../config/index.js';
 import { exportTypeOf, type Condition as McsCondition } from '../../mcs/index.js';
 import { HTTP_APP_PROTOCOL } from '../../services/index.js';
-import type { EndpointSlice, EndpointSliceEndpoint, Service, ServiceExport, ServicePortSpec } from '../client/kube-objects.js';
+import type {
+  EndpointSlice,
+  EndpointSliceEndpoint,
+  Service,
+  ServiceExport,
+  ServicePortSpec,
+} from '../client/kube-objects.js';
 import { globalAnnotations, globalSettingsOf } from './global-annotations.js';
 
 /** What one ServiceExport becomes among the site's exports, and whether it is valid at all. */
@@ -23,16 +29,30 @@ const ADVERT_PORTS_MAX = 256;
  * ServiceImport) exists while the ServiceExport does, as KEP-1645 asks. UDP and SCTP ports are not
  * carried but listed on every entry, so the ServiceImport has all the Service's ports.
  */
-export function planExport(exp: ServiceExport, service: Service | undefined, slices: readonly EndpointSlice[]): ExportPlan {
+export function planExport(
+  exp: ServiceExport,
+  service: Service | undefined,
+  slices: readonly EndpointSlice[],
+): ExportPlan {
   const where = `${exp.metadata.namespace ?? ''}/${exp.metadata.name}`;
   if (service === undefined) return invalid('NoService', `Service ${where} does not exist.`);
-  const type = exportTypeOf((service.spec?.type ?? 'ClusterIP'), service.spec?.clusterIP);
+  const type = exportTypeOf(service.spec?.type ?? 'ClusterIP', service.spec?.clusterIP);
   if (!type.ok) return { valid: type.condition, entries: [] };
   const tcpPorts = (service.spec?.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
-  if (tcpPorts.length === 0) return invalid('UnsupportedProtocol', 'Service has no TCP port; only TCP is carried across clusters.');
+  if (tcpPorts.length === 0)
+    return invalid(
+      'UnsupportedProtocol',
+      'Service has no TCP port; only TCP is carried across clusters.',
+    );
   const headless = type.type === 'Headless';
-  const uncarried = uncarriedPorts(service).slice(0, Math.max(0, ADVERT_PORTS_MAX - tcpPorts.length));
-  const common = { ...serviceProperties(exp, service), ...(uncarried.length === 0 ? {} : { uncarriedPorts: uncarried }) };
+  const uncarried = uncarriedPorts(service).slice(
+    0,
+    Math.max(0, ADVERT_PORTS_MAX - tcpPorts.length),
+  );
+  const common = {
+    ...serviceProperties(exp, service),
+    ...(uncarried.length === 0 ? {} : { uncarriedPorts: uncarried }),
+  };
   const entries: ExportConfig[] = [];
   const seen = new Set<string>();
   for (const port of tcpPorts) {
@@ -50,7 +70,12 @@ export function planExport(exp: ServiceExport, service: Service | undefined, sli
           portName: port.name ?? '',
           ...appProtocolOf(port),
           to: target.to,
-          ...(headless ? { headless: true, ...(target.hostname === undefined ? {} : { hostname: target.hostname }) } : {}),
+          ...(headless
+            ? {
+                headless: true,
+                ...(target.hostname === undefined ? {} : { hostname: target.hostname }),
+              }
+            : {}),
           // Kubernetes readiness already decides which endpoints serve; the router does not probe them again.
           health: { type: 'none' },
           ...(target.ready ? {} : { ready: false }),
@@ -60,7 +85,13 @@ export function planExport(exp: ServiceExport, service: Service | undefined, sli
       );
     }
   }
-  return { valid: uncarried.length === 0 ? type.condition : { ...type.condition, message: `${type.condition.message} ${notCarried(uncarried)}` }, entries };
+  return {
+    valid:
+      uncarried.length === 0
+        ? type.condition
+        : { ...type.condition, message: `${type.condition.message} ${notCarried(uncarried)}` },
+    entries,
+  };
 }
 
 /** The Service's UDP and SCTP ports, as its ServiceImport lists them. */
@@ -68,7 +99,14 @@ function uncarriedPorts(service: Service): UncarriedPort[] {
   return (service.spec?.ports ?? []).flatMap((p) => {
     const protocol = p.protocol ?? 'TCP';
     if (protocol === 'TCP') return [];
-    return [{ ...(p.name === undefined || p.name === '' ? {} : { name: p.name }), port: p.port, protocol, ...appProtocolOf(p) }];
+    return [
+      {
+        ...(p.name === undefined || p.name === '' ? {} : { name: p.name }),
+        port: p.port,
+        protocol,
+        ...appProtocolOf(p),
+      },
+    ];
   });
 }
 
@@ -79,13 +117,16 @@ function uncarriedPorts(service: Service): UncarriedPort[] {
 function appProtocolOf(port: ServicePortSpec): { appProtocol?: string } {
   const value = port.appProtocol;
   if (value === undefined || value === '' || value.length > APP_PROTOCOL_MAX) return {};
-  return (port.protocol ?? 'TCP') === 'TCP' && value === HTTP_APP_PROTOCOL ? {} : { appProtocol: value };
+  return (port.protocol ?? 'TCP') === 'TCP' && value === HTTP_APP_PROTOCOL
+    ? {}
+    : { appProtocol: value };
 }
 
 /** `42/UDP is listed …`: said in the Valid condition, so no one expects those ports to answer. */
 function notCarried(ports: readonly UncarriedPort[]): string {
   const keys = ports.map((p) => `${p.port}/${p.protocol}`);
-  const list = keys.length === 1 ? keys.join('') : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1) ?? ''}`;
+  const list =
+    keys.length === 1 ? keys.join('') : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1) ?? ''}`;
   return `${list} ${keys.length === 1 ? 'is' : 'are'} listed in the ServiceImport but not carried: Causeway carries TCP.`;
 }
 
@@ -101,23 +142,36 @@ function endpointTargets(port: ServicePortSpec, slices: readonly EndpointSlice[]
   const out: Target[] = [];
   for (const slice of slices) {
     if (slice.addressType === 'FQDN') continue;
-    const slicePort = (slice.ports ?? []).find((p) => (p.name ?? '') === (port.name ?? '') && (p.protocol ?? 'TCP') === 'TCP');
+    const slicePort = (slice.ports ?? []).find(
+      (p) => (p.name ?? '') === (port.name ?? '') && (p.protocol ?? 'TCP') === 'TCP',
+    );
     if (slicePort?.port === undefined) continue;
     for (const endpoint of slice.endpoints ?? []) {
-      for (const address of endpoint.addresses) out.push(targetOf(address, slicePort.port, endpoint, slice.addressType));
+      for (const address of endpoint.addresses)
+        out.push(targetOf(address, slicePort.port, endpoint, slice.addressType));
     }
   }
   return out;
 }
 
-function targetOf(address: string, port: number, endpoint: EndpointSliceEndpoint, family: 'IPv4' | 'IPv6'): Target {
+function targetOf(
+  address: string,
+  port: number,
+  endpoint: EndpointSliceEndpoint,
+  family: 'IPv4' | 'IPv6',
+): Target {
   const zone = endpoint.zone ?? endpoint.deprecatedTopology?.[ZONE_LABEL];
   return {
     to: family === 'IPv6' ? `[${address}]:${port}` : `${address}:${port}`,
     // Kubernetes: an unset ready condition means ready (unknown is treated as ready).
     ready: endpoint.conditions?.ready !== false,
     // The DNS spec's "unique system-assigned id" when the endpoint has no hostname of its own.
-    hostname: endpoint.hostname ?? address.toLowerCase().replace(/[.:]/g, '-').replace(/^-+|-+$/g, ''),
+    hostname:
+      endpoint.hostname ??
+      address
+        .toLowerCase()
+        .replace(/[.:]/g, '-')
+        .replace(/^-+|-+$/g, ''),
     ...(zone === undefined ? {} : { zone }),
   };
 }
@@ -126,16 +180,23 @@ function targetOf(address: string, port: number, endpoint: EndpointSliceEndpoint
 function serviceProperties(exp: ServiceExport, service: Service): Partial<ExportConfig> {
   const created = Date.parse(exp.metadata.creationTimestamp ?? '');
   const spec = service.spec ?? {};
-  const annotations = { ...(exp.spec?.exportedAnnotations ?? {}), ...globalAnnotations(globalSettingsOf(service.metadata.annotations)) };
-  const out: Partial<ExportConfig> = { exportedAt: Number.isFinite(created) ? created : Date.now() };
+  const annotations = {
+    ...(exp.spec?.exportedAnnotations ?? {}),
+    ...globalAnnotations(globalSettingsOf(service.metadata.annotations)),
+  };
+  const out: Partial<ExportConfig> = {
+    exportedAt: Number.isFinite(created) ? created : Date.now(),
+  };
   if (spec.sessionAffinity === 'ClientIP') {
     out.sessionAffinity = 'ClientIP';
     const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
     if (timeout !== undefined) out.sessionAffinityTimeoutSeconds = timeout;
   }
-  if (spec.internalTrafficPolicy !== undefined) out.internalTrafficPolicy = spec.internalTrafficPolicy;
+  if (spec.internalTrafficPolicy !== undefined)
+    out.internalTrafficPolicy = spec.internalTrafficPolicy;
   if (spec.trafficDistribution !== undefined) out.trafficDistribution = spec.trafficDistribution;
-  if (exp.spec?.exportedLabels !== undefined && Object.keys(exp.spec.exportedLabels).length > 0) out.exportedLabels = { ...exp.spec.exportedLabels };
+  if (exp.spec?.exportedLabels !== undefined && Object.keys(exp.spec.exportedLabels).length > 0)
+    out.exportedLabels = { ...exp.spec.exportedLabels };
   if (Object.keys(annotations).length > 0) out.exportedAnnotations = annotations;
   return out;
 }

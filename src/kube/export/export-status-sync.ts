@@ -16,11 +16,23 @@ export interface ExportStatusContext {
 }
 
 /** Writes a ServiceExport's Valid/Ready/Conflict conditions when they differ from what it shows. */
-export async function reconcileExportStatus(ctx: ExportStatusContext, namespace: string, name: string): Promise<void> {
+export async function reconcileExportStatus(
+  ctx: ExportStatusContext,
+  namespace: string,
+  name: string,
+): Promise<void> {
   const exp = ctx.serviceExport(namespace, name);
   if (exp === undefined || exp.metadata.deletionTimestamp !== undefined) return;
   const plan = planExport(exp, ctx.service(namespace, name), ctx.slices(namespace, name));
-  const next = stampConditions(exp.status?.conditions, exportConditions(plan.valid, ctx.view(namespace, name), ctx.siteId), new Date().toISOString(), exp.metadata.generation);
+  const next = stampConditions(
+    exp.status?.conditions,
+    exportConditions(plan.valid, ctx.view(namespace, name), ctx.siteId),
+    new Date().toISOString(),
+    exp.metadata.generation,
+  );
   if (sameConditions(exp.status?.conditions, next)) return;
-  await ctx.rest.mergePatch(`${objectPath(serviceExports(ctx.mcsVersion), name, namespace)}/status`, { status: { conditions: next } });
+  await ctx.rest.mergePatch(
+    `${objectPath(serviceExports(ctx.mcsVersion), name, namespace)}/status`,
+    { status: { conditions: next } },
+  );
 }

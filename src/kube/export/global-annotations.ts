@@ -16,9 +16,21 @@ export const GlobalAnnotation = {
   legacyCiliumShared: 'io.cilium/shared-service',
 } as const;
 
-const GLOBAL_KEYS = [GlobalAnnotation.global, GlobalAnnotation.ciliumGlobal, GlobalAnnotation.legacyCiliumGlobal] as const;
-const AFFINITY_KEYS = [GlobalAnnotation.affinity, GlobalAnnotation.ciliumAffinity, GlobalAnnotation.legacyCiliumAffinity] as const;
-const SHARED_KEYS = [GlobalAnnotation.shared, GlobalAnnotation.ciliumShared, GlobalAnnotation.legacyCiliumShared] as const;
+const GLOBAL_KEYS = [
+  GlobalAnnotation.global,
+  GlobalAnnotation.ciliumGlobal,
+  GlobalAnnotation.legacyCiliumGlobal,
+] as const;
+const AFFINITY_KEYS = [
+  GlobalAnnotation.affinity,
+  GlobalAnnotation.ciliumAffinity,
+  GlobalAnnotation.legacyCiliumAffinity,
+] as const;
+const SHARED_KEYS = [
+  GlobalAnnotation.shared,
+  GlobalAnnotation.ciliumShared,
+  GlobalAnnotation.legacyCiliumShared,
+] as const;
 
 export type Affinity = 'local' | 'remote' | 'none';
 
@@ -35,9 +47,16 @@ export interface GlobalSettings {
 }
 
 /** Reads Causeway's annotations, else Cilium's (new, then legacy); unknown values mean the default. */
-export function globalSettingsOf(annotations: Readonly<Record<string, string>> | undefined): GlobalSettings {
+export function globalSettingsOf(
+  annotations: Readonly<Record<string, string>> | undefined,
+): GlobalSettings {
   const a = annotations ?? {};
-  const first = (keys: readonly string[]): string | undefined => keys.map((k) => a[k]).find((v) => v !== undefined)?.trim().toLowerCase();
+  const first = (keys: readonly string[]): string | undefined =>
+    keys
+      .map((k) => a[k])
+      .find((v) => v !== undefined)
+      ?.trim()
+      .toLowerCase();
   const global = first(GLOBAL_KEYS) === 'true';
   const raw = first(AFFINITY_KEYS) ?? 'none';
   const affinity: Affinity = raw === 'local' || raw === 'remote' ? raw : 'none';
@@ -49,7 +68,9 @@ export function globalSettingsOf(annotations: Readonly<Record<string, string>> |
  * Whether a Service is exported by its annotations alone, with no ServiceExport: Cilium's contract
  * (a global, shared Service is global in every cluster that has it).
  */
-export function exportedByAnnotation(annotations: Readonly<Record<string, string>> | undefined): boolean {
+export function exportedByAnnotation(
+  annotations: Readonly<Record<string, string>> | undefined,
+): boolean {
   const settings = globalSettingsOf(annotations);
   return settings.global && settings.shared;
 }
@@ -60,5 +81,8 @@ export function exportedByAnnotation(annotations: Readonly<Record<string, string
  */
 export function globalAnnotations(settings: GlobalSettings): Record<string, string> {
   if (!settings.global) return {};
-  return { [GlobalAnnotation.global]: 'true', ...(settings.affinity === 'none' ? {} : { [GlobalAnnotation.affinity]: settings.affinity }) };
+  return {
+    [GlobalAnnotation.global]: 'true',
+    ...(settings.affinity === 'none' ? {} : { [GlobalAnnotation.affinity]: settings.affinity }),
+  };
 }

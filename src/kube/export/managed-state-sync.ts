@@ -1,5 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { saveManagedState, withSiteLock, type ExportConfig, type ManagedStateInput, type SitePaths } from '../../config/index.js';
+import {
+  saveManagedState,
+  withSiteLock,
+  type ExportConfig,
+  type ManagedStateInput,
+  type SitePaths,
+} from '../../config/index.js';
 import type { Logger } from '../../observability/index.js';
 import { noticeRouter } from '../../site/index.js';
 import type { Affinity } from './global-annotations.js';
@@ -25,8 +31,15 @@ export function managedStateOf(desired: SiteDesired): ManagedStateInput {
       const [namespace = '', service = ''] = key.split('/');
       return { service, namespace, affinity };
     });
-  const clustersetIps = Object.fromEntries(Object.entries(desired.clustersetIps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { exports: desired.exports, namespaces: [...new Set(desired.namespaces)].sort(), policies, clustersetIps };
+  const clustersetIps = Object.fromEntries(
+    Object.entries(desired.clustersetIps).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  return {
+    exports: desired.exports,
+    namespaces: [...new Set(desired.namespaces)].sort(),
+    policies,
+    clustersetIps,
+  };
 }
 
 /**
@@ -107,6 +120,13 @@ export class ManagedStateSync {
     this.written = text;
     this.writes++;
     const live = await noticeRouter(this.paths);
-    this.logger.info({ exports: state.exports?.length ?? 0, namespaces: state.namespaces?.length ?? 0, routerReloaded: live }, 'managed state updated from the cluster');
+    this.logger.info(
+      {
+        exports: state.exports?.length ?? 0,
+        namespaces: state.namespaces?.length ?? 0,
+        routerReloaded: live,
+      },
+      'managed state updated from the cluster',
+    );
   }
 }

@@ -15,17 +15,32 @@ import { routerTarget } from './router-target.js';
  * the router imports the service, and some other cluster exports it. Ports are the ordinary Service's
  * TCP ports that the clusterset service also has.
  */
-export function desiredGlobalSlice(view: ServiceView | undefined, ordinary: Service | undefined, site: string): EndpointSlice | undefined {
+export function desiredGlobalSlice(
+  view: ServiceView | undefined,
+  ordinary: Service | undefined,
+  site: string,
+): EndpointSlice | undefined {
   if (view === undefined || ordinary === undefined || view.type === 'Headless') return undefined;
   // Global here when this cluster's Service says so (Cilium: in every cluster that has it), or when the exporters do.
-  const global = globalSettingsOf(ordinary.metadata.annotations).global || globalSettingsOf(view.annotations).global;
+  const global =
+    globalSettingsOf(ordinary.metadata.annotations).global ||
+    globalSettingsOf(view.annotations).global;
   if (!global || !view.sites.some((s) => s !== site)) return undefined;
   const target = routerTarget(view);
   if (target === undefined) return undefined;
   const offered = new Set(view.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port));
   const ports = (ordinary.spec?.ports ?? []).flatMap((p) => {
-    const routerPort = (p.protocol ?? 'TCP') === 'TCP' && offered.has(p.port) ? target.port(p.port) : undefined;
-    return routerPort === undefined ? [] : [{ ...(p.name === undefined ? {} : { name: p.name }), protocol: 'TCP' as const, port: routerPort }];
+    const routerPort =
+      (p.protocol ?? 'TCP') === 'TCP' && offered.has(p.port) ? target.port(p.port) : undefined;
+    return routerPort === undefined
+      ? []
+      : [
+          {
+            ...(p.name === undefined ? {} : { name: p.name }),
+            protocol: 'TCP' as const,
+            port: routerPort,
+          },
+        ];
   });
   if (ports.length === 0 || ordinary.metadata.uid === undefined) return undefined;
   return hashed<EndpointSlice>({
@@ -40,7 +55,15 @@ export function desiredGlobalSlice(view: ServiceView | undefined, ordinary: Serv
         [ImportLabel.sourceCluster]: site,
         [GLOBAL_SLICE_LABEL]: 'true',
       },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: ordinary.metadata.name, uid: ordinary.metadata.uid, controller: false }],
+      ownerReferences: [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          name: ordinary.metadata.name,
+          uid: ordinary.metadata.uid,
+          controller: false,
+        },
+      ],
     },
     addressType: target.addressType,
     endpoints: [{ addresses: [target.address], conditions: { ready: true } }],

@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import type { ServiceView } from '../../api/index.js';
 import { derivedServiceName, importSliceName } from './derived-names.js';
 import { desiredGlobalSlice } from './global-slice.js';
-import { desiredDerivedService, desiredImportSlices, desiredServiceImport, upToDate } from './import-objects.js';
+import {
+  desiredDerivedService,
+  desiredImportSlices,
+  desiredServiceImport,
+  upToDate,
+} from './import-objects.js';
 
 const view = (over: Partial<ServiceView> = {}): ServiceView => ({
   name: 'web',
@@ -28,18 +33,33 @@ const view = (over: Partial<ServiceView> = {}): ServiceView => ({
   conditions: {},
   ...over,
 });
-const names = { namespace: 'shop', name: 'web', derivedName: derivedServiceName('shop', 'web'), clusterId: 'west' };
-const owner = { apiVersion: 'multicluster.x-k8s.io/v1beta1', kind: 'ServiceImport', name: 'web', uid: 'u1', controller: true };
+const names = {
+  namespace: 'shop',
+  name: 'web',
+  derivedName: derivedServiceName('shop', 'web'),
+  clusterId: 'west',
+};
+const owner = {
+  apiVersion: 'multicluster.x-k8s.io/v1beta1',
+  kind: 'ServiceImport',
+  name: 'web',
+  uid: 'u1',
+  controller: true,
+};
 
 describe('derived names', () => {
   it('are stable DNS labels, distinct per service', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), (ns, name) => {
-        const derived = derivedServiceName(ns, name);
-        assert.match(derived, /^derived-[0-9a-v]{10}$/);
-        assert.equal(derived, derivedServiceName(ns, name));
-        assert.match(importSliceName(derived, 'east'), /^[a-z0-9-]{1,63}$/);
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+        (ns, name) => {
+          const derived = derivedServiceName(ns, name);
+          assert.match(derived, /^derived-[0-9a-v]{10}$/);
+          assert.equal(derived, derivedServiceName(ns, name));
+          assert.match(importSliceName(derived, 'east'), /^[a-z0-9-]{1,63}$/);
+        },
+      ),
     );
     assert.notEqual(derivedServiceName('shop', 'web'), derivedServiceName('web', 'shop'));
   });
@@ -47,13 +67,28 @@ describe('derived names', () => {
 
 describe('import objects', () => {
   it('ClusterSetIP: ServiceImport with the derived ClusterIP, a Service owned by it, one slice at the router VIP', () => {
-    const si = desiredServiceImport(view({ internalTrafficPolicy: 'Cluster', trafficDistribution: 'PreferClose', labels: { tier: 'web' } }), names, 'multicluster.x-k8s.io/v1beta1', ['10.96.0.9']);
+    const si = desiredServiceImport(
+      view({
+        internalTrafficPolicy: 'Cluster',
+        trafficDistribution: 'PreferClose',
+        labels: { tier: 'web' },
+      }),
+      names,
+      'multicluster.x-k8s.io/v1beta1',
+      ['10.96.0.9'],
+    );
     assert.deepEqual(si.spec?.ips, ['10.96.0.9']);
     assert.equal(si.spec?.internalTrafficPolicy, 'Cluster');
     assert.equal(si.spec?.trafficDistribution, 'PreferClose');
-    assert.equal(desiredServiceImport(view(), names, 'v', []).spec?.internalTrafficPolicy, undefined);
+    assert.equal(
+      desiredServiceImport(view(), names, 'v', []).spec?.internalTrafficPolicy,
+      undefined,
+    );
     assert.equal(si.metadata.labels?.['tier'], 'web');
-    assert.equal(si.metadata.annotations?.['multicluster.kubernetes.io/derived-service'], names.derivedName);
+    assert.equal(
+      si.metadata.annotations?.['multicluster.kubernetes.io/derived-service'],
+      names.derivedName,
+    );
     const svc = desiredDerivedService(view(), names, owner);
     assert.equal(svc.metadata.ownerReferences?.[0]?.uid, 'u1');
     assert.equal(svc.spec?.clusterIP, undefined);
@@ -70,15 +105,46 @@ describe('import objects', () => {
       { name: 'http', port: 80, protocol: 'TCP' as const },
       { name: 'admin', port: 9000, protocol: 'TCP' as const },
     ];
-    const routed = view({ ports, importListeners: [{ port: 80, listen: '10.1.0.7:20005' }, { port: 9000, listen: '10.1.0.7:21017' }] });
+    const routed = view({
+      ports,
+      importListeners: [
+        { port: 80, listen: '10.1.0.7:20005' },
+        { port: 9000, listen: '10.1.0.7:21017' },
+      ],
+    });
     const [slice, ...more] = desiredImportSlices(routed, names, owner);
     assert.equal(more.length, 0);
     assert.equal(slice?.addressType, 'IPv4');
-    assert.deepEqual(slice?.endpoints?.[0]?.addresses, ['10.1.0.7'], 'the router pod address, not the host-local virtual IP');
-    assert.deepEqual(slice?.ports?.map((p) => [p.name, p.port]), [['http', 20005], ['admin', 21017]], 'kube-proxy maps a Service port to the slice port of the same name');
-    assert.deepEqual(desiredDerivedService(routed, names, owner).spec?.ports?.map((p) => [p.name, p.port]), [['http', 80], ['admin', 9000]]);
-    assert.deepEqual(desiredImportSlices(view({ vip: '127.240.0.9' }), names, owner), [], 'a host-local virtual IP is no address for a slice');
-    const v6 = desiredImportSlices(view({ importListeners: [{ port: 80, listen: '[fd00::7]:20005' }] }), names, owner)[0];
+    assert.deepEqual(
+      slice?.endpoints?.[0]?.addresses,
+      ['10.1.0.7'],
+      'the router pod address, not the host-local virtual IP',
+    );
+    assert.deepEqual(
+      slice?.ports?.map((p) => [p.name, p.port]),
+      [
+        ['http', 20005],
+        ['admin', 21017],
+      ],
+      'kube-proxy maps a Service port to the slice port of the same name',
+    );
+    assert.deepEqual(
+      desiredDerivedService(routed, names, owner).spec?.ports?.map((p) => [p.name, p.port]),
+      [
+        ['http', 80],
+        ['admin', 9000],
+      ],
+    );
+    assert.deepEqual(
+      desiredImportSlices(view({ vip: '127.240.0.9' }), names, owner),
+      [],
+      'a host-local virtual IP is no address for a slice',
+    );
+    const v6 = desiredImportSlices(
+      view({ importListeners: [{ port: 80, listen: '[fd00::7]:20005' }] }),
+      names,
+      owner,
+    )[0];
     assert.equal(v6?.addressType, 'IPv6');
     assert.deepEqual(v6?.endpoints?.[0]?.addresses, ['fd00::7']);
   });
@@ -89,19 +155,45 @@ describe('import objects', () => {
       { name: 'tcp', port: 42, protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' },
       { name: 'udp', port: 42, protocol: 'UDP' },
     ];
-    assert.deepEqual(desiredServiceImport(view({ ports }), names, 'v', ['10.96.0.9']).spec?.ports, ports);
+    assert.deepEqual(
+      desiredServiceImport(view({ ports }), names, 'v', ['10.96.0.9']).spec?.ports,
+      ports,
+    );
     const tcp = { name: 'tcp', protocol: 'TCP', port: 42, appProtocol: 'kubernetes.io/h2c' };
-    assert.deepEqual(desiredDerivedService(view({ ports }), names, owner).spec?.ports, [{ ...tcp, targetPort: 42 }]);
+    assert.deepEqual(desiredDerivedService(view({ ports }), names, owner).spec?.ports, [
+      { ...tcp, targetPort: 42 },
+    ]);
     assert.deepEqual(desiredImportSlices(view({ ports }), names, owner)[0]?.ports, [tcp]);
   });
 
   it('an unnamed port stays unnamed, unless the derived Service has several TCP ports (then it is tcp-<port>)', () => {
-    const alone = view({ ports: [{ port: 80, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }] });
-    assert.deepEqual(desiredDerivedService(alone, names, owner).spec?.ports, [{ protocol: 'TCP', port: 80, targetPort: 80 }]);
-    const several = view({ ports: [{ port: 80, protocol: 'TCP' }, { name: 'api', port: 81, protocol: 'TCP' }] });
-    assert.deepEqual(desiredServiceImport(several, names, 'v', []).spec?.ports.map((p) => p.name ?? null), [null, 'api']);
-    assert.deepEqual(desiredDerivedService(several, names, owner).spec?.ports?.map((p) => p.name), ['tcp-80', 'api']);
-    assert.deepEqual(desiredImportSlices(several, names, owner)[0]?.ports?.map((p) => p.name), ['tcp-80', 'api']);
+    const alone = view({
+      ports: [
+        { port: 80, protocol: 'TCP' },
+        { name: 'dns', port: 53, protocol: 'UDP' },
+      ],
+    });
+    assert.deepEqual(desiredDerivedService(alone, names, owner).spec?.ports, [
+      { protocol: 'TCP', port: 80, targetPort: 80 },
+    ]);
+    const several = view({
+      ports: [
+        { port: 80, protocol: 'TCP' },
+        { name: 'api', port: 81, protocol: 'TCP' },
+      ],
+    });
+    assert.deepEqual(
+      desiredServiceImport(several, names, 'v', []).spec?.ports.map((p) => p.name ?? null),
+      [null, 'api'],
+    );
+    assert.deepEqual(
+      desiredDerivedService(several, names, owner).spec?.ports?.map((p) => p.name),
+      ['tcp-80', 'api'],
+    );
+    assert.deepEqual(
+      desiredImportSlices(several, names, owner)[0]?.ports?.map((p) => p.name),
+      ['tcp-80', 'api'],
+    );
   });
 
   it('Headless: no ips, clusterIP None, one slice per source cluster with hostnames', () => {
@@ -118,27 +210,75 @@ describe('import objects', () => {
     assert.deepEqual(desiredServiceImport(headless, names, 'v', ['10.96.0.9']).spec?.ips, []);
     assert.equal(desiredDerivedService(headless, names, owner).spec?.clusterIP, 'None');
     const slices = desiredImportSlices(headless, names, owner);
-    assert.deepEqual(slices.map((s) => [s.metadata.labels?.['multicluster.kubernetes.io/source-cluster'], s.endpoints?.map((e) => e.hostname)]), [['east', ['cass-0']], ['north', ['cass-0']]]);
+    assert.deepEqual(
+      slices.map((s) => [
+        s.metadata.labels?.['multicluster.kubernetes.io/source-cluster'],
+        s.endpoints?.map((e) => e.hostname),
+      ]),
+      [
+        ['east', ['cass-0']],
+        ['north', ['cass-0']],
+      ],
+    );
   });
 
   it('hash annotations tell an unchanged object from a changed one', () => {
     const a = desiredDerivedService(view(), names, owner);
     assert.ok(upToDate(a, desiredDerivedService(view(), names, owner)));
-    assert.ok(!upToDate(a, desiredDerivedService(view({ ports: [{ name: 'tcp-81', port: 81, protocol: 'TCP' }] }), names, owner)));
+    assert.ok(
+      !upToDate(
+        a,
+        desiredDerivedService(
+          view({ ports: [{ name: 'tcp-81', port: 81, protocol: 'TCP' }] }),
+          names,
+          owner,
+        ),
+      ),
+    );
   });
 
   it('global slice: only for global services exported by another cluster, on the ordinary Service, matching ports', () => {
-    const ordinary = { metadata: { name: 'web', namespace: 'shop', uid: 's1' }, spec: { ports: [{ name: 'http', port: 80 }, { name: 'other', port: 90 }] } };
+    const ordinary = {
+      metadata: { name: 'web', namespace: 'shop', uid: 's1' },
+      spec: {
+        ports: [
+          { name: 'http', port: 80 },
+          { name: 'other', port: 90 },
+        ],
+      },
+    };
     const global = view({ annotations: { 'causeway.io/global': 'true' } });
     const slice = desiredGlobalSlice(global, ordinary, 'west');
-    assert.deepEqual(slice?.ports?.map((p) => [p.name, p.port]), [['http', 80]]);
+    assert.deepEqual(
+      slice?.ports?.map((p) => [p.name, p.port]),
+      [['http', 80]],
+    );
     assert.equal(slice?.metadata.labels?.['kubernetes.io/service-name'], 'web');
-    assert.equal(desiredGlobalSlice(global, ordinary, 'east'), undefined, 'the only exporter does not point its own Service at itself');
+    assert.equal(
+      desiredGlobalSlice(global, ordinary, 'east'),
+      undefined,
+      'the only exporter does not point its own Service at itself',
+    );
     assert.equal(desiredGlobalSlice(view(), ordinary, 'west'), undefined);
     assert.equal(desiredGlobalSlice(global, undefined, 'west'), undefined);
-    const routed = desiredGlobalSlice({ ...global, importListeners: [{ port: 80, listen: '10.1.0.7:20005' }] }, ordinary, 'west');
-    assert.deepEqual(routed?.endpoints?.[0]?.addresses, ['10.1.0.7'], 'with an import address the ordinary Service reaches the router pod');
-    assert.deepEqual(routed?.ports?.map((p) => [p.name, p.port]), [['http', 20005]]);
-    assert.equal(desiredGlobalSlice({ ...global, vip: '127.240.0.3' }, ordinary, 'west'), undefined, 'never a loopback address');
+    const routed = desiredGlobalSlice(
+      { ...global, importListeners: [{ port: 80, listen: '10.1.0.7:20005' }] },
+      ordinary,
+      'west',
+    );
+    assert.deepEqual(
+      routed?.endpoints?.[0]?.addresses,
+      ['10.1.0.7'],
+      'with an import address the ordinary Service reaches the router pod',
+    );
+    assert.deepEqual(
+      routed?.ports?.map((p) => [p.name, p.port]),
+      [['http', 20005]],
+    );
+    assert.equal(
+      desiredGlobalSlice({ ...global, vip: '127.240.0.3' }, ordinary, 'west'),
+      undefined,
+      'never a loopback address',
+    );
   });
 });

@@ -1,8 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { ServicePort } from '../../mcs/index.js';
 import type { ServiceView } from '../../api/index.js';
-import type { EndpointSlice, KubeObject, OwnerReference, Service, ServiceImport } from '../client/kube-objects.js';
-import { APPLIED_HASH_ANNOTATION, DERIVED_SERVICE_ANNOTATION, ImportLabel, MANAGED_BY_CONTROLLER, SITE_TARGET_OF_LABEL, TARGET_ENDPOINT_LABEL, TARGET_SITE_LABEL } from './import-labels.js';
+import type {
+  EndpointSlice,
+  KubeObject,
+  OwnerReference,
+  Service,
+  ServiceImport,
+} from '../client/kube-objects.js';
+import {
+  APPLIED_HASH_ANNOTATION,
+  DERIVED_SERVICE_ANNOTATION,
+  ImportLabel,
+  MANAGED_BY_CONTROLLER,
+  SITE_TARGET_OF_LABEL,
+  TARGET_ENDPOINT_LABEL,
+  TARGET_SITE_LABEL,
+} from './import-labels.js';
 import { derivedSiteServiceName, importSliceName } from './derived-names.js';
 import { isLoopback, routerTarget } from './router-target.js';
 
@@ -25,7 +39,16 @@ function listedPorts(view: ServiceView): ServicePort[] {
  */
 function tcpPorts(view: ServiceView): ServicePort[] {
   const ports = view.ports.filter((p) => p.protocol === 'TCP');
-  return ports.map((p) => kubePort(p.name === undefined || p.name === '' ? (ports.length > 1 ? `tcp-${p.port}` : undefined) : p.name, p));
+  return ports.map((p) =>
+    kubePort(
+      p.name === undefined || p.name === ''
+        ? ports.length > 1
+          ? `tcp-${p.port}`
+          : undefined
+        : p.name,
+      p,
+    ),
+  );
 }
 
 /** The port under `name` (left out when empty), as ServiceImports, Services and EndpointSlices spell it. */
@@ -39,7 +62,12 @@ function kubePort(name: string | undefined, p: ServicePort): ServicePort {
 }
 
 /** The ServiceImport: type, ports and the service's properties; `ips` is the derived Service's ClusterIP. */
-export function desiredServiceImport(view: ServiceView, names: ImportNames, apiVersion: string, ips: readonly string[]): ServiceImport {
+export function desiredServiceImport(
+  view: ServiceView,
+  names: ImportNames,
+  apiVersion: string,
+  ips: readonly string[],
+): ServiceImport {
   const headless = view.type === 'Headless';
   const spec: NonNullable<ServiceImport['spec']> = {
     type: headless ? 'Headless' : 'ClusterSetIP',
@@ -50,7 +78,10 @@ export function desiredServiceImport(view: ServiceView, names: ImportNames, apiV
     ipFamilies: view.ipFamilies,
     sessionAffinity: view.sessionAffinity,
   };
-  if (view.sessionAffinity === 'ClientIP' && view.sessionAffinityTimeoutSeconds !== null) spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: view.sessionAffinityTimeoutSeconds } };
+  if (view.sessionAffinity === 'ClientIP' && view.sessionAffinityTimeoutSeconds !== null)
+    spec.sessionAffinityConfig = {
+      clientIP: { timeoutSeconds: view.sessionAffinityTimeoutSeconds },
+    };
   if (view.internalTrafficPolicy !== null) spec.internalTrafficPolicy = view.internalTrafficPolicy;
   if (view.trafficDistribution !== null) spec.trafficDistribution = view.trafficDistribution;
   return hashed({
@@ -72,7 +103,11 @@ export function importStatus(view: ServiceView): NonNullable<ServiceImport['stat
 }
 
 /** The selector-less Service kube-proxy programs for the import: ClusterIP (or None), same ports. */
-export function desiredDerivedService(view: ServiceView, names: ImportNames, owner: OwnerReference): Service {
+export function desiredDerivedService(
+  view: ServiceView,
+  names: ImportNames,
+  owner: OwnerReference,
+): Service {
   const headless = view.type === 'Headless';
   return hashed({
     apiVersion: 'v1',
@@ -80,7 +115,10 @@ export function desiredDerivedService(view: ServiceView, names: ImportNames, own
     metadata: {
       name: names.derivedName,
       namespace: names.namespace,
-      labels: { [ImportLabel.serviceName]: names.name, [ImportLabel.managedBy]: MANAGED_BY_CONTROLLER },
+      labels: {
+        [ImportLabel.serviceName]: names.name,
+        [ImportLabel.managedBy]: MANAGED_BY_CONTROLLER,
+      },
       ownerReferences: [owner],
     },
     spec: {
@@ -97,7 +135,12 @@ export function desiredDerivedService(view: ServiceView, names: ImportNames, own
  * a slice whose source is this cluster. A headless service has one endpoint per remote endpoint, with
  * its own virtual IP and hostname, in one slice per source cluster (so `hostname.cluster` names work).
  */
-export function desiredImportSlices(view: ServiceView, names: ImportNames, owner: OwnerReference, endpointIp: (site: string, hostname: string) => string | undefined = () => undefined): EndpointSlice[] {
+export function desiredImportSlices(
+  view: ServiceView,
+  names: ImportNames,
+  owner: OwnerReference,
+  endpointIp: (site: string, hostname: string) => string | undefined = () => undefined,
+): EndpointSlice[] {
   const ports = tcpPorts(view);
   if (view.type !== 'Headless') {
     const target = routerTarget(view);
@@ -106,18 +149,34 @@ export function desiredImportSlices(view: ServiceView, names: ImportNames, owner
       const port = target.port(p.port);
       return port === undefined ? [] : [{ ...p, port }];
     });
-    return [slice(names, names.clusterId, owner, routed, [{ addresses: [target.address], conditions: { ready: true } }], target.addressType)];
+    return [
+      slice(
+        names,
+        names.clusterId,
+        owner,
+        routed,
+        [{ addresses: [target.address], conditions: { ready: true } }],
+        target.addressType,
+      ),
+    ];
   }
-  const bySite = new Map<string, Array<{ addresses: string[]; hostname: string; conditions: { ready: boolean } }>>();
+  const bySite = new Map<
+    string,
+    Array<{ addresses: string[]; hostname: string; conditions: { ready: boolean } }>
+  >();
   for (const endpoint of view.endpoints) {
     // In a cluster the endpoint's own derived Service's ClusterIP; else its virtual IP when routable.
-    const address = endpointIp(endpoint.site, endpoint.hostname) ?? (endpoint.vip === null || isLoopback(endpoint.vip) ? undefined : endpoint.vip);
+    const address =
+      endpointIp(endpoint.site, endpoint.hostname) ??
+      (endpoint.vip === null || isLoopback(endpoint.vip) ? undefined : endpoint.vip);
     if (address === undefined) continue;
     const list = bySite.get(endpoint.site) ?? [];
     list.push({ addresses: [address], hostname: endpoint.hostname, conditions: { ready: true } });
     bySite.set(endpoint.site, list);
   }
-  return [...bySite.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([site, endpoints]) => slice(names, site, owner, ports, endpoints));
+  return [...bySite.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([site, endpoints]) => slice(names, site, owner, ports, endpoints));
 }
 
 /** A site-targeted name's Service and its one slice, pointing at the router's listener pinned to that site. */
@@ -135,10 +194,20 @@ export interface SiteTarget {
  * answers for `name.namespace.svc.<site>.<zone>`, so any pod reaches that site's share, as the
  * clusterset name reaches the whole. None without an import address (nothing a pod could reach).
  */
-export function desiredSiteTargets(view: ServiceView, names: ImportNames, owner: OwnerReference): SiteTarget[] {
+export function desiredSiteTargets(
+  view: ServiceView,
+  names: ImportNames,
+  owner: OwnerReference,
+): SiteTarget[] {
   if (view.type === 'Headless') return desiredEndpointTargets(view, names, owner);
   return view.sites.flatMap((site) => {
-    const target = pinnedTarget(view, names, owner, { site }, (view.siteListeners ?? []).filter((l) => l.site === site));
+    const target = pinnedTarget(
+      view,
+      names,
+      owner,
+      { site },
+      (view.siteListeners ?? []).filter((l) => l.site === site),
+    );
     return target === undefined ? [] : [target];
   });
 }
@@ -149,26 +218,48 @@ export function desiredSiteTargets(view: ServiceView, names: ImportNames, owner:
  * address it reaches (a database peer dials each member by name). The import's own slices carry
  * these ClusterIPs as the endpoints' addresses.
  */
-export function desiredEndpointTargets(view: ServiceView, names: ImportNames, owner: OwnerReference): SiteTarget[] {
+export function desiredEndpointTargets(
+  view: ServiceView,
+  names: ImportNames,
+  owner: OwnerReference,
+): SiteTarget[] {
   return view.endpoints.flatMap((endpoint) => {
-    const target = pinnedTarget(view, names, owner, { site: endpoint.site, hostname: endpoint.hostname }, endpoint.listeners ?? []);
+    const target = pinnedTarget(
+      view,
+      names,
+      owner,
+      { site: endpoint.site, hostname: endpoint.hostname },
+      endpoint.listeners ?? [],
+    );
     return target === undefined ? [] : [target];
   });
 }
 
 /** The Service and slice for router listeners pinned to one site (or one endpoint of it). */
-function pinnedTarget(view: ServiceView, names: ImportNames, owner: OwnerReference, pin: { site: string; hostname?: string }, listeners: ReadonlyArray<{ port: number; listen: string }>): SiteTarget | undefined {
+function pinnedTarget(
+  view: ServiceView,
+  names: ImportNames,
+  owner: OwnerReference,
+  pin: { site: string; hostname?: string },
+  listeners: ReadonlyArray<{ port: number; listen: string }>,
+): SiteTarget | undefined {
   const ports = tcpPorts(view);
   const site = pin.site;
   const [first] = listeners;
   if (first === undefined) return undefined;
   const address = first.listen.slice(0, first.listen.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-  const byPort = new Map(listeners.map((l) => [l.port, Number(l.listen.slice(l.listen.lastIndexOf(':') + 1))]));
+  const byPort = new Map(
+    listeners.map((l) => [l.port, Number(l.listen.slice(l.listen.lastIndexOf(':') + 1))]),
+  );
   const routed = ports.flatMap((p) => {
     const port = byPort.get(p.port);
     return port === undefined ? [] : [{ ...p, port }];
   });
-  const name = derivedSiteServiceName(names.namespace, names.name, pin.hostname === undefined ? site : `${site}/${pin.hostname}`);
+  const name = derivedSiteServiceName(
+    names.namespace,
+    names.name,
+    pin.hostname === undefined ? site : `${site}/${pin.hostname}`,
+  );
   const labels = {
     [SITE_TARGET_OF_LABEL]: names.name,
     [TARGET_SITE_LABEL]: site,
@@ -185,12 +276,22 @@ function pinnedTarget(view: ServiceView, names: ImportNames, owner: OwnerReferen
   const targetSlice = hashed<EndpointSlice>({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: importSliceName(name, names.clusterId), namespace: names.namespace, labels: { ...labels, [ImportLabel.kubeServiceName]: name }, ownerReferences: [{ ...owner, controller: false }] },
+    metadata: {
+      name: importSliceName(name, names.clusterId),
+      namespace: names.namespace,
+      labels: { ...labels, [ImportLabel.kubeServiceName]: name },
+      ownerReferences: [{ ...owner, controller: false }],
+    },
     addressType,
     endpoints: [{ addresses: [address], conditions: { ready: true } }],
     ports: routed,
   });
-  return { site, ...(pin.hostname === undefined ? {} : { hostname: pin.hostname }), service, slice: targetSlice };
+  return {
+    site,
+    ...(pin.hostname === undefined ? {} : { hostname: pin.hostname }),
+    service,
+    slice: targetSlice,
+  };
 }
 
 function slice(
@@ -224,11 +325,21 @@ function slice(
 /** Adds the hash of the object as an annotation; an object already carrying the same hash need not be written. */
 export function hashed<T extends KubeObject>(object: T): T {
   const hash = createHash('sha256').update(JSON.stringify(object)).digest('hex').slice(0, 16);
-  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash } } };
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: { ...object.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash },
+    },
+  };
 }
 
 /** True when the live object was written from exactly this desired object. */
 export function upToDate(live: KubeObject | undefined, desired: KubeObject): boolean {
   const hash = desired.metadata.annotations?.[APPLIED_HASH_ANNOTATION];
-  return live !== undefined && hash !== undefined && live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === hash;
+  return (
+    live !== undefined &&
+    hash !== undefined &&
+    live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === hash
+  );
 }

@@ -19,7 +19,12 @@ export function routerTarget(view: ServiceView): RouterTarget | undefined {
   const [first] = view.importListeners;
   if (first !== undefined) {
     const address = hostOf(first.listen);
-    const ports = new Map(view.importListeners.map((l) => [l.port, Number(l.listen.slice(l.listen.lastIndexOf(':') + 1))]));
+    const ports = new Map(
+      view.importListeners.map((l) => [
+        l.port,
+        Number(l.listen.slice(l.listen.lastIndexOf(':') + 1)),
+      ]),
+    );
     return { address, addressType: addressTypeOf(address), port: (p) => ports.get(p) };
   }
   if (view.vip === null || isLoopback(view.vip)) return undefined;

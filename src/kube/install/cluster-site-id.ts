@@ -15,23 +15,40 @@ interface ClusterProperty extends KubernetesObject {
 
 /** The ClusterProperty that names this cluster's site. */
 export function clusterIdProperty(siteId: string): ClusterProperty {
-  return { apiVersion: CLUSTER_PROPERTY_API, kind: 'ClusterProperty', metadata: { name: CLUSTER_ID_PROPERTY, labels: { ...CAUSEWAY_LABELS } }, spec: { value: siteId } };
+  return {
+    apiVersion: CLUSTER_PROPERTY_API,
+    kind: 'ClusterProperty',
+    metadata: { name: CLUSTER_ID_PROPERTY, labels: { ...CAUSEWAY_LABELS } },
+    spec: { value: siteId },
+  };
 }
 
 /** The cluster's id, and whether Causeway set it (and so may remove it); undefined when unset. */
-export async function readClusterId(session: KubeSession): Promise<{ value: string; ours: boolean } | undefined> {
-  const property = await session.read<ClusterProperty>({ apiVersion: CLUSTER_PROPERTY_API, kind: 'ClusterProperty', name: CLUSTER_ID_PROPERTY });
+export async function readClusterId(
+  session: KubeSession,
+): Promise<{ value: string; ours: boolean } | undefined> {
+  const property = await session.read<ClusterProperty>({
+    apiVersion: CLUSTER_PROPERTY_API,
+    kind: 'ClusterProperty',
+    name: CLUSTER_ID_PROPERTY,
+  });
   const value = property?.spec?.value;
-  return value === undefined ? undefined : { value, ours: isManagedByCauseway(property?.metadata?.labels) };
+  return value === undefined
+    ? undefined
+    : { value, ours: isManagedByCauseway(property?.metadata?.labels) };
 }
 
 /** The cluster's site id, or an error that says how to install Causeway there. */
 export async function requireClusterSiteId(session: KubeSession): Promise<string> {
   const id = await readClusterId(session);
   if (id === undefined) {
-    throw new CausewayError(ErrorCode.KubeNotInstalled, `context ${session.context}: the cluster has no ClusterProperty ${CLUSTER_ID_PROPERTY}, so it is not a Causeway site`, {
-      hint: `install Causeway there first: causeway kube install --context ${session.context} --site <site-id> --zone <zone> --region <region>`,
-    });
+    throw new CausewayError(
+      ErrorCode.KubeNotInstalled,
+      `context ${session.context}: the cluster has no ClusterProperty ${CLUSTER_ID_PROPERTY}, so it is not a Causeway site`,
+      {
+        hint: `install Causeway there first: causeway kube install --context ${session.context} --site <site-id> --zone <zone> --region <region>`,
+      },
+    );
   }
   return id.value;
 }

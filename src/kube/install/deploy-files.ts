@@ -15,19 +15,27 @@ export const DEPLOY_DIR = fileURLToPath(new URL('../../../../deploy/', import.me
 export type DeployFolder = 'manifests' | 'crds' | 'rbac';
 
 /** Every object of every `*.yaml` file in a deploy folder, in file-name order. */
-export async function loadDeployFolder(folder: DeployFolder, root = DEPLOY_DIR): Promise<KubernetesObject[]> {
+export async function loadDeployFolder(
+  folder: DeployFolder,
+  root = DEPLOY_DIR,
+): Promise<KubernetesObject[]> {
   const dir = join(root, folder);
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
   } catch (err) {
-    throw new CausewayError(ErrorCode.ConfigMissing, `${dir} is missing, so this installation of Causeway is incomplete`, {
-      cause: err,
-      hint: 'run causeway from a full checkout or the causeway image, which both carry deploy/',
-    });
+    throw new CausewayError(
+      ErrorCode.ConfigMissing,
+      `${dir} is missing, so this installation of Causeway is incomplete`,
+      {
+        cause: err,
+        hint: 'run causeway from a full checkout or the causeway image, which both carry deploy/',
+      },
+    );
   }
   const objects: KubernetesObject[] = [];
-  for (const name of names) objects.push(...parseManifests(await readFile(join(dir, name), 'utf8'), join(dir, name)));
+  for (const name of names)
+    objects.push(...parseManifests(await readFile(join(dir, name), 'utf8'), join(dir, name)));
   return objects;
 }
 
@@ -39,11 +47,18 @@ export async function loadDeployFolder(folder: DeployFolder, root = DEPLOY_DIR):
 export function parseManifests(text: string, source: string): KubernetesObject[] {
   return parseAllDocuments(text, { version: '1.1' }).flatMap((doc) => {
     const error = doc.errors[0];
-    if (error !== undefined) throw new CausewayError(ErrorCode.ConfigInvalid, `${source}: not valid YAML: ${error.message.split('\n')[0]}`);
+    if (error !== undefined)
+      throw new CausewayError(
+        ErrorCode.ConfigInvalid,
+        `${source}: not valid YAML: ${error.message.split('\n')[0]}`,
+      );
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return [];
     if (typeof value !== 'object' || !('kind' in value) || !('apiVersion' in value)) {
-      throw new CausewayError(ErrorCode.ConfigInvalid, `${source}: every document must be a Kubernetes object with apiVersion and kind`);
+      throw new CausewayError(
+        ErrorCode.ConfigInvalid,
+        `${source}: every document must be a Kubernetes object with apiVersion and kind`,
+      );
     }
     return [value as KubernetesObject];
   });

@@ -1,7 +1,6 @@
 import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { CAUSEWAY_LABELS } from './install-labels.js';
 
-
 /** How the link port is offered outside the cluster. */
 export type LinkServiceType = 'LoadBalancer' | 'NodePort';
 
@@ -16,10 +15,28 @@ export interface ManifestSettings {
 }
 
 /** Kinds that live outside namespaces; everything else is put in the install namespace. */
-const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterProperty']);
+const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'ClusterProperty',
+]);
 
 /** Apply order: a kind only after what it refers to (namespace before its objects, RBAC before pods). */
-const KIND_ORDER = ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Secret', 'ClusterProperty', 'Service', 'Deployment'];
+const KIND_ORDER = [
+  'CustomResourceDefinition',
+  'Namespace',
+  'ServiceAccount',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Role',
+  'RoleBinding',
+  'Secret',
+  'ClusterProperty',
+  'Service',
+  'Deployment',
+];
 
 export function isClusterScoped(object: KubernetesObject): boolean {
   return CLUSTER_SCOPED.has(object.kind ?? '');
@@ -38,16 +55,22 @@ export function inApplyOrder<T extends KubernetesObject>(objects: readonly T[]):
  * Fits the shipped manifests to one install: the namespace (and every reference to it), the
  * image, the link Service type and the managed-by labels. Pure, so dry-run and install agree.
  */
-export function customiseManifests(objects: readonly KubernetesObject[], settings: ManifestSettings): KubernetesObject[] {
+export function customiseManifests(
+  objects: readonly KubernetesObject[],
+  settings: ManifestSettings,
+): KubernetesObject[] {
   return objects.map((original) => {
-    const object = structuredClone(original) as KubernetesObject & { metadata: NonNullable<KubernetesObject['metadata']> };
+    const object = structuredClone(original) as KubernetesObject & {
+      metadata: NonNullable<KubernetesObject['metadata']>;
+    };
     object.metadata ??= {};
     object.metadata.labels = { ...object.metadata.labels, ...CAUSEWAY_LABELS };
     if (object.kind === 'Namespace') object.metadata.name = settings.namespace;
     else if (!isClusterScoped(object)) object.metadata.namespace = settings.namespace;
     retargetSubjects(object, settings.namespace);
     if (object.kind === 'Deployment') fitDeployment(object, settings);
-    if (object.kind === 'Service' && object.metadata.name === 'causeway-link') fitLinkService(object, settings);
+    if (object.kind === 'Service' && object.metadata.name === 'causeway-link')
+      fitLinkService(object, settings);
     return object;
   });
 }
@@ -55,7 +78,8 @@ export function customiseManifests(objects: readonly KubernetesObject[], setting
 /** Role bindings name the service account's namespace; it moves with the install. */
 function retargetSubjects(object: KubernetesObject, namespace: string): void {
   const subjects = (object as { subjects?: Array<{ kind?: string; namespace?: string }> }).subjects;
-  for (const subject of subjects ?? []) if (subject.kind === 'ServiceAccount') subject.namespace = namespace;
+  for (const subject of subjects ?? [])
+    if (subject.kind === 'ServiceAccount') subject.namespace = namespace;
 }
 
 function fitDeployment(deployment: V1Deployment, settings: ManifestSettings): void {
@@ -63,7 +87,10 @@ function fitDeployment(deployment: V1Deployment, settings: ManifestSettings): vo
   if (pod === undefined) return;
   if (settings.siteChecksum !== undefined) {
     pod.metadata ??= {};
-    pod.metadata.annotations = { ...pod.metadata.annotations, 'causeway.io/site-checksum': settings.siteChecksum };
+    pod.metadata.annotations = {
+      ...pod.metadata.annotations,
+      'causeway.io/site-checksum': settings.siteChecksum,
+    };
   }
   for (const container of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
     container.image = settings.image;
@@ -77,6 +104,7 @@ function fitLinkService(service: V1Service, settings: ManifestSettings): void {
   service.spec ??= {};
   service.spec.type = settings.linkService;
   if (settings.linkService === 'NodePort' && settings.linkNodePort !== undefined) {
-    for (const port of service.spec.ports ?? []) if (port.name === 'link') port.nodePort = settings.linkNodePort;
+    for (const port of service.spec.ports ?? [])
+      if (port.name === 'link') port.nodePort = settings.linkNodePort;
   }
 }

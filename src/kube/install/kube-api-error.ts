@@ -10,7 +10,13 @@ export function apiStatus(err: unknown): number | undefined {
 function serverMessage(err: unknown): string {
   if (err instanceof ApiException) {
     const body: unknown = typeof err.body === 'string' ? safeParse(err.body) : err.body;
-    if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') return `${err.code} ${body.message}`;
+    if (
+      typeof body === 'object' &&
+      body !== null &&
+      'message' in body &&
+      typeof body.message === 'string'
+    )
+      return `${err.code} ${body.message}`;
     return `HTTP ${err.code}`;
   }
   return err instanceof Error ? err.message : String(err);
@@ -31,13 +37,25 @@ function safeParse(text: string): unknown {
 export function kubeApiError(context: string, doing: string, err: unknown): CausewayError {
   const message = serverMessage(err);
   const hint = hintFor(apiStatus(err), message, context, doing);
-  return new CausewayError(ErrorCode.KubeApiFailed, `context ${context}: cannot ${doing}: ${message}`, { cause: err, ...(hint === undefined ? {} : { hint }) });
+  return new CausewayError(
+    ErrorCode.KubeApiFailed,
+    `context ${context}: cannot ${doing}: ${message}`,
+    { cause: err, ...(hint === undefined ? {} : { hint }) },
+  );
 }
 
-function hintFor(status: number | undefined, message: string, context: string, doing: string): string | undefined {
-  if (status === undefined) return `is the API server of context ${context} reachable? check the server address and credentials in your kubeconfig`;
+function hintFor(
+  status: number | undefined,
+  message: string,
+  context: string,
+  doing: string,
+): string | undefined {
+  if (status === undefined)
+    return `is the API server of context ${context} reachable? check the server address and credentials in your kubeconfig`;
   // A namespace being deleted answers 403 too, though no credential is at fault.
-  if (/being terminated/.test(message)) return 'the namespace is still being deleted (by an earlier uninstall); run again once it is gone';
-  if (status === 401 || status === 403) return `the credentials of context ${context} may not ${doing}; use an account with cluster-admin rights to install Causeway`;
+  if (/being terminated/.test(message))
+    return 'the namespace is still being deleted (by an earlier uninstall); run again once it is gone';
+  if (status === 401 || status === 403)
+    return `the credentials of context ${context} may not ${doing}; use an account with cluster-admin rights to install Causeway`;
   return undefined;
 }

@@ -37,47 +37,92 @@ export interface KubeLinkReport {
  */
 export async function linkClusters(options: KubeLinkOptions): Promise<KubeLinkReport> {
   if (options.from === options.to) {
-    throw new CausewayError(ErrorCode.InputInvalid, `--from and --to are both "${options.from}"`, { hint: 'a link joins two clusters: name two different contexts' });
+    throw new CausewayError(ErrorCode.InputInvalid, `--from and --to are both "${options.from}"`, {
+      hint: 'a link joins two clusters: name two different contexts',
+    });
   }
   const issuer = KubeSession.open({ context: options.from, ...kubeconfigOf(options) });
   const redeemer = KubeSession.open({ context: options.to, ...kubeconfigOf(options) });
   const fromSite = await requireClusterSiteId(issuer);
   const toSite = await requireClusterSiteId(redeemer);
   if (fromSite === toSite) {
-    throw new CausewayError(ErrorCode.InputInvalid, `contexts ${options.from} and ${options.to} are both site ${fromSite}`, { hint: 'each cluster needs its own site id: reinstall one of them with another --site' });
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `contexts ${options.from} and ${options.to} are both site ${fromSite}`,
+      { hint: 'each cluster needs its own site id: reinstall one of them with another --site' },
+    );
   }
   const deadline = Date.now() + options.timeoutMs;
   const request = requestSecret(options.namespace, toSite);
-  await issuer.remove({ apiVersion: 'v1', kind: 'Secret', name: request.metadata?.name ?? '', namespace: options.namespace });
+  await issuer.remove({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    name: request.metadata?.name ?? '',
+    namespace: options.namespace,
+  });
   await issuer.create(request);
   try {
-    const token = await issuer.waitFor<V1Secret, string>(`/api/v1/namespaces/${options.namespace}/secrets`, LinkSecretName.request(toSite), (s) => nonEmpty(s.data?.['token']), remaining(deadline));
+    const token = await issuer.waitFor<V1Secret, string>(
+      `/api/v1/namespaces/${options.namespace}/secrets`,
+      LinkSecretName.request(toSite),
+      (s) => nonEmpty(s.data?.['token']),
+      remaining(deadline),
+    );
     if (token === undefined) {
-      throw new CausewayError(ErrorCode.Timeout, `context ${options.from}: no link token was issued for ${toSite} within ${options.timeoutMs / 1000}s`, {
-        hint: `is the Causeway controller running in ${options.from}? (\`causeway kube controller --dir <site-dir> --context ${options.from}\` for a router outside the cluster)`,
-      });
+      throw new CausewayError(
+        ErrorCode.Timeout,
+        `context ${options.from}: no link token was issued for ${toSite} within ${options.timeoutMs / 1000}s`,
+        {
+          hint: `is the Causeway controller running in ${options.from}? (\`causeway kube controller --dir <site-dir> --context ${options.from}\` for a router outside the cluster)`,
+        },
+      );
     }
     const outcome = await redeem(redeemer, options, fromSite, token, deadline);
     if (outcome.status !== 'Linked') {
-      throw new CausewayError(ErrorCode.LinkRedeemFailed, `${toSite} (context ${options.to}) could not link to ${fromSite}: ${outcome.message}`, {
-        hint: `see the Causeway controller's log in ${options.to}; fix the cause and run \`causeway kube link\` again for a fresh token`,
-      });
+      throw new CausewayError(
+        ErrorCode.LinkRedeemFailed,
+        `${toSite} (context ${options.to}) could not link to ${fromSite}: ${outcome.message}`,
+        {
+          hint: `see the Causeway controller's log in ${options.to}; fix the cause and run \`causeway kube link\` again for a fresh token`,
+        },
+      );
     }
-    return { from: { context: options.from, site: fromSite }, to: { context: options.to, site: toSite }, status: 'Linked', message: outcome.message };
+    return {
+      from: { context: options.from, site: fromSite },
+      to: { context: options.to, site: toSite },
+      status: 'Linked',
+      message: outcome.message,
+    };
   } finally {
-    await issuer.remove({ apiVersion: 'v1', kind: 'Secret', name: LinkSecretName.request(toSite), namespace: options.namespace });
+    await issuer.remove({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      name: LinkSecretName.request(toSite),
+      namespace: options.namespace,
+    });
   }
 }
 
 /** Hands the token to the redeeming cluster and waits for its controller's verdict. */
-async function redeem(session: KubeSession, options: KubeLinkOptions, fromSite: string, token: string, deadline: number): Promise<{ status: string; message: string }> {
+async function redeem(
+  session: KubeSession,
+  options: KubeLinkOptions,
+  fromSite: string,
+  token: string,
+  deadline: number,
+): Promise<{ status: string; message: string }> {
   const name = LinkSecretName.link(fromSite);
   await session.remove({ apiVersion: 'v1', kind: 'Secret', name, namespace: options.namespace });
   await session.create<V1Secret>({
     apiVersion: 'v1',
     kind: 'Secret',
     type: 'Opaque',
-    metadata: { name, namespace: options.namespace, labels: { ...CAUSEWAY_LABELS, [LinkSecret.linkTokenLabel]: 'true' }, annotations: { [LinkSecret.forSiteAnnotation]: fromSite } },
+    metadata: {
+      name,
+      namespace: options.namespace,
+      labels: { ...CAUSEWAY_LABELS, [LinkSecret.linkTokenLabel]: 'true' },
+      annotations: { [LinkSecret.forSiteAnnotation]: fromSite },
+    },
     data: { token },
   });
   const verdict = await session.waitFor<V1Secret, { status: string; message: string }>(
@@ -85,14 +130,20 @@ async function redeem(session: KubeSession, options: KubeLinkOptions, fromSite: 
     name,
     (s) => {
       const status = s.metadata?.annotations?.[LinkSecret.linkStatusAnnotation];
-      return status === 'Linked' || status === 'Failed' ? { status, message: s.metadata?.annotations?.[LinkSecret.linkMessageAnnotation] ?? '' } : undefined;
+      return status === 'Linked' || status === 'Failed'
+        ? { status, message: s.metadata?.annotations?.[LinkSecret.linkMessageAnnotation] ?? '' }
+        : undefined;
     },
     remaining(deadline),
   );
   if (verdict === undefined) {
-    throw new CausewayError(ErrorCode.Timeout, `context ${options.to}: the link token was not redeemed within ${options.timeoutMs / 1000}s`, {
-      hint: `is the Causeway controller running in ${options.to}? (\`causeway kube controller --dir <site-dir> --context ${options.to}\` for a router outside the cluster)`,
-    });
+    throw new CausewayError(
+      ErrorCode.Timeout,
+      `context ${options.to}: the link token was not redeemed within ${options.timeoutMs / 1000}s`,
+      {
+        hint: `is the Causeway controller running in ${options.to}? (\`causeway kube controller --dir <site-dir> --context ${options.to}\` for a router outside the cluster)`,
+      },
+    );
   }
   return verdict;
 }

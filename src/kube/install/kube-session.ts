@@ -1,4 +1,11 @@
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  Watch,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { loadKubeConfig } from '../index.js';
 import { apiStatus, kubeApiError } from './kube-api-error.js';
 
@@ -42,7 +49,7 @@ export class KubeSession {
   /** The object, or undefined when it (or its kind) does not exist. */
   async read<T extends KubernetesObject>(ref: ObjectRef): Promise<T | undefined> {
     try {
-      return (await this.objects.read<T>(header(ref)));
+      return await this.objects.read<T>(header(ref));
     } catch (err) {
       if (apiStatus(err) === 404 || isUnknownKind(err)) return undefined;
       throw kubeApiError(this.context, `read ${describeRef(ref)}`, err);
@@ -52,7 +59,14 @@ export class KubeSession {
   /** Server-side apply: creates or updates the fields Causeway owns, leaving others' fields alone. */
   async apply<T extends KubernetesObject>(object: T): Promise<T> {
     try {
-      return (await this.objects.patch<T>(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+      return await this.objects.patch<T>(
+        object,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
     } catch (err) {
       throw kubeApiError(this.context, `apply ${describeObject(object)}`, err);
     }
@@ -61,7 +75,7 @@ export class KubeSession {
   /** Creates an object that must not exist yet (a request that should happen once). */
   async create<T extends KubernetesObject>(object: T): Promise<T> {
     try {
-      return (await this.objects.create<T>(object, undefined, undefined, FIELD_MANAGER));
+      return await this.objects.create<T>(object, undefined, undefined, FIELD_MANAGER);
     } catch (err) {
       throw kubeApiError(this.context, `create ${describeObject(object)}`, err);
     }
@@ -70,7 +84,7 @@ export class KubeSession {
   /** Replaces an object read earlier; a 409 means someone changed it in between. */
   async replace<T extends KubernetesObject>(object: T): Promise<T> {
     try {
-      return (await this.objects.replace<T>(object, undefined, undefined, FIELD_MANAGER));
+      return await this.objects.replace<T>(object, undefined, undefined, FIELD_MANAGER);
     } catch (err) {
       throw kubeApiError(this.context, `update ${describeObject(object)}`, err);
     }
@@ -79,7 +93,14 @@ export class KubeSession {
   /** Deletes the object; true when it existed. */
   async remove(ref: ObjectRef): Promise<boolean> {
     try {
-      await this.objects.delete(header(ref), undefined, undefined, undefined, undefined, 'Background');
+      await this.objects.delete(
+        header(ref),
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'Background',
+      );
       return true;
     } catch (err) {
       if (apiStatus(err) === 404 || isUnknownKind(err)) return false;
@@ -88,9 +109,22 @@ export class KubeSession {
   }
 
   /** Objects of a kind (optionally in one namespace, matching a label selector); none when the kind is unknown. */
-  async list<T extends KubernetesObject>(apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string } = {}): Promise<T[]> {
+  async list<T extends KubernetesObject>(
+    apiVersion: string,
+    kind: string,
+    options: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<T[]> {
     try {
-      const list: KubernetesListObject<T> = await this.objects.list<T>(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector);
+      const list: KubernetesListObject<T> = await this.objects.list<T>(
+        apiVersion,
+        kind,
+        options.namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        options.labelSelector,
+      );
       return list.items;
     } catch (err) {
       if (apiStatus(err) === 404 || isUnknownKind(err)) return [];
@@ -103,7 +137,12 @@ export class KubeSession {
    * resource version starts with the current state, so a change made before the watch began is seen.
    * The API server ends watches now and then; the watch is then opened again.
    */
-  async waitFor<T extends KubernetesObject, R>(path: string, name: string, done: (object: T) => R | undefined, timeoutMs: number): Promise<R | undefined> {
+  async waitFor<T extends KubernetesObject, R>(
+    path: string,
+    name: string,
+    done: (object: T) => R | undefined,
+    timeoutMs: number,
+  ): Promise<R | undefined> {
     const watch = new Watch(this.config);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -129,7 +168,10 @@ export class KubeSession {
                 if (value !== undefined) finish(value);
               }
             },
-            (err: unknown) => (err === null || err === undefined || isAbort(err) ? finish(undefined) : finish(undefined, err)),
+            (err: unknown) =>
+              err === null || err === undefined || isAbort(err)
+                ? finish(undefined)
+                : finish(undefined, err),
           )
           .then(
             (req) => {
@@ -146,7 +188,14 @@ export class KubeSession {
 }
 
 function header(ref: ObjectRef): KubernetesObject & { metadata: { name: string } } {
-  return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }) } };
+  return {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    metadata: {
+      name: ref.name,
+      ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }),
+    },
+  };
 }
 
 /**
@@ -166,10 +215,20 @@ export function describeRef(ref: ObjectRef): string {
 }
 
 export function describeObject(object: KubernetesObject): string {
-  return describeRef({ apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', name: object.metadata?.name ?? '', ...(object.metadata?.namespace === undefined ? {} : { namespace: object.metadata.namespace }) });
+  return describeRef({
+    apiVersion: object.apiVersion ?? '',
+    kind: object.kind ?? '',
+    name: object.metadata?.name ?? '',
+    ...(object.metadata?.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
+  });
 }
 
 /** The reference of an object from a manifest. */
 export function refOf(object: KubernetesObject): ObjectRef {
-  return { apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', name: object.metadata?.name ?? '', ...(object.metadata?.namespace === undefined ? {} : { namespace: object.metadata.namespace }) };
+  return {
+    apiVersion: object.apiVersion ?? '',
+    kind: object.kind ?? '',
+    name: object.metadata?.name ?? '',
+    ...(object.metadata?.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
+  };
 }

@@ -25,4 +25,7 @@ export const KUBEADM_COREFILE = `.:53 {
  * The same without its `kubernetes` block, for a CoreDNS run outside a pod: that plugin needs a
  * pod's service account to reach the API server, and nothing else in the file depends on it.
  */
-export const KUBEADM_COREFILE_OUTSIDE_POD = KUBEADM_COREFILE.replace(/ {4}kubernetes [^\n]*\{\n(?: {7}[^\n]*\n)* {4}\}\n/, '');
+export const KUBEADM_COREFILE_OUTSIDE_POD = KUBEADM_COREFILE.replace(
+  / {4}kubernetes [^\n]*\{\n(?: {7}[^\n]*\n)* {4}\}\n/,
+  '',
+);

@@ -7,7 +7,13 @@ import { loadSiteConfig, saveSiteConfig, sitePaths, type SiteConfig } from '../.
 import { CausewayError, ErrorCode } from '../../errors/index.js';
 import { initSite } from '../../site/index.js';
 import type { KubeSession } from './kube-session.js';
-import { SITE_SECRET, readSiteFiles, siteConfigOf, siteFilesOf, type SiteFiles } from './site-secret.js';
+import {
+  SITE_SECRET,
+  readSiteFiles,
+  siteConfigOf,
+  siteFilesOf,
+  type SiteFiles,
+} from './site-secret.js';
 
 export interface SiteIdentity {
   siteId: string;
@@ -26,14 +32,26 @@ export const POD_DNS_LISTEN = '0.0.0.0:5353';
  * The site's files for an in-cluster router: those already in the cluster's Secret (so a re-run
  * keeps the site's keys and links), else a new site made in a private temp dir that is removed.
  */
-export async function clusterSiteFiles(session: KubeSession, namespace: string, identity: SiteIdentity): Promise<{ files: SiteFiles; created: boolean }> {
-  const secret = await session.read<V1Secret>({ apiVersion: 'v1', kind: 'Secret', name: SITE_SECRET, namespace });
+export async function clusterSiteFiles(
+  session: KubeSession,
+  namespace: string,
+  identity: SiteIdentity,
+): Promise<{ files: SiteFiles; created: boolean }> {
+  const secret = await session.read<V1Secret>({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    name: SITE_SECRET,
+    namespace,
+  });
   if (secret !== undefined) {
     const files = siteFilesOf(secret);
     const source = `context ${session.context}: Secret ${namespace}/${SITE_SECRET}`;
     const config = siteConfigOf(files, source);
     refuseOtherSite(config.site.id, identity.siteId, source, session.context);
-    if (identity.advertise.length > 0 && config.link.advertise.join(',') !== identity.advertise.join(',')) {
+    if (
+      identity.advertise.length > 0 &&
+      config.link.advertise.join(',') !== identity.advertise.join(',')
+    ) {
       config.link.advertise = identity.advertise;
       files.set('site.yaml', Buffer.from(stringify(config)));
     }
@@ -56,7 +74,11 @@ export async function clusterSiteFiles(session: KubeSession, namespace: string, 
  * For a router run outside the cluster (`--site-dir`): keeps an existing site directory if it is
  * the same site, else creates it; the user runs `causeway site run --dir` on it.
  */
-export async function localSiteDir(dir: string, identity: SiteIdentity, listen: string): Promise<{ config: SiteConfig; created: boolean }> {
+export async function localSiteDir(
+  dir: string,
+  identity: SiteIdentity,
+  listen: string,
+): Promise<{ config: SiteConfig; created: boolean }> {
   const paths = sitePaths(dir);
   const exists = await stat(paths.config).then(
     () => true,
@@ -65,9 +87,13 @@ export async function localSiteDir(dir: string, identity: SiteIdentity, listen: 
   if (exists) {
     const config = await loadSiteConfig(paths.config);
     if (config.site.id !== identity.siteId) {
-      throw new CausewayError(ErrorCode.InputInvalid, `--site-dir: ${paths.dir} holds site ${config.site.id}, not ${identity.siteId}`, {
-        hint: `use --site ${config.site.id}, or another --site-dir for ${identity.siteId}`,
-      });
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        `--site-dir: ${paths.dir} holds site ${config.site.id}, not ${identity.siteId}`,
+        {
+          hint: `use --site ${config.site.id}, or another --site-dir for ${identity.siteId}`,
+        },
+      );
     }
     return { config, created: false };
   }
@@ -75,7 +101,13 @@ export async function localSiteDir(dir: string, identity: SiteIdentity, listen: 
   return { config: await loadSiteConfig(paths.config), created: true };
 }
 
-function siteInit(identity: SiteIdentity): { id: string; zone: string; region: string; advertise: string[]; trustDomain?: string } {
+function siteInit(identity: SiteIdentity): {
+  id: string;
+  zone: string;
+  region: string;
+  advertise: string[];
+  trustDomain?: string;
+} {
   return {
     id: identity.siteId,
     zone: identity.zone,
@@ -86,9 +118,18 @@ function siteInit(identity: SiteIdentity): { id: string; zone: string; region: s
 }
 
 /** One cluster is one site: installing another id over it would orphan the first one's links. */
-export function refuseOtherSite(existing: string, wanted: string, where: string, context: string): void {
+export function refuseOtherSite(
+  existing: string,
+  wanted: string,
+  where: string,
+  context: string,
+): void {
   if (existing === wanted) return;
-  throw new CausewayError(ErrorCode.KubeSiteMismatch, `${where} is site ${existing}, not ${wanted}`, {
-    hint: `use --site ${existing} to update it, or remove it first with \`causeway kube uninstall --context ${context}\``,
-  });
+  throw new CausewayError(
+    ErrorCode.KubeSiteMismatch,
+    `${where} is site ${existing}, not ${wanted}`,
+    {
+      hint: `use --site ${existing} to update it, or remove it first with \`causeway kube uninstall --context ${context}\``,
+    },
+  );
 }

@@ -17,7 +17,17 @@ export const SITE_SECRET = 'causeway-site';
  * The controller's managed.json is not: it is rebuilt from the cluster's objects, and it changes
  * with every endpoint, which would make every endpoint change a Secret write.
  */
-export const SITE_FILES = ['site.yaml', 'site.key', 'site.crt', 'ca.crt', 'ca.key', 'tokens.json', 'vips.json', 'import-ports.json', 'members.json'] as const;
+export const SITE_FILES = [
+  'site.yaml',
+  'site.key',
+  'site.crt',
+  'ca.crt',
+  'ca.key',
+  'tokens.json',
+  'vips.json',
+  'import-ports.json',
+  'members.json',
+] as const;
 
 /** File name → contents. */
 export type SiteFiles = Map<string, Buffer>;
@@ -32,32 +42,46 @@ export async function readSiteFiles(dir: string): Promise<SiteFiles> {
     });
     if (content !== undefined) files.set(name, content);
   }
-  if (!files.has('site.yaml')) throw new CausewayError(ErrorCode.ConfigMissing, `${dir} has no site.yaml`);
+  if (!files.has('site.yaml'))
+    throw new CausewayError(ErrorCode.ConfigMissing, `${dir} has no site.yaml`);
   return files;
 }
 
 /** The Secret object for a site's files. */
 export function siteSecret(namespace: string, files: SiteFiles): V1Secret {
   const data: Record<string, string> = {};
-  for (const [name, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) data[name] = content.toString('base64');
-  return { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: SITE_SECRET, namespace, labels: { ...CAUSEWAY_LABELS } }, data };
+  for (const [name, content] of [...files].sort(([a], [b]) => a.localeCompare(b)))
+    data[name] = content.toString('base64');
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: { name: SITE_SECRET, namespace, labels: { ...CAUSEWAY_LABELS } },
+    data,
+  };
 }
 
 /** A site's files back from its Secret. */
 export function siteFilesOf(secret: V1Secret): SiteFiles {
-  return new Map(Object.entries(secret.data ?? {}).map(([name, value]) => [name, Buffer.from(value, 'base64')]));
+  return new Map(
+    Object.entries(secret.data ?? {}).map(([name, value]) => [name, Buffer.from(value, 'base64')]),
+  );
 }
 
 /** The site config inside the files. */
 export function siteConfigOf(files: SiteFiles, source: string): SiteConfig {
   const text = files.get('site.yaml');
-  if (text === undefined) throw new CausewayError(ErrorCode.ConfigMissing, `${source} holds no site.yaml`, { hint: 'remove it and run `causeway kube install` again' });
+  if (text === undefined)
+    throw new CausewayError(ErrorCode.ConfigMissing, `${source} holds no site.yaml`, {
+      hint: 'remove it and run `causeway kube install` again',
+    });
   return parseSiteConfig(text.toString('utf8'), `${source}: site.yaml`);
 }
 
 /** A digest of the files: the pod template carries it, so changed material rolls the pod. */
 export function siteFilesChecksum(files: SiteFiles): string {
   const hash = createHash('sha256');
-  for (const [name, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) hash.update(name).update('\0').update(content).update('\0');
+  for (const [name, content] of [...files].sort(([a], [b]) => a.localeCompare(b)))
+    hash.update(name).update('\0').update(content).update('\0');
   return hash.digest('hex').slice(0, 16);
 }

@@ -53,7 +53,9 @@ export class LeaseElector {
     const path = objectPath(Resources.leases, this.options.name, this.options.namespace);
     const lease = await this.rest.get<Lease>(path).catch(() => undefined);
     if (lease?.spec?.holderIdentity !== this.identity) return;
-    await this.rest.replace(path, { ...lease, spec: { ...lease.spec, holderIdentity: null, renewTime: null } }).catch(() => undefined);
+    await this.rest
+      .replace(path, { ...lease, spec: { ...lease.spec, holderIdentity: null, renewTime: null } })
+      .catch(() => undefined);
   }
 
   private async tick(): Promise<void> {
@@ -61,10 +63,18 @@ export class LeaseElector {
     try {
       await this.attempt();
     } catch (err) {
-      if (!isConflict(err)) this.options.logger.warn({ lease: this.options.name, err }, 'leader election attempt failed');
+      if (!isConflict(err))
+        this.options.logger.warn(
+          { lease: this.options.name, err },
+          'leader election attempt failed',
+        );
     }
     // Step down when renewals have failed for most of the lease: another replica may take over after it.
-    if (this.leading && Date.now() - this.lastRenewMs > this.options.leaseDurationSeconds * 1000 * 0.8) this.setLeading(false);
+    if (
+      this.leading &&
+      Date.now() - this.lastRenewMs > this.options.leaseDurationSeconds * 1000 * 0.8
+    )
+      this.setLeading(false);
     if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.options.retryPeriodMs);
   }
 
@@ -80,21 +90,36 @@ export class LeaseElector {
         if (this.leading) this.setLeading(false);
         return;
       case 'create':
-        await this.rest
-          .create<Lease>(collectionPath(Resources.leases, namespace), {
-            apiVersion: 'coordination.k8s.io/v1',
-            kind: 'Lease',
-            metadata: { name, namespace },
-            spec: { holderIdentity: this.identity, leaseDurationSeconds, acquireTime: renewTime, renewTime, leaseTransitions: 0 },
-          });
+        await this.rest.create<Lease>(collectionPath(Resources.leases, namespace), {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name, namespace },
+          spec: {
+            holderIdentity: this.identity,
+            leaseDurationSeconds,
+            acquireTime: renewTime,
+            renewTime,
+            leaseTransitions: 0,
+          },
+        });
         break;
       case 'renew':
-        await this.rest.replace(path, { ...lease, spec: { ...lease?.spec, renewTime, leaseDurationSeconds } } as Lease);
+        await this.rest.replace(path, {
+          ...lease,
+          spec: { ...lease?.spec, renewTime, leaseDurationSeconds },
+        } as Lease);
         break;
       case 'take-over':
         await this.rest.replace(path, {
           ...lease,
-          spec: { ...lease?.spec, holderIdentity: this.identity, leaseDurationSeconds, acquireTime: renewTime, renewTime, leaseTransitions: (lease?.spec?.leaseTransitions ?? 0) + 1 },
+          spec: {
+            ...lease?.spec,
+            holderIdentity: this.identity,
+            leaseDurationSeconds,
+            acquireTime: renewTime,
+            renewTime,
+            leaseTransitions: (lease?.spec?.leaseTransitions ?? 0) + 1,
+          },
         } as Lease);
         break;
       default:
@@ -106,7 +131,10 @@ export class LeaseElector {
 
   private setLeading(leading: boolean): void {
     this.leading = leading;
-    this.options.logger.info({ lease: `${this.options.namespace}/${this.options.name}`, identity: this.identity }, leading ? 'became leader' : 'stopped leading');
+    this.options.logger.info(
+      { lease: `${this.options.namespace}/${this.options.name}`, identity: this.identity },
+      leading ? 'became leader' : 'stopped leading',
+    );
     if (leading) this.options.onStartedLeading();
     else this.options.onStoppedLeading();
   }

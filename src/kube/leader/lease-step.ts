@@ -1,6 +1,10 @@
 import type { Lease } from '../client/kube-objects.js';
 
-export type LeaseStep = { kind: 'create' } | { kind: 'renew' } | { kind: 'take-over' } | { kind: 'wait'; holder: string; expiresInMs: number };
+export type LeaseStep =
+  | { kind: 'create' }
+  | { kind: 'renew' }
+  | { kind: 'take-over' }
+  | { kind: 'wait'; holder: string; expiresInMs: number };
 
 /**
  * Whether `identity` may write the Lease now (client-go leader election semantics, pure): a free

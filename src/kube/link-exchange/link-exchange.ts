@@ -10,7 +10,13 @@ import { LINK_TOKEN_TTL_MS, LinkSecret, secretAction } from './link-secrets.js';
  * The controller's side of linking clusters through their APIs: it issues a token into a request
  * Secret, and redeems a token Secret (then drops the token: secrets are not kept once used).
  */
-export async function reconcileLinkSecret(rest: KubeRest, paths: SitePaths, secret: Secret, logger: Logger, onJoined: (trustDomain: string) => Promise<void>): Promise<void> {
+export async function reconcileLinkSecret(
+  rest: KubeRest,
+  paths: SitePaths,
+  secret: Secret,
+  logger: Logger,
+  onJoined: (trustDomain: string) => Promise<void>,
+): Promise<void> {
   const action = secretAction(secret);
   const path = objectPath(Resources.secrets, secret.metadata.name, secret.metadata.namespace);
   switch (action.kind) {
@@ -22,7 +28,10 @@ export async function reconcileLinkSecret(rest: KubeRest, paths: SitePaths, secr
         metadata: { annotations: { [LinkSecret.issuedAtAnnotation]: new Date().toISOString() } },
         data: { token: Buffer.from(text).toString('base64') },
       });
-      logger.info({ secret: secret.metadata.name, forSite: action.forSite, tokenId: token.id }, 'link token issued into Secret');
+      logger.info(
+        { secret: secret.metadata.name, forSite: action.forSite, tokenId: token.id },
+        'link token issued into Secret',
+      );
       return;
     }
     case 'redeem': {
@@ -40,10 +49,18 @@ export async function reconcileLinkSecret(rest: KubeRest, paths: SitePaths, secr
         message = `${code === undefined ? '' : `${code}: `}${(err as Error).message}`;
       }
       await rest.mergePatch(path, {
-        metadata: { annotations: { [LinkSecret.linkStatusAnnotation]: status, [LinkSecret.linkMessageAnnotation]: message } },
+        metadata: {
+          annotations: {
+            [LinkSecret.linkStatusAnnotation]: status,
+            [LinkSecret.linkMessageAnnotation]: message,
+          },
+        },
         data: { token: null },
       });
-      logger.info({ secret: secret.metadata.name, status, message }, 'link token redeemed from Secret');
+      logger.info(
+        { secret: secret.metadata.name, status, message },
+        'link token redeemed from Secret',
+      );
       return;
     }
     default:

@@ -20,21 +20,30 @@ export const LinkSecret = {
 /** Link tokens issued for another cluster are single-use and short-lived: 10 minutes. */
 export const LINK_TOKEN_TTL_MS = 10 * 60_000;
 
-export type SecretAction = { kind: 'issue'; forSite: string } | { kind: 'redeem'; token: string } | { kind: 'none'; why: string };
+export type SecretAction =
+  | { kind: 'issue'; forSite: string }
+  | { kind: 'redeem'; token: string }
+  | { kind: 'none'; why: string };
 
 /** What a labelled Secret in the controller namespace asks for (pure; the protocol's decision table). */
-export function secretAction(secret: { metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; data?: Record<string, string> }): SecretAction {
+export function secretAction(secret: {
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  data?: Record<string, string>;
+}): SecretAction {
   const labels = secret.metadata.labels ?? {};
   const annotations = secret.metadata.annotations ?? {};
   const token = secret.data?.['token'];
   if (labels[LinkSecret.tokenRequestLabel] === 'true') {
-    if (token !== undefined || annotations[LinkSecret.issuedAtAnnotation] !== undefined) return { kind: 'none', why: 'token already issued' };
+    if (token !== undefined || annotations[LinkSecret.issuedAtAnnotation] !== undefined)
+      return { kind: 'none', why: 'token already issued' };
     const forSite = annotations[LinkSecret.forSiteAnnotation];
-    if (forSite === undefined || forSite === '') return { kind: 'none', why: `no ${LinkSecret.forSiteAnnotation} annotation` };
+    if (forSite === undefined || forSite === '')
+      return { kind: 'none', why: `no ${LinkSecret.forSiteAnnotation} annotation` };
     return { kind: 'issue', forSite };
   }
   if (labels[LinkSecret.linkTokenLabel] === 'true') {
-    if (annotations[LinkSecret.linkStatusAnnotation] !== undefined) return { kind: 'none', why: 'already redeemed' };
+    if (annotations[LinkSecret.linkStatusAnnotation] !== undefined)
+      return { kind: 'none', why: 'already redeemed' };
     if (token === undefined || token === '') return { kind: 'none', why: 'no data.token yet' };
     return { kind: 'redeem', token: Buffer.from(token, 'base64').toString('utf8').trim() };
   }

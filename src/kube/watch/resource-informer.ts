@@ -1,4 +1,10 @@
-import { makeInformer, type Informer, type KubeConfig, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import {
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesObject,
+  type ObjectCache,
+} from '@kubernetes/client-node';
 import { backoffDelay } from '../../link/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { KubeObject } from '../client/kube-objects.js';
@@ -39,8 +45,14 @@ export class ResourceInformer<T extends KubeObject> {
     private readonly options: ResourceInformerOptions<T>,
   ) {
     const path = collectionPath(options.resource, options.namespace);
-    const query: Record<string, string> = options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector };
-    this.informer = makeInformer<KubernetesObject>(kc, path, () => rest.list<T>(path, query) as never, options.labelSelector);
+    const query: Record<string, string> =
+      options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector };
+    this.informer = makeInformer<KubernetesObject>(
+      kc,
+      path,
+      () => rest.list<T>(path, query) as never,
+      options.labelSelector,
+    );
     this.informer.on('add', (o) => options.onChange(o as never, 'add'));
     this.informer.on('update', (o) => options.onChange(o as never, 'update'));
     this.informer.on('delete', (o) => options.onChange(o as never, 'delete'));
@@ -73,7 +85,10 @@ export class ResourceInformer<T extends KubeObject> {
   private restartLater(err: unknown): void {
     if (this.stopped) return;
     const delay = backoffDelay(this.attempt++, 200, 5_000);
-    this.options.logger.warn({ informer: this.options.name, err, retryInMs: delay }, 'watch failed; restarting');
+    this.options.logger.warn(
+      { informer: this.options.name, err, retryInMs: delay },
+      'watch failed; restarting',
+    );
     if (this.restartTimer !== undefined) clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;

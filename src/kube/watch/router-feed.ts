@@ -39,7 +39,7 @@ export class RouterFeed {
 
   private async loop(): Promise<void> {
     const client = new ApiClient(this.paths);
-    for (let attempt = 0; !this.abort.signal.aborted; ) {
+    for (let attempt = 0; !this.abort.signal.aborted;) {
       let received = false;
       try {
         await client.watchServices((snapshot) => {
@@ -48,12 +48,15 @@ export class RouterFeed {
           for (const wake of this.firstWaiters.splice(0)) wake();
           this.onSnapshot(snapshot);
         }, this.abort.signal);
-        if (!this.abort.signal.aborted) this.logger.warn('router closed the services stream; reconnecting');
+        if (!this.abort.signal.aborted)
+          this.logger.warn('router closed the services stream; reconnecting');
       } catch (err) {
         if (attempt === 0) this.logger.warn({ err }, 'router not reachable; retrying');
       }
       attempt = received ? 0 : attempt + 1;
-      await sleep(backoffDelay(attempt, 100, 2_000), undefined, { signal: this.abort.signal }).catch(() => undefined);
+      await sleep(backoffDelay(attempt, 100, 2_000), undefined, {
+        signal: this.abort.signal,
+      }).catch(() => undefined);
     }
   }
 }

@@ -11,7 +11,11 @@ export class SliceIndex {
 
   update(slice: EndpointSlice, deleted: boolean): string | undefined {
     const service = slice.metadata.labels?.[ImportLabel.kubeServiceName];
-    if (service === undefined || slice.metadata.labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER) return undefined;
+    if (
+      service === undefined ||
+      slice.metadata.labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER
+    )
+      return undefined;
     const key = `${slice.metadata.namespace ?? ''}/${service}`;
     let slices = this.byService.get(key);
     if (deleted) {

@@ -67,7 +67,8 @@ export class WorkQueue {
       this.active.delete(key);
       if (this.again.delete(key)) this.waiting.add(key);
       this.pump();
-      if (this.waiting.size === 0 && this.active.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      if (this.waiting.size === 0 && this.active.size === 0)
+        for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
 
@@ -75,7 +76,10 @@ export class WorkQueue {
     const attempt = this.failures.get(key) ?? 0;
     this.failures.set(key, attempt + 1);
     const delay = backoffDelay(attempt, 100, 10_000);
-    this.options.logger.warn({ key, err, attempt: attempt + 1, retryInMs: delay }, 'reconcile failed; will retry');
+    this.options.logger.warn(
+      { key, err, attempt: attempt + 1, retryInMs: delay },
+      'reconcile failed; will retry',
+    );
     if (this.timers.has(key) || this.closed) return;
     this.timers.set(
       key,
