@@ -57,6 +57,14 @@ if [[ -x "${binary}" ]]; then
 fi
 
 mkdir -p "${out_dir}"
+# CI builds it in the background while a test may ask for it too: one builds, the other waits for
+# the lock and then finds the binary.
+exec 9>"${out_dir}/.build.lock"
+flock 9
+if [[ -x "${binary}" ]]; then
+  printf '%s\n' "${binary}"
+  exit 0
+fi
 work="$(mktemp -d "${out_dir}/build.XXXXXX")"
 trap 'rm -rf "${work}"' EXIT
 # Built from a copy: the shared source stays read-only, and `go` writes nothing beside it.
