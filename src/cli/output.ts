@@ -24,7 +24,7 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
   return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
 }
 
-const BAD_INPUT: ReadonlySet<string> = new Set([ErrorCode.KubeConfigInvalid, ErrorCode.KubeClusterIdMismatch, ErrorCode.InputInvalid, ErrorCode.ConfigInvalid, ErrorCode.ConfigMissing, ErrorCode.TokenMalformed, ErrorCode.SiteExists, ErrorCode.ServiceUnknown, ErrorCode.KubeNotInstalled]);
+const BAD_INPUT: ReadonlySet<string> = new Set([ErrorCode.KubeConfigInvalid, ErrorCode.KubeClusterIdMismatch, ErrorCode.InputInvalid, ErrorCode.ConfigInvalid, ErrorCode.ConfigMissing, ErrorCode.TokenMalformed, ErrorCode.SiteExists, ErrorCode.ServiceUnknown, ErrorCode.KubeNotInstalled, ErrorCode.KubeImageUnavailable]);
 const REFUSED: ReadonlySet<string> = new Set([
   ErrorCode.TokenUnknown,
   ErrorCode.TokenExpired,

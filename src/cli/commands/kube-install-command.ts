@@ -4,6 +4,7 @@ import { CausewayError, ErrorCode } from '../../errors/index.js';
 // install-defaults has no imports; everything else of kube/install is loaded by the actions.
 import { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from '../../kube/install/install-defaults.js';
 import type { InstallOptions, LinkServiceType } from '../../kube/install/index.js';
+import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat } from '../output.js';
 import { intOption } from '../options.js';
 import { runAction } from '../run-action.js';
@@ -27,6 +28,7 @@ interface InstallFlags {
   listen: string;
   dryRun?: boolean;
   secretOnly?: boolean;
+  wait: string;
   output: string;
 }
 
@@ -53,6 +55,7 @@ function installOptions(flags: InstallFlags): InstallOptions {
     ...(flags.trustDomain === undefined ? {} : { trustDomain: flags.trustDomain }),
     ...(flags.siteDir === undefined ? {} : { siteDir: flags.siteDir }),
     ...(flags.secretOnly === true ? { secretOnly: true } : {}),
+    waitMs: flags.wait.trim() === '0' ? 0 : parseDuration(flags.wait),
   };
 }
 
@@ -74,6 +77,7 @@ export function kubeInstallCommand(): Command {
     .option('--site-dir <dir>', 'router outside the cluster: keep the site in this directory and create no Deployment, Services or Secret')
     .option('--listen <host:port>', 'with --site-dir: link port of a newly created site; port 0 picks a free one', '127.0.0.1:0')
     .option('--secret-only', 'create only the namespace and Secret causeway-site (the site\'s keys), for `helm install` of deploy/helm/causeway')
+    .option('--wait <duration>', 'wait this long for the router Pod to be Ready, failing at once when its image cannot be pulled; 0 not to wait', '180s')
     .option('--dry-run', 'print the YAML that would be applied (the site Secret is not printed) and change nothing')
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
@@ -112,6 +116,8 @@ Router outside the cluster (a host, or tests without nodes):
           const how = report.siteCreated ? 'created' : 'kept';
           const lines = [`site ${report.site} installed in context ${report.context} (namespace ${report.namespace}; site ${how})`, ...report.applied.map((a) => `  applied ${a}`)];
           for (const crd of report.keptCrds) lines.push(`  kept CustomResourceDefinition ${crd} (installed by someone else)`);
+          if (report.rollout?.type === 'ready') lines.push(`  router Ready in ${(report.rollout.ms / 1000).toFixed(1)}s (Pod ${report.rollout.pods.join(', ')})`);
+          if (report.rollout?.type === 'skipped') lines.push(`  not waiting for the router: ${report.rollout.reason}`);
           lines.push(
             report.mode === 'secret-only'
               ? `next: helm install causeway deploy/helm/causeway -n ${report.namespace} --set site.id=${report.site}`

@@ -7,6 +7,7 @@ import { loadDeployFolder } from './deploy-files.js';
 import { isManagedByCauseway } from './install-labels.js';
 import { customiseManifests, inApplyOrder, type LinkServiceType } from './install-objects.js';
 import { KubeSession, describeObject, type KubeTarget } from './kube-session.js';
+import { waitForRouter, type RouterRollout } from './router-rollout.js';
 import { clusterSiteFiles, localSiteDir, refuseOtherSite, type SiteIdentity } from './site-material.js';
 import { SITE_SECRET, siteFilesChecksum, siteSecret } from './site-secret.js';
 
@@ -22,6 +23,8 @@ export interface InstallOptions extends SiteIdentity {
   listen?: string;
   /** Only the namespace and the site Secret: the Helm chart installs the rest. */
   secretOnly?: boolean;
+  /** How long to wait for the router Pod to be Ready (in-cluster only); 0 or absent: do not wait. */
+  waitMs?: number;
 }
 
 export interface InstallReport {
@@ -36,6 +39,8 @@ export interface InstallReport {
   applied: string[];
   /** CRDs found in the cluster and left as they were (another MCS implementation may own them). */
   keptCrds: string[];
+  /** Whether the router became Ready (in-cluster installs that waited). */
+  rollout?: RouterRollout;
 }
 
 /** What an out-of-cluster site does not need: its router and controller run on a host. */
@@ -98,6 +103,8 @@ export async function installSite(options: InstallOptions): Promise<InstallRepor
     await session.apply(object);
     applied.push(describeObject(object));
   }
+  const wait = options.siteDir === undefined && (options.waitMs ?? 0) > 0;
+  const rollout = wait ? await waitForRouter(session, options.namespace, options.image, options.waitMs ?? 0) : undefined;
   return {
     context: session.context,
     site: options.siteId,
@@ -107,6 +114,7 @@ export async function installSite(options: InstallOptions): Promise<InstallRepor
     ...(options.siteDir === undefined ? {} : { siteDir: options.siteDir }),
     applied,
     keptCrds: crds.kept,
+    ...(rollout === undefined ? {} : { rollout }),
   };
 }
 
