@@ -34,6 +34,7 @@ const REFUSED: ReadonlySet<string> = new Set([
   ErrorCode.TokenPeerMismatch,
   ErrorCode.LinkRedeemFailed,
   ErrorCode.KubeSiteMismatch,
+  ErrorCode.KubeCrdIncompatible,
   ErrorCode.DelegationRefused,
 ]);
 

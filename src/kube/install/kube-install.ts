@@ -2,6 +2,7 @@ import type { KubernetesObject, V1CustomResourceDefinition } from '@kubernetes/c
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
+import { incompatibleCrd, pickServedVersion, wantedVersions } from '../crds/crd-installer.js';
 import { clusterIdProperty, readClusterId } from './cluster-site-id.js';
 import { loadDeployFolder } from './deploy-files.js';
 import { isManagedByCauseway } from './install-labels.js';
@@ -137,13 +138,22 @@ async function installSecretOnly(session: KubeSession, options: InstallOptions):
 async function applyCrds(session: KubeSession, crds: KubernetesObject[]): Promise<{ applied: string[]; kept: string[] }> {
   const applied: string[] = [];
   const kept: string[] = [];
+  // Every CRD is checked before any is applied: a refusal leaves the cluster as it was.
+  const ours: KubernetesObject[] = [];
   for (const crd of crds) {
     const name = crd.metadata?.name ?? '';
     const current = await session.read<V1CustomResourceDefinition>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
-    if (current !== undefined && !isManagedByCauseway(current.metadata?.labels)) {
-      kept.push(name);
+    if (current === undefined || isManagedByCauseway(current.metadata?.labels)) {
+      ours.push(crd);
       continue;
     }
+    // Another implementation's CRD is used as it is, so it must serve a version Causeway speaks:
+    // refusing here beats a controller that cannot start in the Pod.
+    const foreign = { metadata: { name }, spec: { group: current.spec.group, versions: current.spec.versions } };
+    if (pickServedVersion(foreign, wantedVersions(foreign.spec.group)) === undefined) throw incompatibleCrd(foreign, `context ${session.context}: `);
+    kept.push(name);
+  }
+  for (const crd of ours) {
     await session.apply(crd);
     applied.push(describeObject(crd));
   }
