@@ -206,6 +206,10 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
       assert.ok(error.message.includes(expected[i] ?? '?'), `case ${i} names ${expected[i]}: ${error.message}`);
     }
     assert.ok(!(await readFile(join(fx.dir('good'), 'site.yaml'), 'utf8')).includes('ledger'), 'nothing was exposed');
+    const wait = await fx.cli(['kube', 'install', '--context', 'x', '--site', 's', '--zone', 'z', '--region', 'r', '--wait', 'soon'], true);
+    assert.equal(wait.code, 2, wait.stderr);
+    assert.match(wait.stderr, /^error: --wait: invalid duration "soon"/m);
+    assert.match(wait.stderr, /^hint: e\.g\. --wait 3m, or --wait 0/m);
     const hold = await fx.cli(['site', 'run', '--hold-lease', 'bad/name', '--dir', fx.dir('good')], true);
     assert.equal(hold.code, 2, hold.stderr);
     assert.match(hold.stderr, /^error: --hold-lease: "bad\/name" is not a lease name/m);

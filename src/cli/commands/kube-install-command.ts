@@ -55,8 +55,18 @@ function installOptions(flags: InstallFlags): InstallOptions {
     ...(flags.trustDomain === undefined ? {} : { trustDomain: flags.trustDomain }),
     ...(flags.siteDir === undefined ? {} : { siteDir: flags.siteDir }),
     ...(flags.secretOnly === true ? { secretOnly: true } : {}),
-    waitMs: flags.wait.trim() === '0' ? 0 : parseDuration(flags.wait),
+    waitMs: waitOption(flags.wait),
   };
+}
+
+/** `--wait`: a duration, or 0 for not waiting; the error names the flag. */
+function waitOption(text: string): number {
+  if (text.trim() === '0') return 0;
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new CausewayError(ErrorCode.InputInvalid, `--wait: ${(err as Error).message}`, { cause: err, hint: 'e.g. --wait 3m, or --wait 0 not to wait for the router Pod' });
+  }
 }
 
 /** `causeway kube install`: CRDs, RBAC, the site and its router in one cluster. */
@@ -85,7 +95,12 @@ export function kubeInstallCommand(): Command {
       `
 Running it again is safe: objects are applied with server-side apply, the site's keys are kept,
 and a cluster that is already another site is refused (exit 4). CRDs that another multi-cluster
-implementation installed are left as they are.
+implementation installed are left as they are, if they serve v1beta1 or v1alpha1 (else the install
+is refused before anything changes, exit 4).
+
+It then waits for the router Pod to be Ready (--wait, 180s by default; 0 not to wait) and fails at
+once, exit 2, when the nodes cannot pull --image (ErrImagePull, ImagePullBackOff). A cluster with
+no nodes (an API server alone) is not waited for.
 
 Examples:
   causeway kube install --context east --site us-east --zone us-east-1a --region us-east-1
