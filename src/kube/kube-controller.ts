@@ -96,7 +96,7 @@ export class KubeController {
       onStoppedLeading: () => managedSync.disable(),
       logger,
     });
-    controller = new KubeController(paths, site.id, rest, caches, feed, queue, managedSync, elector, new ForbiddenReporter(rest, options.namespace, logger), logger);
+    controller = new KubeController(paths, site.id, rest, caches, feed, queue, managedSync, elector, new ForbiddenReporter(rest, options.namespace, (ns, name) => caches.serviceImports.get(name, ns), logger), logger);
     await caches.start();
     feed.start();
     elector.start();

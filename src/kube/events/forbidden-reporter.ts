@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from '../../observability/index.js';
-import type { KubeObject } from '../client/kube-objects.js';
+import type { KubeObject, ServiceImport } from '../client/kube-objects.js';
 import { KubeApiError, isNotFound, type KubeRest } from '../client/kube-rest.js';
 import { Resources, collectionPath, objectPath, serviceImports } from '../client/resources.js';
 
@@ -52,11 +52,12 @@ export function forbiddenMessage(err: KubeApiError): string {
  */
 export class ForbiddenReporter {
   private readonly lastEvent = new Map<string, number>();
-  private readonly flagged = new Set<string>();
 
   constructor(
     private readonly rest: KubeRest,
     private readonly controllerNamespace: string,
+    /** The informer's copy: a condition left by an earlier process is seen (and cleared) too. */
+    private readonly serviceImport: (namespace: string, name: string) => ServiceImport | undefined,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {}
@@ -75,12 +76,12 @@ export class ForbiddenReporter {
 
   /** A reconcile of `key` succeeded: a Forbidden condition it left goes away. */
   async succeeded(key: string, mcsVersion: string): Promise<void> {
-    if (!this.flagged.has(key)) return;
     const involved = involvedObject(key, mcsVersion, this.controllerNamespace);
-    if (involved === undefined) return;
+    if (involved?.kind !== 'ServiceImport') return;
+    const conditions = this.serviceImport(involved.namespace, involved.name)?.status?.conditions ?? [];
+    if (!conditions.some((c) => c.reason === FORBIDDEN_REASON)) return;
     await this.best('clear the Forbidden condition', async () => {
       await this.rest.mergePatch(`${objectPath(serviceImports(mcsVersion), involved.name, involved.namespace)}/status`, { status: { conditions: null } });
-      this.flagged.delete(key);
       this.lastEvent.delete(key);
     });
   }
@@ -90,7 +91,6 @@ export class ForbiddenReporter {
     await this.best('set the Forbidden condition', async () => {
       const condition = { type: 'Ready', status: 'False', reason: FORBIDDEN_REASON, message, lastTransitionTime: new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z') };
       await this.rest.mergePatch(`${path}/status`, { status: { conditions: [condition] } });
-      this.flagged.add(key);
     });
   }
 
