@@ -9,7 +9,9 @@ export const ExitCode = { Ok: 0, Failure: 1, BadInput: 2, NotRunning: 3, Refused
 export function outputFormat(value: string | undefined): OutputFormat {
   if (value === undefined || value === 'text') return 'text';
   if (value === 'json') return 'json';
-  throw new CausewayError(ErrorCode.InputInvalid, `--output: "${value}" is not a format`, { hint: 'use --output text or --output json' });
+  throw new CausewayError(ErrorCode.InputInvalid, `--output: "${value}" is not a format`, {
+    hint: 'use --output text or --output json',
+  });
 }
 
 /** Prints a result: JSON as-is for scripts, or the text rendering for people. */
@@ -21,10 +23,28 @@ export function emit(format: OutputFormat, data: unknown, text: () => string): v
 export function table(headers: string[], rows: Array<Array<string | number>>): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
-const BAD_INPUT: ReadonlySet<string> = new Set([ErrorCode.KubeConfigInvalid, ErrorCode.KubeClusterIdMismatch, ErrorCode.InputInvalid, ErrorCode.ConfigInvalid, ErrorCode.ConfigMissing, ErrorCode.TokenMalformed, ErrorCode.SiteExists, ErrorCode.ServiceUnknown, ErrorCode.KubeNotInstalled, ErrorCode.KubeImageUnavailable]);
+const BAD_INPUT: ReadonlySet<string> = new Set([
+  ErrorCode.KubeConfigInvalid,
+  ErrorCode.KubeClusterIdMismatch,
+  ErrorCode.InputInvalid,
+  ErrorCode.ConfigInvalid,
+  ErrorCode.ConfigMissing,
+  ErrorCode.TokenMalformed,
+  ErrorCode.SiteExists,
+  ErrorCode.ServiceUnknown,
+  ErrorCode.KubeNotInstalled,
+  ErrorCode.KubeImageUnavailable,
+]);
 const REFUSED: ReadonlySet<string> = new Set([
   ErrorCode.TokenUnknown,
   ErrorCode.TokenExpired,
@@ -48,7 +68,8 @@ export function reportError(err: unknown, format: OutputFormat): number {
     process.stderr.write(`${JSON.stringify({ error: { code, message, hint } })}\n`);
   } else {
     process.stderr.write(`error: ${message}\n${hint === undefined ? '' : `hint: ${hint}\n`}`);
-    if (!known && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
+    if (!known && err instanceof Error && err.stack !== undefined)
+      process.stderr.write(`${err.stack}\n`);
   }
   if (code === ErrorCode.RouterNotRunning) return ExitCode.NotRunning;
   if (BAD_INPUT.has(code)) return ExitCode.BadInput;

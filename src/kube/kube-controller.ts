@@ -12,10 +12,19 @@ import { ensureCrds } from './crds/crd-installer.js';
 import { ForbiddenReporter, isForbidden } from './events/forbidden-reporter.js';
 import { planExport } from './export/export-entries.js';
 import { reconcileExportStatus } from './export/export-status-sync.js';
-import { exportedByAnnotation, globalSettingsOf, type Affinity } from './export/global-annotations.js';
+import {
+  exportedByAnnotation,
+  globalSettingsOf,
+  type Affinity,
+} from './export/global-annotations.js';
 import { ManagedStateSync, type SiteDesired } from './export/managed-state-sync.js';
 import { derivedServiceName, derivedSiteServiceName } from './import/derived-names.js';
-import { GLOBAL_SLICE_LABEL, ImportLabel, MANAGED_BY_CONTROLLER, SITE_TARGET_OF_LABEL } from './import/import-labels.js';
+import {
+  GLOBAL_SLICE_LABEL,
+  ImportLabel,
+  MANAGED_BY_CONTROLLER,
+  SITE_TARGET_OF_LABEL,
+} from './import/import-labels.js';
 import { reconcileGlobal, reconcileImport, type ImportContext } from './import/import-sync.js';
 import { LeaseElector } from './leader/lease-elector.js';
 import { reconcileLinkSecret } from './link-exchange/link-exchange.js';
@@ -72,35 +81,87 @@ export class KubeController {
     await ensureClusterProperties(rest, site.id, site.trustDomain, logger);
     // Late-bound: the caches' callbacks need the controller, which needs the caches.
     let controller: KubeController | undefined;
-    const on = <A extends unknown[]>(fn: (c: KubeController, ...args: A) => void) => (...args: A) => {
-      if (controller !== undefined) fn(controller, ...args);
-    };
-    const caches = new ControllerCaches(kc, rest, mcsVersion, options.namespace, {
-      namespace: on((c, ns, event) => c.onNamespace(ns.metadata.name, event !== 'update')),
-      service: on((c, svc) => c.onService(svc.metadata.namespace ?? '', svc.metadata.name, svc.metadata.labels)),
-      slice: on((c, slice, key) => c.onSlice(slice.metadata.namespace ?? '', slice.metadata.labels ?? {}, key)),
-      serviceExport: on((c, se) => c.onServiceExport(se.metadata.namespace ?? '', se.metadata.name)),
-      serviceImport: on((c, si) => c.queue.add(`import/${si.metadata.namespace ?? ''}/${si.metadata.name}`)),
-      secret: on((c, secret) => c.queue.add(`secret/${secret.metadata.name}`)),
-      resync: on((c) => c.resyncAll()),
-    }, logger);
-    const queue = new WorkQueue((key) => controller?.work(key, mcsVersion) ?? Promise.resolve(), { concurrency: options.workers ?? 8, logger });
+    const on =
+      <A extends unknown[]>(fn: (c: KubeController, ...args: A) => void) =>
+      (...args: A) => {
+        if (controller !== undefined) fn(controller, ...args);
+      };
+    const caches = new ControllerCaches(
+      kc,
+      rest,
+      mcsVersion,
+      options.namespace,
+      {
+        namespace: on((c, ns, event) => c.onNamespace(ns.metadata.name, event !== 'update')),
+        service: on((c, svc) =>
+          c.onService(svc.metadata.namespace ?? '', svc.metadata.name, svc.metadata.labels),
+        ),
+        slice: on((c, slice, key) =>
+          c.onSlice(slice.metadata.namespace ?? '', slice.metadata.labels ?? {}, key),
+        ),
+        serviceExport: on((c, se) =>
+          c.onServiceExport(se.metadata.namespace ?? '', se.metadata.name),
+        ),
+        serviceImport: on((c, si) =>
+          c.queue.add(`import/${si.metadata.namespace ?? ''}/${si.metadata.name}`),
+        ),
+        secret: on((c, secret) => c.queue.add(`secret/${secret.metadata.name}`)),
+        resync: on((c) => c.resyncAll()),
+      },
+      logger,
+    );
+    const queue = new WorkQueue((key) => controller?.work(key, mcsVersion) ?? Promise.resolve(), {
+      concurrency: options.workers ?? 8,
+      logger,
+    });
     const feed = new RouterFeed(paths, (s) => controller?.onSnapshot(s), logger);
-    const managedSync = new ManagedStateSync(paths, () => controller?.desiredSite() ?? { exports: [], namespaces: [], affinities: new Map(), clustersetIps: {} }, logger);
+    const managedSync = new ManagedStateSync(
+      paths,
+      () =>
+        controller?.desiredSite() ?? {
+          exports: [],
+          namespaces: [],
+          affinities: new Map(),
+          clustersetIps: {},
+        },
+      logger,
+    );
     const elector = new LeaseElector(rest, {
       namespace: options.namespace,
       name: LEASE_NAME,
       leaseDurationSeconds: options.leaseDurationSeconds ?? 15,
-      retryPeriodMs: Math.max(200, Math.min(2_000, ((options.leaseDurationSeconds ?? 15) * 1000) / 5)),
+      retryPeriodMs: Math.max(
+        200,
+        Math.min(2_000, ((options.leaseDurationSeconds ?? 15) * 1000) / 5),
+      ),
       onStartedLeading: () => controller?.lead(),
       onStoppedLeading: () => managedSync.disable(),
       logger,
     });
-    controller = new KubeController(paths, site.id, rest, caches, feed, queue, managedSync, elector, new ForbiddenReporter(rest, options.namespace, (ns, name) => caches.serviceImports.get(name, ns), logger), logger);
+    controller = new KubeController(
+      paths,
+      site.id,
+      rest,
+      caches,
+      feed,
+      queue,
+      managedSync,
+      elector,
+      new ForbiddenReporter(
+        rest,
+        options.namespace,
+        (ns, name) => caches.serviceImports.get(name, ns),
+        logger,
+      ),
+      logger,
+    );
     await caches.start();
     feed.start();
     elector.start();
-    logger.info({ site: site.id, server: rest.server, mcsVersion, namespace: options.namespace }, 'kube controller started');
+    logger.info(
+      { site: site.id, server: rest.server, mcsVersion, namespace: options.namespace },
+      'kube controller started',
+    );
     return controller;
   }
 
@@ -132,14 +193,21 @@ export class KubeController {
   /** Every key the controller is responsible for, queued again (after leadership or a reconnect). */
   private resyncAll(): void {
     this.managedSync.schedule();
-    for (const se of this.caches.serviceExports.list()) this.queue.add(`export/${se.metadata.namespace ?? ''}/${se.metadata.name}`);
-    for (const si of this.caches.serviceImports.list()) this.queue.add(`import/${si.metadata.namespace ?? ''}/${si.metadata.name}`);
-    for (const view of this.feed.latest?.services ?? []) this.queueService(view.namespace, view.name);
+    for (const se of this.caches.serviceExports.list())
+      this.queue.add(`export/${se.metadata.namespace ?? ''}/${se.metadata.name}`);
+    for (const si of this.caches.serviceImports.list())
+      this.queue.add(`import/${si.metadata.namespace ?? ''}/${si.metadata.name}`);
+    for (const view of this.feed.latest?.services ?? [])
+      this.queueService(view.namespace, view.name);
     for (const slice of this.caches.slices.list()) {
       const labels = slice.metadata.labels ?? {};
-      if (labels[GLOBAL_SLICE_LABEL] === 'true') this.queue.add(`global/${slice.metadata.namespace ?? ''}/${labels[ImportLabel.kubeServiceName] ?? ''}`);
+      if (labels[GLOBAL_SLICE_LABEL] === 'true')
+        this.queue.add(
+          `global/${slice.metadata.namespace ?? ''}/${labels[ImportLabel.kubeServiceName] ?? ''}`,
+        );
     }
-    for (const secret of [...this.caches.tokenRequests.list(), ...this.caches.linkTokens.list()]) this.queue.add(`secret/${secret.metadata.name}`);
+    for (const secret of [...this.caches.tokenRequests.list(), ...this.caches.linkTokens.list()])
+      this.queue.add(`secret/${secret.metadata.name}`);
   }
 
   private queueService(namespace: string, name: string): void {
@@ -151,8 +219,16 @@ export class KubeController {
   private onSnapshot(snapshot: ServicesSnapshot): void {
     // Removals held during the router's restart are due now: look at every import again.
     const convergedNow = this.routerConverged === false && snapshot.converged !== false;
-    if (snapshot.converged === false && this.routerConverged !== false) this.logger.info({ site: this.siteId }, 'router is re-learning the clusterset: imports are kept as they are until it has');
-    if (convergedNow) this.logger.info({ site: this.siteId }, 'router has re-learned the clusterset: imports are reconciled again');
+    if (snapshot.converged === false && this.routerConverged !== false)
+      this.logger.info(
+        { site: this.siteId },
+        'router is re-learning the clusterset: imports are kept as they are until it has',
+      );
+    if (convergedNow)
+      this.logger.info(
+        { site: this.siteId },
+        'router has re-learned the clusterset: imports are reconciled again',
+      );
     this.routerConverged = snapshot.converged !== false;
     if (convergedNow) this.resyncAll();
     const seen = new Set<string>();
@@ -179,10 +255,15 @@ export class KubeController {
   private onNamespace(name: string, addedOrDeleted: boolean): void {
     this.managedSync.schedule();
     if (!addedOrDeleted) return;
-    for (const view of this.feed.latest?.services ?? []) if (view.namespace === name) this.queueService(view.namespace, view.name);
+    for (const view of this.feed.latest?.services ?? [])
+      if (view.namespace === name) this.queueService(view.namespace, view.name);
   }
 
-  private onService(namespace: string, name: string, labels: Record<string, string> | undefined): void {
+  private onService(
+    namespace: string,
+    name: string,
+    labels: Record<string, string> | undefined,
+  ): void {
     const owner = labels?.[ImportLabel.serviceName] ?? labels?.[SITE_TARGET_OF_LABEL];
     if (labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER && owner !== undefined) {
       this.queue.add(`import/${namespace}/${owner}`);
@@ -194,11 +275,18 @@ export class KubeController {
     this.onServiceExport(namespace, name);
   }
 
-  private onSlice(namespace: string, labels: Record<string, string>, exportKey: string | undefined): void {
+  private onSlice(
+    namespace: string,
+    labels: Record<string, string>,
+    exportKey: string | undefined,
+  ): void {
     if (labels[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER) {
-      if (labels[GLOBAL_SLICE_LABEL] === 'true') this.queue.add(`global/${namespace}/${labels[ImportLabel.kubeServiceName] ?? ''}`);
-      else if (labels[ImportLabel.serviceName] !== undefined) this.queue.add(`import/${namespace}/${labels[ImportLabel.serviceName]}`);
-      else if (labels[SITE_TARGET_OF_LABEL] !== undefined) this.queue.add(`import/${namespace}/${labels[SITE_TARGET_OF_LABEL]}`);
+      if (labels[GLOBAL_SLICE_LABEL] === 'true')
+        this.queue.add(`global/${namespace}/${labels[ImportLabel.kubeServiceName] ?? ''}`);
+      else if (labels[ImportLabel.serviceName] !== undefined)
+        this.queue.add(`import/${namespace}/${labels[ImportLabel.serviceName]}`);
+      else if (labels[SITE_TARGET_OF_LABEL] !== undefined)
+        this.queue.add(`import/${namespace}/${labels[SITE_TARGET_OF_LABEL]}`);
       return;
     }
     const service = exportKey?.split('/')[1];
@@ -207,8 +295,15 @@ export class KubeController {
 
   private onServiceExport(namespace: string, name: string): void {
     this.queue.add(`export/${namespace}/${name}`);
-    const byAnnotation = exportedByAnnotation(this.caches.services.get(name, namespace)?.metadata.annotations);
-    if (byAnnotation || this.caches.serviceExports.get(name, namespace) !== undefined || this.exportedHere(namespace, name)) this.managedSync.schedule();
+    const byAnnotation = exportedByAnnotation(
+      this.caches.services.get(name, namespace)?.metadata.annotations,
+    );
+    if (
+      byAnnotation ||
+      this.caches.serviceExports.get(name, namespace) !== undefined ||
+      this.exportedHere(namespace, name)
+    )
+      this.managedSync.schedule();
   }
 
   /** Whether the router still advertises an export of ours for this service (so its removal must be written). */
@@ -231,7 +326,9 @@ export class KubeController {
       const service = this.caches.services.get(se.metadata.name, namespace);
       const slices = this.caches.sliceIndex.of(namespace, se.metadata.name);
       // Mapping 10,000 endpoints is real work: redo it only for exports whose inputs changed.
-      const fingerprint = [se, service, ...slices].map((o) => o?.metadata.resourceVersion ?? '-').join('|');
+      const fingerprint = [se, service, ...slices]
+        .map((o) => o?.metadata.resourceVersion ?? '-')
+        .join('|');
       const cached = this.plans.get(key);
       if (cached?.fingerprint === fingerprint) return cached.entries;
       const { entries } = planExport(se, service, slices);
@@ -239,11 +336,16 @@ export class KubeController {
       return entries;
     });
     for (const key of this.plans.keys()) if (!seen.has(key)) this.plans.delete(key);
-    const namespaces = this.caches.namespaces.list().filter((ns) => ns.metadata.deletionTimestamp === undefined).map((ns) => ns.metadata.name);
+    const namespaces = this.caches.namespaces
+      .list()
+      .filter((ns) => ns.metadata.deletionTimestamp === undefined)
+      .map((ns) => ns.metadata.name);
     const affinities = new Map<string, Affinity>();
     for (const view of this.feed.latest?.services ?? []) {
       // Cilium's affinity is the local Service's: each cluster says where its own clients prefer to go.
-      const local = globalSettingsOf(this.caches.services.get(view.name, view.namespace)?.metadata.annotations);
+      const local = globalSettingsOf(
+        this.caches.services.get(view.name, view.namespace)?.metadata.annotations,
+      );
       const settings = local.global ? local : globalSettingsOf(view.annotations);
       if (settings.global) affinities.set(`${view.namespace}/${view.name}`, settings.affinity);
     }
@@ -257,12 +359,24 @@ export class KubeController {
    */
   private exportSources(): ServiceExport[] {
     const explicit = this.caches.serviceExports.list();
-    const named = new Set(explicit.map((se) => `${se.metadata.namespace ?? ''}/${se.metadata.name}`));
+    const named = new Set(
+      explicit.map((se) => `${se.metadata.namespace ?? ''}/${se.metadata.name}`),
+    );
     const implicit = this.caches.services.list().flatMap((svc): ServiceExport[] => {
       const namespace = svc.metadata.namespace ?? '';
-      if (named.has(`${namespace}/${svc.metadata.name}`) || svc.metadata.labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER) return [];
+      if (
+        named.has(`${namespace}/${svc.metadata.name}`) ||
+        svc.metadata.labels?.[ImportLabel.managedBy] === MANAGED_BY_CONTROLLER
+      )
+        return [];
       if (!exportedByAnnotation(svc.metadata.annotations)) return [];
-      const metadata = { name: svc.metadata.name, namespace, ...(svc.metadata.creationTimestamp === undefined ? {} : { creationTimestamp: svc.metadata.creationTimestamp }) };
+      const metadata = {
+        name: svc.metadata.name,
+        namespace,
+        ...(svc.metadata.creationTimestamp === undefined
+          ? {}
+          : { creationTimestamp: svc.metadata.creationTimestamp }),
+      };
       return [{ apiVersion: 'multicluster.x-k8s.io/v1alpha1', kind: 'ServiceExport', metadata }];
     });
     return [...explicit, ...implicit];
@@ -279,15 +393,32 @@ export class KubeController {
       // Headless: each endpoint's derived Service, keyed `namespace/name@site/hostname`.
       for (const endpoint of view.endpoints) {
         if ((endpoint.listeners ?? []).length === 0) continue;
-        const endpointIps = serviceIps(this.caches.services.get(derivedSiteServiceName(view.namespace, view.name, `${endpoint.site}/${endpoint.hostname}`), view.namespace));
-        if (endpointIps.length > 0) out[`${view.namespace}/${view.name}@${endpoint.site}/${endpoint.hostname}`] = endpointIps;
+        const endpointIps = serviceIps(
+          this.caches.services.get(
+            derivedSiteServiceName(
+              view.namespace,
+              view.name,
+              `${endpoint.site}/${endpoint.hostname}`,
+            ),
+            view.namespace,
+          ),
+        );
+        if (endpointIps.length > 0)
+          out[`${view.namespace}/${view.name}@${endpoint.site}/${endpoint.hostname}`] = endpointIps;
       }
       if (view.importListeners.length === 0) continue;
-      const ips = serviceIps(this.caches.services.get(derivedServiceName(view.namespace, view.name), view.namespace));
+      const ips = serviceIps(
+        this.caches.services.get(derivedServiceName(view.namespace, view.name), view.namespace),
+      );
       if (ips.length > 0) out[`${view.namespace}/${view.name}`] = ips;
       // Site-targeted names: the ClusterIP of each site's derived Service, keyed `namespace/name@site`.
       for (const site of new Set((view.siteListeners ?? []).map((l) => l.site))) {
-        const siteIps = serviceIps(this.caches.services.get(derivedSiteServiceName(view.namespace, view.name, site), view.namespace));
+        const siteIps = serviceIps(
+          this.caches.services.get(
+            derivedSiteServiceName(view.namespace, view.name, site),
+            view.namespace,
+          ),
+        );
         if (siteIps.length > 0) out[`${view.namespace}/${view.name}@${site}`] = siteIps;
       }
     }
@@ -347,8 +478,12 @@ export class KubeController {
         return reconcileGlobal(this.importContext(mcsVersion), a, b);
       case 'secret': {
         const named = (s: { metadata: { name: string } }): boolean => s.metadata.name === a;
-        const secret = this.caches.tokenRequests.list().find(named) ?? this.caches.linkTokens.list().find(named);
-        if (secret !== undefined) await reconcileLinkSecret(this.rest, this.paths, secret, this.logger, (trustDomain) => ensureClusterProperties(this.rest, this.siteId, trustDomain, this.logger));
+        const secret =
+          this.caches.tokenRequests.list().find(named) ?? this.caches.linkTokens.list().find(named);
+        if (secret !== undefined)
+          await reconcileLinkSecret(this.rest, this.paths, secret, this.logger, (trustDomain) =>
+            ensureClusterProperties(this.rest, this.siteId, trustDomain, this.logger),
+          );
         return;
       }
       default:
@@ -359,12 +494,19 @@ export class KubeController {
 
 /** A Service's ClusterIPs, without `None` and empty ones. */
 function serviceIps(service: Service | undefined): string[] {
-  return (service?.spec?.clusterIPs ?? (service?.spec?.clusterIP === undefined ? [] : [service.spec.clusterIP])).filter((ip) => ip !== '' && ip !== 'None');
+  return (
+    service?.spec?.clusterIPs ??
+    (service?.spec?.clusterIP === undefined ? [] : [service.spec.clusterIP])
+  ).filter((ip) => ip !== '' && ip !== 'None');
 }
 
 async function assertNamespace(rest: KubeRest, namespace: string): Promise<void> {
   if ((await rest.get(objectPath(Resources.namespaces, namespace))) !== undefined) return;
-  throw new CausewayError(ErrorCode.InputInvalid, `--namespace: namespace "${namespace}" does not exist in the cluster`, {
-    hint: `create it (kubectl create namespace ${namespace}) or pass the namespace the controller runs in`,
-  });
+  throw new CausewayError(
+    ErrorCode.InputInvalid,
+    `--namespace: namespace "${namespace}" does not exist in the cluster`,
+    {
+      hint: `create it (kubectl create namespace ${namespace}) or pass the namespace the controller runs in`,
+    },
+  );
 }

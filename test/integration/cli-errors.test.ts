@@ -62,10 +62,16 @@ function jsonError(result: CliResult): JsonError['error'] {
 }
 
 /** Runs CLI invocations a few at a time: each is a node process, and the box may be small. */
-async function runAll(fx: ClustersetFixture, invocations: string[][], width = 4): Promise<CliResult[]> {
+async function runAll(
+  fx: ClustersetFixture,
+  invocations: string[][],
+  width = 4,
+): Promise<CliResult[]> {
   const results: CliResult[] = [];
   for (let i = 0; i < invocations.length; i += width) {
-    results.push(...(await Promise.all(invocations.slice(i, i + width).map((args) => fx.cli(args, true)))));
+    results.push(
+      ...(await Promise.all(invocations.slice(i, i + width).map((args) => fx.cli(args, true)))),
+    );
   }
   return results;
 }
@@ -75,7 +81,10 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
   let pristine: string;
 
   /** A copy of a freshly initialised site whose site.yaml is `edit(original)`. */
-  async function siteWithConfig(name: string, edit: (yaml: string) => string): Promise<{ dir: string; file: string }> {
+  async function siteWithConfig(
+    name: string,
+    edit: (yaml: string) => string,
+  ): Promise<{ dir: string; file: string }> {
     const dir = fx.dir(name);
     await cp(fx.dir('good'), dir, { recursive: true });
     const file = join(dir, 'site.yaml');
@@ -96,14 +105,28 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
   it('refuses to run a site with a malformed site.yaml: exit 2, file, field and hint', async () => {
     const badCost = await siteWithConfig('bad-cost', (y) => {
       assert.match(y, /^links: \[\]$/m);
-      return y.replace(/^links: \[\]$/m, 'links:\n  - peer: beta\n    endpoints: ["127.0.0.1:7443"]\n    cost: cheap');
+      return y.replace(
+        /^links: \[\]$/m,
+        'links:\n  - peer: beta\n    endpoints: ["127.0.0.1:7443"]\n    cost: cheap',
+      );
     });
-    const unknownKey = await siteWithConfig('unknown-key', (y) => y.replace(/^link:$/m, 'link:\n  colour: red'));
-    const badYaml = await siteWithConfig('bad-yaml', (y) => y.replace(/^kind: Site$/m, 'kind: [Site'));
-    const [cost, unknown, yaml] = await runAll(fx, [badCost, unknownKey, badYaml].map((s) => ['site', 'run', '--dir', s.dir]));
+    const unknownKey = await siteWithConfig('unknown-key', (y) =>
+      y.replace(/^link:$/m, 'link:\n  colour: red'),
+    );
+    const badYaml = await siteWithConfig('bad-yaml', (y) =>
+      y.replace(/^kind: Site$/m, 'kind: [Site'),
+    );
+    const [cost, unknown, yaml] = await runAll(
+      fx,
+      [badCost, unknownKey, badYaml].map((s) => ['site', 'run', '--dir', s.dir]),
+    );
     assert.ok(cost && unknown && yaml);
 
-    for (const [result, site] of [[cost, badCost], [unknown, unknownKey], [yaml, badYaml]] as const) {
+    for (const [result, site] of [
+      [cost, badCost],
+      [unknown, unknownKey],
+      [yaml, badYaml],
+    ] as const) {
       assert.equal(result.code, 2, result.stderr);
       assert.ok(result.stderr.includes(site.file), `stderr names ${site.file}:\n${result.stderr}`);
       assert.match(result.stderr, /^hint: .+/m);
@@ -118,7 +141,12 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
   });
 
   it('reports a config error as JSON with error.code when asked', async () => {
-    const site = await siteWithConfig('bad-port', (y) => y.replace(/^exports: \[\]$/m, 'exports:\n  - { name: web, namespace: shop, port: 70000, to: "127.0.0.1:80" }'));
+    const site = await siteWithConfig('bad-port', (y) =>
+      y.replace(
+        /^exports: \[\]$/m,
+        'exports:\n  - { name: web, namespace: shop, port: 70000, to: "127.0.0.1:80" }',
+      ),
+    );
     const result = await fx.cli(['token', 'issue', '--dir', site.dir, '--output', 'json'], true);
     assert.equal(result.code, 2);
     const error = jsonError(result);
@@ -148,25 +176,55 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
     for (const [i, result] of results.entries()) {
       const name = ['causeway', ...(COMMANDS[i] ?? [])].join(' ');
       assert.equal(result.code, 0, `${name} --help exited ${result.code}: ${result.stderr}`);
-      assert.match(result.stdout, new RegExp(`^Usage: ${name} `, 'm'), `${name} --help prints its usage`);
+      assert.match(
+        result.stdout,
+        new RegExp(`^Usage: ${name} `, 'm'),
+        `${name} --help prints its usage`,
+      );
       assert.match(result.stdout, /-h, --help/);
       assert.equal(result.stderr, '');
     }
     // The list above is complete: every command the root help lists is covered.
-    const commandsSection = (results[0]?.stdout ?? '').split('Commands:\n')[1]?.split('\n\n')[0] ?? '';
-    const listed = [...commandsSection.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');
-    assert.deepEqual(new Set(listed), new Set(COMMANDS.filter((c) => c.length === 1).map((c) => c[0])));
+    const commandsSection =
+      (results[0]?.stdout ?? '').split('Commands:\n')[1]?.split('\n\n')[0] ?? '';
+    const listed = [...commandsSection.matchAll(/^ {2}([a-z]+)\b/gm)]
+      .map((m) => m[1])
+      .filter((c) => c !== 'help');
+    assert.deepEqual(
+      new Set(listed),
+      new Set(COMMANDS.filter((c) => c.length === 1).map((c) => c[0])),
+    );
   });
 
   it('exits 2 on usage errors, naming the option, in text or JSON', async () => {
-    const expose = ['expose', 'web', '--namespace', 'shop', '--port', '99999', '--to', '127.0.0.1:9000', '--dir', fx.dir('good')];
+    const expose = [
+      'expose',
+      'web',
+      '--namespace',
+      'shop',
+      '--port',
+      '99999',
+      '--to',
+      '127.0.0.1:9000',
+      '--dir',
+      fx.dir('good'),
+    ];
     const [unknown, missing, port, portJson, badFormat, noToken] = await runAll(fx, [
       ['status', '--bogus'],
       ['expose', 'web', '--port', '80', '--to', '127.0.0.1:9000', '--dir', fx.dir('good')],
       expose,
       [...expose, '--output', 'json'],
       ['status', '--dir', fx.dir('good'), '--output', 'yaml'],
-      ['link', 'create', '--dir', fx.dir('good'), '--token', join(fx.root, 'missing.token'), '--output', 'json'],
+      [
+        'link',
+        'create',
+        '--dir',
+        fx.dir('good'),
+        '--token',
+        join(fx.root, 'missing.token'),
+        '--output',
+        'json',
+      ],
     ]);
     assert.equal(unknown?.code, 2);
     assert.match(unknown?.stderr ?? '', /unknown option '--bogus'/);
@@ -175,11 +233,18 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
 
     assert.equal(port?.code, 2, port?.stderr);
     assert.match(port?.stderr ?? '', /--port.*99999.*1 to 65535/);
-    assert.doesNotMatch(port?.stderr ?? '', /^\s+at /m, 'a bad option value must not crash with a stack trace');
+    assert.doesNotMatch(
+      port?.stderr ?? '',
+      /^\s+at /m,
+      'a bad option value must not crash with a stack trace',
+    );
     assert.equal(portJson?.code, 2, portJson?.stderr);
     assert.equal(portJson && jsonError(portJson).code, 'CW_INPUT_INVALID');
     assert.match((portJson && jsonError(portJson).message) ?? '', /--port/);
-    assert.ok(!(await readFile(join(fx.dir('good'), 'site.yaml'), 'utf8')).includes('web'), 'nothing was exposed');
+    assert.ok(
+      !(await readFile(join(fx.dir('good'), 'site.yaml'), 'utf8')).includes('web'),
+      'nothing was exposed',
+    );
 
     assert.equal(badFormat?.code, 2);
     assert.match(badFormat?.stderr ?? '', /--output: "yaml"/);
@@ -189,13 +254,36 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
   });
 
   it('names the flag at fault when a single-writer export or a lease store is mistyped', async () => {
-    const expose = ['expose', 'ledger', '--namespace', 'pay', '--port', '80', '--to', '127.0.0.1:8080', '--dir', fx.dir('good'), '--output', 'json'];
+    const expose = [
+      'expose',
+      'ledger',
+      '--namespace',
+      'pay',
+      '--port',
+      '80',
+      '--to',
+      '127.0.0.1:8080',
+      '--dir',
+      fx.dir('good'),
+      '--output',
+      'json',
+    ];
     const results = await runAll(fx, [
       [...expose, '--protocol', 'udp'],
       [...expose, '--protocol', 'http', '--writes', 'single-writer'],
       [...expose, '--writes', 'single-writer', '--lease', 'payments-writer'],
       [...expose, '--protocol', 'http', '--writes', 'single-writer', '--lease', '../etc/passwd'],
-      [...expose, '--protocol', 'http', '--writes', 'single-writer', '--lease', 'w', '--read-methods', 'GET,GET /'],
+      [
+        ...expose,
+        '--protocol',
+        'http',
+        '--writes',
+        'single-writer',
+        '--lease',
+        'w',
+        '--read-methods',
+        'GET,GET /',
+      ],
       ['lease', 'store', '--etcd', '10.0.0.5:2379', '--dir', fx.dir('good'), '--output', 'json'],
     ]);
     const expected = ['--protocol', '--lease', '--protocol', '--lease', '--read-methods', '--etcd'];
@@ -203,17 +291,45 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
       assert.equal(result.code, 2, `case ${i}: ${result.stderr}`);
       const error = jsonError(result);
       assert.equal(error.code, 'CW_INPUT_INVALID');
-      assert.ok(error.message.includes(expected[i] ?? '?'), `case ${i} names ${expected[i]}: ${error.message}`);
+      assert.ok(
+        error.message.includes(expected[i] ?? '?'),
+        `case ${i} names ${expected[i]}: ${error.message}`,
+      );
     }
-    assert.ok(!(await readFile(join(fx.dir('good'), 'site.yaml'), 'utf8')).includes('ledger'), 'nothing was exposed');
-    const wait = await fx.cli(['kube', 'install', '--context', 'x', '--site', 's', '--zone', 'z', '--region', 'r', '--wait', 'soon'], true);
+    assert.ok(
+      !(await readFile(join(fx.dir('good'), 'site.yaml'), 'utf8')).includes('ledger'),
+      'nothing was exposed',
+    );
+    const wait = await fx.cli(
+      [
+        'kube',
+        'install',
+        '--context',
+        'x',
+        '--site',
+        's',
+        '--zone',
+        'z',
+        '--region',
+        'r',
+        '--wait',
+        'soon',
+      ],
+      true,
+    );
     assert.equal(wait.code, 2, wait.stderr);
     assert.match(wait.stderr, /^error: --wait: invalid duration "soon"/m);
     assert.match(wait.stderr, /^hint: e\.g\. --wait 3m, or --wait 0/m);
-    const hold = await fx.cli(['site', 'run', '--hold-lease', 'bad/name', '--dir', fx.dir('good')], true);
+    const hold = await fx.cli(
+      ['site', 'run', '--hold-lease', 'bad/name', '--dir', fx.dir('good')],
+      true,
+    );
     assert.equal(hold.code, 2, hold.stderr);
     assert.match(hold.stderr, /^error: --hold-lease: "bad\/name" is not a lease name/m);
-    const address = await fx.cli(['site', 'run', '--import-address', '10.0.0.300', '--dir', fx.dir('good')], true);
+    const address = await fx.cli(
+      ['site', 'run', '--import-address', '10.0.0.300', '--dir', fx.dir('good')],
+      true,
+    );
     assert.equal(address.code, 2, address.stderr);
     assert.match(address.stderr, /^error: --import-address: "10\.0\.0\.300" is not an IP address/m);
     assert.match(address.stderr, /--import-address 10\.0\.3\.7/, 'the hint shows the form');

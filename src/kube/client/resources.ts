@@ -11,23 +11,65 @@ export interface Resource {
 export const MCS_GROUP = 'multicluster.x-k8s.io';
 
 export const Resources = {
-  namespaces: { group: '', version: 'v1', plural: 'namespaces', namespaced: false, kind: 'Namespace' },
+  namespaces: {
+    group: '',
+    version: 'v1',
+    plural: 'namespaces',
+    namespaced: false,
+    kind: 'Namespace',
+  },
   services: { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' },
   secrets: { group: '', version: 'v1', plural: 'secrets', namespaced: true, kind: 'Secret' },
   events: { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' },
-  endpointSlices: { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true, kind: 'EndpointSlice' },
-  leases: { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true, kind: 'Lease' },
-  crds: { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', namespaced: false, kind: 'CustomResourceDefinition' },
-  clusterProperties: { group: 'about.k8s.io', version: 'v1alpha1', plural: 'clusterproperties', namespaced: false, kind: 'ClusterProperty' },
+  endpointSlices: {
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    plural: 'endpointslices',
+    namespaced: true,
+    kind: 'EndpointSlice',
+  },
+  leases: {
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    plural: 'leases',
+    namespaced: true,
+    kind: 'Lease',
+  },
+  crds: {
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    plural: 'customresourcedefinitions',
+    namespaced: false,
+    kind: 'CustomResourceDefinition',
+  },
+  clusterProperties: {
+    group: 'about.k8s.io',
+    version: 'v1alpha1',
+    plural: 'clusterproperties',
+    namespaced: false,
+    kind: 'ClusterProperty',
+  },
 } as const satisfies Record<string, Resource>;
 
 /** ServiceExport in the MCS version this cluster serves (v1beta1 preferred). */
 export function serviceExports(version: string): Resource {
-  return { group: MCS_GROUP, version, plural: 'serviceexports', namespaced: true, kind: 'ServiceExport' };
+  return {
+    group: MCS_GROUP,
+    version,
+    plural: 'serviceexports',
+    namespaced: true,
+    kind: 'ServiceExport',
+  };
 }
 
 export function serviceImports(version: string): Resource {
-  return { group: MCS_GROUP, version, plural: 'serviceimports', namespaced: true, kind: 'ServiceImport' };
+  return {
+    group: MCS_GROUP,
+    version,
+    plural: 'serviceimports',
+    namespaced: true,
+    kind: 'ServiceImport',
+  };
 }
 
 export function apiVersionOf(resource: Resource): string {
@@ -36,8 +78,13 @@ export function apiVersionOf(resource: Resource): string {
 
 /** `/api/v1/namespaces/shop/services`, or across namespaces without one. */
 export function collectionPath(resource: Resource, namespace?: string): string {
-  const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
-  return resource.namespaced && namespace !== undefined ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`;
+  const base =
+    resource.group === ''
+      ? `/api/${resource.version}`
+      : `/apis/${resource.group}/${resource.version}`;
+  return resource.namespaced && namespace !== undefined
+    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`
+    : `${base}/${resource.plural}`;
 }
 
 export function objectPath(resource: Resource, name: string, namespace?: string): string {

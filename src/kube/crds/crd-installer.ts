@@ -16,7 +16,10 @@ export interface CrdVersions {
 }
 
 /** Which served version to use for a CRD installed by anyone, or why none fits (pure). */
-export function pickServedVersion(crd: Pick<CrdVersions, 'spec'>, wanted: readonly string[]): string | undefined {
+export function pickServedVersion(
+  crd: Pick<CrdVersions, 'spec'>,
+  wanted: readonly string[],
+): string | undefined {
   const served = new Set(crd.spec.versions.filter((v) => v.served).map((v) => v.name));
   return wanted.find((v) => served.has(v));
 }
@@ -33,7 +36,9 @@ export function incompatibleCrd(crd: CrdVersions, where: string): CausewayError 
   return new CausewayError(
     ErrorCode.KubeCrdIncompatible,
     `${where}CRD ${name} is installed (not by Causeway) but serves ${served.length === 0 ? 'no version' : served.join(', ')}, none of ${wantedVersions(crd.spec.group).join(', ')}`,
-    { hint: `serve v1beta1 or v1alpha1 in it, or let Causeway install its own: kubectl delete crd ${name} (deletes the objects of that kind), then install again` },
+    {
+      hint: `serve v1beta1 or v1alpha1 in it, or let Causeway install its own: kubectl delete crd ${name} (deletes the objects of that kind), then install again`,
+    },
   );
 }
 
@@ -47,7 +52,9 @@ export async function ensureCrds(rest: KubeRest, logger: Logger): Promise<{ mcsV
   let mcsVersion: string = MCS_VERSIONS[0];
   for (const crd of await loadCrds()) {
     const name = crd.metadata.name;
-    const live = (await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, name))) ?? (await createCrd(rest, crd, logger));
+    const live =
+      (await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, name))) ??
+      (await createCrd(rest, crd, logger));
     const version = pickServedVersion(live, wantedVersions(crd.spec.group));
     if (version === undefined) throw incompatibleCrd(live, '');
     if (crd.spec.group !== 'about.k8s.io') mcsVersion = version;
@@ -56,7 +63,11 @@ export async function ensureCrds(rest: KubeRest, logger: Logger): Promise<{ mcsV
   return { mcsVersion };
 }
 
-async function createCrd(rest: KubeRest, crd: CustomResourceDefinition, logger: Logger): Promise<CustomResourceDefinition> {
+async function createCrd(
+  rest: KubeRest,
+  crd: CustomResourceDefinition,
+  logger: Logger,
+): Promise<CustomResourceDefinition> {
   try {
     const created = await rest.create(collectionPath(Resources.crds), crd);
     logger.info({ crd: crd.metadata.name }, 'installed CRD');
@@ -64,7 +75,9 @@ async function createCrd(rest: KubeRest, crd: CustomResourceDefinition, logger: 
   } catch (err) {
     // Another replica (or installer) created it meanwhile: use theirs.
     if (!isConflict(err)) throw err;
-    const live = await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, crd.metadata.name));
+    const live = await rest.get<CustomResourceDefinition>(
+      objectPath(Resources.crds, crd.metadata.name),
+    );
     if (live === undefined) throw err;
     return live;
   }
@@ -75,8 +88,14 @@ async function waitEstablished(rest: KubeRest, name: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const crd = await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, name));
-    if (crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true) return;
-    if (Date.now() > deadline) throw new CausewayError(ErrorCode.Timeout, `CRD ${name} was not Established within 30 s`, { hint: 'check the API server log' });
+    if (
+      crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new CausewayError(ErrorCode.Timeout, `CRD ${name} was not Established within 30 s`, {
+        hint: 'check the API server log',
+      });
     await sleep(100);
   }
 }

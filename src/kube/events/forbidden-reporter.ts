@@ -23,14 +23,28 @@ interface Involved {
 }
 
 /** The object a work key is about, the one an operator looks at (`kubectl describe`) (pure). */
-export function involvedObject(key: string, mcsVersion: string, controllerNamespace: string): Involved | undefined {
+export function involvedObject(
+  key: string,
+  mcsVersion: string,
+  controllerNamespace: string,
+): Involved | undefined {
   const [kind = '', a = '', b = ''] = key.split('/');
   switch (kind) {
     case 'export':
-      return { apiVersion: `multicluster.x-k8s.io/${mcsVersion}`, kind: 'ServiceExport', namespace: a, name: b };
+      return {
+        apiVersion: `multicluster.x-k8s.io/${mcsVersion}`,
+        kind: 'ServiceExport',
+        namespace: a,
+        name: b,
+      };
     case 'import':
     case 'global':
-      return { apiVersion: `multicluster.x-k8s.io/${mcsVersion}`, kind: 'ServiceImport', namespace: a, name: b };
+      return {
+        apiVersion: `multicluster.x-k8s.io/${mcsVersion}`,
+        kind: 'ServiceImport',
+        namespace: a,
+        name: b,
+      };
     case 'secret':
       return { apiVersion: 'v1', kind: 'Secret', namespace: controllerNamespace, name: a };
     default:
@@ -66,8 +80,12 @@ export class ForbiddenReporter {
     const involved = involvedObject(key, mcsVersion, this.controllerNamespace);
     if (involved === undefined) return;
     const message = forbiddenMessage(err);
-    this.logger.error({ key, code: 'CW_KUBE_FORBIDDEN', err }, 'reconcile refused by the API server (RBAC); will retry');
-    if (involved.kind === 'ServiceImport') await this.setCondition(key, involved, mcsVersion, message);
+    this.logger.error(
+      { key, code: 'CW_KUBE_FORBIDDEN', err },
+      'reconcile refused by the API server (RBAC); will retry',
+    );
+    if (involved.kind === 'ServiceImport')
+      await this.setCondition(key, involved, mcsVersion, message);
     const last = this.lastEvent.get(key);
     if (last !== undefined && this.now() - last < EVENT_EVERY_MS) return;
     this.lastEvent.set(key, this.now());
@@ -78,18 +96,33 @@ export class ForbiddenReporter {
   async succeeded(key: string, mcsVersion: string): Promise<void> {
     const involved = involvedObject(key, mcsVersion, this.controllerNamespace);
     if (involved?.kind !== 'ServiceImport') return;
-    const conditions = this.serviceImport(involved.namespace, involved.name)?.status?.conditions ?? [];
+    const conditions =
+      this.serviceImport(involved.namespace, involved.name)?.status?.conditions ?? [];
     if (!conditions.some((c) => c.reason === FORBIDDEN_REASON)) return;
     await this.best('clear the Forbidden condition', async () => {
-      await this.rest.mergePatch(`${objectPath(serviceImports(mcsVersion), involved.name, involved.namespace)}/status`, { status: { conditions: null } });
+      await this.rest.mergePatch(
+        `${objectPath(serviceImports(mcsVersion), involved.name, involved.namespace)}/status`,
+        { status: { conditions: null } },
+      );
       this.lastEvent.delete(key);
     });
   }
 
-  private async setCondition(key: string, involved: Involved, mcsVersion: string, message: string): Promise<void> {
+  private async setCondition(
+    key: string,
+    involved: Involved,
+    mcsVersion: string,
+    message: string,
+  ): Promise<void> {
     const path = objectPath(serviceImports(mcsVersion), involved.name, involved.namespace);
     await this.best('set the Forbidden condition', async () => {
-      const condition = { type: 'Ready', status: 'False', reason: FORBIDDEN_REASON, message, lastTransitionTime: new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z') };
+      const condition = {
+        type: 'Ready',
+        status: 'False',
+        reason: FORBIDDEN_REASON,
+        message,
+        lastTransitionTime: new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
+      };
       await this.rest.mergePatch(`${path}/status`, { status: { conditions: [condition] } });
     });
   }
@@ -111,7 +144,11 @@ export class ForbiddenReporter {
       lastTimestamp: at,
       count: 1,
     } as unknown as KubeObject;
-    await this.best('record an Event', () => this.rest.create(collectionPath(Resources.events, involved.namespace), event).then(() => undefined));
+    await this.best('record an Event', () =>
+      this.rest
+        .create(collectionPath(Resources.events, involved.namespace), event)
+        .then(() => undefined),
+    );
   }
 
   private async best(what: string, run: () => Promise<void>): Promise<void> {
