@@ -36,6 +36,8 @@ export const ErrorCode = {
   KubeNotInstalled: 'CW_KUBE_NOT_INSTALLED',
   KubeSiteMismatch: 'CW_KUBE_SITE_MISMATCH',
   KubeCorednsMissing: 'CW_KUBE_COREDNS_MISSING',
+  KubeImageUnavailable: 'CW_KUBE_IMAGE_UNAVAILABLE',
+  KubeRouterNotReady: 'CW_KUBE_ROUTER_NOT_READY',
   FlowReset: 'CW_FLOW_RESET',
   UpstreamFailed: 'CW_UPSTREAM_FAILED',
   WriterUnreachable: 'CW_WRITER_UNREACHABLE',

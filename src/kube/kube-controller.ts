@@ -9,6 +9,7 @@ import { Resources, objectPath } from './client/resources.js';
 import { ControllerCaches } from './controller-caches.js';
 import { ensureClusterProperties } from './crds/cluster-property.js';
 import { ensureCrds } from './crds/crd-installer.js';
+import { ForbiddenReporter, isForbidden } from './events/forbidden-reporter.js';
 import { planExport } from './export/export-entries.js';
 import { reconcileExportStatus } from './export/export-status-sync.js';
 import {
@@ -65,6 +66,7 @@ export class KubeController {
     private readonly queue: WorkQueue,
     private readonly managedSync: ManagedStateSync,
     private readonly elector: LeaseElector,
+    private readonly forbidden: ForbiddenReporter,
     private readonly logger: Logger,
   ) {}
 
@@ -145,6 +147,12 @@ export class KubeController {
       queue,
       managedSync,
       elector,
+      new ForbiddenReporter(
+        rest,
+        options.namespace,
+        (ns, name) => caches.serviceImports.get(name, ns),
+        logger,
+      ),
       logger,
     );
     await caches.start();
@@ -431,8 +439,19 @@ export class KubeController {
     };
   }
 
-  /** One reconcile, dispatched on the key's kind; followers only watch. */
+  /** One reconcile; one the API refuses (RBAC) is reported on its object and retried, never fatal. */
   private async work(key: string, mcsVersion: string): Promise<void> {
+    try {
+      await this.reconcile(key, mcsVersion);
+    } catch (err) {
+      if (isForbidden(err)) await this.forbidden.forbidden(key, mcsVersion, err);
+      throw err;
+    }
+    await this.forbidden.succeeded(key, mcsVersion);
+  }
+
+  /** One reconcile, dispatched on the key's kind; followers only watch. */
+  private async reconcile(key: string, mcsVersion: string): Promise<void> {
     if (!this.elector.isLeader) return;
     const [kind = '', a = '', b = ''] = key.split('/');
     switch (kind) {

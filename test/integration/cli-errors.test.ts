@@ -300,6 +300,26 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
       !(await readFile(join(fx.dir('good'), 'site.yaml'), 'utf8')).includes('ledger'),
       'nothing was exposed',
     );
+    const wait = await fx.cli(
+      [
+        'kube',
+        'install',
+        '--context',
+        'x',
+        '--site',
+        's',
+        '--zone',
+        'z',
+        '--region',
+        'r',
+        '--wait',
+        'soon',
+      ],
+      true,
+    );
+    assert.equal(wait.code, 2, wait.stderr);
+    assert.match(wait.stderr, /^error: --wait: invalid duration "soon"/m);
+    assert.match(wait.stderr, /^hint: e\.g\. --wait 3m, or --wait 0/m);
     const hold = await fx.cli(
       ['site', 'run', '--hold-lease', 'bad/name', '--dir', fx.dir('good')],
       true,

@@ -4,6 +4,7 @@ import { CausewayError, ErrorCode } from '../../errors/index.js';
 // install-defaults has no imports; everything else of kube/install is loaded by the actions.
 import { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from '../../kube/install/install-defaults.js';
 import type { InstallOptions, LinkServiceType } from '../../kube/install/index.js';
+import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat } from '../output.js';
 import { intOption } from '../options.js';
 import { runAction } from '../run-action.js';
@@ -28,6 +29,7 @@ interface InstallFlags {
   listen: string;
   dryRun?: boolean;
   secretOnly?: boolean;
+  wait: string;
   output: string;
 }
 
@@ -63,7 +65,21 @@ function installOptions(flags: InstallFlags): InstallOptions {
     ...(flags.trustDomain === undefined ? {} : { trustDomain: flags.trustDomain }),
     ...(flags.siteDir === undefined ? {} : { siteDir: flags.siteDir }),
     ...(flags.secretOnly === true ? { secretOnly: true } : {}),
+    waitMs: waitOption(flags.wait),
   };
+}
+
+/** `--wait`: a duration, or 0 for not waiting; the error names the flag. */
+function waitOption(text: string): number {
+  if (text.trim() === '0') return 0;
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new CausewayError(ErrorCode.InputInvalid, `--wait: ${(err as Error).message}`, {
+      cause: err,
+      hint: 'e.g. --wait 3m, or --wait 0 not to wait for the router Pod',
+    });
+  }
 }
 
 /** `causeway kube install`: CRDs, RBAC, the site and its router in one cluster. */
@@ -122,6 +138,11 @@ export function kubeInstallCommand(): Command {
       "create only the namespace and Secret causeway-site (the site's keys), for `helm install` of deploy/helm/causeway",
     )
     .option(
+      '--wait <duration>',
+      'wait this long for the router Pod to be Ready, failing at once when its image cannot be pulled; 0 not to wait',
+      '180s',
+    )
+    .option(
       '--dry-run',
       'print the YAML that would be applied (the site Secret is not printed) and change nothing',
     )
@@ -131,7 +152,12 @@ export function kubeInstallCommand(): Command {
       `
 Running it again is safe: objects are applied with server-side apply, the site's keys are kept,
 and a cluster that is already another site is refused (exit 4). CRDs that another multi-cluster
-implementation installed are left as they are.
+implementation installed are left as they are, if they serve v1beta1 or v1alpha1 (else the install
+is refused before anything changes, exit 4).
+
+It then waits for the router Pod to be Ready (--wait, 180s by default; 0 not to wait) and fails at
+once, exit 2, when the nodes cannot pull --image (ErrImagePull, ImagePullBackOff). A cluster with
+no nodes (an API server alone) is not waited for.
 
 Examples:
   causeway kube install --context east --site us-east --zone us-east-1a --region us-east-1
@@ -166,6 +192,12 @@ Router outside the cluster (a host, or tests without nodes):
           ];
           for (const crd of report.keptCrds)
             lines.push(`  kept CustomResourceDefinition ${crd} (installed by someone else)`);
+          if (report.rollout?.type === 'ready')
+            lines.push(
+              `  router Ready in ${(report.rollout.ms / 1000).toFixed(1)}s (Pod ${report.rollout.pods.join(', ')})`,
+            );
+          if (report.rollout?.type === 'skipped')
+            lines.push(`  not waiting for the router: ${report.rollout.reason}`);
           lines.push(
             report.mode === 'secret-only'
               ? `next: helm install causeway deploy/helm/causeway -n ${report.namespace} --set site.id=${report.site}`

@@ -20,6 +20,7 @@ export const Resources = {
   },
   services: { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' },
   secrets: { group: '', version: 'v1', plural: 'secrets', namespaced: true, kind: 'Secret' },
+  events: { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' },
   endpointSlices: {
     group: 'discovery.k8s.io',
     version: 'v1',

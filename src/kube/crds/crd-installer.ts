@@ -9,13 +9,37 @@ import { loadCrds } from './crd-manifests.js';
 /** The MCS version the controller talks, newest first: v1beta1 where served, else v1alpha1. */
 const MCS_VERSIONS = ['v1beta1', 'v1alpha1'] as const;
 
+/** What of a CRD decides whether Causeway can use it. */
+export interface CrdVersions {
+  metadata: { name: string };
+  spec: { group: string; versions: ReadonlyArray<{ name: string; served: boolean }> };
+}
+
 /** Which served version to use for a CRD installed by anyone, or why none fits (pure). */
 export function pickServedVersion(
-  crd: CustomResourceDefinition,
+  crd: Pick<CrdVersions, 'spec'>,
   wanted: readonly string[],
 ): string | undefined {
   const served = new Set(crd.spec.versions.filter((v) => v.served).map((v) => v.name));
   return wanted.find((v) => served.has(v));
+}
+
+/** The versions Causeway can speak for a CRD of `group`, preferred first. */
+export function wantedVersions(group: string): readonly string[] {
+  return group === 'about.k8s.io' ? ['v1alpha1', 'v1beta1'] : MCS_VERSIONS;
+}
+
+/** The refusal for a CRD someone else installed that serves no version Causeway speaks. */
+export function incompatibleCrd(crd: CrdVersions, where: string): CausewayError {
+  const name = crd.metadata.name;
+  const served = crd.spec.versions.filter((v) => v.served).map((v) => v.name);
+  return new CausewayError(
+    ErrorCode.KubeCrdIncompatible,
+    `${where}CRD ${name} is installed (not by Causeway) but serves ${served.length === 0 ? 'no version' : served.join(', ')}, none of ${wantedVersions(crd.spec.group).join(', ')}`,
+    {
+      hint: `serve v1beta1 or v1alpha1 in it, or let Causeway install its own: kubectl delete crd ${name} (deletes the objects of that kind), then install again`,
+    },
+  );
 }
 
 /**
@@ -31,17 +55,8 @@ export async function ensureCrds(rest: KubeRest, logger: Logger): Promise<{ mcsV
     const live =
       (await rest.get<CustomResourceDefinition>(objectPath(Resources.crds, name))) ??
       (await createCrd(rest, crd, logger));
-    const wanted = crd.spec.group === 'about.k8s.io' ? ['v1alpha1', 'v1beta1'] : MCS_VERSIONS;
-    const version = pickServedVersion(live, wanted);
-    if (version === undefined) {
-      throw new CausewayError(
-        ErrorCode.KubeCrdIncompatible,
-        `CRD ${name} is installed but serves none of ${wanted.join(', ')}`,
-        {
-          hint: `upgrade it (kubectl apply -f deploy/crds/${name}.yaml) or serve one of those versions`,
-        },
-      );
-    }
+    const version = pickServedVersion(live, wantedVersions(crd.spec.group));
+    if (version === undefined) throw incompatibleCrd(live, '');
     if (crd.spec.group !== 'about.k8s.io') mcsVersion = version;
     await waitEstablished(rest, name);
   }

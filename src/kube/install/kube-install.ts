@@ -2,11 +2,13 @@ import type { KubernetesObject, V1CustomResourceDefinition } from '@kubernetes/c
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
+import { incompatibleCrd, pickServedVersion, wantedVersions } from '../crds/crd-installer.js';
 import { clusterIdProperty, readClusterId } from './cluster-site-id.js';
 import { loadDeployFolder } from './deploy-files.js';
 import { isManagedByCauseway } from './install-labels.js';
 import { customiseManifests, inApplyOrder, type LinkServiceType } from './install-objects.js';
 import { KubeSession, describeObject, type KubeTarget } from './kube-session.js';
+import { waitForRouter, type RouterRollout } from './router-rollout.js';
 import {
   clusterSiteFiles,
   localSiteDir,
@@ -27,6 +29,8 @@ export interface InstallOptions extends SiteIdentity {
   listen?: string;
   /** Only the namespace and the site Secret: the Helm chart installs the rest. */
   secretOnly?: boolean;
+  /** How long to wait for the router Pod to be Ready (in-cluster only); 0 or absent: do not wait. */
+  waitMs?: number;
 }
 
 export interface InstallReport {
@@ -41,6 +45,8 @@ export interface InstallReport {
   applied: string[];
   /** CRDs found in the cluster and left as they were (another MCS implementation may own them). */
   keptCrds: string[];
+  /** Whether the router became Ready (in-cluster installs that waited). */
+  rollout?: RouterRollout;
 }
 
 /** What an out-of-cluster site does not need: its router and controller run on a host. */
@@ -124,6 +130,10 @@ export async function installSite(options: InstallOptions): Promise<InstallRepor
     await session.apply(object);
     applied.push(describeObject(object));
   }
+  const wait = options.siteDir === undefined && (options.waitMs ?? 0) > 0;
+  const rollout = wait
+    ? await waitForRouter(session, options.namespace, options.image, options.waitMs ?? 0)
+    : undefined;
   return {
     context: session.context,
     site: options.siteId,
@@ -133,6 +143,7 @@ export async function installSite(options: InstallOptions): Promise<InstallRepor
     ...(options.siteDir === undefined ? {} : { siteDir: options.siteDir }),
     applied,
     keptCrds: crds.kept,
+    ...(rollout === undefined ? {} : { rollout }),
   };
 }
 
@@ -169,6 +180,8 @@ async function applyCrds(
 ): Promise<{ applied: string[]; kept: string[] }> {
   const applied: string[] = [];
   const kept: string[] = [];
+  // Every CRD is checked before any is applied: a refusal leaves the cluster as it was.
+  const ours: KubernetesObject[] = [];
   for (const crd of crds) {
     const name = crd.metadata?.name ?? '';
     const current = await session.read<V1CustomResourceDefinition>({
@@ -176,10 +189,21 @@ async function applyCrds(
       kind: 'CustomResourceDefinition',
       name,
     });
-    if (current !== undefined && !isManagedByCauseway(current.metadata?.labels)) {
-      kept.push(name);
+    if (current === undefined || isManagedByCauseway(current.metadata?.labels)) {
+      ours.push(crd);
       continue;
     }
+    // Another implementation's CRD is used as it is, so it must serve a version Causeway speaks:
+    // refusing here beats a controller that cannot start in the Pod.
+    const foreign = {
+      metadata: { name },
+      spec: { group: current.spec.group, versions: current.spec.versions },
+    };
+    if (pickServedVersion(foreign, wantedVersions(foreign.spec.group)) === undefined)
+      throw incompatibleCrd(foreign, `context ${session.context}: `);
+    kept.push(name);
+  }
+  for (const crd of ours) {
     await session.apply(crd);
     applied.push(describeObject(crd));
   }
