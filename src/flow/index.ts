@@ -12,3 +12,4 @@ export { TcpEgress, TcpIngress } from './tcp/index.js';
 export { HttpIngress, type HttpIngressDeps } from './http/index.js';
 export { ImportSync, type ImportFailure, type ImportSyncDeps } from './import-sync.js';
 export { createSiteFlows, type SiteFlows, type SiteFlowsDeps } from './site-flows.js';
+export { drainFlows } from './drain-flows.js';

@@ -17,5 +17,6 @@ export { RedemptionDesk } from './redemption-desk.js';
 export { loadCaKey, loadSiteMaterial } from './load-site-material.js';
 export { keepLinkPort, keptLinkListen } from './kept-link-port.js';
 export { ownLinkEndpoints } from './own-link-endpoints.js';
-export { dropConfiguredLink, forgetRemovedPeer } from './removed-links.js';
+export { dropConfiguredLink, followLinkRemoval, forgetRemovedPeer } from './removed-links.js';
+export { RemovedPeers } from './removed-peers.js';
 export { openLinkPort } from './open-link-port.js';

@@ -1,3 +1,4 @@
+import type { Logger } from '../observability/index.js';
 import {
   loadRemovedPeers,
   loadSiteConfig,
@@ -26,4 +27,22 @@ export async function dropConfiguredLink(paths: SitePaths, peer: string): Promis
     await saveSiteConfig(paths.config, config);
     return true;
   });
+}
+
+/** The peer removed the link we dial: stop for good (site.yaml loses it, then `reload`); a new token links again. */
+export async function followLinkRemoval(
+  paths: SitePaths,
+  peer: string,
+  reload: () => Promise<void>,
+  logger: Logger,
+): Promise<void> {
+  logger.warn(
+    { peer },
+    'the peer removed this link: not dialing it again (a new token links again)',
+  );
+  try {
+    if (await dropConfiguredLink(paths, peer)) await reload();
+  } catch (err) {
+    logger.error({ peer, err }, 'cannot drop the removed link from site.yaml');
+  }
 }

@@ -6,6 +6,8 @@ import type { VipImports } from '../flow/index.js';
 import type { Logger } from '../observability/index.js';
 import type { ServiceDirectory } from '../services/index.js';
 import { ClustersetDnsView } from './clusterset-dns-view.js';
+import type { SiteParts } from './site-parts.js';
+import { siteNamespaces } from './site-state.js';
 
 export interface ClustersetDnsDeps {
   config(): SiteConfig;
@@ -40,4 +42,20 @@ export async function startClustersetDns(
   }
   deps.logger.info({ dns: `${address.host}:${address.port}`, zone }, 'DNS listening');
   return { server, address };
+}
+
+/** Starts this site's DNS server (if any) and keeps it and its address in the site's state. */
+export async function startSiteDns(p: SiteParts): Promise<void> {
+  const { state } = p;
+  const dns = await startClustersetDns({
+    config: () => state.config,
+    configFile: p.paths.config,
+    directory: p.directory,
+    vips: p.vips,
+    namespaces: () => siteNamespaces(state.config),
+    knownSites: () => p.lsdb.all().map((a) => a.origin),
+    logger: p.logger,
+  });
+  state.dns = dns?.server;
+  state.dnsAddress = dns?.address;
 }

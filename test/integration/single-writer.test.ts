@@ -299,15 +299,17 @@ describe('single-writer HTTP services', { timeout: 120_000 }, () => {
     const read = JSON.parse((await send(address, 'GET', '/balance/1')).text) as SeenRequest;
     assert.equal(read.site, 'c');
 
-    const deadline = Date.now() + (TTL_SECONDS + 5) * 1000;
-    let answer: Answer | undefined;
-    while (Date.now() < deadline) {
-      answer = await send(address, 'POST', '/deposit', { body: '{"amount":2}' });
-      if (answer.status === 200) break;
-      assert.equal(answer.status, 503, answer.text);
-      await sleep(100);
-    }
-    assert.equal(answer?.status, 200, `writes did not resume: ${answer?.text ?? ''}`);
+    // Writes follow the lease c watches: once c sees a new holder, the next write goes there.
+    await fx.waitFor(
+      'c',
+      (s) => {
+        const lease = leaseOf(s, 'payments-writer');
+        return lease?.holder !== undefined && lease.holder !== null && lease.holder !== 'a';
+      },
+      (TTL_SECONDS + 5) * 1000,
+    );
+    const answer: Answer = await send(address, 'POST', '/deposit', { body: '{"amount":2}' });
+    assert.equal(answer.status, 200, `writes did not resume: ${answer.text}`);
     const seen = JSON.parse(answer?.text ?? '{}') as SeenRequest;
     assert.ok(
       ['b', 'c'].includes(seen.site),

@@ -161,6 +161,7 @@ describe('token redemption: every bad token is refused with a code, a metric and
     const expired = await redemptions('CW_TOKEN_EXPIRED');
     const expiresAt = decodeToken(text).expiresAt.getTime(); // 1 s, rounded up to the next whole second
     assert.ok(expiresAt - Date.now() <= 2_000);
+    // The issuer reads its own wall clock: the token must really be past its expiry, no sooner.
     await sleep(Math.max(0, expiresAt - Date.now()) + 100);
     const result = await redeem('member', file);
     assert.equal(result.code, 4);
@@ -225,11 +226,17 @@ describe('token redemption: every bad token is refused with a code, a metric and
     assert.match(result.error?.message ?? '', /does not belong to clusterset/);
 
     // Had the secret been sent, the issuer would have answered CW_TOKEN_UNKNOWN; at most it saw a
-    // connection close without a request.
-    await sleep(200);
+    // connection close without a request. A barrier instead of a pause: a forged redemption opened
+    // after that close is counted only once the issuer has handled every event before it.
+    const { text } = await issue('issuer');
+    const forged = { ...decodeToken(text), secret: randomBytes(32).toString('base64url') };
+    remember(encodeToken(forged));
+    const forgedBefore = await redemptions('CW_TOKEN_FORGED');
+    assert.equal((await redeem('member', await tokenFile(encodeToken(forged)))).code, 4);
+    await expectCounted('CW_TOKEN_FORGED', forgedBefore);
     const afterSeries = metricSeries(await issuer.api.metrics(), REDEMPTIONS);
     for (const [labels, value] of afterSeries) {
-      if (labels !== 'result="CW_LINK_REDEEM_FAILED"')
+      if (!/result="(CW_LINK_REDEEM_FAILED|CW_TOKEN_FORGED)"/.test(labels))
         assert.equal(value, before.get(labels) ?? 0, `${labels} changed`);
     }
     assert.equal(afterSeries.get('result="CW_TOKEN_UNKNOWN"'), undefined);
