@@ -7,7 +7,7 @@
 #   pause        registry.k8s.io/pause:3.10          a static Go binary that waits for a signal
 #   busybox      docker.io/library/busybox:latest    busybox-static
 #   socat        docker.io/alpine/socat:1.7.4.4      busybox + Debian's socat (entrypoint socat)
-#   netshoot     docker.io/nicolaka/netshoot:v0.15   busybox (sh, nslookup, nc, grep, awk) + dig, curl, socat
+#   netshoot     docker.io/nicolaka/netshoot:v0.15   busybox (nslookup, grep, awk) + dash as sh, OpenBSD nc, dig, curl, socat
 #   nginx        docker.io/library/nginx:stable      busybox + Debian's nginx, serving /usr/share/nginx/html on :80
 #   curl         docker.io/curlimages/curl:latest    busybox + Debian's curl (upstream's entrypoint.sh)
 #   coredns      registry.k8s.io/coredns/coredns:v<version>  the CoreDNS build-install-tools.sh makes
@@ -152,6 +152,11 @@ build_netshoot() {
   add_program "$1" "${debs}/x/bin/nc.openbsd" /usr/bin/nc
   ln -sf ../usr/bin/nc "$1/bin/nc"
   rm -rf "${debs}"
+  # Debian's busybox-static is a standalone shell: with /proc mounted (in every Pod) its ash runs
+  # its own nc applet before /usr/bin/nc, so `sh -c "nc -v ..."` got busybox's usage text. Alpine's
+  # busybox, the real image's /bin/sh, looks programs up on PATH; dash does too.
+  add_program "$1" /bin/dash
+  ln -sf dash "$1/bin/sh"
   oci_archive "$1" "$2" "$3" --config.cmd sh
 }
 
