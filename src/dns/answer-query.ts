@@ -7,10 +7,8 @@ import type { DnsView } from './dns-view.js';
 import { lookupRecords, type NameRecords } from './lookup-records.js';
 import { parseQueryName } from './parse-query-name.js';
 import { Rcode } from './rcode.js';
+import { ResponseBuilder } from './response-builder.js';
 import { zoneSoa } from './zone-soa.js';
-
-/** The largest UDP payload we offer in our OPT record: the DNS Flag Day 2020 value that avoids fragmentation. */
-export const MAX_UDP_PAYLOAD = 1232;
 
 const OPCODE_QUERY = 0;
 
@@ -124,78 +122,4 @@ function soaSerial(view: DnsView): number {
   const version = view.version?.();
   // SOA serials are 32-bit sequence numbers (RFC 1982); wrapping is what they are designed for.
   return version === undefined || !Number.isFinite(version) ? 1 : Math.trunc(version) >>> 0;
-}
-
-/** Accumulates header flags and sections; the rcode is set last so every early return states it. */
-class ResponseBuilder {
-  private flags: number;
-  private questions: Question[] = [];
-  private answers: Answer[] = [];
-  private authorities: Answer[] = [];
-  private additionals: Answer[] = [];
-  private opt: OptAnswer | undefined;
-
-  constructor(
-    private readonly id: number,
-    opcode: number,
-    recursionDesired: number,
-  ) {
-    this.flags = (opcode << 11) | recursionDesired;
-  }
-
-  /** Copies the question so the client can match the answer (case preserved, RFC 4343 §4). */
-  echo(questions: Question[]): this {
-    // Only names dns-packet can encode faithfully are echoed; others would corrupt the message.
-    this.questions = questions.filter((q) => {
-      const name = withoutTrailingDot(q.name);
-      return name === '' || isValidName(name);
-    });
-    return this;
-  }
-
-  withOpt(): this {
-    this.opt = {
-      type: 'OPT',
-      name: '.',
-      udpPayloadSize: MAX_UDP_PAYLOAD,
-      extendedRcode: 0,
-      ednsVersion: 0,
-      flags: 0,
-      flag_do: false,
-      options: [],
-    };
-    return this;
-  }
-
-  authoritative(): this {
-    this.flags |= dnsPacket.AUTHORITATIVE_ANSWER;
-    return this;
-  }
-
-  /** NXDOMAIN and NODATA both carry the zone SOA so resolvers can cache the negative answer (RFC 2308 §3). */
-  negative(soa: Answer): this {
-    this.authorities = [soa];
-    return this;
-  }
-
-  positive(answers: Answer[], additionals: Answer[]): this {
-    this.answers = answers;
-    this.additionals = additionals;
-    return this;
-  }
-
-  finish(rcode: Rcode): Packet {
-    const additionals = [...this.additionals];
-    // Extended rcodes keep their low 4 bits in the header and the rest in the OPT record (RFC 6891 §6.1.3).
-    if (this.opt !== undefined) additionals.push({ ...this.opt, extendedRcode: rcode >> 4 });
-    return {
-      type: 'response',
-      id: this.id,
-      flags: this.flags | (rcode & 0xf),
-      questions: this.questions,
-      answers: this.answers,
-      authorities: this.authorities,
-      additionals,
-    };
-  }
 }

@@ -1,6 +1,6 @@
 import dnsPacket from 'dns-packet';
 import type { Answer, Packet } from 'dns-packet';
-import { MAX_UDP_PAYLOAD } from './answer-query.js';
+import { MAX_UDP_PAYLOAD } from './response-builder.js';
 
 /** RFC 1035 §4.2.1: without EDNS a UDP message is at most 512 bytes. */
 export const CLASSIC_UDP_PAYLOAD = 512;

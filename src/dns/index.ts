@@ -1,4 +1,5 @@
-export { answerQuery, MAX_UDP_PAYLOAD } from './answer-query.js';
+export { answerQuery } from './answer-query.js';
+export { MAX_UDP_PAYLOAD, ResponseBuilder } from './response-builder.js';
 export { answerMessage, type DnsTransport, type MessageAnswer } from './answer-message.js';
 export {
   DEFAULT_ANSWER_OPTIONS,

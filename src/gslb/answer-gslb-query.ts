@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Answer, OptAnswer, Packet, Question } from 'dns-packet';
-import { isInZone, isValidName, MAX_UDP_PAYLOAD, Rcode, withoutTrailingDot } from '../dns/index.js';
+import { isInZone, Rcode, ResponseBuilder, withoutTrailingDot } from '../dns/index.js';
 import type { GslbClient } from './choose-targets.js';
 import {
   ECS_OPTION_CODE,
@@ -228,84 +228,11 @@ function zoneSoa(view: GslbView): Answer {
   };
 }
 
-/** Accumulates header flags and sections; the rcode is set last so every early return states it. */
-class GslbResponse {
-  private flags: number;
-  private questions: Question[] = [];
-  private answers: Answer[] = [];
-  private authorities: Answer[] = [];
-  private additionals: Answer[] = [];
-  private opt: OptAnswer | undefined;
-
-  constructor(
-    private readonly id: number,
-    opcode: number,
-    recursionDesired: number,
-  ) {
-    this.flags = (opcode << 11) | recursionDesired;
-  }
-
-  echo(questions: Question[]): this {
-    this.questions = questions.filter((q) => {
-      const name = withoutTrailingDot(q.name);
-      return name === '' || isValidName(name);
-    });
-    return this;
-  }
-
-  withOpt(): this {
-    this.opt = {
-      type: 'OPT',
-      name: '.',
-      udpPayloadSize: MAX_UDP_PAYLOAD,
-      extendedRcode: 0,
-      ednsVersion: 0,
-      flags: 0,
-      flag_do: false,
-      options: [],
-    };
-    return this;
-  }
-
+/** The clusterset DNS answer builder, plus the Client Subnet option a GSLB answer echoes (RFC 7871 §7.2.1). */
+class GslbResponse extends ResponseBuilder {
   withClientSubnet(subnet: ClientSubnet, scopePrefix: number): this {
-    if (this.opt !== undefined)
-      this.opt = {
-        ...this.opt,
-        options: [
-          { code: ECS_OPTION_CODE, ip: undefined, data: encodeClientSubnet(subnet, scopePrefix) },
-        ],
-      };
-    return this;
-  }
-
-  authoritative(): this {
-    this.flags |= dnsPacket.AUTHORITATIVE_ANSWER;
-    return this;
-  }
-
-  negative(soa: Answer): this {
-    this.authorities = [soa];
-    return this;
-  }
-
-  positive(answers: Answer[], additionals: Answer[]): this {
-    this.answers = answers;
-    this.additionals = additionals;
-    return this;
-  }
-
-  finish(rcode: Rcode): Packet {
-    const additionals = [...this.additionals];
-    // Extended rcodes keep their low 4 bits in the header and the rest in the OPT (RFC 6891 §6.1.3).
-    if (this.opt !== undefined) additionals.push({ ...this.opt, extendedRcode: rcode >> 4 });
-    return {
-      type: 'response',
-      id: this.id,
-      flags: this.flags | (rcode & 0xf),
-      questions: this.questions,
-      answers: this.answers,
-      authorities: this.authorities,
-      additionals,
-    };
+    return this.withOptions([
+      { code: ECS_OPTION_CODE, ip: undefined, data: encodeClientSubnet(subnet, scopePrefix) },
+    ]);
   }
 }
