@@ -31,3 +31,4 @@ export {
   saveManagedState,
   type ManagedStateInput,
 } from './managed-state.js';
+export { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from './kube-defaults.js';

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { parseHostPort } from '../../config/index.js';
+import { DEFAULT_NAMESPACE, parseHostPort } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
 // install-defaults has no imports; the rest of kube/install is loaded when the command runs.
-import { DEFAULT_NAMESPACE } from '../../kube/install/install-defaults.js';
 import { emit, outputFormat } from '../output.js';
 import { runAction } from '../run-action.js';
 

@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
-import { parseHostPort } from '../../config/index.js';
+import { DEFAULT_IMAGE, DEFAULT_NAMESPACE, parseHostPort } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
 // install-defaults has no imports; everything else of kube/install is loaded by the actions.
-import { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from '../../kube/install/install-defaults.js';
 import type { InstallOptions, LinkServiceType } from '../../kube/install/index.js';
 import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat } from '../output.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 // install-defaults has no imports; the rest of kube/install is loaded when the command runs.
-import { DEFAULT_NAMESPACE } from '../../kube/install/install-defaults.js';
+import { DEFAULT_NAMESPACE } from '../../config/index.js';
 import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat } from '../output.js';
 import { runAction } from '../run-action.js';

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { loadSiteConfig, sitePaths } from '../../config/index.js';
+import { DEFAULT_NAMESPACE, loadSiteConfig, sitePaths } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
 // install-defaults has no imports; the rest of kube/install is loaded when the command runs.
-import { DEFAULT_NAMESPACE } from '../../kube/install/install-defaults.js';
 import { createLogger } from '../../observability/index.js';
 import { parseDuration } from '../../token/index.js';
 import { DIR_HELP, siteDir } from '../options.js';

@@ -42,7 +42,6 @@ export {
   type LinkServiceType,
   type ManifestSettings,
 } from './install-objects.js';
-export { DEFAULT_IMAGE, DEFAULT_NAMESPACE } from './install-defaults.js';
 export {
   SITE_SECRET,
   SITE_FILES,
