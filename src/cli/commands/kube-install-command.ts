@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_IMAGE, DEFAULT_NAMESPACE, parseHostPort } from '../../config/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-// install-defaults has no imports; everything else of kube/install is loaded by the actions.
+// Types only: kube/install itself (the Kubernetes client) is loaded by the actions.
 import type { InstallOptions, LinkServiceType } from '../../kube/install/index.js';
 import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat } from '../output.js';
