@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ApiException,
   CoreV1Api,
@@ -65,6 +66,19 @@ describe('throwaway Kubernetes clusters (real etcd + kube-apiserver)', () => {
     return config.makeApiClient(api as never) as T;
   }
 
+  /** default/kubernetes once the API server's bootstrap controller has made it (at most 30 s). */
+  async function apiServerService(core: CoreV1Api): Promise<V1Service> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        return await core.readNamespacedService({ name: 'kubernetes', namespace: 'default' });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 404 || Date.now() > deadline) throw err;
+      }
+      await sleep(100);
+    }
+  }
+
   it('serves the pinned Kubernetes version', async () => {
     const version = await clientFor('east', VersionApi).getCode();
     assert.equal(version.gitVersion, pinnedKubernetesVersion());
@@ -82,11 +96,9 @@ describe('throwaway Kubernetes clusters (real etcd + kube-apiserver)', () => {
         `${context}: ClusterIP ${clusterIp} outside ${serviceRange}`,
       );
       clusterIps.push(clusterIp);
-      // The API server's own Service takes the first address of the range in each cluster.
-      const kubernetes = await core.readNamespacedService({
-        name: 'kubernetes',
-        namespace: 'default',
-      });
+      // The API server's own Service takes the first address of the range in each cluster; its
+      // bootstrap controller creates it a moment after the server answers, so wait for it.
+      const kubernetes = await apiServerService(core);
       assert.equal(kubernetes.spec?.clusterIP, '10.96.0.1');
     }
     assert.equal(clusterIps.length, 2);
