@@ -24,6 +24,9 @@ export interface ImportAddressing {
   unprivilegedPortStart(): number;
 }
 
+/** Which part of a service an import listener reaches: the whole, one site's share, one endpoint. */
+type ImportTarget = { site?: string; endpoint?: string };
+
 /** One port of an imported service as reachable on the import address (what an EndpointSlice points at). */
 /**
  * Gives every imported ClusterSetIP service a stable virtual IP at this site, plus one per
@@ -83,87 +86,19 @@ export class VipImports {
     for (const service of services) {
       const tcpPorts = service.ports.filter((p) => p.protocol === 'TCP');
       const key = clustersetKey(service.name, service.namespace);
+      const address = this.addressing.importAddress();
+      const add = (targetKey: string, target: ImportTarget): void =>
+        this.addTarget(service, targetKey, tcpPorts, address, target, wanted, out);
       if (service.type === 'Headless') {
-        const address = this.addressing.importAddress();
+        // Stateful peers dial each other by per-endpoint name: an address of its own per endpoint.
         for (const { site, endpoint } of endpointsOf(service)) {
           if (endpoint.hostname === undefined) continue;
-          const endpointKey = `${key}@${site}/${endpoint.hostname}`;
-          wanted.add(endpointKey);
-          const vip = this.allocator.allocate(endpointKey, 'IPv4');
-          for (const p of this.vipPorts(tcpPorts, address))
-            out.push({
-              name: service.name,
-              namespace: service.namespace,
-              listen: `${vip}:${p.port}`,
-              port: p.port,
-              site,
-              endpoint: endpoint.hostname,
-            });
-          if (address === undefined) continue;
-          // Stateful peers dial each other by per-endpoint name: in a cluster, a port each on the import address.
-          for (const p of tcpPorts) {
-            const portKey = `${endpointKey}#${p.port}`;
-            wanted.add(portKey);
-            out.push({
-              name: service.name,
-              namespace: service.namespace,
-              listen: hostPortOf(address, this.ports.allocate(portKey)),
-              port: p.port,
-              site,
-              endpoint: endpoint.hostname,
-            });
-          }
+          add(`${key}@${site}/${endpoint.hostname}`, { site, endpoint: endpoint.hostname });
         }
         continue;
       }
-      wanted.add(key);
-      const vip = this.allocator.allocate(key, 'IPv4');
-      const address = this.addressing.importAddress();
-      for (const p of this.vipPorts(tcpPorts, address))
-        out.push({
-          name: service.name,
-          namespace: service.namespace,
-          listen: `${vip}:${p.port}`,
-          port: p.port,
-        });
-      if (address !== undefined) {
-        for (const p of tcpPorts) {
-          const portKey = `${key}#${p.port}`;
-          wanted.add(portKey);
-          out.push({
-            name: service.name,
-            namespace: service.namespace,
-            listen: hostPortOf(address, this.ports.allocate(portKey)),
-            port: p.port,
-          });
-        }
-      }
-      for (const site of service.sites) {
-        const siteKey = `${key}@${site}`;
-        wanted.add(siteKey);
-        const siteVip = this.allocator.allocate(siteKey, 'IPv4');
-        for (const p of this.vipPorts(tcpPorts, address))
-          out.push({
-            name: service.name,
-            namespace: service.namespace,
-            listen: `${siteVip}:${p.port}`,
-            port: p.port,
-            site,
-          });
-        if (address === undefined) continue;
-        // Site-targeted names need an address other pods reach too: a port each on the import address.
-        for (const p of tcpPorts) {
-          const portKey = `${siteKey}#${p.port}`;
-          wanted.add(portKey);
-          out.push({
-            name: service.name,
-            namespace: service.namespace,
-            listen: hostPortOf(address, this.ports.allocate(portKey)),
-            port: p.port,
-            site,
-          });
-        }
-      }
+      add(key, {});
+      for (const site of service.sites) add(`${key}@${site}`, { site });
     }
     for (const key of wanted) this.unwanted.delete(key);
     this.releaseUnwanted(Object.keys(this.allocator.snapshot().allocations), wanted, (key) =>
@@ -172,6 +107,35 @@ export class VipImports {
     this.releaseUnwanted(this.ports.keys(), wanted, (key) => this.ports.release(key));
     await this.persist();
     return out;
+  }
+
+  /**
+   * One import target's listeners (the whole service, one site's share, or one endpoint): its
+   * virtual IP on each port it may bind there, and with an import address a port each on that
+   * address too, which other pods reach (site-targeted and per-endpoint names need it as much as
+   * the clusterset name does).
+   */
+  private addTarget(
+    service: ClustersetService,
+    key: string,
+    tcpPorts: ReadonlyArray<{ port: number }>,
+    address: string | undefined,
+    target: ImportTarget,
+    wanted: Set<string>,
+    out: ImportConfig[],
+  ): void {
+    wanted.add(key);
+    const vip = this.allocator.allocate(key, 'IPv4');
+    const named = { name: service.name, namespace: service.namespace };
+    for (const p of this.vipPorts(tcpPorts, address))
+      out.push({ ...named, listen: `${vip}:${p.port}`, port: p.port, ...target });
+    if (address === undefined) return;
+    for (const p of tcpPorts) {
+      const portKey = `${key}#${p.port}`;
+      wanted.add(portKey);
+      const listen = hostPortOf(address, this.ports.allocate(portKey));
+      out.push({ ...named, listen, port: p.port, ...target });
+    }
   }
 
   /**
