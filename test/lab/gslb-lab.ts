@@ -142,6 +142,25 @@ export class GslbLab {
     ]);
   }
 
+  /** The record both the failover test and bench use: `name` fails over eu → us → ap. */
+  async setFailoverRecord(
+    name: string,
+    ttlSeconds: number,
+    holdDownSeconds: number,
+  ): Promise<void> {
+    await this.gslb([
+      'set',
+      name,
+      '--service',
+      'shop/web',
+      '--ttl',
+      String(ttlSeconds),
+      '--hold-down',
+      String(holdDownSeconds),
+      ...GSLB_REGIONS.flatMap((r) => ['--target', `${r}=${GSLB_WAN[r]}`]),
+    ]);
+  }
+
   /** `causeway gslb <args> --file <the lab's file>`. */
   gslb(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return this.sites.fx.cli(['gslb', ...args, '--file', this.gslbFile]);

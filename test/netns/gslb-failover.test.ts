@@ -36,22 +36,7 @@ test(
     try {
       await lab.startRegions();
       await lab.initGslb();
-      await lab.gslb([
-        'set',
-        'api',
-        '--service',
-        'shop/web',
-        '--ttl',
-        String(TTL_S),
-        '--hold-down',
-        String(HOLD_DOWN_S),
-        '--target',
-        `eu=${GSLB_WAN.eu}`,
-        '--target',
-        `us=${GSLB_WAN.us}`,
-        '--target',
-        `ap=${GSLB_WAN.ap}`,
-      ]);
+      await lab.setFailoverRecord('api', TTL_S, HOLD_DOWN_S);
       await lab.gslb([
         'set',
         'geo',
