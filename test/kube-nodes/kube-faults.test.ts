@@ -4,44 +4,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli, type CliResult } from '../support/cli-runner.js';
 import { startNodeLab, type NodeLab, type NodeLabCluster } from '../support/kube-node-lab.js';
 import { netnsSkip } from '../lab/netns-skip.js';
+import { ok, until } from './node-steps.js';
 
 const LINK_NODE_PORT = 30443;
 const NS = 'causeway-system';
 const URL = 'http://web.shop.svc.clusterset.local/';
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await sleep(250);
-  }
-  throw new Error(
-    `${what} not within ${timeoutMs} ms${last === '' ? '' : ` (last: ${last.slice(0, 2000)})`}`,
-  );
-}
-
-function ok(result: CliResult, what: string): CliResult {
-  assert.equal(
-    result.code,
-    0,
-    `${what} failed (exit ${result.code}):\n${result.stderr}\n${result.stdout}`,
-  );
-  return result;
-}
 
 interface RouterPod {
   name: string;

@@ -3,12 +3,12 @@
 // router Pod from the Causeway image, and Pod-to-Pod traffic across clusters by the clusterset name.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli, type CliResult } from '../support/cli-runner.js';
 import { helmBinary } from '../support/install-tools.js';
 import { startNodeLab, type NodeLab, type NodeLabCluster } from '../support/kube-node-lab.js';
 import { DEPLOY_DIR } from '../../src/kube/install/index.js';
 import { netnsSkip } from '../lab/netns-skip.js';
+import { ok, until } from './node-steps.js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,36 +16,6 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const LINK_NODE_PORT = 30443;
 const NS = 'causeway-system';
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await sleep(250);
-  }
-  throw new Error(
-    `${what} not within ${timeoutMs} ms${last === '' ? '' : ` (last: ${last.slice(0, 2000)})`}`,
-  );
-}
-
-function ok(result: CliResult, what: string): CliResult {
-  assert.equal(
-    result.code,
-    0,
-    `${what} failed (exit ${result.code}):\n${result.stderr}\n${result.stdout}`,
-  );
-  return result;
-}
 
 /** The router/controller Pod of an install: its name once it is Ready (probes passed). */
 async function readyRouterPod(
