@@ -1,6 +1,9 @@
 import type { ExportConditions, IpFamily, ServicePort } from '../mcs/index.js';
 import type { FlowCounts } from '../observability/index.js';
 
+// `GET /v1/traffic?rangeSeconds=N` answers the router's own ring of recent flows.
+export type { TrafficReport, TrafficPoint, TrafficSeries } from '../observability/index.js';
+
 // The local API's data: what `/v1/*` answers and what the CLI, the Kubernetes controller and the
 // demo read. Shapes only, so a consumer of the JSON never depends on the router that builds it.
 

@@ -13,4 +13,7 @@ export type {
   ServiceView,
   ServicesSnapshot,
   StatusReport,
+  TrafficPoint,
+  TrafficReport,
+  TrafficSeries,
 } from './api-types.js';
