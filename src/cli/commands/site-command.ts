@@ -6,9 +6,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { ApiClient, ApiServer } from '../../api/index.js';
-import { loadSiteConfig, parseHostPort, sitePaths } from '../../config/index.js';
+import {
+  loadSiteConfig,
+  parseHostPort,
+  sitePaths,
+  type SiteConfig,
+  type SitePaths,
+} from '../../config/index.js';
+import { openConsole, readConsoleToken, type ConsoleServer } from '../../console/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { createLogger } from '../../observability/index.js';
+import { createLogger, type Logger } from '../../observability/index.js';
 import { Router, listenerFailure } from '../../router/index.js';
 import { initSite } from '../../site/index.js';
 import { parseDuration } from '../../token/index.js';
@@ -233,12 +240,15 @@ async function runForeground(
   let drained: () => void = () => undefined;
   const drainedSignal = new Promise<void>((resolve) => (drained = resolve));
   api.onDrained = () => drained();
+  let consoleServer: ConsoleServer | undefined;
   try {
     await openLocalApi(api, paths.apiSocket, metricsListen, router);
+    consoleServer = await openSiteConsole(paths, config, router.logger);
     // The link port opens last: a peer that links here finds every other listener bound.
     await router.connect();
     await router.writeRuntime(paths.apiSocket);
   } catch (err) {
+    await consoleServer?.close();
     await api.close();
     await router.stop();
     throw err;
@@ -249,6 +259,7 @@ async function runForeground(
     process.once('SIGTERM', stop);
     void drainedSignal.then(stop);
   });
+  await consoleServer?.close();
   await api.close();
   await router.stop();
   process.exit(0);
@@ -280,6 +291,28 @@ async function openLocalApi(
     router.logger.info({ metrics: `${host}:${bound}` }, 'metrics listening');
   } catch (err) {
     throw listenerFailure('--metrics-listen', metricsListen, err, 'on the command line');
+  }
+}
+
+/**
+ * The router's own console (site.yaml `console.listen`, off by default), read through the local
+ * API socket like any other client. Started with the router; a reload does not move it.
+ */
+async function openSiteConsole(
+  paths: SitePaths,
+  config: SiteConfig,
+  logger: Logger,
+): Promise<ConsoleServer | undefined> {
+  const { listen, tokenFile } = config.console;
+  if (listen === '' || tokenFile === undefined) return undefined;
+  const token = await readConsoleToken(tokenFile, 'console.tokenFile');
+  const address = parseHostPort(listen, 'console.listen', true);
+  try {
+    const opened = await openConsole(paths, address, token, logger);
+    logger.info({ console: `${address.host}:${opened.port}` }, 'console listening');
+    return opened.server;
+  } catch (err) {
+    throw listenerFailure('console.listen', listen, err, 'in site.yaml');
   }
 }
 
