@@ -199,7 +199,7 @@ export function TopologyPage({ snapshot }: { snapshot: ConsoleSnapshot }) {
                 <span class={`badge badge-${l.state}`}>{l.state}</span>
               </td>
               <td>{l.direction}</td>
-              <td>{l.rttMs === null ? '–' : `${l.rttMs} ms`}</td>
+              <td>{l.rttMs === null ? '–' : `${l.rttMs.toFixed(1)} ms`}</td>
               <td>{formatBytes(Math.round(peerRate(snapshot, l.peer)))}/s</td>
               <td>{l.flows}</td>
               <td>{formatAge(l.since, snapshot.at)}</td>

@@ -81,6 +81,8 @@ export class ConsoleServer {
         const range = trafficRange(req.url ?? '/') / 1_000;
         return sendJson(res, 200, await readConsoleUpdate(this.options.source, range, this.now));
       }
+      // Browsers ask for it on their own; there is none, and a 404 would read as a fault.
+      if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
       if (url.pathname === '/api/events')
         return this.stream(req, res, trafficRange(req.url ?? '/'));
       const file = this.files.get(url.pathname === '/' ? '/index.html' : url.pathname);
