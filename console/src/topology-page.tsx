@@ -145,7 +145,7 @@ export function TopologyPage({ snapshot }: { snapshot: ConsoleSnapshot }) {
                 <line x1={self.x} y1={self.y} x2={peer.x} y2={peer.y} />
                 <text x={(self.x + peer.x) / 2} y={(self.y + peer.y) / 2 - 8} text-anchor="middle">
                   {l.state === 'up'
-                    ? `${l.rttMs ?? '–'} ms · ${formatRate(rate / 1000, 'kB')}`
+                    ? `${l.rttMs?.toFixed(1) ?? '–'} ms · ${formatRate(rate / 1000, 'kB')}`
                     : l.state}
                 </text>
               </g>
