@@ -222,6 +222,20 @@ describe('web console in a real browser, against three live routers', () => {
     await page.screenshot({ path: join(shots, 'topology-ap-down.png') });
   });
 
+  it('refuses bad input with the field and a hint, and a site without a router with exit 3', async () => {
+    const noRouter = await fx.cli(['console', '--dir', fx.dir('ap')], true);
+    assert.equal(noRouter.code, 3);
+    assert.match(noRouter.stderr, /hint: start it with `causeway site run/);
+    const badListen = await fx.cli(['console', '--dir', fx.dir('eu'), '--listen', 'nowhere'], true);
+    assert.equal(badListen.code, 2);
+    assert.match(badListen.stderr, /--listen: "nowhere" is not host:port/);
+    const badRange = await fetch(`http://127.0.0.1:${web.port}/api/snapshot?rangeSeconds=soon`, {
+      headers: { authorization: `Bearer ${web.token}` },
+    });
+    assert.equal(badRange.status, 400);
+    assert.match(((await badRange.json()) as { error: string }).error, /^rangeSeconds:/);
+  });
+
   it("guards the router's own console with its token: none or a wrong one is 401, the right one serves", async () => {
     const base = `http://127.0.0.1:${usConsolePort}`;
     const none = await fetch(`${base}/`);
@@ -251,6 +265,15 @@ describe('web console in a real browser, against three live routers', () => {
     await tab.goto(`${base}/?token=${usToken}`);
     await tab.waitForSelector('[data-site-name="us"]', { timeout: PAGE_WAIT_MS });
     await tab.close();
+  });
+
+  it('says so, keeping the last view, when its own router stops answering', async () => {
+    await fx.stopRouter('eu');
+    await page.waitForSelector('[data-problem]', { timeout: PAGE_WAIT_MS });
+    const problem = await page.$eval('[data-problem]', (el) => el.textContent ?? '');
+    assert.match(problem, /not running/);
+    assert.ok((await page.$('[data-site="eu"]')) !== null, 'the last topology stays on the page');
+    await page.screenshot({ path: join(shots, 'router-stopped.png') });
   });
 });
 
