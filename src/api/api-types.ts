@@ -127,6 +127,8 @@ export interface StatusReport {
   } | null;
   /** Leases this router watches (its single-writer imports' and those it holds). */
   leases: LeaseReport[];
+  /** Sites revoked in the clusterset (refused at every handshake), sorted. */
+  revoked?: string[];
   /** Sites known from adverts, with whether a route reaches them and through which peer. */
   routes: Array<{
     site: string;

@@ -26,6 +26,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/site-command.js')).siteCommand(),
   },
   {
+    name: 'admin',
+    args: [],
+    hasOptions: false,
+    description: 'admin keys: sign clusterset-wide actions (revoking a site) away from the CA key',
+    load: async () => (await import('./commands/admin-command.js')).adminCommand(),
+  },
+  {
     name: 'token',
     args: [],
     hasOptions: false,

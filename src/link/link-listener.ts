@@ -12,6 +12,8 @@ export interface LinkListenerEvents {
   redeem(socket: TLSSocket): void;
   /** A connection was refused; `reason` is a short stable word for metrics. */
   rejected(reason: string, detail: Record<string, unknown>): void;
+  /** Why a verified peer site is refused all the same (e.g. `certificate-revoked`); undefined admits it. */
+  refusal?(peerSite: string): string | undefined;
 }
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -101,7 +103,9 @@ export class LinkListener {
     const peer = socket.getPeerCertificate();
     try {
       const peerSite = siteIdentityOf(new X509Certificate(peer.raw), this.material.trustDomain);
-      this.events.link(socket, peerSite);
+      const refusal = this.events.refusal?.(peerSite);
+      if (refusal !== undefined) this.refuse(socket, refusal, { remote, peer: peerSite });
+      else this.events.link(socket, peerSite);
     } catch (err) {
       this.refuse(socket, 'identity', { remote, err });
     }

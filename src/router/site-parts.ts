@@ -11,7 +11,13 @@ import {
   type TcpIngress,
 } from '../flow/index.js';
 import { LinkMesh, RedemptionDesk, RemovedPeers } from '../link/index.js';
-import { MembershipWatch, PartitionView, SiteLeases } from '../membership/index.js';
+import {
+  MembershipWatch,
+  PartitionView,
+  RevocationList,
+  SiteLeases,
+  type SiteRevocation,
+} from '../membership/index.js';
 import {
   FlowStats,
   RouterMetrics,
@@ -43,6 +49,8 @@ export interface SiteEvents {
   linkUp(session: MuxSession): void;
   redeem(socket: TLSSocket): void;
   linkRemoved(peer: string): void;
+  /** A site was revoked: close and forget it. */
+  revoked(revocation: SiteRevocation): void;
   /** The clusterset as `/v1/services?watch=1` streams it. */
   servicesSnapshot(): ServicesSnapshot;
 }
@@ -73,6 +81,7 @@ export interface SiteParts {
   readonly imports: ImportSync;
   readonly desk: RedemptionDesk;
   readonly removed: RemovedPeers;
+  readonly revocations: RevocationList;
 }
 
 /** Builds every area of one site; nothing is opened or read from disk yet. */
@@ -106,10 +115,27 @@ export function buildSiteParts(
     metrics,
     logger,
   });
+  const revocations = new RevocationList({
+    self,
+    file: paths.revocations,
+    lock: paths.lock,
+    trust: () => state.material,
+    flood: (payload, from) => {
+      for (const link of mesh.peers.values())
+        if (link.peer !== from) link.pickSession()?.sendControl(payload);
+    },
+    revoked: (revocation) => events.revoked(revocation),
+    refused: (peer, err) => {
+      metrics.controlErrors.inc({ peer, code: (err as { code?: string }).code ?? 'error' });
+      logger.warn({ peer, err }, 'control message refused');
+    },
+    logger,
+  });
   const adverts = new AdvertExchange({
     self,
     epoch,
     lsdb,
+    refusesOrigin: (origin) => revocations.has(origin),
     peers: () => mesh.peers.values(),
     material: () => state.material,
     learnEndpoints: (site, addresses) => mesh.learnEndpoints(site, addresses),
@@ -127,7 +153,9 @@ export function buildSiteParts(
     metrics,
     {
       stream: (peer, stream, open) => flows.egress.accept(peer, stream, open),
-      control: (peer, payload) => adverts.receive(peer, payload),
+      control: (peer, payload) => {
+        if (!revocations.receive(peer, payload)) adverts.receive(peer, payload);
+      },
       linkUp: (_peer, session) => events.linkUp(session),
       sessionUp: () => undefined,
       linkDown: () => events.publish(),
@@ -162,7 +190,14 @@ export function buildSiteParts(
     ...{ paths, state, logger, runtime, epoch, metrics, stats, lsdb, vips, partition, readiness },
     ...{ directory, servicesFeed, membership, adverts, mesh, leases, ...flows },
     stopMetrics: subscribeRouterMetrics(self, metrics, stats),
-    desk: new RedemptionDesk(paths, () => state.material, logger, metrics),
+    revocations,
+    desk: new RedemptionDesk(
+      paths,
+      () => state.material,
+      logger,
+      metrics,
+      (site) => revocations.has(site),
+    ),
     removed: new RemovedPeers(paths, mesh),
   };
 }
