@@ -102,7 +102,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     args: [],
     hasOptions: false,
     description:
-      "how this site spreads new flows over a service's endpoints: locality, affinity, weights, failover, session affinity",
+      "how this site spreads new flows over a service's endpoints (locality, affinity, weights, failover, session affinity), and who may reach its exports (allow, deny)",
     load: async () => (await import('./commands/policy-command.js')).policyCommand(),
   },
   {

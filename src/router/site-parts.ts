@@ -182,6 +182,7 @@ export function buildSiteParts(
     placeOf: (site) => placeOf(state.config, lsdb, site),
     namespaces: () => siteNamespaces(state.config),
     importsSynced: () => servicesFeed.refresh(),
+    keyPem: () => state.material.keyPem,
     metrics,
     logger,
     runtime,
