@@ -143,7 +143,14 @@ function fuzz(target: Target, count: number, seed: number) {
     }
     const took = performance.now() - t0;
     slowest = Math.max(slowest, took);
-    if (took > HANG_MS) hangs += 1;
+    if (took > HANG_MS) {
+      hangs += 1;
+      // Kept to replay: on a loaded machine one may be preemption, not the parser.
+      if (firstCrash.length < 3)
+        firstCrash.push(
+          `hang of ${took.toFixed(0)} ms on ${input.toString('base64').slice(0, 200)}`,
+        );
+    }
     const b0 = performance.now();
     try {
       JSON.parse(input.toString('utf8'));

@@ -307,6 +307,13 @@ export const SiteConfig = z.strictObject({
         .min(100)
         .max(600_000)
         .default(DEFAULT_SESSION_TIMING.deadAfterMs),
+      /**
+       * New connections per second one source address may open on the link port (token bucket,
+       * checked before the TLS handshake); beyond it they are closed unread.
+       */
+      handshakesPerSecond: z.number().min(0.1).max(100_000).default(20),
+      /** Connections a source may open at once before the rate applies (a router reconnecting its links). */
+      handshakeBurst: z.number().int().min(1).max(100_000).default(40),
     })
     .prefault({}),
   dataPlane: z

@@ -2,6 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { LinkConfig, SiteConfig } from '../config/index.js';
 import { formatHostPort, parseHostPort, type HostPort } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
+import { HandshakeLimiter } from './handshake-limiter.js';
 import { decodeHello, encodeHello } from './hello.js';
 import { LinkDialer } from './link-dialer.js';
 import { LinkListener } from './link-listener.js';
@@ -39,6 +40,11 @@ export class LinkMesh {
   private removed: ReadonlySet<string> = new Set();
   /** Revoked sites: their certificates are refused at the handshake, never dialed again. */
   private readonly revoked = new Set<string>();
+  /** Per-source rate of new connections on the link port. */
+  private readonly handshakes = new HandshakeLimiter(() => ({
+    perSecond: this.timing().handshakesPerSecond,
+    burst: this.timing().handshakeBurst,
+  }));
   /** Links removed on either side, forgotten once their last connection closes. */
   private readonly retiring = new WeakSet<PeerLink>();
 
@@ -58,6 +64,7 @@ export class LinkMesh {
     this.listener = new LinkListener(this.material(), {
       link: (socket, peer) => void this.attach(socket, 'acceptor', peer),
       refusal: (peer) => (this.revoked.has(peer) ? 'certificate-revoked' : undefined),
+      admitSource: (address) => this.handshakes.admit(address),
       redeem: (socket) => this.events.redeem(socket),
       rejected: (reason, detail) => {
         this.metrics.linkRejections.inc({ reason });
