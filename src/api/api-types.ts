@@ -144,6 +144,8 @@ export interface StatusReport {
   leases: LeaseReport[];
   /** How this site chooses among each service's endpoints (site.yaml `policies`); absent from older routers. */
   policies?: PolicyView[];
+  /** Sites revoked in the clusterset (refused at every handshake), sorted. */
+  revoked?: string[];
   /** Sites known from adverts, with whether a route reaches them and through which peer. */
   routes: Array<{
     site: string;

@@ -26,6 +26,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/site-command.js')).siteCommand(),
   },
   {
+    name: 'admin',
+    args: [],
+    hasOptions: false,
+    description: 'admin keys: sign clusterset-wide actions (revoking a site) away from the CA key',
+    load: async () => (await import('./commands/admin-command.js')).adminCommand(),
+  },
+  {
     name: 'token',
     args: [],
     hasOptions: false,
@@ -102,7 +109,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     args: [],
     hasOptions: false,
     description:
-      "how this site spreads new flows over a service's endpoints: locality, affinity, weights, failover, session affinity",
+      "how this site spreads new flows over a service's endpoints (locality, affinity, weights, failover, session affinity), and who may reach its exports (allow, deny)",
     load: async () => (await import('./commands/policy-command.js')).policyCommand(),
   },
   {

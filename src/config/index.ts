@@ -7,6 +7,7 @@ export {
   ImportConfig,
   LinkConfig,
   PolicyConfig,
+  AccessPolicyConfig,
   SiteConfig,
   UncarriedPort,
   hostPort,

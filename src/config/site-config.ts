@@ -244,6 +244,41 @@ export const PolicyConfig = z.strictObject({
 });
 export type PolicyConfig = z.infer<typeof PolicyConfig>;
 
+/** `address/prefix`, IPv4 or IPv6: a block of client addresses an access rule admits. */
+const sourceCidr = z.string().refine(
+  (v) => {
+    const [address = '', prefix, extra] = v.split('/');
+    const family = isIP(address);
+    return (
+      family !== 0 &&
+      extra === undefined &&
+      prefix !== undefined &&
+      /^\d{1,3}$/.test(prefix) &&
+      Number(prefix) <= (family === 4 ? 32 : 128)
+    );
+  },
+  { message: 'must be a CIDR such as 10.0.0.0/8 or fd00::/64' },
+);
+
+/**
+ * Who may import a service this site exports and open flows to it (allow-only, decided here at
+ * the exporting site). A rule admits one site, and within it, when `sources` is given, only
+ * clients whose address is in one of the blocks. A policy without rules admits nobody.
+ */
+export const AccessPolicyConfig = z.strictObject({
+  service: dnsLabel,
+  namespace: dnsLabel,
+  allow: z
+    .array(
+      z.strictObject({
+        site: dnsName,
+        sources: z.array(sourceCidr).max(64).optional(),
+      }),
+    )
+    .max(1_000),
+});
+export type AccessPolicyConfig = z.infer<typeof AccessPolicyConfig>;
+
 export const SiteConfig = z.strictObject({
   apiVersion: z.literal('causeway.io/v1alpha1'),
   kind: z.literal('Site'),
@@ -272,6 +307,13 @@ export const SiteConfig = z.strictObject({
         .min(100)
         .max(600_000)
         .default(DEFAULT_SESSION_TIMING.deadAfterMs),
+      /**
+       * New connections per second one source address may open on the link port (token bucket,
+       * checked before the TLS handshake); beyond it they are closed unread.
+       */
+      handshakesPerSecond: z.number().min(0.1).max(100_000).default(20),
+      /** Connections a source may open at once before the rate applies (a router reconnecting its links). */
+      handshakeBurst: z.number().int().min(1).max(100_000).default(40),
     })
     .prefault({}),
   dataPlane: z
@@ -398,6 +440,8 @@ export const SiteConfig = z.strictObject({
   links: z.array(LinkConfig).default([]),
   exports: z.array(ExportConfig).default([]),
   policies: z.array(PolicyConfig).default([]),
+  /** Access policies of this site's exports; a service without one may be imported by every member (MCS). */
+  access: z.array(AccessPolicyConfig).default([]),
   imports: z.array(ImportConfig).default([]),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

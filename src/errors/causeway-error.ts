@@ -22,6 +22,9 @@ export const ErrorCode = {
   ProtocolVersion: 'CW_PROTOCOL_VERSION',
   PeerIdentity: 'CW_PEER_IDENTITY',
   AdvertSignature: 'CW_ADVERT_SIGNATURE',
+  /** A signed control message (a revocation) whose authority signature does not check out. */
+  ControlSignature: 'CW_CONTROL_SIGNATURE',
+  SiteRevoked: 'CW_SITE_REVOKED',
   ServiceUnknown: 'CW_SERVICE_UNKNOWN',
   NoEndpoint: 'CW_NO_ENDPOINT',
   VipPoolExhausted: 'CW_VIP_POOL_EXHAUSTED',

@@ -23,6 +23,8 @@ const EXPECTED: Record<ErrorCode, [exit: number, http: number, rcode?: number]> 
   CW_LINK_UNKNOWN: [1, 404],
   CW_LINK_REMOVED: [1, 410],
   CW_ADVERT_SIGNATURE: [1, 502],
+  CW_CONTROL_SIGNATURE: [1, 502],
+  CW_SITE_REVOKED: [4, 403],
   CW_FRAME_MALFORMED: [1, 400, 1],
   CW_FRAME_TOO_LARGE: [1, 413, 1],
   CW_PROTOCOL_VERSION: [1, 400, 16],

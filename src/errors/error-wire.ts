@@ -50,6 +50,8 @@ export const ERROR_WIRE = {
   [ErrorCode.LinkUnknown]: failed(404),
   [ErrorCode.LinkRemoved]: failed(410),
   [ErrorCode.AdvertSignature]: failed(502),
+  [ErrorCode.ControlSignature]: failed(502),
+  [ErrorCode.SiteRevoked]: refused(),
   [ErrorCode.FrameMalformed]: failed(400, WireRcode.FormErr),
   [ErrorCode.FrameTooLarge]: failed(413, WireRcode.FormErr),
   [ErrorCode.ProtocolVersion]: failed(400, WireRcode.BadVers),

@@ -13,6 +13,7 @@ import type { ServiceDirectory } from '../services/index.js';
 import { EndpointChooser } from './endpoint-chooser.js';
 import { HttpIngress } from './http/index.js';
 import { ImportSync } from './import-sync.js';
+import { signOpenSource } from './open-source.js';
 import { TcpEgress, TcpIngress } from './tcp/index.js';
 import type { VipImports } from './vip-imports.js';
 
@@ -30,6 +31,8 @@ export interface SiteFlowsDeps {
   namespaces(): string[];
   /** The import listeners follow a change (watchers may be told). */
   importsSynced(): void;
+  /** This site's key: it signs the source of flows that leave through a transit site. */
+  keyPem(): string;
   metrics: RouterMetrics;
   logger: Logger;
   runtime: Runtime;
@@ -59,6 +62,8 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
     recorder('egress'),
     recorder('transit'),
     logger,
+    (service, namespace) =>
+      deps.config().access.find((a) => a.service === service && a.namespace === namespace)?.allow,
   );
   const chooser = new EndpointChooser(
     directory,
@@ -91,6 +96,7 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
     ingressRecorder,
     logger,
     http,
+    (open, source) => signOpenSource(open, source, deps.keyPem()),
   );
   const imports = new ImportSync({
     config: () => deps.config(),

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createServer, type SecureContextOptions, type Server, type TLSSocket } from 'node:tls';
 import { siteIdentityOf } from '../pki/index.js';
 import { ALPN_LINK, ALPN_REDEEM } from './alpn.js';
@@ -12,6 +12,10 @@ export interface LinkListenerEvents {
   redeem(socket: TLSSocket): void;
   /** A connection was refused; `reason` is a short stable word for metrics. */
   rejected(reason: string, detail: Record<string, unknown>): void;
+  /** Why a verified peer site is refused all the same (e.g. `certificate-revoked`); undefined admits it. */
+  refusal?(peerSite: string): string | undefined;
+  /** Whether a new connection from this address may start a handshake (per-source rate limit). */
+  admitSource?(address: string): boolean;
 }
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -36,8 +40,19 @@ export class LinkListener {
       ALPNProtocols: [ALPN_LINK, ALPN_REDEEM],
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
     });
+    // Before TLS: a source over its rate costs us no handshake.
+    const limited = new WeakSet<object>();
+    this.server.on('connection', (socket: Socket) => {
+      const address = socket.remoteAddress ?? '';
+      if (events.admitSource?.(address) !== false) return;
+      events.rejected('handshake-rate', { remote: address });
+      limited.add(socket);
+      socket.destroy();
+    });
     this.server.on('secureConnection', (socket) => this.accept(socket));
     this.server.on('tlsClientError', (err, socket) => {
+      // The TLS socket over a connection cut by the rate limit fails too: counted once, above.
+      if (limited.has((socket as { _parent?: object })._parent ?? {})) return;
       const code = (err as NodeJS.ErrnoException).code;
       // OpenSSL already sent no_application_protocol: the client offered none of our ALPN ids.
       const reason = code === 'ERR_SSL_NO_APPLICATION_PROTOCOL' ? 'alpn' : 'handshake';
@@ -101,7 +116,9 @@ export class LinkListener {
     const peer = socket.getPeerCertificate();
     try {
       const peerSite = siteIdentityOf(new X509Certificate(peer.raw), this.material.trustDomain);
-      this.events.link(socket, peerSite);
+      const refusal = this.events.refusal?.(peerSite);
+      if (refusal !== undefined) this.refuse(socket, refusal, { remote, peer: peerSite });
+      else this.events.link(socket, peerSite);
     } catch (err) {
       this.refuse(socket, 'identity', { remote, err });
     }

@@ -2,6 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { LinkConfig, SiteConfig } from '../config/index.js';
 import { formatHostPort, parseHostPort, type HostPort } from '../config/index.js';
 import { CausewayError, ErrorCode } from '../errors/index.js';
+import { HandshakeLimiter } from './handshake-limiter.js';
 import { decodeHello, encodeHello } from './hello.js';
 import { LinkDialer } from './link-dialer.js';
 import { LinkListener } from './link-listener.js';
@@ -37,6 +38,13 @@ export class LinkMesh {
   private readonly learned = new Map<string, HostPort[]>();
   /** Peers whose link this site removed: refused at HELLO and told so. */
   private removed: ReadonlySet<string> = new Set();
+  /** Revoked sites: their certificates are refused at the handshake, never dialed again. */
+  private readonly revoked = new Set<string>();
+  /** Per-source rate of new connections on the link port. */
+  private readonly handshakes = new HandshakeLimiter(() => ({
+    perSecond: this.timing().handshakesPerSecond,
+    burst: this.timing().handshakeBurst,
+  }));
   /** Links removed on either side, forgotten once their last connection closes. */
   private readonly retiring = new WeakSet<PeerLink>();
 
@@ -55,6 +63,8 @@ export class LinkMesh {
     const { host, port } = parseHostPort(listen, 'link.listen', true);
     this.listener = new LinkListener(this.material(), {
       link: (socket, peer) => void this.attach(socket, 'acceptor', peer),
+      refusal: (peer) => (this.revoked.has(peer) ? 'certificate-revoked' : undefined),
+      admitSource: (address) => this.handshakes.admit(address),
       redeem: (socket) => this.events.redeem(socket),
       rejected: (reason, detail) => {
         this.metrics.linkRejections.inc({ reason });
@@ -91,7 +101,7 @@ export class LinkMesh {
       }
     }
     for (const [peer, config] of wanted) {
-      if (this.dialers.has(peer)) continue;
+      if (this.dialers.has(peer) || this.revoked.has(peer)) continue;
       const link = this.peerLink(peer, config.cost, true);
       link.cost = config.cost;
       const dialer = new LinkDialer(
@@ -164,6 +174,26 @@ export class LinkMesh {
   }
 
   /**
+   * Revokes `peer` for good: its dialer stops, its live connections close with CW_SITE_REVOKED and
+   * its certificate is refused at every later handshake (`certificate-revoked`).
+   */
+  revoke(peer: string): void {
+    this.revoked.add(peer);
+    const entry = this.dialers.get(peer);
+    entry?.dialer.stop();
+    this.dialers.delete(peer);
+    const link = this.peers.get(peer);
+    if (link === undefined) return;
+    link.dialed = false;
+    const error = new CausewayError(ErrorCode.SiteRevoked, `site ${peer} is revoked`);
+    link.goAwayAll(
+      Buffer.from(JSON.stringify({ code: error.code, message: error.message })),
+      error,
+    );
+    this.retire(link);
+  }
+
+  /**
    * A removed link leaves `status` once its last connection has closed: listed on, it would read
    * as an inbound link that is down, a peer expected back, when neither side will link again.
    */
@@ -216,6 +246,8 @@ export class LinkMesh {
                   ErrorCode.PeerIdentity,
                   `HELLO says site "${hello.site}" but the certificate says "${peer}"`,
                 );
+              if (this.revoked.has(peer))
+                throw new CausewayError(ErrorCode.SiteRevoked, `site ${peer} is revoked`);
               if (this.removed.has(peer))
                 throw new CausewayError(
                   ErrorCode.LinkRemoved,
@@ -232,7 +264,9 @@ export class LinkMesh {
                   ? 'protocol-version'
                   : err instanceof CausewayError && err.code === ErrorCode.LinkRemoved
                     ? 'removed'
-                    : 'hello';
+                    : err instanceof CausewayError && err.code === ErrorCode.SiteRevoked
+                      ? 'certificate-revoked'
+                      : 'hello';
               this.metrics.linkRejections.inc({ reason });
               this.logger.warn({ peer, err }, 'link refused after handshake');
               session.goAway(

@@ -19,6 +19,8 @@ export class RedemptionDesk {
     private readonly material: () => TlsMaterial,
     private readonly logger: Logger,
     private readonly metrics: RouterMetrics,
+    /** Revoked sites: a revoked desk certifies nobody, and a revoked site redeems nothing. */
+    private readonly isRevoked: (site: string) => boolean = () => false,
   ) {
     this.store = new TokenStore(paths.tokens);
   }
@@ -64,6 +66,15 @@ export class RedemptionDesk {
         `"${request.site.id}" is not a valid site id`,
       );
     }
+    for (const site of [material.siteId, request.site.id])
+      if (this.isRevoked(site))
+        throw new CausewayError(
+          ErrorCode.SiteRevoked,
+          `site ${site} is revoked in this clusterset`,
+          {
+            hint: 'a revoked site id is not admitted again: create the site anew under another id',
+          },
+        );
     if (request.site.id === material.siteId) {
       throw new CausewayError(
         ErrorCode.InputInvalid,

@@ -66,7 +66,11 @@ export class PartitionView {
   /** Removes a site for good (decommissioned), so it no longer counts against the quorum. */
   async forget(site: string): Promise<boolean> {
     if (site === this.self || !this.members.delete(site)) return false;
-    await replaceFile(this.file, this.membersFileText());
+    // Behind any write in flight: two writers would share one temporary file.
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(() => replaceFile(this.file, this.membersFileText()));
+    await this.saving;
     return true;
   }
 

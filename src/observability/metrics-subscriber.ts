@@ -60,6 +60,12 @@ export function subscribeRouterMetrics(
     result(s, e.outcome).inc();
     if (!e.opened) {
       stats.refused(e.side, s.key);
+      if (e.outcome.startsWith('denied:'))
+        metrics.flowsDenied.inc({
+          service: s.key,
+          source_site: e.source?.site ?? 'unknown',
+          reason: e.outcome.slice('denied:'.length),
+        });
       return;
     }
     // status counts bytes as the socket saw them: on egress the socket is the backend.

@@ -57,6 +57,12 @@ export class RouterMetrics {
     labelNames: ['service', 'namespace', 'side', 'result'],
     registers: [this.registry],
   });
+  readonly flowsDenied = new Counter({
+    name: 'causeway_flows_denied_total',
+    help: "Flows the exporting site's access policy refused, by service, the flow's source site and why.",
+    labelNames: ['service', 'source_site', 'reason'],
+    registers: [this.registry],
+  });
   readonly flowsActive = new Gauge({
     name: 'causeway_flows_active',
     help: 'Flows in progress.',

@@ -7,3 +7,9 @@ export { verifyIssuedBy } from './verify-issued-by.js';
 export { isValidSiteId } from './site-id.js';
 export { isValidTrustDomain, siteSpiffeId } from './trust-domain.js';
 export { writeSecretFile } from './secret-file.js';
+export {
+  adminIdentityOf,
+  adminSpiffeId,
+  issueAdminCertificate,
+  type IssueAdminCertificateOptions,
+} from './admin-certificate.js';

@@ -19,3 +19,12 @@ export {
 } from './select-endpoint.js';
 export { DEFAULT_SESSION_CAPACITY, SessionTable } from './session-table.js';
 export { seededRandom } from './seeded-random.js';
+export {
+  admittedSites,
+  cidrContains,
+  decideAccess,
+  type AccessDecision,
+  type AccessDenial,
+  type AccessRequest,
+  type AccessRule,
+} from './access-decision.js';

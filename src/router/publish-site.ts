@@ -1,5 +1,6 @@
 import { ownLinkEndpoints } from '../link/index.js';
-import { advertServices } from '../services/index.js';
+import { admittedSites } from '../policy/index.js';
+import { advertServices, withAccessAnnotations } from '../services/index.js';
 import type { SiteParts } from './site-parts.js';
 import { siteNamespaces } from './site-state.js';
 
@@ -14,11 +15,17 @@ export function publishSite(p: SiteParts): void {
       .filter((l) => l.state === 'up')
       .map((l) => ({ peer: l.peer, cost: l.cost }))
       .sort((a, b) => a.peer.localeCompare(b.peer)),
-    services: advertServices(config.exports, {
-      epoch: p.epoch,
-      zone: config.site.zone,
-      ready: (e) => p.readiness.isReady(e),
-    }),
+    services: withAccessAnnotations(
+      advertServices(config.exports, {
+        epoch: p.epoch,
+        zone: config.site.zone,
+        ready: (e) => p.readiness.isReady(e),
+      }),
+      (name, namespace) =>
+        admittedSites(
+          config.access.find((a) => a.service === name && a.namespace === namespace)?.allow,
+        ),
+    ),
     endpoints: ownLinkEndpoints(config.link.advertise, linkAddress),
   });
 }

@@ -54,6 +54,8 @@ export function checkReload(
 export async function reloadSite(p: SiteParts): Promise<void> {
   const config = await loadEffectiveConfig(p.paths);
   checkReload(p.state.config, config, p.paths, p.logger);
+  // Revocations are never taken back, so they apply even when the rest of the reload is refused.
+  await p.revocations.load();
   const restoreRemoved = await p.removed.load();
   const previous = { config: p.state.config, material: p.state.material };
   p.state.config = config;

@@ -13,6 +13,7 @@ import type { Logger } from '../observability/index.js';
 import { systemRuntime, type Timer } from '../runtime/index.js';
 import { applySite } from './apply-site.js';
 import { publishSite } from './publish-site.js';
+import { enforceRevocation } from './revoke-site.js';
 import { expireStale, refreshCatalog } from './refresh-catalog.js';
 import { loadEffectiveConfig, reloadSite } from './reload-plan.js';
 import { buildSiteParts, type RouterOptions, type SiteParts } from './site-parts.js';
@@ -43,6 +44,8 @@ export class Router {
         linkUp: (session) => {
           // A new peer gets everything we know (first sync); only changes follow.
           publishSite(this.parts);
+          // Revocations first: the peer drops a revoked site's adverts before it hears them.
+          this.parts.revocations.syncPeer(session);
           this.parts.adverts.syncPeer(session);
         },
         redeem: (socket) =>
@@ -51,6 +54,7 @@ export class Router {
             .then((site) => (site === undefined ? undefined : this.parts.removed.readmit(site)))
             .catch((err: unknown) => logger.warn({ err }, 'cannot update removed-peers.json')),
         linkRemoved: (peer) => void followLinkRemoval(paths, peer, () => this.reload(), logger),
+        revoked: (revocation) => enforceRevocation(this.parts, revocation.site),
         servicesSnapshot: () => servicesSnapshot(this.parts),
       },
       options.runtime ?? systemRuntime,
@@ -80,6 +84,7 @@ export class Router {
       await p.removed.load();
       await p.vips.load();
       await p.partition.load();
+      await p.revocations.load();
       await startSiteDns(p);
       await applySite(p);
     } catch (err) {

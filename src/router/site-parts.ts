@@ -11,7 +11,13 @@ import {
   type TcpIngress,
 } from '../flow/index.js';
 import { LinkMesh, RedemptionDesk, RemovedPeers } from '../link/index.js';
-import { MembershipWatch, PartitionView, SiteLeases } from '../membership/index.js';
+import {
+  MembershipWatch,
+  PartitionView,
+  RevocationList,
+  SiteLeases,
+  type SiteRevocation,
+} from '../membership/index.js';
 import {
   FlowStats,
   RouterMetrics,
@@ -45,6 +51,8 @@ export interface SiteEvents {
   linkUp(session: MuxSession): void;
   redeem(socket: TLSSocket): void;
   linkRemoved(peer: string): void;
+  /** A site was revoked: close and forget it. */
+  revoked(revocation: SiteRevocation): void;
   /** The clusterset as `/v1/services?watch=1` streams it. */
   servicesSnapshot(): ServicesSnapshot;
 }
@@ -77,6 +85,7 @@ export interface SiteParts {
   readonly imports: ImportSync;
   readonly desk: RedemptionDesk;
   readonly removed: RemovedPeers;
+  readonly revocations: RevocationList;
 }
 
 /** Builds every area of one site; nothing is opened or read from disk yet. */
@@ -111,10 +120,27 @@ export function buildSiteParts(
     metrics,
     logger,
   });
+  const revocations = new RevocationList({
+    self,
+    file: paths.revocations,
+    lock: paths.lock,
+    trust: () => state.material,
+    flood: (payload, from) => {
+      for (const link of mesh.peers.values())
+        if (link.peer !== from) link.pickSession()?.sendControl(payload);
+    },
+    revoked: (revocation) => events.revoked(revocation),
+    refused: (peer, err) => {
+      metrics.controlErrors.inc({ peer, code: (err as { code?: string }).code ?? 'error' });
+      logger.warn({ peer, err }, 'control message refused');
+    },
+    logger,
+  });
   const adverts = new AdvertExchange({
     self,
     epoch,
     lsdb,
+    refusesOrigin: (origin) => revocations.has(origin),
     peers: () => mesh.peers.values(),
     material: () => state.material,
     learnEndpoints: (site, addresses) => mesh.learnEndpoints(site, addresses),
@@ -132,7 +158,9 @@ export function buildSiteParts(
     metrics,
     {
       stream: (peer, stream, open) => flows.egress.accept(peer, stream, open),
-      control: (peer, payload) => adverts.receive(peer, payload),
+      control: (peer, payload) => {
+        if (!revocations.receive(peer, payload)) adverts.receive(peer, payload);
+      },
       linkUp: (_peer, session) => events.linkUp(session),
       sessionUp: () => undefined,
       linkDown: () => events.publish(),
@@ -159,6 +187,7 @@ export function buildSiteParts(
     placeOf: (site) => placeOf(state.config, lsdb, site),
     namespaces: () => siteNamespaces(state.config),
     importsSynced: () => servicesFeed.refresh(),
+    keyPem: () => state.material.keyPem,
     metrics,
     logger,
     runtime,
@@ -170,7 +199,14 @@ export function buildSiteParts(
       subscribeRouterMetrics(self, metrics, stats),
       subscribeTraffic(self, traffic),
     ),
-    desk: new RedemptionDesk(paths, () => state.material, logger, metrics),
+    revocations,
+    desk: new RedemptionDesk(
+      paths,
+      () => state.material,
+      logger,
+      metrics,
+      (site) => revocations.has(site),
+    ),
     removed: new RemovedPeers(paths, mesh),
   };
 }

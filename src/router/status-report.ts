@@ -22,6 +22,8 @@ export interface StatusSources {
   readonly lsdb: Pick<LinkStateDb, 'all' | 'route'>;
   readonly vips: Pick<VipImports, 'vip' | 'portListeners' | 'siteListeners' | 'endpointListeners'>;
   importedServices(): ReturnType<ServiceDirectory['imported']>;
+  /** Sites revoked in the clusterset. */
+  revokedSites(): string[];
   /** Why this export is advertised not ready (failed health check, draining), or undefined. */
   exportFailure(e: SiteConfig['exports'][number]): string | undefined;
 }
@@ -86,6 +88,7 @@ export function buildStatus(router: StatusSources): StatusReport {
     partition: router.partitionReport === undefined ? null : { ...router.partitionReport },
     leases: router.leases.report(),
     policies: config.policies.map((p) => ({ ...p })),
+    revoked: router.revokedSites(),
     routes: router.lsdb
       .all()
       .filter((a) => a.origin !== config.site.id)

@@ -22,6 +22,7 @@ export function statusSources(p: SiteParts): StatusSources {
     ...{ directory: p.directory, mesh: p.mesh, stats: p.stats, ingress: p.ingress },
     ...{ leases: p.leases, lsdb: p.lsdb, vips: p.vips },
     importedServices: () => importedServices(p),
+    revokedSites: () => p.revocations.sites(),
     exportFailure: (e) => p.readiness.failureOf(e),
   };
 }

@@ -30,6 +30,8 @@ export interface AdvertExchangeDeps {
   material(): { keyPem: string; certPem: string; caPem: string; trustDomain: string };
   /** Another site's signed link endpoints, verified. */
   learnEndpoints(site: string, addresses: readonly string[]): void;
+  /** Origins whose adverts are dropped unread (revoked sites), when given. */
+  refusesOrigin?(origin: string): boolean;
   /** The link-state database changed (an advert applied, ours or a peer's). */
   changed(): void;
   now(): number;
@@ -82,7 +84,7 @@ export class AdvertExchange {
     if (
       version !== undefined &&
       version.origin !== self &&
-      !isNewerAdvert(lsdb.get(version.origin), version)
+      (!isNewerAdvert(lsdb.get(version.origin), version) || this.refuses(version.origin))
     )
       return;
     try {
@@ -91,6 +93,7 @@ export class AdvertExchange {
         logger.debug({ peer, message: message.name }, 'ignoring unknown control message');
         return;
       }
+      if (this.refuses(message.origin)) return;
       const foreign =
         message.endpoints !== undefined && message.origin !== self ? message.endpoints : undefined;
       if (foreign !== undefined) verifyEndpoints(message, foreign, this.deps.material());
@@ -106,6 +109,10 @@ export class AdvertExchange {
       });
       logger.warn({ peer, err }, 'control message refused');
     }
+  }
+
+  private refuses(origin: string): boolean {
+    return this.deps.refusesOrigin?.(origin) === true;
   }
 
   /** Sends an advert to every live peer except the one it came from. */

@@ -86,6 +86,14 @@ export class LinkStateDb {
     return expired;
   }
 
+  /** Forgets a site at once (revoked): its advert, its exports and the links it claimed. */
+  forget(origin: string, now: number): boolean {
+    if (origin === this.self || !this.adverts.delete(origin)) return false;
+    this.unreachableSince.delete(origin);
+    this.changed(now);
+    return true;
+  }
+
   /**
    * Routes depend only on links, so an advert that changes services alone keeps the table and
    * reachability as they are (at 1,000 sites a recompute costs ~60 ms hub-and-spoke, ~1 s full mesh).

@@ -11,3 +11,9 @@ export {
 } from './write-policy.js';
 export { advertServices } from './advert-services.js';
 export { ExportReadiness } from './export-readiness.js';
+export {
+  ACCESS_ANNOTATION,
+  admitsImporter,
+  hasAccessPolicy,
+  withAccessAnnotations,
+} from './access-annotation.js';

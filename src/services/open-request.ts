@@ -12,6 +12,18 @@ const OpenRequestSchema = z.strictObject({
   endpoint: z.string().min(1).max(63).optional(),
   /** Hops left; a transit router refuses the flow at 0, so a routing loop cannot spin forever. */
   ttl: z.number().int().min(0).max(64).optional(),
+  /**
+   * Where the flow comes from, for the exporter's access policy: the importing site and its
+   * client's address. Sent only to exporters that advertise a policy (older ones refuse unknown
+   * fields). Past one hop it is signed by the importing site, so a transit site cannot claim it.
+   */
+  source: z
+    .strictObject({
+      site: z.string().min(1).max(253),
+      address: z.string().max(45).optional(),
+      signature: z.string().max(256).optional(),
+    })
+    .optional(),
 });
 export type OpenRequest = z.infer<typeof OpenRequestSchema>;
 

@@ -1,6 +1,7 @@
 import type { ExportConfig } from '../config/index.js';
 import { ClustersetModel, type ClustersetService, type SiteExport } from '../mcs/index.js';
 import type { SiteAdvert } from '../routing/index.js';
+import { admitsImporter } from './access-annotation.js';
 import { serviceKey } from './service-key.js';
 
 /** Where a flow for a service can go: this site's own backend, or another site that exports it. */
@@ -81,7 +82,10 @@ export class ServiceDirectory {
       this.fed.set(advert.origin, advert);
       this.model.setSiteExports(
         advert.origin,
-        advert.services.map((s): SiteExport => ({ ...s, site: advert.origin })),
+        // A service whose exporter does not admit this site is not imported here at all.
+        advert.services
+          .filter((s) => admitsImporter(s, this.self))
+          .map((s): SiteExport => ({ ...s, site: advert.origin })),
       );
     }
     for (const site of this.fed.keys()) {

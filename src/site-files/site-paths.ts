@@ -22,6 +22,8 @@ export interface SitePaths {
   readonly linkPort: string;
   /** Peers whose link this site removed: refused until they redeem a new token here. */
   readonly removedPeers: string;
+  /** Sites revoked in the clusterset (signed by the CA or an admin), the same list at every site. */
+  readonly revocations: string;
   readonly lock: string;
   readonly apiSocket: string;
 }
@@ -47,6 +49,7 @@ export function sitePaths(dir: string): SitePaths {
     runtime: join(abs, 'runtime.json'),
     linkPort: join(abs, 'link-port.json'),
     removedPeers: join(abs, 'removed-peers.json'),
+    revocations: join(abs, 'revocations.json'),
     lock: join(abs, '.lock'),
     apiSocket:
       socket.length <= MAX_SOCKET_PATH

@@ -5,3 +5,5 @@ export { exposeService, importService, unexposeService, unimportService } from '
 export { editSiteConfig } from './config-edit.js';
 export { noticeRouter } from './router-notice.js';
 export { removeLink } from './link-remove.js';
+export { revokeSite, type RevokeSiteOptions, type RevokeSiteResult } from './site-revoke.js';
+export { issueAdmin } from './admin-issue.js';

@@ -5,6 +5,7 @@ import { editSiteConfig } from '../../site/index.js';
 import { emit, outputFormat, table } from '../output.js';
 import { DIR_HELP, intOption, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
+import { describeAccess, policyAllowCommand, policyDenyCommand } from './policy-access-commands.js';
 
 interface SetOptions {
   namespace: string;
@@ -27,7 +28,7 @@ function weightPair(value: string, previous: string[] = []): string[] {
 
 export function policyCommand(): Command {
   const policy = new Command('policy').description(
-    "how this site spreads new flows over a service's endpoints: locality, affinity, weights, failover, session affinity",
+    "how this site spreads new flows over a service's endpoints (locality, affinity, weights, failover, session affinity), and who may reach its exports (allow, deny)",
   );
 
   policy
@@ -85,23 +86,28 @@ export function policyCommand(): Command {
 
   policy
     .command('list')
-    .description('the traffic policies of this site')
+    .description('the traffic policies of this site (--access: its access policies)')
+    .option('--access', "list the access policies of this site's exports instead")
     .option('--dir <dir>', DIR_HELP)
     .option('--output <format>', 'text or json', 'text')
     .action(
-      runAction(async (opts: { dir?: string; output: string }) => {
+      runAction(async (opts: { dir?: string; access?: boolean; output: string }) => {
         const format = outputFormat(opts.output);
         const { config } = await editSiteConfig(sitePaths(siteDir(opts.dir)), () => undefined);
-        emit(format, config.policies, () =>
-          config.policies.length === 0
-            ? 'no policies: every service round-robins over its healthy endpoints (least loaded of two)'
-            : table(
-                ['SERVICE', 'POLICY'],
-                config.policies.map((p) => [`${p.service}.${p.namespace}`, describe(p)]),
-              ),
+        emit(format, opts.access === true ? config.access : config.policies, () =>
+          opts.access === true
+            ? describeAccess(config.access)
+            : config.policies.length === 0
+              ? 'no policies: every service round-robins over its healthy endpoints (least loaded of two)'
+              : table(
+                  ['SERVICE', 'POLICY'],
+                  config.policies.map((p) => [`${p.service}.${p.namespace}`, describe(p)]),
+                ),
         );
       }),
     );
+  policy.addCommand(policyAllowCommand());
+  policy.addCommand(policyDenyCommand());
   return policy;
 }
 

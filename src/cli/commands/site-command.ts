@@ -22,6 +22,7 @@ import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat } from '../output.js';
 import { DIR_HELP, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
+import { siteRevokeCommand } from './site-revoke-command.js';
 
 export function siteCommand(): Command {
   const site = new Command('site').description(
@@ -233,6 +234,7 @@ Examples:
         );
       }),
     );
+  site.addCommand(siteRevokeCommand());
   return site;
 }
 

@@ -19,6 +19,8 @@ import {
   type MuxStream,
 } from '../../transport/index.js';
 import type { LinkMesh } from '../../link/index.js';
+import { decideAccess, type AccessRule } from '../../policy/index.js';
+import { verifyOpenSource } from '../open-source.js';
 
 /** Hops a flow may take when the opener did not say; more than any sane topology needs. */
 const DEFAULT_TTL = 16;
@@ -36,6 +38,11 @@ export class TcpEgress {
     private readonly recorder: FlowRecorder,
     private readonly transit: FlowRecorder,
     private readonly logger: Logger,
+    /** The allow rules of an export's access policy; undefined: every member may open flows. */
+    private readonly accessRules: (
+      service: string,
+      namespace: string,
+    ) => readonly AccessRule[] | undefined = () => undefined,
   ) {}
 
   accept(peer: string, stream: MuxStream, openPayload: Buffer): void {
@@ -62,6 +69,8 @@ export class TcpEgress {
       this.refuse(key, open, peer, stream, ResetCode.NoRoute, 'not exported here');
       return;
     }
+    const rules = this.accessRules(open.service, open.namespace);
+    if (rules !== undefined && !this.admits(rules, open, peer, stream)) return;
     const { host, port } = parseHostPort(target.to, 'exports.to');
     const { connectTimeoutMs, idleTimeoutMs } = this.dataPlane();
     const backend: Socket = connect({ host, port, allowHalfOpen: true, noDelay: true });
@@ -119,6 +128,49 @@ export class TcpEgress {
     });
     const next = session.openStream(encodeOpenRequest({ ...open, ttl: ttl - 1 }));
     spliceStreams(stream, next, (outcome) => this.transit.finished(ticket, outcome));
+  }
+
+  /** The exporting site decides: a flow its policy does not admit is reset, counted and logged. */
+  private admits(
+    rules: readonly AccessRule[],
+    open: OpenRequest,
+    peer: string,
+    stream: MuxStream,
+  ): boolean {
+    const claimed = open.source;
+    // One hop: the TLS peer is the source. Past one, only the source site's signature proves it.
+    const proven =
+      claimed !== undefined &&
+      (claimed.site === peer ||
+        verifyOpenSource(open, claimed, this.lsdb.get(claimed.site)?.endpoints?.certificate));
+    const request = proven
+      ? {
+          site: claimed.site,
+          ...(claimed.address === undefined ? {} : { address: claimed.address }),
+        }
+      : { site: peer };
+    const decision =
+      claimed !== undefined && !proven
+        ? ({ allowed: false, reason: 'source-unverified' } as const)
+        : decideAccess(rules, request);
+    if (decision.allowed) return true;
+    stream.reset(ResetCode.Refused);
+    this.recorder.refused(open.service, open.namespace, `denied:${decision.reason}`, {
+      source: request.site,
+      destination: this.lsdb.self,
+      previousHop: peer,
+    });
+    this.logger.warn(
+      {
+        service: serviceKey(open.service, open.namespace),
+        peer,
+        sourceSite: request.site,
+        sourceAddress: request.address,
+        reason: decision.reason,
+      },
+      'flow denied by the access policy',
+    );
+    return false;
   }
 
   private refuse(

@@ -4,7 +4,9 @@ import { parseHostPort } from '../../config/index.js';
 import type { FlowRecorder, FlowRoute, Logger } from '../../observability/index.js';
 import {
   encodeOpenRequest,
+  hasAccessPolicy,
   isHttpPort,
+  type OpenRequest,
   serviceKey,
   type ServiceDirectory,
 } from '../../services/index.js';
@@ -20,6 +22,7 @@ import type { LinkStateDb } from '../../routing/index.js';
 import type { EndpointChooser } from '../endpoint-chooser.js';
 import type { HttpIngress } from '../http/http-ingress.js';
 import type { LinkMesh } from '../../link/index.js';
+import type { signOpenSource } from '../open-source.js';
 
 /** Sites a new flow may try before the client sees a failure. */
 const MAX_ATTEMPTS = 3;
@@ -47,6 +50,11 @@ export class TcpIngress {
     private readonly recorder: FlowRecorder,
     private readonly logger: Logger,
     private readonly http: HttpIngress,
+    /** Signs a flow's source for exporters past the next hop (this site's key). */
+    private readonly signSource: (
+      open: Parameters<typeof signOpenSource>[0],
+      source: Parameters<typeof signOpenSource>[1],
+    ) => string = () => '',
   ) {}
 
   /** Opens listeners for new imports and closes removed ones; resolves with the imports that could not bind. */
@@ -159,7 +167,7 @@ export class TcpIngress {
       );
       return;
     }
-    const stream = this.openFlow(config, port, endpoint.site);
+    const stream = this.openFlow(config, port, endpoint.site, client.remoteAddress);
     if (stream === undefined) {
       this.refuse(config, client, 'no-link');
       return;
@@ -179,7 +187,10 @@ export class TcpIngress {
       if (code !== ResetCode.LinkLost) this.chooser.failed(config, port, current);
       if (config.site !== undefined || tried.size >= MAX_ATTEMPTS) return undefined;
       const next = this.chooser.choose(config, port, client.remoteAddress, tried);
-      const stream = next === undefined ? undefined : this.openFlow(config, port, next.site);
+      const stream =
+        next === undefined
+          ? undefined
+          : this.openFlow(config, port, next.site, client.remoteAddress);
       if (next === undefined || stream === undefined) return undefined;
       this.chooser.closed(config, port, current, false);
       this.chooser.opened(config, port, next.site);
@@ -201,19 +212,42 @@ export class TcpIngress {
   }
 
   /** Opens a flow towards `site` along its route; OPEN goes out at once, the client's bytes right behind it. */
-  openFlow(config: ImportConfig, port: number, site: string): MuxStream | undefined {
+  openFlow(
+    config: ImportConfig,
+    port: number,
+    site: string,
+    clientAddress?: string,
+  ): MuxStream | undefined {
     const route = this.lsdb.route(site);
     const session =
       route === undefined ? undefined : this.mesh.peers.get(route.nextHop)?.pickSession();
+    const open = {
+      service: config.name,
+      namespace: config.namespace,
+      port,
+      site,
+      ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+    };
+    const source =
+      route === undefined ? undefined : this.sourceOf(open, route.nextHop, clientAddress);
     return session?.openStream(
-      encodeOpenRequest({
-        service: config.name,
-        namespace: config.namespace,
-        port,
-        site,
-        ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
-      }),
+      encodeOpenRequest(source === undefined ? open : { ...open, source }),
     );
+  }
+
+  /** The flow's source, for an exporter that decides access (signed when it is not the next hop). */
+  private sourceOf(
+    open: { service: string; namespace: string; port: number; site: string },
+    nextHop: string,
+    address: string | undefined,
+  ): OpenRequest['source'] {
+    const exported = this.lsdb
+      .get(open.site)
+      ?.services.find((s) => s.name === open.service && s.namespace === open.namespace);
+    if (!hasAccessPolicy(exported)) return undefined;
+    const source = { site: this.lsdb.self, ...(address === undefined ? {} : { address }) };
+    if (nextHop === open.site) return source;
+    return { ...source, signature: this.signSource(open, source) };
   }
 
   private toLocalBackend(
