@@ -12,6 +12,7 @@ import type { Runtime } from '../runtime/index.js';
 import type { ServiceDirectory } from '../services/index.js';
 import { EndpointChooser } from './endpoint-chooser.js';
 import { HttpIngress } from './http/index.js';
+import { Http2Ingress } from './http2/index.js';
 import { ImportSync } from './import-sync.js';
 import { TcpEgress, TcpIngress } from './tcp/index.js';
 import type { VipImports } from './vip-imports.js';
@@ -82,6 +83,19 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
     logger,
     runtime,
   });
+  const http2 = new Http2Ingress({
+    directory,
+    lsdb,
+    chooser,
+    openFlow: (imp, port, target) => ingress?.openFlow(imp, port, target),
+    dataPlane,
+    routes: () => deps.config().routes,
+    placeOf,
+    recorder: ingressRecorder,
+    metrics,
+    logger,
+    runtime,
+  });
   ingress = new TcpIngress(
     directory,
     mesh,
@@ -91,6 +105,7 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
     ingressRecorder,
     logger,
     http,
+    http2,
   );
   const imports = new ImportSync({
     config: () => deps.config(),
