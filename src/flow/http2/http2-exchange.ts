@@ -14,6 +14,8 @@ export type AttemptResult =
       upstream: ClientHttp2Stream;
       headers: IncomingHttpHeaders;
       endStream: boolean;
+      /** Filled when the backend's trailers arrive: they may come in the same read as the headers, before the caller looks. */
+      trailers: { value: IncomingHttpHeaders | undefined };
     }
   /**
    * No response. `unprocessed` when the backend provably did not act on it (no session,
@@ -50,12 +52,15 @@ export function sendAttempt(
     onStream(upstream);
     // Request trailers go after the body; an empty set ends the stream with an empty DATA frame.
     upstream.once('wantTrailers', () => upstream.sendTrailers(body.trailers));
+    const trailers: { value: IncomingHttpHeaders | undefined } = { value: undefined };
+    upstream.once('trailers', (t: IncomingHttpHeaders) => (trailers.value = t));
     upstream.once('response', (answer, flags) =>
       settle({
         kind: 'response',
         upstream,
         headers: answer,
         endStream: (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0,
+        trailers,
       }),
     );
     let sessionError: Error | undefined;

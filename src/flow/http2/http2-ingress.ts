@@ -295,14 +295,14 @@ export class Http2Ingress {
       upstream.close(constants.NGHTTP2_CANCEL);
       return;
     }
-    let trailers: IncomingHttpHeaders = {};
-    upstream.once('trailers', (t: IncomingHttpHeaders) => (trailers = t));
     stream.respond(clientResponseHeaders(result.headers, rule?.config.responseHeaders), {
       endStream: result.endStream,
       waitForTrailers: !result.endStream,
     });
     if (result.endStream) return;
-    stream.once('wantTrailers', () => stream.sendTrailers(forwardedTrailers(trailers)));
+    stream.once('wantTrailers', () =>
+      stream.sendTrailers(forwardedTrailers(result.trailers.value ?? {})),
+    );
     upstream.pipe(stream);
     upstream.once('close', () => {
       // The backend reset its stream mid-answer: the client gets the same reset, not a short answer.
