@@ -63,22 +63,19 @@ export function sendAttempt(
         trailers,
       }),
     );
-    let sessionError: Error | undefined;
-    const onSessionError = (err: Error): void => {
-      sessionError = err;
-    };
-    session.once('error', onSessionError);
+    // A failing session destroys its streams with its error, so the stream's error says it all.
+    let streamError: Error | undefined;
     upstream.once('error', (err: Error) => {
-      sessionError ??= err;
+      streamError = err;
     });
     upstream.once('close', () => {
-      session.off('error', onSessionError);
+      if (settled) return;
       const code = upstream.rstCode;
       // A stream that never got an id was never sent; REFUSED_STREAM says it was not processed.
       const unprocessed = upstream.id === undefined || code === constants.NGHTTP2_REFUSED_STREAM;
       settle({
         kind: 'failed',
-        error: sessionError ?? new Error(`the backend reset the stream (code ${code ?? 'none'})`),
+        error: streamError ?? new Error(`the backend reset the stream (code ${code ?? 'none'})`),
         unprocessed,
         rstCode: code,
       });

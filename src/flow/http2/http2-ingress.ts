@@ -56,6 +56,8 @@ export interface Http2IngressDeps {
 interface Http2Target {
   config: ImportConfig;
   port: number;
+  /** The client's address, read once per connection (session policies such as ClientIP use it). */
+  clientIp?: string | undefined;
 }
 
 /** Client-side windows: as upstream (see http2-upstreams.ts), a 64 KiB window stalls long-haul streams. */
@@ -81,6 +83,7 @@ export class Http2Ingress {
   #routes: { config: readonly HttpRouteConfig[]; table: RouteTable } | undefined;
   readonly #budgets = new Map<string, RetryBudget>();
   readonly #runtime: Runtime;
+  readonly #series = new Map<string, { inc(): void }>();
 
   constructor(deps: Http2IngressDeps) {
     this.#deps = deps;
@@ -113,7 +116,7 @@ export class Http2Ingress {
           : { kind: 'closed', ...counts },
       );
     });
-    this.#accepting = { config, port };
+    this.#accepting = { config, port, clientIp: client.remoteAddress };
     try {
       this.#server.emit('connection', client);
     } finally {
@@ -198,7 +201,7 @@ export class Http2Ingress {
         () => this.#runtime.random(),
         (c) => this.#usable(target, c, tried),
       );
-      const endpoint = this.#choose(target, choice, tried, stream.session?.socket?.remoteAddress);
+      const endpoint = this.#choose(target, choice, tried, target.clientIp);
       if (endpoint === undefined) {
         this.#count(target, 'refused');
         return answerError(stream, grpc, {
@@ -207,13 +210,13 @@ export class Http2Ingress {
         });
       }
       tried.add(endpoint.site);
-      const session = this.#upstreams.sessionFor(this.#sessionKey(target, endpoint), {
+      const session = this.#upstreams.sessionFor(this.#sessionKey(target, endpoint), () => ({
         endpoint,
         authority: `${config.name}.${config.namespace}.svc.clusterset.local`,
         tls: backendTlsOf(this.#deps.directory.service(config.name, config.namespace)),
         openFlow: (site) => this.#deps.openFlow(config, port, site),
         connectTimeoutMs: this.#deps.dataPlane().connectTimeoutMs,
-      });
+      }));
       if (session === undefined) {
         this.#deps.chooser.failed(config, port, endpoint.site);
         if (++unprocessedTries < MAX_UNPROCESSED_TRIES) continue;
@@ -338,13 +341,13 @@ export class Http2Ingress {
     if (endpoint === undefined) return;
     const session = this.#upstreams.sessionFor(
       `mirror/${this.#sessionKey({ config, port }, endpoint)}`,
-      {
+      () => ({
         endpoint,
         authority: `${name}.${namespace}.svc.clusterset.local`,
         tls: backendTlsOf(this.#deps.directory.service(name, namespace)),
         openFlow: (site) => this.#deps.openFlow(config, port, site),
         connectTimeoutMs: this.#deps.dataPlane().connectTimeoutMs,
-      },
+      }),
     );
     if (session === undefined) return;
     let copy: ClientHttp2Stream;
@@ -423,13 +426,16 @@ export class Http2Ingress {
     return budget;
   }
 
+  /** Counts a request; label children are kept, so a request costs a map lookup, not label hashing. */
   #count(target: Http2Target, served: string): void {
-    this.#deps.metrics.httpRequests.inc({
-      service: target.config.name,
-      namespace: target.config.namespace,
-      kind: 'any',
-      served,
-    });
+    const { name, namespace } = target.config;
+    const key = `${namespace}/${name}/${served}`;
+    let child = this.#series.get(key);
+    if (child === undefined) {
+      child = this.#deps.metrics.httpRequests.labels(name, namespace, 'any', served);
+      this.#series.set(key, child);
+    }
+    child.inc();
   }
 }
 

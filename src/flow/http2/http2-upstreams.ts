@@ -40,9 +40,10 @@ export class Http2Upstreams {
   readonly #sessions = new Map<string, ClientHttp2Session>();
 
   /** The session for `key`, opened when there is none; undefined when no flow can be opened. */
-  sessionFor(key: string, target: UpstreamTarget): ClientHttp2Session | undefined {
+  sessionFor(key: string, describe: () => UpstreamTarget): ClientHttp2Session | undefined {
     const current = this.#sessions.get(key);
     if (current !== undefined && !current.closed && !current.destroyed) return current;
+    const target = describe();
     const transport = openTransport(target);
     if (transport === undefined) return undefined;
     const session = connectHttp2(
