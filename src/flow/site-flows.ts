@@ -82,6 +82,8 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
     metrics,
     logger,
     runtime,
+    routes: () => deps.config().routes,
+    placeOf,
   });
   const http2 = new Http2Ingress({
     directory,

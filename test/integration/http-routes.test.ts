@@ -4,6 +4,19 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
 import { startH2cEcho, type H2cEchoServer } from '../support/h2c-echo-server.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An HTTP/1.1 backend answering its site's name (`/slow` never answers) with the request headers it saw. */
+async function startHttpEcho(site: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith('/slow') === true) return;
+    res.setHeader('x-site', site);
+    res.end(JSON.stringify({ site, headers: req.headers }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
 
 const run = promisify(execFile);
 
@@ -97,6 +110,81 @@ describe('HTTP routing rules on an h2c import, exercised with curl', () => {
   after(async () => {
     await fx.close();
     await Promise.all(Object.values(servers).map((s) => s.close()));
+    for (const s of plain) s.close();
+  });
+
+  const plain: Server[] = [];
+
+  it('applies the same rules to an HTTP/1.1 service (protocol http), seen with fetch', async () => {
+    for (const site of ['eu-west', 'us-east']) {
+      const server = await startHttpEcho(site);
+      plain.push(server);
+      await fx.cli([
+        'expose',
+        'plain',
+        '--namespace',
+        'shop',
+        '--port',
+        '80',
+        '--to',
+        `127.0.0.1:${(server.address() as AddressInfo).port}`,
+        '--protocol',
+        'http',
+        '--dir',
+        fx.dir(site),
+      ]);
+    }
+    await fx.cli([
+      'import',
+      'plain',
+      '--namespace',
+      'shop',
+      '--listen',
+      '127.0.0.1:0',
+      '--dir',
+      fx.dir('ap-south'),
+    ]);
+    await fx.waitFor('ap-south', (s) =>
+      s.imports.some(
+        (i) => `${i.name}.${i.namespace}` === 'plain.shop' && i.exporters.length === 2,
+      ),
+    );
+    const address = await fx.importAddress('ap-south', 'plain.shop');
+    const url = `http://${address.host}:${address.port}`;
+    const set = (name: string, args: string[]): Promise<unknown> =>
+      fx.cli([
+        'route',
+        'set',
+        name,
+        '--service',
+        'plain',
+        '--namespace',
+        'shop',
+        ...args,
+        '--dir',
+        fx.dir('ap-south'),
+      ]);
+    await set('plain-api', [
+      '--path-prefix',
+      '/api',
+      '--weight',
+      'us-east=1',
+      '--set-request-header',
+      'x-routed-by=causeway',
+      '--set-response-header',
+      'x-route=plain-api',
+    ]);
+    await set('plain-slow', ['--path-prefix', '/slow', '--timeout', '300']);
+    for (let i = 0; i < 10; i++) {
+      const answer = await fetch(`${url}/api/${i}`);
+      assert.equal(answer.headers.get('x-site'), 'us-east');
+      assert.equal(answer.headers.get('x-route'), 'plain-api');
+      const body = (await answer.json()) as { headers: Record<string, string> };
+      assert.equal(body.headers['x-routed-by'], 'causeway');
+    }
+    assert.equal((await fetch(`${url}/slow`)).status, 504);
+    for (const name of ['plain-api', 'plain-slow'])
+      await fx.cli(['route', 'remove', name, '--namespace', 'shop', '--dir', fx.dir('ap-south')]);
   });
 
   it('sends a path prefix to one site, and a header match or a query match to another', async () => {

@@ -47,7 +47,7 @@ function pair(flag: string) {
 
 export function routeCommand(): Command {
   const route = new Command('route').description(
-    'routing rules of HTTP and gRPC services imported here: matches, weights, timeouts, retries, header edits, mirrors',
+    'routing rules of HTTP and gRPC services: path, header and query matches, weights, timeouts, retries, header edits, mirrors',
   );
   route
     .command('set')

@@ -25,8 +25,11 @@ export function editHeaderMap(headers: HeaderMap, edits: HeaderEdits | undefined
 }
 
 /** The same edits on Node's flat `rawHeaders` list (HTTP/1.1: names keep their case and order). */
-export function editRawHeaders(raw: readonly string[], edits: HeaderEdits | undefined): string[] {
-  if (edits === undefined) return [...raw];
+export function editRawHeaders(
+  raw: readonly string[],
+  edits: HeaderEdits | undefined,
+): readonly string[] {
+  if (edits === undefined) return raw;
   const drop = new Set([...edits.remove, ...Object.keys(edits.set)].map((n) => n.toLowerCase()));
   const out: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {

@@ -6,4 +6,5 @@ export { matchRule, splitTarget } from './match-rule.js';
 export { pickBackend, type BackendChoice, type EndpointPlace } from './pick-backend.js';
 export { editHeaderMap, editRawHeaders, type HeaderMap } from './edit-headers.js';
 export { RetryBudget } from './retry-budget.js';
+export { RouteRules, sitesOutsideBackend } from './route-rules.js';
 export type { CompiledMatch, CompiledRule, HeaderEdits, RouteRequest } from './http-route.js';
