@@ -113,6 +113,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/policy-command.js')).policyCommand(),
   },
   {
+    name: 'route',
+    args: [],
+    hasOptions: false,
+    description:
+      'routing rules of HTTP and gRPC services: path, header and query matches, weights, timeouts, retries, header edits, mirrors',
+    load: async () => (await import('./commands/route-command.js')).routeCommand(),
+  },
+  {
     name: 'lease',
     args: [],
     hasOptions: false,

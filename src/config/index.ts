@@ -22,6 +22,13 @@ export {
   type SitePaths,
   type StateRead,
 } from '../site-files/index.js';
+export {
+  HEADER_NAME_PATTERN,
+  HttpRouteConfig,
+  type HeaderEditsConfig,
+  type RouteMatchConfig,
+  type RouteRuleConfig,
+} from './http-route-config.js';
 export { withSiteLock } from './site-lock.js';
 export { loadRemovedPeers, saveRemovedPeers } from './removed-peers.js';
 export { parseHostPort, formatHostPort, type HostPort } from './host-port.js';

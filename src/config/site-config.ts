@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_SESSION_TIMING } from '../transport/index.js';
+import { HttpRouteConfig } from './http-route-config.js';
 
 /** DNS-1123 subdomain: how sites, services and namespaces are named everywhere. */
 const dnsName = z
@@ -443,6 +444,24 @@ export const SiteConfig = z.strictObject({
   /** Access policies of this site's exports; a service without one may be imported by every member (MCS). */
   access: z.array(AccessPolicyConfig).default([]),
   imports: z.array(ImportConfig).default([]),
+  /** Routing rules of HTTP services imported here (matches, weights, timeouts, retries, header edits, mirrors). */
+  routes: z
+    .array(HttpRouteConfig)
+    .max(1024)
+    .default([])
+    .superRefine((routes, ctx) => {
+      const seen = new Set<string>();
+      for (const [i, r] of routes.entries()) {
+        const key = `${r.namespace}/${r.name}`;
+        if (seen.has(key))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `route ${key} is defined twice`,
+          });
+        seen.add(key);
+      }
+    }),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;
 export type SiteConfigInput = z.input<typeof SiteConfig>;

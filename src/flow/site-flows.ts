@@ -12,6 +12,7 @@ import type { Runtime } from '../runtime/index.js';
 import type { ServiceDirectory } from '../services/index.js';
 import { EndpointChooser } from './endpoint-chooser.js';
 import { HttpIngress } from './http/index.js';
+import { Http2Ingress } from './http2/index.js';
 import { ImportSync } from './import-sync.js';
 import { signOpenSource } from './open-source.js';
 import { TcpEgress, TcpIngress } from './tcp/index.js';
@@ -86,6 +87,21 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
     metrics,
     logger,
     runtime,
+    routes: () => deps.config().routes,
+    placeOf,
+  });
+  const http2 = new Http2Ingress({
+    directory,
+    lsdb,
+    chooser,
+    openFlow: (imp, port, target) => ingress?.openFlow(imp, port, target),
+    dataPlane,
+    routes: () => deps.config().routes,
+    placeOf,
+    recorder: ingressRecorder,
+    metrics,
+    logger,
+    runtime,
   });
   ingress = new TcpIngress(
     directory,
@@ -97,6 +113,7 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
     logger,
     http,
     (open, source) => signOpenSource(open, source, deps.keyPem()),
+    http2,
   );
   const imports = new ImportSync({
     config: () => deps.config(),

@@ -24,7 +24,7 @@ export interface SitePlace {
 }
 
 /** The protocol a flow carries; a new listener/connector variant adds its name here. */
-export type FlowProtocol = 'tcp' | 'http';
+export type FlowProtocol = 'tcp' | 'http' | 'http2';
 
 /** `causeway:flow:open`: a flow got going (its bytes may now move). */
 export interface FlowOpenEvent {

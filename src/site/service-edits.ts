@@ -15,6 +15,7 @@ export function exposeService(
     hostname?: string;
     health?: { type: 'tcp' | 'http' | 'none'; path?: string };
     protocol?: string;
+    appProtocol?: string;
     writes?: string;
     lease?: string;
     readMethods?: string[];

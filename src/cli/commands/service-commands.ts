@@ -32,6 +32,10 @@ export function exposeCommand(): Command {
       'TCP',
     )
     .option(
+      '--app-protocol <name>',
+      'application protocol of the port: grpc, h2c, http2 or kubernetes.io/h2c make importing sites balance each HTTP/2 request (stream) over the sites',
+    )
+    .option(
       '--writes <mode>',
       'any, or single-writer: writes go only to the site holding --lease, reads to the nearest endpoint (needs --protocol http)',
     )
@@ -59,6 +63,7 @@ export function exposeCommand(): Command {
 Examples:
   causeway expose web --namespace shop --port 8080 --to 127.0.0.1:9000 --dir ./eu
   causeway expose cass --namespace data --port 9042 --to 127.0.0.1:9042 --headless --hostname cass-0 --dir ./eu
+  causeway expose greeter --namespace rpc --port 50051 --to 127.0.0.1:50051 --app-protocol grpc --dir ./eu
   causeway expose ledger --namespace pay --port 80 --to 127.0.0.1:8080 --protocol http \\
     --writes single-writer --lease payments-writer --dir ./eu
 
@@ -89,6 +94,7 @@ seen. Without a reachable holder, writes get 503 with a JSON body and Retry-Afte
           health,
           ...headless,
           ...writes,
+          ...(opts.appProtocol === undefined ? {} : { appProtocol: opts.appProtocol }),
         });
         const what = opts.headless === true ? ` (headless endpoint ${opts.hostname ?? ''})` : '';
         const single =
@@ -118,6 +124,7 @@ interface ExposeOptions {
   to: string;
   check: string;
   protocol: string;
+  appProtocol?: string;
   writes?: string;
   lease?: string;
   readMethods?: string;

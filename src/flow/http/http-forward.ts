@@ -2,6 +2,7 @@ import { request, type Agent, type IncomingMessage, type ServerResponse } from '
 import type { Writable } from 'node:stream';
 import { CausewayError, ErrorCode, wireForm } from '../../errors/index.js';
 import { forwardHeaders } from './http-headers.js';
+import { editRawHeaders, type HeaderEdits } from './routes/index.js';
 
 /** How one proxied request ended. */
 export type ForwardOutcome =
@@ -16,6 +17,8 @@ export interface ForwardPlan {
   /** Filtered request headers, fencing headers included for a write. */
   headers: string[];
   responseTimeoutMs: number;
+  /** A route rule's edits of the response headers. */
+  responseHeaders?: HeaderEdits;
 }
 
 /** True when the request carries a body (RFC 9112 §6.3: Transfer-Encoding, or a non-zero Content-Length). */
@@ -67,7 +70,9 @@ export function forwardRequest(
       res.writeHead(
         answer.statusCode ?? 502,
         answer.statusMessage,
-        forwardHeaders(answer.rawHeaders, { keepTransferEncoding: false }),
+        forwardHeaders(editRawHeaders(answer.rawHeaders, plan.responseHeaders), {
+          keepTransferEncoding: false,
+        }),
       );
       relay(answer, res);
       answer.once('error', () => res.destroy());

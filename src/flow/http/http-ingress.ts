@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { ImportConfig, SiteConfig } from '../../config/index.js';
+import type { HttpRouteConfig, ImportConfig, SiteConfig } from '../../config/index.js';
 import { ErrorCode, errorCodeOf } from '../../errors/index.js';
 import { systemRuntime, type Runtime } from '../../runtime/index.js';
 import type { LeaseState } from '../../lease/index.js';
-import type { FlowRecorder, Logger, RouterMetrics } from '../../observability/index.js';
+import type { FlowRecorder, Logger, RouterMetrics, SitePlace } from '../../observability/index.js';
 import type { LinkStateDb } from '../../routing/index.js';
 import {
   serviceKey,
@@ -26,6 +26,12 @@ import { FencingHeader, forwardHeaders, serializeRequestHead } from './http-head
 import { openTunnel, refuseTunnel } from './http-tunnel.js';
 import { HttpUpstreams } from './http-upstreams.js';
 import { decideWriteRoute, type WriteRoute } from './write-route.js';
+import {
+  editRawHeaders,
+  RouteRules,
+  sitesOutsideBackend,
+  type CompiledRule,
+} from './routes/index.js';
 
 /** The service port one client connection reaches. */
 interface HttpTarget {
@@ -54,6 +60,10 @@ export interface HttpIngressDeps {
   logger: Logger;
   /** The clock leases are judged by (lease expiry decides where writes go). */
   runtime?: Runtime;
+  /** Routing rules of this site's configuration; absent: none. */
+  routes?: () => readonly HttpRouteConfig[];
+  /** Where a site is, for route subsets by zone or region. */
+  placeOf?: (site: string) => SitePlace | undefined;
 }
 
 /** Endpoints a read may try before the client gets an error. */
@@ -85,9 +95,11 @@ export class HttpIngress {
   readonly #endpointCache = new Map<string, { version: string; endpoints: Endpoint[] }>();
   /** Label children by label values: counting a request costs a map lookup, not label hashing. */
   readonly #series = new Map<string, { inc(): void }>();
+  readonly #rules: RouteRules;
 
   constructor(deps: HttpIngressDeps) {
     this.#deps = deps;
+    this.#rules = new RouteRules(deps.routes ?? (() => []));
     const limits = deps.dataPlane().http;
     this.#upstreams = new HttpUpstreams(() => deps.dataPlane().connectTimeoutMs);
     this.#server = createServer(
@@ -164,9 +176,16 @@ export class HttpIngress {
 
   async #serve(target: HttpTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const kind = this.#kindOf(target, req.method ?? 'GET');
+    const rule = this.#rules.match(target.config, target.port, {
+      method: req.method ?? 'GET',
+      target: req.url ?? '/',
+      header: (name) => headerOf(req, name),
+    });
+    // A route's backend narrows where reads go; writes of a single-writer service still go to the holder only.
+    const outside = rule === undefined ? new Set<string>() : this.#outside(target, rule);
     const tried = new Set<string>();
     for (let attempt = 1; ; attempt++) {
-      const destination = this.#destination(target, kind, req, tried);
+      const destination = this.#destination(target, kind, req, new Set([...tried, ...outside]));
       if (destination.type === 'refused') return this.#refuseWrite(target, destination.route, res);
       if (destination.type === 'none') {
         this.#count(target, kind, 'refused');
@@ -181,7 +200,7 @@ export class HttpIngress {
       }
       const { endpoint, fencing } = destination;
       tried.add(endpoint.site);
-      const outcome = await this.#send(target, endpoint, fencing, req, res);
+      const outcome = await this.#send(target, endpoint, fencing, req, res, rule);
       if (outcome.kind !== 'failed') {
         if (outcome.kind === 'answered') this.#count(target, kind, endpoint.kind);
         return;
@@ -197,6 +216,14 @@ export class HttpIngress {
         return this.#fail(target, kind, endpoint, outcome, res);
       if (kind === 'write') tried.clear(); // a replay goes to the same holder
     }
+  }
+
+  /** Sites outside the route backend drawn for this request. */
+  #outside(target: HttpTarget, rule: CompiledRule): Set<string> {
+    const places = this.#endpoints(target.config, target.port).map(
+      (e) => this.#deps.placeOf?.(e.site) ?? { site: e.site },
+    );
+    return sitesOutsideBackend(rule, places, () => (this.#deps.runtime ?? systemRuntime).random());
   }
 
   #kindOf(target: HttpTarget, method: string): RequestKind {
@@ -260,6 +287,7 @@ export class HttpIngress {
     fencing: Array<[string, string]>,
     req: IncomingMessage,
     res: ServerResponse,
+    rule?: CompiledRule,
   ): Promise<ForwardOutcome> {
     const { config, port } = target;
     const local =
@@ -277,7 +305,7 @@ export class HttpIngress {
       req.headers.host === undefined
         ? [['Host', `${config.name}.${config.namespace}.svc.clusterset.local`]]
         : [];
-    const headers = forwardHeaders(req.rawHeaders, {
+    const headers = forwardHeaders(editRawHeaders(req.rawHeaders, rule?.config.requestHeaders), {
       keepTransferEncoding: true,
       add: [...host, ...fencing],
     });
@@ -285,7 +313,10 @@ export class HttpIngress {
     const outcome = await forwardRequest(req, res, {
       agent,
       headers,
-      responseTimeoutMs: this.#deps.dataPlane().http.responseTimeoutMs,
+      responseTimeoutMs: rule?.config.timeoutMs ?? this.#deps.dataPlane().http.responseTimeoutMs,
+      ...(rule?.config.responseHeaders === undefined
+        ? {}
+        : { responseHeaders: rule.config.responseHeaders }),
     });
     this.#deps.chooser.closed(config, port, endpoint.site, outcome.kind === 'answered');
     if (outcome.kind === 'failed' && !outcome.timedOut)
@@ -476,4 +507,10 @@ function refusalMessage(route: Extract<WriteRoute, { type: 'refuse' }>): string 
     case 'holder-not-serving':
       return `${route.holder ?? 'the holder'} holds ${route.lease} but has no ready endpoint of this service`;
   }
+}
+
+/** All values of a request header as one string (Node joins most repeated headers already). */
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }

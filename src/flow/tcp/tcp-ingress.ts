@@ -21,6 +21,7 @@ import {
 import type { LinkStateDb } from '../../routing/index.js';
 import type { EndpointChooser } from '../endpoint-chooser.js';
 import type { HttpIngress } from '../http/http-ingress.js';
+import { isHttp2Port, type Http2Ingress } from '../http2/index.js';
 import type { LinkMesh } from '../../link/index.js';
 import type { signOpenSource } from '../open-source.js';
 
@@ -55,6 +56,7 @@ export class TcpIngress {
       open: Parameters<typeof signOpenSource>[0],
       source: Parameters<typeof signOpenSource>[1],
     ) => string = () => '',
+    private readonly http2?: Http2Ingress,
   ) {}
 
   /** Opens listeners for new imports and closes removed ones; resolves with the imports that could not bind. */
@@ -99,6 +101,7 @@ export class TcpIngress {
     for (const l of this.listeners.values()) l.server.close();
     this.listeners.clear();
     this.http.close();
+    this.http2?.close();
   }
 
   private async open(config: ImportConfig): Promise<ImportListener> {
@@ -134,11 +137,13 @@ export class TcpIngress {
   private onClient(config: ImportConfig, client: Socket): void {
     const port = config.port ?? this.directory.ports(config.name, config.namespace)[0];
     // HTTP services are routed per request; the connection itself goes to no endpoint.
-    if (
-      port !== undefined &&
-      isHttpPort(this.directory.service(config.name, config.namespace), port)
-    ) {
+    const service = this.directory.service(config.name, config.namespace);
+    if (port !== undefined && isHttpPort(service, port)) {
       this.http.accept(config, port, client);
+      return;
+    }
+    if (port !== undefined && this.http2 !== undefined && isHttp2Port(service, port)) {
+      this.http2.accept(config, port, client);
       return;
     }
     const endpoint =
