@@ -22,6 +22,8 @@ export interface SitePaths {
   readonly linkPort: string;
   /** Peers whose link this site removed: refused until they redeem a new token here. */
   readonly removedPeers: string;
+  /** Failure drills in force and those ended, so a restart keeps each drill's deadline. */
+  readonly drills: string;
   readonly lock: string;
   readonly apiSocket: string;
 }
@@ -47,6 +49,7 @@ export function sitePaths(dir: string): SitePaths {
     runtime: join(abs, 'runtime.json'),
     linkPort: join(abs, 'link-port.json'),
     removedPeers: join(abs, 'removed-peers.json'),
+    drills: join(abs, 'drills.json'),
     lock: join(abs, '.lock'),
     apiSocket:
       socket.length <= MAX_SOCKET_PATH
