@@ -3,9 +3,9 @@
  * partition, and the delay drawn for each chunk arriving from a peer on a slowed link.
  */
 export interface LinkImpairment {
-  readonly cut: ReadonlySet<string>;
+  cuts(peer: string): boolean;
   inboundDelay(peer: string): (() => number) | undefined;
 }
 
 /** No drill in force. */
-export const NO_IMPAIRMENT: LinkImpairment = { cut: new Set(), inboundDelay: () => undefined };
+export const NO_IMPAIRMENT: LinkImpairment = { cuts: () => false, inboundDelay: () => undefined };

@@ -198,7 +198,7 @@ export class LinkMesh {
     this.impairment = next;
     for (const link of this.peers.values()) {
       for (const s of link.liveSessions) s.delayInbound(next.inboundDelay(link.peer));
-      const cut = next.cut.has(link.peer);
+      const cut = next.cuts(link.peer);
       if (cut && link.cut === undefined) this.startCut(link);
       else if (!cut && link.cut !== undefined) this.endCut(link);
     }
@@ -245,7 +245,7 @@ export class LinkMesh {
     if (link === undefined) {
       link = new PeerLink(peer, cost, dialed);
       // A peer first seen while a drill cuts it (say after a restart) never comes up until it ends.
-      if (this.impairment.cut.has(peer)) link.cut = 'down';
+      if (this.impairment.cuts(peer)) link.cut = 'down';
       this.peers.set(peer, link);
     }
     if (dialed) link.dialed = true;

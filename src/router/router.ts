@@ -38,6 +38,7 @@ export class Router {
           // A new peer gets everything we know (first sync); only changes follow.
           publishSite(this.parts);
           this.parts.adverts.syncPeer(session);
+          this.parts.drills.syncPeer(session);
         },
         redeem: (socket) =>
           void this.parts.desk
@@ -74,6 +75,7 @@ export class Router {
       await p.removed.load();
       await p.vips.load();
       await p.partition.load();
+      await p.drills.load();
       await startSiteDns(p);
       await applySite(p);
     } catch (err) {
@@ -122,8 +124,13 @@ export class Router {
     return drainFlows(inFlight, timeoutMs, runtime, logger);
   }
 
+  /** The failure drills of this router (the API's `/v1/drills`). */
+  get drills(): SiteParts['drills'] {
+    return this.parts.drills;
+  }
+
   status(): StatusReport {
-    return buildStatus(statusSources(this.parts));
+    return { ...buildStatus(statusSources(this.parts)), drills: this.parts.drills.inForce() };
   }
 
   async writeRuntime(apiSocket: string): Promise<void> {
@@ -142,6 +149,7 @@ export class Router {
     await p.state.dns?.close();
     p.ingress.close();
     await p.leases.close();
+    p.drills.close();
     await p.mesh.close();
     await rm(p.paths.runtime, { force: true });
     p.stopMetrics();

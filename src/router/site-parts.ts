@@ -1,6 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import { ServicesFeed, type ServicesSnapshot } from '../api/index.js';
 import type { SitePaths } from '../config/index.js';
+import { DrillExchange, isDrillControl } from '../drill/index.js';
 import {
   createSiteFlows,
   mayBindPrivileged,
@@ -73,6 +74,7 @@ export interface SiteParts {
   readonly imports: ImportSync;
   readonly desk: RedemptionDesk;
   readonly removed: RemovedPeers;
+  readonly drills: DrillExchange;
 }
 
 /** Builds every area of one site; nothing is opened or read from disk yet. */
@@ -127,7 +129,10 @@ export function buildSiteParts(
     metrics,
     {
       stream: (peer, stream, open) => flows.egress.accept(peer, stream, open),
-      control: (peer, payload) => adverts.receive(peer, payload),
+      control: (peer, payload) =>
+        isDrillControl(payload) ? drills.receive(peer, payload) : adverts.receive(peer, payload),
+      passesCut: isDrillControl,
+      cutSessionUp: (_peer, session) => drills.syncPeer(session),
       linkUp: (_peer, session) => events.linkUp(session),
       sessionUp: () => undefined,
       linkDown: () => events.publish(),
@@ -135,6 +140,18 @@ export function buildSiteParts(
       linkRemoved: (peer) => events.linkRemoved(peer),
     },
   );
+  const drills = new DrillExchange({
+    self,
+    file: paths.drills,
+    caPem: () => state.material.caPem,
+    peers: () => mesh.peers.values(),
+    impair: (impairment) => mesh.impair(impairment),
+    majority: () => membership.report?.majority,
+    writesRefused: metrics.writesRefused,
+    registry: metrics.registry,
+    runtime,
+    logger,
+  });
   const leases = new SiteLeases({
     config: state.config,
     siteDir: paths.dir,
@@ -160,7 +177,7 @@ export function buildSiteParts(
   });
   return {
     ...{ paths, state, logger, runtime, epoch, metrics, stats, lsdb, vips, partition, readiness },
-    ...{ directory, servicesFeed, membership, adverts, mesh, leases, ...flows },
+    ...{ directory, servicesFeed, membership, adverts, mesh, leases, drills, ...flows },
     stopMetrics: subscribeRouterMetrics(self, metrics, stats),
     desk: new RedemptionDesk(paths, () => state.material, logger, metrics),
     removed: new RemovedPeers(paths, mesh),
