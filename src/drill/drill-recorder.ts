@@ -67,6 +67,8 @@ export class DrillRecorder {
       ...{ writesBefore: new Map(), writesAfter: undefined, flows: new Map() },
     };
     void readCounter(this.deps.writesRefused).then((m) => (rec.writesBefore = m));
+    // What follows belongs to the new drill, not to the aftermath of one already ended.
+    for (const r of this.recording()) if (r.endedAt !== undefined) this.finish(r);
     this.recordings.push(rec);
     if (this.recordings.length > KEPT) this.recordings.shift();
     this.listen();
@@ -169,6 +171,11 @@ export class DrillRecorder {
     this.sampler = runtime.every(SAMPLE_MS, () => this.sample()).unref();
   }
 
+  private finish(r: Recording): void {
+    r.report.recording = false;
+    void readCounter(this.deps.writesRefused).then((m) => (r.writesAfter = m));
+  }
+
   private each(fn: (r: Recording) => void): void {
     this.recording().forEach(fn);
   }
@@ -182,10 +189,7 @@ export class DrillRecorder {
       r.report.safeMode.push({ majority, afterMs: now - r.startedAt });
     });
     if (now < this.stopAt) return;
-    for (const r of this.recording()) {
-      r.report.recording = false;
-      void readCounter(this.deps.writesRefused).then((m) => (r.writesAfter = m));
-    }
+    for (const r of this.recording()) this.finish(r);
     this.close();
     this.unsubscribe = undefined;
     this.sampler = undefined;
