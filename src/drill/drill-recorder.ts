@@ -89,6 +89,8 @@ export class DrillRecorder {
   async report(id?: string): Promise<DrillReport | undefined> {
     const rec = id === undefined ? this.recordings.at(-1) : this.find(id);
     if (rec === undefined) return undefined;
+    // A report read right after a verdict changed has it, as `status` read at that moment would.
+    this.sampleMajority(this.deps.runtime.now());
     const after = rec.writesAfter ?? (await readCounter(this.deps.writesRefused));
     rec.report.writesRefused = [...after]
       .map(([key, value]) => ({ key, count: value - (rec.writesBefore.get(key) ?? 0) }))
@@ -180,14 +182,19 @@ export class DrillRecorder {
     this.recording().forEach(fn);
   }
 
-  private sample(): void {
-    const now = this.deps.runtime.now();
+  /** Notes a change of the partition verdict in every report still recording. */
+  private sampleMajority(now: number): void {
     const majority = this.deps.majority();
     this.each((r) => {
       if (majority === undefined || majority === r.lastMajority) return;
       r.lastMajority = majority;
       r.report.safeMode.push({ majority, afterMs: now - r.startedAt });
     });
+  }
+
+  private sample(): void {
+    const now = this.deps.runtime.now();
+    this.sampleMajority(now);
     if (now < this.stopAt) return;
     for (const r of this.recording()) this.finish(r);
     this.close();
