@@ -164,9 +164,10 @@ export class MuxSession implements StreamCarrier {
 
   private onArrival(chunk: Buffer): void {
     const line = this.delayLine;
-    if (line === undefined || (this.inboundDelay === undefined && !line.holding))
-      return this.onBytes(chunk);
-    line.push(chunk, this.inboundDelay?.() ?? 0);
+    const delay = this.inboundDelay?.() ?? 0;
+    // Undelayed with nothing held: straight in, since even a 0 ms timer costs a millisecond.
+    if (line === undefined || (delay <= 0 && !line.holding)) return this.onBytes(chunk);
+    line.push(chunk, delay);
   }
 
   private onBytes(chunk: Buffer): void {
