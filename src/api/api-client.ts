@@ -2,7 +2,14 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { CausewayError, ErrorCode, isErrorCode } from '../errors/index.js';
 import { readStateFile, type SitePaths } from '../site-files/index.js';
-import type { RuntimeInfo, ServicesSnapshot, StatusReport, TrafficReport } from './api-types.js';
+import type {
+  DrillReport,
+  DrillView,
+  RuntimeInfo,
+  ServicesSnapshot,
+  StatusReport,
+  TrafficReport,
+} from './api-types.js';
 
 /** Talks to a running router through its unix socket. */
 export class ApiClient {
@@ -90,11 +97,32 @@ export class ApiClient {
     return this.call('POST', `/v1/drain?timeoutMs=${timeoutMs}`, false, timeoutMs + 10_000);
   }
 
+  /** Hands a signed drill message (start or stop) to the router, which checks and floods it. */
+  submitDrill(message: unknown): Promise<DrillView> {
+    return this.call('POST', '/v1/drills', false, 10_000, JSON.stringify(message));
+  }
+
+  drills(): Promise<DrillView[]> {
+    return this.call('GET', '/v1/drills');
+  }
+
+  /** What this site saw during drill `id` (default: the newest one). */
+  drillReport(id?: string): Promise<DrillReport> {
+    const query = id === undefined ? '' : `?id=${encodeURIComponent(id)}`;
+    return this.call('GET', `/v1/drills/report${query}`);
+  }
+
   metrics(): Promise<string> {
     return this.call<string>('GET', '/metrics', true);
   }
 
-  private call<T>(method: string, path: string, raw = false, timeoutMs = 10_000): Promise<T> {
+  private call<T>(
+    method: string,
+    path: string,
+    raw = false,
+    timeoutMs = 10_000,
+    body?: string,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       const req = request(
         { socketPath: this.paths.apiSocket, method, path, timeout: timeoutMs },
@@ -134,7 +162,7 @@ export class ApiClient {
           ),
         ),
       );
-      req.end();
+      req.end(body);
     });
   }
 }

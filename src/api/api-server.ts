@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { rm } from 'node:fs/promises';
 import type { Logger } from '../observability/index.js';
-import type { DrainResult, PartitionReport, StatusReport, TrafficReport } from './api-types.js';
+import type {
+  DrainResult,
+  DrillReport,
+  DrillView,
+  PartitionReport,
+  StatusReport,
+  TrafficReport,
+} from './api-types.js';
 import { CausewayError, ErrorCode, errorCodeOf, wireForm } from '../errors/index.js';
 
 /** What the API serves from: the router, seen only through what the routes need. */
@@ -16,7 +23,16 @@ export interface ApiBackend {
     readonly registry: { metrics(): Promise<string>; readonly contentType: string };
   };
   readonly logger: Logger;
+  /** Failure drills: a signed message in, the drill out (refusals are typed errors). */
+  readonly drills?: {
+    submit(message: unknown): DrillView;
+    list(): DrillView[];
+    report(id?: string): Promise<DrillReport | undefined>;
+  };
 }
+
+/** A drill message is a few hundred bytes; anything far larger is not one. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The router's local management API on a unix socket in the site directory: only users who can
@@ -71,6 +87,28 @@ export class ApiServer {
     res.on('close', () => this.streams.delete(res));
   }
 
+  private async drills(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const drills = this.router.drills;
+    if (drills === undefined) return send(res, 404, { error: 'this router runs no drills' });
+    if (req.method === 'POST' && path === '/v1/drills')
+      return send(res, 200, drills.submit(await readJson(req)));
+    if (req.method === 'GET' && path === '/v1/drills') return send(res, 200, drills.list());
+    if (req.method === 'GET' && path === '/v1/drills/report') {
+      const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? undefined;
+      const report = await drills.report(id);
+      if (report === undefined)
+        throw new CausewayError(
+          ErrorCode.ConfigMissing,
+          id === undefined
+            ? 'no drill seen by this router since it started'
+            : `no report of drill ${id} here`,
+          { hint: 'list the drills this router saw with `causeway drill list`' },
+        );
+      return send(res, 200, report);
+    }
+    send(res, 404, { error: `no route ${req.method} ${path}` });
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const path = (req.url ?? '/').split('?')[0];
@@ -102,6 +140,7 @@ export class ApiServer {
         res.on('finish', () => this.onDrained?.());
         return;
       }
+      if (path?.startsWith('/v1/drills') === true) return await this.drills(req, res, path);
       if (req.method === 'GET' && path === '/metrics') {
         const body = await this.router.metrics.registry.metrics();
         res.writeHead(200, { 'content-type': this.router.metrics.registry.contentType });
@@ -158,4 +197,21 @@ export function trafficRange(url: string): number {
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+/** The request body as JSON; bad JSON or an oversized body is bad input. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES)
+      throw new CausewayError(ErrorCode.InputInvalid, `request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new CausewayError(ErrorCode.InputInvalid, 'request body is not JSON');
+  }
 }

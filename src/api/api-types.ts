@@ -157,6 +157,8 @@ export interface StatusReport {
     cost: number | null;
     hops: number | null;
   }>;
+  /** Failure drills in force here (empty when none). */
+  drills?: DrillView[];
 }
 
 /** What `/v1/services` sends: this site's id and every clusterset service as seen here. */
@@ -189,4 +191,51 @@ export interface RuntimeInfo {
 export interface DrainResult {
   remaining: number;
   waitedMs: number;
+}
+
+/** A failure drill as routers show it (`status`, `causeway drill list`). */
+export interface DrillView {
+  id: string;
+  kind: 'partition' | 'site-loss' | 'latency' | 'loss';
+  /** Isolated sites (partition), the lost site (site-loss), or the two sites (latency, loss). */
+  sites: string[];
+  addMs: number | null;
+  jitterMs: number | null;
+  percent: number | null;
+  issuer: string;
+  issuedAt: string;
+  endsAt: string;
+  /** When it ended here, and why; null while in force. */
+  endedAt: string | null;
+  ended: 'deadline' | 'stopped' | null;
+  /** One line saying what the drill does, for people. */
+  summary: string;
+}
+
+/** What one site saw during a drill and shortly after it (`causeway drill report`). */
+export interface DrillReport {
+  site: string;
+  drill: DrillView;
+  /** When this router took the drill in force (its clock). */
+  startedHere: string;
+  /** Links that went down, with the time from the drill's start (the detection time). */
+  linksLost: Array<{ peer: string; afterMs: number }>;
+  /** Links that came back, with the time from the drill's end. */
+  linksBack: Array<{ peer: string; afterEndMs: number }>;
+  /** Partition-view verdicts as they changed (false: safe mode), from the drill's start. */
+  safeMode: Array<{ majority: boolean; afterMs: number }>;
+  /** Changes of a lease's holder seen here. */
+  leaseHandovers: Array<{
+    lease: string;
+    holder: string | null;
+    fencingToken: number | null;
+    kind: string;
+    afterMs: number;
+  }>;
+  /** Flows refused or failed, per service and outcome. */
+  flows: Array<{ service: string; outcome: string; count: number }>;
+  /** Writes of single-writer services answered 503 here, per service, lease and reason. */
+  writesRefused: Array<{ service: string; lease: string; reason: string; count: number }>;
+  /** Still recording: the drill is in force or its aftermath is being watched. */
+  recording: boolean;
 }

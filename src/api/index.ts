@@ -6,6 +6,8 @@ export { ApiClient } from './api-client.js';
 export { ServicesFeed } from './services-feed.js';
 export type {
   DrainResult,
+  DrillReport,
+  DrillView,
   LeaseReport,
   PartitionReport,
   PolicyView,

@@ -75,6 +75,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/service-commands.js')).unimportCommand(),
   },
   {
+    name: 'drill',
+    args: [],
+    hasOptions: false,
+    description:
+      'stage a failure on the links (partition, site loss, latency, loss) that heals by itself',
+    load: async () => (await import('./commands/drill-command.js')).drillCommand(),
+  },
+  {
     name: 'status',
     args: [],
     hasOptions: true,

@@ -47,6 +47,8 @@ export const ErrorCode = {
   WriterUnreachable: 'CW_WRITER_UNREACHABLE',
   DelegationRefused: 'CW_DELEGATION_REFUSED',
   DelegationFailed: 'CW_DELEGATION_FAILED',
+  /** A failure drill that is forged, expired, replayed or not signed by the clusterset CA. */
+  DrillRefused: 'CW_DRILL_REFUSED',
   /** Not raised on purpose: what an unexpected error is reported as at an edge. */
   Internal: 'CW_INTERNAL',
 } as const;

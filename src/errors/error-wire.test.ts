@@ -51,6 +51,7 @@ const EXPECTED: Record<ErrorCode, [exit: number, http: number, rcode?: number]> 
   CW_WRITER_UNREACHABLE: [1, 503],
   CW_DELEGATION_REFUSED: [4, 502],
   CW_DELEGATION_FAILED: [1, 502],
+  CW_DRILL_REFUSED: [4, 403],
   CW_INTERNAL: [1, 500, 2],
 };
 

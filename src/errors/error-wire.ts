@@ -78,6 +78,7 @@ export const ERROR_WIRE = {
   [ErrorCode.WriterUnreachable]: failed(503),
   [ErrorCode.DelegationRefused]: refused(502),
   [ErrorCode.DelegationFailed]: failed(502),
+  [ErrorCode.DrillRefused]: refused(),
   [ErrorCode.Internal]: failed(500, WireRcode.ServFail),
 } as const satisfies Record<ErrorCode, WireForm>;
 

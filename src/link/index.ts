@@ -20,3 +20,4 @@ export { ownLinkEndpoints } from './own-link-endpoints.js';
 export { dropConfiguredLink, followLinkRemoval, forgetRemovedPeer } from './removed-links.js';
 export { RemovedPeers } from './removed-peers.js';
 export { openLinkPort } from './open-link-port.js';
+export { NO_IMPAIRMENT, type LinkImpairment } from './link-impairment.js';

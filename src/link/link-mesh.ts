@@ -5,11 +5,12 @@ import { CausewayError, ErrorCode } from '../errors/index.js';
 import { HandshakeLimiter } from './handshake-limiter.js';
 import { decodeHello, encodeHello } from './hello.js';
 import { LinkDialer } from './link-dialer.js';
+import { NO_IMPAIRMENT, type LinkImpairment } from './link-impairment.js';
 import { LinkListener } from './link-listener.js';
 import { PeerLink } from './peer-link.js';
 import type { TlsMaterial } from './tls-material.js';
 import { publishEvent, type Logger, type RouterMetrics } from '../observability/index.js';
-import { MuxSession, type MuxStream, type SessionRole } from '../transport/index.js';
+import { MuxSession, ResetCode, type MuxStream, type SessionRole } from '../transport/index.js';
 
 /** What the mesh hands up to the router. */
 export interface MeshEvents {
@@ -24,6 +25,10 @@ export interface MeshEvents {
   redeem(socket: TLSSocket): void;
   /** The peer removed our link: this side must stop dialing it. */
   linkRemoved(peer: string): void;
+  /** Whether a CONTROL payload still crosses a link a drill cuts (the drill's own messages do). */
+  passesCut?(payload: Buffer): boolean;
+  /** A connection came up to a peer a drill cuts: only what passes the cut may use it. */
+  cutSessionUp?(peer: string, session: MuxSession): void;
 }
 
 /**
@@ -47,6 +52,10 @@ export class LinkMesh {
   }));
   /** Links removed on either side, forgotten once their last connection closes. */
   private readonly retiring = new WeakSet<PeerLink>();
+  /** What drills in force do to the links; see `impair`. */
+  private impairment: LinkImpairment = NO_IMPAIRMENT;
+  /** Cut links whose loss is not noticed yet, by peer: the timer that declares them lost. */
+  private readonly detecting = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly site: () => SiteConfig['site'],
@@ -209,6 +218,47 @@ export class LinkMesh {
     this.peers.delete(link.peer);
   }
 
+  /**
+   * Applies what drills do to the links. A newly cut link carries nothing but drill messages at
+   * once, and counts as lost after the liveness bound (`link.deadAfterMs`), as a real partition
+   * is noticed; its connections are then closed, and those that come back are kept for drill
+   * messages only. A link no longer cut comes up again on a live connection.
+   */
+  impair(next: LinkImpairment): void {
+    this.impairment = next;
+    for (const link of this.peers.values()) {
+      for (const s of link.liveSessions) s.delayInbound(next.inboundDelay(link.peer));
+      const cut = next.cuts(link.peer);
+      if (cut && link.cut === undefined) this.startCut(link);
+      else if (!cut && link.cut !== undefined) this.endCut(link);
+    }
+  }
+
+  private startCut(link: PeerLink): void {
+    link.cut = 'detecting';
+    this.logger.warn({ peer: link.peer }, 'drill: link traffic dropped');
+    const timer = setTimeout(() => {
+      this.detecting.delete(link.peer);
+      if (link.cut !== 'detecting') return;
+      const reason = new CausewayError(ErrorCode.Timeout, 'a failure drill cuts this link');
+      for (const s of link.liveSessions) s.close(reason);
+      link.lastError = reason.message;
+      link.cut = 'down';
+    }, this.timing().deadAfterMs);
+    timer.unref();
+    this.detecting.set(link.peer, timer);
+  }
+
+  private endCut(link: PeerLink): void {
+    clearTimeout(this.detecting.get(link.peer));
+    this.detecting.delete(link.peer);
+    const was = link.cut;
+    link.cut = undefined;
+    this.logger.info({ peer: link.peer }, 'drill: link traffic carried again');
+    const session = link.pickSession();
+    if (was === 'down' && session !== undefined) this.announceUp(link, session);
+  }
+
   isUp(peer: string): boolean {
     return this.peers.get(peer)?.state === 'up';
   }
@@ -216,6 +266,7 @@ export class LinkMesh {
   async close(): Promise<void> {
     for (const { dialer } of this.dialers.values()) dialer.stop();
     for (const link of this.peers.values()) link.closeAll();
+    for (const timer of this.detecting.values()) clearTimeout(timer);
     await this.listener?.close();
   }
 
@@ -223,6 +274,8 @@ export class LinkMesh {
     let link = this.peers.get(peer);
     if (link === undefined) {
       link = new PeerLink(peer, cost, dialed);
+      // A peer first seen while a drill cuts it (say after a restart) never comes up until it ends.
+      if (this.impairment.cuts(peer)) link.cut = 'down';
       this.peers.set(peer, link);
     }
     if (dialed) link.dialed = true;
@@ -280,8 +333,14 @@ export class LinkMesh {
               );
             }
           },
-          stream: (stream, open) => this.events.stream(peer, stream, open),
-          control: (payload) => this.events.control(peer, payload),
+          stream: (stream, open) =>
+            link?.cut === undefined
+              ? this.events.stream(peer, stream, open)
+              : stream.reset(ResetCode.LinkLost),
+          control: (payload) => {
+            if (link?.cut !== undefined && this.events.passesCut?.(payload) !== true) return;
+            this.events.control(peer, payload);
+          },
           goAway: (payload) => {
             this.logger.warn(
               { peer, reason: payload.toString('utf8').slice(0, 512) },
@@ -308,10 +367,23 @@ export class LinkMesh {
     this.retiring.delete(link);
     const first = link.add(session);
     this.metrics.linkSessions.set({ peer: link.peer }, link.sessionCount);
+    session.delayInbound(this.impairment.inboundDelay(link.peer));
+    if (link.cut !== undefined && (first || link.cut === 'down')) {
+      // Nothing above the link hears of it: to them the peer stays lost until the drill ends.
+      clearTimeout(this.detecting.get(link.peer));
+      link.cut = 'down';
+      this.events.cutSessionUp?.(link.peer, session);
+      return;
+    }
     if (!first) {
       this.events.sessionUp(link.peer, session);
       return;
     }
+    this.announceUp(link, session);
+  }
+
+  /** Tells the areas above that the link is up (a new connection, or a drill's cut ended). */
+  private announceUp(link: PeerLink, session: MuxSession): void {
     link.dialFailures = 0;
     this.metrics.linkDialFailing.set({ peer: link.peer }, 0);
     publishEvent('linkUp', () => ({
@@ -325,7 +397,8 @@ export class LinkMesh {
   private onSessionDown(link: PeerLink, session: MuxSession, reason: Error | undefined): void {
     const down = link.remove(session);
     this.metrics.linkSessions.set({ peer: link.peer }, link.sessionCount);
-    if (!down) return;
+    // A link a drill cut counts as lost already: its drill-only connections come and go unseen.
+    if (!down || link.cut === 'down') return;
     link.lastError = reason?.message;
     publishEvent('linkDown', () => ({
       site: this.site().id,

@@ -19,6 +19,11 @@ export class PeerLink {
   dialFailures = 0;
   /** Where this side dials the peer now: learned from its signed adverts first, then the configured ones. */
   endpoints: string[] = [];
+  /**
+   * A drill cuts this link: `detecting` while its traffic is dropped but the loss is not yet
+   * noticed (a real partition takes the liveness bound to notice), `down` once it counts as lost.
+   */
+  cut: 'detecting' | 'down' | undefined;
 
   constructor(peer: string, cost: number, dialed: boolean) {
     this.peer = peer;
@@ -27,6 +32,7 @@ export class PeerLink {
   }
 
   get state(): LinkState {
+    if (this.cut === 'down') return this.dialed ? 'connecting' : 'down';
     if (this.sessions.size > 0) return 'up';
     return this.dialed ? 'connecting' : 'down';
   }
@@ -65,8 +71,13 @@ export class PeerLink {
     return down;
   }
 
-  /** Picks the session with the fewest flows (ties round-robin), spreading flows over the pool. */
+  /** Picks the session with the fewest flows (ties round-robin); none while a drill cuts the link. */
   pickSession(): MuxSession | undefined {
+    return this.cut === undefined ? this.pickSessionThroughCut() : undefined;
+  }
+
+  /** A live session even while a drill cuts the link: drill messages must still cross it. */
+  pickSessionThroughCut(): MuxSession | undefined {
     let best: MuxSession | undefined;
     const start = this.next++;
     const all = [...this.sessions];
@@ -81,6 +92,11 @@ export class PeerLink {
   /** Tells the peer why on every live connection, then closes them. */
   goAwayAll(payload: Buffer, reason: Error): void {
     for (const s of [...this.sessions]) s.goAway(payload, reason);
+  }
+
+  /** Every live session (a drill slows each of them). */
+  get liveSessions(): readonly MuxSession[] {
+    return [...this.sessions];
   }
 
   closeAll(): void {

@@ -47,6 +47,7 @@ export class Router {
           // Revocations first: the peer drops a revoked site's adverts before it hears them.
           this.parts.revocations.syncPeer(session);
           this.parts.adverts.syncPeer(session);
+          this.parts.drills.syncPeer(session);
         },
         redeem: (socket) =>
           void this.parts.desk
@@ -85,6 +86,7 @@ export class Router {
       await p.vips.load();
       await p.partition.load();
       await p.revocations.load();
+      await p.drills.load();
       await startSiteDns(p);
       await applySite(p);
     } catch (err) {
@@ -133,8 +135,13 @@ export class Router {
     return drainFlows(inFlight, timeoutMs, runtime, logger);
   }
 
+  /** The failure drills of this router (the API's `/v1/drills`). */
+  get drills(): SiteParts['drills'] {
+    return this.parts.drills;
+  }
+
   status(): StatusReport {
-    return buildStatus(statusSources(this.parts));
+    return { ...buildStatus(statusSources(this.parts)), drills: this.parts.drills.inForce() };
   }
 
   /** The flows of the last `rangeMs` from the router's own ring (`/v1/traffic`). */
@@ -158,6 +165,7 @@ export class Router {
     await p.state.dns?.close();
     p.ingress.close();
     await p.leases.close();
+    p.drills.close();
     await p.mesh.close();
     await rm(p.paths.runtime, { force: true });
     p.stopMetrics();

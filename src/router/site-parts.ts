@@ -1,6 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import { ServicesFeed, type ServicesSnapshot } from '../api/index.js';
 import type { SitePaths } from '../config/index.js';
+import { DrillExchange, isDrillControl } from '../drill/index.js';
 import {
   createSiteFlows,
   mayBindPrivileged,
@@ -86,6 +87,7 @@ export interface SiteParts {
   readonly desk: RedemptionDesk;
   readonly removed: RemovedPeers;
   readonly revocations: RevocationList;
+  readonly drills: DrillExchange;
 }
 
 /** Builds every area of one site; nothing is opened or read from disk yet. */
@@ -159,8 +161,11 @@ export function buildSiteParts(
     {
       stream: (peer, stream, open) => flows.egress.accept(peer, stream, open),
       control: (peer, payload) => {
-        if (!revocations.receive(peer, payload)) adverts.receive(peer, payload);
+        if (isDrillControl(payload)) drills.receive(peer, payload);
+        else if (!revocations.receive(peer, payload)) adverts.receive(peer, payload);
       },
+      passesCut: isDrillControl,
+      cutSessionUp: (_peer, session) => drills.syncPeer(session),
       linkUp: (_peer, session) => events.linkUp(session),
       sessionUp: () => undefined,
       linkDown: () => events.publish(),
@@ -168,6 +173,18 @@ export function buildSiteParts(
       linkRemoved: (peer) => events.linkRemoved(peer),
     },
   );
+  const drills = new DrillExchange({
+    self,
+    file: paths.drills,
+    caPem: () => state.material.caPem,
+    peers: () => mesh.peers.values(),
+    impair: (impairment) => mesh.impair(impairment),
+    majority: () => membership.report?.majority,
+    writesRefused: metrics.writesRefused,
+    registry: metrics.registry,
+    runtime,
+    logger,
+  });
   const leases = new SiteLeases({
     config: state.config,
     siteDir: paths.dir,
@@ -194,7 +211,7 @@ export function buildSiteParts(
   });
   return {
     ...{ paths, state, logger, runtime, epoch, metrics, stats, lsdb, vips, partition, readiness },
-    ...{ directory, servicesFeed, membership, adverts, mesh, leases, traffic, ...flows },
+    ...{ directory, servicesFeed, membership, adverts, mesh, leases, traffic, drills, ...flows },
     stopMetrics: stopAll(
       subscribeRouterMetrics(self, metrics, stats),
       subscribeTraffic(self, traffic),

@@ -24,6 +24,8 @@ export interface SitePaths {
   readonly removedPeers: string;
   /** Sites revoked in the clusterset (signed by the CA or an admin), the same list at every site. */
   readonly revocations: string;
+  /** Failure drills in force and those ended, so a restart keeps each drill's deadline. */
+  readonly drills: string;
   readonly lock: string;
   readonly apiSocket: string;
 }
@@ -50,6 +52,7 @@ export function sitePaths(dir: string): SitePaths {
     linkPort: join(abs, 'link-port.json'),
     removedPeers: join(abs, 'removed-peers.json'),
     revocations: join(abs, 'revocations.json'),
+    drills: join(abs, 'drills.json'),
     lock: join(abs, '.lock'),
     apiSocket:
       socket.length <= MAX_SOCKET_PATH

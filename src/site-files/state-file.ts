@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
  * | `runtime.json`      | router not running| router not running  | router not running                        |
  * | `removed-peers.json`| refuse nobody     | refuse nobody       | refuse nobody (`link remove` rewrites it)  |
  * | `ca.key`            | not the CA site   | refuse to start     | (PEM, checked where it is used)           |
+ * | `drills.json`       | no drill in force | warn, none restored | warn, none restored (ending a drill early is the safe side) |
  * Membership refuses rather than forgets because a site that forgot the members it lost would
  * count itself a majority: the split brain the partition view exists to prevent.
  */

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { CausewayError, ErrorCode } from '../errors/index.js';
 import { systemRuntime, type Runtime, type Timer } from '../runtime/index.js';
+import { DelayLine } from './delay-line.js';
 import { EMPTY, FrameType, encodeFrame, encodeFrameHeader } from './frame.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { MuxStream, type StreamCarrier } from './mux-stream.js';
@@ -50,6 +51,9 @@ export class MuxSession implements StreamCarrier {
   private isClosed = false;
   /** Smoothed round-trip time in milliseconds, undefined until the first PONG. */
   rttMs: number | undefined;
+  /** Draws the delay of each inbound chunk while a drill slows this link; unset, bytes go straight in. */
+  private inboundDelay: (() => number) | undefined;
+  private delayLine: DelayLine | undefined;
 
   constructor(socket: Socket, options: SessionOptions, events: SessionEvents) {
     this.socket = socket;
@@ -63,7 +67,7 @@ export class MuxSession implements StreamCarrier {
       data: (stream, chunk) => this.streams.get(stream)?.receiveData(chunk),
     });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
+    socket.on('data', (chunk: Buffer) => this.onArrival(chunk));
     socket.on('error', (err) => this.close(err));
     socket.on('close', () => this.close(this.closedReason));
     socket.on('end', () =>
@@ -90,6 +94,15 @@ export class MuxSession implements StreamCarrier {
     return stream;
   }
 
+  /**
+   * Delays every inbound chunk by what `draw` returns (ms), in arrival order, until called with
+   * undefined; chunks already held still arrive after their delay, so order is never broken.
+   */
+  delayInbound(draw: (() => number) | undefined): void {
+    this.inboundDelay = draw;
+    if (draw !== undefined) this.delayLine ??= new DelayLine(this.runtime, (c) => this.onBytes(c));
+  }
+
   sendHello(payload: Buffer): void {
     this.write(encodeFrame(FrameType.Hello, 0, payload));
   }
@@ -111,6 +124,7 @@ export class MuxSession implements StreamCarrier {
     if (this.isClosed) return;
     this.isClosed = true;
     this.keepalive?.cancel();
+    this.delayLine?.clear();
     for (const stream of this.streams.values()) stream.abort(ResetCode.LinkLost);
     this.streams.clear();
     this.socket.destroy();
@@ -147,6 +161,14 @@ export class MuxSession implements StreamCarrier {
   }
 
   // ---- inbound ----
+
+  private onArrival(chunk: Buffer): void {
+    const line = this.delayLine;
+    const delay = this.inboundDelay?.() ?? 0;
+    // Undelayed with nothing held: straight in, since even a 0 ms timer costs a millisecond.
+    if (line === undefined || (delay <= 0 && !line.holding)) return this.onBytes(chunk);
+    line.push(chunk, delay);
+  }
 
   private onBytes(chunk: Buffer): void {
     this.lastInbound = this.runtime.now();

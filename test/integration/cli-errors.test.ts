@@ -56,6 +56,14 @@ const COMMANDS = [
   ['gslb', 'serve'],
   ['gslb', 'delegate'],
   ['demo'],
+  ['drill'],
+  ['drill', 'partition'],
+  ['drill', 'site-loss'],
+  ['drill', 'latency'],
+  ['drill', 'loss'],
+  ['drill', 'stop'],
+  ['drill', 'list'],
+  ['drill', 'report'],
 ];
 
 type JsonError = { error: { code: string; message: string; hint?: string } };

@@ -14,6 +14,11 @@ export interface ChaosOptions {
   healMs: readonly [number, number];
   /** Log a line per cycle (the bench does; the test stays quiet). */
   log?: (line: string) => void;
+  /**
+   * Stages one cut of `region` for `ms` and resolves once it has healed; by default the region's
+   * bridge port goes down and up again.
+   */
+  stage?: (region: string, ms: number) => Promise<void>;
 }
 
 /** One cut: which region, and whether it held the lease when it was cut (a failover follows). */
@@ -37,11 +42,8 @@ export async function runChaos(lab: LedgerLab, options: ChaosOptions): Promise<C
     const takeHolder = holder !== undefined && cycle % 2 === 0;
     const region = takeHolder ? holder : (others[Math.floor(random() * others.length)] ?? 'eu');
     const from = Date.now();
-    await lab.lab.cut(region);
-    await sleep(
-      between(region === holder ? (options.holderCutMs ?? options.cutMs) : options.cutMs),
-    );
-    await lab.lab.heal(region);
+    const ms = between(region === holder ? (options.holderCutMs ?? options.cutMs) : options.cutMs);
+    await (options.stage ?? ((r, d) => cutAndHeal(lab, r, d)))(region, ms);
     const to = Date.now();
     cuts.push({ region, from, to, wasHolder: region === holder });
     options.log?.(
@@ -50,6 +52,13 @@ export async function runChaos(lab: LedgerLab, options: ChaosOptions): Promise<C
     await sleep(between(options.healMs));
   }
   return cuts;
+}
+
+/** Takes the region's bridge port down for `ms` (packets vanish, no RST), then up again. */
+async function cutAndHeal(lab: LedgerLab, region: string, ms: number): Promise<void> {
+  await lab.lab.cut(region);
+  await sleep(ms);
+  await lab.lab.heal(region);
 }
 
 /** The holder every region agrees on, if they do (they may not, right after a heal). */

@@ -25,6 +25,11 @@ export function renderStatus(r: StatusReport): string {
   const configured = r.imports.filter((i) => i.kind === 'configured');
   const virtual = r.imports.length - configured.length;
   const lines = [
+    // A drill in force comes first: whoever reads the status must not take it for a real outage.
+    ...(r.drills ?? []).map(
+      (d) =>
+        `*** DRILL IN FORCE: ${d.summary} — until ${d.endsAt} (id ${d.id}, by ${d.issuer}) ***`,
+    ),
     `site ${r.site.id}  zone ${r.site.zone}  region ${r.site.region}  clusterset ${r.site.trustDomain}`,
     `link port ${r.linkAddress}  dns ${r.dnsAddress ?? 'off'}  pid ${r.pid}  up since ${r.startedAt}`,
     '',
