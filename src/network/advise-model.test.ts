@@ -30,6 +30,14 @@ describe('adviseModel', () => {
     assert.deepEqual(got.reasons, ['a pods 10.244.0.0/16 overlaps b pods 10.244.0.0/16']);
   });
 
+  it('equal Service CIDRs do not stop a flat pair; a pod CIDR inside the other Service CIDR does', () => {
+    const a = site('a', '10.1.0.0/16', { services: ['10.96.0.0/12'] });
+    assert.equal(advise(a, site('b', '10.2.0.0/16', { services: ['10.96.0.0/12'] })).model, 'flat');
+    const inside = advise(a, site('b', '10.100.0.0/16'));
+    assert.equal(inside.forced, true);
+    assert.deepEqual(inside.reasons, ['a services 10.96.0.0/12 overlaps b pods 10.100.0.0/16']);
+  });
+
   it('a side that is not routable, or another routed domain, forces island', () => {
     assert.match(
       advise(

@@ -53,7 +53,9 @@ export function adviseModel(
 
 function hardReasons(a: SiteNetworks, b: SiteNetworks, overlaps: readonly Overlap[]): string[] {
   const out: string[] = [];
-  for (const o of overlaps)
+  // Only an overlap with a pod block breaks direct paths: two equal Service CIDRs never meet on
+  // the wire, since an import is reached at a ClusterIP of the importing cluster's own range.
+  for (const o of overlaps.filter(touchesPods))
     if (
       (o.a.site === a.site && o.b.site === b.site) ||
       (o.a.site === b.site && o.b.site === a.site)
@@ -94,4 +96,9 @@ function softVotes(a: SiteNetworks, b: SiteNetworks, clusterCount: number): Vote
       });
   }
   return votes;
+}
+
+/** True when one side of the overlap is a pod CIDR. */
+export function touchesPods(o: Overlap): boolean {
+  return o.a.kind === 'pods' || o.b.kind === 'pods';
 }

@@ -12,6 +12,7 @@ export { allocateBlocks, type AllocationRequest } from './allocate-blocks.js';
 export { findOverlaps, type Overlap, type SiteBlock } from './find-overlaps.js';
 export {
   adviseModel,
+  touchesPods,
   FLAT_CLUSTER_LIMIT,
   type NetworkModel,
   type PairAdvice,
