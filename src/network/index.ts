@@ -19,3 +19,10 @@ export {
 } from './advise-model.js';
 export { buildNetworkPlan, type AllocationAsk, type NetworkPlan } from './network-plan.js';
 export { BLOCK_KINDS, type BlockKind, type SiteNetworks } from './site-networks.js';
+export {
+  directPath,
+  networkChange,
+  type DirectPath,
+  type PathNetwork,
+  type ProbeState,
+} from './direct-path.js';

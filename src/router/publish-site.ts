@@ -1,5 +1,7 @@
 import { ownLinkEndpoints } from '../link/index.js';
-import { advertServices } from '../services/index.js';
+import { advertServices, directEndpoints, withDirectEndpoints } from '../services/index.js';
+import type { NetworkConfig } from '../config/index.js';
+import type { AdvertNetwork } from '../routing/index.js';
 import type { SiteParts } from './site-parts.js';
 import { siteNamespaces } from './site-state.js';
 
@@ -14,11 +16,37 @@ export function publishSite(p: SiteParts): void {
       .filter((l) => l.state === 'up')
       .map((l) => ({ peer: l.peer, cost: l.cost }))
       .sort((a, b) => a.peer.localeCompare(b.peer)),
-    services: advertServices(config.exports, {
-      epoch: p.epoch,
-      zone: config.site.zone,
-      ready: (e) => p.readiness.isReady(e),
-    }),
+    services: withDirectEndpoints(
+      advertServices(config.exports, {
+        epoch: p.epoch,
+        zone: config.site.zone,
+        ready: (e) => p.readiness.isReady(e),
+      }),
+      directEndpoints(config.exports, {
+        network: config.network,
+        zone: config.site.zone,
+        ready: (e) => p.readiness.isReady(e),
+        serving: (e) => p.readiness.isServing(e),
+      }),
+    ),
+    ...advertNetwork(config.network),
     endpoints: ownLinkEndpoints(config.link.advertise, linkAddress),
   });
+}
+
+/**
+ * The network part of the advert, only for a site that declares one: a router of an earlier
+ * version refuses an advert with fields it does not know, so a site that plans nothing says nothing.
+ */
+function advertNetwork(n: NetworkConfig): { network?: AdvertNetwork } {
+  if (!n.routable && n.pods.length + n.services.length + n.nodes.length === 0) return {};
+  return {
+    network: {
+      pods: n.pods,
+      services: n.services,
+      nodes: n.nodes,
+      routable: n.routable,
+      domain: n.domain,
+    },
+  };
 }

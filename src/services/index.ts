@@ -11,3 +11,4 @@ export {
 } from './write-policy.js';
 export { advertServices } from './advert-services.js';
 export { ExportReadiness } from './export-readiness.js';
+export { directEndpoints, withDirectEndpoints, type DirectSite } from './direct-endpoints.js';
