@@ -35,6 +35,18 @@ export interface PortListener {
   listen: string;
 }
 
+/** One Pod of another site reached by its own address. */
+export interface DirectView {
+  site: string;
+  address: string;
+  hostname?: string;
+  zone?: string;
+  ready: boolean;
+  serving: boolean;
+  /** Service port → the Pod's port. */
+  ports: Array<{ port: number; targetPort: number }>;
+}
+
 /** One clusterset service as this site sees it: what a ServiceImport here is made from. */
 export interface ServiceView {
   name: string;
@@ -67,6 +79,11 @@ export interface ServiceView {
     listeners?: PortListener[];
   }>;
   conditions: Record<string, ExportConditions>;
+  /**
+   * Pods of exporting sites this site reaches directly (their pod networks route to ours and a
+   * probe confirmed it), by their own addresses: imports list them instead of the router.
+   */
+  direct?: DirectView[];
   /** Whether any site has a ready endpoint for it: without one, new flows fail. */
   ready?: boolean;
   /** This site's exports of the service that are advertised not ready, and why. */

@@ -5,6 +5,7 @@ export { ApiServer, type ApiBackend } from './api-server.js';
 export { ApiClient } from './api-client.js';
 export { ServicesFeed } from './services-feed.js';
 export type {
+  DirectView,
   DrainResult,
   LeaseReport,
   PartitionReport,
