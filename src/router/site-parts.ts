@@ -3,6 +3,7 @@ import { ServicesFeed, type ServicesSnapshot } from '../api/index.js';
 import type { SitePaths } from '../config/index.js';
 import {
   createSiteFlows,
+  DirectPaths,
   mayBindPrivileged,
   unprivilegedPortStart,
   VipImports,
@@ -73,6 +74,7 @@ export interface SiteParts {
   readonly imports: ImportSync;
   readonly desk: RedemptionDesk;
   readonly removed: RemovedPeers;
+  readonly direct: DirectPaths;
 }
 
 /** Builds every area of one site; nothing is opened or read from disk yet. */
@@ -158,8 +160,17 @@ export function buildSiteParts(
     logger,
     runtime,
   });
+  // Which remote sites' Pods are reached directly; a change redoes slices and DNS through the feed.
+  const direct = new DirectPaths({
+    self,
+    network: () => state.config.network,
+    adverts: () => lsdb.all(),
+    runtime,
+    changed: () => servicesFeed.refresh(),
+  });
   return {
     ...{ paths, state, logger, runtime, epoch, metrics, stats, lsdb, vips, partition, readiness },
+    direct,
     ...{ directory, servicesFeed, membership, adverts, mesh, leases, ...flows },
     stopMetrics: subscribeRouterMetrics(self, metrics, stats),
     desk: new RedemptionDesk(paths, () => state.material, logger, metrics),
