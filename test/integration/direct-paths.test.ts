@@ -6,6 +6,7 @@ import { ExportConfig, NetworkConfig, sitePaths } from '../../src/config/index.j
 import { editSiteConfig } from '../../src/site/index.js';
 import { ClustersetFixture } from '../support/clusterset-fixture.js';
 import { startNameServer } from '../support/name-server.js';
+import { dig } from '../support/dig.js';
 import { readAll } from '../support/tcp-probes.js';
 
 // A mixed clusterset on loopback: east declares its pod network (127.0.0.0/8 here) routable in
@@ -40,6 +41,7 @@ describe('direct paths between routed sites, the router for the rest', () => {
   let fx: ClustersetFixture;
   let eastPod: { server: Server; port: number };
   let southPod: { server: Server; port: number };
+  let eastDb: { server: Server; port: number };
   let west: ApiClient;
 
   before(async () => {
@@ -47,6 +49,7 @@ describe('direct paths between routed sites, the router for the rest', () => {
     await fx.initClusterset(['east', 'west', 'south']);
     eastPod = await startNameServer('east');
     southPod = await startNameServer('south');
+    eastDb = await startNameServer('east-db');
     const network = (pods: string[], routable: boolean): NetworkConfig =>
       NetworkConfig.parse({ pods, routable, domain: 'loopback' });
     const exportOf = (port: number): ExportConfig =>
@@ -54,6 +57,16 @@ describe('direct paths between routed sites, the router for the rest', () => {
     await editSiteConfig(sitePaths(fx.dir('east')), (c) => {
       c.network = network(['127.0.0.0/8'], true);
       c.exports.push(exportOf(eastPod.port));
+      c.exports.push(
+        ExportConfig.parse({
+          name: 'db',
+          namespace: 'shop',
+          port: 5432,
+          to: `127.0.0.1:${eastDb.port}`,
+          headless: true,
+          hostname: 'db-0',
+        }),
+      );
     });
     await editSiteConfig(sitePaths(fx.dir('south')), (c) => {
       c.network = network(['127.0.0.0/8'], false);
@@ -73,6 +86,7 @@ describe('direct paths between routed sites, the router for the rest', () => {
     await fx?.close();
     eastPod?.server.close();
     southPod?.server.close();
+    eastDb?.server.close();
   });
 
   it("lists the routed site's Pod by its own address and keeps the other on the router", async () => {
@@ -92,6 +106,29 @@ describe('direct paths between routed sites, the router for the rest', () => {
     ]);
     assert.deepEqual(web?.sites, ['east', 'south']);
     assert.equal(web?.importListeners !== undefined, true);
+  });
+
+  it("DNS answers a directly reached headless endpoint with its Pod's own address", async () => {
+    const abort = new AbortController();
+    await new Promise<void>((resolve, reject) => {
+      const bound = setTimeout(() => reject(new Error('db not direct within 15 s')), 15_000);
+      west
+        .watchServices((s) => {
+          const db = s.services.find((x) => x.name === 'db');
+          if ((db?.direct ?? []).some((d) => d.hostname === 'db-0')) {
+            clearTimeout(bound);
+            abort.abort();
+            resolve();
+          }
+        }, abort.signal)
+        .catch(reject);
+    });
+    const dns = (await west.status()).dnsAddress ?? '';
+    const one = await dig(dns, 'db-0.east.db.shop.svc.clusterset.local');
+    assert.equal(one.status, 'NOERROR');
+    assert.match(one.answers.join('\n'), /\sA\s+127\.0\.0\.1$/m);
+    const all = await dig(dns, 'db.shop.svc.clusterset.local');
+    assert.match(all.answers.join('\n'), /\sA\s+127\.0\.0\.1$/m);
   });
 
   it('falls back to the router within 1 s of the Pod going quiet, and new flows keep working', async () => {
