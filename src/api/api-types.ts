@@ -151,7 +151,12 @@ export interface StatusReport {
     nextHop: string | null;
     cost: number | null;
     hops: number | null;
+    /** How imports from the site are reached: its Pods directly, or through the routers; absent from older routers. */
+    path?: 'direct' | 'router';
+    pathReason?: string;
   }>;
+  /** Sites whose advertised CIDRs changed since last confirmed (condition NetworkChanged): their imports stay on the router until a new probe succeeds. */
+  networkConflicts?: Array<{ site: string; reason: 'NetworkChanged'; message: string }>;
 }
 
 /** What `/v1/services` sends: this site's id and every clusterset service as seen here. */

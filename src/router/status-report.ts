@@ -21,7 +21,7 @@ export interface StatusSources {
   readonly leases: Pick<SiteLeases, 'report'>;
   readonly lsdb: Pick<LinkStateDb, 'all' | 'route'>;
   readonly vips: Pick<VipImports, 'vip' | 'portListeners' | 'siteListeners' | 'endpointListeners'>;
-  readonly direct: Pick<DirectPaths, 'directFor'>;
+  readonly direct: Pick<DirectPaths, 'directFor' | 'pathTo' | 'conflicts'>;
   importedServices(): ReturnType<ServiceDirectory['imported']>;
   /** Why this export is advertised not ready (failed health check, draining), or undefined. */
   exportFailure(e: SiteConfig['exports'][number]): string | undefined;
@@ -91,15 +91,21 @@ export function buildStatus(router: StatusSources): StatusReport {
       .filter((a) => a.origin !== config.site.id)
       .map((a) => {
         const route = router.lsdb.route(a.origin);
+        const path = router.direct.pathTo(a.origin);
         return {
           site: a.origin,
           reachable: route !== undefined,
           nextHop: route?.nextHop ?? null,
           cost: route?.cost ?? null,
           hops: route?.hops ?? null,
+          path: path.mode,
+          pathReason: path.reason,
         };
       })
       .sort((a, b) => a.site.localeCompare(b.site)),
+    networkConflicts: router.direct
+      .conflicts()
+      .map((c) => ({ site: c.site, reason: 'NetworkChanged' as const, message: c.message })),
   };
 }
 

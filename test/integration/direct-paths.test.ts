@@ -105,7 +105,15 @@ describe('direct paths between routed sites, the router for the rest', () => {
       },
     ]);
     assert.deepEqual(web?.sites, ['east', 'south']);
-    assert.equal(web?.importListeners !== undefined, true);
+    const routes = Object.fromEntries((await west.status()).routes.map((r) => [r.site, r]));
+    assert.equal(routes['east']?.path, 'direct');
+    assert.equal(routes['south']?.path, 'router');
+    assert.equal(routes['south']?.pathReason, 'the site does not declare its pods routable');
+    const text = await fx.cli(['status', '--dir', fx.dir('west')]);
+    assert.match(
+      text.stdout,
+      /east\s+yes\s+east\s+1\s+1\s+direct \(routed, and a remote Pod answered the probe\)/,
+    );
   });
 
   it("DNS answers a directly reached headless endpoint with its Pod's own address", async () => {
@@ -138,6 +146,8 @@ describe('direct paths between routed sites, the router for the rest', () => {
     const fallbackMs = at - stoppedAt;
     process.stdout.write(`# direct path fallback: ${fallbackMs} ms after the Pod stopped\n`);
     assert.ok(fallbackMs <= 1_000, `fell back after ${fallbackMs} ms`);
+    const east = (await west.status()).routes.find((r) => r.site === 'east');
+    assert.equal(east?.pathReason, 'the probe of a remote Pod failed');
     const snapshot = await west.services();
     const vip = snapshot.services.find((s) => s.name === 'web')?.vip ?? '';
     let failed = 0;
