@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { CausewayError, ErrorCode, isErrorCode } from '../errors/index.js';
 import { readStateFile, type SitePaths } from '../site-files/index.js';
-import type { RuntimeInfo, ServicesSnapshot, StatusReport } from './api-types.js';
+import type { RuntimeInfo, ServicesSnapshot, StatusReport, TrafficReport } from './api-types.js';
 
 /** Talks to a running router through its unix socket. */
 export class ApiClient {
@@ -75,6 +75,11 @@ export class ApiClient {
       });
       req.end();
     });
+  }
+
+  /** The router's recent flows over the last `rangeSeconds` (clamped to what its ring keeps). */
+  traffic(rangeSeconds: number): Promise<TrafficReport> {
+    return this.call<TrafficReport>('GET', `/v1/traffic?rangeSeconds=${rangeSeconds}`);
   }
 
   async reload(): Promise<void> {

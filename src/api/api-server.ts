@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { rm } from 'node:fs/promises';
 import type { Logger } from '../observability/index.js';
-import type { DrainResult, PartitionReport, StatusReport } from './api-types.js';
-import { CausewayError, errorCodeOf, wireForm } from '../errors/index.js';
+import type { DrainResult, PartitionReport, StatusReport, TrafficReport } from './api-types.js';
+import { CausewayError, ErrorCode, errorCodeOf, wireForm } from '../errors/index.js';
 
 /** What the API serves from: the router, seen only through what the routes need. */
 export interface ApiBackend {
@@ -10,6 +10,7 @@ export interface ApiBackend {
   readonly partitionReport: PartitionReport | undefined;
   reload(): Promise<void>;
   drain(timeoutMs: number): Promise<DrainResult>;
+  traffic(rangeMs: number): TrafficReport;
   readonly servicesFeed: { current(): string; subscribe(send: (line: string) => void): () => void };
   readonly metrics: {
     readonly registry: { metrics(): Promise<string>; readonly contentType: string };
@@ -20,7 +21,8 @@ export interface ApiBackend {
 /**
  * The router's local management API on a unix socket in the site directory: only users who can
  * read the site's files (and so its keys) can drive it. Routes: GET /v1/status, POST /v1/reload,
- * GET /v1/services (`?watch=1` streams a JSON line per change), GET /metrics (Prometheus text).
+ * GET /v1/services (`?watch=1` streams a JSON line per change), GET /v1/traffic (recent flows,
+ * `?rangeSeconds=N`), GET /metrics (Prometheus text).
  */
 export class ApiServer {
   private readonly server: Server;
@@ -84,6 +86,8 @@ export class ApiServer {
           report ?? { majority: true, members: [], reachable: [], unreachable: [] },
         );
       }
+      if (req.method === 'GET' && path === '/v1/traffic')
+        return send(res, 200, this.router.traffic(trafficRange(req.url ?? '/')));
       if (req.method === 'POST' && path === '/v1/reload') {
         await this.router.reload();
         return send(res, 200, { ok: true });
@@ -134,6 +138,21 @@ function streamServices(router: ApiBackend, req: IncomingMessage, res: ServerRes
   res.flushHeaders();
   const unsubscribe = router.servicesFeed.subscribe((line) => res.write(`${line}\n`));
   res.on('close', unsubscribe);
+}
+
+/** `?rangeSeconds=N` (default 300) as ms; anything but a whole number of seconds is refused. */
+export function trafficRange(url: string): number {
+  const raw = new URL(url, 'http://x').searchParams.get('rangeSeconds') ?? '300';
+  const seconds = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(seconds) || seconds < 1)
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `rangeSeconds: "${raw.slice(0, 40)}" is not a number of seconds`,
+      {
+        hint: 'ask for a whole number from 1, e.g. /v1/traffic?rangeSeconds=300',
+      },
+    );
+  return seconds * 1_000;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

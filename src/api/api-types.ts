@@ -1,6 +1,9 @@
 import type { ExportConditions, IpFamily, ServicePort } from '../mcs/index.js';
 import type { FlowCounts } from '../observability/index.js';
 
+// `GET /v1/traffic?rangeSeconds=N` answers the router's own ring of recent flows.
+export type { TrafficReport, TrafficPoint, TrafficSeries } from '../observability/index.js';
+
 // The local API's data: what `/v1/*` answers and what the CLI, the Kubernetes controller and the
 // demo read. Shapes only, so a consumer of the JSON never depends on the router that builds it.
 
@@ -90,6 +93,18 @@ export interface ServiceView {
   notReadyHere?: Array<{ port: number; to: string; reason: string }>;
 }
 
+/** One traffic policy as `status` shows it (the importing side decides). */
+export interface PolicyView {
+  service: string;
+  namespace: string;
+  locality: 'PreferClose' | 'Any';
+  affinity: 'none' | 'local' | 'remote';
+  overloadThreshold?: number | undefined;
+  failoverPriority?: string[] | undefined;
+  siteWeights?: Record<string, number> | undefined;
+  sessionAffinity?: { type: 'ClientIP'; timeoutSeconds: number } | undefined;
+}
+
 /** `causeway status` as data: the same object is printed as text or JSON. */
 export interface StatusReport {
   site: { id: string; zone: string; region: string; trustDomain: string };
@@ -144,9 +159,14 @@ export interface StatusReport {
   } | null;
   /** Leases this router watches (its single-writer imports' and those it holds). */
   leases: LeaseReport[];
+  /** How this site chooses among each service's endpoints (site.yaml `policies`); absent from older routers. */
+  policies?: PolicyView[];
   /** Sites known from adverts, with whether a route reaches them and through which peer. */
   routes: Array<{
     site: string;
+    /** Where the site is, as its advert says; absent from older routers. */
+    zone?: string;
+    region?: string;
     reachable: boolean;
     nextHop: string | null;
     cost: number | null;

@@ -75,6 +75,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/status-command.js')).statusCommand(),
   },
   {
+    name: 'console',
+    args: [],
+    hasOptions: true,
+    description: 'serve the web console of a running router (topology, services, traffic, cost)',
+    load: async () => (await import('./commands/console-command.js')).consoleCommand(),
+  },
+  {
     name: 'services',
     args: [],
     hasOptions: true,

@@ -38,6 +38,19 @@ describe('parseSiteConfig', () => {
     );
   });
 
+  it('keeps the console off by default and never serves it without a token file', () => {
+    assert.equal(parseSiteConfig(stringify(valid)).console.listen, '');
+    assert.throws(
+      () => parseSiteConfig(stringify({ ...valid, console: { listen: '0.0.0.0:7480' } })),
+      (err: unknown) =>
+        err instanceof CausewayError &&
+        err.code === 'CW_CONFIG_INVALID' &&
+        err.message.includes('console.tokenFile'),
+    );
+    const on = { listen: '0.0.0.0:7480', tokenFile: '/etc/causeway/console/token' };
+    assert.deepEqual(parseSiteConfig(stringify({ ...valid, console: on })).console, on);
+  });
+
   it('names the file and field of a link.listen port out of range', () => {
     for (const listen of ['127.0.0.1:70000', '0.0.0.0:65536']) {
       assert.throws(

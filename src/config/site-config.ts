@@ -386,6 +386,23 @@ export const SiteConfig = z.strictObject({
       safeModeFile: z.string().min(1).max(4096).optional(),
     })
     .prefault({}),
+  /** The web console served by the router itself; off unless `listen` is set. */
+  console: z
+    .strictObject({
+      /** host:port of the console, e.g. 0.0.0.0:7480 behind the router Service; empty: off. */
+      listen: z.union([hostPort, z.literal('')]).default(''),
+      /** File holding the token every console request must carry (a mounted Secret). */
+      tokenFile: z.string().min(1).max(4096).optional(),
+    })
+    .prefault({})
+    .superRefine((c, ctx) => {
+      if (c.listen !== '' && c.tokenFile === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tokenFile'],
+          message: 'a console with listen set needs tokenFile: it is never served without a token',
+        });
+    }),
   /** Where leases live: the store single-writer routing watches and `--hold-lease` acquires in. */
   leases: z
     .strictObject({

@@ -5,6 +5,7 @@ export const ErrorCode = {
   SiteExists: 'CW_SITE_EXISTS',
   SiteLocked: 'CW_SITE_LOCKED',
   RouterNotRunning: 'CW_ROUTER_NOT_RUNNING',
+  ConsoleTokenRefused: 'CW_CONSOLE_TOKEN_REFUSED',
   TokenMalformed: 'CW_TOKEN_MALFORMED',
   TokenUnknown: 'CW_TOKEN_UNKNOWN',
   TokenExpired: 'CW_TOKEN_EXPIRED',

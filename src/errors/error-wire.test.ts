@@ -10,6 +10,7 @@ const EXPECTED: Record<ErrorCode, [exit: number, http: number, rcode?: number]> 
   CW_SITE_EXISTS: [2, 409],
   CW_SITE_LOCKED: [1, 409],
   CW_ROUTER_NOT_RUNNING: [3, 503],
+  CW_CONSOLE_TOKEN_REFUSED: [4, 401],
   CW_TOKEN_MALFORMED: [2, 400],
   CW_TOKEN_UNKNOWN: [4, 403],
   CW_TOKEN_EXPIRED: [4, 403],

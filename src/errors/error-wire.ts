@@ -37,6 +37,7 @@ export const ERROR_WIRE = {
   [ErrorCode.SiteExists]: bad(409),
   [ErrorCode.SiteLocked]: failed(409),
   [ErrorCode.RouterNotRunning]: { exit: ExitCode.NotRunning, http: 503 },
+  [ErrorCode.ConsoleTokenRefused]: refused(401),
   [ErrorCode.TokenMalformed]: bad(),
   [ErrorCode.TokenUnknown]: refused(),
   [ErrorCode.TokenExpired]: refused(),

@@ -20,3 +20,11 @@ export {
   type LinkUpEvent,
   type SitePlace,
 } from './causeway-events.js';
+export {
+  LATENCY_BOUNDS_MS,
+  TrafficRing,
+  subscribeTraffic,
+  type TrafficPoint,
+  type TrafficReport,
+  type TrafficSeries,
+} from './traffic-ring.js';

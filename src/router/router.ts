@@ -1,5 +1,11 @@
 import { rm, writeFile } from 'node:fs/promises';
-import type { DrainResult, PartitionReport, RuntimeInfo, StatusReport } from '../api/index.js';
+import type {
+  DrainResult,
+  PartitionReport,
+  RuntimeInfo,
+  StatusReport,
+  TrafficReport,
+} from '../api/index.js';
 import type { SitePaths } from '../config/index.js';
 import { drainFlows } from '../flow/index.js';
 import { followLinkRemoval, loadSiteMaterial, openLinkPort } from '../link/index.js';
@@ -125,6 +131,11 @@ export class Router {
 
   status(): StatusReport {
     return buildStatus(statusSources(this.parts));
+  }
+
+  /** The flows of the last `rangeMs` from the router's own ring (`/v1/traffic`). */
+  traffic(rangeMs: number): TrafficReport {
+    return this.parts.traffic.report(rangeMs);
   }
 
   async writeRuntime(apiSocket: string): Promise<void> {

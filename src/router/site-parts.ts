@@ -17,6 +17,8 @@ import {
   FlowStats,
   RouterMetrics,
   subscribeRouterMetrics,
+  subscribeTraffic,
+  TrafficRing,
   type Logger,
 } from '../observability/index.js';
 import { AdvertExchange, LinkStateDb } from '../routing/index.js';
@@ -57,7 +59,9 @@ export interface SiteParts {
   readonly epoch: number;
   readonly metrics: RouterMetrics;
   readonly stats: FlowStats;
-  /** The metrics and status counts are fed from this site's events until stop. */
+  /** The recent flows the console's traffic view reads (`/v1/traffic`). */
+  readonly traffic: TrafficRing;
+  /** The metrics, status counts and traffic ring are fed from this site's events until stop. */
   readonly stopMetrics: () => void;
   readonly lsdb: LinkStateDb;
   readonly vips: VipImports;
@@ -91,6 +95,7 @@ export function buildSiteParts(
   const now = (): number => runtime.now();
   const metrics = new RouterMetrics();
   const stats = new FlowStats();
+  const traffic = new TrafficRing({ site: self, now });
   const readiness = new ExportReadiness(() => events.publish());
   const directory = new ServiceDirectory(self);
   directory.setHealthCheck((e) => readiness.isServing(e));
@@ -171,11 +176,18 @@ export function buildSiteParts(
   return {
     ...{ paths, state, logger, runtime, epoch, metrics, stats, lsdb, vips, partition, readiness },
     direct,
-    ...{ directory, servicesFeed, membership, adverts, mesh, leases, ...flows },
-    stopMetrics: subscribeRouterMetrics(self, metrics, stats),
+    ...{ directory, servicesFeed, membership, adverts, mesh, leases, traffic, ...flows },
+    stopMetrics: stopAll(
+      subscribeRouterMetrics(self, metrics, stats),
+      subscribeTraffic(self, traffic),
+    ),
     desk: new RedemptionDesk(paths, () => state.material, logger, metrics),
     removed: new RemovedPeers(paths, mesh),
   };
+}
+
+function stopAll(...stops: Array<() => void>): () => void {
+  return () => stops.forEach((stop) => stop());
 }
 
 /** Import addresses; whether this process may bind low ports is read once (it cannot change). */

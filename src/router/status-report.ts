@@ -86,6 +86,7 @@ export function buildStatus(router: StatusSources): StatusReport {
     services: servicesView(router),
     partition: router.partitionReport === undefined ? null : { ...router.partitionReport },
     leases: router.leases.report(),
+    policies: config.policies.map((p) => ({ ...p })),
     routes: router.lsdb
       .all()
       .filter((a) => a.origin !== config.site.id)
@@ -94,6 +95,8 @@ export function buildStatus(router: StatusSources): StatusReport {
         const path = router.direct.pathTo(a.origin);
         return {
           site: a.origin,
+          zone: a.zone,
+          region: a.region,
           reachable: route !== undefined,
           nextHop: route?.nextHop ?? null,
           cost: route?.cost ?? null,

@@ -22,6 +22,7 @@ const COMMANDS = [
   ['import'],
   ['unimport'],
   ['status'],
+  ['console'],
   ['services'],
   ['namespace'],
   ['namespace', 'add'],

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   KubernetesObject,
   V1CustomResourceDefinition,
+  V1Deployment,
   V1Service,
 } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
@@ -129,6 +130,40 @@ describe('Helm chart deploy/helm/causeway (real helm, real API server)', () => {
     const link = rendered.find((o) => key(o) === 'Service causeway-link') as V1Service;
     assert.equal(link.spec?.type, 'NodePort');
     assert.equal(link.spec?.ports?.[0]?.nodePort, 30443);
+  });
+
+  it('serves the console only when enabled: a ClusterIP Service, a pod port and the token Secret mounted', async () => {
+    const rendered = objectsOf(
+      await helm([
+        'template',
+        'causeway',
+        CHART_DIR,
+        '-n',
+        NS,
+        '--set',
+        'site.id=us-east',
+        '--set',
+        'console.enabled=true',
+      ]),
+    );
+    const service = rendered.find((o) => key(o) === 'Service causeway-console') as V1Service;
+    assert.equal(service.spec?.type, 'ClusterIP');
+    assert.equal(service.spec?.ports?.[0]?.port, 7480);
+    const deployment = rendered.find((o) => o.kind === 'Deployment') as V1Deployment;
+    const router = deployment.spec?.template.spec?.containers.find((c) => c.name === 'router');
+    const args = router?.args ?? [];
+    assert.equal(args[args.indexOf('--console-listen') + 1], '0.0.0.0:7480');
+    assert.equal(args[args.indexOf('--console-token-file') + 1], '/etc/causeway/console/token');
+    assert.ok(router?.ports?.some((p) => p.name === 'console' && p.containerPort === 7480));
+    const volume = deployment.spec?.template.spec?.volumes?.find((v) => v.name === 'console-token');
+    assert.equal(volume?.secret?.secretName, 'causeway-console');
+    const plain = objectsOf(
+      await helm(['template', 'causeway', CHART_DIR, '-n', NS, '--set', 'site.id=us-east']),
+    );
+    assert.equal(
+      plain.find((o) => key(o) === 'Service causeway-console'),
+      undefined,
+    );
   });
 
   it('installs its CRDs into a real API server, which then accepts every rendered object (server-side dry-run)', async () => {

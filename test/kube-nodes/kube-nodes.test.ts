@@ -323,6 +323,12 @@ describe(
             ? true
             : undefined,
         );
+        // Uninstall returns once the router Pod is gone, so nothing writes the site's
+        // ClusterProperties back after it (a later helm install would find them and fail).
+        const properties = await cluster
+          .kubectl(['get', 'clusterproperties.about.k8s.io', '-o', 'name'])
+          .catch(() => '');
+        assert.doesNotMatch(properties, /clusterset\.k8s\.io/);
         const left = await cluster.kubectl([
           'get',
           'clusterroles,clusterrolebindings,crd',

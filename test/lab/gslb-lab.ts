@@ -248,7 +248,7 @@ while [ "$(date +%s%3N)" -lt "$end" ]; do
   t=$(date +%s%3N)
   ip=$(dig +tries=1 +time=2 +short ${name} | grep -E '^[0-9a-f.:]+$' | head -n 1)
   body=$(curl -s --max-time 2 http://${name}:${INGRESS_PORT}/ | head -c 16 | tr -dc 'a-z' || true)
-  echo "$t \${ip:--} \${body:-FAIL}"
+  echo "$t \${ip:--} \${body:-FAIL} $(date +%s%3N)"
   sleep ${intervalMs / 1000}
 done`;
     return this.spawnClient(['bash', '-c', script]);

@@ -35,6 +35,20 @@ say() {
   if [[ "${print_dir_only}" != 1 ]]; then printf '%s\n' "$*"; fi
 }
 
+# Downloads from Debian's mirrors fail now and then on a fresh machine (a mirror mid-sync, a
+# dropped connection); a command that fetches is tried three times, 15 s and 45 s apart, before
+# the build gives up. The command must be safe to run again (each attempt starts clean).
+with_retries() {
+  local attempt
+  for attempt in 1 2 3; do
+    if "$@"; then return 0; fi
+    (( attempt < 3 )) || break
+    printf 'build-lab-images: attempt %d of %s failed; trying again in %d s\n' "${attempt}" "$1" $((attempt * attempt * 15)) >&2
+    sleep $((attempt * attempt * 15))
+  done
+  return 1
+}
+
 # A root file system with busybox-static as /bin/sh and every applet, the users the images expect,
 # and the files glibc programs read.
 busybox_rootfs() {
@@ -147,7 +161,7 @@ build_netshoot() {
   # netshoot's nc is OpenBSD netcat: the MCS conformance suite calls `nc -v -w 2 -4 NAME PORT`,
   # options busybox's nc refuses with its usage text.
   debs="$(mktemp -d)"
-  (cd "${debs}" && apt-get download -q netcat-openbsd >/dev/null)
+  (cd "${debs}" && with_retries apt-get download -q netcat-openbsd >/dev/null)
   dpkg-deb -x "${debs}"/netcat-openbsd_*.deb "${debs}/x"
   add_program "$1" "${debs}/x/bin/nc.openbsd" /usr/bin/nc
   ln -sf ../usr/bin/nc "$1/bin/nc"
@@ -173,7 +187,7 @@ build_nginx() {
   local root="$1" debs
   busybox_rootfs "${root}"
   debs="$(mktemp -d)"
-  (cd "${debs}" && apt-get download -q nginx nginx-common >/dev/null)
+  (cd "${debs}" && with_retries apt-get download -q nginx nginx-common >/dev/null)
   for deb in "${debs}"/*.deb; do dpkg-deb -x "${deb}" "${debs}/x"; done
   add_program "${root}" "${debs}/x/usr/sbin/nginx" /usr/sbin/nginx
   mkdir -p "${root}/etc/nginx" "${root}/usr/share/nginx/html" "${root}/var/log/nginx" "${root}/var/cache/nginx" "${root}/var/lib/nginx"
@@ -245,7 +259,12 @@ ensure_node_base() {
   [[ "${node_major}" == 20 ]] || die "the base image carries this machine's Node, which is $(node --version), not 20"
   work="$(mktemp -d)"
   say "making ${base} from Debian bookworm (mmdebstrap) and $(command -v node) $(node --version)"
-  mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm "${work}/root" >&2
+  # mmdebstrap wants an empty or missing target: each attempt gets a fresh one.
+  bootstrap() {
+    rm -rf "${work}/root"
+    mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm "${work}/root" >&2
+  }
+  with_retries bootstrap || die "mmdebstrap could not fetch Debian bookworm three times; check the network and run again"
   cp "$(readlink -f "$(command -v node)")" "${work}/root/usr/local/bin/node"
   mkdir -p "${work}/root/usr/local/lib/node_modules"
   cp -a /usr/lib/node_modules/npm "${work}/root/usr/local/lib/node_modules/npm"

@@ -252,12 +252,18 @@ Example:
             purge: flags.purge === true,
           });
           emit(format, report, () =>
-            report.removed.length === 0
-              ? `nothing of Causeway found in context ${report.context}`
-              : [
-                  `removed from context ${report.context}:`,
-                  ...report.removed.map((r) => `  ${r}`),
-                ].join('\n'),
+            [
+              report.removed.length === 0
+                ? `nothing of Causeway found in context ${report.context}`
+                : [
+                    `removed from context ${report.context}:`,
+                    ...report.removed.map((r) => `  ${r}`),
+                  ].join('\n'),
+              ...report.podsStillTerminating.map(
+                (pod) =>
+                  `warning: Pod ${report.namespace}/${pod} is still terminating (is its node's kubelet running?); it may write ClusterProperty cluster.clusterset.k8s.io back until it ends`,
+              ),
+            ].join('\n'),
           );
         },
       ),

@@ -6,9 +6,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { ApiClient, ApiServer } from '../../api/index.js';
-import { loadSiteConfig, parseHostPort, sitePaths } from '../../config/index.js';
+import {
+  loadSiteConfig,
+  parseHostPort,
+  sitePaths,
+  type SiteConfig,
+  type SitePaths,
+} from '../../config/index.js';
+import { openConsole, readConsoleToken, type ConsoleServer } from '../../console/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { createLogger } from '../../observability/index.js';
+import { createLogger, type Logger } from '../../observability/index.js';
 import { Router, listenerFailure } from '../../router/index.js';
 import { initSite } from '../../site/index.js';
 import { parseDuration } from '../../token/index.js';
@@ -120,6 +127,14 @@ Example:
       '--import-address <ip>',
       'also serve every imported service on this address, a port per service port (overrides services.importAddress; in Kubernetes the pod IP)',
     )
+    .option(
+      '--console-listen <host:port>',
+      'serve the web console here (overrides console.listen in site.yaml; needs a token file)',
+    )
+    .option(
+      '--console-token-file <file>',
+      'the token the console asks of every request (overrides console.tokenFile)',
+    )
     .addHelpText(
       'after',
       `
@@ -135,8 +150,13 @@ host. With --import-address, every port of every imported ClusterSetIP service a
 address, on a port of its own from services.importPorts (kept in import-ports.json), so other
 machines (pods, through the EndpointSlices the Kubernetes controller writes) reach them.
 
+Console: with --console-listen (or console.listen in site.yaml) the router serves the web console
+itself, every request checked against the token in --console-token-file; off by default. On a
+workstation, \`causeway console --dir <dir>\` serves it on loopback with a fresh token instead.
+
 Examples:
   causeway site run --dir ./eu --hold-lease payments-writer
+  causeway site run --dir ./eu --console-listen 127.0.0.1:7480 --console-token-file ./console.token
   causeway site run --dir /var/lib/causeway/site --import-address "$POD_IP"`,
     )
     .action(
@@ -147,6 +167,8 @@ Examples:
           metricsListen?: string;
           holdLease?: string[];
           importAddress?: string;
+          consoleListen?: string;
+          consoleTokenFile?: string;
         }) => {
           const paths = sitePaths(siteDir(opts.dir));
           const running = await new ApiClient(paths).runtime();
@@ -182,6 +204,8 @@ Examples:
             metricsListen: opts.metricsListen,
             holdLeases: hold,
             importAddress: opts.importAddress,
+            consoleListen: opts.consoleListen,
+            consoleTokenFile: opts.consoleTokenFile,
           };
           if (opts.daemon === true) return startDaemon(paths.dir, run);
           await runForeground(paths.dir, run);
@@ -217,12 +241,12 @@ interface RunOptions {
   metricsListen: string | undefined;
   holdLeases: string[];
   importAddress: string | undefined;
+  consoleListen: string | undefined;
+  consoleTokenFile: string | undefined;
 }
 
-async function runForeground(
-  dir: string,
-  { metricsListen, holdLeases, importAddress }: RunOptions,
-): Promise<void> {
+async function runForeground(dir: string, run: RunOptions): Promise<void> {
+  const { metricsListen, holdLeases, importAddress } = run;
   const paths = sitePaths(dir);
   const config = await loadSiteConfig(paths.config);
   const router = await Router.open(paths, createLogger(config.site.id), {
@@ -233,12 +257,15 @@ async function runForeground(
   let drained: () => void = () => undefined;
   const drainedSignal = new Promise<void>((resolve) => (drained = resolve));
   api.onDrained = () => drained();
+  let consoleServer: ConsoleServer | undefined;
   try {
     await openLocalApi(api, paths.apiSocket, metricsListen, router);
+    consoleServer = await openSiteConsole(paths, consoleSetting(config, run), router.logger);
     // The link port opens last: a peer that links here finds every other listener bound.
     await router.connect();
     await router.writeRuntime(paths.apiSocket);
   } catch (err) {
+    await consoleServer?.close();
     await api.close();
     await router.stop();
     throw err;
@@ -249,6 +276,7 @@ async function runForeground(
     process.once('SIGTERM', stop);
     void drainedSignal.then(stop);
   });
+  await consoleServer?.close();
   await api.close();
   await router.stop();
   process.exit(0);
@@ -283,10 +311,63 @@ async function openLocalApi(
   }
 }
 
-async function startDaemon(
-  dir: string,
-  { metricsListen, holdLeases, importAddress }: RunOptions,
-): Promise<void> {
+/**
+ * The router's own console (site.yaml `console.listen`, off by default), read through the local
+ * API socket like any other client. Started with the router; a reload does not move it.
+ */
+async function openSiteConsole(
+  paths: SitePaths,
+  setting: ConsoleSetting,
+  logger: Logger,
+): Promise<ConsoleServer | undefined> {
+  const { listen, tokenFile, fields } = setting;
+  if (listen === '') return undefined;
+  if (tokenFile === undefined)
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `${fields.tokenFile}: the console needs a token file`,
+      {
+        hint: 'write a token (e.g. `openssl rand -hex 24 > console.token`) and pass --console-token-file',
+      },
+    );
+  const token = await readConsoleToken(tokenFile, fields.tokenFile);
+  const address = parseHostPort(listen, fields.listen, true);
+  try {
+    const opened = await openConsole(paths, address, token, logger);
+    logger.info({ console: `${address.host}:${opened.port}` }, 'console listening');
+    return opened.server;
+  } catch (err) {
+    throw listenerFailure(fields.listen, listen, err, fields.where);
+  }
+}
+
+/** The console's address and token file: the command line's, else site.yaml's; named as given. */
+interface ConsoleSetting {
+  listen: string;
+  tokenFile: string | undefined;
+  fields: { listen: string; tokenFile: string; where: string };
+}
+
+function consoleSetting(config: SiteConfig, run: RunOptions): ConsoleSetting {
+  if (run.consoleListen !== undefined)
+    return {
+      listen: run.consoleListen,
+      tokenFile: run.consoleTokenFile ?? config.console.tokenFile,
+      fields: {
+        listen: '--console-listen',
+        tokenFile: '--console-token-file',
+        where: 'on the command line',
+      },
+    };
+  return {
+    listen: config.console.listen,
+    tokenFile: run.consoleTokenFile ?? config.console.tokenFile,
+    fields: { listen: 'console.listen', tokenFile: 'console.tokenFile', where: 'in site.yaml' },
+  };
+}
+
+async function startDaemon(dir: string, run: RunOptions): Promise<void> {
+  const { metricsListen, holdLeases, importAddress } = run;
   const paths = sitePaths(dir);
   const log = openSync(join(paths.dir, 'router.log'), 'a');
   const args = [
@@ -298,6 +379,8 @@ async function startDaemon(
     ...(metricsListen === undefined ? [] : ['--metrics-listen', metricsListen]),
     ...holdLeases.flatMap((name) => ['--hold-lease', name]),
     ...(importAddress === undefined ? [] : ['--import-address', importAddress]),
+    ...(run.consoleListen === undefined ? [] : ['--console-listen', run.consoleListen]),
+    ...(run.consoleTokenFile === undefined ? [] : ['--console-token-file', run.consoleTokenFile]),
   ];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log] });
   child.unref();

@@ -37,7 +37,19 @@ export interface UninstallReport {
   removed: string[];
   /** The namespace may stay Terminating until the cluster's namespace controller empties it. */
   namespaceDeleted: boolean;
+  /** Router Pods still terminating when uninstall gave up waiting for them (none on a healthy node). */
+  podsStillTerminating: string[];
 }
+
+/** The router Pods' labels (deploy/manifests/deployment.yaml and the Helm chart select on them). */
+const ROUTER_POD_SELECTOR = 'app.kubernetes.io/name=causeway,app.kubernetes.io/component=router';
+
+/**
+ * How long uninstall waits for the router Pods to end: the Pod's default grace period (30 s, in
+ * which the router drains its flows) plus the kubelet's time to report the container gone.
+ */
+const POD_GONE_TIMEOUT_MS = 60_000;
+const POD_POLL_MS = 500;
 
 /**
  * The controller's derived Services and EndpointSlices (imports and global-service slices) carry
@@ -73,6 +85,9 @@ export async function uninstallSite(options: UninstallOptions): Promise<Uninstal
   );
   const namespaced = inApplyOrder(shipped.filter((o) => o.kind !== 'Namespace')).reverse();
   for (const object of namespaced) await remove(object);
+  // A terminating controller still reconciles until its process ends, and it writes the
+  // ClusterProperties back: they are removed only once no router Pod is left to do so.
+  const podsStillTerminating = await routerPodsGone(session, options.namespace);
   await remove({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -114,7 +129,23 @@ export async function uninstallSite(options: UninstallOptions): Promise<Uninstal
     namespace: options.namespace,
     removed,
     namespaceDeleted: namespaceDeleted !== 'absent',
+    podsStillTerminating,
   };
+}
+
+/**
+ * Waits (bounded) until the namespace has no router Pod; returns the names of those still there at
+ * the deadline. A cluster without nodes never had any; one whose kubelet is gone keeps them
+ * Terminating, and uninstall goes on after the deadline rather than hang.
+ */
+async function routerPodsGone(session: KubeSession, namespace: string): Promise<string[]> {
+  const deadline = Date.now() + POD_GONE_TIMEOUT_MS;
+  for (;;) {
+    const pods = await session.list('v1', 'Pod', { namespace, labelSelector: ROUTER_POD_SELECTOR });
+    const names = pods.map((p) => p.metadata?.name ?? '');
+    if (names.length === 0 || Date.now() >= deadline) return names;
+    await new Promise((resolve) => setTimeout(resolve, POD_POLL_MS));
+  }
 }
 
 /**
