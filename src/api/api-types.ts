@@ -38,6 +38,18 @@ export interface PortListener {
   listen: string;
 }
 
+/** One Pod of another site reached by its own address. */
+export interface DirectView {
+  site: string;
+  address: string;
+  hostname?: string;
+  zone?: string;
+  ready: boolean;
+  serving: boolean;
+  /** Service port → the Pod's port. */
+  ports: Array<{ port: number; targetPort: number }>;
+}
+
 /** One clusterset service as this site sees it: what a ServiceImport here is made from. */
 export interface ServiceView {
   name: string;
@@ -70,6 +82,11 @@ export interface ServiceView {
     listeners?: PortListener[];
   }>;
   conditions: Record<string, ExportConditions>;
+  /**
+   * Pods of exporting sites this site reaches directly (their pod networks route to ours and a
+   * probe confirmed it), by their own addresses: imports list them instead of the router.
+   */
+  direct?: DirectView[];
   /** Whether any site has a ready endpoint for it: without one, new flows fail. */
   ready?: boolean;
   /** This site's exports of the service that are advertised not ready, and why. */
@@ -156,9 +173,14 @@ export interface StatusReport {
     nextHop: string | null;
     cost: number | null;
     hops: number | null;
+    /** How imports from the site are reached: its Pods directly, or through the routers; absent from older routers. */
+    path?: 'direct' | 'router';
+    pathReason?: string;
   }>;
   /** Failure drills in force here (empty when none). */
   drills?: DrillView[];
+  /** Sites whose advertised CIDRs changed since last confirmed (condition NetworkChanged): their imports stay on the router until a new probe succeeds. */
+  networkConflicts?: Array<{ site: string; reason: 'NetworkChanged'; message: string }>;
 }
 
 /** What `/v1/services` sends: this site's id and every clusterset service as seen here. */

@@ -5,6 +5,7 @@ export { ApiServer, trafficRange, type ApiBackend } from './api-server.js';
 export { ApiClient } from './api-client.js';
 export { ServicesFeed } from './services-feed.js';
 export type {
+  DirectView,
   DrainResult,
   DrillReport,
   DrillView,

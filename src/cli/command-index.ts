@@ -129,6 +129,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/route-command.js')).routeCommand(),
   },
   {
+    name: 'plan',
+    args: [],
+    hasOptions: true,
+    description:
+      "the clusterset's address space: CIDR overlaps between sites, new blocks from a pool, flat or island per pair",
+    load: async () => (await import('./commands/plan-command.js')).planCommand(),
+  },
+  {
     name: 'lease',
     args: [],
     hasOptions: false,

@@ -6,6 +6,7 @@ export {
   ExportConfig,
   ImportConfig,
   LinkConfig,
+  NetworkConfig,
   PolicyConfig,
   AccessPolicyConfig,
   SiteConfig,

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseCidrBlock } from '../network/index.js';
 import { DEFAULT_SESSION_TIMING } from '../transport/index.js';
 import { HttpRouteConfig } from './http-route-config.js';
 
@@ -279,6 +280,39 @@ export const AccessPolicyConfig = z.strictObject({
     .max(1_000),
 });
 export type AccessPolicyConfig = z.infer<typeof AccessPolicyConfig>;
+/** A CIDR block with its host bits clear, e.g. 10.244.0.0/16 or fd00:10::/64. */
+const cidrBlock = z
+  .string()
+  .max(64)
+  .superRefine((v, ctx) => {
+    try {
+      parseCidrBlock(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+
+/** This site's address space, advertised to the clusterset so every site plans and routes the same way. */
+export const NetworkConfig = z.strictObject({
+  /** Pod CIDRs of the cluster (nodes' podCIDRs, or the cluster CIDR). */
+  pods: z.array(cidrBlock).max(64).default([]),
+  /** Service (ClusterIP) CIDRs. */
+  services: z.array(cidrBlock).max(16).default([]),
+  /** Node address blocks. */
+  nodes: z.array(cidrBlock).max(256).default([]),
+  /**
+   * Pods of other sites in `domain` reach this site's pods by their own addresses (VPC peering, a
+   * Transit Gateway, routes): imports from such sites may go pod to pod once a probe confirms it.
+   */
+  routable: z.boolean().default(false),
+  /** The routed domain: sites route pod to pod only within one. */
+  domain: dnsName.default('default'),
+  /** For the plan's advice: cloud provider (aws, gcp, azure, on-prem), CNI, compliance. */
+  cloud: z.string().min(1).max(63).optional(),
+  cni: z.string().min(1).max(63).optional(),
+  compliance: z.enum(['low', 'high']).optional(),
+});
+export type NetworkConfig = z.infer<typeof NetworkConfig>;
 
 export const SiteConfig = z.strictObject({
   apiVersion: z.literal('causeway.io/v1alpha1'),
@@ -436,6 +470,7 @@ export const SiteConfig = z.strictObject({
           message: 'backend: etcd needs at least one client URL, e.g. [http://127.0.0.1:2379]',
         });
     }),
+  network: NetworkConfig.prefault({}),
   /** Namespaces present at this site besides those of its exports and imports (MCS namespace sameness). */
   namespaces: z.array(dnsLabel).default([]),
   links: z.array(LinkConfig).default([]),

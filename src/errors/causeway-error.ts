@@ -28,6 +28,8 @@ export const ErrorCode = {
   ServiceUnknown: 'CW_SERVICE_UNKNOWN',
   NoEndpoint: 'CW_NO_ENDPOINT',
   VipPoolExhausted: 'CW_VIP_POOL_EXHAUSTED',
+  CidrPoolExhausted: 'CW_CIDR_POOL_EXHAUSTED',
+  NetworkChanged: 'CW_NETWORK_CHANGED',
   BackendUnreachable: 'CW_BACKEND_UNREACHABLE',
   InputInvalid: 'CW_INPUT_INVALID',
   Timeout: 'CW_TIMEOUT',

@@ -32,6 +32,8 @@ const EXPECTED: Record<ErrorCode, [exit: number, http: number, rcode?: number]> 
   CW_SERVICE_UNKNOWN: [2, 404, 3],
   CW_NO_ENDPOINT: [1, 503, 2],
   CW_VIP_POOL_EXHAUSTED: [1, 503],
+  CW_CIDR_POOL_EXHAUSTED: [2, 422],
+  CW_NETWORK_CHANGED: [1, 409],
   CW_BACKEND_UNREACHABLE: [1, 502, 2],
   CW_INPUT_INVALID: [2, 400, 1],
   CW_TIMEOUT: [1, 504, 2],

@@ -59,6 +59,8 @@ export const ERROR_WIRE = {
   [ErrorCode.ServiceUnknown]: { exit: ExitCode.BadInput, http: 404, rcode: WireRcode.NxDomain },
   [ErrorCode.NoEndpoint]: failed(503, WireRcode.ServFail),
   [ErrorCode.VipPoolExhausted]: failed(503),
+  [ErrorCode.CidrPoolExhausted]: bad(422),
+  [ErrorCode.NetworkChanged]: failed(409),
   [ErrorCode.BackendUnreachable]: failed(502, WireRcode.ServFail),
   [ErrorCode.InputInvalid]: { exit: ExitCode.BadInput, http: 400, rcode: WireRcode.FormErr },
   [ErrorCode.Timeout]: failed(504, WireRcode.ServFail),

@@ -54,3 +54,4 @@ export {
 } from './link-exchange/link-secrets.js';
 export { leaseStep, microTime, type LeaseStep } from './leader/lease-step.js';
 export { WorkQueue } from './watch/work-queue.js';
+export { readClusterNetworks, type ClusterNetworks } from './network/cluster-networks.js';

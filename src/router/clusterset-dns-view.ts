@@ -1,3 +1,4 @@
+import type { DirectView } from '../api/index.js';
 import type { DnsServiceView, DnsView } from '../dns/index.js';
 import type { VipImports } from '../flow/index.js';
 import type { ServiceDirectory } from '../services/index.js';
@@ -12,6 +13,8 @@ export class ClustersetDnsView implements DnsView {
     private readonly knownSites: () => ReadonlySet<string>,
     /** Addresses that stand in for the VIP, keyed `namespace/name` (a cluster's ClusterIP for the import). */
     private readonly clustersetIps: () => Readonly<Record<string, readonly string[]>> = () => ({}),
+    /** Pods of other sites this site reaches by their own addresses (direct paths). */
+    private readonly direct: (name: string, namespace: string) => DirectView[] = () => [],
   ) {}
 
   service(name: string, namespace: string): DnsServiceView | undefined {
@@ -24,6 +27,9 @@ export class ClustersetDnsView implements DnsView {
       return undefined;
     // Headless answers carry this site's address for each endpoint (remote pod addresses may
     // overlap with local ones, or be unroutable from here); endpoints that have none yet are left out.
+    // A site reached directly answers with its Pods' own addresses: the route to them is
+    // declared and probed, so the overlap concern above does not hold for it.
+    const direct = service.type === 'Headless' ? this.direct(name, namespace) : [];
     const endpoints =
       service.type === 'Headless'
         ? this.directory.model.readyEndpoints(name, namespace).flatMap(({ site, endpoint }) => {
@@ -31,6 +37,10 @@ export class ClustersetDnsView implements DnsView {
               endpoint.hostname ??
               (endpoint.addresses.length > 0 ? headlessHostname(endpoint) : undefined);
             if (hostname === undefined) return [];
+            const pods = direct.filter(
+              (d) => d.site === site && d.hostname === hostname && d.ready,
+            );
+            if (pods.length > 0) return [{ site, hostname, addresses: pods.map((d) => d.address) }];
             // In a cluster, the ClusterIP of the endpoint's derived Service (pods reach it), else its virtual IP.
             const assigned = this.clustersetIps()[`${namespace}/${name}@${site}/${hostname}`];
             if (assigned !== undefined && assigned.length > 0)

@@ -105,6 +105,7 @@ export class Router {
     p.mesh.reconcile(config.links);
     publishSite(p);
     p.leases.start();
+    p.direct.start();
     this.expiry = p.runtime.every(1_000, () => expireStale(p)).unref();
     const { host, port } = p.state.linkAddress;
     p.logger.info(
@@ -162,6 +163,7 @@ export class Router {
     const p = this.parts;
     this.expiry?.cancel();
     p.readiness.stop();
+    p.direct.stop();
     await p.state.dns?.close();
     p.ingress.close();
     await p.leases.close();

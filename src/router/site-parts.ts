@@ -4,6 +4,7 @@ import type { SitePaths } from '../config/index.js';
 import { DrillExchange, isDrillControl } from '../drill/index.js';
 import {
   createSiteFlows,
+  DirectPaths,
   mayBindPrivileged,
   unprivilegedPortStart,
   VipImports,
@@ -88,6 +89,7 @@ export interface SiteParts {
   readonly removed: RemovedPeers;
   readonly revocations: RevocationList;
   readonly drills: DrillExchange;
+  readonly direct: DirectPaths;
 }
 
 /** Builds every area of one site; nothing is opened or read from disk yet. */
@@ -209,8 +211,17 @@ export function buildSiteParts(
     logger,
     runtime,
   });
+  // Which remote sites' Pods are reached directly; a change redoes slices and DNS through the feed.
+  const direct = new DirectPaths({
+    self,
+    network: () => state.config.network,
+    adverts: () => lsdb.all(),
+    runtime,
+    changed: () => servicesFeed.refresh(),
+  });
   return {
     ...{ paths, state, logger, runtime, epoch, metrics, stats, lsdb, vips, partition, readiness },
+    direct,
     ...{ directory, servicesFeed, membership, adverts, mesh, leases, traffic, drills, ...flows },
     stopMetrics: stopAll(
       subscribeRouterMetrics(self, metrics, stats),

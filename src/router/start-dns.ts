@@ -1,3 +1,4 @@
+import type { DirectView } from '../api/index.js';
 import type { SiteConfig } from '../config/index.js';
 import { parseHostPort } from '../config/index.js';
 import { DnsServer } from '../dns/index.js';
@@ -16,6 +17,8 @@ export interface ClustersetDnsDeps {
   vips: VipImports;
   namespaces(): string[];
   knownSites(): string[];
+  /** Pods of other sites reached by their own addresses (direct paths); none without it. */
+  direct?: (name: string, namespace: string) => DirectView[];
   logger: Logger;
 }
 
@@ -31,6 +34,7 @@ export async function startClustersetDns(
     () => new Set(deps.namespaces()),
     () => new Set(deps.knownSites()),
     () => deps.config().services.clustersetIps,
+    deps.direct,
   );
   const server = new DnsServer(view, { zone, targetedSuffix, ttl, logger: deps.logger });
   const { host, port } = parseHostPort(listen, 'dns.listen', true);
@@ -54,6 +58,7 @@ export async function startSiteDns(p: SiteParts): Promise<void> {
     vips: p.vips,
     namespaces: () => siteNamespaces(state.config),
     knownSites: () => p.lsdb.all().map((a) => a.origin),
+    direct: (name, namespace) => p.direct.directFor(name, namespace),
     logger: p.logger,
   });
   state.dns = dns?.server;

@@ -1,7 +1,7 @@
 import type { FlowStats } from '../observability/index.js';
 import type { SiteLeases } from '../membership/index.js';
 import type { LinkMesh } from '../link/index.js';
-import type { TcpIngress, VipImports } from '../flow/index.js';
+import type { DirectPaths, TcpIngress, VipImports } from '../flow/index.js';
 import { serviceKey, type ServiceDirectory } from '../services/index.js';
 import type { PartitionReport, ServiceView, StatusReport } from '../api/index.js';
 import type { LinkStateDb } from '../routing/index.js';
@@ -21,6 +21,7 @@ export interface StatusSources {
   readonly leases: Pick<SiteLeases, 'report'>;
   readonly lsdb: Pick<LinkStateDb, 'all' | 'route'>;
   readonly vips: Pick<VipImports, 'vip' | 'portListeners' | 'siteListeners' | 'endpointListeners'>;
+  readonly direct: Pick<DirectPaths, 'directFor' | 'pathTo' | 'conflicts'>;
   importedServices(): ReturnType<ServiceDirectory['imported']>;
   /** Sites revoked in the clusterset. */
   revokedSites(): string[];
@@ -94,6 +95,7 @@ export function buildStatus(router: StatusSources): StatusReport {
       .filter((a) => a.origin !== config.site.id)
       .map((a) => {
         const route = router.lsdb.route(a.origin);
+        const path = router.direct.pathTo(a.origin);
         return {
           site: a.origin,
           zone: a.zone,
@@ -102,9 +104,14 @@ export function buildStatus(router: StatusSources): StatusReport {
           nextHop: route?.nextHop ?? null,
           cost: route?.cost ?? null,
           hops: route?.hops ?? null,
+          path: path.mode,
+          pathReason: path.reason,
         };
       })
       .sort((a, b) => a.site.localeCompare(b.site)),
+    networkConflicts: router.direct
+      .conflicts()
+      .map((c) => ({ site: c.site, reason: 'NetworkChanged' as const, message: c.message })),
   };
 }
 
@@ -173,6 +180,7 @@ export function servicesView(router: StatusSources): ServiceView[] {
             )
         : [],
     conditions: s.conditions,
+    ...directOf(router, s.name, s.namespace),
     ready: router.directory.model.readyEndpoints(s.name, s.namespace).length > 0,
     notReadyHere: config.exports
       .filter((e) => e.name === s.name && e.namespace === s.namespace)
@@ -181,4 +189,14 @@ export function servicesView(router: StatusSources): ServiceView[] {
         return reason === undefined ? [] : [{ port: e.port, to: e.to, reason }];
       }),
   }));
+}
+
+/** The remote Pods reached directly, as a field only when there are some (older readers never see it). */
+function directOf(
+  router: StatusSources,
+  name: string,
+  namespace: string,
+): { direct?: ServiceView['direct'] } {
+  const direct = router.direct.directFor(name, namespace);
+  return direct.length === 0 ? {} : { direct };
 }

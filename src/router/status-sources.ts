@@ -20,7 +20,7 @@ export function statusSources(p: SiteParts): StatusSources {
       return p.membership.report;
     },
     ...{ directory: p.directory, mesh: p.mesh, stats: p.stats, ingress: p.ingress },
-    ...{ leases: p.leases, lsdb: p.lsdb, vips: p.vips },
+    ...{ leases: p.leases, lsdb: p.lsdb, vips: p.vips, direct: p.direct },
     importedServices: () => importedServices(p),
     revokedSites: () => p.revocations.sites(),
     exportFailure: (e) => p.readiness.failureOf(e),

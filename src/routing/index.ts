@@ -8,7 +8,9 @@ export {
   encodeSiteAdvert,
   isNewerAdvert,
   peekAdvertVersion,
+  type AdvertNetwork,
   type AdvertService,
+  type DirectEndpoint,
   type SiteAdvert,
 } from './site-advert.js';
 export { signEndpoints, verifyEndpoints, type SignedEndpoints } from './signed-endpoints.js';

@@ -36,6 +36,30 @@ describe('site advert (CONTROL payload)', () => {
   it('round-trips', () => {
     assert.deepEqual(decodeControl(encodeSiteAdvert(advert)), advert);
   });
+  it('round-trips the network and the direct endpoints of a routable site', () => {
+    const flat: SiteAdvert = {
+      ...advert,
+      network: {
+        pods: ['10.1.0.0/16'],
+        services: [],
+        nodes: [],
+        routable: true,
+        domain: 'transit',
+      },
+      services: advert.services.map((s) => ({
+        ...s,
+        direct: [
+          {
+            address: '10.1.0.5',
+            ready: true,
+            serving: true,
+            ports: [{ port: 80, targetPort: 8080 }],
+          },
+        ],
+      })),
+    };
+    assert.deepEqual(decodeControl(encodeSiteAdvert(flat)), flat);
+  });
   it('reports unknown message types instead of failing (newer peers may add some)', () => {
     assert.deepEqual(decodeControl(Buffer.from('{"type":"routes"}')), {
       type: 'unknown',
@@ -65,8 +89,30 @@ describe('site advert (CONTROL payload)', () => {
           ),
         ),
     );
+    // The network and direct endpoints: CIDR lists and Pod addresses from a peer are not trusted.
+    const networkish = fc.oneof(
+      fc.anything(),
+      fc.record({
+        pods: fc.array(fc.string({ maxLength: 80 }), { maxLength: 70 }),
+        services: fc.anything(),
+        nodes: fc.array(fc.string()),
+        routable: fc.anything(),
+        domain: fc.string({ maxLength: 300 }),
+      }),
+    );
+    const withNetwork = fc.oneof(
+      networkish.map((network) => ({ ...advert, network })),
+      fc.anything().map((direct) => ({
+        ...advert,
+        services: [{ ...advert.services[0], direct: [direct] }],
+      })),
+    );
+    const all = fc.oneof(
+      hostile,
+      withNetwork.map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
+    );
     fc.assert(
-      fc.property(hostile, (payload) => {
+      fc.property(all, (payload) => {
         try {
           decodeControl(payload);
         } catch (err) {

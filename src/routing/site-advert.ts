@@ -19,6 +19,38 @@ const AdvertEndpoint = z.strictObject({
   weight: z.number().int().min(0).max(1_000_000).optional(),
 });
 
+/**
+ * A backend Pod reached by its own address, listed only by a site whose pod network is routable:
+ * importers in the same routed domain may connect to it without a router on the path.
+ */
+const DirectEndpoint = z.strictObject({
+  address: z.string().max(45),
+  hostname: z.string().max(63).optional(),
+  zone: z.string().max(63).optional(),
+  ready: z.boolean(),
+  serving: z.boolean(),
+  /** Service port → the Pod's own port (an EndpointSlice lists the latter). */
+  ports: z
+    .array(
+      z.strictObject({
+        port: z.number().int().min(1).max(65535),
+        targetPort: z.number().int().min(1).max(65535),
+      }),
+    )
+    .max(256),
+});
+export type DirectEndpoint = z.infer<typeof DirectEndpoint>;
+
+/** What a site tells of its address space: the plan and the direct paths read it. */
+const AdvertNetwork = z.strictObject({
+  pods: z.array(z.string().max(64)).max(64),
+  services: z.array(z.string().max(64)).max(16),
+  nodes: z.array(z.string().max(64)).max(256),
+  routable: z.boolean(),
+  domain: z.string().min(1).max(253),
+});
+export type AdvertNetwork = z.infer<typeof AdvertNetwork>;
+
 /** One exported service as the origin site describes it (never the backend's private address). */
 const AdvertService = z.strictObject({
   name: z.string().min(1).max(63),
@@ -37,6 +69,8 @@ const AdvertService = z.strictObject({
   exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
   exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
   endpoints: z.array(AdvertEndpoint).max(10_000),
+  /** Pods reachable by their own addresses; only from a site whose network is routable. */
+  direct: z.array(DirectEndpoint).max(10_000).optional(),
 });
 export type AdvertService = z.infer<typeof AdvertService>;
 
@@ -58,6 +92,8 @@ const SiteAdvertSchema = z.strictObject({
     .array(z.strictObject({ peer: name, cost: z.number().int().min(1).max(1_000_000) }))
     .max(10_000),
   services: z.array(AdvertService).max(100_000),
+  /** The origin's pod, Service and node CIDRs and whether its pods route; absent from older routers. */
+  network: AdvertNetwork.optional(),
   /** Where to dial the origin now, signed by it (see signed-endpoints.ts); absent from older routers. */
   endpoints: z
     .strictObject({

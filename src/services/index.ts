@@ -17,3 +17,4 @@ export {
   hasAccessPolicy,
   withAccessAnnotations,
 } from './access-annotation.js';
+export { directEndpoints, withDirectEndpoints, type DirectSite } from './direct-endpoints.js';

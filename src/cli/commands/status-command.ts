@@ -83,15 +83,17 @@ export function renderStatus(r: StatusReport): string {
     r.routes.length === 0
       ? '  (no other sites known)'
       : table(
-          ['SITE', 'REACHABLE', 'NEXT HOP', 'COST', 'HOPS'],
+          ['SITE', 'REACHABLE', 'NEXT HOP', 'COST', 'HOPS', 'PATH'],
           r.routes.map((x) => [
             x.site,
             x.reachable ? 'yes' : 'no',
             x.nextHop ?? '-',
             x.cost ?? '-',
             x.hops ?? '-',
+            x.path === undefined ? '-' : `${x.path} (${x.pathReason ?? ''})`,
           ]),
         ),
+    ...(r.networkConflicts ?? []).map((c) => `  NetworkChanged: ${c.message}`),
     '',
     'EXPORTS',
     r.exports.length === 0

@@ -66,6 +66,8 @@ export interface EndpointSliceEndpoint {
   conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
   hostname?: string;
   zone?: string;
+  /** Topology Aware Routing: the zones whose clients should use this endpoint. */
+  hints?: { forZones?: Array<{ name: string }> };
   deprecatedTopology?: Record<string, string>;
 }
 

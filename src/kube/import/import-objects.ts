@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ServicePort } from '../../mcs/index.js';
-import type { ServiceView } from '../../api/index.js';
+import type { DirectView, ServiceView } from '../../api/index.js';
 import type {
   EndpointSlice,
   KubeObject,
@@ -142,9 +142,12 @@ export function desiredImportSlices(
   endpointIp: (site: string, hostname: string) => string | undefined = () => undefined,
 ): EndpointSlice[] {
   const ports = tcpPorts(view);
+  const direct = directSlices(view, names, owner, ports);
+  const directSites = new Set((view.direct ?? []).map((d) => d.site));
   if (view.type !== 'Headless') {
     const target = routerTarget(view);
-    if (target === undefined) return [];
+    // Every exporting site reached directly: no router on any path, so no router slice.
+    if (target === undefined || view.sites.every((s) => directSites.has(s))) return direct;
     const routed = ports.flatMap((p) => {
       const port = target.port(p.port);
       return port === undefined ? [] : [{ ...p, port }];
@@ -158,6 +161,7 @@ export function desiredImportSlices(
         [{ addresses: [target.address], conditions: { ready: true } }],
         target.addressType,
       ),
+      ...direct,
     ];
   }
   const bySite = new Map<
@@ -165,6 +169,7 @@ export function desiredImportSlices(
     Array<{ addresses: string[]; hostname: string; conditions: { ready: boolean } }>
   >();
   for (const endpoint of view.endpoints) {
+    if (directSites.has(endpoint.site)) continue; // listed by its Pod's own address below
     // In a cluster the endpoint's own derived Service's ClusterIP; else its virtual IP when routable.
     const address =
       endpointIp(endpoint.site, endpoint.hostname) ??
@@ -174,9 +179,60 @@ export function desiredImportSlices(
     list.push({ addresses: [address], hostname: endpoint.hostname, conditions: { ready: true } });
     bySite.set(endpoint.site, list);
   }
-  return [...bySite.entries()]
+  return [
+    ...[...bySite.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([site, endpoints]) => slice(names, site, owner, ports, endpoints)),
+    ...direct,
+  ];
+}
+
+/**
+ * One slice per source site of the Pods reached directly, so kube-proxy (or any CNI's Service
+ * implementation) connects straight to the remote Pod. An EndpointSlice lists the Pods' own
+ * ports under the Service ports' names; Pods of one site with another port mapping get a slice
+ * of their own. Zone hints and ready/serving carry locality and readiness as for local Pods.
+ */
+function directSlices(
+  view: ServiceView,
+  names: ImportNames,
+  owner: OwnerReference,
+  ports: ServicePort[],
+): EndpointSlice[] {
+  const groups = new Map<string, { site: string; family: 'IPv4' | 'IPv6'; pods: DirectView[] }>();
+  for (const pod of view.direct ?? []) {
+    const family = pod.address.includes(':') ? 'IPv6' : 'IPv4';
+    const mapping = pod.ports
+      .map((p) => `${p.port}:${p.targetPort}`)
+      .sort()
+      .join(',');
+    const key = `${pod.site}|${family}|${mapping}`;
+    const group = groups.get(key) ?? { site: pod.site, family, pods: [] };
+    group.pods.push(pod);
+    groups.set(key, group);
+  }
+  const counts = new Map<string, number>();
+  return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([site, endpoints]) => slice(names, site, owner, ports, endpoints));
+    .map(([, g]) => {
+      const n = counts.get(g.site) ?? 0;
+      counts.set(g.site, n + 1);
+      const first = g.pods[0];
+      const sliced = ports.flatMap((p) => {
+        const target = first?.ports.find((m) => m.port === p.port)?.targetPort;
+        return target === undefined ? [] : [{ ...p, port: target }];
+      });
+      const endpoints = g.pods.map((pod) => ({
+        addresses: [pod.address],
+        conditions: { ready: pod.ready, serving: pod.serving, terminating: false },
+        ...(pod.hostname === undefined ? {} : { hostname: pod.hostname }),
+        ...(pod.zone === undefined
+          ? {}
+          : { zone: pod.zone, hints: { forZones: [{ name: pod.zone }] } }),
+      }));
+      const source = n === 0 ? `direct-${g.site}` : `direct-${g.site}-${n}`;
+      return slice(names, g.site, owner, sliced, endpoints, g.family, source);
+    });
 }
 
 /** A site-targeted name's Service and its one slice, pointing at the router's listener pinned to that site. */
@@ -301,12 +357,13 @@ function slice(
   ports: EndpointSlice['ports'],
   endpoints: NonNullable<EndpointSlice['endpoints']>,
   addressType: 'IPv4' | 'IPv6' = 'IPv4',
+  nameKey = source,
 ): EndpointSlice {
   return hashed<EndpointSlice>({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
     metadata: {
-      name: importSliceName(names.derivedName, source),
+      name: importSliceName(names.derivedName, nameKey),
       namespace: names.namespace,
       labels: {
         [ImportLabel.serviceName]: names.name,
