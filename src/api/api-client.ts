@@ -2,7 +2,13 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { CausewayError, ErrorCode, isErrorCode } from '../errors/index.js';
 import { readStateFile, type SitePaths } from '../site-files/index.js';
-import type { RuntimeInfo, ServicesSnapshot, StatusReport } from './api-types.js';
+import type {
+  CostGrouping,
+  CostReport,
+  RuntimeInfo,
+  ServicesSnapshot,
+  StatusReport,
+} from './api-types.js';
 
 /** Talks to a running router through its unix socket. */
 export class ApiClient {
@@ -25,6 +31,11 @@ export class ApiClient {
 
   status(): Promise<StatusReport> {
     return this.call<StatusReport>('GET', '/v1/status');
+  }
+
+  /** What this site's clients' flows cost over the last `sinceMs`, grouped by service or zone pair. */
+  cost(by: CostGrouping, sinceMs: number): Promise<CostReport> {
+    return this.call<CostReport>('GET', `/v1/cost?by=${by}&sinceMs=${sinceMs}`);
   }
 
   /** One snapshot of the merged clusterset as this site sees it. */

@@ -1,12 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { rm } from 'node:fs/promises';
 import type { Logger } from '../observability/index.js';
-import type { DrainResult, PartitionReport, StatusReport } from './api-types.js';
-import { CausewayError, errorCodeOf, wireForm } from '../errors/index.js';
+import type {
+  CostGrouping,
+  CostReport,
+  DrainResult,
+  PartitionReport,
+  StatusReport,
+} from './api-types.js';
+import { CausewayError, ErrorCode, errorCodeOf, wireForm } from '../errors/index.js';
 
 /** What the API serves from: the router, seen only through what the routes need. */
 export interface ApiBackend {
   status(): StatusReport;
+  /** Transfer costs of this site's clients over the last `sinceMs`. */
+  cost(by: CostGrouping, sinceMs: number): CostReport;
   readonly partitionReport: PartitionReport | undefined;
   reload(): Promise<void>;
   drain(timeoutMs: number): Promise<DrainResult>;
@@ -20,7 +28,8 @@ export interface ApiBackend {
 /**
  * The router's local management API on a unix socket in the site directory: only users who can
  * read the site's files (and so its keys) can drive it. Routes: GET /v1/status, POST /v1/reload,
- * GET /v1/services (`?watch=1` streams a JSON line per change), GET /metrics (Prometheus text).
+ * GET /v1/services (`?watch=1` streams a JSON line per change), GET /v1/cost (`?by=service|pair&sinceMs=N`),
+ * GET /metrics (Prometheus text).
  */
 export class ApiServer {
   private readonly server: Server;
@@ -75,6 +84,10 @@ export class ApiServer {
       if (req.method === 'GET' && path === '/v1/status')
         return send(res, 200, this.router.status());
       if (req.method === 'GET' && path === '/v1/services') return this.services(req, res);
+      if (req.method === 'GET' && path === '/v1/cost') {
+        const query = costQuery(new URL(req.url ?? '/', 'http://x').searchParams);
+        return send(res, 200, this.router.cost(query.by, query.sinceMs));
+      }
       if (req.method === 'GET' && path === '/v1/partition') {
         // 503 on the minority side, so an application can use it directly as its safe-mode probe.
         const report = this.router.partitionReport;
@@ -139,4 +152,18 @@ function streamServices(router: ApiBackend, req: IncomingMessage, res: ServerRes
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+/** `by` and `sinceMs` of `/v1/cost`; anything else is the caller's mistake (400), named. */
+function costQuery(params: URLSearchParams): { by: CostGrouping; sinceMs: number } {
+  const by = params.get('by') ?? 'service';
+  if (by !== 'service' && by !== 'pair')
+    throw new CausewayError(ErrorCode.InputInvalid, `by must be service or pair, not ${by}`);
+  const sinceMs = Number(params.get('sinceMs') ?? 3_600_000);
+  if (!Number.isSafeInteger(sinceMs) || sinceMs <= 0)
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      'sinceMs must be a positive whole number of milliseconds',
+    );
+  return { by, sinceMs };
 }

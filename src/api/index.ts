@@ -5,6 +5,9 @@ export { ApiServer, type ApiBackend } from './api-server.js';
 export { ApiClient } from './api-client.js';
 export { ServicesFeed } from './services-feed.js';
 export type {
+  CostGrouping,
+  CostReport,
+  CostRow,
   DrainResult,
   LeaseReport,
   PartitionReport,
@@ -13,4 +16,5 @@ export type {
   ServiceView,
   ServicesSnapshot,
   StatusReport,
+  ZonePlace,
 } from './api-types.js';

@@ -83,6 +83,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/services-command.js')).servicesCommand(),
   },
   {
+    name: 'cost',
+    args: [],
+    hasOptions: true,
+    description:
+      'what crosses zones and regions and what it costs: Causeway flows by service or zone pair, locality savings, cloud flow logs',
+    load: async () => (await import('./commands/cost-command.js')).costCommand(),
+  },
+  {
     name: 'namespace',
     args: [],
     hasOptions: false,

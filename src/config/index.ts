@@ -9,6 +9,8 @@ export {
   PolicyConfig,
   SiteConfig,
   UncarriedPort,
+  CostConfig,
+  AccessLogConfig,
   hostPort,
   type SiteConfigInput,
 } from './site-config.js';

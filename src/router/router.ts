@@ -1,5 +1,12 @@
 import { rm, writeFile } from 'node:fs/promises';
-import type { DrainResult, PartitionReport, RuntimeInfo, StatusReport } from '../api/index.js';
+import type {
+  CostGrouping,
+  CostReport,
+  DrainResult,
+  PartitionReport,
+  RuntimeInfo,
+  StatusReport,
+} from '../api/index.js';
 import type { SitePaths } from '../config/index.js';
 import { drainFlows } from '../flow/index.js';
 import { followLinkRemoval, loadSiteMaterial, openLinkPort } from '../link/index.js';
@@ -126,6 +133,11 @@ export class Router {
     return buildStatus(statusSources(this.parts));
   }
 
+  /** Transfer costs of this site's clients over the last `sinceMs` (`/v1/cost`, the console). */
+  cost(by: CostGrouping, sinceMs: number): CostReport {
+    return this.parts.cost.report(by, sinceMs);
+  }
+
   async writeRuntime(apiSocket: string): Promise<void> {
     const { state, paths, epoch } = this.parts;
     const info: RuntimeInfo = {
@@ -145,6 +157,7 @@ export class Router {
     await p.mesh.close();
     await rm(p.paths.runtime, { force: true });
     p.stopMetrics();
+    p.cost.stop();
     p.logger.info('router stopped');
   }
 }

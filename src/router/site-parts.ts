@@ -18,6 +18,7 @@ import {
   subscribeRouterMetrics,
   type Logger,
 } from '../observability/index.js';
+import { CostAccounting } from '../cost/index.js';
 import { AdvertExchange, LinkStateDb } from '../routing/index.js';
 import type { Runtime } from '../runtime/index.js';
 import { ExportReadiness, ServiceDirectory } from '../services/index.js';
@@ -58,6 +59,8 @@ export interface SiteParts {
   readonly stats: FlowStats;
   /** The metrics and status counts are fed from this site's events until stop. */
   readonly stopMetrics: () => void;
+  /** Transfer bytes and costs of this site's clients, fed from its flow events until stop. */
+  readonly cost: CostAccounting;
   readonly lsdb: LinkStateDb;
   readonly vips: VipImports;
   readonly partition: PartitionView;
@@ -162,6 +165,16 @@ export function buildSiteParts(
     ...{ paths, state, logger, runtime, epoch, metrics, stats, lsdb, vips, partition, readiness },
     ...{ directory, servicesFeed, membership, adverts, mesh, leases, ...flows },
     stopMetrics: subscribeRouterMetrics(self, metrics, stats),
+    cost: new CostAccounting({
+      site: self,
+      registry: metrics.registry,
+      config: () => state.config.cost,
+      exporters: (name, namespace) =>
+        (directory.service(name, namespace)?.sites ?? []).flatMap(
+          (site) => placeOf(state.config, lsdb, site) ?? [],
+        ),
+      now,
+    }),
     desk: new RedemptionDesk(paths, () => state.material, logger, metrics),
     removed: new RemovedPeers(paths, mesh),
   };
