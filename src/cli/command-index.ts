@@ -85,7 +85,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'cost',
     args: [],
-    hasOptions: true,
+    hasOptions: false,
     description:
       'what crosses zones and regions and what it costs: Causeway flows by service or zone pair, locality savings, cloud flow logs',
     load: async () => (await import('./commands/cost-command.js')).costCommand(),

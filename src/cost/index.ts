@@ -17,3 +17,13 @@ export {
   type TransferRate,
 } from './price-table.js';
 export { TransferLedger, type LocalityOutcome, type Transfer } from './transfer-ledger.js';
+export { analyzeFlowLogs, type FlowLogQuery } from './flow-logs/analyze-flow-logs.js';
+export {
+  DEFAULT_FLOW_LOG_FORMAT,
+  FLOW_LOG_FIELDS,
+  parseFlowLogHeader,
+  type FlowLogField,
+  type FlowLogFormat,
+} from './flow-logs/flow-log-format.js';
+export type { FlowLogReport, FlowLogTalker, FlowLogZonePair } from './flow-logs/flow-log-report.js';
+export { ipv4Number, parseSubnetMap, type SubnetZone } from './flow-logs/subnet-map.js';

@@ -6,12 +6,26 @@ import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat, table } from '../output.js';
 import { DIR_HELP, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
+import { flowlogsCommand } from './cost-flowlogs-command.js';
 
-/** `causeway cost`: the running router's transfer costs; `cost flowlogs` reads cloud flow logs. */
+/**
+ * `causeway cost`: `report` (the default, so `causeway cost --since 1d` works) reads the running
+ * router's transfer costs; `flowlogs` reads cloud flow logs. The parent has no options of its own,
+ * so each subcommand's `--output` and `--top` stay its own.
+ */
 export function costCommand(): Command {
   return new Command('cost')
     .description(
       'what crosses zones and regions and what it costs: Causeway flows by service or zone pair, locality savings, cloud flow logs',
+    )
+    .addCommand(reportCommand(), { isDefault: true })
+    .addCommand(flowlogsCommand());
+}
+
+function reportCommand(): Command {
+  return new Command('report')
+    .description(
+      "what this site's clients sent across zones and regions through Causeway, what it cost, and what locality routing saved (the default)",
     )
     .option('--dir <dir>', DIR_HELP)
     .option('--since <duration>', 'window to sum, up to 24h, e.g. 15m, 1h, 1d', '1h')
@@ -27,7 +41,7 @@ export function costCommand(): Command {
       `
 Each flow is counted once, at the site of its client: bytes each way, priced from sender to
 receiver with the site's price table (site.yaml \`cost:\`; default AWS list prices, where a byte
-between zones is billed $0.01/GB on both sides). Prometheus has the same figures as
+between zones is billed $0.01/GiB on both sides). Prometheus has the same figures as
 causeway_transfer_bytes_total and causeway_transfer_cost_dollars_total.
 
 Savings compare each flow with round-robin over the service's exporting sites: the bytes kept in
