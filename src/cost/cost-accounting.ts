@@ -60,16 +60,16 @@ export class CostAccounting {
       labelNames: ['service', 'namespace'],
       registers,
     });
-    this.unsubscribe = subscribeEvent('flowClose', (e) => {
-      if (e.site !== deps.site) return;
-      const counted = flowTransfers(e, this.prices(), deps.exporters(e.service, e.namespace));
-      if (counted === null) return;
-      this.ledger.record(counted.transfers, counted.locality);
-      for (const t of counted.transfers) this.count(t);
-      this.roundRobin
-        .labels({ service: e.service, namespace: e.namespace })
-        .inc(counted.locality.roundRobinDollars);
-    });
+    const stops = [
+      subscribeEvent('flowClose', (e) => {
+        // An HTTP import's connection has no one destination: its requests are counted instead.
+        if (e.site === deps.site && e.protocol !== 'http') this.account(e);
+      }),
+      subscribeEvent('httpRequest', (e) => {
+        if (e.site === deps.site) this.account({ ...e, side: 'ingress', opened: true });
+      }),
+    ];
+    this.unsubscribe = () => stops.forEach((stop) => stop());
   }
 
   /** The cost report over the last `sinceMs` milliseconds. */
@@ -88,6 +88,20 @@ export class CostAccounting {
 
   stop(): void {
     this.unsubscribe();
+  }
+
+  private account(flow: Parameters<typeof flowTransfers>[0]): void {
+    const counted = flowTransfers(
+      flow,
+      this.prices(),
+      this.deps.exporters(flow.service, flow.namespace),
+    );
+    if (counted === null) return;
+    this.ledger.record(counted.transfers, counted.locality);
+    for (const t of counted.transfers) this.count(t);
+    this.roundRobin
+      .labels({ service: flow.service, namespace: flow.namespace })
+      .inc(counted.locality.roundRobinDollars);
   }
 
   private count(t: Transfer): void {

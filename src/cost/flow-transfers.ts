@@ -17,7 +17,11 @@ export interface FlowTransfers {
  * round-robin would have used.
  */
 export function flowTransfers(
-  event: FlowCloseEvent,
+  event: Pick<
+    FlowCloseEvent,
+    'side' | 'opened' | 'source' | 'destination' | 'service' | 'namespace'
+  > &
+    Pick<FlowCloseEvent, 'bytesToBackend' | 'bytesToClient'>,
   table: PriceTable,
   candidates: readonly SitePlace[],
 ): FlowTransfers | null {

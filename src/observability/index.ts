@@ -15,8 +15,10 @@ export {
   type FlowOpenEvent,
   type FlowProtocol,
   type FlowRetryEvent,
+  type HttpRequestEvent,
   type LeaseChangeEvent,
   type LinkDownEvent,
   type LinkUpEvent,
   type SitePlace,
 } from './causeway-events.js';
+export { traceIdOf } from './trace-parent.js';

@@ -158,6 +158,7 @@ export class Router {
     await rm(p.paths.runtime, { force: true });
     p.stopMetrics();
     p.cost.stop();
+    p.accessLog.stop();
     p.logger.info('router stopped');
   }
 }

@@ -18,6 +18,7 @@ import {
   subscribeRouterMetrics,
   type Logger,
 } from '../observability/index.js';
+import { AccessLog } from '../access-log/index.js';
 import { CostAccounting } from '../cost/index.js';
 import { AdvertExchange, LinkStateDb } from '../routing/index.js';
 import type { Runtime } from '../runtime/index.js';
@@ -61,6 +62,8 @@ export interface SiteParts {
   readonly stopMetrics: () => void;
   /** Transfer bytes and costs of this site's clients, fed from its flow events until stop. */
   readonly cost: CostAccounting;
+  /** Flow and request lines, when site.yaml asks for them. */
+  readonly accessLog: AccessLog;
   readonly lsdb: LinkStateDb;
   readonly vips: VipImports;
   readonly partition: PartitionView;
@@ -165,6 +168,12 @@ export function buildSiteParts(
     ...{ paths, state, logger, runtime, epoch, metrics, stats, lsdb, vips, partition, readiness },
     ...{ directory, servicesFeed, membership, adverts, mesh, leases, ...flows },
     stopMetrics: subscribeRouterMetrics(self, metrics, stats),
+    accessLog: new AccessLog({
+      site: self,
+      config: () => state.config.accessLog,
+      random: () => runtime.random(),
+      logger,
+    }),
     cost: new CostAccounting({
       site: self,
       registry: metrics.registry,
