@@ -22,3 +22,4 @@ export {
   type SitePlace,
 } from './causeway-events.js';
 export { traceIdOf } from './trace-parent.js';
+export { registerCertificateExpiry } from './certificate-expiry.js';

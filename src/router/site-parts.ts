@@ -15,6 +15,7 @@ import { MembershipWatch, PartitionView, SiteLeases } from '../membership/index.
 import {
   FlowStats,
   RouterMetrics,
+  registerCertificateExpiry,
   subscribeRouterMetrics,
   type Logger,
 } from '../observability/index.js';
@@ -95,6 +96,7 @@ export function buildSiteParts(
   const now = (): number => runtime.now();
   const metrics = new RouterMetrics();
   const stats = new FlowStats();
+  registerCertificateExpiry(metrics.registry, () => state.material);
   const readiness = new ExportReadiness(() => events.publish());
   const directory = new ServiceDirectory(self);
   directory.setHealthCheck((e) => readiness.isServing(e));
