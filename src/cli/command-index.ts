@@ -91,6 +91,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/cost-command.js')).costCommand(),
   },
   {
+    name: 'doctor',
+    args: [],
+    hasOptions: true,
+    description:
+      'check a site and tell what to fix: links and RTT, partition, certificates, DNS, export backends, import listeners',
+    load: async () => (await import('./commands/doctor-command.js')).doctorCommand(),
+  },
+  {
     name: 'namespace',
     args: [],
     hasOptions: false,
