@@ -3,6 +3,8 @@ import { connect } from 'node:net';
 import { CausewayError, ErrorCode, isErrorCode } from '../errors/index.js';
 import { readStateFile, type SitePaths } from '../site-files/index.js';
 import type {
+  CostGrouping,
+  CostReport,
   DrillReport,
   DrillView,
   RuntimeInfo,
@@ -32,6 +34,11 @@ export class ApiClient {
 
   status(): Promise<StatusReport> {
     return this.call<StatusReport>('GET', '/v1/status');
+  }
+
+  /** What this site's clients' flows cost over the last `sinceMs`, grouped by service or zone pair. */
+  cost(by: CostGrouping, sinceMs: number): Promise<CostReport> {
+    return this.call<CostReport>('GET', `/v1/cost?by=${by}&sinceMs=${sinceMs}`);
   }
 
   /** One snapshot of the merged clusterset as this site sees it. */

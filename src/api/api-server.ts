@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { rm } from 'node:fs/promises';
 import type { Logger } from '../observability/index.js';
 import type {
+  CostGrouping,
+  CostReport,
   DrainResult,
   DrillReport,
   DrillView,
@@ -14,6 +16,8 @@ import { CausewayError, ErrorCode, errorCodeOf, wireForm } from '../errors/index
 /** What the API serves from: the router, seen only through what the routes need. */
 export interface ApiBackend {
   status(): StatusReport;
+  /** Transfer costs of this site's clients over the last `sinceMs`. */
+  cost(by: CostGrouping, sinceMs: number): CostReport;
   readonly partitionReport: PartitionReport | undefined;
   reload(): Promise<void>;
   drain(timeoutMs: number): Promise<DrainResult>;
@@ -38,7 +42,7 @@ const MAX_BODY_BYTES = 64 * 1024;
  * The router's local management API on a unix socket in the site directory: only users who can
  * read the site's files (and so its keys) can drive it. Routes: GET /v1/status, POST /v1/reload,
  * GET /v1/services (`?watch=1` streams a JSON line per change), GET /v1/traffic (recent flows,
- * `?rangeSeconds=N`), GET /metrics (Prometheus text).
+ * `?rangeSeconds=N`), GET /v1/cost (`?by=service|pair&sinceMs=N`), GET /metrics (Prometheus text).
  */
 export class ApiServer {
   private readonly server: Server;
@@ -115,6 +119,10 @@ export class ApiServer {
       if (req.method === 'GET' && path === '/v1/status')
         return send(res, 200, this.router.status());
       if (req.method === 'GET' && path === '/v1/services') return this.services(req, res);
+      if (req.method === 'GET' && path === '/v1/cost') {
+        const query = costQuery(new URL(req.url ?? '/', 'http://x').searchParams);
+        return send(res, 200, this.router.cost(query.by, query.sinceMs));
+      }
       if (req.method === 'GET' && path === '/v1/partition') {
         // 503 on the minority side, so an application can use it directly as its safe-mode probe.
         const report = this.router.partitionReport;
@@ -214,4 +222,18 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new CausewayError(ErrorCode.InputInvalid, 'request body is not JSON');
   }
+}
+
+/** `by` and `sinceMs` of `/v1/cost`; anything else is the caller's mistake (400), named. */
+function costQuery(params: URLSearchParams): { by: CostGrouping; sinceMs: number } {
+  const by = params.get('by') ?? 'service';
+  if (by !== 'service' && by !== 'pair')
+    throw new CausewayError(ErrorCode.InputInvalid, `by must be service or pair, not ${by}`);
+  const sinceMs = Number(params.get('sinceMs') ?? 3_600_000);
+  if (!Number.isSafeInteger(sinceMs) || sinceMs <= 0)
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      'sinceMs must be a positive whole number of milliseconds',
+    );
+  return { by, sinceMs };
 }

@@ -261,3 +261,45 @@ export interface DrillReport {
   /** Still recording: the drill is in force or its aftermath is being watched. */
   recording: boolean;
 }
+
+/** How `GET /v1/cost` groups its rows. */
+export type CostGrouping = 'service' | 'pair';
+
+/** A zone of a region: one end of a transfer. */
+export interface ZonePlace {
+  zone: string;
+  region: string;
+}
+
+/** One row of the cost report: a service (by service) or a zone pair, sender first (by pair). */
+export interface CostRow {
+  service: string | null;
+  namespace: string | null;
+  from: ZonePlace | null;
+  to: ZonePlace | null;
+  bytes: number;
+  /** Bytes that left their zone (cross-region bytes included). */
+  crossZoneBytes: number;
+  crossRegionBytes: number;
+  dollars: number;
+}
+
+/** What crossed zones and regions from this site's clients, what it cost, and what locality saved. */
+export interface CostReport {
+  site: string;
+  by: CostGrouping;
+  since: string;
+  until: string;
+  currency: 'USD';
+  prices: { name: string; source: string; asOf: string };
+  /** Most expensive first (then most bytes). */
+  rows: CostRow[];
+  total: { bytes: number; crossZoneBytes: number; crossRegionBytes: number; dollars: number };
+  locality: {
+    /** Bytes kept in the client's zone that round-robin over the service's sites would have sent out of it. */
+    keptInZoneBytes: number;
+    /** What the same flows would have cost spread round-robin. */
+    roundRobinDollars: number;
+    savedDollars: number;
+  };
+}

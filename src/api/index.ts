@@ -6,6 +6,9 @@ export { ApiClient } from './api-client.js';
 export { ServicesFeed } from './services-feed.js';
 export type {
   DirectView,
+  CostGrouping,
+  CostReport,
+  CostRow,
   DrainResult,
   DrillReport,
   DrillView,
@@ -20,4 +23,5 @@ export type {
   TrafficPoint,
   TrafficReport,
   TrafficSeries,
+  ZonePlace,
 } from './api-types.js';

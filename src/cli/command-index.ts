@@ -105,6 +105,22 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/services-command.js')).servicesCommand(),
   },
   {
+    name: 'cost',
+    args: [],
+    hasOptions: false,
+    description:
+      'what crosses zones and regions and what it costs: Causeway flows by service or zone pair, locality savings, cloud flow logs',
+    load: async () => (await import('./commands/cost-command.js')).costCommand(),
+  },
+  {
+    name: 'doctor',
+    args: [],
+    hasOptions: true,
+    description:
+      'check a site and tell what to fix: links and RTT, partition, certificates, DNS, export backends, import listeners',
+    load: async () => (await import('./commands/doctor-command.js')).doctorCommand(),
+  },
+  {
     name: 'namespace',
     args: [],
     hasOptions: false,

@@ -11,6 +11,8 @@ export {
   AccessPolicyConfig,
   SiteConfig,
   UncarriedPort,
+  CostConfig,
+  AccessLogConfig,
   hostPort,
   type SiteConfigInput,
 } from './site-config.js';

@@ -313,6 +313,35 @@ export const NetworkConfig = z.strictObject({
   compliance: z.enum(['low', 'high']).optional(),
 });
 export type NetworkConfig = z.infer<typeof NetworkConfig>;
+/** A rate for bytes that cross a boundary, in US dollars per GiB: the sender's side and the receiver's side. */
+const TransferRate = z.strictObject({
+  outPerGb: z.number().min(0).max(100),
+  /** AWS bills cross-AZ bytes on both sides: $0.01/GB out of one zone and $0.01/GB into the other. */
+  inPerGb: z.number().min(0).max(100).default(0),
+});
+
+export const CostConfig = z.strictObject({
+  /** Whose list prices are the base table (`causeway cost --help` lists them with their sources). */
+  prices: z.enum(['aws', 'gcp', 'none']).default('aws'),
+  /** Overrides the base table's rate between zones of one region. */
+  crossZone: TransferRate.optional(),
+  /** Overrides the base table's rate between regions. */
+  crossRegion: TransferRate.optional(),
+  /** Rates for particular region pairs (first match wins; `from`/`to` are region names, `*` any). */
+  regionPairs: z
+    .array(TransferRate.extend({ from: z.string().min(1).max(63), to: z.string().min(1).max(63) }))
+    .max(256)
+    .default([]),
+});
+export type CostConfig = z.infer<typeof CostConfig>;
+
+export const AccessLogConfig = z.strictObject({
+  /** `stdout`, a file path (appended to), or absent for no access log. */
+  to: z.string().min(1).max(4096).optional(),
+  /** Share of flows and requests logged, 0-1; 1 logs every one (refusals are always logged). */
+  sample: z.number().min(0).max(1).default(1),
+});
+export type AccessLogConfig = z.infer<typeof AccessLogConfig>;
 
 export const SiteConfig = z.strictObject({
   apiVersion: z.literal('causeway.io/v1alpha1'),
@@ -471,6 +500,10 @@ export const SiteConfig = z.strictObject({
         });
     }),
   network: NetworkConfig.prefault({}),
+  /** What cross-zone and cross-region bytes cost: a cloud's list prices, with this site's own rates over them. */
+  cost: CostConfig.prefault({}),
+  /** One structured line per flow and per HTTP request, to a file or stdout; off unless set. */
+  accessLog: AccessLogConfig.prefault({}),
   /** Namespaces present at this site besides those of its exports and imports (MCS namespace sameness). */
   namespaces: z.array(dnsLabel).default([]),
   links: z.array(LinkConfig).default([]),

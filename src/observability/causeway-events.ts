@@ -14,6 +14,7 @@ export const CausewayChannel = {
   linkUp: 'causeway:link:up',
   linkDown: 'causeway:link:down',
   leaseChange: 'causeway:lease:change',
+  httpRequest: 'causeway:http:request',
 } as const;
 
 /** Where a site is, as its adverts say. */
@@ -91,6 +92,28 @@ export interface LeaseChangeEvent {
   expiresAt: number | null;
 }
 
+/** `causeway:http:request`: an HTTP import answered (or refused) one request. */
+export interface HttpRequestEvent {
+  site: string;
+  service: string;
+  namespace: string;
+  method: string;
+  /** The status the client got. */
+  status: number;
+  /** answered: a backend's response; refused: the router's own 503 (no endpoint, write refused); failed: 502/504. */
+  outcome: 'answered' | 'refused' | 'failed';
+  source: SitePlace | null;
+  /** The site whose endpoint answered (the last one tried), null when none was. */
+  destination: SitePlace | null;
+  /** The client connection's bytes while the request was served, headers included. */
+  bytesToBackend: number;
+  bytesToClient: number;
+  durationMs: number;
+  /** From a valid W3C `traceparent` of the request, else null. */
+  traceId: string | null;
+  startedAt: number;
+}
+
 /** The channels, typed by what they carry. */
 export const causewayChannels = {
   flowOpen: channel(CausewayChannel.flowOpen),
@@ -99,6 +122,7 @@ export const causewayChannels = {
   linkUp: channel(CausewayChannel.linkUp),
   linkDown: channel(CausewayChannel.linkDown),
   leaseChange: channel(CausewayChannel.leaseChange),
+  httpRequest: channel(CausewayChannel.httpRequest),
 };
 
 type ChannelName = keyof typeof causewayChannels;
@@ -109,6 +133,7 @@ interface EventOf {
   linkUp: LinkUpEvent;
   linkDown: LinkDownEvent;
   leaseChange: LeaseChangeEvent;
+  httpRequest: HttpRequestEvent;
 }
 
 /** Publishes on `name` if anyone listens; `build` runs only then. */

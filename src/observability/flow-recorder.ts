@@ -4,6 +4,7 @@ import {
   type FlowCloseEvent,
   type FlowOpenEvent,
   type FlowProtocol,
+  type HttpRequestEvent,
   type SitePlace,
 } from './causeway-events.js';
 import type { FlowSide } from './flow-stats.js';
@@ -78,6 +79,26 @@ export class FlowRecorder {
       namespace,
       reason,
     }));
+  }
+
+  /** One HTTP request of an import answered or refused; sites are ids, resolved to places here. */
+  requested(
+    request: Omit<HttpRequestEvent, 'site' | 'source' | 'destination' | 'durationMs'> & {
+      destination: string | null;
+    },
+  ): void {
+    publishEvent('httpRequest', () => ({
+      ...request,
+      site: this.site,
+      source: this.place(this.site),
+      destination: this.place(request.destination ?? undefined),
+      durationMs: this.now() - request.startedAt,
+    }));
+  }
+
+  /** When a request or flow started, on this recorder's clock. */
+  time(): number {
+    return this.now();
   }
 
   finished(ticket: FlowTicket, outcome: FlowOutcome): void {

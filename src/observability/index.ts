@@ -15,6 +15,7 @@ export {
   type FlowOpenEvent,
   type FlowProtocol,
   type FlowRetryEvent,
+  type HttpRequestEvent,
   type LeaseChangeEvent,
   type LinkDownEvent,
   type LinkUpEvent,
@@ -28,3 +29,5 @@ export {
   type TrafficReport,
   type TrafficSeries,
 } from './traffic-ring.js';
+export { traceIdOf } from './trace-parent.js';
+export { registerCertificateExpiry } from './certificate-expiry.js';

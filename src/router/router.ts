@@ -1,5 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import type {
+  CostGrouping,
+  CostReport,
   DrainResult,
   PartitionReport,
   RuntimeInfo,
@@ -150,6 +152,11 @@ export class Router {
     return this.parts.traffic.report(rangeMs);
   }
 
+  /** Transfer costs of this site's clients over the last `sinceMs` (`/v1/cost`, the console). */
+  cost(by: CostGrouping, sinceMs: number): CostReport {
+    return this.parts.cost.report(by, sinceMs);
+  }
+
   async writeRuntime(apiSocket: string): Promise<void> {
     const { state, paths, epoch } = this.parts;
     const info: RuntimeInfo = {
@@ -171,6 +178,8 @@ export class Router {
     await p.mesh.close();
     await rm(p.paths.runtime, { force: true });
     p.stopMetrics();
+    p.cost.stop();
+    p.accessLog.stop();
     p.logger.info('router stopped');
   }
 }

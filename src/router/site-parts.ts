@@ -23,11 +23,14 @@ import {
 import {
   FlowStats,
   RouterMetrics,
+  registerCertificateExpiry,
   subscribeRouterMetrics,
   subscribeTraffic,
   TrafficRing,
   type Logger,
 } from '../observability/index.js';
+import { AccessLog } from '../access-log/index.js';
+import { CostAccounting } from '../cost/index.js';
 import { AdvertExchange, LinkStateDb } from '../routing/index.js';
 import type { Runtime } from '../runtime/index.js';
 import { ExportReadiness, ServiceDirectory } from '../services/index.js';
@@ -72,6 +75,10 @@ export interface SiteParts {
   readonly traffic: TrafficRing;
   /** The metrics, status counts and traffic ring are fed from this site's events until stop. */
   readonly stopMetrics: () => void;
+  /** Transfer bytes and costs of this site's clients, fed from its flow events until stop. */
+  readonly cost: CostAccounting;
+  /** Flow and request lines, when site.yaml asks for them. */
+  readonly accessLog: AccessLog;
   readonly lsdb: LinkStateDb;
   readonly vips: VipImports;
   readonly partition: PartitionView;
@@ -107,6 +114,7 @@ export function buildSiteParts(
   const metrics = new RouterMetrics();
   const stats = new FlowStats();
   const traffic = new TrafficRing({ site: self, now });
+  registerCertificateExpiry(metrics.registry, () => state.material);
   const readiness = new ExportReadiness(() => events.publish());
   const directory = new ServiceDirectory(self);
   directory.setHealthCheck((e) => readiness.isServing(e));
@@ -228,6 +236,22 @@ export function buildSiteParts(
       subscribeTraffic(self, traffic),
     ),
     revocations,
+    accessLog: new AccessLog({
+      site: self,
+      config: () => state.config.accessLog,
+      random: () => runtime.random(),
+      logger,
+    }),
+    cost: new CostAccounting({
+      site: self,
+      registry: metrics.registry,
+      config: () => state.config.cost,
+      exporters: (name, namespace) =>
+        (directory.service(name, namespace)?.sites ?? []).flatMap(
+          (site) => placeOf(state.config, lsdb, site) ?? [],
+        ),
+      now,
+    }),
     desk: new RedemptionDesk(
       paths,
       () => state.material,

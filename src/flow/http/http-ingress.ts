@@ -5,7 +5,13 @@ import type { HttpRouteConfig, ImportConfig, SiteConfig } from '../../config/ind
 import { ErrorCode, errorCodeOf } from '../../errors/index.js';
 import { systemRuntime, type Runtime } from '../../runtime/index.js';
 import type { LeaseState } from '../../lease/index.js';
-import type { FlowRecorder, Logger, RouterMetrics, SitePlace } from '../../observability/index.js';
+import {
+  traceIdOf,
+  type FlowRecorder,
+  type Logger,
+  type RouterMetrics,
+  type SitePlace,
+} from '../../observability/index.js';
 import type { LinkStateDb } from '../../routing/index.js';
 import {
   serviceKey,
@@ -40,6 +46,7 @@ interface HttpTarget {
 }
 
 type RequestKind = 'read' | 'write' | 'any';
+type RequestOutcome = 'answered' | 'refused' | 'failed';
 
 /** Where a request goes, or why it goes nowhere. */
 type Destination =
@@ -96,6 +103,8 @@ export class HttpIngress {
   /** Label children by label values: counting a request costs a map lookup, not label hashing. */
   readonly #series = new Map<string, { inc(): void }>();
   readonly #rules: RouteRules;
+  /** How each response came about, for its `causeway:http:request` event. */
+  readonly #ends = new WeakMap<ServerResponse, { site: string | null; outcome: RequestOutcome }>();
 
   constructor(deps: HttpIngressDeps) {
     this.#deps = deps;
@@ -172,6 +181,41 @@ export class HttpIngress {
         });
       });
     this.#queues.set(req.socket, current);
+    this.#tell(target, req, res, current);
+  }
+
+  /**
+   * Tells the request as an event once its response is done. Bytes are its head as parsed (read
+   * before the request was handed over) plus what the client connection carried while it was
+   * served (requests of one connection are served in turn, so they do not mix).
+   */
+  #tell(
+    target: HttpTarget,
+    req: IncomingMessage,
+    res: ServerResponse,
+    served: Promise<void>,
+  ): void {
+    const { recorder } = this.#deps;
+    const startedAt = recorder.time();
+    const socket = req.socket;
+    const [read, written] = [socket.bytesRead, socket.bytesWritten];
+    // Both: the response is out (its bytes counted) and #serve has said how it came about.
+    const closed = new Promise((resolve) => res.once('close', resolve));
+    void Promise.all([closed, served]).then(() => {
+      const end = this.#ends.get(res) ?? { site: null, outcome: 'failed' as const };
+      recorder.requested({
+        service: target.config.name,
+        namespace: target.config.namespace,
+        method: req.method ?? 'GET',
+        status: res.statusCode,
+        outcome: end.outcome,
+        destination: end.site,
+        bytesToBackend: headBytes(req) + socket.bytesRead - read,
+        bytesToClient: socket.bytesWritten - written,
+        traceId: traceIdOf(req.headers.traceparent),
+        startedAt,
+      });
+    });
   }
 
   async #serve(target: HttpTarget, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -189,6 +233,7 @@ export class HttpIngress {
       if (destination.type === 'refused') return this.#refuseWrite(target, destination.route, res);
       if (destination.type === 'none') {
         this.#count(target, kind, 'refused');
+        this.#ends.set(res, { site: null, outcome: 'refused' });
         return sendJsonError(
           res,
           {
@@ -202,6 +247,7 @@ export class HttpIngress {
       tried.add(endpoint.site);
       const outcome = await this.#send(target, endpoint, fencing, req, res, rule);
       if (outcome.kind !== 'failed') {
+        this.#ends.set(res, { site: endpoint.site, outcome: 'answered' });
         if (outcome.kind === 'answered') this.#count(target, kind, endpoint.kind);
         return;
       }
@@ -331,6 +377,7 @@ export class HttpIngress {
   ): void {
     const { config } = target;
     this.#count(target, 'write', 'refused');
+    this.#ends.set(res, { site: null, outcome: 'refused' });
     this.#countIn(
       'refused',
       this.#deps.metrics.writesRefused,
@@ -359,6 +406,7 @@ export class HttpIngress {
     res: ServerResponse,
   ): void {
     this.#count(target, kind, 'failed');
+    this.#ends.set(res, { site: endpoint.site, outcome: 'failed' });
     const service = serviceKey(target.config.name, target.config.namespace);
     this.#deps.logger.warn(
       { service, site: endpoint.site, kind, err: outcome.error },
@@ -513,4 +561,15 @@ function refusalMessage(route: Extract<WriteRoute, { type: 'refuse' }>): string 
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The size of a request head as sent: request line, header lines, blank line. */
+function headBytes(req: IncomingMessage): number {
+  let n = `${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}\r\n\r\n`.length;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
+    n +=
+      Buffer.byteLength(req.rawHeaders[i] ?? '') +
+      Buffer.byteLength(req.rawHeaders[i + 1] ?? '') +
+      4;
+  return n;
 }
