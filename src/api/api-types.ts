@@ -100,6 +100,8 @@ export interface StatusReport {
     name: string;
     namespace: string;
     port: number;
+    /** What the backend speaks (HTTP exports are TCP). */
+    protocol: 'TCP' | 'UDP';
     to: string;
     ready: boolean;
     reason: string | null;
@@ -109,6 +111,7 @@ export interface StatusReport {
     name: string;
     namespace: string;
     listen: string;
+    protocol: 'TCP' | 'UDP';
     port: number | null;
     site: string | null;
     kind: 'configured' | 'virtual-ip';

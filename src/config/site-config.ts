@@ -93,8 +93,11 @@ export const ExportConfig = z
     to: hostPort,
     /** Name the port is advertised with (a Kubernetes Service port's); '' advertises it unnamed; absent: `tcp-<port>`, or `http-<port>`. */
     portName: z.union([servicePortName, z.literal('')]).optional(),
-    /** `http`: importing routers parse HTTP/1.1 and choose a destination per request, not per connection. */
-    protocol: z.enum(['TCP', HTTP_PROTOCOL]).default('TCP'),
+    /**
+     * `http`: importing routers parse HTTP/1.1 and choose a destination per request, not per
+     * connection. `UDP`: datagrams, each client address and port a session of its own.
+     */
+    protocol: z.enum(['TCP', 'UDP', HTTP_PROTOCOL]).default('TCP'),
     /** Application protocol the port is listed with (a Kubernetes Service port's); `protocol: http` ports are listed as `http`. */
     appProtocol: appProtocol.optional(),
     /** `single-writer`: writes go only to the site holding `lease`, reads to the nearest endpoint. */
@@ -219,6 +222,8 @@ export const ImportConfig = z.strictObject({
   site: dnsName.optional(),
   /** With `site`: reach only this endpoint of a headless service. */
   endpoint: dnsLabel.optional(),
+  /** `UDP` listens for datagrams on `listen` and reaches the service's UDP port; default TCP. */
+  protocol: z.enum(['TCP', 'UDP']).optional(),
 });
 export type ImportConfig = z.infer<typeof ImportConfig>;
 
@@ -291,6 +296,19 @@ export const SiteConfig = z.strictObject({
           keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
           /** The backend must start answering within this, else 504. */
           responseTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+        })
+        .prefault({}),
+      /** UDP imports and exports: each client address and port is a session of its own. */
+      udp: z
+        .strictObject({
+          /** A session that has only seen datagrams one way ends after this much silence (conntrack's udp_timeout). */
+          idleTimeoutMs: z.number().int().min(100).max(86_400_000).default(30_000),
+          /** Once replies came back, a session lasts this long idle (conntrack's udp_timeout_stream). */
+          streamTimeoutMs: z.number().int().min(100).max(86_400_000).default(120_000),
+          /** Sessions per import listener; datagrams from a client beyond this are dropped and counted. */
+          maxSessions: z.number().int().min(1).max(1_000_000).default(16_384),
+          /** Bytes waiting for a link connection above which datagrams are dropped instead of queued. */
+          linkQueueBytes: z.number().int().min(65_536).max(67_108_864).default(1_048_576),
         })
         .prefault({}),
     })

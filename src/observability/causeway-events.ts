@@ -14,6 +14,7 @@ export const CausewayChannel = {
   linkUp: 'causeway:link:up',
   linkDown: 'causeway:link:down',
   leaseChange: 'causeway:lease:change',
+  udpDrop: 'causeway:udp:drop',
 } as const;
 
 /** Where a site is, as its adverts say. */
@@ -24,7 +25,7 @@ export interface SitePlace {
 }
 
 /** The protocol a flow carries; a new listener/connector variant adds its name here. */
-export type FlowProtocol = 'tcp' | 'http';
+export type FlowProtocol = 'tcp' | 'http' | 'udp';
 
 /** `causeway:flow:open`: a flow got going (its bytes may now move). */
 export interface FlowOpenEvent {
@@ -91,6 +92,20 @@ export interface LeaseChangeEvent {
   expiresAt: number | null;
 }
 
+/** Why a datagram was dropped: a session's or a link's queue was full, too many sessions, no endpoint. */
+export type UdpDropReason =
+  'session-queue' | 'link-queue' | 'backend-queue' | 'sessions' | 'no-endpoint';
+
+/** `causeway:udp:drop`: datagrams of a UDP import or export were dropped instead of queued. */
+export interface UdpDropEvent {
+  site: string;
+  side: FlowSide;
+  service: string;
+  namespace: string;
+  reason: UdpDropReason;
+  datagrams: number;
+}
+
 /** The channels, typed by what they carry. */
 export const causewayChannels = {
   flowOpen: channel(CausewayChannel.flowOpen),
@@ -99,6 +114,7 @@ export const causewayChannels = {
   linkUp: channel(CausewayChannel.linkUp),
   linkDown: channel(CausewayChannel.linkDown),
   leaseChange: channel(CausewayChannel.leaseChange),
+  udpDrop: channel(CausewayChannel.udpDrop),
 };
 
 type ChannelName = keyof typeof causewayChannels;
@@ -109,6 +125,7 @@ interface EventOf {
   linkUp: LinkUpEvent;
   linkDown: LinkDownEvent;
   leaseChange: LeaseChangeEvent;
+  udpDrop: UdpDropEvent;
 }
 
 /** Publishes on `name` if anyone listens; `build` runs only then. */

@@ -19,4 +19,6 @@ export {
   type LinkDownEvent,
   type LinkUpEvent,
   type SitePlace,
+  type UdpDropEvent,
+  type UdpDropReason,
 } from './causeway-events.js';

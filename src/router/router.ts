@@ -141,6 +141,7 @@ export class Router {
     p.readiness.stop();
     await p.state.dns?.close();
     p.ingress.close();
+    p.udp.close();
     await p.leases.close();
     await p.mesh.close();
     await rm(p.paths.runtime, { force: true });

@@ -2,7 +2,7 @@ import type { FlowStats } from '../observability/index.js';
 import type { SiteLeases } from '../membership/index.js';
 import type { LinkMesh } from '../link/index.js';
 import type { TcpIngress, VipImports } from '../flow/index.js';
-import { serviceKey, type ServiceDirectory } from '../services/index.js';
+import { carriedProtocol, serviceKey, type ServiceDirectory } from '../services/index.js';
 import type { PartitionReport, ServiceView, StatusReport } from '../api/index.js';
 import type { LinkStateDb } from '../routing/index.js';
 import type { SiteConfig } from '../config/index.js';
@@ -62,6 +62,7 @@ export function buildStatus(router: StatusSources): StatusReport {
         name: e.name,
         namespace: e.namespace,
         port: e.port,
+        protocol: carriedProtocol(e),
         to: e.to,
         ready: reason === null,
         reason,
@@ -72,7 +73,8 @@ export function buildStatus(router: StatusSources): StatusReport {
       name: i.name,
       namespace: i.namespace,
       listen: `${address.host}:${address.port}`,
-      port: i.port ?? router.directory.ports(i.name, i.namespace)[0] ?? null,
+      protocol: i.protocol ?? 'TCP',
+      port: i.port ?? router.directory.ports(i.name, i.namespace, i.protocol)[0] ?? null,
       site: i.site ?? null,
       kind: config.imports.some(
         (c) => c.listen === i.listen && c.name === i.name && c.namespace === i.namespace,

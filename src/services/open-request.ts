@@ -12,6 +12,8 @@ const OpenRequestSchema = z.strictObject({
   endpoint: z.string().min(1).max(63).optional(),
   /** Hops left; a transit router refuses the flow at 0, so a routing loop cannot spin forever. */
   ttl: z.number().int().min(0).max(64).optional(),
+  /** `UDP`: the stream carries length-prefixed datagrams to the port's UDP backend; absent: TCP. */
+  protocol: z.literal('UDP').optional(),
 });
 export type OpenRequest = z.infer<typeof OpenRequestSchema>;
 
