@@ -29,10 +29,12 @@ export interface LeaseReport {
   holding: boolean;
 }
 
-/** One TCP port of an imported service and the address it listens on at this site. */
+/** One TCP (or UDP) port of an imported service and the address it listens on at this site. */
 export interface PortListener {
   port: number;
   listen: string;
+  /** `UDP` for a UDP port's listener; absent for TCP. */
+  protocol?: 'UDP';
 }
 
 /** One clusterset service as this site sees it: what a ServiceImport here is made from. */

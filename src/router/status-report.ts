@@ -126,7 +126,8 @@ export function servicesView(router: StatusSources): ServiceView[] {
         : router.vips.portListeners(
             s.name,
             s.namespace,
-            s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port),
+            portsOf(s.ports, 'TCP'),
+            portsOf(s.ports, 'UDP'),
           ),
     siteListeners:
       s.type === 'Headless'
@@ -135,7 +136,8 @@ export function servicesView(router: StatusSources): ServiceView[] {
             s.name,
             s.namespace,
             s.sites,
-            s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port),
+            portsOf(s.ports, 'TCP'),
+            portsOf(s.ports, 'UDP'),
           ),
     dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
     sessionAffinity: s.sessionAffinity,
@@ -162,7 +164,8 @@ export function servicesView(router: StatusSources): ServiceView[] {
                         s.namespace,
                         site,
                         endpoint.hostname,
-                        s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port),
+                        portsOf(s.ports, 'TCP'),
+                        portsOf(s.ports, 'UDP'),
                       ),
                     },
                   ],
@@ -177,4 +180,12 @@ export function servicesView(router: StatusSources): ServiceView[] {
         return reason === undefined ? [] : [{ port: e.port, to: e.to, reason }];
       }),
   }));
+}
+
+/** The port numbers of one protocol. */
+function portsOf(
+  ports: ReadonlyArray<{ port: number; protocol: string }>,
+  protocol: string,
+): number[] {
+  return ports.filter((p) => p.protocol === protocol).map((p) => p.port);
 }
