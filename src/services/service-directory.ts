@@ -122,7 +122,9 @@ export class ServiceDirectory {
     port: number,
     protocol: CarriedProtocol = 'TCP',
   ): Endpoint[] {
-    const sites = new Set(this.model.endpointsFor(name, namespace, port).map((e) => e.site));
+    const sites = new Set(
+      this.model.endpointsFor(name, namespace, port, protocol).map((e) => e.site),
+    );
     const out: Endpoint[] = [];
     const local = this.localExport(name, namespace, port, undefined, protocol);
     if (local !== undefined && sites.has(this.self))
