@@ -75,7 +75,7 @@ const appProtocol = z.string().min(1).max(253);
  */
 export const HTTP_PROTOCOL = 'http';
 
-/** A port the service lists (in every ServiceImport) but Causeway does not carry: its data plane is TCP only. */
+/** A port the service lists (in every ServiceImport) but Causeway does not carry: SCTP (UDP is still accepted here, listed only). */
 export const UncarriedPort = z.strictObject({
   name: servicePortName.optional(),
   port,
@@ -136,7 +136,7 @@ export const ExportConfig = z
     sessionAffinityTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
     internalTrafficPolicy: z.string().min(1).max(32).optional(),
     trafficDistribution: z.string().min(1).max(64).optional(),
-    /** UDP and SCTP ports of the service: listed with its ports, so every cluster sees the same ports, but not carried. */
+    /** SCTP ports of the service: listed with its ports, so every cluster sees the same ports, but not carried (UDP ports are exports of their own). */
     uncarriedPorts: z.array(UncarriedPort).max(255).optional(),
     exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
     exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
