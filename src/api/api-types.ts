@@ -32,10 +32,12 @@ export interface LeaseReport {
   holding: boolean;
 }
 
-/** One TCP port of an imported service and the address it listens on at this site. */
+/** One TCP (or UDP) port of an imported service and the address it listens on at this site. */
 export interface PortListener {
   port: number;
   listen: string;
+  /** `UDP` for a UDP port's listener; absent for TCP. */
+  protocol?: 'UDP';
 }
 
 /** One Pod of another site reached by its own address. */
@@ -132,6 +134,8 @@ export interface StatusReport {
     name: string;
     namespace: string;
     port: number;
+    /** What the backend speaks (HTTP exports are TCP). */
+    protocol: 'TCP' | 'UDP';
     to: string;
     ready: boolean;
     reason: string | null;
@@ -141,6 +145,7 @@ export interface StatusReport {
     name: string;
     namespace: string;
     listen: string;
+    protocol: 'TCP' | 'UDP';
     port: number | null;
     site: string | null;
     kind: 'configured' | 'virtual-ip';

@@ -77,7 +77,7 @@ const appProtocol = z.string().min(1).max(253);
  */
 export const HTTP_PROTOCOL = 'http';
 
-/** A port the service lists (in every ServiceImport) but Causeway does not carry: its data plane is TCP only. */
+/** A port the service lists (in every ServiceImport) but Causeway does not carry: SCTP (UDP is still accepted here, listed only). */
 export const UncarriedPort = z.strictObject({
   name: servicePortName.optional(),
   port,
@@ -95,8 +95,11 @@ export const ExportConfig = z
     to: hostPort,
     /** Name the port is advertised with (a Kubernetes Service port's); '' advertises it unnamed; absent: `tcp-<port>`, or `http-<port>`. */
     portName: z.union([servicePortName, z.literal('')]).optional(),
-    /** `http`: importing routers parse HTTP/1.1 and choose a destination per request, not per connection. */
-    protocol: z.enum(['TCP', HTTP_PROTOCOL]).default('TCP'),
+    /**
+     * `http`: importing routers parse HTTP/1.1 and choose a destination per request, not per
+     * connection. `UDP`: datagrams, each client address and port a session of its own.
+     */
+    protocol: z.enum(['TCP', 'UDP', HTTP_PROTOCOL]).default('TCP'),
     /** Application protocol the port is listed with (a Kubernetes Service port's); `protocol: http` ports are listed as `http`. */
     appProtocol: appProtocol.optional(),
     /** `single-writer`: writes go only to the site holding `lease`, reads to the nearest endpoint. */
@@ -135,7 +138,7 @@ export const ExportConfig = z
     sessionAffinityTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
     internalTrafficPolicy: z.string().min(1).max(32).optional(),
     trafficDistribution: z.string().min(1).max(64).optional(),
-    /** UDP and SCTP ports of the service: listed with its ports, so every cluster sees the same ports, but not carried. */
+    /** SCTP ports of the service: listed with its ports, so every cluster sees the same ports, but not carried (UDP ports are exports of their own). */
     uncarriedPorts: z.array(UncarriedPort).max(255).optional(),
     exportedLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
     exportedAnnotations: z.record(z.string().max(317), z.string().max(65_536)).optional(),
@@ -221,6 +224,8 @@ export const ImportConfig = z.strictObject({
   site: dnsName.optional(),
   /** With `site`: reach only this endpoint of a headless service. */
   endpoint: dnsLabel.optional(),
+  /** `UDP` listens for datagrams on `listen` and reaches the service's UDP port; default TCP. */
+  protocol: z.enum(['TCP', 'UDP']).optional(),
 });
 export type ImportConfig = z.infer<typeof ImportConfig>;
 
@@ -397,6 +402,19 @@ export const SiteConfig = z.strictObject({
           keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
           /** The backend must start answering within this, else 504. */
           responseTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+        })
+        .prefault({}),
+      /** UDP imports and exports: each client address and port is a session of its own. */
+      udp: z
+        .strictObject({
+          /** A session that has only seen datagrams one way ends after this much silence (conntrack's udp_timeout). */
+          idleTimeoutMs: z.number().int().min(100).max(86_400_000).default(30_000),
+          /** Once replies came back, a session lasts this long idle (conntrack's udp_timeout_stream). */
+          streamTimeoutMs: z.number().int().min(100).max(86_400_000).default(120_000),
+          /** Sessions per import listener; datagrams from a client beyond this are dropped and counted. */
+          maxSessions: z.number().int().min(1).max(1_000_000).default(16_384),
+          /** Bytes waiting for a link connection above which datagrams are dropped instead of queued. */
+          linkQueueBytes: z.number().int().min(65_536).max(67_108_864).default(1_048_576),
         })
         .prefault({}),
     })

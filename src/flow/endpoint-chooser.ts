@@ -63,9 +63,9 @@ export class EndpointChooser {
   ): Endpoint | undefined {
     if (imp.site !== undefined)
       return this.directory
-        .endpoints(imp.name, imp.namespace, port)
+        .endpoints(imp.name, imp.namespace, port, imp.protocol)
         .find((e) => e.site === imp.site);
-    const key = `${serviceKey(imp.name, imp.namespace)}:${port}`;
+    const key = choiceKey(imp, port);
     const choice = this.compiled(imp, port, key);
     if (choice === undefined) return undefined;
     const now = this.runtime.now();
@@ -83,18 +83,18 @@ export class EndpointChooser {
 
   /** A flow to `site` started / ended: keeps the outstanding counts the choice balances on. */
   opened(imp: ImportConfig, port: number, site: string): void {
-    this.adjust(`${serviceKey(imp.name, imp.namespace)}:${port}`, site, +1);
+    this.adjust(choiceKey(imp, port), site, +1);
   }
 
   closed(imp: ImportConfig, port: number, site: string, answered: boolean): void {
-    const key = `${serviceKey(imp.name, imp.namespace)}:${port}`;
+    const key = choiceKey(imp, port);
     this.adjust(key, site, -1);
     if (answered) this.outliers.recordSuccess(`${key}/${site}`, this.runtime.now());
   }
 
   /** `site` refused a new flow before answering: passive outlier detection counts it. */
   failed(imp: ImportConfig, port: number, site: string): void {
-    const key = `${serviceKey(imp.name, imp.namespace)}:${port}`;
+    const key = choiceKey(imp, port);
     const peers = [...(this.cache.get(key)?.endpoints.keys() ?? [])].map((s) => `${key}/${s}`);
     const ejectedFor = this.outliers.recordFailure(`${key}/${site}`, this.runtime.now(), peers);
     if (ejectedFor === undefined) return;
@@ -126,7 +126,7 @@ export class EndpointChooser {
       now < cached.validUntil
     )
       return cached;
-    const endpoints = this.directory.endpoints(imp.name, imp.namespace, port);
+    const endpoints = this.directory.endpoints(imp.name, imp.namespace, port, imp.protocol);
     if (endpoints.length === 0) return undefined;
     const ejected = endpoints
       .filter((e) => this.outliers.isEjected(`${key}/${e.site}`, now))
@@ -188,4 +188,10 @@ export class EndpointChooser {
     }
     return table;
   }
+}
+
+/** Choices, counts and ejections are per service port and protocol: UDP 53 and TCP 53 are two backends. */
+function choiceKey(imp: ImportConfig, port: number): string {
+  const key = `${serviceKey(imp.name, imp.namespace)}:${port}`;
+  return imp.protocol === 'UDP' ? `${key}/udp` : key;
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../observability/index.js';
 import type { ServiceDirectory } from '../services/index.js';
 import { listenerFailure } from '../errors/index.js';
 import type { TcpIngress } from './tcp/index.js';
+import type { UdpIngress } from './udp/index.js';
 import type { VipImports } from './vip-imports.js';
 
 /** An import whose listener did not bind, and why. */
@@ -14,6 +15,7 @@ export interface ImportSyncDeps {
   directory: ServiceDirectory;
   vips: VipImports;
   ingress: TcpIngress;
+  udp: UdpIngress;
   /** Namespaces present here (clusterset services are imported only into them). */
   namespaces(): string[];
   /** Runs once the listeners follow the change, so what watchers are told works. */
@@ -32,14 +34,18 @@ export class ImportSync {
 
   /** Reconciles now (after any change still applying); resolves with the imports that did not bind. */
   sync(): Promise<ImportFailure[]> {
-    const { directory, vips, ingress, logger } = this.deps;
+    const { directory, vips, ingress, udp, logger } = this.deps;
     const run = this.chain.then(async () => {
       const config = this.deps.config();
       const imported = directory.imported(new Set(this.deps.namespaces()));
       const auto = config.services.autoImport
         ? await vips.listeners(imported, (s) => directory.model.readyEndpoints(s.name, s.namespace))
         : [];
-      const failed = await ingress.reconcile([...config.imports, ...auto]);
+      const all = [...config.imports, ...auto];
+      const failed = [
+        ...(await ingress.reconcile(all.filter((i) => i.protocol !== 'UDP'))),
+        ...(await udp.reconcile(all.filter((i) => i.protocol === 'UDP'))),
+      ];
       // Watchers hear of a change only once its addresses are listening, so what they publish works.
       this.deps.synced();
       return failed;
@@ -59,8 +65,8 @@ export class ImportSync {
     const first = failed.find((f) => imports.includes(f.config));
     if (first === undefined) return;
     // Said so that it is true both at start-up (the entry is in site.yaml) and for `causeway import` (its edit was put back).
-    const { name, namespace, port } = first.config;
-    const again = `causeway import ${name} --namespace ${namespace}${port === undefined ? '' : ` --port ${port}`} --listen <address>`;
+    const { name, namespace, port, protocol } = first.config;
+    const again = `causeway import ${name} --namespace ${namespace}${port === undefined ? '' : ` --port ${port}`}${protocol === 'UDP' ? ' --protocol udp' : ''} --listen <address>`;
     throw listenerFailure(
       `imports[${imports.indexOf(first.config)}].listen`,
       first.config.listen,

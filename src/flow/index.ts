@@ -1,6 +1,6 @@
 // The flow area: carrying a client's connection to an endpoint somewhere in the clusterset.
-// Owns the listeners and connectors per protocol (tcp/ today, http/ for HTTP imports; udp/ and
-// http2/ will be siblings), endpoint choice (traffic policy, outlier ejection), the virtual IPs and
+// Owns the listeners and connectors per protocol (tcp/, http/ for HTTP imports, udp/ for
+// datagrams; http2/ will be a sibling), endpoint choice (traffic policy, outlier ejection), the virtual IPs and
 // ports imports listen on, and the listener errors users see. Tells every flow as a
 // causeway:flow:* event (observability/). May import errors/, runtime/, config/, site-files/,
 // transport/, observability/, policy/, health/, services/, mcs/, lease/ (states only), routing/
@@ -10,6 +10,7 @@ export { EndpointChooser } from './endpoint-chooser.js';
 export { VipImports, type ImportAddressing } from './vip-imports.js';
 export { mayBindPrivileged, unprivilegedPortStart } from './privileged-ports.js';
 export { TcpEgress, TcpIngress } from './tcp/index.js';
+export { UdpEgress, UdpIngress } from './udp/index.js';
 export { HttpIngress, type HttpIngressDeps } from './http/index.js';
 export { ImportSync, type ImportFailure, type ImportSyncDeps } from './import-sync.js';
 export { createSiteFlows, type SiteFlows, type SiteFlowsDeps } from './site-flows.js';

@@ -16,6 +16,7 @@ import { Http2Ingress } from './http2/index.js';
 import { ImportSync } from './import-sync.js';
 import { signOpenSource } from './open-source.js';
 import { TcpEgress, TcpIngress } from './tcp/index.js';
+import { UdpEgress, UdpIngress } from './udp/index.js';
 import type { VipImports } from './vip-imports.js';
 
 export interface SiteFlowsDeps {
@@ -39,9 +40,10 @@ export interface SiteFlowsDeps {
   runtime: Runtime;
 }
 
-/** One site's flows: the TCP and HTTP ingress of its imports, the egress of its exports and transit, and the listener sync. */
+/** One site's flows: the TCP, HTTP and UDP ingress of its imports, the egress of its exports and transit, and the listener sync. */
 export interface SiteFlows {
   ingress: TcpIngress;
+  udp: UdpIngress;
   egress: TcpEgress;
   imports: ImportSync;
 }
@@ -55,16 +57,19 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
   const now = (): number => runtime.now();
   const recorder = (side: 'ingress' | 'egress' | 'transit'): FlowRecorder =>
     new FlowRecorder(side, site, placeOf, now);
+  const egressRecorder = recorder('egress');
+  const udpEgress = new UdpEgress(site, directory, dataPlane, egressRecorder, logger, runtime);
   const egress = new TcpEgress(
     directory,
     mesh,
     lsdb,
     dataPlane,
-    recorder('egress'),
+    egressRecorder,
     recorder('transit'),
     logger,
     (service, namespace) =>
       deps.config().access.find((a) => a.service === service && a.namespace === namespace)?.allow,
+    udpEgress,
   );
   const chooser = new EndpointChooser(
     directory,
@@ -115,15 +120,26 @@ export function createSiteFlows(deps: SiteFlowsDeps): SiteFlows {
     (open, source) => signOpenSource(open, source, deps.keyPem()),
     http2,
   );
+  const udp = new UdpIngress({
+    directory,
+    mesh,
+    lsdb,
+    chooser,
+    dataPlane,
+    recorder: ingressRecorder,
+    logger,
+    runtime,
+  });
   const imports = new ImportSync({
     config: () => deps.config(),
     configFile: deps.configFile,
     directory,
     vips: deps.vips,
     ingress,
+    udp,
     namespaces: () => deps.namespaces(),
     synced: () => deps.importsSynced(),
     logger,
   });
-  return { ingress, egress, imports };
+  return { ingress, udp, egress, imports };
 }

@@ -84,11 +84,11 @@ export class VipImports {
     const wanted = new Set<string>();
     const out: ImportConfig[] = [];
     for (const service of services) {
-      const tcpPorts = service.ports.filter((p) => p.protocol === 'TCP');
+      const carried = service.ports.filter(isCarried);
       const key = clustersetKey(service.name, service.namespace);
       const address = this.addressing.importAddress();
       const add = (targetKey: string, target: ImportTarget): void =>
-        this.addTarget(service, targetKey, tcpPorts, address, target, wanted, out);
+        this.addTarget(service, targetKey, carried, address, target, wanted, out);
       if (service.type === 'Headless') {
         // Stateful peers dial each other by per-endpoint name: an address of its own per endpoint.
         for (const { site, endpoint } of endpointsOf(service)) {
@@ -118,7 +118,7 @@ export class VipImports {
   private addTarget(
     service: ClustersetService,
     key: string,
-    tcpPorts: ReadonlyArray<{ port: number }>,
+    ports: readonly CarriedPort[],
     address: string | undefined,
     target: ImportTarget,
     wanted: Set<string>,
@@ -127,14 +127,14 @@ export class VipImports {
     wanted.add(key);
     const vip = this.allocator.allocate(key, 'IPv4');
     const named = { name: service.name, namespace: service.namespace };
-    for (const p of this.vipPorts(tcpPorts, address))
-      out.push({ ...named, listen: `${vip}:${p.port}`, port: p.port, ...target });
+    for (const p of this.vipPorts(ports, address))
+      out.push({ ...named, listen: `${vip}:${p.port}`, ...portOf(p), ...target });
     if (address === undefined) return;
-    for (const p of tcpPorts) {
-      const portKey = `${key}#${p.port}`;
+    for (const p of ports) {
+      const portKey = portKeyOf(key, p);
       wanted.add(portKey);
       const listen = hostPortOf(address, this.ports.allocate(portKey));
-      out.push({ ...named, listen, port: p.port, ...target });
+      out.push({ ...named, listen, ...portOf(p), ...target });
     }
   }
 
@@ -170,14 +170,32 @@ export class VipImports {
     }
   }
 
-  /** Where each TCP port of a ClusterSetIP service listens on the import address; empty without one. */
-  portListeners(name: string, namespace: string, ports: readonly number[]): PortListener[] {
+  /** Where each TCP (and UDP) port of a ClusterSetIP service listens on the import address; empty without one. */
+  portListeners(
+    name: string,
+    namespace: string,
+    ports: readonly number[],
+    udpPorts: readonly number[] = [],
+  ): PortListener[] {
+    return this.lookupListeners(clustersetKey(name, namespace), ports, udpPorts);
+  }
+
+  private lookupListeners(
+    key: string,
+    ports: readonly number[],
+    udpPorts: readonly number[],
+  ): PortListener[] {
     const address = this.addressing.importAddress();
     if (address === undefined) return [];
-    const key = clustersetKey(name, namespace);
-    return ports.flatMap((port) => {
-      const listenPort = this.ports.lookup(`${key}#${port}`);
-      return listenPort === undefined ? [] : [{ port, listen: hostPortOf(address, listenPort) }];
+    const all: CarriedPort[] = [
+      ...ports.map((port) => ({ port, protocol: 'TCP' as const })),
+      ...udpPorts.map((port) => ({ port, protocol: 'UDP' as const })),
+    ];
+    return all.flatMap((p) => {
+      const listenPort = this.ports.lookup(portKeyOf(key, p));
+      return listenPort === undefined
+        ? []
+        : [{ port: p.port, listen: hostPortOf(address, listenPort), ...udpMark(p) }];
     });
   }
 
@@ -187,17 +205,11 @@ export class VipImports {
     namespace: string,
     sites: readonly string[],
     ports: readonly number[],
+    udpPorts: readonly number[] = [],
   ): Array<PortListener & { site: string }> {
-    const address = this.addressing.importAddress();
-    if (address === undefined) return [];
     const key = clustersetKey(name, namespace);
     return sites.flatMap((site) =>
-      ports.flatMap((port) => {
-        const listenPort = this.ports.lookup(`${key}@${site}#${port}`);
-        return listenPort === undefined
-          ? []
-          : [{ site, port, listen: hostPortOf(address, listenPort) }];
-      }),
+      this.lookupListeners(`${key}@${site}`, ports, udpPorts).map((l) => ({ site, ...l })),
     );
   }
 
@@ -208,14 +220,10 @@ export class VipImports {
     site: string,
     hostname: string,
     ports: readonly number[],
+    udpPorts: readonly number[] = [],
   ): PortListener[] {
-    const address = this.addressing.importAddress();
-    if (address === undefined) return [];
     const key = `${clustersetKey(name, namespace)}@${site}/${hostname}`;
-    return ports.flatMap((port) => {
-      const listenPort = this.ports.lookup(`${key}#${port}`);
-      return listenPort === undefined ? [] : [{ port, listen: hostPortOf(address, listenPort) }];
-    });
+    return this.lookupListeners(key, ports, udpPorts);
   }
 
   /** The virtual IP here of a service, of one site's share of it, or of one headless endpoint. */
@@ -242,6 +250,27 @@ export class VipImports {
       this.savedPorts,
     );
   }
+}
+
+/** A service port Causeway carries: TCP (HTTP included) or UDP; SCTP is only listed. */
+type CarriedPort = { port: number; protocol: 'TCP' | 'UDP' };
+
+function isCarried(p: { protocol: string }): p is CarriedPort {
+  return p.protocol === 'TCP' || p.protocol === 'UDP';
+}
+
+/** The allocation key of a port on the import address; UDP ports have their own, since a TCP one may share its number. */
+function portKeyOf(key: string, p: CarriedPort): string {
+  return p.protocol === 'UDP' ? `${key}#${p.port}/udp` : `${key}#${p.port}`;
+}
+
+/** An import's port fields: a UDP port's listener says so, a TCP one stays as it always was. */
+function portOf(p: CarriedPort): { port: number; protocol?: 'UDP' } {
+  return { port: p.port, ...udpMark(p) };
+}
+
+function udpMark(p: CarriedPort): { protocol?: 'UDP' } {
+  return p.protocol === 'UDP' ? { protocol: 'UDP' } : {};
 }
 
 function hostPortOf(address: string, port: number): string {

@@ -15,6 +15,7 @@ export const CausewayChannel = {
   linkDown: 'causeway:link:down',
   leaseChange: 'causeway:lease:change',
   httpRequest: 'causeway:http:request',
+  udpDrop: 'causeway:udp:drop',
 } as const;
 
 /** Where a site is, as its adverts say. */
@@ -25,7 +26,7 @@ export interface SitePlace {
 }
 
 /** The protocol a flow carries; a new listener/connector variant adds its name here. */
-export type FlowProtocol = 'tcp' | 'http' | 'http2';
+export type FlowProtocol = 'tcp' | 'http' | 'http2' | 'udp';
 
 /** `causeway:flow:open`: a flow got going (its bytes may now move). */
 export interface FlowOpenEvent {
@@ -114,6 +115,20 @@ export interface HttpRequestEvent {
   startedAt: number;
 }
 
+/** Why a datagram was dropped: a session's or a link's queue was full, too many sessions, no endpoint. */
+export type UdpDropReason =
+  'session-queue' | 'link-queue' | 'backend-queue' | 'sessions' | 'no-endpoint';
+
+/** `causeway:udp:drop`: datagrams of a UDP import or export were dropped instead of queued. */
+export interface UdpDropEvent {
+  site: string;
+  side: FlowSide;
+  service: string;
+  namespace: string;
+  reason: UdpDropReason;
+  datagrams: number;
+}
+
 /** The channels, typed by what they carry. */
 export const causewayChannels = {
   flowOpen: channel(CausewayChannel.flowOpen),
@@ -123,6 +138,7 @@ export const causewayChannels = {
   linkDown: channel(CausewayChannel.linkDown),
   leaseChange: channel(CausewayChannel.leaseChange),
   httpRequest: channel(CausewayChannel.httpRequest),
+  udpDrop: channel(CausewayChannel.udpDrop),
 };
 
 type ChannelName = keyof typeof causewayChannels;
@@ -134,6 +150,7 @@ interface EventOf {
   linkDown: LinkDownEvent;
   leaseChange: LeaseChangeEvent;
   httpRequest: HttpRequestEvent;
+  udpDrop: UdpDropEvent;
 }
 
 /** Publishes on `name` if anyone listens; `build` runs only then. */

@@ -20,6 +20,8 @@ export {
   type LinkDownEvent,
   type LinkUpEvent,
   type SitePlace,
+  type UdpDropEvent,
+  type UdpDropReason,
 } from './causeway-events.js';
 export {
   LATENCY_BOUNDS_MS,

@@ -85,6 +85,13 @@ export function subscribeRouterMetrics(
       if (e.site === site)
         metrics.flowRetries.inc({ service: e.service, namespace: e.namespace, reason: e.reason });
     }),
+    subscribeEvent('udpDrop', (e) => {
+      if (e.site === site)
+        metrics.udpDropped.inc(
+          { service: e.service, namespace: e.namespace, side: e.side, reason: e.reason },
+          e.datagrams,
+        );
+    }),
     subscribeEvent('linkUp', (e) => {
       if (e.site !== site) return;
       metrics.linkUp.set({ peer: e.peer.site }, 1);

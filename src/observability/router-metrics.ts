@@ -75,6 +75,12 @@ export class RouterMetrics {
     labelNames: ['service', 'namespace', 'side', 'direction'],
     registers: [this.registry],
   });
+  readonly udpDropped = new Counter({
+    name: 'causeway_udp_datagrams_dropped_total',
+    help: 'UDP datagrams dropped instead of queued, by reason (session-queue, link-queue, backend-queue, sessions, no-endpoint).',
+    labelNames: ['service', 'namespace', 'side', 'reason'],
+    registers: [this.registry],
+  });
   readonly flowRetries = new Counter({
     name: 'causeway_flow_retries_total',
     help: 'New flows reopened at another site because the first refused them before answering, by reason.',

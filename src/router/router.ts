@@ -173,6 +173,7 @@ export class Router {
     p.direct.stop();
     await p.state.dns?.close();
     p.ingress.close();
+    p.udp.close();
     await p.leases.close();
     p.drills.close();
     await p.mesh.close();

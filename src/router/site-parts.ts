@@ -11,6 +11,7 @@ import {
   type ImportSync,
   type TcpEgress,
   type TcpIngress,
+  type UdpIngress,
 } from '../flow/index.js';
 import { LinkMesh, RedemptionDesk, RemovedPeers } from '../link/index.js';
 import {
@@ -90,6 +91,7 @@ export interface SiteParts {
   readonly mesh: LinkMesh;
   readonly leases: SiteLeases;
   readonly ingress: TcpIngress;
+  readonly udp: UdpIngress;
   readonly egress: TcpEgress;
   readonly imports: ImportSync;
   readonly desk: RedemptionDesk;

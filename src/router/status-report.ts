@@ -2,7 +2,7 @@ import type { FlowStats } from '../observability/index.js';
 import type { SiteLeases } from '../membership/index.js';
 import type { LinkMesh } from '../link/index.js';
 import type { DirectPaths, TcpIngress, VipImports } from '../flow/index.js';
-import { serviceKey, type ServiceDirectory } from '../services/index.js';
+import { carriedProtocol, serviceKey, type ServiceDirectory } from '../services/index.js';
 import type { PartitionReport, ServiceView, StatusReport } from '../api/index.js';
 import type { LinkStateDb } from '../routing/index.js';
 import type { SiteConfig } from '../config/index.js';
@@ -65,6 +65,7 @@ export function buildStatus(router: StatusSources): StatusReport {
         name: e.name,
         namespace: e.namespace,
         port: e.port,
+        protocol: carriedProtocol(e),
         to: e.to,
         ready: reason === null,
         reason,
@@ -75,7 +76,8 @@ export function buildStatus(router: StatusSources): StatusReport {
       name: i.name,
       namespace: i.namespace,
       listen: `${address.host}:${address.port}`,
-      port: i.port ?? router.directory.ports(i.name, i.namespace)[0] ?? null,
+      protocol: i.protocol ?? 'TCP',
+      port: i.port ?? router.directory.ports(i.name, i.namespace, i.protocol)[0] ?? null,
       site: i.site ?? null,
       kind: config.imports.some(
         (c) => c.listen === i.listen && c.name === i.name && c.namespace === i.namespace,
@@ -137,7 +139,8 @@ export function servicesView(router: StatusSources): ServiceView[] {
         : router.vips.portListeners(
             s.name,
             s.namespace,
-            s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port),
+            portsOf(s.ports, 'TCP'),
+            portsOf(s.ports, 'UDP'),
           ),
     siteListeners:
       s.type === 'Headless'
@@ -146,7 +149,8 @@ export function servicesView(router: StatusSources): ServiceView[] {
             s.name,
             s.namespace,
             s.sites,
-            s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port),
+            portsOf(s.ports, 'TCP'),
+            portsOf(s.ports, 'UDP'),
           ),
     dnsName: `${s.name}.${s.namespace}.svc.${config.dns.zone}`,
     sessionAffinity: s.sessionAffinity,
@@ -173,7 +177,8 @@ export function servicesView(router: StatusSources): ServiceView[] {
                         s.namespace,
                         site,
                         endpoint.hostname,
-                        s.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port),
+                        portsOf(s.ports, 'TCP'),
+                        portsOf(s.ports, 'UDP'),
                       ),
                     },
                   ],
@@ -199,4 +204,12 @@ function directOf(
 ): { direct?: ServiceView['direct'] } {
   const direct = router.direct.directFor(name, namespace);
   return direct.length === 0 ? {} : { direct };
+}
+
+/** The port numbers of one protocol. */
+function portsOf(
+  ports: ReadonlyArray<{ port: number; protocol: string }>,
+  protocol: string,
+): number[] {
+  return ports.filter((p) => p.protocol === protocol).map((p) => p.port);
 }

@@ -19,7 +19,8 @@ export function statusSources(p: SiteParts): StatusSources {
     get partitionReport() {
       return p.membership.report;
     },
-    ...{ directory: p.directory, mesh: p.mesh, stats: p.stats, ingress: p.ingress },
+    ...{ directory: p.directory, mesh: p.mesh, stats: p.stats },
+    ingress: { addresses: () => [...p.ingress.addresses(), ...p.udp.addresses()] },
     ...{ leases: p.leases, lsdb: p.lsdb, vips: p.vips, direct: p.direct },
     importedServices: () => importedServices(p),
     revokedSites: () => p.revocations.sites(),

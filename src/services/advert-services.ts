@@ -24,15 +24,16 @@ export function advertServices(
       name: e.name,
       namespace: e.namespace,
       type: 'ClusterSetIP',
-      // Listed so the clusterset's ports are the Service's; importers open listeners for TCP ports only.
+      // Listed so the clusterset's ports are the Service's; importers open listeners for TCP and UDP ports.
       ports: (e.uncarriedPorts ?? []).map(listedPort),
       exportedAt: e.exportedAt ?? site.epoch,
       sessionAffinity: e.sessionAffinity ?? 'None',
       ...serviceProperties(e),
       endpoints: [],
     };
-    if (!s.ports.some((p) => p.port === e.port && p.protocol === 'TCP'))
-      s.ports.push(carriedPort(e));
+    const carried = carriedPort(e);
+    if (!s.ports.some((p) => p.port === e.port && p.protocol === carried.protocol))
+      s.ports.push(carried);
     const writes = writePolicyAnnotations(e);
     if (Object.keys(writes).length > 0)
       s.exportedAnnotations = { ...s.exportedAnnotations, ...writes };
@@ -61,18 +62,19 @@ export function advertServices(
 type AdvertPort = AdvertService['ports'][number];
 
 /**
- * The TCP port of an entry, under its Service port's name. Without one it is named `tcp-<port>` or
- * `http-<port>`, so several ports of a plain site's service survive the MCS merge (names must be
+ * The TCP or UDP port of an entry, under its Service port's name. Without one it is named
+ * `tcp-<port>`, `udp-<port>` or `http-<port>`, so several ports of a plain site's service survive the MCS merge (names must be
  * unique, empty included); '' is a Kubernetes port without a name. HTTP stays TCP on the wire;
  * `appProtocol: http` (as on a Kubernetes port) tells importers to parse it.
  */
 function carriedPort(e: ExportConfig): AdvertPort {
   const http = e.protocol === HTTP_APP_PROTOCOL;
-  const name = e.portName ?? `${http ? 'http' : 'tcp'}-${e.port}`;
+  const udp = e.protocol === 'UDP';
+  const name = e.portName ?? `${http ? 'http' : udp ? 'udp' : 'tcp'}-${e.port}`;
   return listedPort({
     name,
     port: e.port,
-    protocol: 'TCP',
+    protocol: udp ? 'UDP' : 'TCP',
     appProtocol: http ? HTTP_APP_PROTOCOL : e.appProtocol,
   });
 }

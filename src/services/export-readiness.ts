@@ -23,7 +23,9 @@ export class ExportReadiness {
         const check: HealthCheck =
           e.health.type === 'http'
             ? { type: 'http', path: e.health.path, expectStatus: e.health.expectStatus }
-            : { type: e.health.type };
+            : // A UDP backend has no handshake to probe: the platform's word and the importers'
+              // failover (ICMP port unreachable resets the session) stand in for the check.
+              { type: e.protocol === 'UDP' ? 'none' : e.health.type };
         return { id: exportId(e), host, port, check, ...e.health };
       }),
     );

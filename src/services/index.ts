@@ -1,4 +1,9 @@
-export { ServiceDirectory, type Endpoint } from './service-directory.js';
+export {
+  ServiceDirectory,
+  carriedProtocol,
+  type CarriedProtocol,
+  type Endpoint,
+} from './service-directory.js';
 export { decodeOpenRequest, encodeOpenRequest, type OpenRequest } from './open-request.js';
 export { serviceKey } from './service-key.js';
 export {

@@ -24,6 +24,8 @@ const OpenRequestSchema = z.strictObject({
       signature: z.string().max(256).optional(),
     })
     .optional(),
+  /** `UDP`: the stream carries length-prefixed datagrams to the port's UDP backend; absent: TCP. */
+  protocol: z.literal('UDP').optional(),
 });
 export type OpenRequest = z.infer<typeof OpenRequestSchema>;
 

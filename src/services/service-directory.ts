@@ -8,6 +8,14 @@ import { serviceKey } from './service-key.js';
 export type Endpoint =
   { kind: 'local'; site: string; target: ExportConfig } | { kind: 'remote'; site: string };
 
+/** The transport a flow of a port travels on; HTTP exports are TCP. */
+export type CarriedProtocol = 'TCP' | 'UDP';
+
+/** The transport an export entry's backend speaks. */
+export function carriedProtocol(e: Pick<ExportConfig, 'protocol'>): CarriedProtocol {
+  return e.protocol === 'UDP' ? 'UDP' : 'TCP';
+}
+
 /**
  * The clusterset's services as this site sees them: the MCS model fed from every reachable
  * site's advert (this site's own included), plus where this site's own backends are.
@@ -54,10 +62,14 @@ export class ServiceDirectory {
     namespace: string,
     port: number,
     endpoint?: string,
+    protocol: CarriedProtocol = 'TCP',
   ): ExportConfig | undefined {
     const key = serviceKey(name, namespace);
     const matching = (this.local.get(key) ?? []).filter(
-      (e) => e.port === port && (endpoint === undefined || e.hostname === endpoint),
+      (e) =>
+        e.port === port &&
+        carriedProtocol(e) === protocol &&
+        (endpoint === undefined || e.hostname === endpoint),
     );
     if (matching.length <= 1) return matching[0];
     const usable = matching.filter((e) => this.healthy(e));
@@ -99,19 +111,26 @@ export class ServiceDirectory {
     return this.model.service(name, namespace);
   }
 
-  /** TCP ports of a service, sorted. */
-  ports(name: string, namespace: string): number[] {
+  /** TCP (or UDP) ports of a service, sorted. */
+  ports(name: string, namespace: string, protocol: CarriedProtocol = 'TCP'): number[] {
     return (this.model.service(name, namespace)?.ports ?? [])
-      .filter((p) => p.protocol === 'TCP')
+      .filter((p) => p.protocol === protocol)
       .map((p) => p.port)
       .sort((a, b) => a - b);
   }
 
   /** Sites with ready endpoints for the port, this site first, then by id. */
-  endpoints(name: string, namespace: string, port: number): Endpoint[] {
-    const sites = new Set(this.model.endpointsFor(name, namespace, port).map((e) => e.site));
+  endpoints(
+    name: string,
+    namespace: string,
+    port: number,
+    protocol: CarriedProtocol = 'TCP',
+  ): Endpoint[] {
+    const sites = new Set(
+      this.model.endpointsFor(name, namespace, port, protocol).map((e) => e.site),
+    );
     const out: Endpoint[] = [];
-    const local = this.localExport(name, namespace, port);
+    const local = this.localExport(name, namespace, port, undefined, protocol);
     if (local !== undefined && sites.has(this.self))
       out.push({ kind: 'local', site: this.self, target: local });
     for (const site of [...sites].sort())

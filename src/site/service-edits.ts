@@ -75,7 +75,9 @@ export function exposeService(
           e.name === entry.name &&
           e.namespace === entry.namespace &&
           e.port === entry.port &&
-          e.hostname === entry.hostname
+          e.hostname === entry.hostname &&
+          // UDP 53 and TCP 53 of one service are two exports, as in a Kubernetes Service.
+          (e.protocol === 'UDP') === (entry.protocol === 'UDP')
         ),
     );
     config.exports.push({ ...entry, exportedAt });
@@ -108,16 +110,20 @@ export function unexposeService(
 /** Adds or replaces an import listener for a service. */
 export function importService(
   paths: SitePaths,
-  input: { name: string; namespace: string; listen: string; port?: number },
+  input: { name: string; namespace: string; listen: string; port?: number; protocol?: 'UDP' },
 ) {
   const entry = validated(ImportConfig, input, 'import');
   // Port 0 picks a free port per listener, so two imports "on" 127.0.0.1:0 do not collide.
   const takesAddress = parseHostPort(entry.listen, '--listen', true).port !== 0;
+  // A TCP and a UDP listener may share an address and port, as a DNS server's do.
+  const sameProtocol = (i: ImportConfig): boolean =>
+    (i.protocol ?? 'TCP') === (entry.protocol ?? 'TCP');
   return editSiteConfig(paths, (config) => {
     config.imports = config.imports.filter(
       (i) =>
-        !(takesAddress && i.listen === entry.listen) &&
-        !(i.name === entry.name && i.namespace === entry.namespace && i.port === entry.port),
+        !sameProtocol(i) ||
+        (!(takesAddress && i.listen === entry.listen) &&
+          !(i.name === entry.name && i.namespace === entry.namespace && i.port === entry.port)),
     );
     config.imports.push(entry);
   });

@@ -84,6 +84,11 @@ export class MuxSession implements StreamCarrier {
     return this.isClosed;
   }
 
+  /** Bytes written to the link socket and not yet handed to the kernel: what a lossy sender checks before queueing more. */
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
   /** Opens a flow to the peer; `open` is sent at once and the caller may write data immediately. */
   openStream(open: Buffer): MuxStream {
     const id = this.nextStreamId;

@@ -8,6 +8,8 @@ export interface StreamCarrier {
   sendReset(stream: number, code: ResetCode): void;
   sendWindow(stream: number, credit: number): void;
   forget(stream: number): void;
+  /** Bytes written towards the peer and still waiting in user space (the link socket's queue). */
+  readonly bufferedBytes?: number;
 }
 
 /** Callbacks of a stream's consumer; whatever arrives before `attach` is held and replayed. */
@@ -119,6 +121,11 @@ export class MuxStream {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Bytes the connection under this stream holds unsent, all its streams together. */
+  get linkBufferedBytes(): number {
+    return this.carrier.bufferedBytes ?? 0;
   }
 
   // ---- called by the session when frames arrive ----

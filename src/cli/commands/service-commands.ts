@@ -28,7 +28,7 @@ export function exposeCommand(): Command {
     )
     .option(
       '--protocol <protocol>',
-      'TCP (bytes, one destination per connection) or http (HTTP/1.1, one destination per request)',
+      'TCP (bytes, one destination per connection), UDP (datagrams, one destination per client address and port) or http (HTTP/1.1, one destination per request)',
       'TCP',
     )
     .option(
@@ -62,6 +62,7 @@ export function exposeCommand(): Command {
       `
 Examples:
   causeway expose web --namespace shop --port 8080 --to 127.0.0.1:9000 --dir ./eu
+  causeway expose dns --namespace infra --port 53 --to 127.0.0.1:5353 --protocol UDP --dir ./eu
   causeway expose cass --namespace data --port 9042 --to 127.0.0.1:9042 --headless --hostname cass-0 --dir ./eu
   causeway expose greeter --namespace rpc --port 50051 --to 127.0.0.1:50051 --app-protocol grpc --dir ./eu
   causeway expose ledger --namespace pay --port 80 --to 127.0.0.1:8080 --protocol http \\
@@ -91,7 +92,8 @@ seen. Without a reachable holder, writes get 503 with a JSON body and Retry-Afte
           namespace: opts.namespace,
           port: opts.port,
           to,
-          health,
+          // A UDP backend has no handshake to check; --check still applies to TCP and http.
+          health: writes.protocol === 'UDP' && opts.check === 'tcp' ? { type: 'none' } : health,
           ...headless,
           ...writes,
           ...(opts.appProtocol === undefined ? {} : { appProtocol: opts.appProtocol }),
@@ -141,13 +143,10 @@ function writeOptions(opts: ExposeOptions): {
   lease?: string;
   readMethods?: string[];
 } {
-  // `TCP` is the Kubernetes spelling; `tcp` and `HTTP` are accepted as people type them.
+  // `TCP` and `UDP` are the Kubernetes spellings; `tcp`, `udp` and `HTTP` are accepted as people type them.
+  const typed = opts.protocol.toLowerCase();
   const protocol =
-    opts.protocol.toLowerCase() === 'tcp'
-      ? 'TCP'
-      : opts.protocol.toLowerCase() === 'http'
-        ? 'http'
-        : opts.protocol;
+    typed === 'tcp' ? 'TCP' : typed === 'udp' ? 'UDP' : typed === 'http' ? 'http' : opts.protocol;
   if (opts.writes === 'single-writer' && opts.lease === undefined) {
     throw new CausewayError(
       ErrorCode.InputInvalid,
@@ -220,33 +219,48 @@ export function importCommand(): Command {
     )
     .option(
       '--port <port>',
-      "service port to reach (default: the service's only/lowest port)",
+      "service port to reach (default: the service's only/lowest port of that protocol)",
       intOption('--port', 1, 65535),
+    )
+    .option(
+      '--protocol <protocol>',
+      'TCP (connections; HTTP services too) or UDP (datagrams: --listen takes them, each client address and port a session)',
+      'TCP',
     )
     .option('--dir <dir>', DIR_HELP)
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
       'after',
-      '\nExample:\n  causeway import web --namespace shop --listen 127.0.0.1:18080 --dir ./us\n  curl http://127.0.0.1:18080/',
+      '\nExamples:\n  causeway import web --namespace shop --listen 127.0.0.1:18080 --dir ./us\n  curl http://127.0.0.1:18080/\n  causeway import dns --namespace infra --port 53 --protocol UDP --listen 127.0.0.1:10053 --dir ./us\n  dig @127.0.0.1 -p 10053 example.org',
     )
     .action(
       runAction(
         async (
           name: string,
-          opts: { namespace: string; listen: string; port?: number; dir?: string; output: string },
+          opts: {
+            namespace: string;
+            listen: string;
+            port?: number;
+            protocol: string;
+            dir?: string;
+            output: string;
+          },
         ) => {
           const format = outputFormat(opts.output);
+          const protocol = importProtocol(opts.protocol);
           const listen = formatHostPort(parseHostPort(opts.listen, '--listen', true));
           const { live } = await importService(sitePaths(siteDir(opts.dir)), {
             name,
             namespace: opts.namespace,
             listen,
             ...(opts.port === undefined ? {} : { port: opts.port }),
+            ...(protocol === 'UDP' ? { protocol } : {}),
           });
           emit(
             format,
-            { imported: `${name}.${opts.namespace}`, listen, live },
-            () => `imported ${name}.${opts.namespace} at ${listen} (${liveNote(live)})`,
+            { imported: `${name}.${opts.namespace}`, listen, protocol, live },
+            () =>
+              `imported ${name}.${opts.namespace} at ${listen}${protocol === 'UDP' ? ' (UDP)' : ''} (${liveNote(live)})`,
           );
         },
       ),
@@ -274,4 +288,13 @@ export function unimportCommand(): Command {
         );
       }),
     );
+}
+
+/** `--protocol` of an import: TCP or UDP, as typed in either case. */
+function importProtocol(text: string): 'TCP' | 'UDP' {
+  const upper = text.toUpperCase();
+  if (upper === 'TCP' || upper === 'UDP') return upper;
+  throw new CausewayError(ErrorCode.InputInvalid, `--protocol: "${text}" is not TCP or UDP`, {
+    hint: 'use --protocol TCP (connections, HTTP services too) or --protocol UDP (datagrams)',
+  });
 }

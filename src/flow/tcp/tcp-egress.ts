@@ -43,6 +43,8 @@ export class TcpEgress {
       service: string,
       namespace: string,
     ) => readonly AccessRule[] | undefined = () => undefined,
+    /** Sessions of this site's UDP exports: an OPEN with `protocol: UDP` ending here goes to them. */
+    private readonly udp?: { accept(peer: string, stream: MuxStream, open: OpenRequest): void },
   ) {}
 
   accept(peer: string, stream: MuxStream, openPayload: Buffer): void {
@@ -56,6 +58,11 @@ export class TcpEgress {
     }
     if (open.site !== undefined && open.site !== this.lsdb.self) {
       this.forward(peer, stream, { ...open, site: open.site });
+      return;
+    }
+    if (open.protocol === 'UDP') {
+      if (this.udp === undefined) stream.reset(ResetCode.Refused);
+      else this.udp.accept(peer, stream, open);
       return;
     }
     const key = serviceKey(open.service, open.namespace);

@@ -28,7 +28,7 @@ const slice = (
 });
 
 describe('planExport: Service + EndpointSlices → export entries', () => {
-  it('one entry per TCP port and endpoint address, with readiness and zone', () => {
+  it('one entry per TCP port and endpoint address, with readiness and zone (a UDP port without endpoints: one not-ready entry)', () => {
     const plan = planExport(
       exp,
       service({
@@ -56,6 +56,7 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
         [80, '10.0.0.1:8080', true, 'z1'],
         [80, '10.0.0.2:8080', false, 'z2'],
         [80, '10.0.0.3:8080', true, null],
+        [53, '0.0.0.0:53', false, null],
       ],
     );
     assert.ok(
@@ -83,36 +84,48 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
     assert.equal(unnamed.entries[0]?.portName, '');
   });
 
-  it('UDP and SCTP ports are listed on every entry and named in the Valid message; no TCP port is UnsupportedProtocol', () => {
+  it('UDP ports are carried as entries of their own; SCTP ports are listed and named in the Valid message; no TCP or UDP port is UnsupportedProtocol', () => {
     const ports: NonNullable<Service['spec']>['ports'] = [
       { name: 'tcp', port: 42, protocol: 'TCP' },
       { name: 'udp', port: 42, protocol: 'UDP' },
       { name: 'stcp', port: 142, protocol: 'SCTP', appProtocol: 'diameter' },
     ];
+    const udpSlice: EndpointSlice = {
+      ...slice([{ addresses: ['10.0.0.1'] }, { addresses: ['10.0.0.2'] }], 42, 'udp'),
+      ports: [{ name: 'udp', port: 42, protocol: 'UDP' }],
+    };
     const plan = planExport(exp, service({ ports }), [
       slice([{ addresses: ['10.0.0.1'] }, { addresses: ['10.0.0.2'] }], 42, 'tcp'),
+      udpSlice,
     ]);
-    assert.equal(plan.entries.length, 2);
-    for (const e of plan.entries) {
+    assert.deepEqual(
+      plan.entries.map((e) => [e.port, e.protocol, e.portName, e.to]),
+      [
+        [42, 'TCP', 'tcp', '10.0.0.1:42'],
+        [42, 'TCP', 'tcp', '10.0.0.2:42'],
+        [42, 'UDP', 'udp', '10.0.0.1:42'],
+        [42, 'UDP', 'udp', '10.0.0.2:42'],
+      ],
+    );
+    for (const e of plan.entries)
       assert.deepEqual(e.uncarriedPorts, [
-        { name: 'udp', port: 42, protocol: 'UDP' },
         { name: 'stcp', port: 142, protocol: 'SCTP', appProtocol: 'diameter' },
       ]);
-    }
     assert.equal(plan.valid.status, 'True');
     assert.match(
       plan.valid.message,
-      /42\/UDP and 142\/SCTP are listed in the ServiceImport but not carried: Causeway carries TCP\.$/,
+      /142\/SCTP is listed in the ServiceImport but not carried: Causeway carries TCP and UDP\.$/,
     );
+    assert.doesNotMatch(plan.valid.message, /UDP is|42\/UDP/, 'UDP ports are not called uncarried');
     const many = Array.from({ length: 300 }, (_, i) => ({
-      name: `u${i}`,
+      name: `s${i}`,
       port: 1_000 + i,
-      protocol: 'UDP' as const,
+      protocol: 'SCTP' as const,
     }));
     assert.equal(
       planExport(exp, service({ ports: [...ports, ...many] }), []).entries[0]?.uncarriedPorts
         ?.length,
-      255,
+      254,
       'an advert lists at most 256 ports',
     );
     const udpOnly = planExport(
@@ -121,7 +134,16 @@ describe('planExport: Service + EndpointSlices → export entries', () => {
       [],
     );
     assert.deepEqual(
-      [udpOnly.valid.status, udpOnly.valid.reason, udpOnly.entries.length],
+      [udpOnly.valid.status, udpOnly.entries.map((e) => e.protocol)],
+      ['True', ['UDP']],
+    );
+    const sctpOnly = planExport(
+      exp,
+      service({ ports: [{ name: 'sig', port: 2905, protocol: 'SCTP' }] }),
+      [],
+    );
+    assert.deepEqual(
+      [sctpOnly.valid.status, sctpOnly.valid.reason, sctpOnly.entries.length],
       ['False', 'UnsupportedProtocol', 0],
     );
   });

@@ -24,9 +24,9 @@ const ADVERT_PORTS_MAX = 256;
 
 /**
  * Maps a ServiceExport, its Service and the Service's EndpointSlices to export entries: one per
- * TCP service port and endpoint address, with the endpoint's readiness and zone. A Service with no
- * endpoints still gets one not-ready entry per port, so the export (and so every cluster's
- * ServiceImport) exists while the ServiceExport does, as KEP-1645 asks. UDP and SCTP ports are not
+ * TCP or UDP service port and endpoint address, with the endpoint's readiness and zone. A Service
+ * with no endpoints still gets one not-ready entry per port, so the export (and so every cluster's
+ * ServiceImport) exists while the ServiceExport does, as KEP-1645 asks. SCTP ports are not
  * carried but listed on every entry, so the ServiceImport has all the Service's ports.
  */
 export function planExport(
@@ -38,16 +38,16 @@ export function planExport(
   if (service === undefined) return invalid('NoService', `Service ${where} does not exist.`);
   const type = exportTypeOf(service.spec?.type ?? 'ClusterIP', service.spec?.clusterIP);
   if (!type.ok) return { valid: type.condition, entries: [] };
-  const tcpPorts = (service.spec?.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
-  if (tcpPorts.length === 0)
+  const carried = (service.spec?.ports ?? []).filter((p) => isCarried(p.protocol ?? 'TCP'));
+  if (carried.length === 0)
     return invalid(
       'UnsupportedProtocol',
-      'Service has no TCP port; only TCP is carried across clusters.',
+      'Service has no TCP or UDP port; only TCP and UDP are carried across clusters.',
     );
   const headless = type.type === 'Headless';
   const uncarried = uncarriedPorts(service).slice(
     0,
-    Math.max(0, ADVERT_PORTS_MAX - tcpPorts.length),
+    Math.max(0, ADVERT_PORTS_MAX - carried.length),
   );
   const common = {
     ...serviceProperties(exp, service),
@@ -55,11 +55,12 @@ export function planExport(
   };
   const entries: ExportConfig[] = [];
   const seen = new Set<string>();
-  for (const port of tcpPorts) {
+  for (const port of carried) {
+    const udp = port.protocol === 'UDP';
     const targets = endpointTargets(port, slices);
     if (targets.length === 0) targets.push({ to: `0.0.0.0:${port.port}`, ready: false });
     for (const target of targets) {
-      const key = `${port.port}/${target.to}`;
+      const key = `${port.port}/${port.protocol ?? 'TCP'}/${target.to}`;
       if (seen.has(key)) continue;
       seen.add(key);
       entries.push(
@@ -68,6 +69,7 @@ export function planExport(
           namespace: exp.metadata.namespace,
           port: port.port,
           portName: port.name ?? '',
+          ...(udp ? { protocol: 'UDP' } : {}),
           ...appProtocolOf(port),
           to: target.to,
           ...(headless
@@ -94,11 +96,16 @@ export function planExport(
   };
 }
 
-/** The Service's UDP and SCTP ports, as its ServiceImport lists them. */
+/** TCP and UDP ports cross clusters; SCTP ports are only listed. */
+function isCarried(protocol: string): boolean {
+  return protocol === 'TCP' || protocol === 'UDP';
+}
+
+/** The Service's SCTP ports, as its ServiceImport lists them. */
 function uncarriedPorts(service: Service): UncarriedPort[] {
   return (service.spec?.ports ?? []).flatMap((p) => {
     const protocol = p.protocol ?? 'TCP';
-    if (protocol === 'TCP') return [];
+    if (protocol !== 'SCTP') return [];
     return [
       {
         ...(p.name === undefined || p.name === '' ? {} : { name: p.name }),
@@ -127,7 +134,7 @@ function notCarried(ports: readonly UncarriedPort[]): string {
   const keys = ports.map((p) => `${p.port}/${p.protocol}`);
   const list =
     keys.length === 1 ? keys.join('') : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1) ?? ''}`;
-  return `${list} ${keys.length === 1 ? 'is' : 'are'} listed in the ServiceImport but not carried: Causeway carries TCP.`;
+  return `${list} ${keys.length === 1 ? 'is' : 'are'} listed in the ServiceImport but not carried: Causeway carries TCP and UDP.`;
 }
 
 interface Target {
@@ -143,7 +150,8 @@ function endpointTargets(port: ServicePortSpec, slices: readonly EndpointSlice[]
   for (const slice of slices) {
     if (slice.addressType === 'FQDN') continue;
     const slicePort = (slice.ports ?? []).find(
-      (p) => (p.name ?? '') === (port.name ?? '') && (p.protocol ?? 'TCP') === 'TCP',
+      (p) =>
+        (p.name ?? '') === (port.name ?? '') && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'),
     );
     if (slicePort?.port === undefined) continue;
     for (const endpoint of slice.endpoints ?? []) {

@@ -28,19 +28,16 @@ export function desiredGlobalSlice(
   if (!global || !view.sites.some((s) => s !== site)) return undefined;
   const target = routerTarget(view);
   if (target === undefined) return undefined;
-  const offered = new Set(view.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port));
+  const offered = new Set(view.ports.map((p) => `${p.port}/${p.protocol}`));
   const ports = (ordinary.spec?.ports ?? []).flatMap((p) => {
+    const protocol = p.protocol ?? 'TCP';
     const routerPort =
-      (p.protocol ?? 'TCP') === 'TCP' && offered.has(p.port) ? target.port(p.port) : undefined;
+      (protocol === 'TCP' || protocol === 'UDP') && offered.has(`${p.port}/${protocol}`)
+        ? target.port(p.port, protocol)
+        : undefined;
     return routerPort === undefined
       ? []
-      : [
-          {
-            ...(p.name === undefined ? {} : { name: p.name }),
-            protocol: 'TCP' as const,
-            port: routerPort,
-          },
-        ];
+      : [{ ...(p.name === undefined ? {} : { name: p.name }), protocol, port: routerPort }];
   });
   if (ports.length === 0 || ordinary.metadata.uid === undefined) return undefined;
   return hashed<EndpointSlice>({

@@ -149,7 +149,7 @@ describe('import objects', () => {
     assert.deepEqual(v6?.endpoints?.[0]?.addresses, ['fd00::7']);
   });
 
-  it('the ServiceImport lists every port as named; the derived Service and slice only the TCP ones', () => {
+  it('the ServiceImport lists every port as named; the derived Service and slice the TCP and UDP ones', () => {
     const ports: ServiceView['ports'] = [
       { name: 'stcp', port: 142, protocol: 'SCTP' },
       { name: 'tcp', port: 42, protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' },
@@ -160,22 +160,46 @@ describe('import objects', () => {
       ports,
     );
     const tcp = { name: 'tcp', protocol: 'TCP', port: 42, appProtocol: 'kubernetes.io/h2c' };
+    const udp = { name: 'udp', protocol: 'UDP', port: 42 };
     assert.deepEqual(desiredDerivedService(view({ ports }), names, owner).spec?.ports, [
       { ...tcp, targetPort: 42 },
+      { ...udp, targetPort: 42 },
     ]);
-    assert.deepEqual(desiredImportSlices(view({ ports }), names, owner)[0]?.ports, [tcp]);
+    assert.deepEqual(desiredImportSlices(view({ ports }), names, owner)[0]?.ports, [tcp, udp]);
+    // Behind an import address, TCP 42 and UDP 42 are two listeners with ports of their own.
+    const behind = view({
+      ports,
+      importListeners: [
+        { port: 42, listen: '10.1.0.7:20005' },
+        { port: 42, listen: '10.1.0.7:20006', protocol: 'UDP' },
+      ],
+    });
+    assert.deepEqual(desiredImportSlices(behind, names, owner)[0]?.ports, [
+      { ...tcp, port: 20005 },
+      { ...udp, port: 20006 },
+    ]);
   });
 
-  it('an unnamed port stays unnamed, unless the derived Service has several TCP ports (then it is tcp-<port>)', () => {
+  it('an unnamed port stays unnamed, unless the derived Service has several ports (then it is tcp-<port> or udp-<port>)', () => {
     const alone = view({
       ports: [
         { port: 80, protocol: 'TCP' },
-        { name: 'dns', port: 53, protocol: 'UDP' },
+        { name: 'sig', port: 2905, protocol: 'SCTP' },
       ],
     });
     assert.deepEqual(desiredDerivedService(alone, names, owner).spec?.ports, [
       { protocol: 'TCP', port: 80, targetPort: 80 },
     ]);
+    const dns = view({
+      ports: [
+        { port: 53, protocol: 'TCP' },
+        { port: 53, protocol: 'UDP' },
+      ],
+    });
+    assert.deepEqual(
+      desiredDerivedService(dns, names, owner).spec?.ports?.map((p) => p.name),
+      ['tcp-53', 'udp-53'],
+    );
     const several = view({
       ports: [
         { port: 80, protocol: 'TCP' },

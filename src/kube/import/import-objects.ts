@@ -34,16 +34,17 @@ function listedPorts(view: ServiceView): ServicePort[] {
 }
 
 /**
- * TCP ports only, for what kube-proxy programs: the router carries TCP. A Service with several ports
- * needs a name on each, so only then does an unnamed port get one, `tcp-<port>`.
+ * TCP and UDP ports, for what kube-proxy programs: the router carries both (SCTP is only listed).
+ * A Service with several ports needs a name on each, so only then does an unnamed port get one,
+ * `tcp-<port>` or `udp-<port>`.
  */
-function tcpPorts(view: ServiceView): ServicePort[] {
-  const ports = view.ports.filter((p) => p.protocol === 'TCP');
+function carriedPorts(view: ServiceView): ServicePort[] {
+  const ports = view.ports.filter((p) => p.protocol === 'TCP' || p.protocol === 'UDP');
   return ports.map((p) =>
     kubePort(
       p.name === undefined || p.name === ''
         ? ports.length > 1
-          ? `tcp-${p.port}`
+          ? `${p.protocol.toLowerCase()}-${p.port}`
           : undefined
         : p.name,
       p,
@@ -71,7 +72,7 @@ export function desiredServiceImport(
   const headless = view.type === 'Headless';
   const spec: NonNullable<ServiceImport['spec']> = {
     type: headless ? 'Headless' : 'ClusterSetIP',
-    // KEP-1645: the union of the exported ports, UDP and SCTP included, though only TCP ones are carried.
+    // KEP-1645: the union of the exported ports, SCTP included, though only TCP and UDP ones are carried.
     ports: listedPorts(view),
     // KEP-1645: empty for Headless (a `None` here broke consumers elsewhere).
     ips: headless ? [] : [...ips],
@@ -124,7 +125,7 @@ export function desiredDerivedService(
     spec: {
       type: 'ClusterIP',
       ...(headless ? { clusterIP: 'None' } : {}),
-      ports: tcpPorts(view).map((p) => ({ ...p, targetPort: p.port })),
+      ports: carriedPorts(view).map((p) => ({ ...p, targetPort: p.port })),
     },
   });
 }
@@ -141,7 +142,7 @@ export function desiredImportSlices(
   owner: OwnerReference,
   endpointIp: (site: string, hostname: string) => string | undefined = () => undefined,
 ): EndpointSlice[] {
-  const ports = tcpPorts(view);
+  const ports = carriedPorts(view);
   const direct = directSlices(view, names, owner, ports);
   const directSites = new Set((view.direct ?? []).map((d) => d.site));
   if (view.type !== 'Headless') {
@@ -149,7 +150,7 @@ export function desiredImportSlices(
     // Every exporting site reached directly: no router on any path, so no router slice.
     if (target === undefined || view.sites.every((s) => directSites.has(s))) return direct;
     const routed = ports.flatMap((p) => {
-      const port = target.port(p.port);
+      const port = target.port(p.port, p.protocol === 'UDP' ? 'UDP' : 'TCP');
       return port === undefined ? [] : [{ ...p, port }];
     });
     return [
@@ -297,18 +298,21 @@ function pinnedTarget(
   names: ImportNames,
   owner: OwnerReference,
   pin: { site: string; hostname?: string },
-  listeners: ReadonlyArray<{ port: number; listen: string }>,
+  listeners: ReadonlyArray<{ port: number; listen: string; protocol?: 'UDP' }>,
 ): SiteTarget | undefined {
-  const ports = tcpPorts(view);
+  const ports = carriedPorts(view);
   const site = pin.site;
   const [first] = listeners;
   if (first === undefined) return undefined;
   const address = first.listen.slice(0, first.listen.lastIndexOf(':')).replace(/^\[|\]$/g, '');
   const byPort = new Map(
-    listeners.map((l) => [l.port, Number(l.listen.slice(l.listen.lastIndexOf(':') + 1))]),
+    listeners.map((l) => [
+      `${l.port}/${l.protocol ?? 'TCP'}`,
+      Number(l.listen.slice(l.listen.lastIndexOf(':') + 1)),
+    ]),
   );
   const routed = ports.flatMap((p) => {
-    const port = byPort.get(p.port);
+    const port = byPort.get(`${p.port}/${p.protocol}`);
     return port === undefined ? [] : [{ ...p, port }];
   });
   const name = derivedSiteServiceName(

@@ -4,8 +4,8 @@ import type { ServiceView } from '../../api/index.js';
 export interface RouterTarget {
   address: string;
   addressType: 'IPv4' | 'IPv6';
-  /** The router's port for a service port; undefined when the router does not serve it. */
-  port(servicePort: number): number | undefined;
+  /** The router's port for a service port (TCP unless told); undefined when the router does not serve it. */
+  port(servicePort: number, protocol?: 'TCP' | 'UDP'): number | undefined;
 }
 
 /**
@@ -21,11 +21,15 @@ export function routerTarget(view: ServiceView): RouterTarget | undefined {
     const address = hostOf(first.listen);
     const ports = new Map(
       view.importListeners.map((l) => [
-        l.port,
+        `${l.port}/${l.protocol ?? 'TCP'}`,
         Number(l.listen.slice(l.listen.lastIndexOf(':') + 1)),
       ]),
     );
-    return { address, addressType: addressTypeOf(address), port: (p) => ports.get(p) };
+    return {
+      address,
+      addressType: addressTypeOf(address),
+      port: (p, protocol = 'TCP') => ports.get(`${p}/${protocol}`),
+    };
   }
   if (view.vip === null || isLoopback(view.vip)) return undefined;
   return { address: view.vip, addressType: addressTypeOf(view.vip), port: (p) => p };
