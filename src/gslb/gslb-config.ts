@@ -55,6 +55,11 @@ export const GslbRecord = z.strictObject({
   /** all-healthy: at most this many addresses per answer. */
   maxAnswers: z.number().int().min(1).max(64).default(8),
   targets: z.array(GslbTarget).min(1),
+  /**
+   * Who owns the record when not `gslb set`: `kube:<Kind>/<namespace>/<name>` for one the
+   * Kubernetes controller writes from a GlobalRecord or a k8gb Gslb (it replaces those, never others).
+   */
+  source: z.string().max(600).optional(),
 });
 export type GslbRecord = z.infer<typeof GslbRecord>;
 export type GslbRecordInput = z.input<typeof GslbRecord>;
