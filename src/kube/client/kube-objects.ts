@@ -75,7 +75,10 @@ export interface IngressSpec {
   defaultBackend?: IngressBackend;
   /** k8gb's embedded Ingress spec still says `backend` (networking.k8s.io/v1beta1). */
   backend?: IngressBackend;
-  rules?: Array<{ host?: string; http?: { paths?: Array<{ backend?: IngressBackend }> } }>;
+  rules?: Array<{
+    host?: string;
+    http?: { paths?: Array<{ path?: string; pathType?: string; backend?: IngressBackend }> };
+  }>;
 }
 
 export interface Ingress extends KubeObject {

@@ -60,7 +60,13 @@ export const Resources = {
     kind: 'GlobalRecord',
   },
   /** k8gb's resource, read so its users move over unchanged (never installed by Causeway). */
-  k8gbGslbs: { group: 'k8gb.io', version: 'v1beta1', plural: 'gslbs', namespaced: true, kind: 'Gslb' },
+  k8gbGslbs: {
+    group: 'k8gb.io',
+    version: 'v1beta1',
+    plural: 'gslbs',
+    namespaced: true,
+    kind: 'Gslb',
+  },
   ingresses: {
     group: 'networking.k8s.io',
     version: 'v1',
