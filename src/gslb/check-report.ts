@@ -12,6 +12,18 @@ export const CheckReport = z.strictObject({
       }),
     )
     .max(100_000),
+  /** What the server counted from every checker (its own included): informative, not counted again. */
+  votes: z
+    .array(
+      z.strictObject({
+        record: z.string().max(253),
+        site: z.string().max(63),
+        healthy: z.number().int().min(0),
+        total: z.number().int().min(0),
+      }),
+    )
+    .max(100_000)
+    .optional(),
 });
 export type CheckReport = z.infer<typeof CheckReport>;
 

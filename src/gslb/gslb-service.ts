@@ -140,7 +140,8 @@ export class GslbService {
     this.metricsServer = createServer((req, res) => {
       if (req.url === '/v1/checks') {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(this.checker?.report() ?? { checker: '', results: [] }));
+        const own = this.checker?.report() ?? { checker: '', results: [] };
+        res.end(JSON.stringify({ ...own, votes: this.state.allVotes() }));
         return;
       }
       void this.metrics.registry.metrics().then((body) => {

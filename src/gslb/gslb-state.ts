@@ -104,6 +104,14 @@ export class GslbState implements GslbView {
     };
   }
 
+  /** Every counted vote, for `/v1/checks` and operators: which checkers agree on what. */
+  allVotes(): NonNullable<CheckReport['votes']> {
+    return [...this.votes].map(([key, v]) => {
+      const [record = '', site = ''] = key.split('\u0000');
+      return { record, site, ...v };
+    });
+  }
+
   /** Sites healthy for `record`: ready in the clusterset and not failed by its active checks. */
   healthySites(record: GslbRecord): ReadonlySet<string> {
     const ready = this.readySites(record.service);

@@ -64,13 +64,19 @@ export class HealthChecker {
     try {
       const now = Date.now();
       const probes: Array<Promise<boolean>> = [];
+      // A target seen for the first time is news too: the report grows by its (healthy) verdict.
+      let added = false;
       for (const record of this.config.records) {
         const check = record.healthCheck;
         if (check === undefined) continue;
         for (const t of record.targets) {
           const key = `${record.name}\u0000${t.site}\u0000${t.address}`;
-          const state = this.targets.get(key) ?? { healthy: true, streak: 0, due: now };
-          this.targets.set(key, state);
+          const known = this.targets.get(key);
+          const state = known ?? { healthy: true, streak: 0, due: now };
+          if (known === undefined) {
+            this.targets.set(key, state);
+            added = true;
+          }
           if (state.due > now) continue;
           state.due = now + check.intervalSeconds * 1000;
           probes.push(
@@ -85,7 +91,7 @@ export class HealthChecker {
         }
       }
       const changed = await Promise.all(probes);
-      if (changed.some(Boolean)) this.onChange(this.report());
+      if (added || changed.some(Boolean)) this.onChange(this.report());
     } finally {
       this.running = false;
     }
