@@ -20,7 +20,8 @@ const WEST = '127.0.0.12';
 
 /** The ingress of a region: 200 on /healthz unless told to fail, for everyone or one checker. */
 class IngressBackend {
-  failFor: 'nobody' | 'everyone' | string = 'nobody';
+  /** 'nobody', 'everyone', or the name of the one checker it fails for. */
+  failFor = 'nobody';
   readonly checkers = new Set<string>();
   private server: Server | undefined;
 
