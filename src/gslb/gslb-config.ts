@@ -79,6 +79,15 @@ export const GslbRecord = z.strictObject({
   targets: z.array(GslbTarget).min(1),
   healthCheck: HealthCheck.optional(),
   /**
+   * Single-writer services: answer only the healthy site holding this lease (the writers' name
+   * follows the lease holder); with no live holder known, the strategy decides.
+   */
+  writerLease: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'must be a lease name such as shop-db' })
+    .max(253)
+    .optional(),
+  /**
    * Who owns the record when not `gslb set`: `kube:<Kind>/<namespace>/<name>` for one the
    * Kubernetes controller writes from a GlobalRecord or a k8gb Gslb (it replaces those, never others).
    */

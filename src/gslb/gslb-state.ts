@@ -15,7 +15,9 @@ import { RegionTable } from './region-table.js';
 /** What one router told us: its clusterset snapshot and, from its status, partition and link RTTs. */
 export interface RouterObservation {
   snapshot?: ServicesSnapshot;
-  status?: Pick<StatusReport, 'site' | 'links' | 'partition'>;
+  status?: Pick<StatusReport, 'site' | 'links' | 'partition'> & {
+    leases?: StatusReport['leases'];
+  };
 }
 
 /**
@@ -143,6 +145,8 @@ export class GslbState implements GslbView {
       now: this.current,
       regions: this.regions,
       latency: (from, to) => this.latency(from, to),
+      leaseHolder:
+        record.writerLease === undefined ? undefined : this.leaseHolder(record.writerLease),
     });
   }
 
@@ -176,6 +180,18 @@ export class GslbState implements GslbView {
       ({ snapshot }) =>
         snapshot?.services.some((s) => s.name === name && s.namespace === namespace) === true,
     );
+  }
+
+  /**
+   * The site holding `lease` as the majority's routers see it: a live term only, so a holder cut
+   * off from the lease store stops getting writers once its term ends, as its writes do.
+   */
+  leaseHolder(lease: string): string | undefined {
+    for (const { status } of this.majorityObservations()) {
+      const report = status?.leases?.find((l) => l.name === lease);
+      if (report?.live === true && report.holder !== null) return report.holder;
+    }
+    return undefined;
   }
 
   /** Milliseconds between two regions: the configured table first, then RTTs the routers measured. */

@@ -226,6 +226,7 @@ interface SetOptions {
   maxAnswers?: number;
   check?: ReturnType<typeof checkOption>;
   checkShare?: number;
+  writerLease?: string;
   file?: string;
   output: string;
 }
@@ -278,12 +279,17 @@ function setCommand(): Command {
       'a site passes its check when at least this share of the checkers agree (default 0.5)',
       shareOption,
     )
+    .option(
+      '--writer-lease <lease|none>',
+      'single-writer services: answer the healthy site holding this lease (none: stop following it)',
+    )
     .option('--file <file>', FILE_HELP)
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
       'after',
       `
 Examples:
+  causeway gslb set db-writer --service shop/db --writer-lease shop-db --target eu=192.0.2.20 --target us=198.51.100.20
   causeway gslb set api --check http:80/healthz --check-share 0.5   # and list checkers: gslb init --checker
   causeway gslb set api --service shop/web --target eu=192.0.2.10 --target us=198.51.100.10
   causeway gslb set api --strategy weighted --target eu=192.0.2.10,weight=3 --target us=198.51.100.10,weight=1
@@ -306,6 +312,8 @@ A running gslb serve picks up the change within a second.`,
         const current = loaded.records.find(
           (r) => r.name === qualifyName(name, loaded.zone),
         )?.healthCheck;
+        if (opts.writerLease !== undefined)
+          changes.writerLease = opts.writerLease === 'none' ? undefined : opts.writerLease;
         if (opts.check === null) changes.healthCheck = undefined;
         else if (opts.check !== undefined || opts.checkShare !== undefined) {
           const base = opts.check ?? current;

@@ -114,6 +114,7 @@ export interface GlobalRecord extends KubeObject {
     strategy?: { type?: string; holdDownSeconds?: number; maxAnswers?: number };
     ttlSeconds?: number;
     noHealthy?: string;
+    writerLease?: string;
     targets?: GlobalRecordTarget[];
   };
   status?: { conditions?: Condition[] };

@@ -80,6 +80,7 @@ export function planGlobalRecord(object: GlobalRecord, ctx: PlanContext): Record
       : { holdDownSeconds: spec.strategy.holdDownSeconds }),
     ...(spec.strategy?.maxAnswers === undefined ? {} : { maxAnswers: spec.strategy.maxAnswers }),
     ...(spec.ttlSeconds === undefined ? {} : { ttl: spec.ttlSeconds }),
+    ...(typeof spec.writerLease === 'string' ? { writerLease: spec.writerLease } : {}),
     ...(spec.noHealthy === undefined
       ? {}
       : { noHealthy: spec.noHealthy as GslbRecordInput['noHealthy'] }),
