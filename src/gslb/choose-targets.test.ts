@@ -5,6 +5,7 @@ import type { Choice, GslbClient } from './choose-targets.js';
 import { explainRecord } from './explain-record.js';
 import { FIXTURE_CONFIG, snapshotWith, stateWith, statusWith } from './gslb-state.fixture.js';
 import type { GslbState } from './gslb-state.js';
+import { validateGslbConfig } from './gslb-config-file.js';
 
 const resolver = (address: string): GslbClient => ({ address, prefix: 32, source: 'resolver' });
 const sitesOf = (choice: Choice): string[] =>
@@ -224,3 +225,54 @@ describe('explainRecord', () => {
     ]);
   });
 });
+
+describe('writer lease', () => {
+  const lease = (holder: string | null, live = true) => ({
+    ...statusWith(true),
+    leases: [
+      {
+        name: 'shop-db',
+        known: true,
+        holder,
+        fencingToken: 7,
+        expiresAt: null,
+        live,
+        holding: false,
+      },
+    ],
+  });
+  const withLease = (): GslbState => {
+    const state = stateWith(['eu', 'us', 'ap']);
+    const api = state.record('api.gslb.example.com')!;
+    state.reconfigure(
+      { ...fixtureConfig(state), records: [{ ...api, writerLease: 'shop-db' }] },
+      1_000_000,
+    );
+    return state;
+  };
+  it('answers the healthy lease holder, whatever the strategy would pick', () => {
+    const state = withLease();
+    state.observe('router-eu', { status: lease('ap') }, 1_000_100);
+    const choice = state.choose(state.record('api.gslb.example.com')!, resolver('10.1.0.1'));
+    assert.deepEqual(sitesOf(choice), ['ap']);
+    assert.match(choice.reason, /ap holds lease shop-db/);
+  });
+  it('a lapsed term, no holder, or an unhealthy holder: the strategy decides', () => {
+    const state = withLease();
+    for (const status of [lease('ap', false), lease(null)]) {
+      state.observe('router-eu', { status }, 1_000_100);
+      assert.deepEqual(pick(state, 'api.gslb.example.com'), ['eu']);
+    }
+    state.observe(
+      'router-eu',
+      { status: lease('ap'), snapshot: snapshotWith(['eu', 'us']) },
+      1_000_200,
+    );
+    assert.deepEqual(pick(state, 'api.gslb.example.com'), ['eu']);
+  });
+});
+
+/** The fixture's configuration as the state holds it, to reconfigure with one field changed. */
+function fixtureConfig(state: GslbState) {
+  return { ...validateGslbConfig(FIXTURE_CONFIG), zone: state.zone };
+}

@@ -19,6 +19,8 @@ export interface ChoiceContext {
   regions: RegionTable;
   /** Milliseconds from a client region to a site region, or undefined when nobody knows. */
   latency(fromRegion: string, toRegion: string): number | undefined;
+  /** The site holding the record's writer lease, while its term is live. */
+  leaseHolder?: string | undefined;
 }
 
 /** The outcome: the addresses to answer and why, or SERVFAIL by the record's no-healthy policy. */
@@ -33,6 +35,15 @@ export function chooseTargets(record: GslbRecord, client: GslbClient, ctx: Choic
     if (record.noHealthy === 'servfail')
       return { kind: 'servfail', reason: 'no healthy site (policy servfail)' };
     return { kind: 'answer', targets: record.targets, reason: 'no healthy site: fail open to all' };
+  }
+  if (record.writerLease !== undefined) {
+    const holder = healthy.find((t) => t.site === ctx.leaseHolder);
+    if (holder !== undefined)
+      return {
+        kind: 'answer',
+        targets: [holder],
+        reason: `${holder.site} holds lease ${record.writerLease}`,
+      };
   }
   switch (record.strategy) {
     case 'failover':

@@ -38,6 +38,28 @@ export const GslbTarget = z.strictObject({
 });
 export type GslbTarget = z.infer<typeof GslbTarget>;
 
+/**
+ * An active check of every target of a record, run by every `gslb serve` listed as a checker; a
+ * site is healthy when at least `healthyShare` of the checkers that report it say so (as Route 53
+ * counts its checkers), besides its clusterset readiness.
+ */
+export const HealthCheck = z.strictObject({
+  protocol: z.enum(['tcp', 'http', 'https']).default('tcp'),
+  port: z.number().int().min(1).max(65535),
+  /** http(s): the path asked for; any 2xx or 3xx status is healthy. */
+  path: z
+    .string()
+    .regex(/^\/[\x21-\x7e]*$/, { message: 'must be a path such as /healthz' })
+    .max(1024)
+    .default('/'),
+  intervalSeconds: z.number().int().min(1).max(300).default(1),
+  timeoutMs: z.number().int().min(50).max(30_000).default(800),
+  /** Consecutive results before a checker changes its mind, so one lost probe is not a failover. */
+  failureThreshold: z.number().int().min(1).max(10).default(2),
+  healthyShare: z.number().min(0).max(1).default(0.5),
+});
+export type HealthCheck = z.infer<typeof HealthCheck>;
+
 /** One global name: which service's readiness decides health, and how a healthy site is chosen. */
 export const GslbRecord = z.strictObject({
   name: domainName,
@@ -55,6 +77,21 @@ export const GslbRecord = z.strictObject({
   /** all-healthy: at most this many addresses per answer. */
   maxAnswers: z.number().int().min(1).max(64).default(8),
   targets: z.array(GslbTarget).min(1),
+  healthCheck: HealthCheck.optional(),
+  /**
+   * Single-writer services: answer only the healthy site holding this lease (the writers' name
+   * follows the lease holder); with no live holder known, the strategy decides.
+   */
+  writerLease: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'must be a lease name such as shop-db' })
+    .max(253)
+    .optional(),
+  /**
+   * Who owns the record when not `gslb set`: `kube:<Kind>/<namespace>/<name>` for one the
+   * Kubernetes controller writes from a GlobalRecord or a k8gb Gslb (it replaces those, never others).
+   */
+  source: z.string().max(600).optional(),
 });
 export type GslbRecord = z.infer<typeof GslbRecord>;
 export type GslbRecordInput = z.input<typeof GslbRecord>;
@@ -80,6 +117,13 @@ export const GslbConfig = z
     /** latency: milliseconds from a client region to a site region; measured link RTTs fill the gaps. */
     latency: z.record(region, z.record(region, z.number().min(0).max(100_000))).default({}),
     records: z.array(GslbRecord).default([]),
+    /**
+     * Every `gslb serve --metrics host:port` that runs health checks: each polls the others'
+     * `/v1/checks`, so every server counts the same votes.
+     */
+    checkers: z
+      .array(z.string().regex(/^[^\s/]+:\d{1,5}$/, { message: 'must be host:port' }))
+      .default([]),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

@@ -3,12 +3,15 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '../observability/index.js';
+import type { GslbConfig } from './gslb-config.js';
 import { loadGslbConfig } from './gslb-config-file.js';
 import { GslbMetrics } from './gslb-metrics.js';
 import { GslbServer } from './gslb-server.js';
 import { GslbState } from './gslb-state.js';
 import type { HealthTransition } from './health-history.js';
 import { RouterWatch } from './router-watch.js';
+import { CheckExchange } from './check-exchange.js';
+import { HealthChecker } from './health-checker.js';
 
 export interface GslbServiceOptions {
   file: string;
@@ -26,6 +29,8 @@ const FILE_POLL_MS = 250;
 export class GslbService {
   private watches: RouterWatch[] = [];
   private metricsServer: Server | undefined;
+  private checker: HealthChecker | undefined;
+  private exchange: CheckExchange | undefined;
 
   private constructor(
     private readonly options: GslbServiceOptions,
@@ -50,6 +55,7 @@ export class GslbService {
     watchFile(options.file, { interval: FILE_POLL_MS }, () => void service.reload());
     if (options.metrics !== undefined)
       await service.serveMetrics(options.metrics.host, options.metrics.port);
+    service.check(config);
     options.logger.info(
       {
         zone: config.zone,
@@ -64,6 +70,8 @@ export class GslbService {
 
   async stop(): Promise<void> {
     unwatchFile(this.options.file);
+    this.checker?.stop();
+    await this.exchange?.stop();
     await Promise.all(this.watches.map((w) => w.stop()));
     this.metricsServer?.close();
     await this.server.close();
@@ -83,6 +91,27 @@ export class GslbService {
     }
   }
 
+  /**
+   * This server is a checker named by its metrics address (where peers fetch `/v1/checks`); the
+   * other checkers of the file are followed. Without --metrics it checks for itself alone.
+   */
+  private check(config: GslbConfig): void {
+    const self =
+      this.options.metrics === undefined
+        ? `local:${this.address.host}:${this.address.port}`
+        : `${this.options.metrics.host}:${this.options.metrics.port}`;
+    this.checker = new HealthChecker(self, config, (report) =>
+      this.changed(this.state.observeChecks(self, report, Date.now())),
+    );
+    this.changed(this.state.observeChecks(self, this.checker.report(), Date.now()));
+    this.checker.start();
+    this.exchange = new CheckExchange(
+      config.checkers.filter((peer) => peer !== self),
+      (peer, report) => this.changed(this.state.observeChecks(peer, report, Date.now())),
+    );
+    this.exchange.start();
+  }
+
   private changed(transitions: HealthTransition[]): void {
     this.metrics.changed(transitions);
     for (const t of transitions)
@@ -97,6 +126,7 @@ export class GslbService {
     try {
       const config = await loadGslbConfig(this.options.file);
       this.changed(this.state.reconfigure(config, Date.now()));
+      this.checker?.reconfigure(config);
       this.options.logger.info({ records: config.records.length }, 'GSLB configuration reloaded');
     } catch (err) {
       this.options.logger.warn(
@@ -108,6 +138,12 @@ export class GslbService {
 
   private async serveMetrics(host: string, port: number): Promise<void> {
     this.metricsServer = createServer((req, res) => {
+      if (req.url === '/v1/checks') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const own = this.checker?.report() ?? { checker: '', results: [] };
+        res.end(JSON.stringify({ ...own, votes: this.state.allVotes() }));
+        return;
+      }
       void this.metrics.registry.metrics().then((body) => {
         res.writeHead(req.url === '/metrics' ? 200 : 404, {
           'content-type': this.metrics.registry.contentType,

@@ -1,4 +1,11 @@
 import type { ServicesSnapshot, StatusReport } from '../api/index.js';
+import {
+  checkVerdict,
+  countVotes,
+  voteKey,
+  type CheckReport,
+  type CheckVotes,
+} from './check-report.js';
 import { chooseTargets, type Choice, type GslbClient } from './choose-targets.js';
 import type { GslbConfig, GslbRecord } from './gslb-config.js';
 import type { GslbView } from './gslb-view.js';
@@ -8,7 +15,9 @@ import { RegionTable } from './region-table.js';
 /** What one router told us: its clusterset snapshot and, from its status, partition and link RTTs. */
 export interface RouterObservation {
   snapshot?: ServicesSnapshot;
-  status?: Pick<StatusReport, 'site' | 'links' | 'partition'>;
+  status?: Pick<StatusReport, 'site' | 'links' | 'partition'> & {
+    leases?: StatusReport['leases'];
+  };
 }
 
 /**
@@ -31,6 +40,11 @@ export class GslbState implements GslbView {
   /** After a gap this server stays silent until it has seen one full hold-down itself. */
   private warmUntil = Number.NEGATIVE_INFINITY;
   private changes = 0;
+  /** The latest report of each health checker (this server's own among them). */
+  private readonly checkReports = new Map<string, CheckReport>();
+  private votes = new Map<string, CheckVotes>();
+  /** Healthy sites per health key (see healthKey), derived at each change like `ready`. */
+  private healthyByKey = new Map<string, Set<string>>();
 
   constructor(config: GslbConfig, now: number) {
     this.config = config;
@@ -71,6 +85,42 @@ export class GslbState implements GslbView {
     return this.refresh(now);
   }
 
+  /** Takes a checker's latest results (undefined: it went silent, its votes no longer count). */
+  observeChecks(checker: string, report: CheckReport | undefined, now: number): HealthTransition[] {
+    if (report === undefined) this.checkReports.delete(checker);
+    else this.checkReports.set(checker, report);
+    this.votes = countVotes(this.checkReports.values());
+    return this.refresh(now);
+  }
+
+  /** The checkers' votes on one site of a record, and the verdict they give. */
+  checkVotes(record: GslbRecord, site: string): { votes?: CheckVotes; healthy?: boolean } {
+    const votes = this.votes.get(voteKey(record.name, site));
+    const healthy =
+      record.healthCheck === undefined
+        ? undefined
+        : checkVerdict(votes, record.healthCheck.healthyShare);
+    return {
+      ...(votes === undefined ? {} : { votes }),
+      ...(healthy === undefined ? {} : { healthy }),
+    };
+  }
+
+  /** Every counted vote, for `/v1/checks` and operators: which checkers agree on what. */
+  allVotes(): NonNullable<CheckReport['votes']> {
+    return [...this.votes].map(([key, v]) => {
+      const [record = '', site = ''] = key.split('\u0000');
+      return { record, site, ...v };
+    });
+  }
+
+  /** Sites healthy for `record`: ready in the clusterset and not failed by its active checks. */
+  healthySites(record: GslbRecord): ReadonlySet<string> {
+    const ready = this.readySites(record.service);
+    if (record.healthCheck === undefined) return ready;
+    return new Set([...ready].filter((site) => this.checkVotes(record, site).healthy !== false));
+  }
+
   record(name: string): GslbRecord | undefined {
     return this.records.get(name);
   }
@@ -88,13 +138,15 @@ export class GslbState implements GslbView {
   }
 
   choose(record: GslbRecord, client: GslbClient): Choice {
-    const ready = this.readySites(record.service);
+    const healthy = this.healthyByKey.get(healthKey(record)) ?? this.healthySites(record);
     return chooseTargets(record, client, {
-      healthy: (site) => ready.has(site),
-      healthySince: (site) => this.history.healthySince(record.service, site),
+      healthy: (site) => healthy.has(site),
+      healthySince: (site) => this.history.healthySince(healthKey(record), site),
       now: this.current,
       regions: this.regions,
       latency: (from, to) => this.latency(from, to),
+      leaseHolder:
+        record.writerLease === undefined ? undefined : this.leaseHolder(record.writerLease),
     });
   }
 
@@ -128,6 +180,18 @@ export class GslbState implements GslbView {
       ({ snapshot }) =>
         snapshot?.services.some((s) => s.name === name && s.namespace === namespace) === true,
     );
+  }
+
+  /**
+   * The site holding `lease` as the majority's routers see it: a live term only, so a holder cut
+   * off from the lease store stops getting writers once its term ends, as its writes do.
+   */
+  leaseHolder(lease: string): string | undefined {
+    for (const { status } of this.majorityObservations()) {
+      const report = status?.leases?.find((l) => l.name === lease);
+      if (report?.live === true && report.holder !== null) return report.holder;
+    }
+    return undefined;
   }
 
   /** Milliseconds between two regions: the configured table first, then RTTs the routers measured. */
@@ -169,7 +233,7 @@ export class GslbState implements GslbView {
     for (const record of this.config.records) {
       for (const target of record.targets) {
         const end =
-          (this.history.healthySince(record.service, target.site) ?? Number.NEGATIVE_INFINITY) +
+          (this.history.healthySince(healthKey(record), target.site) ?? Number.NEGATIVE_INFINITY) +
           record.holdDownSeconds * 1000;
         if (end > now && end < next) next = end;
       }
@@ -184,20 +248,26 @@ export class GslbState implements GslbView {
     this.isServing = this.majorityObservations().length > 0;
     const rejoined = this.isServing && !wasServing && this.servedBefore;
     this.servedBefore ||= this.isServing;
-    const services = new Map<string, Set<string>>();
+    const keys = new Map<string, { sites: Set<string>; record: GslbRecord }>();
     for (const record of this.config.records) {
-      const sites = services.get(record.service) ?? new Set<string>();
-      for (const t of record.targets) sites.add(t.site);
-      services.set(record.service, sites);
+      const entry = keys.get(healthKey(record)) ?? { sites: new Set<string>(), record };
+      for (const t of record.targets) entry.sites.add(t.site);
+      keys.set(healthKey(record), entry);
     }
     this.ready = new Map(
-      [...services.keys()].map((service) => [service, this.computeReadySites(service)]),
+      [...new Set(this.config.records.map((r) => r.service))].map((service) => [
+        service,
+        this.computeReadySites(service),
+      ]),
+    );
+    this.healthyByKey = new Map(
+      [...keys].map(([key, { record }]) => [key, new Set(this.healthySites(record))]),
     );
     const changes: HealthTransition[] = [];
     // Without a view from the majority nothing is known; looking now would start every hold-down.
     if (!this.isServing) return changes;
-    for (const [service, sites] of services)
-      changes.push(...this.history.observe(service, [...sites], this.readySites(service), now));
+    for (const [key, { sites }] of keys)
+      changes.push(...this.history.observe(key, [...sites], this.healthyByKey.get(key)!, now));
     if (rejoined) {
       // Back from the minority side: peers applied hold-downs we never saw (a region that was cut
       // off with us looks healthy throughout from here). Restart every hold-down and answer nothing
@@ -225,4 +295,12 @@ export class GslbState implements GslbView {
       }
     }
   }
+}
+
+/**
+ * What a record's health history is kept under: its service, shared by every record of it, unless
+ * the record has its own active checks, which make its health its own.
+ */
+function healthKey(record: GslbRecord): string {
+  return record.healthCheck === undefined ? record.service : `${record.service}@${record.name}`;
 }

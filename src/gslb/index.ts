@@ -20,6 +20,7 @@ export {
   GslbConfig,
   GslbRecord,
   GslbTarget,
+  HealthCheck,
   STRATEGIES,
   type GslbConfigInput,
   type GslbRecordInput,
@@ -56,3 +57,12 @@ export {
 } from './dns-update.js';
 export { publishDelegation, type PublishOptions } from './publish-delegation.js';
 export { parseTsigKey, TSIG_ALGORITHMS, type TsigAlgorithm, type TsigKey } from './tsig-key.js';
+export {
+  CheckReport,
+  checkVerdict,
+  countVotes,
+  parseCheckReport,
+  type CheckVotes,
+} from './check-report.js';
+export { HealthChecker } from './health-checker.js';
+export { probeTarget } from './probe-target.js';

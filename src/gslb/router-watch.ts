@@ -62,8 +62,8 @@ export class RouterWatch {
     const { signal } = this.abort;
     while (!signal.aborted) {
       try {
-        const { site, links, partition } = await client.status();
-        this.onObservation({ status: { site, links, partition } });
+        const { site, links, partition, leases } = await client.status();
+        this.onObservation({ status: { site, links, partition, leases } });
       } catch {
         // The stream loop reports the router as lost; here we only wait for it to come back.
       }

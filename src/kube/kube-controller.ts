@@ -26,6 +26,8 @@ import {
   SITE_TARGET_OF_LABEL,
 } from './import/import-labels.js';
 import { reconcileGlobal, reconcileImport, type ImportContext } from './import/import-sync.js';
+import { GlobalRecordSync } from './gslb/global-record-sync.js';
+import { GslbCaches } from './gslb/gslb-caches.js';
 import { LeaseElector } from './leader/lease-elector.js';
 import { reconcileLinkSecret } from './link-exchange/link-exchange.js';
 import { RouterFeed } from './watch/router-feed.js';
@@ -38,10 +40,17 @@ export interface KubeControllerOptions extends KubeConfigOptions {
   namespace: string;
   leaseDurationSeconds?: number;
   workers?: number;
+  /**
+   * The GSLB file `gslb serve` answers from: GlobalRecords (and k8gb Gslbs) are written into it.
+   * Without it, neither is watched.
+   */
+  gslbFile?: string;
   logger: Logger;
 }
 
 const LEASE_NAME = 'causeway-controller';
+/** One work key for all global records: they are planned together (names conflict across objects). */
+const GSLB_KEY = 'gslb/all';
 
 /**
  * The Kubernetes MCS controller of one cluster: ServiceExports become the site's exports, the
@@ -68,6 +77,7 @@ export class KubeController {
     private readonly elector: LeaseElector,
     private readonly forbidden: ForbiddenReporter,
     private readonly logger: Logger,
+    private readonly gslb?: { caches: GslbCaches; sync: GlobalRecordSync },
   ) {}
 
   static async start(options: KubeControllerOptions): Promise<KubeController> {
@@ -138,6 +148,15 @@ export class KubeController {
       onStoppedLeading: () => managedSync.disable(),
       logger,
     });
+    const gslbCaches =
+      options.gslbFile === undefined
+        ? undefined
+        : await GslbCaches.create(
+            kc,
+            rest,
+            on((c) => c.queue.add(GSLB_KEY)),
+            logger,
+          );
     controller = new KubeController(
       paths,
       site.id,
@@ -154,8 +173,22 @@ export class KubeController {
         logger,
       ),
       logger,
+      gslbCaches === undefined || options.gslbFile === undefined
+        ? undefined
+        : {
+            caches: gslbCaches,
+            sync: new GlobalRecordSync(
+              rest,
+              gslbCaches,
+              caches.services,
+              options.gslbFile,
+              site.id,
+              logger,
+            ),
+          },
     );
     await caches.start();
+    await gslbCaches?.start();
     feed.start();
     elector.start();
     logger.info(
@@ -181,6 +214,7 @@ export class KubeController {
     await this.elector.stop();
     await this.feed.stop();
     await this.caches.stop();
+    await this.gslb?.caches.stop();
     this.rest.close();
     this.logger.info('kube controller stopped');
   }
@@ -208,6 +242,12 @@ export class KubeController {
     }
     for (const secret of [...this.caches.tokenRequests.list(), ...this.caches.linkTokens.list()])
       this.queue.add(`secret/${secret.metadata.name}`);
+    this.queueGslb();
+  }
+
+  /** Global records read health from the snapshot and addresses from Services: both queue a plan. */
+  private queueGslb(): void {
+    if (this.gslb !== undefined) this.queue.add(GSLB_KEY);
   }
 
   private queueService(namespace: string, name: string): void {
@@ -250,6 +290,7 @@ export class KubeController {
       this.queueService(view.namespace, view.name);
     }
     this.managedSync.schedule();
+    this.queueGslb();
   }
 
   private onNamespace(name: string, addedOrDeleted: boolean): void {
@@ -272,6 +313,7 @@ export class KubeController {
       return;
     }
     this.queue.add(`global/${namespace}/${name}`);
+    this.queueGslb();
     this.onServiceExport(namespace, name);
   }
 
@@ -476,6 +518,9 @@ export class KubeController {
       case 'global':
         if (this.feed.latest === undefined) return;
         return reconcileGlobal(this.importContext(mcsVersion), a, b);
+      case 'gslb':
+        if (this.feed.latest === undefined || this.gslb === undefined) return;
+        return this.gslb.sync.reconcile(this.feed.latest);
       case 'secret': {
         const named = (s: { metadata: { name: string } }): boolean => s.metadata.name === a;
         const secret =

@@ -75,7 +75,7 @@ describe('Helm chart deploy/helm/causeway (real helm, real API server)', () => {
         text,
         `${path} differs from deploy/; run \`npm run chart:sync\``,
       );
-    assert.ok(wanted.size >= 4, 'three CRDs and the RBAC template');
+    assert.ok(wanted.size >= 5, 'four CRDs and the RBAC template');
   });
 
   it('passes helm lint --strict, and refuses to render without site.id', async () => {
@@ -180,7 +180,7 @@ describe('Helm chart deploy/helm/causeway (real helm, real API server)', () => {
       ]),
     );
     const crds = all.filter((o) => o.kind === 'CustomResourceDefinition');
-    assert.equal(crds.length, 3);
+    assert.equal(crds.length, 4, 'the MCS pair, ClusterProperty and GlobalRecord');
     for (const crd of crds) await api.apply(crd);
     for (const crd of crds) {
       const deadline = Date.now() + 15_000;

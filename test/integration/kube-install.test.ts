@@ -131,6 +131,7 @@ describe('causeway kube install / uninstall / dns on real API servers', () => {
       'serviceexports.multicluster.x-k8s.io',
       'serviceimports.multicluster.x-k8s.io',
       'clusterproperties.about.k8s.io',
+      'globalrecords.causeway.io',
     ]) {
       assert.ok(
         await eastApi.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', crd),

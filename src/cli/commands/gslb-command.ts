@@ -9,6 +9,7 @@ import {
   GslbState,
   loadGslbConfig,
   parseClient,
+  qualifyName,
   removeRecord,
   saveGslbConfig,
   STRATEGIES,
@@ -46,6 +47,33 @@ function targetOption(
     else throw bad(`has an unknown part "${extra}"`);
   }
   return [...previous, target];
+}
+
+/** `tcp:5432`, `http:80/healthz`, `https:443/ready`, or `none` (drop the check). */
+function checkOption(
+  value: string,
+): { protocol: 'tcp' | 'http' | 'https'; port: number; path?: string } | null {
+  if (value === 'none') return null;
+  const match = /^(tcp|http|https):(\d{1,5})(\/[\x21-\x7e]*)?$/.exec(value);
+  const port = Number(match?.[2]);
+  if (match === null || port < 1 || port > 65535 || (match[1] === 'tcp' && match[3] !== undefined))
+    throw new InvalidArgumentError(
+      `--check: "${value}" must be tcp:PORT, http:PORT/path, https:PORT/path or none, e.g. http:80/healthz`,
+    );
+  return {
+    protocol: match[1] as 'tcp' | 'http' | 'https',
+    port,
+    ...(match[3] === undefined ? {} : { path: match[3] }),
+  };
+}
+
+function shareOption(value: string): number {
+  const share = Number(value);
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(value) || !(share >= 0 && share <= 1))
+    throw new InvalidArgumentError(
+      `--check-share: "${value}" must be a share between 0 and 1, e.g. 0.5 (half the checkers)`,
+    );
+  return share;
 }
 
 function choiceOption<T extends string>(flag: string, allowed: readonly T[]) {
@@ -106,6 +134,11 @@ function initCommand(): Command {
       collect,
     )
     .option('--default-region <region>', 'region of clients no --geo block matches')
+    .option(
+      '--checker <host:port>',
+      'the --metrics address of a gslb serve that runs health checks (repeatable; every server polls the others)',
+      collect,
+    )
     .option('--force', 'replace an existing file')
     .option('--file <file>', FILE_HELP)
     .option('--output <format>', 'text or json', 'text')
@@ -117,6 +150,7 @@ function initCommand(): Command {
           router?: string[];
           geo?: string[];
           defaultRegion?: string;
+          checker?: string[];
           force?: boolean;
           file?: string;
           output: string;
@@ -166,6 +200,7 @@ function initCommand(): Command {
                 ...(opts.defaultRegion === undefined ? {} : { defaultRegion: opts.defaultRegion }),
               },
               records: [],
+              checkers: opts.checker ?? [],
             },
             file,
           );
@@ -189,6 +224,9 @@ interface SetOptions {
   noneHealthy?: 'fail-open' | 'servfail';
   holdDown?: number;
   maxAnswers?: number;
+  check?: ReturnType<typeof checkOption>;
+  checkShare?: number;
+  writerLease?: string;
   file?: string;
   output: string;
 }
@@ -231,12 +269,28 @@ function setCommand(): Command {
       'all-healthy: at most this many addresses (default 8)',
       intOption('--max-answers', 1, 64),
     )
+    .option(
+      '--check <tcp:PORT|http:PORT/path|https:PORT/path|none>',
+      "active health check of every target, run by each gslb serve of the file's checkers (none: remove it)",
+      checkOption,
+    )
+    .option(
+      '--check-share <share>',
+      'a site passes its check when at least this share of the checkers agree (default 0.5)',
+      shareOption,
+    )
+    .option(
+      '--writer-lease <lease|none>',
+      'single-writer services: answer the healthy site holding this lease (none: stop following it)',
+    )
     .option('--file <file>', FILE_HELP)
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
       'after',
       `
 Examples:
+  causeway gslb set db-writer --service shop/db --writer-lease shop-db --target eu=192.0.2.20 --target us=198.51.100.20
+  causeway gslb set api --check http:80/healthz --check-share 0.5   # and list checkers: gslb init --checker
   causeway gslb set api --service shop/web --target eu=192.0.2.10 --target us=198.51.100.10
   causeway gslb set api --strategy weighted --target eu=192.0.2.10,weight=3 --target us=198.51.100.10,weight=1
   causeway gslb set www --service shop/web --strategy geo --target eu=192.0.2.10,region=eu --target us=198.51.100.10,region=us
@@ -254,12 +308,29 @@ A running gslb serve picks up the change within a second.`,
         if (opts.noneHealthy !== undefined) changes.noHealthy = opts.noneHealthy;
         if (opts.holdDown !== undefined) changes.holdDownSeconds = opts.holdDown;
         if (opts.maxAnswers !== undefined) changes.maxAnswers = opts.maxAnswers;
-        const { config, record, created } = upsertRecord(
-          await loadGslbConfig(file),
-          name,
-          changes,
-          file,
-        );
+        const loaded = await loadGslbConfig(file);
+        const current = loaded.records.find(
+          (r) => r.name === qualifyName(name, loaded.zone),
+        )?.healthCheck;
+        if (opts.writerLease !== undefined)
+          changes.writerLease = opts.writerLease === 'none' ? undefined : opts.writerLease;
+        if (opts.check === null) changes.healthCheck = undefined;
+        else if (opts.check !== undefined || opts.checkShare !== undefined) {
+          const base = opts.check ?? current;
+          if (base === undefined)
+            throw new CausewayError(
+              ErrorCode.InputInvalid,
+              '--check-share: the record has no check',
+              {
+                hint: `causeway gslb set ${name} --check http:80/healthz --check-share ${opts.checkShare ?? 0.5}`,
+              },
+            );
+          changes.healthCheck = {
+            ...base,
+            ...(opts.checkShare === undefined ? {} : { healthyShare: opts.checkShare }),
+          };
+        }
+        const { config, record, created } = upsertRecord(loaded, name, changes, file);
         await saveGslbConfig(file, config);
         emit(
           format,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadSiteConfig, sitePaths } from '../../config/index.js';
 import { createLogger } from '../../observability/index.js';
@@ -11,6 +12,7 @@ interface ControllerFlags {
   namespace: string;
   leaseDuration: number;
   workers: number;
+  gslbFile?: string;
 }
 
 export function kubeControllerCommand(): Command {
@@ -36,6 +38,10 @@ export function kubeControllerCommand(): Command {
       15,
     )
     .option('--workers <n>', 'reconciles run at once', intOption('--workers', 1, 64), 8)
+    .option(
+      '--gslb-file <file>',
+      'GSLB file (made by `causeway gslb init`) to write GlobalRecords and k8gb Gslbs into; `gslb serve` answers from it',
+    )
     .addHelpText(
       'after',
       `
@@ -56,6 +62,12 @@ What it does (runs until SIGINT/SIGTERM; JSON logs on stdout):
     local|remote|none sets the import policy
   - Secrets labelled causeway.io/token-request / causeway.io/link-token in --namespace issue and
     redeem link tokens (used by \`causeway kube link\`)
+  - with --gslb-file: each GlobalRecord (causeway.io/v1alpha1) becomes the record \`causeway gslb set\`
+    would write there; k8gb Gslbs (k8gb.io/v1beta1, when that CRD is installed) too, one record per
+    Ingress host. A target's address is given, or read from a LoadBalancer Service, an Ingress or a
+    Gateway of this site's cluster. Conditions: Accepted (reasons Programmed, InvalidSpec,
+    ZoneMismatch, NameConflict, UnknownService, NoAddress) and site.causeway.io/<site> per target
+    (ReadyEndpoints, NoReadyEndpoints, NotExported, Unreachable, AddressUnknown)
   - with several replicas, only the holder of Lease causeway-controller in --namespace writes
 
 Example:
@@ -76,6 +88,7 @@ Example:
           logger: createLogger(site.id).child({ component: 'kube-controller' }),
           ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
           ...(opts.context === undefined ? {} : { context: opts.context }),
+          ...(opts.gslbFile === undefined ? {} : { gslbFile: resolve(opts.gslbFile) }),
         });
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

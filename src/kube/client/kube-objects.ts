@@ -59,6 +59,80 @@ export interface Service extends KubeObject {
     trafficDistribution?: string;
     externalName?: string;
   };
+  status?: { loadBalancer?: LoadBalancerStatus };
+}
+
+/** Where a load balancer (of a Service or an Ingress) is reached from outside. */
+export interface LoadBalancerStatus {
+  ingress?: Array<{ ip?: string; hostname?: string }>;
+}
+
+export interface IngressBackend {
+  service?: { name: string; port?: { name?: string; number?: number } };
+}
+
+export interface IngressSpec {
+  defaultBackend?: IngressBackend;
+  /** k8gb's embedded Ingress spec still says `backend` (networking.k8s.io/v1beta1). */
+  backend?: IngressBackend;
+  rules?: Array<{
+    host?: string;
+    http?: { paths?: Array<{ path?: string; pathType?: string; backend?: IngressBackend }> };
+  }>;
+}
+
+export interface Ingress extends KubeObject {
+  spec?: IngressSpec;
+  status?: { loadBalancer?: LoadBalancerStatus };
+}
+
+/** Gateway API Gateway: only the addresses its controller publishes are read. */
+export interface Gateway extends KubeObject {
+  status?: { addresses?: Array<{ type?: string; value: string }> };
+}
+
+/** Where a site's cluster publishes a GlobalRecord target's address. */
+export interface TargetSource {
+  kind: 'Service' | 'Ingress' | 'Gateway';
+  name: string;
+}
+
+export interface GlobalRecordTarget {
+  site: string;
+  address?: string;
+  from?: TargetSource;
+  weight?: number;
+  region?: string;
+}
+
+/** causeway.io/v1alpha1 GlobalRecord (deploy/crds/globalrecords.causeway.io.yaml). */
+export interface GlobalRecord extends KubeObject {
+  spec?: {
+    name?: string;
+    zone?: string;
+    service?: string;
+    strategy?: { type?: string; holdDownSeconds?: number; maxAnswers?: number };
+    ttlSeconds?: number;
+    noHealthy?: string;
+    writerLease?: string;
+    targets?: GlobalRecordTarget[];
+  };
+  status?: { conditions?: Condition[] };
+}
+
+/** k8gb.io/v1beta1 Gslb: the fields Causeway maps (k8gb's chart/k8gb/crd/k8gb.io_gslbs.yaml). */
+export interface K8gbGslb extends KubeObject {
+  spec?: {
+    ingress?: IngressSpec;
+    resourceRef?: { apiVersion?: string; kind?: string; name?: string; namespace?: string };
+    strategy?: {
+      type?: string;
+      dnsTtlSeconds?: number;
+      primaryGeoTag?: string;
+      weight?: Record<string, number>;
+    };
+  };
+  status?: Record<string, unknown>;
 }
 
 export interface EndpointSliceEndpoint {

@@ -10,6 +10,9 @@ export interface Resource {
 /** The API group of the Multi-Cluster Services CRDs (KEP-1645). */
 export const MCS_GROUP = 'multicluster.x-k8s.io';
 
+/** Causeway's own API group (GlobalRecord). */
+export const CAUSEWAY_GROUP = 'causeway.io';
+
 export const Resources = {
   namespaces: {
     group: '',
@@ -48,6 +51,35 @@ export const Resources = {
     plural: 'clusterproperties',
     namespaced: false,
     kind: 'ClusterProperty',
+  },
+  globalRecords: {
+    group: CAUSEWAY_GROUP,
+    version: 'v1alpha1',
+    plural: 'globalrecords',
+    namespaced: true,
+    kind: 'GlobalRecord',
+  },
+  /** k8gb's resource, read so its users move over unchanged (never installed by Causeway). */
+  k8gbGslbs: {
+    group: 'k8gb.io',
+    version: 'v1beta1',
+    plural: 'gslbs',
+    namespaced: true,
+    kind: 'Gslb',
+  },
+  ingresses: {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    plural: 'ingresses',
+    namespaced: true,
+    kind: 'Ingress',
+  },
+  gateways: {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    plural: 'gateways',
+    namespaced: true,
+    kind: 'Gateway',
   },
 } as const satisfies Record<string, Resource>;
 

@@ -3,7 +3,13 @@ import { CausewayError, ErrorCode } from '../../errors/index.js';
 import type { Logger } from '../../observability/index.js';
 import type { CustomResourceDefinition } from '../client/kube-objects.js';
 import { isConflict, type KubeRest } from '../client/kube-rest.js';
-import { Resources, collectionPath, objectPath } from '../client/resources.js';
+import {
+  CAUSEWAY_GROUP,
+  MCS_GROUP,
+  Resources,
+  collectionPath,
+  objectPath,
+} from '../client/resources.js';
 import { loadCrds } from './crd-manifests.js';
 
 /** The MCS version the controller talks, newest first: v1beta1 where served, else v1alpha1. */
@@ -26,7 +32,9 @@ export function pickServedVersion(
 
 /** The versions Causeway can speak for a CRD of `group`, preferred first. */
 export function wantedVersions(group: string): readonly string[] {
-  return group === 'about.k8s.io' ? ['v1alpha1', 'v1beta1'] : MCS_VERSIONS;
+  if (group === 'about.k8s.io') return ['v1alpha1', 'v1beta1'];
+  if (group === CAUSEWAY_GROUP) return ['v1alpha1'];
+  return MCS_VERSIONS;
 }
 
 /** The refusal for a CRD someone else installed that serves no version Causeway speaks. */
@@ -57,7 +65,7 @@ export async function ensureCrds(rest: KubeRest, logger: Logger): Promise<{ mcsV
       (await createCrd(rest, crd, logger));
     const version = pickServedVersion(live, wantedVersions(crd.spec.group));
     if (version === undefined) throw incompatibleCrd(live, '');
-    if (crd.spec.group !== 'about.k8s.io') mcsVersion = version;
+    if (crd.spec.group === MCS_GROUP) mcsVersion = version;
     await waitEstablished(rest, name);
   }
   return { mcsVersion };

@@ -15,6 +15,7 @@ export const CRD_FILES = {
   serviceExports: 'serviceexports.multicluster.x-k8s.io.yaml',
   serviceImports: 'serviceimports.multicluster.x-k8s.io.yaml',
   clusterProperties: 'clusterproperties.about.k8s.io.yaml',
+  globalRecords: 'globalrecords.causeway.io.yaml',
 } as const;
 
 export async function loadCrd(file: string): Promise<CustomResourceDefinition> {

@@ -51,7 +51,7 @@ export function exportConditions(
  */
 export function stampConditions(
   previous: readonly Condition[] | undefined,
-  next: readonly McsCondition[],
+  next: ReadonlyArray<Pick<Condition, 'type' | 'status' | 'reason' | 'message'>>,
   now: string,
   generation: number | undefined,
 ): Condition[] {
