@@ -6,7 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { CausewayError, ErrorCode } from '../errors/index.js';
-import { createClustersetCa, type ClustersetCa } from '../pki/index.js';
+import {
+  createClustersetCa,
+  generateKeyPair,
+  issueAdminCertificate,
+  issueSiteCertificate,
+  type ClustersetCa,
+} from '../pki/index.js';
 import { ManualRuntime } from '../runtime/index.js';
 import { DrillBook } from './drill-book.js';
 import { decodeDrillMessage, decodeDrillPayload, type DrillStart } from './drill-message.js';
@@ -35,7 +41,7 @@ function partition(id = ID, endsAt = T0 + 60_000, key = ca.keyPem): DrillStart {
 function book(runtime: ManualRuntime, file: string, changes: string[] = []): DrillBook {
   return new DrillBook({
     file,
-    caPem: () => ca.certPem,
+    trust: () => ({ caPem: ca.certPem, trustDomain: 'drills.test' }),
     runtime,
     logger: pino({ level: 'silent' }),
     changed: (d, change) => changes.push(`${d.id.slice(0, 4)}:${change}`),
@@ -165,5 +171,78 @@ describe('drill messages', () => {
   it('a decoded drill is what was signed', () => {
     const d = partition();
     assert.deepEqual(decodeDrillMessage(JSON.parse(JSON.stringify(d))), d);
+  });
+});
+
+describe('drills signed with an admin key', () => {
+  /** A key pair with a certificate `issue` makes for its public key. */
+  async function keyWith(
+    issue: (publicKeyPem: string) => Promise<string>,
+  ): Promise<{ keyPem: string; adminCertificate: string }> {
+    const keys = await generateKeyPair();
+    return { keyPem: keys.privateKeyPem, adminCertificate: await issue(keys.publicKeyPem) };
+  }
+  const admin =
+    (of: ClustersetCa, trustDomain = 'drills.test') =>
+    (publicKeyPem: string) =>
+      issueAdminCertificate({
+        caCertPem: of.certPem,
+        caKeyPem: of.keyPem,
+        trustDomain,
+        name: 'ops',
+        publicKeyPem,
+      });
+  // Certificates are current by the wall clock, so these books run on it too.
+  const now = Date.now();
+  const drill = (key: { keyPem: string; adminCertificate: string }): DrillStart =>
+    signDrill(
+      {
+        type: 'drill',
+        id: 'c'.repeat(32),
+        kind: 'site-loss',
+        sites: ['eu'],
+        issuedAt: now,
+        endsAt: now + 60_000,
+        issuer: 'ap',
+      },
+      key,
+    );
+
+  it('takes a drill signed by an admin key the clusterset CA issued, and its stop', async () => {
+    const key = await keyWith(admin(ca));
+    const b = book(new ManualRuntime(now), join(dir, 'admin.json'));
+    assert.equal(b.offer(drill(key)).kind, 'started');
+    const stop = signDrill(
+      { type: 'drill-stop', id: 'c'.repeat(32), issuedAt: now + 1, issuer: 'ap' },
+      key,
+    );
+    assert.equal(
+      decodeDrillMessage(JSON.parse(JSON.stringify(stop))).certificate,
+      key.adminCertificate,
+    );
+    b.offer(stop);
+    assert.deepEqual(b.inForce(), []);
+  });
+
+  it('refuses admin keys of another CA or trust domain, site keys, and a certificate swapped in', async () => {
+    const b = book(new ManualRuntime(now), join(dir, 'admin-refused.json'));
+    const foreign = await keyWith(admin(other));
+    assert.throws(() => b.offer(drill(foreign)), refused(/not issued by the clusterset CA/));
+    const otherDomain = await keyWith(admin(ca, 'elsewhere.test'));
+    assert.throws(() => b.offer(drill(otherDomain)), refused(/names no admin of trust domain/));
+    const site = await keyWith((publicKeyPem) =>
+      issueSiteCertificate({
+        caCertPem: ca.certPem,
+        caKeyPem: ca.keyPem,
+        trustDomain: 'drills.test',
+        siteId: 'ap',
+        publicKeyPem,
+      }),
+    );
+    assert.throws(() => b.offer(drill(site)), refused(/names no admin/));
+    const genuine = await keyWith(admin(ca));
+    const swapped = { ...drill(foreign), certificate: genuine.adminCertificate };
+    assert.throws(() => b.offer(swapped), refused(/does not match its admin certificate/));
+    assert.deepEqual(b.inForce(), []);
   });
 });

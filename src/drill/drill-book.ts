@@ -9,7 +9,7 @@ import {
   type DrillStart,
   type DrillStop,
 } from './drill-message.js';
-import { verifyDrill } from './drill-signature.js';
+import { verifyDrill, type DrillTrust } from './drill-signature.js';
 
 /** How far ahead of this router's clock a drill may say it was issued (clocks disagree a little). */
 export const CLOCK_SKEW_MS = 30_000;
@@ -26,7 +26,8 @@ export type DrillVerdict =
 
 export interface DrillBookDeps {
   file: string;
-  caPem(): string;
+  /** The clusterset CA and trust domain whose CA key or admin keys may sign drills. */
+  trust(): DrillTrust;
   runtime: Runtime;
   logger: Logger;
   /** A drill began or ended here. */
@@ -80,7 +81,7 @@ export class DrillBook {
 
   /** Checks and applies one message; throws CW_DRILL_REFUSED when it is forged, expired or replayed. */
   offer(message: DrillMessage): DrillVerdict {
-    verifyDrill(message, this.deps.caPem());
+    verifyDrill(message, this.deps.trust(), new Date(this.deps.runtime.now()));
     const now = this.deps.runtime.now();
     if (message.issuedAt > now + CLOCK_SKEW_MS)
       refuse(message, `issued ${message.issuedAt - now} ms in the future by this router's clock`);

@@ -4,6 +4,7 @@ import type { LinkImpairment } from '../link/index.js';
 import type { Logger } from '../observability/index.js';
 import type { Runtime } from '../runtime/index.js';
 import { DrillBook, type DrillEnd } from './drill-book.js';
+import type { DrillTrust } from './drill-signature.js';
 import { impairmentOf } from './drill-effects.js';
 import {
   DRILL_KINDS,
@@ -26,7 +27,7 @@ export interface DrillExchangeDeps {
   self: string;
   /** `drills.json` of the site directory. */
   file: string;
-  caPem(): string;
+  trust(): DrillTrust;
   peers(): Iterable<DrillPeer>;
   /** Applies the drills in force to this site's links. */
   impair(impairment: LinkImpairment): void;
@@ -60,7 +61,7 @@ export class DrillExchange {
     this.recorder = new DrillRecorder(deps);
     this.book = new DrillBook({
       file: deps.file,
-      caPem: () => deps.caPem(),
+      trust: () => deps.trust(),
       runtime: deps.runtime,
       logger: deps.logger,
       changed: (drill, change) => this.changed(drill, change),

@@ -31,6 +31,8 @@ const DrillStartSchema = z.strictObject({
   endsAt: epochMs,
   issuer: siteName,
   signature: z.string().min(1).max(1_024),
+  /** The admin certificate (PEM) when an admin key signed rather than the CA key. */
+  certificate: z.string().min(1).max(8_192).optional(),
 });
 export type DrillStart = z.infer<typeof DrillStartSchema>;
 
@@ -41,6 +43,7 @@ const DrillStopSchema = z.strictObject({
   issuedAt: epochMs,
   issuer: siteName,
   signature: z.string().min(1).max(1_024),
+  certificate: z.string().min(1).max(8_192).optional(),
 });
 export type DrillStop = z.infer<typeof DrillStopSchema>;
 
@@ -48,7 +51,8 @@ export type DrillMessage = DrillStart | DrillStop;
 const DrillMessageSchema = z.discriminatedUnion('type', [DrillStartSchema, DrillStopSchema]);
 
 /** A message before it is signed. */
-export type UnsignedDrillMessage = Omit<DrillStart, 'signature'> | Omit<DrillStop, 'signature'>;
+export type UnsignedDrillMessage =
+  Omit<DrillStart, 'signature' | 'certificate'> | Omit<DrillStop, 'signature' | 'certificate'>;
 
 const PREFIX = Buffer.from('{"type":"drill');
 

@@ -1,5 +1,6 @@
 import { createPrivateKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { CausewayError, ErrorCode } from '../errors/index.js';
+import { adminIdentityOf, verifyIssuedBy } from '../pki/index.js';
 import type { DrillMessage, UnsignedDrillMessage } from './drill-message.js';
 
 /**
@@ -23,33 +24,89 @@ export function drillSigningInput(m: UnsignedDrillMessage): Buffer {
   );
 }
 
-/** Signs a drill message with the clusterset CA's key (PEM): only its holder may stage failures. */
+/** A key allowed to stage failures: the clusterset CA's, or an admin key with its certificate. */
+export interface DrillSigningKey {
+  keyPem: string;
+  /** The admin certificate (from `causeway admin issue`); absent when `keyPem` is the CA key. */
+  adminCertificate?: string;
+}
+
+/** Signs a drill message with the CA key (PEM) or an admin key: only their holders may stage failures. */
 export function signDrill<M extends UnsignedDrillMessage>(
   message: M,
-  caKeyPem: string,
-): M & { signature: string } {
-  const key = createPrivateKey(caKeyPem);
-  const signature = sign('sha256', drillSigningInput(message), key).toString('base64');
-  return { ...message, signature };
+  key: string | DrillSigningKey,
+): M & { signature: string; certificate?: string } {
+  const { keyPem, adminCertificate } = typeof key === 'string' ? { keyPem: key } : key;
+  const signature = sign('sha256', drillSigningInput(message), createPrivateKey(keyPem)).toString(
+    'base64',
+  );
+  return adminCertificate === undefined
+    ? { ...message, signature }
+    : { ...message, signature, certificate: adminCertificate };
 }
 
 /** The CA's public key, parsed once per CA. */
 let caKey: { pem: string; key: KeyObject } | undefined;
 
-/** Throws CW_DRILL_REFUSED unless `message` is signed by the clusterset CA whose certificate is `caPem`. */
-export function verifyDrill(message: DrillMessage, caPem: string): void {
-  if (caKey?.pem !== caPem) caKey = { pem: caPem, key: new X509Certificate(caPem).publicKey };
-  const { signature, ...unsigned } = message;
+/** The trust that decides whose drills count: the clusterset CA and its trust domain. */
+export interface DrillTrust {
+  caPem: string;
+  trustDomain: string;
+}
+
+/**
+ * Throws CW_DRILL_REFUSED unless `message` is signed by the clusterset CA's key, or by an admin key
+ * whose certificate that CA issued for this trust domain and which is current. A site certificate
+ * never qualifies, so no site can stage failures on the others by itself.
+ */
+export function verifyDrill(message: DrillMessage, trust: DrillTrust, now = new Date()): void {
+  const { signature, certificate, ...unsigned } = message;
+  const publicKey =
+    certificate === undefined
+      ? caPublicKey(trust.caPem)
+      : adminKey(message, certificate, trust, now);
   let ok = false;
   try {
-    ok = verify('sha256', drillSigningInput(unsigned), caKey.key, Buffer.from(signature, 'base64'));
+    ok = verify('sha256', drillSigningInput(unsigned), publicKey, Buffer.from(signature, 'base64'));
   } catch {
     // A signature that is not even DER is one that does not match.
   }
   if (!ok)
-    throw new CausewayError(
-      ErrorCode.DrillRefused,
-      `drill ${message.id} from ${message.issuer} refused: not signed by the clusterset CA`,
-      { hint: 'drills are started with `causeway drill` on the site holding the CA key (ca.key)' },
+    refuse(
+      message,
+      certificate === undefined
+        ? 'not signed by the clusterset CA'
+        : 'the signature does not match its admin certificate',
     );
+}
+
+function caPublicKey(caPem: string): KeyObject {
+  if (caKey?.pem !== caPem) caKey = { pem: caPem, key: new X509Certificate(caPem).publicKey };
+  return caKey.key;
+}
+
+function adminKey(
+  message: DrillMessage,
+  certificate: string,
+  trust: DrillTrust,
+  now: Date,
+): KeyObject {
+  if (!verifyIssuedBy(certificate, trust.caPem, now))
+    refuse(message, 'its admin certificate is not issued by the clusterset CA, or not current');
+  try {
+    adminIdentityOf(certificate, trust.trustDomain);
+  } catch {
+    refuse(message, `its certificate names no admin of trust domain ${trust.trustDomain}`);
+  }
+  return new X509Certificate(certificate).publicKey;
+}
+
+function refuse(message: DrillMessage, why: string): never {
+  throw new CausewayError(
+    ErrorCode.DrillRefused,
+    `drill ${message.id} from ${message.issuer} refused: ${why}`,
+    {
+      hint: 'drills are started with `causeway drill` on the site holding the CA key (ca.key), or with --admin-key and --admin-cert from `causeway admin issue`',
+    },
+  );
 }

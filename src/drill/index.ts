@@ -17,7 +17,12 @@ export {
   type DrillStop,
   type UnsignedDrillMessage,
 } from './drill-message.js';
-export { signDrill, verifyDrill } from './drill-signature.js';
+export {
+  signDrill,
+  verifyDrill,
+  type DrillSigningKey,
+  type DrillTrust,
+} from './drill-signature.js';
 export { DrillBook, CLOCK_SKEW_MS, type DrillVerdict } from './drill-book.js';
 export { crossesCut, drawDelay, impairmentOf, RETRANSMIT_MS, slows } from './drill-effects.js';
 export { DrillExchange, type DrillExchangeDeps, type DrillPeer } from './drill-exchange.js';

@@ -188,7 +188,7 @@ export function buildSiteParts(
   const drills = new DrillExchange({
     self,
     file: paths.drills,
-    caPem: () => state.material.caPem,
+    trust: () => ({ caPem: state.material.caPem, trustDomain: state.config.site.trustDomain }),
     peers: () => mesh.peers.values(),
     impair: (impairment) => mesh.impair(impairment),
     majority: () => membership.report?.majority,

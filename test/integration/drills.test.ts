@@ -5,7 +5,9 @@ import { ApiClient, type DrillReport, type DrillView } from '../../src/api/index
 import { sitePaths } from '../../src/config/index.js';
 import { signDrill } from '../../src/drill/index.js';
 import { createClustersetCa } from '../../src/pki/index.js';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { measureLatency } from '../../bench/workloads/latency.js';
 import { peerTarget } from '../../bench/workloads/peer-target.js';
 import type { RunningTarget } from '../../bench/workloads/workload.js';
@@ -274,5 +276,73 @@ describe('failure drills', () => {
       (lossy.figures['p50Ms'] ?? 0) - (baseline.figures['p50Ms'] ?? 0) < 100,
       'most round trips lose nothing',
     );
+  });
+
+  it('an admin key from `causeway admin issue` starts and stops a drill from a site without the CA key', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'cw-drill-admin-'));
+    try {
+      await fx.cli(['admin', 'issue', '--name', 'ops', '--dir', fx.dir('a'), '--out', out]);
+      const admin = [
+        '--admin-key',
+        join(out, 'admin-ops.key'),
+        '--admin-cert',
+        join(out, 'admin-ops.crt'),
+      ];
+      const half = await fx.cli(
+        [
+          'drill',
+          'latency',
+          '--between',
+          'a,b',
+          '--add',
+          '5ms',
+          '--for',
+          '30s',
+          '--yes',
+          '--dir',
+          fx.dir('c'),
+          admin[0]!,
+          admin[1]!,
+        ],
+        true,
+      );
+      assert.equal(half.code, 2);
+      assert.match(half.stderr, /--admin-cert: missing/);
+      const started = await fx.cli([
+        'drill',
+        'latency',
+        '--between',
+        'a,b',
+        '--add',
+        '5ms',
+        '--for',
+        '30s',
+        '--yes',
+        '--dir',
+        fx.dir('c'),
+        ...admin,
+        '--output',
+        'json',
+      ]);
+      const view = JSON.parse(started.stdout) as DrillView;
+      assert.equal(view.issuer, 'c');
+      for (const site of SITES)
+        await waitForDrills(
+          fx,
+          site,
+          (d) => d.some((x) => x.id === view.id && x.ended === null),
+          5_000,
+        );
+      await fx.cli(['drill', 'stop', view.id, '--dir', fx.dir('c'), ...admin]);
+      for (const site of SITES)
+        await waitForDrills(
+          fx,
+          site,
+          (d) => d.some((x) => x.id === view.id && x.ended === 'stopped'),
+          5_000,
+        );
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });

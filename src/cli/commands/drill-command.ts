@@ -11,19 +11,25 @@ import {
   parseSiteList,
   signDrill,
   MAX_DRILL_MS,
+  type DrillSigningKey,
   type DrillStart,
   type UnsignedDrillMessage,
 } from '../../drill/index.js';
 import { CausewayError, ErrorCode } from '../../errors/index.js';
-import { readStateText, sitePaths } from '../../site-files/index.js';
+import { readStateText, sitePaths, type SitePaths } from '../../site-files/index.js';
 import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat, table } from '../output.js';
 import { DIR_HELP, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
 import { renderDrillReport } from './drill-report-text.js';
 
-interface CommonOptions {
+interface SignerOptions {
   dir?: string;
+  adminKey?: string;
+  adminCert?: string;
+}
+
+interface CommonOptions extends SignerOptions {
   output: string;
   yes?: boolean;
   for: string;
@@ -38,7 +44,8 @@ export function drillCommand(): Command {
       'after',
       [
         '',
-        'A drill is signed with the clusterset CA key, so it runs from the site holding ca.key. It',
+        'A drill is signed with the clusterset CA key, so it runs from the site holding ca.key, or',
+        'with an admin key from `causeway admin issue` (--admin-key, --admin-cert) from any site. It',
         'is flooded to every router and ends by itself at its deadline at every router, even if',
         'the site that started it is gone or cut off; `drill stop` ends it early.',
         '',
@@ -47,6 +54,7 @@ export function drillCommand(): Command {
         '  causeway drill site-loss --site ap-south --for 1m --dir ./us',
         '  causeway drill latency --between us-east,eu-west --add 150ms --jitter 20ms --for 5m --dir ./us',
         '  causeway drill loss --between us-east,eu-west --percent 5 --for 5m --dir ./us',
+        '  causeway drill partition --isolate eu-west --for 2m --dir ./ap --admin-key admin-ops.key --admin-cert admin-ops.crt',
         '  causeway drill report --dir ./eu          # what eu-west saw during the last drill',
       ].join('\n'),
     );
@@ -114,11 +122,13 @@ export function drillCommand(): Command {
     .description('end a drill now, at every router it reaches')
     .argument('<id>', 'the drill id, as `drill list` shows it')
     .option('--dir <dir>', DIR_HELP)
+    .option('--admin-key <file>', ADMIN_KEY_HELP)
+    .option('--admin-cert <file>', ADMIN_CERT_HELP)
     .option('--output <format>', 'text or json', 'text')
     .action(
-      runAction(async (id: string, opts: { dir?: string; output: string }) => {
+      runAction(async (id: string, opts: SignerOptions & { output: string }) => {
         const format = outputFormat(opts.output);
-        const { api, caKey, self } = await signer(opts.dir);
+        const { api, caKey, self } = await signer(opts);
         const stop = signDrill(
           { type: 'drill-stop', id, issuedAt: Date.now(), issuer: self },
           caKey,
@@ -164,8 +174,13 @@ function common(command: Command): Command {
     .requiredOption('--for <duration>', 'how long it lasts; it ends by itself then, e.g. 2m')
     .option('--yes', 'start without asking (required when there is no terminal)')
     .option('--dir <dir>', DIR_HELP)
+    .option('--admin-key <file>', ADMIN_KEY_HELP)
+    .option('--admin-cert <file>', ADMIN_CERT_HELP)
     .option('--output <format>', 'text or json', 'text');
 }
+
+const ADMIN_KEY_HELP = 'sign with this admin key instead of the CA key of --dir';
+const ADMIN_CERT_HELP = 'the certificate of --admin-key (from `causeway admin issue`)';
 
 type DrillShape = Pick<DrillStart, 'kind' | 'sites' | 'addMs' | 'jitterMs' | 'percent'>;
 
@@ -177,7 +192,7 @@ async function start(opts: CommonOptions, shape: DrillShape, sitesFlag: string):
     throw new CausewayError(ErrorCode.InputInvalid, `--for: ${opts.for} is longer than a day`, {
       hint: 'a drill lasts at most 1d; start another one afterwards if needed',
     });
-  const { api, caKey, self, members } = await signer(opts.dir);
+  const { api, caKey, self, members } = await signer(opts);
   checkMembers(sitesFlag, shape.sites, members);
   if (shape.kind === 'partition' && members.every((m) => shape.sites.includes(m)))
     throw new CausewayError(
@@ -210,22 +225,53 @@ async function start(opts: CommonOptions, shape: DrillShape, sitesFlag: string):
   );
 }
 
-/** The router of this site, its CA key (or a refusal saying where drills start) and the members. */
+/**
+ * The router of this site, the key that signs (the admin key given, else this site's CA key, else
+ * a refusal saying where drills start) and the members.
+ */
 async function signer(
-  dir: string | undefined,
-): Promise<{ api: ApiClient; caKey: string; self: string; members: string[] }> {
-  const paths = sitePaths(siteDir(dir));
+  opts: SignerOptions,
+): Promise<{ api: ApiClient; caKey: DrillSigningKey; self: string; members: string[] }> {
+  const paths = sitePaths(siteDir(opts.dir));
+  const caKey = await signingKey(paths, opts);
+  const api = new ApiClient(paths);
+  const status = await api.status();
+  const members = status.partition?.members ?? [status.site.id];
+  return { api, caKey, self: status.site.id, members };
+}
+
+async function signingKey(paths: SitePaths, opts: SignerOptions): Promise<DrillSigningKey> {
+  if (opts.adminKey !== undefined || opts.adminCert !== undefined) {
+    if (opts.adminKey === undefined || opts.adminCert === undefined)
+      throw new CausewayError(
+        ErrorCode.InputInvalid,
+        `--admin-${opts.adminKey === undefined ? 'key' : 'cert'}: missing (the two go together)`,
+        { hint: 'pass both --admin-key and --admin-cert, or neither to sign with the CA key' },
+      );
+    return {
+      keyPem: await readFlagFile('--admin-key', opts.adminKey),
+      adminCertificate: await readFlagFile('--admin-cert', opts.adminCert),
+    };
+  }
   const key = await readStateText(paths.caKey);
   if (key.kind !== 'ok')
     throw new CausewayError(
       ErrorCode.InputInvalid,
-      `--dir: ${paths.dir} holds no clusterset CA key (ca.key${key.kind === 'unreadable' ? ' unreadable' : ' absent'}): only its holder may start or stop a drill`,
-      { hint: 'run the drill with --dir of the site that created the clusterset' },
+      `--dir: ${paths.dir} holds no clusterset CA key (ca.key${key.kind === 'unreadable' ? ' unreadable' : ' absent'}): only its holder, or an admin key, may start or stop a drill`,
+      {
+        hint: 'run the drill with --dir of the site that created the clusterset, or pass --admin-key and --admin-cert from `causeway admin issue`',
+      },
     );
-  const api = new ApiClient(paths);
-  const status = await api.status();
-  const members = status.partition?.members ?? [status.site.id];
-  return { api, caKey: key.value, self: status.site.id, members };
+  return { keyPem: key.value };
+}
+
+async function readFlagFile(flag: string, file: string): Promise<string> {
+  const read = await readStateText(file);
+  if (read.kind !== 'ok')
+    throw new CausewayError(ErrorCode.InputInvalid, `${flag}: cannot read ${file} (${read.kind})`, {
+      hint: 'give the files `causeway admin issue --out D` wrote',
+    });
+  return read.value;
 }
 
 /** `--yes`, or a "yes" typed at a terminal; without either the drill does not start. */
