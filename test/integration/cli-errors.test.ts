@@ -11,6 +11,7 @@ const COMMANDS = [
   ['site'],
   ['site', 'init'],
   ['site', 'run'],
+  ['site', 'revoke'],
   ['token'],
   ['token', 'issue'],
   ['token', 'list'],
@@ -30,6 +31,8 @@ const COMMANDS = [
   ['policy'],
   ['policy', 'set'],
   ['policy', 'list'],
+  ['policy', 'allow'],
+  ['policy', 'deny'],
   ['route'],
   ['route', 'set'],
   ['route', 'list'],
@@ -64,6 +67,13 @@ const COMMANDS = [
   ['drill', 'stop'],
   ['drill', 'list'],
   ['drill', 'report'],
+  ['admin'],
+  ['admin', 'issue'],
+  ['cost'],
+  ['cost', 'report'],
+  ['cost', 'flowlogs'],
+  ['doctor'],
+  ['plan'],
 ];
 
 type JsonError = { error: { code: string; message: string; hint?: string } };
@@ -282,7 +292,8 @@ describe('CLI: errors name the fix, exit codes are stable, nothing crashes', () 
       'json',
     ];
     const results = await runAll(fx, [
-      [...expose, '--protocol', 'udp'],
+      // SCTP is not carried (TCP, UDP and HTTP are).
+      [...expose, '--protocol', 'sctp'],
       [...expose, '--protocol', 'http', '--writes', 'single-writer'],
       [...expose, '--writes', 'single-writer', '--lease', 'payments-writer'],
       [...expose, '--protocol', 'http', '--writes', 'single-writer', '--lease', '../etc/passwd'],
