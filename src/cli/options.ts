@@ -38,3 +38,22 @@ export const DIR_HELP = 'site directory (default: $CAUSEWAY_SITE_DIR or the curr
 export function siteDir(dir: string | undefined): string {
   return dir ?? process.env['CAUSEWAY_SITE_DIR'] ?? '.';
 }
+
+/** `--admin-key` / `--admin-cert`: an admin key from `causeway admin issue` signs instead of the CA key. */
+export const ADMIN_KEY_HELP = 'sign with this admin key instead of the CA key of --dir';
+export const ADMIN_CERT_HELP = 'the certificate of --admin-key (from `causeway admin issue`)';
+
+/** Both admin files, neither (sign with the CA key), or exit 2 naming the one missing. */
+export function adminKeyFiles(
+  keyFile: string | undefined,
+  certFile: string | undefined,
+): { keyFile: string; certFile: string } | undefined {
+  if (keyFile === undefined && certFile === undefined) return undefined;
+  if (keyFile === undefined || certFile === undefined)
+    throw new CausewayError(
+      ErrorCode.InputInvalid,
+      `--admin-${keyFile === undefined ? 'key' : 'cert'}: missing (the two go together)`,
+      { hint: 'pass both --admin-key and --admin-cert, or neither to sign with the CA key' },
+    );
+  return { keyFile, certFile };
+}

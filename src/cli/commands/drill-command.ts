@@ -19,7 +19,7 @@ import { CausewayError, ErrorCode } from '../../errors/index.js';
 import { readStateText, sitePaths, type SitePaths } from '../../site-files/index.js';
 import { parseDuration } from '../../token/index.js';
 import { emit, outputFormat, table } from '../output.js';
-import { DIR_HELP, siteDir } from '../options.js';
+import { ADMIN_CERT_HELP, ADMIN_KEY_HELP, DIR_HELP, adminKeyFiles, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
 import { renderDrillReport } from './drill-report-text.js';
 
@@ -179,9 +179,6 @@ function common(command: Command): Command {
     .option('--output <format>', 'text or json', 'text');
 }
 
-const ADMIN_KEY_HELP = 'sign with this admin key instead of the CA key of --dir';
-const ADMIN_CERT_HELP = 'the certificate of --admin-key (from `causeway admin issue`)';
-
 type DrillShape = Pick<DrillStart, 'kind' | 'sites' | 'addMs' | 'jitterMs' | 'percent'>;
 
 /** Checks, confirms, signs and hands a new drill to this site's router. */
@@ -241,18 +238,12 @@ async function signer(
 }
 
 async function signingKey(paths: SitePaths, opts: SignerOptions): Promise<DrillSigningKey> {
-  if (opts.adminKey !== undefined || opts.adminCert !== undefined) {
-    if (opts.adminKey === undefined || opts.adminCert === undefined)
-      throw new CausewayError(
-        ErrorCode.InputInvalid,
-        `--admin-${opts.adminKey === undefined ? 'key' : 'cert'}: missing (the two go together)`,
-        { hint: 'pass both --admin-key and --admin-cert, or neither to sign with the CA key' },
-      );
+  const admin = adminKeyFiles(opts.adminKey, opts.adminCert);
+  if (admin !== undefined)
     return {
-      keyPem: await readFlagFile('--admin-key', opts.adminKey),
-      adminCertificate: await readFlagFile('--admin-cert', opts.adminCert),
+      keyPem: await readFlagFile('--admin-key', admin.keyFile),
+      adminCertificate: await readFlagFile('--admin-cert', admin.certFile),
     };
-  }
   const key = await readStateText(paths.caKey);
   if (key.kind !== 'ok')
     throw new CausewayError(

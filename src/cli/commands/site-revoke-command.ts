@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import { sitePaths } from '../../config/index.js';
-import { CausewayError, ErrorCode } from '../../errors/index.js';
 import { revokeSite } from '../../site/index.js';
 import { emit, outputFormat } from '../output.js';
-import { DIR_HELP, siteDir } from '../options.js';
+import { ADMIN_CERT_HELP, ADMIN_KEY_HELP, DIR_HELP, adminKeyFiles, siteDir } from '../options.js';
 import { runAction } from '../run-action.js';
 
 /** `causeway site revoke <id>`: takes a site out of the clusterset for good. */
@@ -15,8 +14,8 @@ export function siteRevokeCommand(): Command {
     .argument('<site>', 'id of the site to revoke')
     .option('--dir <dir>', DIR_HELP)
     .option('--reason <text>', 'why, kept with the revocation and logged at every site', '')
-    .option('--admin-key <file>', 'sign with this admin key instead of the CA key of --dir')
-    .option('--admin-cert <file>', 'the certificate of --admin-key (from `causeway admin issue`)')
+    .option('--admin-key <file>', ADMIN_KEY_HELP)
+    .option('--admin-cert <file>', ADMIN_CERT_HELP)
     .option('--output <format>', 'text or json', 'text')
     .addHelpText(
       'after',
@@ -46,7 +45,7 @@ Examples:
           },
         ) => {
           const format = outputFormat(opts.output);
-          const admin = adminOption(opts.adminKey, opts.adminCert);
+          const admin = adminKeyFiles(opts.adminKey, opts.adminCert);
           const result = await revokeSite(sitePaths(siteDir(opts.dir)), site, {
             reason: opts.reason,
             ...(admin === undefined ? {} : { admin }),
@@ -64,18 +63,4 @@ Examples:
         },
       ),
     );
-}
-
-function adminOption(
-  keyFile: string | undefined,
-  certFile: string | undefined,
-): { keyFile: string; certFile: string } | undefined {
-  if (keyFile === undefined && certFile === undefined) return undefined;
-  if (keyFile === undefined || certFile === undefined)
-    throw new CausewayError(
-      ErrorCode.InputInvalid,
-      `--admin-${keyFile === undefined ? 'key' : 'cert'}: missing (the two go together)`,
-      { hint: 'pass both --admin-key and --admin-cert, or neither to sign with the CA key' },
-    );
-  return { keyFile, certFile };
 }
