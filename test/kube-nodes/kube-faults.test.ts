@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { runCli, type CliResult } from '../support/cli-runner.js';
 import { startNodeLab, type NodeLab, type NodeLabCluster } from '../support/kube-node-lab.js';
 import { netnsSkip } from '../lab/netns-skip.js';
-import { ok, until } from './node-steps.js';
+import { ok, until, webDeployment } from './node-steps.js';
 
 const LINK_NODE_PORT = 30443;
 const NS = 'causeway-system';
@@ -230,7 +230,7 @@ describe(
         );
       await east.kubectl(['create', 'namespace', 'shop']);
       await west.kubectl(['create', 'namespace', 'shop']);
-      await east.kubectl(['-n', 'shop', 'apply', '-f', '-'], WEB);
+      await east.kubectl(['-n', 'shop', 'apply', '-f', '-'], webDeployment('east'));
       await east.kubectl(['-n', 'shop', 'rollout', 'status', 'deployment/web', '--timeout=120s']);
       await east.kubectl(
         ['-n', 'shop', 'apply', '-f', '-'],
@@ -348,36 +348,3 @@ describe(
     });
   },
 );
-
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: { app: web }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      containers:
-        - name: web
-          image: docker.io/nginx:stable
-          command: ["/bin/sh", "-c"]
-          args:
-            - |
-              echo "web in east" > /usr/share/nginx/html/index.html
-              nginx -g "daemon off;"
-          ports:
-            - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: { app: web }
-  ports:
-    - port: 80
-`;

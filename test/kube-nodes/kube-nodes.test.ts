@@ -8,7 +8,7 @@ import { helmBinary } from '../support/install-tools.js';
 import { startNodeLab, type NodeLab, type NodeLabCluster } from '../support/kube-node-lab.js';
 import { DEPLOY_DIR } from '../../src/kube/install/index.js';
 import { netnsSkip } from '../lab/netns-skip.js';
-import { ok, until } from './node-steps.js';
+import { ok, until, webDeployment } from './node-steps.js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -418,38 +418,3 @@ describe(
     });
   },
 );
-
-function webDeployment(cluster: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: { app: web }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      containers:
-        - name: web
-          image: docker.io/nginx:stable
-          command: ["/bin/sh", "-c"]
-          args:
-            - |
-              echo "web in ${cluster}" > /usr/share/nginx/html/index.html
-              nginx -g "daemon off;"
-          ports:
-            - containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: { app: web }
-  ports:
-    - port: 80
-`;
-}

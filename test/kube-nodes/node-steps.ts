@@ -1,5 +1,5 @@
-// Steps the real-node test files share: bounded waits for a cluster to get somewhere, and CLI calls
-// that must succeed.
+// Steps the real-node test files share: bounded waits for a cluster to get somewhere, CLI calls
+// that must succeed, and the web Deployment they export.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CliResult } from '../support/cli-runner.js';
@@ -34,4 +34,40 @@ export function ok(result: CliResult, what: string): CliResult {
     `${what} failed (exit ${result.code}):\n${result.stderr}\n${result.stdout}`,
   );
   return result;
+}
+
+/** Two nginx Pods answering "web in <cluster>" and their Service `web` on port 80. */
+export function webDeployment(cluster: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: docker.io/nginx:stable
+          command: ["/bin/sh", "-c"]
+          args:
+            - |
+              echo "web in ${cluster}" > /usr/share/nginx/html/index.html
+              nginx -g "daemon off;"
+          ports:
+            - containerPort: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: { app: web }
+  ports:
+    - port: 80
+`;
 }
