@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DrillReport } from '../../src/api/index.js';
-import { inCi, netnsAvailable, netnsSkip } from '../lab/netns-skip.js';
 import { auditLedger } from '../support/ledger-audit.js';
 import { runChaos } from '../support/ledger-chaos.js';
-import { ETCD_BINARY, LedgerLab } from '../support/ledger-lab.js';
+import { LedgerLab, ledgerLabAvailable, ledgerLabSkip } from '../support/ledger-lab.js';
 
 // The ledger lab of ledger.test.ts with its regions cut off by `causeway drill partition`
 // instead of a bridge port going down: the same workload and the same audit (every
@@ -15,12 +13,6 @@ import { ETCD_BINARY, LedgerLab } from '../support/ledger-lab.js';
 // drill alone is the partition view, safe mode, the lease lapsing on the cut side and the
 // single-writer refusals.
 
-const skip =
-  netnsSkip ||
-  (!existsSync(ETCD_BINARY) && !inCi
-    ? `${ETCD_BINARY} not found (apt-get install etcd-server)`
-    : false);
-
 const TTL_SECONDS = 2;
 const CYCLES = 3;
 const CUT_MS: [number, number] = [4_000, 5_000];
@@ -28,12 +20,9 @@ const HEAL_MS: [number, number] = [2_500, 3_000];
 
 test(
   'the ledger keeps every acknowledged write exactly once through partition drills',
-  { skip, timeout: 300_000 },
+  { skip: ledgerLabSkip, timeout: 300_000 },
   async () => {
-    assert.ok(
-      netnsAvailable && existsSync(ETCD_BINARY),
-      'CI=true but network namespaces or etcd are missing',
-    );
+    assert.ok(ledgerLabAvailable, 'CI=true but network namespaces or etcd are missing');
     const lab = await LedgerLab.start({ prefix: 'cwd', ttlSeconds: TTL_SECONDS });
     const drills: string[] = [];
     /** One partition drill from eu (the CA's site), healed by its own deadline at every router. */

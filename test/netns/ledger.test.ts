@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inCi, netnsAvailable, netnsSkip } from '../lab/netns-skip.js';
 import { auditLedger } from '../support/ledger-audit.js';
 import { runChaos } from '../support/ledger-chaos.js';
-import { ETCD_BINARY, LedgerLab } from '../support/ledger-lab.js';
+import { LedgerLab, ledgerLabAvailable, ledgerLabSkip } from '../support/ledger-lab.js';
 
 // The payments example end to end: three regions (network namespaces), a three-member etcd
 // cluster spread across them (it partitions with them), a ledger in each region exported as an
@@ -14,12 +12,6 @@ import { ETCD_BINARY, LedgerLab } from '../support/ledger-lab.js';
 // no fencing token may have written in two regions, balances must equal the acknowledged
 // operations, and every read must have been served by the reader's own region.
 
-const skip =
-  netnsSkip ||
-  (!existsSync(ETCD_BINARY) && !inCi
-    ? `${ETCD_BINARY} not found (apt-get install etcd-server)`
-    : false);
-
 const TTL_SECONDS = 2;
 const CYCLES = 3;
 const CUT_MS: [number, number] = [3_500, 4_500];
@@ -27,12 +19,9 @@ const HEAL_MS: [number, number] = [2_500, 3_000];
 
 test(
   'the ledger keeps every acknowledged write exactly once through partitions and takeovers',
-  { skip, timeout: 300_000 },
+  { skip: ledgerLabSkip, timeout: 300_000 },
   async () => {
-    assert.ok(
-      netnsAvailable && existsSync(ETCD_BINARY),
-      'CI=true but network namespaces or etcd are missing',
-    );
+    assert.ok(ledgerLabAvailable, 'CI=true but network namespaces or etcd are missing');
     const lab = await LedgerLab.start({ prefix: 'cwl', ttlSeconds: TTL_SECONDS });
     try {
       const chaosBound = CYCLES * (CUT_MS[1] + HEAL_MS[1]) + 3_000;

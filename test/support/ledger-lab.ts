@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,12 +8,23 @@ import { ApiClient } from '../../src/api/index.js';
 import { sitePaths } from '../../src/config/index.js';
 import type { StatusReport } from '../../src/api/index.js';
 import { startLabProcess } from '../lab/lab-processes.js';
+import { inCi, netnsAvailable, netnsSkip } from '../lab/netns-skip.js';
 import type { NetLab } from '../lab/net-lab.js';
 import { SiteLab } from '../lab/site-lab.js';
 import type { ClustersetFixture } from './clusterset-fixture.js';
 import type { ClientReport, StoreDump } from './ledger-audit.js';
 
 export const ETCD_BINARY = process.env['ETCD_BIN'] ?? '/usr/bin/etcd';
+
+/** Why the ledger lab cannot run here (no network namespaces; no etcd, outside CI), else false. */
+export const ledgerLabSkip: string | false =
+  netnsSkip ||
+  (!existsSync(ETCD_BINARY) && !inCi
+    ? `${ETCD_BINARY} not found (apt-get install etcd-server)`
+    : false);
+
+/** Whether the lab has what it needs; in CI a test asserts this instead of being skipped. */
+export const ledgerLabAvailable = netnsAvailable && existsSync(ETCD_BINARY);
 export const LEASE = 'payments-writer';
 const LEDGER_PORT = 8080;
 const IMPORT_PORT = 9180;
