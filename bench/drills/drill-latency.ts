@@ -45,30 +45,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     await fx.initClusterset(['a', 'b']);
-    await fx.cli([
-      'expose',
-      'echo',
-      '--namespace',
-      'bench',
-      '--port',
-      '7000',
-      '--to',
-      `127.0.0.1:${echo.port}`,
-      '--check',
-      'none',
-      '--dir',
-      fx.dir('b'),
-    ]);
-    await fx.cli([
-      'import',
-      'echo',
-      '--namespace',
-      'bench',
-      '--listen',
-      '127.0.0.1:0',
-      '--dir',
-      fx.dir('a'),
-    ]);
+    await fx.expose('b', 'echo.bench', 7000, `127.0.0.1:${echo.port}`, ['--check', 'none']);
+    await fx.importService('a', 'echo.bench');
     await fx.startRouter('a');
     await fx.startRouter('b');
     await fx.link('b', 'a');

@@ -26,28 +26,8 @@ describe('causeway doctor', () => {
     fx = await ClustersetFixture.create();
     echo = await startEchoServer();
     await fx.initClusterset(['eu-west', 'us-east']);
-    await fx.cli([
-      'expose',
-      'echo',
-      '--namespace',
-      'shop',
-      '--port',
-      '7000',
-      '--to',
-      `127.0.0.1:${echo.port}`,
-      '--dir',
-      fx.dir('eu-west'),
-    ]);
-    await fx.cli([
-      'import',
-      'echo',
-      '--namespace',
-      'shop',
-      '--listen',
-      '127.0.0.1:0',
-      '--dir',
-      fx.dir('us-east'),
-    ]);
+    await fx.expose('eu-west', 'echo.shop', 7000, `127.0.0.1:${echo.port}`);
+    await fx.importService('us-east', 'echo.shop');
     await fx.startRouter('eu-west');
     await fx.startRouter('us-east');
     await fx.link('us-east', 'eu-west');

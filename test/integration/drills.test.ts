@@ -50,30 +50,8 @@ describe('failure drills', () => {
     fx = await ClustersetFixture.create();
     await fx.initClusterset(SITES);
     echo = await peerTarget('echo-server');
-    await fx.cli([
-      'expose',
-      'echo',
-      '--namespace',
-      'bench',
-      '--port',
-      '7000',
-      '--to',
-      `127.0.0.1:${echo.port}`,
-      '--check',
-      'none',
-      '--dir',
-      fx.dir('b'),
-    ]);
-    await fx.cli([
-      'import',
-      'echo',
-      '--namespace',
-      'bench',
-      '--listen',
-      '127.0.0.1:0',
-      '--dir',
-      fx.dir('a'),
-    ]);
+    await fx.expose('b', 'echo.bench', 7000, `127.0.0.1:${echo.port}`, ['--check', 'none']);
+    await fx.importService('a', 'echo.bench');
     // c holds no CA key, as a site that joined with a token: it may not start drills.
     await rm(sitePaths(fx.dir('c')).caKey);
     for (const site of SITES) await fx.startRouter(site);

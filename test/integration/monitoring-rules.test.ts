@@ -51,28 +51,8 @@ describe('Grafana dashboard and Prometheus alert rules', () => {
     fx = await ClustersetFixture.create();
     echo = await startEchoServer();
     await fx.initClusterset(['eu-west', 'us-east']);
-    await fx.cli([
-      'expose',
-      'echo',
-      '--namespace',
-      'shop',
-      '--port',
-      '7000',
-      '--to',
-      `127.0.0.1:${echo.port}`,
-      '--dir',
-      fx.dir('eu-west'),
-    ]);
-    await fx.cli([
-      'import',
-      'echo',
-      '--namespace',
-      'shop',
-      '--listen',
-      '127.0.0.1:0',
-      '--dir',
-      fx.dir('us-east'),
-    ]);
+    await fx.expose('eu-west', 'echo.shop', 7000, `127.0.0.1:${echo.port}`);
+    await fx.importService('us-east', 'echo.shop');
     await fx.startRouter('eu-west');
     const router = await fx.startRouter('us-east', ['--hold-lease', 'orders-writer']);
     await fx.link('us-east', 'eu-west');

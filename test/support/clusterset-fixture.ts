@@ -28,6 +28,34 @@ export class ClustersetFixture {
     return result;
   }
 
+  /** `causeway expose` at `site`: `service` (`name.namespace`) on `port`, served by `to`. */
+  async expose(
+    site: string,
+    service: string,
+    port: number,
+    to: string,
+    extra: string[] = [],
+  ): Promise<void> {
+    const [name = '', namespace = ''] = service.split('.');
+    await this.cli([
+      'expose',
+      name,
+      ...['--namespace', namespace, '--port', String(port), '--to', to],
+      ...extra,
+      ...['--dir', this.dir(site)],
+    ]);
+  }
+
+  /** `causeway import` at `site` of `service` (`name.namespace`), on a free loopback port. */
+  async importService(site: string, service: string): Promise<void> {
+    const [name = '', namespace = ''] = service.split('.');
+    await this.cli([
+      'import',
+      name,
+      ...['--namespace', namespace, '--listen', '127.0.0.1:0', '--dir', this.dir(site)],
+    ]);
+  }
+
   /** `site init` with a free link port on loopback. */
   async initSite(site: string, extra: string[] = []): Promise<void> {
     await this.cli([
